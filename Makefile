@@ -1,0 +1,121 @@
+# sluice - small C programs for analytics pipelines.
+#
+#   make              build the programs into bin/ and lib/libsluice.a
+#   make test         install missing dependencies, build, run every test
+#   make asan         the same tests against an ASan+UBSan build
+#   make valgrind     the same tests under valgrind (memcheck)
+#   make bench        side-by-side benchmarks against peer tools
+#   make install      PREFIX=/usr/local DESTDIR= (programs, man pages, schemas)
+#   make clean
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+DATADIR ?= $(PREFIX)/share/sluice
+
+# Objects go under O, programs under B; `make asan` uses other folders so
+# the two builds never mix.
+O ?= build
+B ?= bin
+LIBA ?= lib/libsluice.a
+
+CFLAGS ?= -O2 -g
+WARNINGS = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+	-Wpointer-arith -Wformat=2 -Wundef -Wno-format-nonliteral
+# Warnings fail the build; a user on another compiler can say WERROR=.
+WERROR ?= -Werror
+ifeq ($(SAN),1)
+SANFLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer
+endif
+
+PKG_CONFIG ?= pkg-config
+# Every library with a .pc; libcsv has none.
+PKGS = jansson zlib rdkafka sqlite3 libzstd snappy
+PC_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+pc_libs = $(shell $(PKG_CONFIG) --libs $(1) 2>/dev/null)
+
+ALL_CPPFLAGS = -Ilib -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
+	-DSLUICE_DATADIR='"$(DATADIR)"' $(CPPFLAGS)
+ALL_CFLAGS = -std=c11 $(WARNINGS) $(WERROR) $(SANFLAGS) $(PC_CFLAGS) \
+	$(CFLAGS) -MMD -MP
+ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
+# What every program links: libsluice and the libraries under it.
+LIB_LIBS = $(call pc_libs,jansson zlib) -lcsv -lm
+
+# Link the objects and archives a target depends on, plus $(LIBS_<name>).
+define link
+@mkdir -p $(@D)
+$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o %.a,$^) $(LIBS_$(@F)) $(LIB_LIBS) $(LDLIBS)
+endef
+
+LIB_SRC := $(wildcard lib/*.c)
+LIB_OBJ := $(LIB_SRC:%.c=$(O)/%.o)
+
+# Each folder's rules.mk adds its programs to PROGRAMS (and tests/rules.mk
+# its test binaries to TEST_BINS).
+PROGRAMS :=
+TEST_BINS :=
+include $(sort $(wildcard */rules.mk))
+
+.PHONY: all test check asan valgrind bench install clean deps
+.DEFAULT_GOAL := all
+# Keep objects make would think intermediate (test programs).
+.SECONDARY:
+
+all: $(LIBA) $(PROGRAMS)
+
+$(LIBA): $(LIB_OBJ)
+	@mkdir -p $(@D)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(O)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+
+deps:
+	@scripts/deps --check || scripts/deps
+
+# The tests find the programs through SLUICE_BIN and the test tools through
+# SLUICE_TOOLS; SLUICE_WRAP runs each program under a tool (valgrind).
+PROVE = prove -j2 --timer
+SHELL_TESTS = $(sort $(wildcard tests/*.t))
+TEST_ENV = SLUICE_BIN=$(abspath $(B)) SLUICE_TOOLS=$(abspath $(O)/tests/bin) \
+	SLUICE_TOP=$(CURDIR)
+
+test: deps
+	@$(MAKE) --no-print-directory check
+
+check: all $(TEST_BINS)
+	$(TEST_ENV) $(PROVE) -e '' $(filter %.t,$(TEST_BINS)) $(SHELL_TESTS)
+
+asan: deps
+	@$(MAKE) --no-print-directory O=build/asan B=build/asan/bin \
+		LIBA=build/asan/libsluice.a SAN=1 check
+
+VALGRIND = valgrind -q --error-exitcode=99 --leak-check=full \
+	--errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect
+valgrind: deps
+	@$(MAKE) --no-print-directory all $(TEST_BINS)
+	$(TEST_ENV) SLUICE_WRAP='$(VALGRIND)' $(PROVE) -e '$(VALGRIND)' \
+		$(filter %.t,$(TEST_BINS))
+	$(TEST_ENV) SLUICE_WRAP='$(VALGRIND)' $(PROVE) -e '' $(SHELL_TESTS)
+
+bench: deps all $(TEST_BINS)
+	SLUICE_BIN=$(abspath $(B)) SLUICE_TOOLS=$(abspath $(O)/tests/bin) bench/run
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/schemas
+	$(if $(PROGRAMS),install -m 755 $(PROGRAMS) $(DESTDIR)$(BINDIR))
+	@for f in $(wildcard man/*.[1-9]); do \
+		s=$${f##*.}; \
+		install -d $(DESTDIR)$(MANDIR)/man$$s && \
+		install -m 644 $$f $(DESTDIR)$(MANDIR)/man$$s || exit 1; \
+	done
+	$(if $(wildcard gen/schemas/*.json),install -m 644 $(wildcard gen/schemas/*.json) $(DESTDIR)$(DATADIR)/schemas)
+
+clean:
+	rm -rf build bin lib/libsluice.a
+
+-include $(shell find $(O) -name '*.d' 2>/dev/null)

@@ -1,0 +1,380 @@
+/*
+ * csv_read.c - CSV (RFC 4180) through libcsv, with a header row.
+ *
+ * libcsv is push-style: it is fed bytes and calls back per cell and per
+ * record end.  We feed it one line at a time (src_span), which costs
+ * nothing measurable and tells us the line every record starts on.  Cells
+ * collect in one buffer; finished records queue up until rd_next() takes
+ * them (a line normally finishes at most one, but a lone CR ends records
+ * too).  An empty unquoted cell is null, a quoted "" the empty string.
+ */
+#include <csv.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "diag.h"
+#include "reader_impl.h"
+#include "utf8.h"
+
+/* A record longer than this is taken for an unclosed quote. */
+#define CSV_MAX_RECORD ((size_t)64 << 20)
+
+#define NULL_CELL SIZE_MAX
+
+struct cell {
+	size_t o;		/* offset in cells, or NULL_CELL */
+	size_t n;		/* length (a cell may hold NUL bytes) */
+};
+
+struct pending {
+	size_t first;		/* index of its first cell */
+	size_t n;		/* cells */
+	unsigned long line;	/* where it starts */
+	const char *err;	/* a parse error instead of cells */
+	size_t raw, rawn;	/* the error's line: rawtext[raw..+rawn) */
+};
+
+struct csv_engine {
+	struct csv_parser p;
+	struct buf cells;	/* cell bytes, each followed by a NUL */
+	struct cell *off;	/* the cells read */
+	size_t noff, capoff;
+	size_t rec_bytes;	/* bytes fed to the record being read */
+	size_t rec_first;	/* first cell of the record being read */
+	unsigned long rec_line;	/* and its line */
+	unsigned long span_line; /* line of the span being fed */
+	struct buf rawtext;	/* text of the lines that failed to parse */
+	struct pending *q;	/* finished records, q[qhead..qn) */
+	size_t qhead, qn, qcap;
+	char **names;		/* header; NULL until read */
+	size_t ncols;
+	int at_eof;
+};
+
+static int
+no_space(unsigned char c)
+{
+	(void)c;
+	return 0;	/* RFC 4180: spaces belong to the cell */
+}
+
+static void
+parser_start(struct csv_engine *e)
+{
+	csv_init(&e->p, CSV_STRICT | CSV_STRICT_FINI | CSV_EMPTY_IS_NULL);
+	csv_set_space_func(&e->p, no_space);
+	/* libcsv grows its cell buffer by this much at a time (default 128). */
+	csv_set_blk_size(&e->p, 64 * 1024);
+}
+
+static void
+on_cell(void *s, size_t n, void *data)
+{
+	struct csv_engine *e = data;
+
+	if (e->noff == e->capoff) {
+		e->capoff = e->capoff ? e->capoff * 2 : 64;
+		e->off = erealloc(e->off, e->capoff * sizeof *e->off);
+	}
+	if (s == NULL) {
+		e->off[e->noff].o = NULL_CELL;
+		e->off[e->noff++].n = 0;
+		return;
+	}
+	e->off[e->noff].o = e->cells.n;
+	e->off[e->noff++].n = n;
+	buf_add(&e->cells, s, n);
+	buf_addc(&e->cells, '\0');
+}
+
+static void
+push(struct csv_engine *e, size_t first, size_t n, unsigned long line,
+    const char *err)
+{
+	struct pending *pd;
+
+	if (e->qn == e->qcap) {
+		e->qcap = e->qcap ? e->qcap * 2 : 8;
+		e->q = erealloc(e->q, e->qcap * sizeof *e->q);
+	}
+	pd = &e->q[e->qn++];
+	pd->first = first;
+	pd->n = n;
+	pd->line = line;
+	pd->err = err;
+	pd->raw = pd->rawn = 0;
+}
+
+/* Keep the text of the line where parsing failed, for the dead letter. */
+static void
+keep_raw(struct csv_engine *e, const char *p, size_t n)
+{
+	struct pending *pd = &e->q[e->qn - 1];
+
+	while (n > 0 && (p[n - 1] == '\n' || p[n - 1] == '\r'))
+		n--;
+	pd->raw = e->rawtext.n;
+	pd->rawn = n;
+	buf_add(&e->rawtext, p, n);
+}
+
+static void
+on_record(int c, void *data)
+{
+	struct csv_engine *e = data;
+
+	(void)c;
+	push(e, e->rec_first, e->noff - e->rec_first, e->rec_line, NULL);
+	e->rec_first = e->noff;
+	/* Another record can begin on this line only after a lone CR. */
+	e->rec_line = e->span_line;
+}
+
+/* Drop the cells of the record being read; restart the parser. */
+static void
+discard_partial(struct csv_engine *e)
+{
+	csv_free(&e->p);
+	parser_start(e);
+	e->noff = e->rec_first;
+}
+
+/* Once every queued record is taken, reuse the buffers from the start. */
+static void
+compact(struct csv_engine *e)
+{
+	size_t keep = e->noff - e->rec_first, base = e->cells.n;
+
+	e->qhead = e->qn = 0;
+	e->rawtext.n = 0;
+	if (e->rec_first == 0)
+		return;
+	/* Cells of a partly read record move to the front. */
+	for (size_t i = 0; i < keep; i++)
+		if (e->off[e->rec_first + i].o != NULL_CELL) {
+			base = e->off[e->rec_first + i].o;
+			break;
+		}
+	for (size_t i = 0; i < keep; i++) {
+		struct cell c = e->off[e->rec_first + i];
+
+		if (c.o != NULL_CELL)
+			c.o -= base;
+		e->off[i] = c;
+	}
+	memmove(e->cells.p, e->cells.p + base, e->cells.n - base);
+	e->cells.n -= base;
+	e->noff = keep;
+	e->rec_first = 0;
+}
+
+/* Feed one more span (a line, or part of one) to libcsv. */
+static enum rd_status
+feed(struct reader *rd, struct csv_engine *e)
+{
+	const char *p;
+	size_t n, used;
+	int r;
+
+	r = src_span(&rd->src, &p, &n);
+	if (r < 0)
+		return RD_ERR;
+	if (r == 0) {
+		e->at_eof = 1;
+		if (csv_fini(&e->p, on_cell, on_record, e) != 0) {
+			push(e, 0, 0, e->rec_line,
+			    "unterminated quoted field (a quote opened here "
+			    "never closes)");
+			discard_partial(e);
+		}
+		return RD_OK;
+	}
+	e->span_line = rd->line + 1;
+	if (e->p.pstate == 0) {		/* between records */
+		e->rec_line = e->span_line;
+		e->rec_bytes = 0;
+	}
+	used = csv_parse(&e->p, p, n, on_cell, on_record, e);
+	if (p[n - 1] == '\n')
+		rd->line++;
+	if (used < n) {
+		push(e, 0, 0, e->rec_line, "malformed quoting: a quote "
+		    "inside an unquoted cell, or text after a closing quote");
+		keep_raw(e, p, n);
+		discard_partial(e);
+		/* Resume at the next line: drop the rest of this one. */
+		if (p[n - 1] != '\n') {
+			int s;
+
+			while ((s = src_span(&rd->src, &p, &n)) > 0 &&
+			    p[n - 1] != '\n')
+				;
+			if (s < 0)
+				return RD_ERR;
+			if (s > 0)
+				rd->line++;
+		}
+	} else if (e->p.pstate != 0 && (e->rec_bytes += n) > CSV_MAX_RECORD) {
+		push(e, 0, 0, e->rec_line, "record longer than 64 MiB "
+		    "(an unclosed quote?)");
+		discard_partial(e);
+	}
+	return RD_OK;
+}
+
+/* Check the cells for invalid UTF-8; set the error message if any. */
+static int
+check_utf8(struct reader *rd, struct csv_engine *e, const struct pending *pd)
+{
+	for (size_t i = 0; i < pd->n; i++) {
+		struct cell c = e->off[pd->first + i];
+		size_t bad;
+
+		if (c.o == NULL_CELL)
+			continue;
+		bad = utf8_check(e->cells.p + c.o, c.n);
+		if (bad < c.n) {
+			rd_bad(rd, "invalid UTF-8 in column %zu at byte %zu",
+			    i + 1, bad + 1);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Make the header from the first record. */
+static void
+take_header(struct reader *rd, struct csv_engine *e, const struct pending *pd)
+{
+	e->ncols = pd->n;
+	e->names = ecalloc(pd->n ? pd->n : 1, sizeof *e->names);
+	for (size_t i = 0; i < pd->n; i++) {
+		struct cell c = e->off[pd->first + i];
+		const char *name = c.o == NULL_CELL ? "" : e->cells.p + c.o;
+		struct buf b = { 0 };
+
+		/* Unnamed and repeated columns get names of their own. */
+		if (*name == '\0')
+			buf_printf(&b, "column%zu", i + 1);
+		else
+			buf_adds(&b, name);
+		for (int k = 2;; k++) {
+			size_t j;
+
+			for (j = 0; j < i; j++)
+				if (strcmp(e->names[j], buf_cstr(&b)) == 0)
+					break;
+			if (j == i)
+				break;
+			b.n = 0;
+			buf_printf(&b, "%s_%d", *name ? name : "column", k);
+		}
+		if (strcmp(buf_cstr(&b), name) != 0)
+			diag_at(rd->src.name, pd->line, "column %zu renamed "
+			    "\"%s\" (%s)", i + 1, buf_cstr(&b),
+			    *name ? "repeated name" : "no name");
+		e->names[i] = (char *)buf_cstr(&b);
+	}
+}
+
+static enum rd_status
+csv_next(struct reader *rd)
+{
+	struct csv_engine *e = rd->engine;
+	struct rec *r = &rd->rec;
+
+	for (;;) {
+		struct pending *pd;
+
+		if (e->qhead == e->qn) {
+			enum rd_status st;
+
+			if (e->at_eof)
+				return RD_EOF;
+			compact(e);
+			st = feed(rd, e);
+			if (st != RD_OK)
+				return st;
+			continue;
+		}
+		pd = &e->q[e->qhead++];
+		rec_clear(r);
+		r->line = pd->line;
+		if (pd->err != NULL && e->names == NULL) {
+			diag_at(rd->src.name, pd->line, "header: %s", pd->err);
+			return RD_ERR;
+		}
+		if (pd->err != NULL) {
+			rd_bad(rd, "%s", pd->err);
+			r->raw = e->rawtext.p + pd->raw;
+			r->rawn = pd->rawn;
+			return RD_BAD;
+		}
+		if (e->names == NULL && check_utf8(rd, e, pd) < 0) {
+			/* A header we cannot read is no header at all. */
+			diag_at(rd->src.name, pd->line, "header: %s", r->err);
+			return RD_ERR;
+		}
+		if (e->names == NULL) {
+			take_header(rd, e, pd);
+			continue;
+		}
+		for (size_t i = 0; i < pd->n; i++) {
+			struct cell c = e->off[pd->first + i];
+			const char *name = i < e->ncols ? e->names[i] : NULL;
+
+			if (c.o == NULL_CELL)
+				rec_add(r, name, val_null());
+			else
+				rec_add(r, name, val_text(e->cells.p + c.o,
+				    c.n));
+		}
+		if (check_utf8(rd, e, pd) < 0)
+			return RD_BAD;
+		if (pd->n != e->ncols) {
+			rd_bad(rd, "expected %zu fields (the header's), "
+			    "found %zu", e->ncols, pd->n);
+			return RD_BAD;
+		}
+		return RD_OK;
+	}
+}
+
+static const char *const *
+csv_columns(const struct reader *rd, size_t *n)
+{
+	const struct csv_engine *e = rd->engine;
+
+	*n = e->ncols;
+	return (const char *const *)e->names;
+}
+
+static void
+csv_free_engine(struct reader *rd)
+{
+	struct csv_engine *e = rd->engine;
+
+	csv_free(&e->p);
+	buf_free(&e->cells);
+	buf_free(&e->rawtext);
+	for (size_t i = 0; i < e->ncols; i++)
+		free(e->names[i]);
+	free(e->names);
+	free(e->off);
+	free(e->q);
+	free(e);
+}
+
+void
+csv_reader_init(struct reader *rd)
+{
+	struct csv_engine *e = ecalloc(1, sizeof *e);
+
+	parser_start(e);
+	rd->engine = e;
+	rd->next = csv_next;
+	rd->free = csv_free_engine;
+	rd->columns = csv_columns;
+}

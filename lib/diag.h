@@ -1,0 +1,37 @@
+/*
+ * diag.h - how sluice programs talk to people, and allocation that exits.
+ *
+ * Every message goes to stderr as "program: message" or, for a position
+ * in an input, "program: file:line: message", so that in a pipeline one
+ * can always tell which tool complained and about what.
+ */
+#ifndef SLUICE_DIAG_H
+#define SLUICE_DIAG_H
+
+#include <stddef.h>
+
+/* The program's name as it prefixes messages; set by diag_init(). */
+extern const char *progname;
+
+/* Take the program name from argv[0] (its last path component). */
+void diag_init(const char *argv0);
+
+/* Print "progname: message" to stderr. */
+void diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Print "progname: file:line: message"; line 0 leaves out the line. */
+void diag_at(const char *file, unsigned long line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Print "progname: message" and exit with status. */
+_Noreturn void fatal(int status, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Allocation helpers: never return NULL; on failure they exit 1. */
+void *emalloc(size_t n);
+void *ecalloc(size_t count, size_t size);
+void *erealloc(void *p, size_t n);
+char *estrdup(const char *s);
+char *estrndup(const char *s, size_t n);
+
+#endif

@@ -1,0 +1,135 @@
+#include "jsonw.h"
+
+#include <stdio.h>
+
+#include "num.h"
+#include "utf8.h"
+
+/* Bytes that cannot be copied as they are: controls, '"', '\\', >= 0x80. */
+static inline int
+special(unsigned char c)
+{
+	return c < 0x20 || c == '"' || c == '\\' || c >= 0x80;
+}
+
+void
+jw_string(struct out *o, const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s, *e = p + n;
+	const unsigned char *run = p;
+
+	out_putc(o, '"');
+	while (p < e) {
+		unsigned char c = *p;
+		char esc[8];
+		size_t len;
+
+		if (!special(c)) {
+			p++;
+			continue;
+		}
+		if (c >= 0x80 && (len = utf8_seq(p, (size_t)(e - p))) > 0) {
+			p += len;
+			continue;
+		}
+		out_write(o, run, (size_t)(p - run));
+		switch (c) {
+		case '"': out_write(o, "\\\"", 2); break;
+		case '\\': out_write(o, "\\\\", 2); break;
+		case '\n': out_write(o, "\\n", 2); break;
+		case '\r': out_write(o, "\\r", 2); break;
+		case '\t': out_write(o, "\\t", 2); break;
+		case '\b': out_write(o, "\\b", 2); break;
+		case '\f': out_write(o, "\\f", 2); break;
+		default:
+			if (c < 0x20) {
+				snprintf(esc, sizeof esc, "\\u%04x", c);
+				out_write(o, esc, 6);
+			} else {
+				out_write(o, "\\ufffd", 6);
+			}
+		}
+		run = ++p;
+	}
+	out_write(o, run, (size_t)(p - run));
+	out_putc(o, '"');
+}
+
+void
+jw_text(struct out *o, const char *p, size_t n)
+{
+	if ((n == 4 && memcmp(p, "true", 4) == 0) ||
+	    (n == 5 && memcmp(p, "false", 5) == 0) || num_is_json(p, n))
+		out_write(o, p, n);
+	else
+		jw_string(o, p, n);
+}
+
+static int
+dump_cb(const char *buffer, size_t size, void *data)
+{
+	out_write(data, buffer, size);
+	return 0;
+}
+
+void
+jw_val(struct out *o, const struct val *v)
+{
+	char tmp[NUM_BUFSZ];
+	size_t n;
+
+	switch (v->type) {
+	case VAL_NULL:
+		out_write(o, "null", 4);
+		break;
+	case VAL_BOOL:
+		out_puts(o, v->u.b ? "true" : "false");
+		break;
+	case VAL_INT:
+		out_write(o, tmp, num_fmt_int(tmp, v->u.i));
+		break;
+	case VAL_DOUBLE:
+		n = num_fmt_double(tmp, v->u.d);
+		if (n == 0)
+			out_write(o, "null", 4);
+		else
+			out_write(o, tmp, n);
+		break;
+	case VAL_DEC:
+		out_write(o, tmp, num_fmt_decimal(tmp, v->u.i, v->scale));
+		break;
+	case VAL_STR:
+		jw_string(o, v->u.s.p, v->u.s.n);
+		break;
+	case VAL_TEXT:
+		jw_text(o, v->u.s.p, v->u.s.n);
+		break;
+	case VAL_JSON:
+		json_dump_callback(v->u.j, dump_cb, o,
+		    JSON_COMPACT | JSON_ENCODE_ANY);
+		break;
+	}
+}
+
+void
+jw_rec(struct out *o, const struct rec *r)
+{
+	out_putc(o, '{');
+	for (size_t i = 0; i < r->n; i++) {
+		const struct field *f = &r->f[i];
+
+		if (i > 0)
+			out_putc(o, ',');
+		if (f->name != NULL) {
+			jw_string(o, f->name, strlen(f->name));
+		} else {
+			char name[32];
+			int k = snprintf(name, sizeof name, "column%zu", i + 1);
+
+			jw_string(o, name, (size_t)k);
+		}
+		out_putc(o, ':');
+		jw_val(o, &f->v);
+	}
+	out_putc(o, '}');
+}

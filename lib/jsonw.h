@@ -1,0 +1,30 @@
+/*
+ * jsonw.h - JSON text written straight to an out stream, without building
+ * a jansson tree per record (jansson is used for nested values only).
+ * Strings keep their UTF-8; control characters, quotes and backslashes are
+ * escaped; a byte that is not valid UTF-8 becomes U+FFFD, so the output is
+ * always valid JSON.
+ */
+#ifndef SLUICE_JSONW_H
+#define SLUICE_JSONW_H
+
+#include "out.h"
+#include "rec.h"
+
+/* A JSON string for p[0..n), quotes included. */
+void jw_string(struct out *o, const char *p, size_t n);
+
+/*
+ * Untyped text as JSON: "true"/"false" as booleans, a JSON number as that
+ * number token exactly as written ("12.50" stays 12.50), else a string.
+ */
+void jw_text(struct out *o, const char *p, size_t n);
+
+/* Any value: numbers that are not finite become null. */
+void jw_val(struct out *o, const struct val *v);
+
+/* The record as one object, fields in order (a field with no name is
+   written as "columnN", N its position). */
+void jw_rec(struct out *o, const struct rec *r);
+
+#endif

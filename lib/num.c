@@ -1,0 +1,277 @@
+#include "num.h"
+
+#include <errno.h>
+#include <float.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int
+is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+int
+num_parse_int(const char *p, size_t n, int64_t *out)
+{
+	const char *e = p + n;
+	uint64_t v = 0, limit;
+	int neg = 0;
+
+	if (p < e && (*p == '-' || *p == '+')) {
+		neg = *p == '-';
+		p++;
+	}
+	if (p == e)
+		return -1;
+	limit = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
+	for (; p < e; p++) {
+		unsigned d;
+
+		if (!is_digit(*p))
+			return -1;
+		d = (unsigned)(*p - '0');
+		if (v > (limit - d) / 10)
+			return -1;
+		v = v * 10 + d;
+	}
+	*out = neg ? (int64_t)(0 - v) : (int64_t)v;
+	return 0;
+}
+
+/*
+ * Check the shape of a decimal number and return its length pieces: the
+ * text must be all number, which strtod alone does not ensure (it takes
+ * leading spaces, hex, "inf", and stops at the first bad byte).
+ */
+static int
+decimal_shape(const char *p, size_t n)
+{
+	const char *e = p + n;
+	int digits = 0;
+
+	if (p < e && (*p == '-' || *p == '+'))
+		p++;
+	for (; p < e && is_digit(*p); p++)
+		digits++;
+	if (p < e && *p == '.')
+		for (p++; p < e && is_digit(*p); p++)
+			digits++;
+	if (digits == 0)
+		return -1;
+	if (p < e && (*p == 'e' || *p == 'E')) {
+		p++;
+		if (p < e && (*p == '-' || *p == '+'))
+			p++;
+		if (p == e || !is_digit(*p))
+			return -1;
+		while (p < e && is_digit(*p))
+			p++;
+	}
+	return p == e ? 0 : -1;
+}
+
+int
+num_parse_double(const char *p, size_t n, double *out)
+{
+	char small[64], *tmp = small, *end;
+	double d;
+
+	if (n == 0 || decimal_shape(p, n) < 0)
+		return -1;
+	/* strtod wants a terminated string; the caller's may not be. */
+	if (n >= sizeof small)
+		tmp = malloc(n + 1);
+	if (tmp == NULL)
+		return -1;
+	memcpy(tmp, p, n);
+	tmp[n] = '\0';
+	errno = 0;
+	d = strtod(tmp, &end);
+	if (tmp != small)
+		free(tmp);
+	if (errno == ERANGE && (d == HUGE_VAL || d == -HUGE_VAL))
+		return -1;
+	*out = d;
+	return 0;
+}
+
+int
+num_parse_decimal(const char *p, size_t n, int scale, int64_t *out)
+{
+	const char *e = p + n, *q;
+	int neg = 0, frac = 0, started = 0;
+	long exp = 0;
+	uint64_t v = 0;
+	int round_digit = -1;	/* first digit dropped, for rounding */
+	const uint64_t limit = (uint64_t)INT64_MAX;
+
+	if (scale < 0 || scale > 18 || decimal_shape(p, n) < 0)
+		return -1;
+	if (*p == '-' || *p == '+')
+		neg = *p++ == '-';
+	/* The exponent shifts where the point falls: read it first. */
+	for (q = p; q < e && *q != 'e' && *q != 'E'; q++)
+		;
+	if (q < e) {
+		int64_t x;
+
+		if (num_parse_int(q + 1, (size_t)(e - q - 1), &x) < 0 ||
+		    x > 1000 || x < -1000)
+			return -1;
+		exp = (long)x;
+		e = q;
+	}
+	/* Digits kept: the integer part and scale + exp fractional digits. */
+	for (; p < e; p++) {
+		unsigned d;
+
+		if (*p == '.') {
+			started = 1;
+			continue;
+		}
+		d = (unsigned)(*p - '0');
+		if (started && frac >= scale + exp) {
+			if (round_digit < 0)
+				round_digit = (int)d;
+			continue;
+		}
+		if (started)
+			frac++;
+		if (v > (limit - d) / 10)
+			return -1;
+		v = v * 10 + d;
+	}
+	/* Pad to scale + exp fractional digits, or drop integer digits. */
+	for (long want = scale + exp; frac < want; frac++) {
+		if (v > limit / 10)
+			return -1;
+		v *= 10;
+	}
+	for (long want = scale + exp; frac > want; frac--) {
+		round_digit = (int)(v % 10);
+		v /= 10;
+	}
+	if (round_digit >= 5) {
+		if (v == limit)
+			return -1;
+		v++;
+	}
+	*out = neg ? -(int64_t)v : (int64_t)v;
+	return 0;
+}
+
+int
+num_is_json(const char *p, size_t n)
+{
+	const char *e = p + n;
+
+	if (p < e && *p == '-')
+		p++;
+	if (p == e)
+		return 0;
+	if (*p == '0')
+		p++;
+	else if (is_digit(*p))
+		while (p < e && is_digit(*p))
+			p++;
+	else
+		return 0;
+	if (p < e && *p == '.') {
+		p++;
+		if (p == e || !is_digit(*p))
+			return 0;
+		while (p < e && is_digit(*p))
+			p++;
+	}
+	if (p < e && (*p == 'e' || *p == 'E')) {
+		p++;
+		if (p < e && (*p == '-' || *p == '+'))
+			p++;
+		if (p == e || !is_digit(*p))
+			return 0;
+		while (p < e && is_digit(*p))
+			p++;
+	}
+	return p == e;
+}
+
+size_t
+num_fmt_double(char buf[NUM_BUFSZ], double d)
+{
+	int n = 0;
+
+	if (!isfinite(d))
+		return 0;
+	/*
+	 * For a normal double, %.15g finds the shortest spelling whenever it
+	 * has 15 digits or fewer (%g drops trailing zeros; 15-digit decimals
+	 * are spaced wider than doubles), so only the rest need 16 or 17.
+	 * Subnormals carry fewer digits: search those from 1.
+	 */
+	for (int prec = fabs(d) < DBL_MIN && d != 0 ? 1 : 15; prec <= 17;
+	    prec++) {
+		n = snprintf(buf, NUM_BUFSZ, "%.*g", prec, d);
+		if (strtod(buf, NULL) == d)
+			break;
+	}
+	return (size_t)n;
+}
+
+size_t
+num_fmt_int(char buf[NUM_BUFSZ], int64_t v)
+{
+	char tmp[NUM_BUFSZ], *t = tmp + sizeof tmp;
+	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+	size_t n;
+
+	do {
+		*--t = (char)('0' + u % 10);
+		u /= 10;
+	} while (u != 0);
+	if (v < 0)
+		*--t = '-';
+	n = (size_t)(tmp + sizeof tmp - t);
+	memcpy(buf, t, n);
+	buf[n] = '\0';
+	return n;
+}
+
+size_t
+num_fmt_decimal(char buf[NUM_BUFSZ], int64_t scaled, int scale)
+{
+	char digits[NUM_BUFSZ];
+	uint64_t u = scaled < 0 ? 0 - (uint64_t)scaled : (uint64_t)scaled;
+	size_t nd, i = 0, o = 0;
+
+	if (scale <= 0)
+		return num_fmt_int(buf, scaled);
+	nd = (size_t)snprintf(digits, sizeof digits, "%0*llu", scale + 1,
+	    (unsigned long long)u);
+	if (scaled < 0)
+		buf[o++] = '-';
+	for (; i < nd - (size_t)scale; i++)
+		buf[o++] = digits[i];
+	buf[o++] = '.';
+	for (; i < nd; i++)
+		buf[o++] = digits[i];
+	buf[o] = '\0';
+	return o;
+}
+
+size_t
+num_fmt_fixed(char buf[NUM_BUFSZ], double d, int places)
+{
+	char text[NUM_BUFSZ];
+	int64_t scaled;
+	size_t n;
+
+	if (!isfinite(d) || fabs(d) > 9e15 || places < 0 || places > 9)
+		return 0;
+	n = num_fmt_double(text, d);
+	if (num_parse_decimal(text, n, places, &scaled) < 0)
+		return 0;
+	return num_fmt_decimal(buf, scaled, places);
+}

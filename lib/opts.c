@@ -1,0 +1,144 @@
+#include "opts.h"
+
+#include <jansson.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <zlib.h>
+
+#include <csv.h>
+
+#include "diag.h"
+
+volatile sig_atomic_t stop_requested;
+
+void
+usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", progname);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry '%s --help' for more information.\n",
+	    progname);
+	exit(2);
+}
+
+static _Noreturn void
+print_help(const struct program *p)
+{
+	printf("usage: %s\n%s", p->synopsis, p->help);
+	printf("\nCommon options:\n"
+	    "  -f, --format FMT        output csv or jsonl (default: the "
+	    "input's)\n"
+	    "      --input-format FMT  read csv or jsonl (default: by name, "
+	    "else sniffed)\n"
+	    "      --schema FILE       the dataset's schema file\n"
+	    "      --reject FILE       append diverted records to FILE "
+	    "(JSON Lines)\n"
+	    "  -q, --quiet             no summary line on stderr\n"
+	    "      --help              this help\n"
+	    "      --version           version and library versions\n");
+	if (fflush(stdout) != 0 || ferror(stdout))
+		exit(1);
+	exit(0);
+}
+
+static _Noreturn void
+print_version(const struct program *p)
+{
+	printf("%s (sluice) %s\n", progname, SLUICE_VERSION);
+	printf("jansson %s, zlib %s, libcsv %d.%d.%d%s%s\n", JANSSON_VERSION,
+	    zlibVersion(), CSV_MAJOR, CSV_MINOR, CSV_RELEASE,
+	    p->versions ? ", " : "", p->versions ? p->versions : "");
+	if (fflush(stdout) != 0 || ferror(stdout))
+		exit(1);
+	exit(0);
+}
+
+void
+common_opt(const struct program *p, struct common_opts *o, int c,
+    const char *arg)
+{
+	switch (c) {
+	case 'q':
+		o->quiet = 1;
+		return;
+	case 'f':
+		if (fmt_parse(arg, &o->out_fmt) < 0)
+			usage_error("-f: unknown format \"%s\" (csv or jsonl)",
+			    arg);
+		return;
+	case OPT_INPUT_FORMAT:
+		if (fmt_parse(arg, &o->in_fmt) < 0)
+			usage_error("--input-format: unknown format \"%s\" "
+			    "(csv or jsonl)", arg);
+		return;
+	case OPT_SCHEMA:
+		o->schema = arg;
+		return;
+	case OPT_REJECT:
+		o->reject = arg;
+		return;
+	case OPT_HELP:
+		print_help(p);
+	case OPT_VERSION:
+		print_version(p);
+	default:
+		/* getopt_long has said what was wrong. */
+		fprintf(stderr, "Try '%s --help' for more information.\n",
+		    progname);
+		exit(2);
+	}
+}
+
+double
+now_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void
+tally_start(struct tally *t)
+{
+	memset(t, 0, sizeof *t);
+	t->start = now_seconds();
+}
+
+void
+tally_print(const struct tally *t, int quiet)
+{
+	if (quiet)
+		return;
+	fprintf(stderr, "%s: %llu in, %llu out, %llu rejected, "
+	    "%llu duplicates, %.2fs\n", progname,
+	    (unsigned long long)t->in, (unsigned long long)t->out,
+	    (unsigned long long)t->rejected,
+	    (unsigned long long)t->duplicates, now_seconds() - t->start);
+}
+
+static void
+on_stop(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+void
+stop_on_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_stop;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}

@@ -1,0 +1,108 @@
+/*
+ * opts.h - what every sluice program's command line shares: the common
+ * options (same words, same meaning everywhere), --help and --version,
+ * usage errors, the closing summary line, and stop signals.
+ *
+ *	static const struct option longopts[] = {
+ *		COMMON_LONGOPTS,
+ *		{ "dedup", required_argument, NULL, 'd' },
+ *		{ 0 }
+ *	};
+ *	while ((c = getopt_long(argc, argv, COMMON_SHORTOPTS "d:",
+ *	    longopts, NULL)) != -1)
+ *		switch (c) {
+ *		case 'd': ...; break;
+ *		default: common_opt(&prog, &o.common, c, optarg);
+ *		}
+ */
+#ifndef SLUICE_OPTS_H
+#define SLUICE_OPTS_H
+
+#include <getopt.h>
+#include <signal.h>
+#include <stdint.h>
+
+#include "reader.h"
+
+#define SLUICE_VERSION "0.1.0"
+
+/* Long-only options get codes above any character. */
+enum {
+	OPT_HELP = 0x100,
+	OPT_VERSION,
+	OPT_INPUT_FORMAT,
+	OPT_SCHEMA,
+	OPT_REJECT,
+	OPT_PROGRAM = 0x200	/* a program's own long-only options start here */
+};
+
+/* -q and -f, FMT: quiet, and the output format. */
+#define COMMON_SHORTOPTS "qf:"
+
+#define COMMON_LONGOPTS \
+	{ "help", no_argument, NULL, OPT_HELP }, \
+	{ "version", no_argument, NULL, OPT_VERSION }, \
+	{ "quiet", no_argument, NULL, 'q' }, \
+	{ "format", required_argument, NULL, 'f' }, \
+	{ "input-format", required_argument, NULL, OPT_INPUT_FORMAT }, \
+	{ "schema", required_argument, NULL, OPT_SCHEMA }, \
+	{ "reject", required_argument, NULL, OPT_REJECT }
+
+struct common_opts {
+	int quiet;		/* -q: no summary line */
+	enum fmt out_fmt;	/* -f: FMT_AUTO means the input's */
+	enum fmt in_fmt;	/* --input-format: FMT_AUTO means sniff */
+	const char *schema;	/* --schema FILE */
+	const char *reject;	/* --reject FILE */
+};
+
+struct program {
+	const char *synopsis;	/* "cleanse [options] [FILE...]" lines */
+	const char *help;	/* what follows the synopsis in --help */
+	const char *versions;	/* extra library versions, or NULL */
+};
+
+/*
+ * Handle option c (as getopt_long returned it) if it is a common one:
+ * --help prints and exits 0, --version prints and exits 0, a bad value or
+ * an unknown option ('?') is a usage error (exit 2).  Any other c is a
+ * program bug and exits 2 too, so "default: common_opt(...)" is complete.
+ */
+void common_opt(const struct program *p, struct common_opts *o, int c,
+    const char *arg);
+
+/*
+ * A usage error: "progname: message", a pointer to --help, exit 2.
+ */
+_Noreturn void usage_error(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+
+/* Counts every program reports: in = out + rejected + duplicates. */
+struct tally {
+	uint64_t in, out, rejected, duplicates;
+	double start;		/* monotonic seconds when the work began */
+};
+
+/* Monotonic seconds. */
+double now_seconds(void);
+
+/* Start the clock. */
+void tally_start(struct tally *t);
+
+/*
+ * Print "progname: 10 in, 9 out, 1 rejected, 0 duplicates, 0.01s" on
+ * stderr, unless quiet.
+ */
+void tally_print(const struct tally *t, int quiet);
+
+/* Set by SIGINT and SIGTERM once stop_on_signals() installed handlers. */
+extern volatile sig_atomic_t stop_requested;
+
+/*
+ * Catch SIGINT and SIGTERM into stop_requested, so a long-running program
+ * finishes what is complete and exits.  (SIGPIPE keeps its default: a
+ * closed pipe ends a filter quietly.)
+ */
+void stop_on_signals(void);
+
+#endif

@@ -1,0 +1,88 @@
+/*
+ * out.h - an output as bytes: stdout or a file, plain or gzip, buffered,
+ * with every write checked.  A file can be written atomically: it appears
+ * under its name, complete, only when out_close() succeeds.
+ */
+#ifndef SLUICE_OUT_H
+#define SLUICE_OUT_H
+
+#include <stddef.h>
+#include <string.h>
+#include <zlib.h>
+
+enum {
+	OUT_ATOMIC = 1,	/* write "DIR/.NAME.tmp-PID", rename at close */
+	OUT_APPEND = 2	/* add to the end of an existing file */
+};
+
+struct out {
+	int fd;			/* where the bytes go */
+	gzFile gz;		/* gzip stream over fd, or NULL */
+	const char *name;	/* "stdout" or the path, for messages */
+	char *path;		/* final name of an atomic file */
+	char *tmp;		/* its temporary name while being written */
+	char *buf;		/* bytes not yet written: buf[0..n) */
+	size_t n, cap;
+	int err;		/* errno of the first failure, then sticky */
+};
+
+/*
+ * Open path for writing ("-" or NULL: stdout).  gzip_level 1..9 compresses,
+ * 0 or less writes plain bytes.  Returns NULL with the failure reported.
+ */
+struct out *out_open(const char *path, int flags, int gzip_level);
+
+/* Write everything buffered.  Returns 0, or -1 (reported once). */
+int out_flush(struct out *o);
+
+/*
+ * Flush, close, and for an atomic file fsync and rename it into place.
+ * Frees o.  Returns 0, or -1 when anything failed (reported; an atomic
+ * file's temporary is removed, so no partial file is left).
+ */
+int out_close(struct out *o);
+
+/* Close without keeping anything: an atomic file's temporary is removed. */
+void out_discard(struct out *o);
+
+/*
+ * Did the output fail?  A reader that went away (EPIPE) counts, but is not
+ * reported: a broken pipe is a normal end.
+ */
+static inline int
+out_failed(const struct out *o)
+{
+	return o->err != 0;
+}
+
+/* The buffer is full: write it out, then take p (for out_write). */
+void out_write_slow(struct out *o, const void *p, size_t n);
+
+/* Append bytes; they reach the file at the latest at out_flush(). */
+static inline void
+out_write(struct out *o, const void *p, size_t n)
+{
+	if (o->cap - o->n >= n) {
+		memcpy(o->buf + o->n, p, n);
+		o->n += n;
+	} else {
+		out_write_slow(o, p, n);
+	}
+}
+
+static inline void
+out_putc(struct out *o, char c)
+{
+	if (o->n == o->cap)
+		out_write_slow(o, &c, 1);
+	else
+		o->buf[o->n++] = c;
+}
+
+static inline void
+out_puts(struct out *o, const char *s)
+{
+	out_write(o, s, strlen(s));
+}
+
+#endif

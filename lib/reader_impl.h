@@ -1,0 +1,34 @@
+/*
+ * reader_impl.h - what reader.c shares with the format engines
+ * (csv_read.c, jsonl_read.c).  Not for programs: they use reader.h.
+ */
+#ifndef SLUICE_READER_IMPL_H
+#define SLUICE_READER_IMPL_H
+
+#include "reader.h"
+#include "src.h"
+
+struct reader {
+	struct src src;		/* the bytes */
+	enum fmt fmt;
+	struct rec rec;		/* the record handed out, reused */
+	unsigned long line;	/* lines taken from src so far */
+	int failed;		/* a read error happened */
+	int done;		/* no more records */
+	/* The engine: */
+	enum rd_status (*next)(struct reader *);
+	void (*free)(struct reader *);
+	void *engine;
+	const char *const *(*columns)(const struct reader *, size_t *);
+	char msg[256];		/* room for rec.err */
+};
+
+/* Set up rd for CSV / JSON Lines (rd->src is open). */
+void csv_reader_init(struct reader *rd);
+void jsonl_reader_init(struct reader *rd);
+
+/* Make rd->rec a bad record with a printf-style reason. */
+void rd_bad(struct reader *rd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+#endif

@@ -1,0 +1,81 @@
+#include "rec.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag.h"
+
+void
+rec_init(struct rec *r)
+{
+	memset(r, 0, sizeof *r);
+}
+
+void
+rec_clear(struct rec *r)
+{
+	r->n = 0;
+	r->src = NULL;
+	r->line = 0;
+	r->err = NULL;
+	r->raw = NULL;
+	r->rawn = 0;
+	arena_reset(&r->mem);
+}
+
+void
+rec_free(struct rec *r)
+{
+	free(r->f);
+	arena_free(&r->mem);
+	rec_init(r);
+}
+
+struct field *
+rec_add(struct rec *r, const char *name, struct val v)
+{
+	struct field *f;
+
+	if (r->n == r->cap) {
+		r->cap = r->cap ? r->cap * 2 : 16;
+		r->f = erealloc(r->f, r->cap * sizeof *r->f);
+	}
+	f = &r->f[r->n++];
+	f->name = name;
+	f->v = v;
+	return f;
+}
+
+struct field *
+rec_set(struct rec *r, const char *name, struct val v)
+{
+	int i = rec_index(r, name);
+
+	if (i < 0)
+		return rec_add(r, name, v);
+	r->f[i].v = v;
+	return &r->f[i];
+}
+
+int
+rec_index(const struct rec *r, const char *name)
+{
+	for (size_t i = 0; i < r->n; i++)
+		if (r->f[i].name != NULL && strcmp(r->f[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+struct val *
+rec_get(const struct rec *r, const char *name)
+{
+	int i = rec_index(r, name);
+
+	return i < 0 ? NULL : &r->f[i].v;
+}
+
+const char *
+rec_strdup(struct rec *r, const char *p, size_t n)
+{
+	return arena_strndup(&r->mem, p, n);
+}

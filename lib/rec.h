@@ -1,0 +1,59 @@
+/*
+ * rec.h - a record: an ordered list of named values, and where it came from.
+ *
+ * A reader hands out one record at a time and reuses it: the record, its
+ * names and its strings stay valid until the next call on that reader.  A
+ * program that builds records (a generator, an aggregator) owns them: its
+ * strings go into the record's arena through rec_strdup() and live until
+ * rec_clear().
+ */
+#ifndef SLUICE_REC_H
+#define SLUICE_REC_H
+
+#include <stddef.h>
+
+#include "arena.h"
+#include "val.h"
+
+struct field {
+	const char *name;	/* NULL for a cell past a CSV header's end */
+	struct val v;
+};
+
+struct rec {
+	struct field *f;	/* the fields, in order */
+	size_t n;		/* fields in use */
+	size_t cap;		/* fields allocated */
+	const char *src;	/* input it came from, for messages */
+	unsigned long line;	/* line where it starts in src (1-based) */
+	const char *err;	/* why it is malformed; NULL when it is not */
+	const char *raw;	/* its text when it could not be split */
+	size_t rawn;		/* length of raw */
+	struct arena mem;	/* strings owned by the record */
+};
+
+/* A zeroed struct rec is an empty record; rec_init() makes one. */
+void rec_init(struct rec *r);
+
+/* Remove every field and forget src, line, err and raw. */
+void rec_clear(struct rec *r);
+
+/* Release the record's memory. */
+void rec_free(struct rec *r);
+
+/* Append a field.  name and any string in v are borrowed, not copied. */
+struct field *rec_add(struct rec *r, const char *name, struct val v);
+
+/* Replace the value of the field called name, or append it. */
+struct field *rec_set(struct rec *r, const char *name, struct val v);
+
+/* The index of the first field called name, or -1. */
+int rec_index(const struct rec *r, const char *name);
+
+/* The value of the first field called name, or NULL. */
+struct val *rec_get(const struct rec *r, const char *name);
+
+/* A copy of p[0..n), NUL-terminated, owned by r until rec_clear(). */
+const char *rec_strdup(struct rec *r, const char *p, size_t n);
+
+#endif

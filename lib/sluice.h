@@ -1,0 +1,23 @@
+/*
+ * sluice.h - the whole of libsluice, for programs that use most of it.
+ */
+#ifndef SLUICE_H
+#define SLUICE_H
+
+#include "arena.h"
+#include "buf.h"
+#include "diag.h"
+#include "jsonw.h"
+#include "num.h"
+#include "opts.h"
+#include "out.h"
+#include "reader.h"
+#include "rec.h"
+#include "reject.h"
+#include "src.h"
+#include "ts.h"
+#include "utf8.h"
+#include "val.h"
+#include "writer.h"
+
+#endif

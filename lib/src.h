@@ -1,0 +1,53 @@
+/*
+ * src.h - an input as bytes: a file or stdin, plain or gzip (detected by
+ * its magic bytes, whatever its name), with a UTF-8 byte order mark at its
+ * start removed.  Readers take spans or whole lines from its buffer.
+ */
+#ifndef SLUICE_SRC_H
+#define SLUICE_SRC_H
+
+#include <stddef.h>
+#include <zlib.h>
+
+/* Longest line src_line() assembles before it gives up on a line. */
+#define SRC_MAX_LINE ((size_t)64 << 20)
+
+struct src {
+	gzFile gz;		/* the open input; zlib reads plain files too */
+	const char *name;	/* "stdin" or the path, for messages */
+	char *buf;		/* bytes read and not yet taken: buf[pos..len) */
+	size_t pos, len, cap;
+	int eof;		/* no more bytes will come */
+};
+
+/*
+ * Open path ("-" for stdin) and read its first bytes.  Returns 0, or -1
+ * with errno set (the caller reports it, naming the file).
+ */
+int src_open(struct src *s, const char *path);
+
+/*
+ * Read more bytes after buf[len), first moving buf[pos..len) to the front
+ * and growing the buffer when it is full.  Returns the bytes read, 0 at
+ * end of input, or -1 on a read error (reported here).
+ */
+long src_fill(struct src *s);
+
+/*
+ * The next bytes up to and including a newline, or up to the end of what
+ * is buffered: *p and *n point into the buffer and are taken.  Returns 1,
+ * 0 at end of input, -1 on a read error.
+ */
+int src_span(struct src *s, const char **p, size_t *n);
+
+/*
+ * The next whole line, without its newline, in *p and *n.  Returns 1, 0 at
+ * end of input, -1 on a read error, or -2 when the line is longer than
+ * SRC_MAX_LINE: then the line is skipped and the next call goes on after it.
+ */
+int src_line(struct src *s, const char **p, size_t *n);
+
+/* Close the input.  Returns 0, or -1 when closing failed (reported). */
+int src_close(struct src *s);
+
+#endif

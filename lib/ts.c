@@ -1,0 +1,321 @@
+#include "ts.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "num.h"
+
+/*
+ * Day arithmetic after Howard Hinnant's "chrono-compatible low-level date
+ * algorithms": eras of 400 years, March-based years so leap days fall last.
+ */
+int64_t
+ts_days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+	int64_t era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+void
+ts_civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
+{
+	int64_t era, doe, yoe, doy, mp;
+
+	z += 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = z - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	*d = (unsigned)(doy - (153 * mp + 2) / 5 + 1);
+	*m = (unsigned)(mp < 10 ? mp + 3 : mp - 9);
+	*y = yoe + era * 400 + (*m <= 2);
+}
+
+int64_t
+ts_floor(int64_t us, int64_t step)
+{
+	int64_t q = us / step;
+
+	return (us % step != 0 && us < 0 ? q - 1 : q) * step;
+}
+
+static int
+is_leap(int64_t y)
+{
+	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+static unsigned
+days_in_month(int64_t y, unsigned m)
+{
+	static const unsigned char dim[] =
+	    { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+
+	return m == 2 && is_leap(y) ? 29 : dim[m - 1];
+}
+
+/* Read exactly k digits at *p into *v, advancing *p. */
+static int
+digits(const char **p, const char *e, int k, unsigned *v)
+{
+	unsigned x = 0;
+
+	if (e - *p < k)
+		return -1;
+	for (int i = 0; i < k; i++) {
+		char c = (*p)[i];
+
+		if (c < '0' || c > '9')
+			return -1;
+		x = x * 10 + (unsigned)(c - '0');
+	}
+	*p += k;
+	*v = x;
+	return 0;
+}
+
+static int
+valid_date(unsigned y, unsigned m, unsigned d)
+{
+	return m >= 1 && m <= 12 && d >= 1 && d <= days_in_month(y, m);
+}
+
+int
+ts_from_epoch(double x, int64_t *us)
+{
+	double a = fabs(x), v;
+
+	if (!isfinite(x))
+		return -1;
+	if (a < 1e11)
+		v = x * 1e6;
+	else if (a < 1e14)
+		v = x * 1e3;
+	else if (a < 1e17)
+		v = x;
+	else
+		return -1;
+	*us = (int64_t)llround(v);
+	return 0;
+}
+
+int
+ts_from_epoch_int(int64_t i, int64_t *us)
+{
+	int64_t a = i < 0 ? -i : i;
+
+	if (i == INT64_MIN)
+		return -1;
+	if (a < INT64_C(100000000000))
+		*us = i * TS_US_PER_SEC;
+	else if (a < INT64_C(100000000000000))
+		*us = i * 1000;
+	else if (a < INT64_C(100000000000000000))
+		*us = i;
+	else
+		return -1;
+	return 0;
+}
+
+/* Epoch numbers: integers exactly, decimals through ts_from_epoch. */
+static int
+parse_epoch(const char *p, size_t n, int64_t *us)
+{
+	int64_t i;
+	double d;
+
+	if (num_parse_int(p, n, &i) == 0)
+		return ts_from_epoch_int(i, us);
+	/* Only plain decimals: "1e9" is no way to write a time. */
+	for (size_t k = 0; k < n; k++)
+		if (p[k] == 'e' || p[k] == 'E')
+			return -1;
+	if (num_parse_double(p, n, &d) < 0)
+		return -1;
+	return ts_from_epoch(d, us);
+}
+
+int
+ts_parse(const char *p, size_t n, int64_t *us)
+{
+	const char *s = p, *e = p + n;
+	unsigned y, mo, d, h = 0, mi = 0, sec = 0;
+	int64_t frac = 0, offset = 0, days;
+
+	if (n == 0)
+		return -1;
+	/* Compact date or epoch number: all digits (maybe sign or point). */
+	if (n == 8 && digits(&s, e, 8, &y) == 0) {
+		unsigned yy = y / 10000, mm = y / 100 % 100, dd = y % 100;
+
+		if (valid_date(yy, mm, dd)) {
+			*us = ts_days_from_civil(yy, mm, dd) * TS_US_PER_DAY;
+			return 0;
+		}
+		s = p;
+	}
+	if (n < 10 || p[4] != '-')
+		return parse_epoch(p, n, us);
+
+	if (digits(&s, e, 4, &y) < 0 || *s++ != '-' ||
+	    digits(&s, e, 2, &mo) < 0 || s == e || *s++ != '-' ||
+	    digits(&s, e, 2, &d) < 0 || !valid_date(y, mo, d))
+		return -1;
+	if (s < e) {
+		if (*s != 'T' && *s != 't' && *s != ' ')
+			return -1;
+		s++;
+		if (digits(&s, e, 2, &h) < 0 || s == e || *s++ != ':' ||
+		    digits(&s, e, 2, &mi) < 0)
+			return -1;
+		if (s < e && *s == ':') {
+			s++;
+			if (digits(&s, e, 2, &sec) < 0)
+				return -1;
+			if (s < e && (*s == '.' || *s == ',')) {
+				int64_t scale = 100000;
+				int nd = 0;
+
+				for (s++; s < e && *s >= '0' && *s <= '9'; s++) {
+					if (scale > 0)
+						frac += (*s - '0') * scale;
+					scale /= 10;
+					nd++;
+				}
+				if (nd == 0)
+					return -1;
+			}
+		}
+		if (h > 23 || mi > 59 || sec > 59)
+			return -1;
+		if (s < e) {
+			unsigned oh = 0, om = 0;
+			int sign;
+
+			if (*s == 'Z' || *s == 'z') {
+				s++;
+			} else if (*s == '+' || *s == '-') {
+				sign = *s++ == '-' ? -1 : 1;
+				if (digits(&s, e, 2, &oh) < 0)
+					return -1;
+				if (s < e && *s == ':')
+					s++;
+				if (s < e && digits(&s, e, 2, &om) < 0)
+					return -1;
+				if (oh > 23 || om > 59)
+					return -1;
+				offset = sign * (int64_t)(oh * 60 + om) * 60;
+			} else {
+				return -1;
+			}
+		}
+		if (s != e)
+			return -1;
+	}
+	days = ts_days_from_civil(y, mo, d);
+	*us = ((days * 86400 + h * 3600 + mi * 60 + sec) - offset) *
+	    TS_US_PER_SEC + frac;
+	return 0;
+}
+
+size_t
+ts_format_date(char buf[TS_BUFSZ], int64_t us)
+{
+	int64_t y;
+	unsigned m, d;
+
+	ts_civil_from_days(ts_floor(us, TS_US_PER_DAY) / TS_US_PER_DAY,
+	    &y, &m, &d);
+	return (size_t)snprintf(buf, TS_BUFSZ, "%04lld-%02u-%02u",
+	    (long long)y, m, d);
+}
+
+size_t
+ts_format(char buf[TS_BUFSZ], int64_t us)
+{
+	int64_t day = ts_floor(us, TS_US_PER_DAY);
+	int64_t in_day = us - day, secs = in_day / TS_US_PER_SEC;
+	int64_t frac = in_day % TS_US_PER_SEC;
+	size_t n = ts_format_date(buf, us);
+
+	n += (size_t)snprintf(buf + n, TS_BUFSZ - n, "T%02d:%02d:%02d",
+	    (int)(secs / 3600), (int)(secs / 60 % 60), (int)(secs % 60));
+	if (frac % 1000 == 0 && frac != 0)
+		n += (size_t)snprintf(buf + n, TS_BUFSZ - n, ".%03d",
+		    (int)(frac / 1000));
+	else if (frac != 0)
+		n += (size_t)snprintf(buf + n, TS_BUFSZ - n, ".%06d",
+		    (int)frac);
+	buf[n++] = 'Z';
+	buf[n] = '\0';
+	return n;
+}
+
+int
+ts_parse_duration(const char *s, int64_t *us)
+{
+	static const struct { const char *name; int64_t us; } units[] = {
+		{ "us", 1 }, { "ms", 1000 },
+		{ "s", TS_US_PER_SEC }, { "sec", TS_US_PER_SEC },
+		{ "secs", TS_US_PER_SEC }, { "second", TS_US_PER_SEC },
+		{ "seconds", TS_US_PER_SEC },
+		{ "m", 60 * TS_US_PER_SEC }, { "min", 60 * TS_US_PER_SEC },
+		{ "mins", 60 * TS_US_PER_SEC },
+		{ "minute", 60 * TS_US_PER_SEC },
+		{ "minutes", 60 * TS_US_PER_SEC },
+		{ "h", 3600 * TS_US_PER_SEC }, { "hour", 3600 * TS_US_PER_SEC },
+		{ "hours", 3600 * TS_US_PER_SEC },
+		{ "d", TS_US_PER_DAY }, { "day", TS_US_PER_DAY },
+		{ "days", TS_US_PER_DAY },
+		{ "w", 7 * TS_US_PER_DAY }, { "week", 7 * TS_US_PER_DAY },
+		{ "weeks", 7 * TS_US_PER_DAY },
+	};
+	int64_t total = 0;
+
+	if (strcmp(s, "0") == 0) {
+		*us = 0;
+		return 0;
+	}
+	if (*s == '\0')
+		return -1;
+	while (*s != '\0') {
+		const char *num = s, *unit;
+		size_t nlen, ulen, k;
+		double v;
+
+		while ((*s >= '0' && *s <= '9') || *s == '.')
+			s++;
+		nlen = (size_t)(s - num);
+		while (*s == ' ')
+			s++;
+		unit = s;
+		while ((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z'))
+			s++;
+		ulen = (size_t)(s - unit);
+		while (*s == ' ')
+			s++;
+		if (nlen == 0 || ulen == 0 ||
+		    num_parse_double(num, nlen, &v) < 0)
+			return -1;
+		for (k = 0; k < sizeof units / sizeof units[0]; k++)
+			if (strlen(units[k].name) == ulen &&
+			    strncmp(units[k].name, unit, ulen) == 0)
+				break;
+		if (k == sizeof units / sizeof units[0])
+			return -1;
+		v *= (double)units[k].us;
+		if (v > 9e18 || total > INT64_MAX - (int64_t)v)
+			return -1;
+		total += (int64_t)llround(v);
+	}
+	*us = total;
+	return 0;
+}

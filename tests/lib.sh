@@ -1,0 +1,85 @@
+# tests/lib.sh - TAP for shell tests.  Source it, then:
+#
+#   run [--stdin FILE] PROGRAM ARGS...   # sets $rc; output in $T/out, $T/err
+#   is "$got" "$want" "label"            # strings equal
+#   is_file GOT WANT "label"             # files byte-identical (diff shown)
+#   like "$got" PATTERN "label"          # grep -E pattern matches
+#   ok CONDITION-EXIT-STATUS "label"     # e.g. ok $? "label" or ok "$(( x > 1 ))"
+#   done_testing
+#
+# Programs come from $SLUICE_BIN (installed names) or $SLUICE_TOOLS (test
+# tools), run under $SLUICE_WRAP when set (make valgrind).
+set -u
+: "${SLUICE_BIN:?run the tests through make test}"
+: "${SLUICE_TOOLS:?run the tests through make test}"
+: "${SLUICE_TOP:?run the tests through make test}"
+SLUICE_WRAP=${SLUICE_WRAP:-}
+DATA=$SLUICE_TOP/tests/data
+T=$(mktemp -d "${TMPDIR:-/tmp}/sluice-t.XXXXXX")
+trap 'rm -rf "$T"' EXIT
+tap_n=0
+tap_failed=0
+
+_tap() {  # _tap PASSED LABEL
+    tap_n=$((tap_n + 1))
+    if [ "$1" = 1 ]; then
+        echo "ok $tap_n - $2"
+    else
+        echo "not ok $tap_n - $2"
+        tap_failed=$((tap_failed + 1))
+    fi
+}
+
+# ok STATUS LABEL: passes when STATUS is 0 (a command's exit status).
+ok() {
+    if [ "$1" = 0 ]; then _tap 1 "$2"; else _tap 0 "$2"; fi
+}
+
+is() {
+    if [ "$1" = "$2" ]; then
+        _tap 1 "$3"
+    else
+        _tap 0 "$3"
+        printf '#   got:  %s\n#   want: %s\n' "$1" "$2" | sed '3,$s/^/#         /'
+    fi
+}
+
+like() {
+    if printf '%s\n' "$1" | grep -Eq -- "$2"; then
+        _tap 1 "$3"
+    else
+        _tap 0 "$3"
+        printf '#   got:  %s\n#   want: /%s/\n' "$1" "$2"
+    fi
+}
+
+is_file() {
+    if cmp -s "$1" "$2"; then
+        _tap 1 "$3"
+    else
+        _tap 0 "$3"
+        diff "$1" "$2" | head -20 | sed 's/^/#   /'
+    fi
+}
+
+# The path of a program: an installed name or a test tool.
+prog() {
+    if [ -x "$SLUICE_BIN/$1" ]; then echo "$SLUICE_BIN/$1"
+    else echo "$SLUICE_TOOLS/$1"; fi
+}
+
+run() {
+    _in=/dev/null
+    if [ "$1" = --stdin ]; then _in=$2; shift 2; fi
+    _p=$(prog "$1"); shift
+    rc=0
+    $SLUICE_WRAP "$_p" "$@" <"$_in" >"$T/out" 2>"$T/err" || rc=$?
+}
+
+out() { cat "$T/out"; }
+err() { cat "$T/err"; }
+
+done_testing() {
+    echo "1..$tap_n"
+    [ "$tap_failed" -eq 0 ]
+}

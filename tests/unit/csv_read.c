@@ -1,0 +1,144 @@
+/* Unit tests: CSV through lib/reader (csv_read.c, src.c). */
+#include "../tap.h"
+#include "diag.h"
+#include "readhelp.h"
+
+int
+main(void)
+{
+	char *got;
+
+	READS_AS("plain", ".csv", "a,b\n1,2\n3,4\n", "2:a=1,b=2|3:a=3,b=4|");
+	READS_AS("no final newline", ".csv", "a,b\n1,2", "2:a=1,b=2|");
+	READS_AS("CRLF", ".csv", "a,b\r\n1,2\r\n3,4\r\n",
+	    "2:a=1,b=2|3:a=3,b=4|");
+	READS_AS("BOM", ".csv", "\xef\xbb\xbf" "a,b\n1,2\n", "2:a=1,b=2|");
+	READS_AS("BOM alone", ".csv", "\xef\xbb\xbf", "");
+	READS_AS("empty file", ".csv", "", "");
+	READS_AS("header only", ".csv", "a,b\n", "");
+	READS_AS("blank lines skipped, counted", ".csv",
+	    "a,b\n\n1,2\r\n\r\n\n3,4\n", "3:a=1,b=2|6:a=3,b=4|");
+	READS_AS("quoted comma", ".csv", "a,b\n\"x,y\",2\n", "2:a=x,y,b=2|");
+	READS_AS("doubled quote", ".csv", "a,b\n\"say \"\"hi\"\"\",2\n",
+	    "2:a=say \"hi\",b=2|");
+	READS_AS("quoted newline keeps line numbers", ".csv",
+	    "a,b\n\"multi\nline\",2\n3,4\n", "2:a=multi\nline,b=2|4:a=3,b=4|");
+	READS_AS("quoted CRLF kept inside", ".csv",
+	    "a,b\r\n\"x\r\ny\",2\r\n", "2:a=x\r\ny,b=2|");
+	READS_AS("empty is null, quoted empty is empty", ".csv",
+	    "a,b,c\n,\"\",x\n", "2:a=<null>,b=,c=x|");
+	READS_AS("trailing empty cell", ".csv", "a,b\n1,\n", "2:a=1,b=<null>|");
+	READS_AS("spaces kept", ".csv", "a,b\n x , y \n", "2:a= x ,b= y |");
+	READS_AS("lone CR ends records", ".csv", "a,b\r1,2\r3,4\r",
+	    "1:a=1,b=2|1:a=3,b=4|");
+	READS_AS("unicode", ".csv", "name\ncaf\xc3\xa9 \xe2\x82\xac\n",
+	    "2:name=caf\xc3\xa9 \xe2\x82\xac|");
+	READS_AS("ragged: too few", ".csv", "a,b,c\n1,2\n4,5,6\n",
+	    "2:BAD(expected 3 fields (the header's), found 2)|3:a=4,b=5,c=6|");
+	READS_AS("ragged: too many", ".csv", "a,b\n1,2,3\n4,5\n",
+	    "2:BAD(expected 2 fields (the header's), found 3)|3:a=4,b=5|");
+	READS_AS("quote inside unquoted cell", ".csv",
+	    "a,b\nab\"c,d\n1,2\n",
+	    "2:BAD(malformed quoting: a quote inside an unquoted cell, or "
+	    "text after a closing quote)|3:a=1,b=2|");
+	READS_AS("text after closing quote", ".csv",
+	    "a,b\n\"ab\"c,d\n1,2\n",
+	    "2:BAD(malformed quoting: a quote inside an unquoted cell, or "
+	    "text after a closing quote)|3:a=1,b=2|");
+	READS_AS("bad quoting in a multi-line record", ".csv",
+	    "a,b\n1,\"x\ny\"z\n5,6\n",
+	    "2:BAD(malformed quoting: a quote inside an unquoted cell, or "
+	    "text after a closing quote)|4:a=5,b=6|");
+	READS_AS("unterminated quote at end", ".csv", "a,b\n1,2\n3,\"open\n",
+	    "2:a=1,b=2|3:BAD(unterminated quoted field (a quote opened here "
+	    "never closes))|");
+	READS_AS("invalid UTF-8", ".csv", "a,b\n1,caf\xe9\n2,ok\n",
+	    "2:BAD(invalid UTF-8 in column 2 at byte 4)|3:a=2,b=ok|");
+	READS_AS("NUL byte kept in a cell", ".csv", "a,b\nx\0y,2\n",
+	    "2:a=x\0y,b=2|");
+	READS_AS("empty and repeated header names", ".csv",
+	    "a,,a,a\n1,2,3,4\n", "2:a=1,column2=2,a_2=3,a_3=4|");
+	READS_AS("malformed header fails the input", ".csv",
+	    "a\"b,c\n1,2\n", "ERR|");
+	READS_AS("gzip by magic, whatever the name", ".dat",
+	    "a\n1\n", "2:a=1|");
+
+	/* Gzip: by its magic bytes, CSV by the name. */
+	got = describe(temp_file(".csv.gz", "a,b\n1,\"x\ny\"\n", 12, 1),
+	    FMT_AUTO);
+	is_str(got, "2:a=1,b=x\ny|", "gzip input");
+	free(got);
+	got = describe(temp_file(".txt", "a,b\n1,2\n", 8, 1), FMT_AUTO);
+	is_str(got, "2:a=1,b=2|", "gzip found by magic, CSV by sniffing");
+	free(got);
+
+	/* A file longer than the read buffer: records cross buffer ends. */
+	{
+		struct buf in = { 0 };
+		struct reader *rd;
+		struct rec *r;
+		enum rd_status st;
+		long rows = 0, bad = 0;
+
+		buf_adds(&in, "id,text,n\n");
+		for (int i = 0; i < 50000; i++)
+			buf_printf(&in, "%d,\"line %d, with \"\"quotes\"\"\n"
+			    "and a newline\",%d\n", i, i, i * 7);
+		rd = rd_open(temp_file(".csv", in.p, in.n, 0), FMT_AUTO);
+		while ((st = rd_next(rd, &r)) == RD_OK) {
+			int64_t id, n;
+			char want[64];
+
+			snprintf(want, sizeof want, "line %ld, with \"quotes\""
+			    "\nand a newline", rows);
+			if (val_to_int(&r->f[0].v, &id) < 0 || id != rows ||
+			    val_to_int(&r->f[2].v, &n) < 0 || n != rows * 7 ||
+			    strcmp(r->f[1].v.u.s.p, want) != 0 ||
+			    r->line != (unsigned long)(2 + 2 * rows))
+				bad++;
+			rows++;
+		}
+		is_int(st, RD_EOF, "big file ends cleanly");
+		is_int(rows, 50000, "big file: every record");
+		is_int(bad, 0, "big file: every value and line number");
+		rd_close(rd);
+		buf_free(&in);
+	}
+
+	/* A cell larger than the read buffer. */
+	{
+		struct buf in = { 0 };
+		struct reader *rd;
+		struct rec *r;
+
+		buf_adds(&in, "a,b\n\"");
+		for (int i = 0; i < 1000000; i++)
+			buf_addc(&in, (char)('a' + i % 26));
+		buf_adds(&in, "\",2\n");
+		rd = rd_open(temp_file(".csv", in.p, in.n, 0), FMT_AUTO);
+		ok(rd_next(rd, &r) == RD_OK && r->f[0].v.u.s.n == 1000000 &&
+		    r->f[0].v.u.s.p[999999] == 'a' + 999999 % 26,
+		    "a 1 MB cell");
+		rd_close(rd);
+		buf_free(&in);
+	}
+
+	/* Columns. */
+	{
+		struct reader *rd = rd_open(temp_file(".csv", "x,y\n", 4, 0),
+		    FMT_AUTO);
+		struct rec *r;
+		size_t n;
+		const char *const *cols;
+
+		is_int(rd_next(rd, &r), RD_EOF, "header-only file has no rows");
+		cols = rd_columns(rd, &n);
+		ok(cols != NULL && n == 2 && strcmp(cols[0], "x") == 0 &&
+		    strcmp(cols[1], "y") == 0, "but has its columns");
+		is_str(fmt_name(rd_format(rd)), "csv", "format known");
+		rd_close(rd);
+	}
+	ok(rd_open("/nonexistent/file.csv", FMT_AUTO) == NULL,
+	    "a missing file does not open");
+	return done_testing();
+}

@@ -1,0 +1,105 @@
+/* Unit tests: JSON Lines through lib/reader (jsonl_read.c). */
+#include <math.h>
+
+#include "../tap.h"
+#include "readhelp.h"
+
+int
+main(void)
+{
+	struct reader *rd;
+	struct rec *r;
+
+	READS_AS("plain", ".jsonl", "{\"a\":1,\"b\":\"x\"}\n{\"b\":\"y\",\"a\":2}\n",
+	    "1:a=1,b=x|2:b=y,a=2|");
+	READS_AS("sniffed", ".txt", "  {\"a\":1}\n", "1:a=1|");
+	READS_AS("key order kept", ".jsonl",
+	    "{\"z\":1,\"a\":2,\"m\":3}\n", "1:z=1,a=2,m=3|");
+	READS_AS("types", ".jsonl",
+	    "{\"i\":-7,\"d\":2.5,\"t\":true,\"f\":false,\"n\":null,"
+	    "\"s\":\"str\"}\n",
+	    "1:i=-7,d=2.5,t=true,f=false,n=<null>,s=str|");
+	READS_AS("escapes and unicode", ".jsonl",
+	    "{\"s\":\"q\\\"b\\\\n\\n\\t\\u00e9\\ud83d\\ude00/\\/\"}\n",
+	    "1:s=q\"b\\n\n\t\xc3\xa9\xf0\x9f\x98\x80//|");
+	READS_AS("raw UTF-8", ".jsonl", "{\"s\":\"caf\xc3\xa9\"}\n",
+	    "1:s=caf\xc3\xa9|");
+	READS_AS("nesting kept as JSON", ".jsonl",
+	    "{\"p\":[{\"sku\":\"A\",\"q\":2},[]],\"o\":{\"k\":null}}\n",
+	    "1:p=[{\"sku\":\"A\",\"q\":2},[]],o={\"k\":null}|");
+	READS_AS("CRLF and blank lines", ".jsonl",
+	    "{\"a\":1}\r\n\r\n   \n{\"a\":2}\r\n", "1:a=1|4:a=2|");
+	READS_AS("no final newline", ".jsonl", "{\"a\":1}", "1:a=1|");
+	READS_AS("BOM", ".jsonl", "\xef\xbb\xbf{\"a\":1}\n", "1:a=1|");
+	READS_AS("not JSON", ".jsonl", "{\"a\":1}\nnope\n{\"a\":3}\n",
+	    "1:a=1|2:BAD(column 4: '[' or '{' expected near 'nope')|3:a=3|");
+	READS_AS("truncated object", ".jsonl", "{\"a\":1\n",
+	    "1:BAD(column 6: '}' expected near end of file)|");
+	READS_AS("not an object", ".jsonl", "[1,2]\n",
+	    "1:BAD(expected a JSON object, found an array)|");
+	READS_AS("duplicate key", ".jsonl", "{\"a\":1,\"a\":2}\n",
+	    "1:BAD(column 10: duplicate object key near '\"a\"')|");
+	READS_AS("invalid UTF-8", ".jsonl", "{\"s\":\"caf\xe9\"}\n",
+	    "1:BAD(column 9: unable to decode byte 0xe9 near '\"caf')|");
+	READS_AS("two objects on a line", ".jsonl", "{\"a\":1}{\"a\":2}\n",
+	    "1:BAD(column 8: end of file expected near '{')|");
+	READS_AS("NUL escape refused", ".jsonl", "{\"s\":\"a\\u0000b\"}\n",
+	    "1:BAD(column 15: \\u0000 is not allowed without JSON_ALLOW_NUL "
+	    "near '\"a\\u0000b\"')|");
+
+	/* Huge numbers: 64-bit integers exact, larger ones as doubles. */
+	{
+		static const char huge[] =
+		    "{\"max\":9223372036854775807,\"min\":-9223372036854775808}\n"
+		    "{\"big\":123456789012345678901234567890,\"i\":3}\n"
+		    "{\"r\":1e308,\"tiny\":5e-324}\n"
+		    "{\"r\":1e400}\n";
+
+		rd = rd_open(temp_file(".jsonl", huge, sizeof huge - 1, 0),
+		    FMT_AUTO);
+	}
+	ok(rd_next(rd, &r) == RD_OK && r->f[0].v.type == VAL_INT &&
+	    r->f[0].v.u.i == INT64_MAX && r->f[1].v.u.i == INT64_MIN,
+	    "int64 limits exact");
+	ok(rd_next(rd, &r) == RD_OK && r->f[0].v.type == VAL_DOUBLE &&
+	    r->f[0].v.u.d == 123456789012345678901234567890.0,
+	    "too big for int64: a double, not a failure");
+	ok(r->f[1].v.type == VAL_DOUBLE && r->f[1].v.u.d == 3.0,
+	    "(the rest of that line reads as doubles too)");
+	ok(rd_next(rd, &r) == RD_OK && r->f[0].v.u.d == 1e308 &&
+	    r->f[1].v.u.d == 5e-324, "extreme doubles");
+	ok(rd_next(rd, &r) == RD_BAD && strstr(r->err, "overflow") != NULL,
+	    "1e400 is a bad record: %s", r->err);
+	ok(r->raw != NULL && r->rawn == 11 &&
+	    memcmp(r->raw, "{\"r\":1e400}", 11) == 0,
+	    "a bad record carries its text");
+	is_int(rd_next(rd, &r), RD_EOF, "then the end");
+	rd_close(rd);
+
+	/* A line longer than the read buffer. */
+	{
+		struct buf in = { 0 };
+
+		buf_adds(&in, "{\"s\":\"");
+		for (int i = 0; i < 2000000; i++)
+			buf_addc(&in, 'x');
+		buf_adds(&in, "\"}\n{\"a\":1}\n");
+		rd = rd_open(temp_file(".jsonl", in.p, in.n, 0), FMT_AUTO);
+		ok(rd_next(rd, &r) == RD_OK && r->f[0].v.u.s.n == 2000000,
+		    "a 2 MB line");
+		ok(rd_next(rd, &r) == RD_OK && r->line == 2, "and the next");
+		rd_close(rd);
+		buf_free(&in);
+	}
+
+	/* Forced format: a JSON file read as CSV is one odd column. */
+	{
+		char *got = describe(temp_file(".jsonl", "{\"a\":1}\n", 8, 0),
+		    FMT_CSV);
+
+		/* {"a":1} is a CSV header with a stray quote. */
+		is_str(got, "ERR|", "--input-format csv is obeyed");
+		free(got);
+	}
+	return done_testing();
+}

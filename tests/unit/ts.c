@@ -1,0 +1,143 @@
+/* Unit tests: lib/ts.c */
+#include <stdlib.h>
+
+#include "../tap.h"
+#include "ts.h"
+
+static void
+parse_case(const char *s, const char *want_iso)
+{
+	int64_t us;
+	char buf[TS_BUFSZ];
+
+	if (want_iso == NULL) {
+		ok(ts_parse(s, strlen(s), &us) < 0, "bad time \"%s\"", s);
+		return;
+	}
+	if (ts_parse(s, strlen(s), &us) < 0) {
+		ok(0, "time \"%s\" parses", s);
+		return;
+	}
+	ts_format(buf, us);
+	is_str(buf, want_iso, "time \"%s\"", s);
+}
+
+static void
+dur_case(const char *s, int64_t want)
+{
+	int64_t us = -7;
+	int rc = ts_parse_duration(s, &us);
+
+	if (want < 0)
+		ok(rc < 0, "bad duration \"%s\"", s);
+	else
+		ok(rc == 0 && us == want, "duration \"%s\" = %lld us", s,
+		    (long long)want);
+}
+
+int
+main(void)
+{
+	char buf[TS_BUFSZ];
+	int64_t us;
+
+	parse_case("2025-01-15", "2025-01-15T00:00:00Z");
+	parse_case("20250115", "2025-01-15T00:00:00Z");
+	parse_case("2025-01-15T10:30:00", "2025-01-15T10:30:00Z");
+	parse_case("2025-01-15 10:30:00", "2025-01-15T10:30:00Z");
+	parse_case("2025-01-15t10:30:00z", "2025-01-15T10:30:00Z");
+	parse_case("2025-01-15T10:30", "2025-01-15T10:30:00Z");
+	parse_case("2025-01-15T10:30:00Z", "2025-01-15T10:30:00Z");
+	parse_case("2025-01-15T10:30:00.5Z", "2025-01-15T10:30:00.500Z");
+	parse_case("2025-01-15T10:30:00,25", "2025-01-15T10:30:00.250Z");
+	parse_case("2025-01-15T10:30:00.123456Z",
+	    "2025-01-15T10:30:00.123456Z");
+	parse_case("2025-01-15T10:30:00.123456789Z",
+	    "2025-01-15T10:30:00.123456Z");
+	parse_case("2025-01-15T10:30:00+05:30", "2025-01-15T05:00:00Z");
+	parse_case("2025-01-15T10:30:00-0800", "2025-01-15T18:30:00Z");
+	parse_case("2025-01-15T01:00:00+02", "2025-01-14T23:00:00Z");
+	parse_case("2024-02-29", "2024-02-29T00:00:00Z");
+	parse_case("2000-02-29", "2000-02-29T00:00:00Z");
+	parse_case("1969-12-31T23:59:59.999Z", "1969-12-31T23:59:59.999Z");
+	parse_case("1900-01-01", "1900-01-01T00:00:00Z");
+	parse_case("1736937000", "2025-01-15T10:30:00Z");
+	parse_case("1736937000123", "2025-01-15T10:30:00.123Z");
+	parse_case("1736937000.25", "2025-01-15T10:30:00.250Z");
+	parse_case("0", "1970-01-01T00:00:00Z");
+	parse_case("-86400", "1969-12-31T00:00:00Z");
+	/* 8 digits that are no date are epoch seconds. */
+	parse_case("99999999", "1973-03-03T09:46:39Z");
+
+	parse_case("2025-13-01", NULL);
+	parse_case("2025-02-30", NULL);
+	parse_case("2023-02-29", NULL);
+	parse_case("1900-02-29", NULL);
+	parse_case("2025-01-15T24:00:00", NULL);
+	parse_case("2025-01-15T10:60:00", NULL);
+	parse_case("2025-01-15T10:30:61", NULL);
+	parse_case("2025-01-15T10:30:00+25:00", NULL);
+	parse_case("2025-01-15T10:30:00 UTC", NULL);
+	parse_case("2025-01-15T10:30:00.Z", NULL);
+	parse_case("2025-1-15", NULL);
+	parse_case("2025/01/15", NULL);
+	parse_case("15/01/2025", NULL);
+	parse_case("2025-01-15T", NULL);
+	parse_case("2025-01-15X10:30", NULL);
+	parse_case("yesterday", NULL);
+	parse_case("", NULL);
+	parse_case("1e9", NULL);
+	parse_case("123456789012345678", NULL);
+
+	ok(ts_from_epoch(1736937000.0, &us) == 0 &&
+	    us == INT64_C(1736937000000000), "epoch seconds as a number");
+	ok(ts_from_epoch(1736937000123.0, &us) == 0 &&
+	    us == INT64_C(1736937000123000), "epoch ms as a number");
+	ok(ts_from_epoch_int(INT64_C(1736937000123456), &us) == 0 &&
+	    us == INT64_C(1736937000123456), "epoch us as an integer");
+	ok(ts_from_epoch(1e300, &us) < 0, "epoch out of range");
+
+	ts_format_date(buf, -1);
+	is_str(buf, "1969-12-31", "date of 1 us before the epoch");
+	ts_format(buf, INT64_C(1736937000000001));
+	is_str(buf, "2025-01-15T10:30:00.000001Z", "format with microseconds");
+
+	is_int(ts_floor(-1, 1000), -1000, "floor of a negative time");
+	is_int(ts_floor(1999, 1000), 1000, "floor of a positive time");
+	is_int(ts_floor(-1000, 1000), -1000, "floor on a boundary");
+
+	/* Day numbers and dates agree both ways over 800 years. */
+	{
+		int bad = 0;
+
+		for (int64_t z = -200000; z < 100000; z += 7) {
+			int64_t y;
+			unsigned m, d;
+
+			ts_civil_from_days(z, &y, &m, &d);
+			if (ts_days_from_civil(y, m, d) != z)
+				bad++;
+		}
+		is_int(bad, 0, "civil <-> days round trip");
+	}
+	is_int(ts_days_from_civil(1970, 1, 1), 0, "epoch is day 0");
+	is_int(ts_days_from_civil(2025, 1, 15), 20103, "2025-01-15 is day 20103");
+
+	dur_case("15m", 15 * 60 * TS_US_PER_SEC);
+	dur_case("1h", 3600 * TS_US_PER_SEC);
+	dur_case("30s", 30 * TS_US_PER_SEC);
+	dur_case("500ms", 500000);
+	dur_case("250us", 250);
+	dur_case("1d", TS_US_PER_DAY);
+	dur_case("1w", 7 * TS_US_PER_DAY);
+	dur_case("1h30m", 5400 * TS_US_PER_SEC);
+	dur_case("1.5h", 5400 * TS_US_PER_SEC);
+	dur_case("10 minutes", 600 * TS_US_PER_SEC);
+	dur_case("0", 0);
+	dur_case("15", -1);
+	dur_case("m", -1);
+	dur_case("15x", -1);
+	dur_case("", -1);
+	dur_case("-5m", -1);
+	return done_testing();
+}

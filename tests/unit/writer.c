@@ -1,0 +1,311 @@
+/* Unit tests: lib/writer.c, lib/jsonw.c, lib/out.c, lib/reject.c */
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <sys/stat.h>
+
+#include "../tap.h"
+#include "readhelp.h"
+#include "reject.h"
+#include "writer.h"
+
+/* Read a whole file into a string (caller frees); gzip is undone. */
+static char *
+slurp(const char *path, size_t *n)
+{
+	gzFile g = gzopen(path, "rb");
+	struct buf b = { 0 };
+	char chunk[4096];
+	int k;
+
+	if (g == NULL)
+		return NULL;
+	while ((k = gzread(g, chunk, sizeof chunk)) > 0)
+		buf_add(&b, chunk, (size_t)k);
+	gzclose(g);
+	*n = b.n;
+	return (char *)buf_cstr(&b);
+}
+
+/* Write records with a writer to a file; return what the file holds. */
+static char *
+write_all(enum fmt fmt, struct rec *recs, size_t nrec, int *skipped,
+    char *why, size_t whylen)
+{
+	const char *path = temp_file(".out", "", 0, 0);
+	struct out *o = out_open(path, 0, 0);
+	struct writer *w = wr_open(o, fmt);
+	size_t n;
+
+	*skipped = 0;
+	for (size_t i = 0; i < nrec; i++)
+		if (wr_put(w, &recs[i]) == WR_SKIP) {
+			(*skipped)++;
+			snprintf(why, whylen, "%s", wr_error(w));
+		}
+	wr_close(w);
+	out_close(o);
+	return slurp(path, &n);
+}
+
+int
+main(void)
+{
+	struct rec r[4];
+	char why[256] = "", *got;
+	int skipped;
+	size_t n;
+
+	for (int i = 0; i < 4; i++)
+		rec_init(&r[i]);
+
+	/* CSV quoting: only where needed; "" for the empty string. */
+	rec_add(&r[0], "plain", val_text("abc", 3));
+	rec_add(&r[0], "comma", val_str("a,b", 3));
+	rec_add(&r[0], "quote", val_str("say \"hi\"", 8));
+	rec_add(&r[0], "nl", val_str("x\ny", 3));
+	rec_add(&r[0], "cr", val_str("x\ry", 3));
+	rec_add(&r[0], "empty", val_str("", 0));
+	rec_add(&r[0], "null", val_null());
+	rec_add(&r[0], "space", val_str(" s ", 3));
+	got = write_all(FMT_CSV, r, 1, &skipped, why, sizeof why);
+	is_str(got, "plain,comma,quote,nl,cr,empty,null,space\n"
+	    "abc,\"a,b\",\"say \"\"hi\"\"\",\"x\ny\",\"x\ry\",\"\",, s \n",
+	    "CSV quoting");
+	free(got);
+
+	/* Typed values in CSV. */
+	rec_clear(&r[0]);
+	rec_add(&r[0], "i", val_int(-42));
+	rec_add(&r[0], "d", val_double(0.1));
+	rec_add(&r[0], "m", val_dec(1250, 2));
+	rec_add(&r[0], "b", val_bool(1));
+	rec_add(&r[0], "nan", val_double(NAN));
+	got = write_all(FMT_CSV, r, 1, &skipped, why, sizeof why);
+	is_str(got, "i,d,m,b,nan\n-42,0.1,12.50,true,\n", "CSV typed values");
+	free(got);
+
+	/* Later records matched to the header by name. */
+	rec_clear(&r[0]);
+	rec_add(&r[0], "a", val_int(1));
+	rec_add(&r[0], "b", val_int(2));
+	rec_clear(&r[1]);
+	rec_add(&r[1], "b", val_int(4));
+	rec_add(&r[1], "a", val_int(3));
+	rec_clear(&r[2]);
+	rec_add(&r[2], "a", val_int(5));
+	rec_clear(&r[3]);
+	rec_add(&r[3], "a", val_int(6));
+	rec_add(&r[3], "zzz", val_int(7));
+	got = write_all(FMT_CSV, r, 4, &skipped, why, sizeof why);
+	is_str(got, "a,b\n1,2\n3,4\n5,\n", "CSV: reordered and missing fields");
+	is_int(skipped, 1, "CSV: a field not in the header is refused");
+	is_str(why, "field \"zzz\" is not one of the CSV output's columns "
+	    "(fixed by its header)", "CSV: and says why");
+	free(got);
+
+	/* JSON: escapes, invalid UTF-8, numbers. */
+	rec_clear(&r[0]);
+	rec_add(&r[0], "s", val_str("q\"b\\\n\t\x01\x7f caf\xc3\xa9", 14));
+	rec_add(&r[0], "bad", val_str("a\xff" "b\xc0\x80", 5));
+	rec_add(&r[0], "i", val_int(INT64_MIN));
+	rec_add(&r[0], "d", val_double(1e21));
+	rec_add(&r[0], "inf", val_double(INFINITY));
+	rec_add(&r[0], "m", val_dec(-5, 2));
+	rec_add(&r[0], "n", val_null());
+	rec_add(&r[0], "f", val_bool(0));
+	got = write_all(FMT_JSONL, r, 1, &skipped, why, sizeof why);
+	is_str(got, "{\"s\":\"q\\\"b\\\\\\n\\t\\u0001\x7f caf\xc3\xa9\","
+	    "\"bad\":\"a\\ufffdb\\ufffd\\ufffd\",\"i\":-9223372036854775808,"
+	    "\"d\":1e+21,\"inf\":null,\"m\":-0.05,\"n\":null,\"f\":false}\n",
+	    "JSON escapes, invalid UTF-8, numbers");
+	free(got);
+
+	/* Untyped text becomes a JSON number or boolean only as spelled. */
+	rec_clear(&r[0]);
+	rec_add(&r[0], "n", val_text("12.50", 5));
+	rec_add(&r[0], "z", val_text("007", 3));
+	rec_add(&r[0], "t", val_text("true", 4));
+	rec_add(&r[0], "T", val_text("TRUE", 4));
+	rec_add(&r[0], "e", val_text("1e5", 3));
+	rec_add(&r[0], "neg", val_text("-0", 2));
+	rec_add(&r[0], "sp", val_text(" 1", 2));
+	rec_add(&r[0], "nan", val_text("NaN", 3));
+	got = write_all(FMT_JSONL, r, 1, &skipped, why, sizeof why);
+	is_str(got, "{\"n\":12.50,\"z\":\"007\",\"t\":true,\"T\":\"TRUE\","
+	    "\"e\":1e5,\"neg\":-0,\"sp\":\" 1\",\"nan\":\"NaN\"}\n",
+	    "JSON: text typed only where it is spelled as JSON");
+	free(got);
+
+	/* What we write, jansson reads back to the same strings. */
+	{
+		struct buf all = { 0 };
+		int bad = 0;
+
+		rec_clear(&r[0]);
+		for (int c = 1; c < 256; c++)
+			buf_addc(&all, (char)c);
+		rec_add(&r[0], "all", val_str(all.p, all.n));
+		got = write_all(FMT_JSONL, r, 1, &skipped, why, sizeof why);
+		json_t *j = json_loads(got, 0, NULL);
+		const char *s = json_string_value(json_object_get(j, "all"));
+
+		/* Bytes 1..127 survive; each of 128..255 becomes U+FFFD. */
+		for (int c = 1; c < 128; c++)
+			if (s == NULL || (unsigned char)s[c - 1] != c)
+				bad++;
+		is_int(bad, 0, "every ASCII byte round-trips through jansson");
+		ok(s != NULL && strlen(s) == 127 + 128 * 3,
+		    "each invalid byte is one U+FFFD");
+		json_decref(j);
+		free(got);
+		buf_free(&all);
+	}
+
+	/* Columns fixed ahead: a header with no rows. */
+	{
+		const char *path = temp_file(".out", "", 0, 0);
+		struct out *o = out_open(path, 0, 0);
+		struct writer *w = wr_open(o, FMT_CSV);
+		const char *cols[] = { "x", "y,z" };
+
+		wr_columns(w, cols, 2);
+		wr_close(w);
+		out_close(o);
+		got = slurp(path, &n);
+		is_str(got, "x,\"y,z\"\n", "header alone for no rows");
+		free(got);
+	}
+
+	/* gzip output. */
+	{
+		const char *path = temp_file(".gz", "", 0, 0);
+		struct out *o = out_open(path, 0, 6);
+		struct writer *w = wr_open(o, FMT_JSONL);
+		unsigned char magic[2] = { 0 };
+		FILE *f;
+
+		rec_clear(&r[0]);
+		rec_add(&r[0], "a", val_int(1));
+		for (int i = 0; i < 1000; i++)
+			wr_put(w, &r[0]);
+		wr_close(w);
+		is_int(out_close(o), 0, "gzip output closes");
+		f = fopen(path, "rb");
+		fread(magic, 1, 2, f);
+		fclose(f);
+		ok(magic[0] == 0x1f && magic[1] == 0x8b, "it is gzip");
+		got = slurp(path, &n);
+		is_int((int64_t)n, 8000, "and holds every record");
+		free(got);
+	}
+
+	/* Atomic output: nothing under the name until close. */
+	{
+		char path[300], tmp[300];
+		struct stat st;
+		struct out *o;
+
+		snprintf(path, sizeof path, "%s", temp_file(".out", "old", 3, 0));
+		o = out_open(path, OUT_ATOMIC, 0);
+		out_puts(o, "new contents\n");
+		out_flush(o);
+		got = slurp(path, &n);
+		is_str(got, "old", "atomic: the old file stays until close");
+		free(got);
+		snprintf(tmp, sizeof tmp, "%s", o->tmp);
+		ok(strstr(tmp, "/.t") != NULL && stat(tmp, &st) == 0,
+		    "atomic: a dot-named temporary beside it");
+		is_int(out_close(o), 0, "atomic: close");
+		got = slurp(path, &n);
+		is_str(got, "new contents\n", "atomic: then the new one");
+		free(got);
+		ok(stat(tmp, &st) < 0 && errno == ENOENT,
+		    "atomic: temporary gone");
+
+		o = out_open(path, OUT_ATOMIC, 0);
+		out_puts(o, "discarded\n");
+		out_discard(o);
+		got = slurp(path, &n);
+		is_str(got, "new contents\n", "discard keeps the old file");
+		free(got);
+	}
+
+	/* A full disk fails the output, reported once. */
+	{
+		struct out *o = out_open("/dev/full", 0, 0);
+
+		for (int i = 0; i < 100000; i++)
+			out_puts(o, "some bytes to fill the buffer\n");
+		ok(out_failed(o), "/dev/full: failure seen while writing");
+		is_int(out_close(o), -1, "/dev/full: close reports it");
+	}
+	ok(out_open("/nonexistent/dir/x", 0, 0) == NULL,
+	    "an unwritable path does not open");
+
+	/* Dead letters: one JSON object each, with source and reasons. */
+	{
+		const char *path = temp_file(".out", "", 0, 0);
+		struct rejects *rj = rej_open(path);
+		struct rej_reason two[] = {
+			{ "enum", "product \"X\" is not in the list" },
+			{ "min", "quantity -1 is below 1" },
+		};
+		json_t *j;
+		char *line, *save;
+
+		rec_clear(&r[0]);
+		r[0].src = "in.csv";
+		r[0].line = 12;
+		rec_add(&r[0], "product", val_text("X", 1));
+		rec_add(&r[0], "quantity", val_text("-1", 2));
+		rej_put(rj, &r[0], two, 2);
+		rec_clear(&r[1]);
+		r[1].src = "in.jsonl";
+		r[1].line = 3;
+		r[1].raw = "{nope";
+		r[1].rawn = 5;
+		rej_one(rj, &r[1], "parse", "not JSON");
+		rec_clear(&r[2]);
+		r[2].src = "in.csv";
+		r[2].line = 5;
+		rec_add(&r[2], "a", val_text("1", 1));
+		rec_add(&r[2], NULL, val_text("2", 1));
+		rej_one(rj, &r[2], "parse", "expected 1 field");
+		is_int((int64_t)rej_count(rj), 3, "rejects counted");
+		is_int(rej_close(rj), 0, "reject file closes");
+
+		got = slurp(path, &n);
+		line = strtok_r(got, "\n", &save);
+		j = json_loads(line, 0, NULL);
+		ok(j != NULL, "reject line 1 is JSON");
+		is_str(json_string_value(json_object_get(j, "source")),
+		    "in.csv:12", "its source");
+		is_int((int64_t)json_array_size(json_object_get(j, "errors")), 2,
+		    "both reasons");
+		is_str(json_string_value(json_object_get(json_array_get(
+		    json_object_get(j, "errors"), 1), "rule")), "min",
+		    "the second rule");
+		is_str(json_string_value(json_object_get(json_object_get(j,
+		    "record"), "product")), "X", "the record's fields");
+		ok(json_is_integer(json_object_get(json_object_get(j,
+		    "record"), "quantity")), "CSV text typed as JSON spells it");
+		json_decref(j);
+		line = strtok_r(NULL, "\n", &save);
+		j = json_loads(line, 0, NULL);
+		is_str(json_string_value(json_object_get(j, "raw")), "{nope",
+		    "an unparsable line keeps its text");
+		json_decref(j);
+		line = strtok_r(NULL, "\n", &save);
+		j = json_loads(line, 0, NULL);
+		ok(json_array_size(json_object_get(j, "fields")) == 2,
+		    "a ragged row keeps its cells");
+		json_decref(j);
+		ok(strtok_r(NULL, "\n", &save) == NULL, "three lines in all");
+		free(got);
+	}
+
+	for (int i = 0; i < 4; i++)
+		rec_free(&r[i]);
+	return done_testing();
+}
