@@ -8,6 +8,7 @@
 #ifndef SLUICE_DIAG_H
 #define SLUICE_DIAG_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 /* The program's name as it prefixes messages; set by diag_init(). */
@@ -18,6 +19,9 @@ void diag_init(const char *argv0);
 
 /* Print "progname: message" to stderr. */
 void diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* The same with a va_list, for other printf-like reporters. */
+void vdiag(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 
 /* Print "progname: file:line: message"; line 0 leaves out the line. */
 void diag_at(const char *file, unsigned long line, const char *fmt, ...)

@@ -1,6 +1,8 @@
 #include "jsonw.h"
 
+#include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "num.h"
 #include "utf8.h"
@@ -12,6 +14,21 @@ special(unsigned char c)
 	return c < 0x20 || c == '"' || c == '\\' || c >= 0x80;
 }
 
+#define ONES	UINT64_C(0x0101010101010101)
+#define HIGHS	UINT64_C(0x8080808080808080)
+
+/* Does any byte of w need attention (see special)?  Bit tricks on 8 bytes. */
+static inline int
+word_special(uint64_t w)
+{
+	uint64_t quote = w ^ (ONES * '"'), bslash = w ^ (ONES * '\\');
+
+	return ((w & HIGHS) |			/* >= 0x80 */
+	    ((w - ONES * 0x20) & ~w & HIGHS) |	/* < 0x20 */
+	    ((quote - ONES) & ~quote & HIGHS) |	/* '"' */
+	    ((bslash - ONES) & ~bslash & HIGHS)) != 0;
+}
+
 void
 jw_string(struct out *o, const char *s, size_t n)
 {
@@ -20,10 +37,20 @@ jw_string(struct out *o, const char *s, size_t n)
 
 	out_putc(o, '"');
 	while (p < e) {
-		unsigned char c = *p;
+		unsigned char c;
 		char esc[8];
 		size_t len;
+		uint64_t w;
 
+		/* Most text needs no escaping: skip it a word at a time. */
+		if (e - p >= 8) {
+			memcpy(&w, p, 8);
+			if (!word_special(w)) {
+				p += 8;
+				continue;
+			}
+		}
+		c = *p;
 		if (!special(c)) {
 			p++;
 			continue;

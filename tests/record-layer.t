@@ -126,6 +126,19 @@ first=$($SLUICE_WRAP "$_p" "$T/big.csv" 2>"$T/err" | head -n 2)
 is "$first" "$(printf 'n,s\n0,some text')" "| head: the first lines arrive"
 is "$(err)" "" "| head: a closed pipe ends quietly"
 
+# Memory follows the widest record, not the number of records: 20x the
+# rows may not cost 2 MB more (jsonl out exercises the whole layer).
+awk 'BEGIN { print "n,s"; for (i = 0; i < 1500000; i++) print i ",\"x," i "\"" }' \
+    >"$T/huge.csv"
+head -n 75001 "$T/huge.csv" >"$T/small.csv"
+rss() { /usr/bin/time -f %M -o "$T/rss" "$_p" -q -f jsonl "$1" >/dev/null &&
+    cat "$T/rss"; }
+if [ -z "$SLUICE_WRAP" ] && [ -x /usr/bin/time ]; then
+    small=$(rss "$T/small.csv"); huge=$(rss "$T/huge.csv")
+    ok "$(( huge - small > 2048 ))" \
+        "memory flat in the stream: ${small} kB for 75k rows, ${huge} kB for 1.5M"
+fi
+
 run rec-cat -q --reject /nonexistent/dir/rej.jsonl "$DATA/clean.csv"
 is "$rc" 1 "an unwritable reject file: exit 1"
 

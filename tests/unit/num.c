@@ -174,6 +174,42 @@ main(void)
 		is_int(bad, 0, "100000 random doubles round-trip");
 	}
 
+	/* And no spelling with fewer digits would: they are the shortest. */
+	{
+		int longer = 0, tried = 0;
+
+		srand(11);
+		for (int i = 0; i < 20000; i++) {
+			uint64_t bits = ((uint64_t)rand() << 42) ^
+			    ((uint64_t)rand() << 21) ^ (uint64_t)rand();
+			double d;
+			char shorter[400];
+			int digits = 0;
+
+			memcpy(&d, &bits, sizeof d);
+			if (!isfinite(d) || d == 0)
+				continue;
+			num_fmt_double(buf, d);
+			for (const char *c = buf; *c && *c != 'e'; c++)
+				if (*c >= '0' && *c <= '9')
+					digits++;
+			/* Leading zeros of 0.00123 are not significant. */
+			for (const char *c = buf; *c == '-' || *c == '0' ||
+			    *c == '.'; c++)
+				if (*c == '0')
+					digits--;
+			tried++;
+			if (digits > 1) {
+				snprintf(shorter, sizeof shorter, "%.*g",
+				    digits - 1, d);
+				if (strtod(shorter, NULL) == d)
+					longer++;
+			}
+		}
+		is_int(longer, 0, "%d random doubles printed in the fewest "
+		    "digits", tried);
+	}
+
 	fixed_case(2.675, 2, "2.68");
 	fixed_case(1.005, 2, "1.01");
 	fixed_case(-2.5, 2, "-2.50");
