@@ -11,6 +11,7 @@
 #include "num.h"
 #include "opts.h"
 #include "out.h"
+#include "progress.h"
 #include "reader.h"
 #include "rec.h"
 #include "reject.h"

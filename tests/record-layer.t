@@ -139,6 +139,16 @@ if [ -z "$SLUICE_WRAP" ] && [ -x /usr/bin/time ]; then
         "memory flat in the stream: ${small} kB for 75k rows, ${huge} kB for 1.5M"
 fi
 
+# Progress only on a terminal: script(1) gives rec-cat one.
+if command -v script >/dev/null 2>&1 && [ -z "$SLUICE_WRAP" ]; then
+    SLUICE_PROGRESS=0.000001 script -qec "'$_p' -q '$T/small.csv' >/dev/null" \
+        /dev/null >"$T/tty" 2>&1
+    like "$(tr '\r' '\n' <"$T/tty")" "^rec-cat: [0-9]+ records, [0-9]+/s" \
+        "progress on a terminal"
+    SLUICE_PROGRESS=0.000001 "$_p" -q "$T/small.csv" >/dev/null 2>"$T/err"
+    is "$(err)" "" "no progress when stderr is not a terminal"
+fi
+
 run rec-cat -q --reject /nonexistent/dir/rej.jsonl "$DATA/clean.csv"
 is "$rc" 1 "an unwritable reject file: exit 1"
 

@@ -35,6 +35,7 @@ main(int argc, char **argv)
 	};
 	struct opts o = { 0 };
 	struct tally t;
+	struct progress pg;
 	struct rejects *rj;
 	struct out *out = NULL;
 	struct writer *w = NULL;
@@ -64,6 +65,7 @@ main(int argc, char **argv)
 	}
 
 	tally_start(&t);
+	progress_init(&pg, "records");
 	if ((rj = rej_open(o.common.reject)) == NULL)
 		return 1;
 	for (int i = 0; i < argc; i++) {
@@ -87,7 +89,7 @@ main(int argc, char **argv)
 			size_t ncols;
 			const char *const *cols;
 
-			t.in++;
+			progress_tick(&pg, ++t.in);
 			/* A CSV header fixes the output's columns and order. */
 			if (!have_cols &&
 			    (cols = rd_columns(rd, &ncols)) != NULL) {
@@ -126,6 +128,7 @@ write_failed:
 		status = 1;
 	if (out != NULL && out_close(out) < 0)
 		status = 1;
+	progress_done(&pg);
 	t.rejected = rej_count(rj);
 	if (rej_close(rj) < 0)
 		status = 1;
