@@ -1,0 +1,60 @@
+/*
+ * expr.h - expressions over a record's fields, as schema files write them
+ * ("quantity * unit_price", "city || '|' || channel", "round(x, 2)").
+ *
+ *   literals     12  -3.5  'text'  "text"  true  false  null
+ *   names        amount  products.min_price  `odd name`
+ *   operators    - (unary)  * / %  + -  ||  == != < <= > >=  not and or
+ *   functions    round(x[, n]) abs(x) min(a, b) max(a, b) concat(a, ...)
+ *                lower(s) upper(s) trim(s) len(s) coalesce(a, ...)
+ *                if(c, a, b) lookup('table', key[, default]) date(t)
+ *                hour(t) weekday(t) (0 = Monday)
+ *
+ * Arithmetic is exact where it can be: integers stay integers, decimals
+ * (12.50) stay decimals with their scale through + - *, round() gives a
+ * decimal; a double anywhere makes the result a double; / gives a double.
+ * Text that spells a number is that number.  null in, null out, except
+ * concat() and coalesce(), which skip nulls.
+ */
+#ifndef SLUICE_EXPR_H
+#define SLUICE_EXPR_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "arena.h"
+#include "val.h"
+
+struct expr;
+
+/* How compile finds what names and lookup tables mean. */
+struct expr_env {
+	/* The variable index of name, or -1 when there is no such name. */
+	int (*resolve)(void *ctx, const char *name);
+	/* The lookup table called name (a JSON object), or NULL. */
+	const json_t *(*table)(void *ctx, const char *name);
+	void *ctx;
+};
+
+/*
+ * Compile text.  Returns NULL with a message in err (with the column) for
+ * a syntax error, an unknown name, function or table, or a wrong number
+ * of arguments.
+ */
+struct expr *expr_compile(const char *text, const struct expr_env *env,
+    char *err, size_t errlen);
+
+/*
+ * Evaluate with vars[i] the value of variable i.  Strings the result needs
+ * are made in mem.  Returns 0, or -1 with *err set (a static message) when
+ * an operand is not a number, a division is by zero, and the like.
+ */
+int expr_eval(const struct expr *e, const struct val *vars,
+    struct arena *mem, struct val *out, const char **err);
+
+/* Does the expression use variable i?  (To check definition order.) */
+int expr_uses(const struct expr *e, int var);
+
+void expr_free(struct expr *e);
+
+#endif
