@@ -50,6 +50,7 @@ struct csv_engine {
 	size_t qhead, qn, qcap;
 	char **names;		/* header; NULL until read */
 	size_t ncols;
+	uint64_t layout;	/* for records with every column */
 	int at_eof;
 };
 
@@ -288,6 +289,7 @@ static void
 take_header(struct reader *rd, struct csv_engine *e, const struct pending *pd)
 {
 	e->ncols = pd->n;
+	e->layout = rec_layout_new();
 	e->names = ecalloc(pd->n ? pd->n : 1, sizeof *e->names);
 	for (size_t i = 0; i < pd->n; i++) {
 		struct cell c = e->off[pd->first + i];
@@ -377,6 +379,7 @@ csv_next(struct reader *rd)
 			    "found %zu", e->ncols, pd->n);
 			return RD_BAD;
 		}
+		r->layout = e->layout;
 		return RD_OK;
 	}
 }

@@ -242,21 +242,25 @@ num_fmt_int(char buf[NUM_BUFSZ], int64_t v)
 size_t
 num_fmt_decimal(char buf[NUM_BUFSZ], int64_t scaled, int scale)
 {
-	char digits[NUM_BUFSZ];
+	char digits[NUM_BUFSZ], *d = digits + sizeof digits;
 	uint64_t u = scaled < 0 ? 0 - (uint64_t)scaled : (uint64_t)scaled;
-	size_t nd, i = 0, o = 0;
+	size_t nd, o = 0;
 
 	if (scale <= 0)
 		return num_fmt_int(buf, scaled);
-	nd = (size_t)snprintf(digits, sizeof digits, "%0*llu", scale + 1,
-	    (unsigned long long)u);
+	/* At least scale + 1 digits: 5 at scale 2 is 0.05. */
+	do {
+		*--d = (char)('0' + u % 10);
+		u /= 10;
+	} while (u != 0 || digits + sizeof digits - d <= scale);
+	nd = (size_t)(digits + sizeof digits - d);
 	if (scaled < 0)
 		buf[o++] = '-';
-	for (; i < nd - (size_t)scale; i++)
-		buf[o++] = digits[i];
+	memcpy(buf + o, d, nd - (size_t)scale);
+	o += nd - (size_t)scale;
 	buf[o++] = '.';
-	for (; i < nd; i++)
-		buf[o++] = digits[i];
+	memcpy(buf + o, d + nd - (size_t)scale, (size_t)scale);
+	o += (size_t)scale;
 	buf[o] = '\0';
 	return o;
 }

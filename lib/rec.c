@@ -11,10 +11,19 @@ rec_init(struct rec *r)
 	memset(r, 0, sizeof *r);
 }
 
+uint64_t
+rec_layout_new(void)
+{
+	static uint64_t last;
+
+	return ++last;
+}
+
 void
 rec_clear(struct rec *r)
 {
 	r->n = 0;
+	r->layout = 0;
 	r->src = NULL;
 	r->line = 0;
 	r->err = NULL;
@@ -41,6 +50,7 @@ rec_add(struct rec *r, const char *name, struct val v)
 		r->f = erealloc(r->f, r->cap * sizeof *r->f);
 	}
 	f = &r->f[r->n++];
+	r->layout = 0;		/* the names changed: no promise holds */
 	f->name = name;
 	f->v = v;
 	return f;

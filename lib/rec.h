@@ -11,6 +11,7 @@
 #define SLUICE_REC_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "arena.h"
 #include "val.h"
@@ -29,8 +30,18 @@ struct rec {
 	const char *err;	/* why it is malformed; NULL when it is not */
 	const char *raw;	/* its text when it could not be split */
 	size_t rawn;		/* length of raw */
+	uint64_t layout;	/* 0, or an id from rec_layout_new(): every
+				   record with this id has the same field
+				   names in the same order */
 	struct arena mem;	/* strings owned by the record */
 };
+
+/*
+ * A new layout id.  A producer whose records always have the same field
+ * names in the same order (a CSV file's rows) stamps them with one, so a
+ * consumer may match names once per layout instead of once per record.
+ */
+uint64_t rec_layout_new(void);
 
 /* A zeroed struct rec is an empty record; rec_init() makes one. */
 void rec_init(struct rec *r);
@@ -41,7 +52,10 @@ void rec_clear(struct rec *r);
 /* Release the record's memory. */
 void rec_free(struct rec *r);
 
-/* Append a field.  name and any string in v are borrowed, not copied. */
+/*
+ * Append a field.  name and any string in v are borrowed, not copied.
+ * Clears r->layout: a producer stamps its layout after building.
+ */
 struct field *rec_add(struct rec *r, const char *name, struct val v);
 
 /* Replace the value of the field called name, or append it. */

@@ -1,5 +1,6 @@
 #include "writer.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,7 @@ struct writer {
 	int header_done;	/* header written */
 	size_t *map;		/* header column -> field index, or SIZE_MAX */
 	int mapped;		/* map holds the last record's matching */
+	uint64_t layout;	/* and that record's layout, if it had one */
 	struct buf scratch;
 	char err[256];
 };
@@ -43,6 +45,7 @@ wr_columns(struct writer *w, const char *const *names, size_t n)
 	for (size_t i = 0; i < n; i++)
 		w->cols[i] = estrdup(names[i]);
 	w->mapped = 0;
+	w->layout = 0;
 }
 
 const char *
@@ -56,12 +59,33 @@ static const unsigned char csv_special[256] = {
 	[','] = 1, ['"'] = 1, ['\r'] = 1, ['\n'] = 1,
 };
 
+#define ONES	UINT64_C(0x0101010101010101)
+#define HIGHS	UINT64_C(0x8080808080808080)
+
+/* Does any byte of w equal c?  (The classic zero-byte test on w ^ c.) */
+static inline uint64_t
+has_byte(uint64_t w, unsigned char c)
+{
+	uint64_t x = w ^ (ONES * c);
+
+	return (x - ONES) & ~x & HIGHS;
+}
+
 static void
 csv_cell(struct out *o, const char *p, size_t n)
 {
-	size_t i;
+	size_t i = 0;
 
-	for (i = 0; i < n && !csv_special[(unsigned char)p[i]]; i++)
+	/* Eight bytes at a time while none can need quoting. */
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w;
+
+		memcpy(&w, p + i, 8);
+		if (has_byte(w, ',') | has_byte(w, '"') | has_byte(w, '\r') |
+		    has_byte(w, '\n'))
+			break;
+	}
+	for (; i < n && !csv_special[(unsigned char)p[i]]; i++)
 		;
 	if (i == n && n > 0) {
 		out_write(o, p, n);
@@ -118,6 +142,8 @@ map_fits(const struct writer *w, const struct rec *r)
 
 	if (!w->mapped)
 		return 0;
+	if (r->layout != 0 && r->layout == w->layout)
+		return 1;
 	for (size_t i = 0; i < w->ncols; i++) {
 		size_t j = w->map[i];
 
@@ -150,6 +176,7 @@ csv_match(struct writer *w, const struct rec *r)
 			}
 	}
 	w->mapped = found == r->n;
+	w->layout = r->layout;
 	if (w->mapped)
 		return 0;
 	for (j = 0; j < r->n; j++) {

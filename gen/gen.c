@@ -1,0 +1,867 @@
+#include "gen_impl.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "diag.h"
+#include "num.h"
+#include "ts.h"
+
+size_t
+pick(const double *cum, size_t n, double u)
+{
+	size_t lo = 0, hi = n - 1;
+
+	/* The first index whose cumulative weight exceeds u. */
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (cum[mid] > u)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return lo;
+}
+
+double *
+cumulative(const json_t *weights, size_t n)
+{
+	double *cum = emalloc((n ? n : 1) * sizeof *cum), sum = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		sum += weights ? json_number_value(json_array_get(weights, i)) :
+		    1.0;
+		cum[i] = sum;
+	}
+	for (size_t i = 0; i < n; i++)
+		cum[i] /= sum;
+	cum[n - 1] = 1.0;	/* so that u < 1 always lands */
+	return cum;
+}
+
+static struct val
+json_val(const json_t *j)
+{
+	switch (json_typeof(j)) {
+	case JSON_STRING:
+		return val_str(json_string_value(j), json_string_length(j));
+	case JSON_INTEGER:
+		return val_int(json_integer_value(j));
+	case JSON_REAL:
+		return val_double(json_real_value(j));
+	case JSON_TRUE:
+		return val_bool(1);
+	case JSON_FALSE:
+		return val_bool(0);
+	case JSON_NULL:
+		return val_null();
+	default: {
+		struct val v = { .type = VAL_JSON, .u.j = (json_t *)j };
+		return v;
+	}
+	}
+}
+
+static double
+pow10d(int k)
+{
+	double p = 1;
+
+	while (k-- > 0)
+		p *= 10;
+	return p;
+}
+
+/* A string made in the record's arena. */
+static struct val
+made(struct rec *r, const char *p, size_t n)
+{
+	return val_str(rec_strdup(r, p, n), n);
+}
+
+struct val
+to_type(const struct schema_field *sf, struct val v, struct rec *r)
+{
+	struct buf scratch = { 0 };
+	const char *s;
+	int64_t i, us;
+	double d;
+	int b;
+	size_t n;
+	char tmp[TS_BUFSZ];
+
+	if (v.type == VAL_NULL)
+		return v;
+	switch (sf->type) {
+	case FT_INT:
+		if (v.type == VAL_INT)
+			return v;
+		if (val_to_double(&v, &d) == 0 && fabs(d) < 9e18)
+			return val_int(llround(d));
+		break;
+	case FT_FLOAT:
+		if (val_to_double(&v, &d) == 0)
+			return val_double(d);
+		break;
+	case FT_DECIMAL:
+		/* The common cases without going through text. */
+		if (v.type == VAL_DEC && v.scale == sf->scale)
+			return v;
+		if (v.type == VAL_INT && sf->scale <= 9 &&
+		    !__builtin_mul_overflow(v.u.i, (int64_t)pow10d(sf->scale),
+		    &i))
+			return val_dec(i, sf->scale);
+		if (v.type == VAL_DOUBLE && fabs(v.u.d) < 9e15)
+			return val_dec(llround(v.u.d * pow10d(sf->scale)),
+			    sf->scale);
+		if (val_to_decimal(&v, sf->scale, &i) == 0)
+			return val_dec(i, sf->scale);
+		break;
+	case FT_BOOL:
+		if (val_to_bool(&v, &b) == 0)
+			return val_bool(b);
+		break;
+	case FT_DATE:
+	case FT_TIMESTAMP:
+		if (val_to_time(&v, &us) < 0)
+			break;
+		n = sf->type == FT_DATE ? ts_format_date(tmp, us) :
+		    ts_format(tmp, us);
+		return made(r, tmp, n);
+	case FT_STRING:
+		if (v.type == VAL_STR || v.type == VAL_TEXT)
+			return v;
+		s = val_to_text(&v, &scratch, &n);
+		v = made(r, s, n);
+		buf_free(&scratch);
+		return v;
+	}
+	return val_null();	/* a value that has no such type */
+}
+
+static double
+param(struct generator *g, struct param *p, struct rec *r, double dflt)
+{
+	struct val v;
+	const char *err;
+	double d;
+
+	if (!p->set)
+		return dflt;
+	if (p->e == NULL)
+		return p->v;
+	if (expr_eval(p->e, g->vars, &r->mem, &v, &err) < 0 ||
+	    val_to_double(&v, &d) < 0)
+		return NAN;
+	return d;
+}
+
+/* A standard normal draw (Box-Muller) from draws k and k+1. */
+static double
+gauss(struct generator *g, uint64_t key, uint64_t k)
+{
+	double u1 = unit(draw(g, key, k)), u2 = unit(draw(g, key, k + 1));
+
+	return sqrt(-2.0 * log(1.0 - u1)) * cos(2.0 * M_PI * u2);
+}
+
+static struct val
+number(struct gfield *f, double x)
+{
+	if (isnan(x))
+		return val_null();
+	if (f->round >= 0) {
+		double p = pow10d(f->round);
+
+		x = (x < 0 ? -floor(-x * p + 0.5) : floor(x * p + 0.5)) / p;
+	}
+	return val_double(x);
+}
+
+static void
+two_digits(char *p, int v)
+{
+	p[0] = (char)('0' + v / 10);
+	p[1] = (char)('0' + v % 10);
+}
+
+static struct val
+pattern(struct generator *g, struct gfield *f, struct rec *r)
+{
+	static const char alnum[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+	char out[512];
+	size_t o = 0;
+	uint64_t k = 0;
+
+	for (const char *p = f->pattern; *p && o < sizeof out - 32; p++) {
+		uint64_t bits;
+
+		switch (*p) {
+		case '#':
+			bits = draw(g, f->key, k++);
+			out[o++] = (char)('0' + bits % 10);
+			break;
+		case '?':
+			bits = draw(g, f->key, k++);
+			out[o++] = (char)('A' + bits % 26);
+			break;
+		case '*':
+			bits = draw(g, f->key, k++);
+			out[o++] = alnum[bits % 36];
+			break;
+		case '\\':
+			if (p[1])
+				out[o++] = *++p;
+			break;
+		case '{':
+			if (strncmp(p, "{day}", 5) == 0) {
+				memcpy(out + o, g->compact, 8);
+				o += 8;
+				p += 4;
+			} else {
+				/* {seq} or {seq:N}: the record number. */
+				int width = 0;
+				char num[NUM_BUFSZ];
+				size_t len;
+
+				if (p[4] == ':')
+					width = atoi(p + 5);
+				len = num_fmt_int(num, (int64_t)g->i + 1);
+				for (; (size_t)width > len && width < 40;
+				    width--)
+					out[o++] = '0';
+				memcpy(out + o, num, len);
+				o += len;
+				p = strchr(p, '}');
+			}
+			break;
+		default:
+			out[o++] = *p;
+		}
+	}
+	return made(r, out, o);
+}
+
+static struct val
+uuid(struct generator *g, struct gfield *f, struct rec *r)
+{
+	static const char hex[] = "0123456789abcdef";
+	uint64_t hi = draw(g, f->key, 0), lo = draw(g, f->key, 1);
+	unsigned char b[16];
+	char out[36];
+	size_t o = 0;
+
+	for (int i = 0; i < 8; i++) {
+		b[i] = (unsigned char)(hi >> (56 - 8 * i));
+		b[8 + i] = (unsigned char)(lo >> (56 - 8 * i));
+	}
+	b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);	/* version 4 */
+	b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);	/* RFC 4122 variant */
+	for (int i = 0; i < 16; i++) {
+		if (i == 4 || i == 6 || i == 8 || i == 10)
+			out[o++] = '-';
+		out[o++] = hex[b[i] >> 4];
+		out[o++] = hex[b[i] & 15];
+	}
+	return made(r, out, o);
+}
+
+/* A time within the day, by the hour weights; or now in live mode. */
+static struct val
+timeval(struct generator *g, struct gfield *f, struct rec *r, int64_t now_us)
+{
+	char out[TS_BUFSZ];
+	int64_t us, secs;
+	int h;
+	size_t n;
+
+	if (now_us >= 0) {
+		n = f->sf->type == FT_DATE ? ts_format_date(out, now_us) :
+		    ts_format(out, now_us);
+		return made(r, out, n);
+	}
+	if (f->sf->type == FT_DATE)
+		return val_str(g->date, 10);
+	h = (int)pick(f->hour_cum, 24, unit(draw(g, f->key, 0)));
+	secs = (int64_t)(unit(draw(g, f->key, 1)) * 3600);
+	us = g->day * TS_US_PER_DAY + (h * 3600 + secs) * TS_US_PER_SEC;
+	(void)us;
+	/* "2025-01-15T10:30:00Z", built by hand: this runs per record. */
+	memcpy(out, g->date, 10);
+	out[10] = 'T';
+	two_digits(out + 11, h);
+	out[13] = ':';
+	two_digits(out + 14, (int)(secs / 60));
+	out[16] = ':';
+	two_digits(out + 17, (int)(secs % 60));
+	out[19] = 'Z';
+	return made(r, out, 20);
+}
+
+struct val
+gen_value(struct generator *g, struct gfield *f, struct rec *r,
+    int64_t now_us)
+{
+	const struct schema_field *sf = f->sf;
+	double x, lo, hi;
+	struct val v;
+	const char *err;
+
+	switch (f->kind) {
+	case G_UUID:
+		return uuid(g, f, r);
+	case G_SEQUENCE:
+		return val_int(f->start + f->step * (int64_t)g->i);
+	case G_PATTERN:
+		return pattern(g, f, r);
+	case G_UNIFORM:
+		lo = param(g, &f->a, r, 0);
+		hi = param(g, &f->b, r, 1);
+		if (sf->type == FT_INT) {
+			double span = floor(hi) - ceil(lo) + 1;
+
+			if (!(span >= 1))
+				return val_null();
+			return val_int((int64_t)ceil(lo) + (int64_t)floor(
+			    unit(draw(g, f->key, 0)) * span));
+		}
+		x = lo + unit(draw(g, f->key, 0)) * (hi - lo);
+		return to_type(sf, number(f, x), r);
+	case G_NORMAL:
+	case G_LOGNORMAL: {
+		double a = param(g, &f->a, r, 0), b = param(g, &f->b, r, 1);
+		double mn = param(g, &f->lo, r, -INFINITY);
+		double mx = param(g, &f->hi, r, INFINITY);
+
+		/* Draw again when out of bounds (up to 8 times), then clamp:
+		   clamping alone would pile values up at the bounds. */
+		for (uint64_t k = 0; k < 16; k += 2) {
+			double z = gauss(g, f->key, k);
+
+			x = f->kind == G_NORMAL ? a + b * z : a * exp(b * z);
+			if (x >= mn && x <= mx)
+				break;
+		}
+		x = x < mn ? mn : x > mx ? mx : x;
+		if (sf->type == FT_INT)
+			return isnan(x) ? val_null() : val_int(llround(x));
+		return to_type(sf, number(f, x), r);
+	}
+	case G_CHOICE:
+		return f->values[pick(f->cum, f->nvalues,
+		    unit(draw(g, f->key, 0)))];
+	case G_TIME:
+		return timeval(g, f, r, now_us);
+	case G_BOOL:
+		return val_bool(unit(draw(g, f->key, 0)) < f->p);
+	case G_GEO: {
+		int k = f->lon ? 2 : 0;
+
+		x = f->box[k] + unit(draw(g, f->point, (uint64_t)f->lon)) *
+		    (f->box[k + 1] - f->box[k]);
+		return to_type(sf, number(f, x), r);
+	}
+	case G_DERIVED:
+		if (expr_eval(f->expr, g->vars, &r->mem, &v, &err) < 0)
+			return val_null();
+		return to_type(sf, v, r);
+	case G_REF:
+		return to_type(sf, g->vars[f->var], r);
+	case G_CONST:
+		return to_type(sf, f->k, r);
+	case G_SESSION:
+	case G_NONE:
+		break;
+	}
+	return val_null();
+}
+
+/* --- Compiling ------------------------------------------------------- */
+
+struct names {
+	struct generator *g;
+	size_t defined;
+};
+
+static int
+resolve(void *ctx, const char *name)
+{
+	struct names *nm = ctx;
+	struct generator *g = nm->g;
+
+	for (size_t i = 0; i < nm->defined; i++)
+		if (strcmp(g->s->fields[i].name, name) == 0)
+			return (int)i;
+	for (size_t e = 0; e < g->nent; e++) {
+		size_t len = strlen(g->ent[e].name);
+
+		if (strncmp(name, g->ent[e].name, len) != 0 || name[len] != '.')
+			continue;
+		for (size_t a = 0; a < g->ent[e].nattrs; a++)
+			if (strcmp(g->ent[e].attrs[a], name + len + 1) == 0)
+				return (int)(g->ent[e].var0 + a);
+	}
+	return -1;
+}
+
+static const json_t *
+table(void *ctx, const char *name)
+{
+	struct names *nm = ctx;
+
+	return nm->g->s->lookups ? json_object_get(nm->g->s->lookups, name) :
+	    NULL;
+}
+
+static void
+set_param(struct param *p, const json_t *v, const struct expr_env *env)
+{
+	char err[256];
+
+	if (v == NULL)
+		return;
+	p->set = 1;
+	if (json_is_string(v))
+		p->e = expr_compile(json_string_value(v), env, err, sizeof err);
+	else
+		p->v = json_number_value(v);
+}
+
+static const char *const kind_names[] = {
+	[G_UUID] = "uuid", [G_SEQUENCE] = "sequence", [G_PATTERN] = "pattern",
+	[G_UNIFORM] = "uniform", [G_NORMAL] = "normal",
+	[G_LOGNORMAL] = "lognormal", [G_CHOICE] = "choice", [G_TIME] = "time",
+	[G_BOOL] = "bool", [G_GEO] = "geo", [G_DERIVED] = "derived",
+	[G_REF] = "ref", [G_CONST] = "const", [G_SESSION] = "session",
+};
+
+/* The schema is checked already: this only builds. */
+static void
+compile_field(struct generator *g, struct gfield *f,
+    const struct schema_field *sf, size_t defined)
+{
+	const json_t *j = sf->spec;
+	struct names nm = { g, defined };
+	struct expr_env env = { resolve, table, &nm };
+	const json_t *v;
+	char err[256];
+
+	memset(f, 0, sizeof *f);
+	f->sf = sf;
+	f->key = hash_str(sf->name);
+	f->round = (int)json_integer_value(json_object_get(j, "round"));
+	if (json_object_get(j, "round") == NULL)
+		f->round = -1;
+	f->null_rate = json_number_value(json_object_get(j, "null_rate"));
+	if (sf->gen == NULL)
+		return;
+	for (int k = G_UUID; k <= G_SESSION; k++)
+		if (strcmp(kind_names[k], sf->gen) == 0)
+			f->kind = (enum gkind)k;
+	switch (f->kind) {
+	case G_SEQUENCE:
+		v = json_object_get(j, "start");
+		f->start = v ? json_integer_value(v) : 1;
+		v = json_object_get(j, "step");
+		f->step = v ? json_integer_value(v) : 1;
+		break;
+	case G_PATTERN:
+		f->pattern = json_string_value(json_object_get(j, "pattern"));
+		break;
+	case G_UNIFORM:
+		set_param(&f->a, json_object_get(j, "min"), &env);
+		set_param(&f->b, json_object_get(j, "max"), &env);
+		break;
+	case G_NORMAL:
+	case G_LOGNORMAL:
+		set_param(&f->a, json_object_get(j, f->kind == G_NORMAL ?
+		    "mean" : "median"), &env);
+		set_param(&f->b, json_object_get(j, f->kind == G_NORMAL ?
+		    "stddev" : "sigma"), &env);
+		set_param(&f->lo, json_object_get(j, "min"), &env);
+		set_param(&f->hi, json_object_get(j, "max"), &env);
+		break;
+	case G_CHOICE: {
+		const json_t *vals = json_object_get(j, "values");
+
+		f->nvalues = json_array_size(vals);
+		f->values = ecalloc(f->nvalues, sizeof *f->values);
+		for (size_t i = 0; i < f->nvalues; i++)
+			f->values[i] = json_val(json_array_get(vals, i));
+		f->cum = cumulative(json_object_get(j, "weights"), f->nvalues);
+		break;
+	}
+	case G_TIME: {
+		double *cum = cumulative(json_object_get(j, "hours"), 24);
+		const json_t *wd = json_object_get(j, "weekdays");
+		double sum = 0;
+
+		memcpy(f->hour_cum, cum, sizeof f->hour_cum);
+		free(cum);
+		for (int d = 0; d < 7; d++)
+			sum += (f->weekday[d] = wd ? json_number_value(
+			    json_array_get(wd, (size_t)d)) : 1);
+		for (int d = 0; d < 7; d++)
+			f->weekday[d] *= 7 / sum;
+		f->ramp = json_number_value(json_object_get(j, "ramp"));
+		break;
+	}
+	case G_BOOL:
+		v = json_object_get(j, "p");
+		f->p = v ? json_number_value(v) : 0.5;
+		break;
+	case G_GEO: {
+		const char *point;
+
+		for (size_t i = 0; i < 4; i++)
+			f->box[i] = json_number_value(json_array_get(
+			    json_object_get(j, "box"), i));
+		f->lon = strcmp(json_string_value(json_object_get(j, "axis")),
+		    "lon") == 0;
+		point = json_string_value(json_object_get(j, "point"));
+		f->point = hash_str(point ? point : "geo");
+		if (f->round < 0)
+			f->round = 6;
+		break;
+	}
+	case G_DERIVED:
+		f->expr = expr_compile(json_string_value(json_object_get(j,
+		    "expr")), &env, err, sizeof err);
+		break;
+	case G_REF: {
+		char full[512];
+
+		snprintf(full, sizeof full, "%s.%s",
+		    json_string_value(json_object_get(j, "entity")),
+		    json_string_value(json_object_get(j, "attr")));
+		f->var = resolve(&nm, full);
+		break;
+	}
+	case G_CONST:
+		f->k = json_val(json_object_get(j, "value"));
+		break;
+	default:
+		break;
+	}
+}
+
+static void
+free_field(struct gfield *f)
+{
+	expr_free(f->a.e);
+	expr_free(f->b.e);
+	expr_free(f->lo.e);
+	expr_free(f->hi.e);
+	expr_free(f->expr);
+	free(f->values);
+	free(f->cum);
+}
+
+/* Build entity pools: given rows, or rows made by their own fields. */
+static int
+build_entities(struct generator *g, char *err, size_t errlen)
+{
+	const char *name;
+	json_t *e;
+	size_t k = 0, var = g->s->nfields;
+
+	g->nent = json_object_size(g->s->entities);
+	g->ent = ecalloc(g->nent ? g->nent : 1, sizeof *g->ent);
+	json_object_foreach((json_t *)g->s->entities, name, e) {
+		struct entity *en = &g->ent[k++];
+		const json_t *rows = json_object_get(e, "rows");
+		const char *wattr = json_string_value(json_object_get(e,
+		    "weight"));
+
+		en->name = name;
+		en->key = hash_str(name);
+		en->var0 = var;
+		if (rows != NULL) {
+			const json_t *first = json_array_get(rows, 0), *x;
+			const char *key;
+			size_t a = 0;
+
+			en->nrows = json_array_size(rows);
+			en->nattrs = json_object_size(first);
+			en->attrs = ecalloc(en->nattrs, sizeof *en->attrs);
+			json_object_foreach((json_t *)first, key, x)
+				en->attrs[a++] = key;
+			en->cells = ecalloc(en->nrows * en->nattrs,
+			    sizeof *en->cells);
+			for (size_t r = 0; r < en->nrows; r++)
+				for (a = 0; a < en->nattrs; a++)
+					en->cells[r * en->nattrs + a] =
+					    json_val(json_object_get(
+					    json_array_get(rows, r),
+					    en->attrs[a]));
+		} else {
+			/* Rows made like records, keyed by (entity, row). */
+			const json_t *fields = json_object_get(e, "fields");
+			struct schema_field *sfs;
+			struct gfield *gf;
+			struct rec tmp;
+			int64_t day = g->day;
+			uint64_t i = g->i;
+
+			en->nrows = (size_t)json_integer_value(
+			    json_object_get(e, "count"));
+			en->nattrs = json_array_size(fields);
+			en->attrs = ecalloc(en->nattrs, sizeof *en->attrs);
+			en->cells = ecalloc(en->nrows * en->nattrs,
+			    sizeof *en->cells);
+			sfs = ecalloc(en->nattrs, sizeof *sfs);
+			gf = ecalloc(en->nattrs, sizeof *gf);
+			for (size_t a = 0; a < en->nattrs; a++) {
+				const json_t *f = json_array_get(fields, a);
+				const char *t = json_string_value(
+				    json_object_get(f, "type"));
+
+				sfs[a].name = json_string_value(
+				    json_object_get(f, "name"));
+				sfs[a].gen = json_string_value(
+				    json_object_get(f, "gen"));
+				sfs[a].spec = f;
+				sfs[a].type = FT_STRING;
+				for (int ty = FT_STRING; t && ty <= FT_TIMESTAMP;
+				    ty++)
+					if (strcmp(ftype_name((enum ftype)ty),
+					    t) == 0)
+						sfs[a].type = (enum ftype)ty;
+				sfs[a].scale = json_object_get(f, "scale") ?
+				    (int)json_integer_value(json_object_get(f,
+				    "scale")) : sfs[a].type == FT_DECIMAL ? 2 :
+				    0;
+				en->attrs[a] = sfs[a].name;
+				compile_field(g, &gf[a], &sfs[a], 0);
+			}
+			rec_init(&tmp);
+			for (size_t r = 0; r < en->nrows; r++) {
+				g->base = hash_combine(hash_combine(g->seed,
+				    en->key), r);
+				g->i = r;
+				rec_clear(&tmp);
+				for (size_t a = 0; a < en->nattrs; a++) {
+					struct val v = gen_value(g, &gf[a], &tmp,
+					    -1);
+
+					/* Keep strings beyond the scratch. */
+					if (v.type == VAL_STR)
+						v.u.s.p = arena_strndup(&en->mem,
+						    v.u.s.p, v.u.s.n);
+					en->cells[r * en->nattrs + a] = v;
+				}
+			}
+			rec_free(&tmp);
+			for (size_t a = 0; a < en->nattrs; a++) {
+				/* The names must outlive sfs. */
+				en->attrs[a] = json_string_value(
+				    json_object_get(json_array_get(fields, a),
+				    "name"));
+				free_field(&gf[a]);
+			}
+			free(gf);
+			free(sfs);
+			g->day = day;
+			g->i = i;
+		}
+		if (json_object_get(e, "weights") != NULL) {
+			en->cum = cumulative(json_object_get(e, "weights"),
+			    en->nrows);
+		} else if (wattr != NULL) {
+			size_t a;
+			json_t *w = json_array();
+
+			for (a = 0; strcmp(en->attrs[a], wattr) != 0; a++)
+				;
+			for (size_t r = 0; r < en->nrows; r++) {
+				double d = 0;
+
+				val_to_double(&en->cells[r * en->nattrs + a], &d);
+				json_array_append_new(w, json_real(d > 0 ? d :
+				    0));
+			}
+			en->cum = cumulative(w, en->nrows);
+			json_decref(w);
+		}
+		var += en->nattrs;
+	}
+	(void)err;
+	(void)errlen;
+	return 0;
+}
+
+struct generator *
+gen_new(const struct schema *s, uint64_t seed, char *err, size_t errlen)
+{
+	struct generator *g = ecalloc(1, sizeof *g);
+
+	g->s = s;
+	g->seed = hash_mix(seed);
+	if (s->start != NULL) {
+		int64_t us;
+
+		ts_parse(s->start, strlen(s->start), &us);
+		g->schema_start = us / TS_US_PER_DAY;
+	}
+	g->schema_days = s->days;
+	if (s->entities != NULL && build_entities(g, err, errlen) < 0)
+		goto fail;
+	g->nvars = s->nfields;
+	for (size_t e = 0; e < g->nent; e++)
+		g->nvars += g->ent[e].nattrs;
+	g->vars = ecalloc(g->nvars ? g->nvars : 1, sizeof *g->vars);
+	g->fixed = ecalloc(s->nfields, 1);
+	g->nf = s->nfields;
+	g->f = ecalloc(g->nf, sizeof *g->f);
+	for (size_t i = 0; i < g->nf; i++) {
+		compile_field(g, &g->f[i], &s->fields[i], i);
+		if (g->f[i].ramp != 0 && s->start == NULL) {
+			snprintf(err, errlen, "%s: fields[%zu].ramp: a ramp "
+			    "needs the schema's \"start\" date", s->name, i);
+			goto fail;
+		}
+	}
+	rec_init(&g->last);
+	g->layout = rec_layout_new();
+	if (s->sessions != NULL && sessions_new(g, err, errlen) < 0)
+		goto fail;
+	if (s->anomalies != NULL && anomalies_new(g, err, errlen) < 0)
+		goto fail;
+	return g;
+fail:
+	gen_free(g);
+	return NULL;
+}
+
+void
+gen_free(struct generator *g)
+{
+	if (g == NULL)
+		return;
+	sessions_free(g);
+	anomalies_free(g);
+	for (size_t i = 0; i < g->nf; i++)
+		free_field(&g->f[i]);
+	free(g->f);
+	for (size_t e = 0; e < g->nent; e++) {
+		free(g->ent[e].attrs);
+		free(g->ent[e].cells);
+		free(g->ent[e].cum);
+		arena_free(&g->ent[e].mem);
+	}
+	free(g->ent);
+	free(g->vars);
+	free(g->fixed);
+	rec_free(&g->last);
+	free(g);
+}
+
+void
+gen_day(struct generator *g, int64_t day, uint64_t n)
+{
+	double factor = 1;
+	char tmp[TS_BUFSZ];
+
+	g->day = day;
+	g->i = 0;
+	g->pending_dup = 0;
+	/* Weekday weights and a ramp set how busy each day is. */
+	for (size_t i = 0; i < g->nf; i++) {
+		struct gfield *f = &g->f[i];
+
+		if (f->kind != G_TIME)
+			continue;
+		factor *= f->weekday[((day + 3) % 7 + 7) % 7];
+		if (f->ramp != 0) {
+			double t = g->schema_days > 1 ? (double)(day -
+			    g->schema_start) / (double)(g->schema_days - 1) : 0;
+
+			factor *= fmax(0, 1 + f->ramp * t);
+		}
+		break;
+	}
+	g->n = n == UINT64_MAX ? n : (uint64_t)llround((double)n * factor);
+	ts_format_date(tmp, day * TS_US_PER_DAY);
+	memcpy(g->date, tmp, 11);
+	memcpy(g->compact, tmp, 4);
+	memcpy(g->compact + 4, tmp + 5, 2);
+	memcpy(g->compact + 6, tmp + 8, 2);
+	g->compact[8] = '\0';
+	if (g->sess != NULL)
+		sessions_day(g);
+}
+
+/* Copy r into dst with strings of its own. */
+static void
+keep_copy(struct rec *dst, const struct rec *r)
+{
+	rec_clear(dst);
+	for (size_t i = 0; i < r->n; i++) {
+		struct val v = r->f[i].v;
+
+		if (v.type == VAL_STR || v.type == VAL_TEXT)
+			v.u.s.p = rec_strdup(dst, v.u.s.p, v.u.s.n);
+		rec_add(dst, r->f[i].name, v);
+	}
+	dst->layout = r->layout;
+}
+
+int
+gen_next(struct generator *g, struct rec *r, int64_t now_us, int *dup,
+    struct anomaly *anom)
+{
+	*dup = 0;
+	anom->kind = NULL;
+	anom->field = NULL;
+	if (g->pending_dup) {
+		/* The same record again, as a redelivery would be. */
+		g->pending_dup = 0;
+		keep_copy(r, &g->last);
+		*dup = 1;
+		return 1;
+	}
+	if (g->i >= g->n)
+		return 0;
+	rec_clear(r);
+	g->base = hash_combine(hash_combine(g->seed, (uint64_t)g->day), g->i);
+	for (size_t e = 0; e < g->nent; e++) {
+		struct entity *en = &g->ent[e];
+		double u = unit(draw(g, en->key, 0));
+		size_t row = en->cum ? pick(en->cum, en->nrows, u) :
+		    (size_t)(u * (double)en->nrows);
+
+		memcpy(g->vars + en->var0, en->cells + row * en->nattrs,
+		    en->nattrs * sizeof *g->vars);
+	}
+	memset(g->fixed, 0, g->nf);
+	if (g->sess != NULL)
+		sessions_record(g, r, now_us);
+	for (size_t i = 0; i < g->nf; i++) {
+		struct gfield *f = &g->f[i];
+
+		if (g->fixed[i])
+			continue;
+		g->vars[i] = gen_value(g, f, r, now_us);
+		if (f->null_rate > 0 && unit(draw(g, f->key, 99)) <
+		    f->null_rate)
+			g->vars[i] = val_null();
+	}
+	if (g->anom != NULL && anomalies_apply(g, r, anom)) {
+		g->pending_dup = 1;
+	}
+	for (size_t i = 0; i < g->nf; i++)
+		rec_add(r, g->s->fields[i].name, g->vars[i]);
+	r->layout = g->layout;
+	if (g->pending_dup)
+		keep_copy(&g->last, r);
+	g->i++;
+	return 1;
+}
+
+uint64_t
+gen_record_number(const struct generator *g)
+{
+	return g->i;
+}

@@ -1,0 +1,129 @@
+/*
+ * gen_impl.h - the generator's insides, shared by gen.c, sessions.c and
+ * anomalies.c.  Not for the program: it uses gen.h.
+ */
+#ifndef SLUICE_GEN_IMPL_H
+#define SLUICE_GEN_IMPL_H
+
+#include <math.h>
+
+#include "gen.h"
+#include "hash.h"
+
+enum gkind {
+	G_NONE, G_UUID, G_SEQUENCE, G_PATTERN, G_UNIFORM, G_NORMAL,
+	G_LOGNORMAL, G_CHOICE, G_TIME, G_BOOL, G_GEO, G_DERIVED, G_REF,
+	G_CONST, G_SESSION
+};
+
+/* A numeric parameter: a constant or an expression over the record. */
+struct param {
+	int set;
+	double v;
+	struct expr *e;
+};
+
+struct gfield {
+	const struct schema_field *sf;
+	enum gkind kind;
+	uint64_t key;		/* the field's stream of draws */
+	double null_rate;
+	int round;		/* decimals, or -1 */
+	struct param a, b;	/* min/max, mean/stddev, median/sigma */
+	struct param lo, hi;	/* bounds of normal and lognormal */
+	struct val *values;	/* choice */
+	double *cum;		/* choice: cumulative weights, last 1 */
+	size_t nvalues;
+	const char *pattern;
+	int64_t start, step;	/* sequence */
+	double hour_cum[24];	/* time: cumulative hour weights */
+	double weekday[7];	/* time: day weights (mean 1) */
+	double ramp;
+	double p;		/* bool */
+	double box[4];		/* geo */
+	int lon;
+	uint64_t point;
+	struct expr *expr;	/* derived */
+	int var;		/* ref: the variable it reads */
+	struct val k;		/* const */
+};
+
+struct entity {
+	const char *name;
+	uint64_t key;
+	size_t nrows, nattrs;
+	const char **attrs;
+	struct val *cells;	/* row r, attribute a: cells[r * nattrs + a] */
+	double *cum;		/* selection weights, or NULL: uniform */
+	size_t var0;		/* its attributes' first variable */
+	struct arena mem;	/* its strings */
+};
+
+struct session_state;
+struct anomaly_state;
+
+struct generator {
+	const struct schema *s;
+	uint64_t seed;
+	struct gfield *f;
+	size_t nf;
+	struct entity *ent;
+	size_t nent;
+	struct val *vars;	/* fields, then entity attributes */
+	unsigned char *fixed;	/* fields set by sessions this record */
+	size_t nvars;
+	int64_t day;		/* the day being made */
+	uint64_t n, i;		/* its records, and how many are made */
+	uint64_t base;		/* the current record's key */
+	char date[16];		/* the day as YYYY-MM-DD */
+	char compact[16];	/* and as YYYYMMDD */
+	int64_t schema_start;	/* day the ramp starts from */
+	int64_t schema_days;
+	struct session_state *sess;
+	struct anomaly_state *anom;
+	struct rec last;	/* the record before, for duplicates */
+	uint64_t layout;	/* its records' field names never change */
+	int pending_dup;
+};
+
+/* The k-th 64 random bits of stream key for the current record. */
+static inline uint64_t
+draw(const struct generator *g, uint64_t key, uint64_t k)
+{
+	return hash_combine(hash_combine(g->base, key), k);
+}
+
+/* ... as a double in [0, 1). */
+static inline double
+unit(uint64_t bits)
+{
+	return (double)(bits >> 11) * 0x1.0p-53;
+}
+
+/* Index into cumulative weights cum[0..n) for u in [0, 1). */
+size_t pick(const double *cum, size_t n, double u);
+
+/* Cumulative, normalised weights from a JSON array (or uniform). */
+double *cumulative(const json_t *weights, size_t n);
+
+/* The value a field gets in the current record (vars hold those before). */
+struct val gen_value(struct generator *g, struct gfield *f, struct rec *r,
+    int64_t now_us);
+
+/* Make v the field's type (a decimal with its scale, a date...). */
+struct val to_type(const struct schema_field *sf, struct val v,
+    struct rec *r);
+
+/* Sessions (sessions.c): set up, start a day, fill a record's fields. */
+int sessions_new(struct generator *g, char *err, size_t errlen);
+void sessions_day(struct generator *g);
+void sessions_record(struct generator *g, struct rec *r, int64_t now_us);
+void sessions_free(struct generator *g);
+
+/* Anomalies (anomalies.c). */
+int anomalies_new(struct generator *g, char *err, size_t errlen);
+/* Maybe damage the current record's vars; returns 1 for "duplicate". */
+int anomalies_apply(struct generator *g, struct rec *r, struct anomaly *a);
+void anomalies_free(struct generator *g);
+
+#endif

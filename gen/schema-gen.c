@@ -1,0 +1,618 @@
+/*
+ * schema-gen - synthetic records from a schema file: one file per day, a
+ * stream on stdout, or a live feed at a rate.  See schema-gen(1) and
+ * sluice-schema(5).
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "gen.h"
+#include "sluice.h"
+
+static const struct program prog = {
+	.synopsis = "schema-gen [options] SCHEMA\n"
+	    "       schema-gen --list",
+	.help =
+	    "Generate synthetic records from a schema file, or a bundled\n"
+	    "schema by name (retail, card_transactions, ecommerce, ...).\n"
+	    "\n"
+	    "Options:\n"
+	    "  -n, --records N         records per day (default: the schema's)\n"
+	    "  -s, --seed N            seed (default: the schema's)\n"
+	    "      --start YYYY-MM-DD  first day (default: the schema's, else "
+	    "today)\n"
+	    "      --days D            days (default: the schema's)\n"
+	    "  -d, --dir DIR           one file per day: DIR/NAME_DATE.csv\n"
+	    "      --clear             first remove this dataset's files in DIR\n"
+	    "  -z, --gzip              compress (fast level)\n"
+	    "      --rate R            live: R records a second, stamped now,\n"
+	    "                          until -n records or a signal\n"
+	    "      --roll N            live with -d: a new file every N records\n"
+	    "      --truth FILE        write each injected anomaly (JSON Lines)\n"
+	    "      --validate          check the schema and exit\n"
+	    "      --sample N          show N records as a table and exit\n"
+	    "      --list              list the bundled schemas\n",
+};
+
+enum {
+	OPT_START = OPT_PROGRAM, OPT_DAYS, OPT_CLEAR, OPT_RATE, OPT_ROLL,
+	OPT_TRUTH, OPT_VALIDATE, OPT_SAMPLE, OPT_LIST
+};
+
+struct opts {
+	struct common_opts common;
+	long long records;	/* -1: the schema's */
+	long long seed;
+	int seed_set;
+	const char *start;
+	long long days;		/* -1: the schema's */
+	const char *dir;
+	int clear, gzip, validate, list;
+	double rate;
+	long long roll;
+	const char *truth;
+	long long sample;	/* -1: no */
+};
+
+static long long
+number_arg(const char *opt, const char *arg, long long min)
+{
+	char *end;
+	long long v;
+
+	errno = 0;
+	v = strtoll(arg, &end, 10);
+	if (errno != 0 || *end != '\0' || end == arg || v < min)
+		usage_error("%s: expected a whole number of %lld or more, "
+		    "not \"%s\"", opt, min, arg);
+	return v;
+}
+
+struct run {
+	struct opts *o;
+	struct schema *s;
+	struct generator *g;
+	struct out *truth;
+	uint64_t records, anomalies, duplicates, files;
+	int status;
+};
+
+static void
+write_truth(struct run *rn, const struct rec *r, const struct anomaly *a,
+    int64_t day)
+{
+	struct out *t = rn->truth;
+	char date[TS_BUFSZ];
+	struct val *id;
+
+	if (t == NULL)
+		return;
+	ts_format_date(date, day * TS_US_PER_DAY);
+	out_puts(t, "{\"date\":\"");
+	out_puts(t, date);
+	out_puts(t, "\",\"record\":");
+	{
+		char num[NUM_BUFSZ];
+
+		out_write(t, num, num_fmt_int(num,
+		    (int64_t)gen_record_number(rn->g) + 1));
+	}
+	out_puts(t, ",\"id\":");
+	id = rn->s->id ? rec_get(r, rn->s->id) : NULL;
+	if (id != NULL)
+		jw_val(t, id);
+	else
+		out_puts(t, "null");
+	out_puts(t, ",\"kind\":");
+	jw_string(t, a->kind, strlen(a->kind));
+	out_puts(t, ",\"field\":");
+	if (a->field != NULL)
+		jw_string(t, a->field, strlen(a->field));
+	else
+		out_puts(t, "null");
+	out_puts(t, "}\n");
+}
+
+/* Generate one day into w.  Returns 0, or -1 when the output failed. */
+static int
+one_day(struct run *rn, struct writer *w, int64_t day, uint64_t n)
+{
+	struct rec r;
+	struct anomaly a;
+	int dup;
+
+	rec_init(&r);
+	gen_day(rn->g, day, n);
+	while (gen_next(rn->g, &r, -1, &dup, &a)) {
+		/* The truth line names the record before its duplicate. */
+		if (a.kind != NULL) {
+			rn->anomalies++;
+			write_truth(rn, &r, &a, day);
+		}
+		if (dup)
+			rn->duplicates++;
+		if (wr_put(w, &r) == WR_ERR) {
+			rec_free(&r);
+			return -1;
+		}
+		rn->records++;
+	}
+	rec_free(&r);
+	return 0;
+}
+
+static const char *
+extension(const struct opts *o)
+{
+	if (o->common.out_fmt == FMT_JSONL)
+		return o->gzip ? ".jsonl.gz" : ".jsonl";
+	return o->gzip ? ".csv.gz" : ".csv";
+}
+
+/* Is name one of this dataset's files: NAME_<something>.csv/.jsonl(.gz)? */
+static int
+ours(const char *dataset, const char *name)
+{
+	size_t dl = strlen(dataset), nl = strlen(name);
+	static const char *const exts[] = { ".csv", ".csv.gz", ".jsonl",
+	    ".jsonl.gz", NULL };
+
+	if (strncmp(name, dataset, dl) != 0 || name[dl] != '_')
+		return 0;
+	for (int i = 0; exts[i]; i++) {
+		size_t el = strlen(exts[i]);
+
+		if (nl > dl + 1 + el && strcmp(name + nl - el, exts[i]) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+static int
+clear_dir(const char *dir, const char *dataset, int quiet)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int removed = 0, rc = 0;
+
+	if (d == NULL)
+		return errno == ENOENT ? 0 : -1;
+	while ((e = readdir(d)) != NULL) {
+		struct buf path = { 0 };
+
+		if (!ours(dataset, e->d_name))
+			continue;
+		buf_printf(&path, "%s/%s", dir, e->d_name);
+		if (unlink(buf_cstr(&path)) < 0) {
+			diag("%s: %s", path.p, strerror(errno));
+			rc = -1;
+		} else {
+			removed++;
+		}
+		buf_free(&path);
+	}
+	closedir(d);
+	if (!quiet && removed > 0)
+		diag("removed %d old file%s of %s from %s", removed,
+		    removed == 1 ? "" : "s", dataset, dir);
+	return rc;
+}
+
+static int
+make_dir(const char *dir)
+{
+	if (mkdir(dir, 0777) < 0 && errno != EEXIST) {
+		diag("%s: %s", dir, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* One file per day into the folder. */
+static void
+by_day(struct run *rn, int64_t first, long long days, uint64_t n)
+{
+	struct opts *o = rn->o;
+
+	if (make_dir(o->dir) < 0) {
+		rn->status = 1;
+		return;
+	}
+	if (o->clear && clear_dir(o->dir, rn->s->name, o->common.quiet) < 0)
+		rn->status = 1;
+	for (long long k = 0; k < days && !stop_requested; k++) {
+		char date[TS_BUFSZ];
+		struct buf path = { 0 };
+		struct out *out;
+		struct writer *w;
+		uint64_t before = rn->records;
+
+		ts_format_date(date, (first + k) * TS_US_PER_DAY);
+		buf_printf(&path, "%s/%s_%s%s", o->dir, rn->s->name, date,
+		    extension(o));
+		out = out_open(buf_cstr(&path), OUT_ATOMIC, o->gzip ? 1 : 0);
+		if (out == NULL) {
+			rn->status = 1;
+			buf_free(&path);
+			return;
+		}
+		w = wr_open(out, o->common.out_fmt);
+		if (one_day(rn, w, first + k, n) < 0 || wr_close(w) < 0) {
+			out_discard(out);
+			rn->status = 1;
+			buf_free(&path);
+			return;
+		}
+		if (out_close(out) < 0) {
+			rn->status = 1;
+		} else if (!o->common.quiet) {
+			diag("%s: %llu records", path.p,
+			    (unsigned long long)(rn->records - before));
+		}
+		rn->files++;
+		buf_free(&path);
+	}
+}
+
+/* All days, one stream on stdout. */
+static void
+to_stdout(struct run *rn, int64_t first, long long days, uint64_t n)
+{
+	struct out *out = out_open(NULL, 0, rn->o->gzip ? 1 : 0);
+	struct writer *w = wr_open(out, rn->o->common.out_fmt);
+
+	for (long long k = 0; k < days && !stop_requested; k++)
+		if (one_day(rn, w, first + k, n) < 0)
+			break;
+	if (wr_close(w) < 0 || out_close(out) < 0)
+		rn->status = 1;
+}
+
+static int64_t
+wall_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * TS_US_PER_SEC + ts.tv_nsec / 1000;
+}
+
+/* Live: records stamped now, paced to the rate, to stdout or rolled files. */
+static void
+live(struct run *rn, uint64_t limit)
+{
+	struct opts *o = rn->o;
+	struct out *out = NULL;
+	struct writer *w = NULL;
+	struct buf path = { 0 };
+	struct rec r;
+	struct anomaly a;
+	uint64_t made = 0, in_file = 0, seq = 0;
+	double t0 = now_seconds();
+	int64_t today = wall_us() / TS_US_PER_DAY;
+	int dup;
+
+	if (o->dir != NULL && make_dir(o->dir) < 0) {
+		rn->status = 1;
+		return;
+	}
+	if (o->dir != NULL && o->clear &&
+	    clear_dir(o->dir, rn->s->name, o->common.quiet) < 0)
+		rn->status = 1;
+	rec_init(&r);
+	gen_day(rn->g, today, UINT64_MAX);
+	while (made < limit && !stop_requested) {
+		double due = t0 + (double)made / o->rate, now = now_seconds();
+
+		/* Sleep when ahead; flush first so readers see what is made. */
+		if (due > now + 0.001) {
+			struct timespec ts;
+
+			if (out != NULL && out_flush(out) < 0)
+				break;
+			ts.tv_sec = (time_t)(due - now);
+			ts.tv_nsec = (long)((due - now - (double)ts.tv_sec) *
+			    1e9);
+			nanosleep(&ts, NULL);
+			continue;
+		}
+		if (out == NULL) {
+			if (o->dir != NULL) {
+				char stamp[TS_BUFSZ];
+				size_t k = ts_format(stamp, wall_us());
+
+				/* 2025-01-15T10:30:00Z -> 20250115T103000Z */
+				path.n = 0;
+				buf_printf(&path, "%s/%s_", o->dir,
+				    rn->s->name);
+				for (size_t i = 0; i < k && i < 19; i++)
+					if (stamp[i] != '-' && stamp[i] != ':')
+						buf_addc(&path, stamp[i]);
+				buf_printf(&path, "Z_%06llu%s",
+				    (unsigned long long)++seq, extension(o));
+				out = out_open(buf_cstr(&path), OUT_ATOMIC,
+				    o->gzip ? 1 : 0);
+			} else {
+				out = out_open(NULL, 0, o->gzip ? 1 : 0);
+			}
+			if (out == NULL) {
+				rn->status = 1;
+				break;
+			}
+			w = wr_open(out, o->common.out_fmt);
+		}
+		if (!gen_next(rn->g, &r, wall_us(), &dup, &a))
+			break;
+		if (a.kind != NULL) {
+			rn->anomalies++;
+			write_truth(rn, &r, &a, today);
+		}
+		rn->duplicates += dup != 0;
+		if (wr_put(w, &r) == WR_ERR) {
+			rn->status = 1;
+			break;
+		}
+		made++;
+		rn->records++;
+		if (o->dir != NULL && ++in_file >= (uint64_t)o->roll) {
+			if (wr_close(w) < 0 || out_close(out) < 0)
+				rn->status = 1;
+			else if (!o->common.quiet)
+				diag("%s: %llu records", path.p,
+				    (unsigned long long)in_file);
+			rn->files++;
+			w = NULL;
+			out = NULL;
+			in_file = 0;
+		}
+	}
+	/* Stopped: what was made is kept (a last, short file too). */
+	if (w != NULL && (wr_close(w) < 0 || out_close(out) < 0))
+		rn->status = 1;
+	else if (w != NULL && o->dir != NULL) {
+		rn->files++;
+		if (!o->common.quiet)
+			diag("%s: %llu records", path.p,
+			    (unsigned long long)in_file);
+	}
+	buf_free(&path);
+	rec_free(&r);
+}
+
+/* --sample: records as an aligned table, for reading. */
+static int
+sample(struct run *rn, int64_t first, uint64_t n)
+{
+	struct rec *rows = ecalloc(n ? n : 1, sizeof *rows);
+	struct buf scratch = { 0 };
+	size_t nf = rn->s->nfields, *width = ecalloc(nf, sizeof *width);
+	struct anomaly a;
+	uint64_t got = 0;
+	int dup;
+
+	gen_day(rn->g, first, n);
+	for (size_t f = 0; f < nf; f++)
+		width[f] = strlen(rn->s->fields[f].name);
+	for (; got < n; got++) {
+		rec_init(&rows[got]);
+		if (!gen_next(rn->g, &rows[got], -1, &dup, &a))
+			break;
+		for (size_t f = 0; f < nf; f++) {
+			size_t len;
+
+			val_to_text(&rows[got].f[f].v, &scratch, &len);
+			if (rows[got].f[f].v.type == VAL_NULL)
+				len = 4;
+			width[f] = len > width[f] ? (len < 40 ? len : 40) :
+			    width[f];
+		}
+	}
+	for (uint64_t i = 0; i <= got; i++) {
+		for (size_t f = 0; f < nf; f++) {
+			const char *s;
+			size_t len;
+
+			if (i == 0) {
+				s = rn->s->fields[f].name;
+				len = strlen(s);
+			} else if (rows[i - 1].f[f].v.type == VAL_NULL) {
+				s = "null";
+				len = 4;
+			} else {
+				s = val_to_text(&rows[i - 1].f[f].v, &scratch,
+				    &len);
+			}
+			printf("%s%-*.*s", f ? "  " : "", (int)width[f],
+			    (int)(len > width[f] ? width[f] : len), s);
+		}
+		putchar('\n');
+	}
+	for (uint64_t i = 0; i <= got && i < n; i++)
+		rec_free(&rows[i]);
+	free(rows);
+	free(width);
+	buf_free(&scratch);
+	return fflush(stdout) == 0 ? 0 : 1;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		COMMON_LONGOPTS,
+		{ "records", required_argument, NULL, 'n' },
+		{ "seed", required_argument, NULL, 's' },
+		{ "dir", required_argument, NULL, 'd' },
+		{ "gzip", no_argument, NULL, 'z' },
+		{ "start", required_argument, NULL, OPT_START },
+		{ "days", required_argument, NULL, OPT_DAYS },
+		{ "clear", no_argument, NULL, OPT_CLEAR },
+		{ "rate", required_argument, NULL, OPT_RATE },
+		{ "roll", required_argument, NULL, OPT_ROLL },
+		{ "truth", required_argument, NULL, OPT_TRUTH },
+		{ "validate", no_argument, NULL, OPT_VALIDATE },
+		{ "sample", required_argument, NULL, OPT_SAMPLE },
+		{ "list", no_argument, NULL, OPT_LIST },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct opts o = { .records = -1, .days = -1, .sample = -1 };
+	struct run rn = { .o = &o };
+	char err[512], *end;
+	const char *schema_name;
+	int64_t first, us;
+	long long days;
+	uint64_t n;
+	int c;
+
+	diag_init(argv[0]);
+	while ((c = getopt_long(argc, argv, COMMON_SHORTOPTS "n:s:d:z",
+	    longopts, NULL)) != -1) {
+		switch (c) {
+		case 'n':
+			o.records = number_arg("-n", optarg, 0);
+			break;
+		case 's':
+			o.seed = number_arg("-s", optarg, 0);
+			o.seed_set = 1;
+			break;
+		case 'd':
+			o.dir = optarg;
+			break;
+		case 'z':
+			o.gzip = 1;
+			break;
+		case OPT_START:
+			if (strlen(optarg) != 10 ||
+			    ts_parse(optarg, 10, &us) < 0)
+				usage_error("--start: expected a date, "
+				    "YYYY-MM-DD, not \"%s\"", optarg);
+			o.start = optarg;
+			break;
+		case OPT_DAYS:
+			o.days = number_arg("--days", optarg, 1);
+			break;
+		case OPT_CLEAR:
+			o.clear = 1;
+			break;
+		case OPT_RATE:
+			o.rate = strtod(optarg, &end);
+			if (*end != '\0' || !(o.rate > 0))
+				usage_error("--rate: expected records per "
+				    "second, more than 0, not \"%s\"", optarg);
+			break;
+		case OPT_ROLL:
+			o.roll = number_arg("--roll", optarg, 1);
+			break;
+		case OPT_TRUTH:
+			o.truth = optarg;
+			break;
+		case OPT_VALIDATE:
+			o.validate = 1;
+			break;
+		case OPT_SAMPLE:
+			o.sample = number_arg("--sample", optarg, 1);
+			break;
+		case OPT_LIST:
+			o.list = 1;
+			break;
+		default:
+			common_opt(&prog, &o.common, c, optarg);
+		}
+	}
+	if (o.list) {
+		if (optind != argc)
+			usage_error("--list takes no schema");
+		return schema_list() > 0 ? 0 : 1;
+	}
+	if (optind + 1 == argc && o.common.schema == NULL)
+		schema_name = argv[optind];
+	else if (optind == argc && o.common.schema != NULL)
+		schema_name = o.common.schema;
+	else
+		usage_error(optind == argc ? "no schema given" :
+		    "one schema, please");
+	if (o.clear && o.dir == NULL)
+		usage_error("--clear needs -d DIR");
+	if (o.roll && (o.rate == 0 || o.dir == NULL))
+		usage_error("--roll needs --rate and -d DIR");
+	if (o.common.out_fmt == FMT_AUTO)
+		o.common.out_fmt = FMT_CSV;
+
+	rn.s = schema_load(schema_name, err, sizeof err);
+	if (rn.s == NULL) {
+		fprintf(stderr, "%s: %s\n", progname, err);
+		return 2;
+	}
+	if (o.validate) {
+		if (!o.common.quiet)
+			diag("%s: ok (%zu fields)", rn.s->path, rn.s->nfields);
+		schema_free(rn.s);
+		return 0;
+	}
+	rn.g = gen_new(rn.s, o.seed_set ? (uint64_t)o.seed :
+	    (uint64_t)rn.s->seed, err, sizeof err);
+	if (rn.g == NULL) {
+		fprintf(stderr, "%s: %s\n", progname, err);
+		schema_free(rn.s);
+		return 2;
+	}
+	n = o.records >= 0 ? (uint64_t)o.records : (uint64_t)rn.s->records;
+	days = o.days > 0 ? o.days : rn.s->days;
+	if (o.start == NULL)
+		o.start = rn.s->start;
+	if (o.start != NULL) {
+		ts_parse(o.start, strlen(o.start), &us);
+		first = us / TS_US_PER_DAY;
+	} else {
+		first = wall_us() / TS_US_PER_DAY;
+	}
+
+	if (o.sample > 0) {
+		int rc = sample(&rn, first, (uint64_t)o.sample);
+
+		gen_free(rn.g);
+		schema_free(rn.s);
+		return rc;
+	}
+	if (o.truth != NULL &&
+	    (rn.truth = out_open(o.truth, OUT_ATOMIC, 0)) == NULL)
+		return 1;
+	{
+		double t0 = now_seconds();
+
+		if (o.rate > 0) {
+			stop_on_signals();
+			live(&rn, o.records >= 0 ? (uint64_t)o.records :
+			    UINT64_MAX);
+		} else if (o.dir != NULL) {
+			by_day(&rn, first, days, n);
+		} else {
+			to_stdout(&rn, first, days, n);
+		}
+		if (rn.truth != NULL && out_close(rn.truth) < 0)
+			rn.status = 1;
+		if (!o.common.quiet) {
+			char files[48] = "";
+
+			if (o.dir != NULL)
+				snprintf(files, sizeof files, " in %llu file%s",
+				    (unsigned long long)rn.files,
+				    rn.files == 1 ? "" : "s");
+			fprintf(stderr, "%s: %llu records out%s, %llu "
+			    "anomalies, %llu duplicates, %.2fs\n", progname,
+			    (unsigned long long)rn.records, files,
+			    (unsigned long long)rn.anomalies,
+			    (unsigned long long)rn.duplicates,
+			    now_seconds() - t0);
+		}
+	}
+	gen_free(rn.g);
+	schema_free(rn.s);
+	return rn.status;
+}

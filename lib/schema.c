@@ -1,0 +1,1090 @@
+#include "schema.h"
+
+#include <errno.h>
+#include <dirent.h>
+#include <limits.h>
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "diag.h"
+#include "expr.h"
+#include "jcheck.h"
+#include "ts.h"
+
+#ifndef SLUICE_DATADIR
+#define SLUICE_DATADIR "/usr/local/share/sluice"
+#endif
+
+static const char *const type_names[] = {
+	[FT_STRING] = "string", [FT_INT] = "int", [FT_FLOAT] = "float",
+	[FT_DECIMAL] = "decimal", [FT_BOOL] = "bool", [FT_DATE] = "date",
+	[FT_TIMESTAMP] = "timestamp", NULL
+};
+
+const char *
+ftype_name(enum ftype t)
+{
+	return type_names[t];
+}
+
+/* --- Finding schemas -------------------------------------------------- */
+
+/* The folders bundled schemas may live in, in order. */
+static int
+schema_dirs(char dirs[][PATH_MAX], int max)
+{
+	const char *env = getenv("SLUICE_SCHEMAS");
+	char exe[PATH_MAX];
+	ssize_t n;
+	int k = 0;
+
+	if (env != NULL && *env && k < max)
+		snprintf(dirs[k++], PATH_MAX, "%s", env);
+	/* bin/prog -> gen/schemas beside it, for a build tree. */
+	n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (n > 0 && k < max) {
+		char *slash;
+
+		exe[n] = '\0';
+		for (int up = 0; up < 2 && (slash = strrchr(exe, '/')); up++)
+			*slash = '\0';
+		snprintf(dirs[k++], PATH_MAX, "%.*s/gen/schemas",
+		    PATH_MAX - 16, exe);
+	}
+	if (k < max)
+		snprintf(dirs[k++], PATH_MAX, "%s/schemas", SLUICE_DATADIR);
+	return k;
+}
+
+char *
+schema_find(const char *name)
+{
+	char dirs[3][PATH_MAX];
+	int k = schema_dirs(dirs, 3);
+	struct buf b = { 0 };
+
+	if (access(name, R_OK) == 0 || strchr(name, '/') != NULL)
+		return estrdup(name);
+	for (int i = 0; i < k; i++) {
+		b.n = 0;
+		buf_printf(&b, "%s/%s.json", dirs[i], name);
+		if (access(buf_cstr(&b), R_OK) == 0)
+			return (char *)b.p;
+	}
+	buf_free(&b);
+	return NULL;
+}
+
+static int
+by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int
+schema_list(void)
+{
+	char dirs[3][PATH_MAX];
+	int k = schema_dirs(dirs, 3), count = 0;
+
+	for (int i = 0; i < k && count == 0; i++) {
+		DIR *d = opendir(dirs[i]);
+		struct dirent *e;
+		char *names[256];
+		int n = 0;
+
+		if (d == NULL)
+			continue;
+		while ((e = readdir(d)) != NULL && n < 256) {
+			size_t len = strlen(e->d_name);
+
+			if (len > 5 && strcmp(e->d_name + len - 5, ".json") == 0)
+				names[n++] = estrndup(e->d_name, len - 5);
+		}
+		closedir(d);
+		qsort(names, (size_t)n, sizeof *names, by_name);
+		for (int j = 0; j < n; j++) {
+			printf("%s\n", names[j]);
+			free(names[j]);
+		}
+		count = n;
+	}
+	return count;
+}
+
+/* --- Checking -------------------------------------------------------- */
+
+struct ctx {
+	struct jcheck jc;
+	struct schema *s;
+	size_t defined;		/* fields usable by an expression */
+	int all_fields;		/* rules: every field is usable */
+	char **attrs;		/* "entity.attr" names expressions may use */
+	size_t nattrs;
+};
+
+static int
+resolve(void *vctx, const char *name)
+{
+	struct ctx *c = vctx;
+	size_t limit = c->all_fields ? c->s->nfields : c->defined;
+
+	for (size_t i = 0; i < limit; i++)
+		if (strcmp(c->s->fields[i].name, name) == 0)
+			return (int)i;
+	for (size_t i = 0; i < c->nattrs; i++)
+		if (strcmp(c->attrs[i], name) == 0)
+			return (int)(c->s->nfields + i);
+	return -1;
+}
+
+static const json_t *
+table(void *vctx, const char *name)
+{
+	struct ctx *c = vctx;
+
+	return c->s->lookups ? json_object_get(c->s->lookups, name) : NULL;
+}
+
+/* An expression must compile over the names usable here. */
+static void
+check_expr(struct ctx *c, const char *path, const char *text)
+{
+	struct expr_env env = { resolve, table, c };
+	char err[256];
+	struct expr *e = expr_compile(text, &env, err, sizeof err);
+
+	if (e == NULL)
+		jc_fail(&c->jc, path, "%s", err);
+	expr_free(e);
+}
+
+/* A parameter that is a number or an expression giving one. */
+static void
+check_numeric(struct ctx *c, const char *path, const json_t *obj,
+    const char *key, int required)
+{
+	const json_t *v = json_object_get(obj, key);
+	char at[256];
+
+	jc_path(at, sizeof at, path, key);
+	if (v == NULL) {
+		if (required)
+			jc_fail(&c->jc, at, "missing");
+	} else if (json_is_string(v)) {
+		check_expr(c, at, json_string_value(v));
+	} else if (!json_is_number(v)) {
+		jc_fail(&c->jc, at, "expected a number or an expression");
+	}
+}
+
+/* Non-negative weights, count entries, not all zero. */
+static void
+check_weights(struct ctx *c, const char *path, const json_t *w, size_t count)
+{
+	size_t i;
+	json_t *x;
+	double sum = 0;
+	char at[256];
+
+	if (w == NULL)
+		return;
+	if (!json_is_array(w) || json_array_size(w) != count) {
+		jc_fail(&c->jc, path, "expected an array of %zu weights", count);
+		return;
+	}
+	json_array_foreach(w, i, x) {
+		if (!json_is_number(x) || json_number_value(x) < 0) {
+			jc_fail(&c->jc, jc_index(at, sizeof at, path, i),
+			    "a weight is a number, 0 or more");
+			return;
+		}
+		sum += json_number_value(x);
+	}
+	if (sum <= 0)
+		jc_fail(&c->jc, path, "the weights add up to 0");
+}
+
+static const char *const generators[] = {
+	"uuid", "sequence", "pattern", "uniform", "normal", "lognormal",
+	"choice", "time", "bool", "geo", "derived", "ref", "const",
+	"session", NULL
+};
+
+/* Keys a field may have: common ones, then every generator parameter. */
+static const char *const field_keys[] = {
+	"name", "type", "scale", "gen", "description", "null_rate",
+	"start", "step", "pattern", "min", "max", "round", "mean", "stddev",
+	"median", "sigma", "values", "weights", "hours", "weekdays", "ramp",
+	"p", "box", "axis", "point", "expr", "entity", "attr",
+	"value", NULL
+};
+
+/* Which parameters each generator takes (beyond the common keys). */
+static const struct {
+	const char *gen;
+	const char *const params[8];
+} gen_params[] = {
+	{ "uuid", { NULL } },
+	{ "sequence", { "start", "step", NULL } },
+	{ "pattern", { "pattern", NULL } },
+	{ "uniform", { "min", "max", "round", NULL } },
+	{ "normal", { "mean", "stddev", "min", "max", "round", NULL } },
+	{ "lognormal", { "median", "sigma", "min", "max", "round", NULL } },
+	{ "choice", { "values", "weights", NULL } },
+	{ "time", { "hours", "weekdays", "ramp", NULL } },
+	{ "bool", { "p", NULL } },
+	{ "geo", { "box", "axis", "point", "round", NULL } },
+	{ "derived", { "expr", NULL } },
+	{ "ref", { "entity", "attr", NULL } },
+	{ "const", { "value", NULL } },
+	{ "session", { NULL } },
+};
+
+static int
+is_number_type(enum ftype t)
+{
+	return t == FT_INT || t == FT_FLOAT || t == FT_DECIMAL;
+}
+
+/* The generator's parameters: known, of the right kind, sensible. */
+static void
+check_gen(struct ctx *c, const char *path, const json_t *f,
+    struct schema_field *sf, int in_entity)
+{
+	const char *g = sf->gen, *key;
+	size_t gi;
+	json_t *v;
+	char at[256];
+
+	for (gi = 0; strcmp(gen_params[gi].gen, g) != 0; gi++)
+		;
+	/* A parameter of another generator is a mistake here. */
+	json_object_foreach((json_t *)f, key, v) {
+		int common = 0, mine = 0;
+
+		for (int k = 0; k < 6; k++)
+			common |= strcmp(field_keys[k], key) == 0;
+		for (int k = 0; gen_params[gi].params[k]; k++)
+			mine |= strcmp(gen_params[gi].params[k], key) == 0;
+		if (!common && !mine) {
+			jc_fail(&c->jc, jc_path(at, sizeof at, path, key),
+			    "not a parameter of the %s generator", g);
+			return;
+		}
+	}
+	if (strcmp(g, "uniform") == 0) {
+		check_numeric(c, path, f, "min", 1);
+		check_numeric(c, path, f, "max", 1);
+	} else if (strcmp(g, "normal") == 0) {
+		check_numeric(c, path, f, "mean", 1);
+		check_numeric(c, path, f, "stddev", 1);
+	} else if (strcmp(g, "lognormal") == 0) {
+		check_numeric(c, path, f, "median", 1);
+		check_numeric(c, path, f, "sigma", 1);
+	}
+	if (strcmp(g, "normal") == 0 || strcmp(g, "lognormal") == 0) {
+		check_numeric(c, path, f, "min", 0);
+		check_numeric(c, path, f, "max", 0);
+	}
+	if (json_object_get(f, "round") != NULL) {
+		long long r = jc_int(&c->jc, path, f, "round", 0, 0);
+
+		if (r < 0 || r > 9)
+			jc_fail(&c->jc, jc_path(at, sizeof at, path, "round"),
+			    "0 to 9 decimals");
+	}
+	if ((strcmp(g, "uniform") == 0 || strcmp(g, "normal") == 0 ||
+	    strcmp(g, "lognormal") == 0 || strcmp(g, "sequence") == 0) &&
+	    !is_number_type(sf->type))
+		jc_fail(&c->jc, jc_path(at, sizeof at, path, "gen"),
+		    "%s makes numbers, but the type is %s", g,
+		    ftype_name(sf->type));
+	if (strcmp(g, "sequence") == 0) {
+		jc_int(&c->jc, path, f, "start", 0, 1);
+		jc_int(&c->jc, path, f, "step", 0, 1);
+	} else if (strcmp(g, "pattern") == 0) {
+		const char *pat = jc_string(&c->jc, path, f, "pattern", 1, "");
+		const char *brace = pat;
+
+		while ((brace = strchr(brace, '{')) != NULL) {
+			const char *end = strchr(brace, '}');
+
+			if (end == NULL || (strncmp(brace, "{seq", 4) != 0 &&
+			    strncmp(brace, "{day}", 5) != 0)) {
+				jc_fail(&c->jc, jc_path(at, sizeof at, path,
+				    "pattern"), "unknown placeholder at "
+				    "\"%.12s\" ({seq}, {seq:N} or {day})", brace);
+				break;
+			}
+			brace = end;
+		}
+	} else if (strcmp(g, "choice") == 0) {
+		const json_t *vals = jc_array(&c->jc, path, f, "values", 1, 1);
+
+		if (vals != NULL)
+			check_weights(c, jc_path(at, sizeof at, path, "weights"),
+			    json_object_get(f, "weights"), json_array_size(vals));
+	} else if (strcmp(g, "time") == 0) {
+		if (sf->type != FT_DATE && sf->type != FT_TIMESTAMP)
+			jc_fail(&c->jc, jc_path(at, sizeof at, path, "gen"),
+			    "time makes dates or timestamps, but the type "
+			    "is %s", ftype_name(sf->type));
+		check_weights(c, jc_path(at, sizeof at, path, "hours"),
+		    json_object_get(f, "hours"), 24);
+		check_weights(c, jc_path(at, sizeof at, path, "weekdays"),
+		    json_object_get(f, "weekdays"), 7);
+		if (jc_number(&c->jc, path, f, "ramp", 0, 0) < -1)
+			jc_fail(&c->jc, jc_path(at, sizeof at, path, "ramp"),
+			    "a ramp is -1 or more");
+	} else if (strcmp(g, "bool") == 0) {
+		double p = jc_number(&c->jc, path, f, "p", 0, 0.5);
+
+		if (p < 0 || p > 1)
+			jc_fail(&c->jc, jc_path(at, sizeof at, path, "p"),
+			    "a probability is 0 to 1");
+	} else if (strcmp(g, "geo") == 0) {
+		const json_t *box = jc_array(&c->jc, path, f, "box", 1, 1);
+
+		if (box != NULL && json_array_size(box) != 4)
+			jc_fail(&c->jc, jc_path(at, sizeof at, path, "box"),
+			    "[lat_min, lat_max, lon_min, lon_max]");
+		jc_choice(&c->jc, jc_path(at, sizeof at, path, "axis"), "axis",
+		    jc_string(&c->jc, path, f, "axis", 1, "lat"),
+		    (const char *const[]){ "lat", "lon", NULL });
+	} else if (strcmp(g, "derived") == 0) {
+		const char *e = jc_string(&c->jc, path, f, "expr", 1, NULL);
+
+		if (e != NULL)
+			check_expr(c, jc_path(at, sizeof at, path, "expr"), e);
+	} else if (strcmp(g, "ref") == 0) {
+		const char *ent = jc_string(&c->jc, path, f, "entity", 1, "");
+		const char *attr = jc_string(&c->jc, path, f, "attr", 1, "");
+		char full[256];
+
+		if (in_entity)
+			jc_fail(&c->jc, path, "an entity's fields cannot refer "
+			    "to entities");
+		snprintf(full, sizeof full, "%s.%s", ent, attr);
+		if (!c->jc.failed && resolve(c, full) < (int)c->s->nfields)
+			jc_fail(&c->jc, path, "no entity attribute \"%s\"",
+			    full);
+	} else if (strcmp(g, "const") == 0) {
+		if (json_object_get(f, "value") == NULL)
+			jc_fail(&c->jc, jc_path(at, sizeof at, path, "value"),
+			    "missing");
+	}
+}
+
+/* One field: name, type, scale, generator. */
+static void
+check_field(struct ctx *c, const char *path, const json_t *f,
+    struct schema_field *sf, int in_entity)
+{
+	const char *type;
+	char at[256];
+	double nr;
+
+	if (!json_is_object(f)) {
+		jc_fail(&c->jc, path, "a field is an object");
+		return;
+	}
+	if (jc_keys(&c->jc, path, f, field_keys) < 0)
+		return;
+	sf->spec = f;
+	sf->name = jc_string(&c->jc, path, f, "name", 1, "");
+	if (!c->jc.failed && *sf->name == '\0')
+		jc_fail(&c->jc, jc_path(at, sizeof at, path, "name"),
+		    "must not be empty");
+	type = jc_string(&c->jc, path, f, "type", 0, "string");
+	if (!c->jc.failed)
+		sf->type = (enum ftype)jc_choice(&c->jc,
+		    jc_path(at, sizeof at, path, "type"), "type", type,
+		    type_names);
+	sf->scale = (int)jc_int(&c->jc, path, f, "scale", 0,
+	    sf->type == FT_DECIMAL ? 2 : 0);
+	if (sf->scale < 0 || sf->scale > 9)
+		jc_fail(&c->jc, jc_path(at, sizeof at, path, "scale"),
+		    "0 to 9 digits");
+	nr = jc_number(&c->jc, path, f, "null_rate", 0, 0);
+	if (nr < 0 || nr > 1)
+		jc_fail(&c->jc, jc_path(at, sizeof at, path, "null_rate"),
+		    "a probability is 0 to 1");
+	sf->gen = jc_string(&c->jc, path, f, "gen", 0, NULL);
+	if (sf->gen != NULL && !c->jc.failed &&
+	    jc_choice(&c->jc, jc_path(at, sizeof at, path, "gen"),
+	    "generator", sf->gen, generators) >= 0)
+		check_gen(c, path, f, sf, in_entity);
+}
+
+/* The fields array (of the schema, or of a generated entity). */
+static struct schema_field *
+check_fields(struct ctx *c, const char *path, const json_t *arr,
+    size_t *nout, int in_entity)
+{
+	struct schema_field *out;
+	size_t i, n = json_array_size(arr);
+	json_t *f;
+	char at[256];
+
+	out = ecalloc(n ? n : 1, sizeof *out);
+	*nout = n;
+	/* Expressions may use the fields before them: say how many. */
+	if (!in_entity)
+		c->s->fields = out;
+	json_array_foreach(arr, i, f) {
+		jc_index(at, sizeof at, path, i);
+		if (!in_entity) {
+			c->s->nfields = i;
+			c->defined = i;
+		}
+		check_field(c, at, f, &out[i], in_entity);
+		for (size_t j = 0; j < i && !c->jc.failed; j++)
+			if (strcmp(out[j].name, out[i].name) == 0)
+				jc_fail(&c->jc, at, "field \"%s\" appears twice",
+				    out[i].name);
+		if (c->jc.failed)
+			break;
+	}
+	if (!in_entity)
+		c->s->nfields = n;
+	return out;
+}
+
+static void
+add_attr(struct ctx *c, const char *entity, const char *attr)
+{
+	struct buf b = { 0 };
+
+	buf_printf(&b, "%s.%s", entity, attr);
+	c->attrs = erealloc(c->attrs, (c->nattrs + 1) * sizeof *c->attrs);
+	c->attrs[c->nattrs++] = (char *)buf_cstr(&b);
+}
+
+static void
+check_entities(struct ctx *c, const json_t *ents)
+{
+	const char *name;
+	json_t *e;
+	char path[256], at[256];
+	static const char *const keys[] = { "rows", "count", "fields",
+	    "weights", "weight", "description", NULL };
+
+	json_object_foreach((json_t *)ents, name, e) {
+		const json_t *rows, *fields;
+		size_t n = 0;
+
+		jc_path(path, sizeof path, "entities", name);
+		if (!json_is_object(e)) {
+			jc_fail(&c->jc, path, "an entity pool is an object");
+			return;
+		}
+		if (jc_keys(&c->jc, path, e, keys) < 0)
+			return;
+		rows = jc_array(&c->jc, path, e, "rows", 0, 1);
+		fields = jc_array(&c->jc, path, e, "fields", 0, 1);
+		if (!c->jc.failed && (rows != NULL) == (fields != NULL)) {
+			jc_fail(&c->jc, path, "give either \"rows\" or "
+			    "\"count\" and \"fields\"");
+			return;
+		}
+		if (rows != NULL) {
+			size_t i;
+			json_t *row, *first = json_array_get(rows, 0);
+			const char *key;
+			json_t *v;
+
+			json_array_foreach(rows, i, row) {
+				jc_index(at, sizeof at, jc_path(path, sizeof path,
+				    "entities", name), i);
+				if (!json_is_object(row)) {
+					jc_fail(&c->jc, at, "a row is an object");
+					return;
+				}
+				if (json_object_size(row) != json_object_size(first))
+					jc_fail(&c->jc, at, "every row has the "
+					    "same attributes as the first");
+				json_object_foreach(row, key, v)
+					if (json_object_get(first, key) == NULL)
+						jc_fail(&c->jc, at, "attribute "
+						    "\"%s\" is not in the first "
+						    "row", key);
+			}
+			json_object_foreach(first, key, v)
+				add_attr(c, name, key);
+			n = json_array_size(rows);
+		} else if (fields != NULL) {
+			size_t nf;
+			struct schema_field *sf;
+			long long count = jc_int(&c->jc, path, e, "count", 1, 0);
+
+			if (!c->jc.failed && count < 1)
+				jc_fail(&c->jc, jc_path(at, sizeof at, path,
+				    "count"), "1 or more");
+			sf = check_fields(c, jc_path(at, sizeof at, path,
+			    "fields"), fields, &nf, 1);
+			for (size_t i = 0; i < nf && !c->jc.failed; i++)
+				add_attr(c, name, sf[i].name);
+			free(sf);
+			n = (size_t)count;
+		}
+		if (!c->jc.failed && json_object_get(e, "weights") != NULL) {
+			if (rows == NULL)
+				jc_fail(&c->jc, path, "\"weights\" needs "
+				    "\"rows\" (use \"weight\" for an "
+				    "attribute)");
+			else
+				check_weights(c, jc_path(at, sizeof at, path,
+				    "weights"), json_object_get(e, "weights"),
+				    n);
+		}
+		if (!c->jc.failed && json_object_get(e, "weight") != NULL) {
+			const char *w = jc_string(&c->jc, path, e, "weight", 0,
+			    "");
+			char full[256];
+
+			snprintf(full, sizeof full, "%s.%s", name, w);
+			if (!c->jc.failed && resolve(c, full) < 0)
+				jc_fail(&c->jc, jc_path(at, sizeof at, path,
+				    "weight"), "no attribute \"%s\"", w);
+		}
+		if (c->jc.failed)
+			return;
+	}
+}
+
+static void
+check_lookups(struct ctx *c, const json_t *lk)
+{
+	const char *name;
+	json_t *t;
+	char at[256];
+
+	json_object_foreach((json_t *)lk, name, t)
+		if (!json_is_object(t))
+			jc_fail(&c->jc, jc_path(at, sizeof at, "lookups", name),
+			    "a lookup table is an object of key: value");
+}
+
+/* The field called name must exist (and be of one of types, if given). */
+static int
+need_field(struct ctx *c, const char *path, const char *name,
+    const char *what, const enum ftype *types, int ntypes)
+{
+	int i = schema_field_index(c->s, name);
+
+	if (i < 0) {
+		const char *names[512];
+		size_t k;
+
+		for (k = 0; k < c->s->nfields && k < 511; k++)
+			names[k] = c->s->fields[k].name;
+		names[k] = NULL;
+		const char *near = jc_nearest(name, names);
+
+		jc_fail(&c->jc, path, "no field \"%s\"%s%s%s", name,
+		    near ? " (did you mean \"" : "", near ? near : "",
+		    near ? "\"?)" : "");
+		return -1;
+	}
+	if (ntypes == 0)
+		return i;
+	for (int k = 0; k < ntypes; k++)
+		if (c->s->fields[i].type == types[k])
+			return i;
+	jc_fail(&c->jc, path, "%s \"%s\" is a %s field", what, name,
+	    ftype_name(c->s->fields[i].type));
+	return -1;
+}
+
+static const char **
+field_list(struct ctx *c, const json_t *obj, const char *key, size_t *n,
+    const char *what, const enum ftype *types, int ntypes)
+{
+	const json_t *arr = jc_array(&c->jc, "analysis", obj, key, 0, 0);
+	const char **out;
+	size_t i;
+	json_t *v;
+	char at[256];
+
+	*n = 0;
+	if (arr == NULL)
+		return NULL;
+	out = ecalloc(json_array_size(arr) + 1, sizeof *out);
+	json_array_foreach(arr, i, v) {
+		jc_index(at, sizeof at, "analysis", 0);
+		snprintf(at, sizeof at, "analysis.%s[%zu]", key, i);
+		if (!json_is_string(v)) {
+			jc_fail(&c->jc, at, "expected a field name");
+			break;
+		}
+		if (need_field(c, at, json_string_value(v), what, types,
+		    ntypes) < 0)
+			break;
+		out[(*n)++] = json_string_value(v);
+	}
+	return out;
+}
+
+static void
+check_analysis(struct ctx *c, const json_t *a)
+{
+	static const char *const keys[] = { "timestamp", "dimensions",
+	    "metrics", "flags", "title", "currency", NULL };
+	static const enum ftype times[] = { FT_DATE, FT_TIMESTAMP };
+	static const enum ftype numbers[] = { FT_INT, FT_FLOAT, FT_DECIMAL };
+	static const enum ftype bools[] = { FT_BOOL };
+	struct schema_analysis *an = &c->s->analysis;
+
+	if (jc_keys(&c->jc, "analysis", a, keys) < 0)
+		return;
+	an->timestamp = jc_string(&c->jc, "analysis", a, "timestamp", 0, NULL);
+	if (an->timestamp != NULL)
+		need_field(c, "analysis.timestamp", an->timestamp,
+		    "the timestamp", times, 2);
+	an->dimensions = field_list(c, a, "dimensions", &an->ndimensions,
+	    "dimension", NULL, 0);
+	an->metrics = field_list(c, a, "metrics", &an->nmetrics, "metric",
+	    numbers, 3);
+	an->flags = field_list(c, a, "flags", &an->nflags, "flag", bools, 1);
+	an->title = jc_string(&c->jc, "analysis", a, "title", 0, NULL);
+	an->currency = jc_string(&c->jc, "analysis", a, "currency", 0, NULL);
+}
+
+static void
+check_sessions(struct ctx *c, const json_t *se)
+{
+	static const char *const keys[] = { "field", "start", "transitions",
+	    "max_events", "gap", "entity", "anonymous", "description", NULL };
+	static const enum ftype strings[] = { FT_STRING };
+	const json_t *start, *tr, *gap, *anon;
+	const char *ev, *from;
+	json_t *v;
+	char at[256];
+	int64_t us;
+
+	if (jc_keys(&c->jc, "sessions", se, keys) < 0)
+		return;
+	ev = jc_string(&c->jc, "sessions", se, "field", 1, "");
+	if (c->jc.failed || need_field(c, "sessions.field", ev, "the event "
+	    "field", strings, 1) < 0)
+		return;
+	start = jc_object(&c->jc, "sessions", se, "start", 1);
+	tr = jc_object(&c->jc, "sessions", se, "transitions", 1);
+	if (c->jc.failed)
+		return;
+	/* Weights are objects of event: weight; "end" ends a session. */
+	json_object_foreach((json_t *)start, from, v)
+		if (!json_is_number(v) || json_number_value(v) < 0)
+			jc_fail(&c->jc, jc_path(at, sizeof at, "sessions.start",
+			    from), "a weight is a number, 0 or more");
+	json_object_foreach((json_t *)tr, from, v) {
+		const char *to;
+		json_t *w;
+		char p2[256];
+
+		jc_path(at, sizeof at, "sessions.transitions", from);
+		if (!json_is_object(v)) {
+			jc_fail(&c->jc, at, "an object of event: weight");
+			return;
+		}
+		json_object_foreach(v, to, w) {
+			if (!json_is_number(w) || json_number_value(w) < 0)
+				jc_fail(&c->jc, jc_path(p2, sizeof p2, at, to),
+				    "a weight is a number, 0 or more");
+			if (strcmp(to, "end") != 0 &&
+			    json_object_get(tr, to) == NULL)
+				jc_fail(&c->jc, jc_path(p2, sizeof p2, at, to),
+				    "no transitions from \"%s\"", to);
+		}
+	}
+	json_object_foreach((json_t *)start, from, v)
+		if (json_object_get(tr, from) == NULL)
+			jc_fail(&c->jc, jc_path(at, sizeof at, "sessions.start",
+			    from), "no transitions from \"%s\"", from);
+	if (jc_int(&c->jc, "sessions", se, "max_events", 0, 50) < 1)
+		jc_fail(&c->jc, "sessions.max_events", "1 or more");
+	gap = jc_array(&c->jc, "sessions", se, "gap", 0, 0);
+	if (gap != NULL && (json_array_size(gap) != 2 ||
+	    !json_is_string(json_array_get(gap, 0)) ||
+	    !json_is_string(json_array_get(gap, 1)) ||
+	    ts_parse_duration(json_string_value(json_array_get(gap, 0)), &us) ||
+	    ts_parse_duration(json_string_value(json_array_get(gap, 1)), &us)))
+		jc_fail(&c->jc, "sessions.gap", "[\"min\", \"max\"] durations, "
+		    "like [\"5s\", \"10m\"]");
+	anon = jc_object(&c->jc, "sessions", se, "anonymous", 0);
+	if (anon != NULL) {
+		static const char *const akeys[] = { "p", "set", "events",
+		    NULL };
+		const json_t *set, *evs;
+		const char *k;
+		double p;
+
+		if (jc_keys(&c->jc, "sessions.anonymous", anon, akeys) < 0)
+			return;
+		p = jc_number(&c->jc, "sessions.anonymous", anon, "p", 1, 0);
+		if (p < 0 || p > 1)
+			jc_fail(&c->jc, "sessions.anonymous.p", "a probability "
+			    "is 0 to 1");
+		set = jc_object(&c->jc, "sessions.anonymous", anon, "set", 1);
+		evs = jc_array(&c->jc, "sessions.anonymous", anon, "events",
+		    1, 1);
+		if (set != NULL)
+			json_object_foreach((json_t *)set, k, v)
+				need_field(c, jc_path(at, sizeof at,
+				    "sessions.anonymous.set", k), k, "", NULL, 0);
+		if (evs != NULL) {
+			size_t i;
+
+			json_array_foreach(evs, i, v)
+				if (!json_is_string(v) || json_object_get(tr,
+				    json_string_value(v)) == NULL)
+					jc_fail(&c->jc, jc_index(at, sizeof at,
+					    "sessions.anonymous.events", i),
+					    "not an event of the transitions");
+		}
+	}
+}
+
+static const char *const anomaly_kinds[] = { "null", "negative",
+	"bad_timestamp", "unknown_category", "duplicate", NULL };
+
+static void
+check_anomalies(struct ctx *c, const json_t *an)
+{
+	static const char *const keys[] = { "rate", "kinds", NULL };
+	static const enum ftype numbers[] = { FT_INT, FT_FLOAT, FT_DECIMAL };
+	static const enum ftype times[] = { FT_DATE, FT_TIMESTAMP };
+	static const enum ftype strings[] = { FT_STRING };
+	const json_t *kinds;
+	const char *kind;
+	json_t *v;
+	double rate;
+	char at[256], p2[256];
+
+	if (jc_keys(&c->jc, "anomalies", an, keys) < 0)
+		return;
+	rate = jc_number(&c->jc, "anomalies", an, "rate", 1, 0);
+	if (rate < 0 || rate > 1)
+		jc_fail(&c->jc, "anomalies.rate", "a probability is 0 to 1");
+	kinds = jc_object(&c->jc, "anomalies", an, "kinds", 1);
+	if (kinds == NULL)
+		return;
+	if (json_object_size(kinds) == 0)
+		jc_fail(&c->jc, "anomalies.kinds", "must not be empty");
+	json_object_foreach((json_t *)kinds, kind, v) {
+		size_t i;
+		json_t *f;
+		int k;
+
+		jc_path(at, sizeof at, "anomalies.kinds", kind);
+		k = jc_choice(&c->jc, at, "anomaly kind", kind, anomaly_kinds);
+		if (k < 0)
+			return;
+		if (strcmp(kind, "duplicate") == 0) {
+			if (!json_is_true(v))
+				jc_fail(&c->jc, at, "\"duplicate\": true");
+			continue;
+		}
+		if (!json_is_array(v) || json_array_size(v) == 0) {
+			jc_fail(&c->jc, at, "an array of the fields it may hit");
+			return;
+		}
+		json_array_foreach(v, i, f) {
+			jc_index(p2, sizeof p2, at, i);
+			if (!json_is_string(f)) {
+				jc_fail(&c->jc, p2, "expected a field name");
+				return;
+			}
+			if (strcmp(kind, "negative") == 0)
+				need_field(c, p2, json_string_value(f),
+				    "a negative", numbers, 3);
+			else if (strcmp(kind, "bad_timestamp") == 0)
+				need_field(c, p2, json_string_value(f),
+				    "a bad timestamp", times, 2);
+			else if (strcmp(kind, "unknown_category") == 0)
+				need_field(c, p2, json_string_value(f),
+				    "an unknown category", strings, 1);
+			else
+				need_field(c, p2, json_string_value(f), "",
+				    NULL, 0);
+		}
+	}
+}
+
+static void
+check_rules(struct ctx *c, const json_t *rules)
+{
+	static const char *const keys[] = { "name", "field", "required",
+	    "enum", "min", "max", "pattern", "max_future", "when", "check",
+	    "message", NULL };
+	size_t i;
+	json_t *r;
+	char path[64], at[256];
+
+	c->all_fields = 1;
+	c->nattrs = 0;		/* rules see records, not entities */
+	json_array_foreach(rules, i, r) {
+		const char *name, *field, *s;
+		int has = 0;
+
+		jc_index(path, sizeof path, "rules", i);
+		if (!json_is_object(r)) {
+			jc_fail(&c->jc, path, "a rule is an object");
+			return;
+		}
+		if (jc_keys(&c->jc, path, r, keys) < 0)
+			return;
+		name = jc_string(&c->jc, path, r, "name", 1, "");
+		for (size_t j = 0; j < i && !c->jc.failed; j++)
+			if (strcmp(json_string_value(json_object_get(
+			    json_array_get(rules, j), "name")), name) == 0)
+				jc_fail(&c->jc, path, "rule \"%s\" appears "
+				    "twice", name);
+		field = jc_string(&c->jc, path, r, "field", 0, NULL);
+		if (field != NULL)
+			need_field(c, jc_path(at, sizeof at, path, "field"),
+			    field, "", NULL, 0);
+		has += jc_bool(&c->jc, path, r, "required", 0);
+		if (json_object_get(r, "enum") != NULL) {
+			jc_array(&c->jc, path, r, "enum", 0, 1);
+			has++;
+		}
+		if (json_object_get(r, "min") != NULL) {
+			jc_number(&c->jc, path, r, "min", 0, 0);
+			has++;
+		}
+		if (json_object_get(r, "max") != NULL) {
+			jc_number(&c->jc, path, r, "max", 0, 0);
+			has++;
+		}
+		if ((s = jc_string(&c->jc, path, r, "pattern", 0, NULL))) {
+			regex_t re;
+
+			if (regcomp(&re, s, REG_EXTENDED | REG_NOSUB) != 0)
+				jc_fail(&c->jc, jc_path(at, sizeof at, path,
+				    "pattern"), "not a valid POSIX extended "
+				    "regular expression");
+			else
+				regfree(&re);
+			has++;
+		}
+		if ((s = jc_string(&c->jc, path, r, "max_future", 0, NULL))) {
+			int64_t us;
+
+			if (ts_parse_duration(s, &us) < 0)
+				jc_fail(&c->jc, jc_path(at, sizeof at, path,
+				    "max_future"), "not a duration (\"5m\")");
+			has++;
+		}
+		if ((s = jc_string(&c->jc, path, r, "check", 0, NULL))) {
+			check_expr(c, jc_path(at, sizeof at, path, "check"), s);
+			has++;
+		}
+		if ((s = jc_string(&c->jc, path, r, "when", 0, NULL)))
+			check_expr(c, jc_path(at, sizeof at, path, "when"), s);
+		jc_string(&c->jc, path, r, "message", 0, NULL);
+		if (c->jc.failed)
+			return;
+		if (has == 0)
+			jc_fail(&c->jc, path, "a rule needs a check: required, "
+			    "enum, min, max, pattern, max_future or check");
+		else if (field == NULL && json_object_get(r, "check") == NULL)
+			jc_fail(&c->jc, path, "this rule needs a \"field\"");
+	}
+	c->all_fields = 0;
+}
+
+static void
+check_versions(struct ctx *c, const json_t *versions)
+{
+	static const char *const keys[] = { "version", "fields", "added",
+	    NULL };
+	size_t i;
+	json_t *v;
+	long long last = 0;
+	char path[64], at[256];
+
+	json_array_foreach(versions, i, v) {
+		long long num;
+		const char *k;
+		json_t *x;
+		size_t j;
+
+		jc_index(path, sizeof path, "versions", i);
+		if (!json_is_object(v)) {
+			jc_fail(&c->jc, path, "a version is an object");
+			return;
+		}
+		if (jc_keys(&c->jc, path, v, keys) < 0)
+			return;
+		num = jc_int(&c->jc, path, v, "version", 1, 0);
+		if (!c->jc.failed && num <= last)
+			jc_fail(&c->jc, path, "versions go up: %lld after %lld",
+			    num, last);
+		last = num;
+		if (i == 0) {
+			const json_t *f = jc_array(&c->jc, path, v, "fields",
+			    1, 1);
+
+			if (f != NULL)
+				json_array_foreach(f, j, x)
+					if (!json_is_string(x) ||
+					    need_field(c, jc_index(at, sizeof at,
+					    path, j), json_string_value(x), "",
+					    NULL, 0) < 0)
+						return;
+		} else {
+			const json_t *add = jc_object(&c->jc, path, v, "added",
+			    1);
+
+			if (add != NULL)
+				json_object_foreach((json_t *)add, k, x)
+					need_field(c, jc_path(at, sizeof at,
+					    path, k), k, "", NULL, 0);
+		}
+		if (c->jc.failed)
+			return;
+	}
+}
+
+struct schema *
+schema_load(const char *name, char *err, size_t errlen)
+{
+	static const char *const top_keys[] = { "name", "description",
+	    "seed", "records", "days", "start", "id", "fields", "entities",
+	    "lookups", "sessions", "anomalies", "rules", "versions",
+	    "version_field", "analysis", NULL };
+	struct schema *s;
+	struct ctx c = { 0 };
+	json_error_t jerr;
+	const json_t *fields;
+	const char *base;
+	int64_t us;
+
+	s = ecalloc(1, sizeof *s);
+	s->path = schema_find(name);
+	if (s->path == NULL) {
+		snprintf(err, errlen, "%s: no such schema file or bundled "
+		    "schema (schema-gen --list lists them)", name);
+		free(s);
+		return NULL;
+	}
+	base = strrchr(s->path, '/') ? strrchr(s->path, '/') + 1 : s->path;
+	c.jc = (struct jcheck){ .file = base, .err = err, .errlen = errlen };
+	c.s = s;
+	s->root = json_load_file(s->path, JSON_REJECT_DUPLICATES, &jerr);
+	if (s->root == NULL) {
+		if (errno == ENOENT || strstr(jerr.text, "unable to open"))
+			snprintf(err, errlen, "%s: %s", s->path, jerr.text);
+		else
+			snprintf(err, errlen, "%s:%d:%d: %s", base, jerr.line,
+			    jerr.column, jerr.text);
+		goto fail;
+	}
+	if (!json_is_object(s->root)) {
+		jc_fail(&c.jc, "", "a schema is a JSON object");
+		goto fail;
+	}
+	if (jc_keys(&c.jc, "", s->root, top_keys) < 0)
+		goto fail;
+	s->name = jc_string(&c.jc, "", s->root, "name", 0, NULL);
+	s->seed = jc_int(&c.jc, "", s->root, "seed", 0, 1);
+	s->records = jc_int(&c.jc, "", s->root, "records", 0, 1000);
+	s->days = jc_int(&c.jc, "", s->root, "days", 0, 1);
+	s->start = jc_string(&c.jc, "", s->root, "start", 0, NULL);
+	if (s->records < 0)
+		jc_fail(&c.jc, "records", "0 or more");
+	if (s->days < 1)
+		jc_fail(&c.jc, "days", "1 or more");
+	if (s->start != NULL && (strlen(s->start) != 10 ||
+	    ts_parse(s->start, 10, &us) < 0))
+		jc_fail(&c.jc, "start", "a date, YYYY-MM-DD");
+	/* Sections fields may use come first: lookups and entities. */
+	s->lookups = jc_object(&c.jc, "", s->root, "lookups", 0);
+	if (s->lookups != NULL)
+		check_lookups(&c, s->lookups);
+	s->entities = jc_object(&c.jc, "", s->root, "entities", 0);
+	if (s->entities != NULL && !c.jc.failed)
+		check_entities(&c, s->entities);
+	fields = jc_array(&c.jc, "", s->root, "fields", 1, 1);
+	if (c.jc.failed)
+		goto fail;
+	s->fields = check_fields(&c, "fields", fields, &s->nfields, 0);
+	if (c.jc.failed)
+		goto fail;
+	if (s->name == NULL) {
+		/* The file's name, without .json, names the dataset. */
+		const char *dot = strrchr(base, '.');
+
+		json_object_set_new(s->root, "name", json_stringn(base,
+		    dot ? (size_t)(dot - base) : strlen(base)));
+		s->name = json_string_value(json_object_get(s->root, "name"));
+	}
+	s->id = jc_string(&c.jc, "", s->root, "id", 0, NULL);
+	if (s->id != NULL)
+		need_field(&c, "id", s->id, "", NULL, 0);
+	s->sessions = jc_object(&c.jc, "", s->root, "sessions", 0);
+	if (s->sessions != NULL && !c.jc.failed)
+		check_sessions(&c, s->sessions);
+	s->anomalies = jc_object(&c.jc, "", s->root, "anomalies", 0);
+	if (s->anomalies != NULL && !c.jc.failed)
+		check_anomalies(&c, s->anomalies);
+	s->rules = jc_array(&c.jc, "", s->root, "rules", 0, 0);
+	if (s->rules != NULL && !c.jc.failed)
+		check_rules(&c, s->rules);
+	s->versions = jc_array(&c.jc, "", s->root, "versions", 0, 1);
+	if (s->versions != NULL && !c.jc.failed)
+		check_versions(&c, s->versions);
+	s->version_field = jc_string(&c.jc, "", s->root, "version_field", 0,
+	    NULL);
+	if (s->version_field != NULL && s->versions == NULL)
+		jc_fail(&c.jc, "version_field", "needs \"versions\"");
+	if (!c.jc.failed) {
+		const json_t *a = jc_object(&c.jc, "", s->root, "analysis", 0);
+
+		if (a != NULL)
+			check_analysis(&c, a);
+	}
+	if (s->analysis.title == NULL)
+		s->analysis.title = s->name;
+	if (c.jc.failed)
+		goto fail;
+	for (size_t i = 0; i < c.nattrs; i++)
+		free(c.attrs[i]);
+	free(c.attrs);
+	return s;
+fail:
+	for (size_t i = 0; i < c.nattrs; i++)
+		free(c.attrs[i]);
+	free(c.attrs);
+	schema_free(s);
+	return NULL;
+}
+
+void
+schema_free(struct schema *s)
+{
+	if (s == NULL)
+		return;
+	free(s->fields);
+	free(s->analysis.dimensions);
+	free(s->analysis.metrics);
+	free(s->analysis.flags);
+	json_decref(s->root);
+	free(s->path);
+	free(s);
+}
+
+int
+schema_field_index(const struct schema *s, const char *name)
+{
+	for (size_t i = 0; i < s->nfields; i++)
+		if (strcmp(s->fields[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}

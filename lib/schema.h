@@ -1,0 +1,86 @@
+/*
+ * schema.h - the schema file: one JSON file that describes a dataset from
+ * generation to analysis (see sluice-schema(5)).  schema_load() checks the
+ * whole file, every section, so every program gives the same one clear
+ * error for the same mistake; it returns the fields with their types and
+ * the analysis section parsed, and the other sections as checked JSON for
+ * the programs that use them (schema-gen, cleanse).
+ */
+#ifndef SLUICE_SCHEMA_H
+#define SLUICE_SCHEMA_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+enum ftype {
+	FT_STRING, FT_INT, FT_FLOAT, FT_DECIMAL, FT_BOOL, FT_DATE, FT_TIMESTAMP
+};
+
+struct schema_field {
+	const char *name;
+	enum ftype type;
+	int scale;		/* FT_DECIMAL: digits after the point */
+	const char *gen;	/* generator name, or NULL */
+	const json_t *spec;	/* the field's object in the file */
+};
+
+struct schema_analysis {
+	const char *timestamp;		/* field, or NULL */
+	const char **dimensions;	/* fields */
+	size_t ndimensions;
+	const char **metrics;		/* numeric fields */
+	size_t nmetrics;
+	const char **flags;		/* boolean fields */
+	size_t nflags;
+	const char *title;		/* for people; never NULL */
+	const char *currency;		/* or NULL */
+};
+
+struct schema {
+	char *path;		/* the file read */
+	const char *name;	/* dataset name: "name", else the file's */
+	json_t *root;		/* the whole document */
+	struct schema_field *fields;
+	size_t nfields;
+	const char *id;		/* the id field, or NULL */
+	long long seed;		/* defaults for schema-gen */
+	long long records;
+	long long days;
+	const char *start;	/* "YYYY-MM-DD" or NULL */
+	struct schema_analysis analysis;
+	/* Checked sections, NULL when absent: */
+	const json_t *entities, *lookups, *sessions, *anomalies, *rules,
+	    *versions;
+	const char *version_field;
+};
+
+/*
+ * Find a schema by file name, or by the name of a bundled one ("retail"):
+ * a path that exists, else NAME.json in $SLUICE_SCHEMAS, in the source
+ * tree's gen/schemas beside the program, and in the installed data folder.
+ * Returns a path to free, or NULL.
+ */
+char *schema_find(const char *name);
+
+/*
+ * List the bundled schemas' names, one a line, on stdout.  Returns how
+ * many there were.
+ */
+int schema_list(void);
+
+/*
+ * Load and check a schema (a name or path, as schema_find takes).  Returns
+ * NULL with one message in err ("retail.json: fields[3].gen: unknown
+ * generator "unifrom" (did you mean "uniform"?)").
+ */
+struct schema *schema_load(const char *name, char *err, size_t errlen);
+
+void schema_free(struct schema *s);
+
+/* The index of the field called name, or -1. */
+int schema_field_index(const struct schema *s, const char *name);
+
+/* "string", "int", ... */
+const char *ftype_name(enum ftype t);
+
+#endif
