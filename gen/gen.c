@@ -130,6 +130,10 @@ to_type(const struct schema_field *sf, struct val v, struct rec *r)
 		n = sf->type == FT_DATE ? ts_format_date(tmp, us) :
 		    ts_format(tmp, us);
 		return made(r, tmp, n);
+	case FT_JSON:
+		if (v.type == VAL_JSON)
+			return v;
+		break;
 	case FT_STRING:
 		if (v.type == VAL_STR || v.type == VAL_TEXT)
 			return v;
@@ -300,6 +304,9 @@ timeval(struct generator *g, struct gfield *f, struct rec *r, int64_t now_us)
 	return made(r, out, 20);
 }
 
+static struct val list(struct generator *g, struct gfield *f,
+    struct rec *r);
+
 struct val
 gen_value(struct generator *g, struct gfield *f, struct rec *r,
     int64_t now_us)
@@ -371,6 +378,8 @@ gen_value(struct generator *g, struct gfield *f, struct rec *r,
 		return to_type(sf, g->vars[f->var], r);
 	case G_CONST:
 		return to_type(sf, f->k, r);
+	case G_LIST:
+		return list(g, f, r);
 	case G_SESSION:
 	case G_NONE:
 		break;
@@ -435,7 +444,12 @@ static const char *const kind_names[] = {
 	[G_LOGNORMAL] = "lognormal", [G_CHOICE] = "choice", [G_TIME] = "time",
 	[G_BOOL] = "bool", [G_GEO] = "geo", [G_DERIVED] = "derived",
 	[G_REF] = "ref", [G_CONST] = "const", [G_SESSION] = "session",
+	[G_LIST] = "list",
 };
+
+static void compile_sub(struct generator *g, const json_t *fields,
+    struct schema_field **sfs, struct gfield **gfs);
+static void free_field(struct gfield *f);
 
 /* The schema is checked already: this only builds. */
 static void
@@ -457,7 +471,7 @@ compile_field(struct generator *g, struct gfield *f,
 	f->null_rate = json_number_value(json_object_get(j, "null_rate"));
 	if (sf->gen == NULL)
 		return;
-	for (int k = G_UUID; k <= G_SESSION; k++)
+	for (int k = G_UUID; k <= G_LIST; k++)
 		if (strcmp(kind_names[k], sf->gen) == 0)
 			f->kind = (enum gkind)k;
 	switch (f->kind) {
@@ -542,9 +556,99 @@ compile_field(struct generator *g, struct gfield *f,
 	case G_CONST:
 		f->k = json_val(json_object_get(j, "value"));
 		break;
+	case G_LIST:
+		v = json_object_get(j, "min_items");
+		f->min_items = v ? (int)json_integer_value(v) : 1;
+		v = json_object_get(j, "max_items");
+		f->max_items = v ? (int)json_integer_value(v) : f->min_items;
+		f->nitems = json_array_size(json_object_get(j, "items"));
+		compile_sub(g, json_object_get(j, "items"), &f->item_sf,
+		    &f->item_gf);
+		break;
 	default:
 		break;
 	}
+}
+
+/* Fields that see no record (an entity's, a list item's), from JSON. */
+static void
+compile_sub(struct generator *g, const json_t *fields,
+    struct schema_field **sfs, struct gfield **gfs)
+{
+	size_t n = json_array_size(fields);
+
+	*sfs = ecalloc(n ? n : 1, sizeof **sfs);
+	*gfs = ecalloc(n ? n : 1, sizeof **gfs);
+	for (size_t a = 0; a < n; a++) {
+		const json_t *f = json_array_get(fields, a);
+		const char *t = json_string_value(json_object_get(f, "type"));
+		struct schema_field *sf = &(*sfs)[a];
+
+		sf->name = json_string_value(json_object_get(f, "name"));
+		sf->gen = json_string_value(json_object_get(f, "gen"));
+		sf->spec = f;
+		sf->type = FT_STRING;
+		for (int ty = FT_STRING; t && ty <= FT_JSON; ty++)
+			if (strcmp(ftype_name((enum ftype)ty), t) == 0)
+				sf->type = (enum ftype)ty;
+		sf->scale = json_object_get(f, "scale") ?
+		    (int)json_integer_value(json_object_get(f, "scale")) :
+		    sf->type == FT_DECIMAL ? 2 : 0;
+		compile_field(g, &(*gfs)[a], sf, 0);
+	}
+}
+
+static json_t *
+to_json(const struct val *v)
+{
+	char tmp[NUM_BUFSZ];
+
+	switch (v->type) {
+	case VAL_BOOL:
+		return json_boolean(v->u.b);
+	case VAL_INT:
+		return json_integer(v->u.i);
+	case VAL_DOUBLE:
+		return json_real(v->u.d);
+	case VAL_DEC:
+		num_fmt_decimal(tmp, v->u.i, v->scale);
+		return json_real(strtod(tmp, NULL));
+	case VAL_STR:
+	case VAL_TEXT:
+		return json_stringn(v->u.s.p, v->u.s.n);
+	case VAL_JSON:
+		return json_incref(v->u.j);
+	default:
+		return json_null();
+	}
+}
+
+/* A list of items, each made from the item fields with its own key. */
+static struct val
+list(struct generator *g, struct gfield *f, struct rec *r)
+{
+	int count = f->min_items + (int)(draw(g, f->key, 0) %
+	    (uint64_t)(f->max_items - f->min_items + 1));
+	uint64_t base = g->base;
+	json_t *arr = json_array();
+	struct val v = { .type = VAL_JSON };
+
+	for (int k = 0; k < count; k++) {
+		json_t *item = json_object();
+
+		g->base = hash_combine(hash_combine(base, f->key), (uint64_t)k);
+		for (size_t a = 0; a < f->nitems; a++) {
+			struct val x = gen_value(g, &f->item_gf[a], r, -1);
+
+			json_object_set_new(item, f->item_sf[a].name,
+			    to_json(&x));
+		}
+		json_array_append_new(arr, item);
+	}
+	g->base = base;
+	rec_hold(r, arr);
+	v.u.j = arr;
+	return v;
 }
 
 static void
@@ -557,6 +661,10 @@ free_field(struct gfield *f)
 	expr_free(f->expr);
 	free(f->values);
 	free(f->cum);
+	for (size_t a = 0; a < f->nitems; a++)
+		free_field(&f->item_gf[a]);
+	free(f->item_gf);
+	free(f->item_sf);
 }
 
 /* Build entity pools: given rows, or rows made by their own fields. */
@@ -611,31 +719,9 @@ build_entities(struct generator *g, char *err, size_t errlen)
 			en->attrs = ecalloc(en->nattrs, sizeof *en->attrs);
 			en->cells = ecalloc(en->nrows * en->nattrs,
 			    sizeof *en->cells);
-			sfs = ecalloc(en->nattrs, sizeof *sfs);
-			gf = ecalloc(en->nattrs, sizeof *gf);
-			for (size_t a = 0; a < en->nattrs; a++) {
-				const json_t *f = json_array_get(fields, a);
-				const char *t = json_string_value(
-				    json_object_get(f, "type"));
-
-				sfs[a].name = json_string_value(
-				    json_object_get(f, "name"));
-				sfs[a].gen = json_string_value(
-				    json_object_get(f, "gen"));
-				sfs[a].spec = f;
-				sfs[a].type = FT_STRING;
-				for (int ty = FT_STRING; t && ty <= FT_TIMESTAMP;
-				    ty++)
-					if (strcmp(ftype_name((enum ftype)ty),
-					    t) == 0)
-						sfs[a].type = (enum ftype)ty;
-				sfs[a].scale = json_object_get(f, "scale") ?
-				    (int)json_integer_value(json_object_get(f,
-				    "scale")) : sfs[a].type == FT_DECIMAL ? 2 :
-				    0;
+			compile_sub(g, fields, &sfs, &gf);
+			for (size_t a = 0; a < en->nattrs; a++)
 				en->attrs[a] = sfs[a].name;
-				compile_field(g, &gf[a], &sfs[a], 0);
-			}
 			rec_init(&tmp);
 			for (size_t r = 0; r < en->nrows; r++) {
 				g->base = hash_combine(hash_combine(g->seed,
@@ -803,6 +889,8 @@ keep_copy(struct rec *dst, const struct rec *r)
 
 		if (v.type == VAL_STR || v.type == VAL_TEXT)
 			v.u.s.p = rec_strdup(dst, v.u.s.p, v.u.s.n);
+		else if (v.type == VAL_JSON)
+			rec_hold(dst, json_incref(v.u.j));
 		rec_add(dst, r->f[i].name, v);
 	}
 	dst->layout = r->layout;

@@ -13,7 +13,7 @@
 enum gkind {
 	G_NONE, G_UUID, G_SEQUENCE, G_PATTERN, G_UNIFORM, G_NORMAL,
 	G_LOGNORMAL, G_CHOICE, G_TIME, G_BOOL, G_GEO, G_DERIVED, G_REF,
-	G_CONST, G_SESSION
+	G_CONST, G_SESSION, G_LIST
 };
 
 /* A numeric parameter: a constant or an expression over the record. */
@@ -46,6 +46,10 @@ struct gfield {
 	struct expr *expr;	/* derived */
 	int var;		/* ref: the variable it reads */
 	struct val k;		/* const */
+	struct schema_field *item_sf;	/* list: the items' fields */
+	struct gfield *item_gf;
+	size_t nitems;
+	int min_items, max_items;
 };
 
 struct entity {

@@ -251,8 +251,10 @@ advance(struct generator *g, struct session_state *ss)
 		return 0;
 	ss->event = next;
 	ss->step++;
-	ss->t += ss->gap_min + (int64_t)(sdraw(ss, 1000 +
-	    (uint64_t)ss->step) * (double)(ss->gap_max - ss->gap_min));
+	/* Whole seconds, as event times usually are. */
+	ss->t += ts_floor(ss->gap_min + (int64_t)(sdraw(ss, 1000 +
+	    (uint64_t)ss->step) * (double)(ss->gap_max - ss->gap_min)),
+	    TS_US_PER_SEC);
 	/* A session stays in its day. */
 	if (ss->t >= (g->day + 1) * TS_US_PER_DAY)
 		ss->t = (g->day + 1) * TS_US_PER_DAY - TS_US_PER_SEC;

@@ -92,11 +92,59 @@ jw_text(struct out *o, const char *p, size_t n)
 		jw_string(o, p, n);
 }
 
-static int
-dump_cb(const char *buffer, size_t size, void *data)
+void
+jw_json(struct out *o, const json_t *j)
 {
-	out_write(data, buffer, size);
-	return 0;
+	char tmp[NUM_BUFSZ];
+	const char *key;
+	json_t *v;
+	size_t i, n;
+	int first = 1;
+
+	switch (json_typeof(j)) {
+	case JSON_OBJECT:
+		out_putc(o, '{');
+		json_object_foreach((json_t *)j, key, v) {
+			if (!first)
+				out_putc(o, ',');
+			first = 0;
+			jw_string(o, key, strlen(key));
+			out_putc(o, ':');
+			jw_json(o, v);
+		}
+		out_putc(o, '}');
+		break;
+	case JSON_ARRAY:
+		out_putc(o, '[');
+		json_array_foreach(j, i, v) {
+			if (i > 0)
+				out_putc(o, ',');
+			jw_json(o, v);
+		}
+		out_putc(o, ']');
+		break;
+	case JSON_STRING:
+		jw_string(o, json_string_value(j), json_string_length(j));
+		break;
+	case JSON_INTEGER:
+		out_write(o, tmp, num_fmt_int(tmp, json_integer_value(j)));
+		break;
+	case JSON_REAL:
+		n = num_fmt_double(tmp, json_real_value(j));
+		if (n == 0)
+			out_write(o, "null", 4);
+		else
+			out_write(o, tmp, n);
+		break;
+	case JSON_TRUE:
+		out_write(o, "true", 4);
+		break;
+	case JSON_FALSE:
+		out_write(o, "false", 5);
+		break;
+	default:
+		out_write(o, "null", 4);
+	}
 }
 
 void
@@ -132,8 +180,7 @@ jw_val(struct out *o, const struct val *v)
 		jw_text(o, v->u.s.p, v->u.s.n);
 		break;
 	case VAL_JSON:
-		json_dump_callback(v->u.j, dump_cb, o,
-		    JSON_COMPACT | JSON_ENCODE_ANY);
+		jw_json(o, v->u.j);
 		break;
 	}
 }

@@ -20,6 +20,12 @@ void jw_string(struct out *o, const char *p, size_t n);
  */
 void jw_text(struct out *o, const char *p, size_t n);
 
+/*
+ * A jansson value, compact, with reals in their shortest spelling (where
+ * jansson's own dump would print 17 digits: 9.8399999999999999).
+ */
+void jw_json(struct out *o, const json_t *j);
+
 /* Any value: numbers that are not finite become null. */
 void jw_val(struct out *o, const struct val *v);
 

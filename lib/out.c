@@ -28,6 +28,10 @@ emit(struct out *o, const char *p, size_t n)
 {
 	if (o->err != 0)
 		return;
+	if (o->mem != NULL) {
+		buf_add(o->mem, p, n);
+		return;
+	}
 	if (o->gz != NULL) {
 		while (n > 0) {
 			unsigned chunk = n > UINT_MAX / 2 ? UINT_MAX / 2 :
@@ -152,6 +156,19 @@ out_open(const char *path, int flags, int gzip_level)
 	return o;
 }
 
+struct out *
+out_mem(struct buf *b)
+{
+	struct out *o = ecalloc(1, sizeof *o);
+
+	o->fd = -1;
+	o->mem = b;
+	o->name = "memory";
+	o->cap = 4096;
+	o->buf = emalloc(o->cap);
+	return o;
+}
+
 static void
 release(struct out *o)
 {
@@ -197,7 +214,7 @@ out_close(struct out *o)
 	if (o->tmp != NULL && o->err == 0 && fsync(o->fd) < 0)
 		fail(o, errno);
 	/* stdout stays open: write() already reported any failure. */
-	if (o->fd != STDOUT_FILENO && close(o->fd) < 0)
+	if (o->fd >= 0 && o->fd != STDOUT_FILENO && close(o->fd) < 0)
 		fail(o, errno);
 	if (o->tmp != NULL) {
 		if (o->err == 0 && rename(o->tmp, o->path) < 0)

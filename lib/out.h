@@ -21,6 +21,7 @@ struct out {
 	const char *name;	/* "stdout" or the path, for messages */
 	char *path;		/* final name of an atomic file */
 	char *tmp;		/* its temporary name while being written */
+	struct buf *mem;	/* out_mem(): bytes are appended here */
 	char *buf;		/* bytes not yet written: buf[0..n) */
 	size_t n, cap;
 	int err;		/* errno of the first failure, then sticky */
@@ -31,6 +32,13 @@ struct out {
  * 0 or less writes plain bytes.  Returns NULL with the failure reported.
  */
 struct out *out_open(const char *path, int flags, int gzip_level);
+
+/*
+ * An output that appends to b (not owned), for building text with the
+ * same writers as files.  out_close() frees it and leaves b.
+ */
+struct buf;
+struct out *out_mem(struct buf *b);
 
 /* Write everything buffered.  Returns 0, or -1 (reported once). */
 int out_flush(struct out *o);

@@ -19,9 +19,28 @@ rec_layout_new(void)
 	return ++last;
 }
 
+static void
+release_held(struct rec *r)
+{
+	for (size_t i = 0; i < r->nheld; i++)
+		json_decref(r->held[i]);
+	r->nheld = 0;
+}
+
+void
+rec_hold(struct rec *r, json_t *j)
+{
+	if (r->nheld == r->capheld) {
+		r->capheld = r->capheld ? r->capheld * 2 : 4;
+		r->held = erealloc(r->held, r->capheld * sizeof *r->held);
+	}
+	r->held[r->nheld++] = j;
+}
+
 void
 rec_clear(struct rec *r)
 {
+	release_held(r);
 	r->n = 0;
 	r->layout = 0;
 	r->src = NULL;
@@ -35,6 +54,8 @@ rec_clear(struct rec *r)
 void
 rec_free(struct rec *r)
 {
+	release_held(r);
+	free(r->held);
 	free(r->f);
 	arena_free(&r->mem);
 	rec_init(r);

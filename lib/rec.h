@@ -34,6 +34,8 @@ struct rec {
 				   record with this id has the same field
 				   names in the same order */
 	struct arena mem;	/* strings owned by the record */
+	json_t **held;		/* JSON values it keeps a reference to */
+	size_t nheld, capheld;
 };
 
 /*
@@ -66,6 +68,9 @@ int rec_index(const struct rec *r, const char *name);
 
 /* The value of the first field called name, or NULL. */
 struct val *rec_get(const struct rec *r, const char *name);
+
+/* Keep a reference to j (taken from the caller) until rec_clear(). */
+void rec_hold(struct rec *r, json_t *j);
 
 /* A copy of p[0..n), NUL-terminated, owned by r until rec_clear(). */
 const char *rec_strdup(struct rec *r, const char *p, size_t n);

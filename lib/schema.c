@@ -22,7 +22,7 @@
 static const char *const type_names[] = {
 	[FT_STRING] = "string", [FT_INT] = "int", [FT_FLOAT] = "float",
 	[FT_DECIMAL] = "decimal", [FT_BOOL] = "bool", [FT_DATE] = "date",
-	[FT_TIMESTAMP] = "timestamp", NULL
+	[FT_TIMESTAMP] = "timestamp", [FT_JSON] = "json", NULL
 };
 
 const char *
@@ -212,7 +212,7 @@ check_weights(struct ctx *c, const char *path, const json_t *w, size_t count)
 static const char *const generators[] = {
 	"uuid", "sequence", "pattern", "uniform", "normal", "lognormal",
 	"choice", "time", "bool", "geo", "derived", "ref", "const",
-	"session", NULL
+	"session", "list", NULL
 };
 
 /* Keys a field may have: common ones, then every generator parameter. */
@@ -221,7 +221,7 @@ static const char *const field_keys[] = {
 	"start", "step", "pattern", "min", "max", "round", "mean", "stddev",
 	"median", "sigma", "values", "weights", "hours", "weekdays", "ramp",
 	"p", "box", "axis", "point", "expr", "entity", "attr",
-	"value", NULL
+	"value", "items", "min_items", "max_items", NULL
 };
 
 /* Which parameters each generator takes (beyond the common keys). */
@@ -243,6 +243,7 @@ static const struct {
 	{ "ref", { "entity", "attr", NULL } },
 	{ "const", { "value", NULL } },
 	{ "session", { NULL } },
+	{ "list", { "items", "min_items", "max_items", NULL } },
 };
 
 static int
@@ -250,6 +251,9 @@ is_number_type(enum ftype t)
 {
 	return t == FT_INT || t == FT_FLOAT || t == FT_DECIMAL;
 }
+
+static struct schema_field *check_fields(struct ctx *c, const char *path,
+    const json_t *arr, size_t *nout, int in_entity);
 
 /* The generator's parameters: known, of the right kind, sensible. */
 static void
@@ -373,6 +377,25 @@ check_gen(struct ctx *c, const char *path, const json_t *f,
 		if (!c->jc.failed && resolve(c, full) < (int)c->s->nfields)
 			jc_fail(&c->jc, path, "no entity attribute \"%s\"",
 			    full);
+	} else if (strcmp(g, "list") == 0) {
+		const json_t *items = jc_array(&c->jc, path, f, "items", 1, 1);
+		long long lo = jc_int(&c->jc, path, f, "min_items", 0, 1);
+		long long hi = jc_int(&c->jc, path, f, "max_items", 0, lo);
+		struct schema_field *sf2;
+		size_t n;
+
+		if (sf->type != FT_JSON)
+			jc_fail(&c->jc, jc_path(at, sizeof at, path, "type"),
+			    "a list is of type json");
+		if (!c->jc.failed && (lo < 0 || hi < lo || hi > 1000))
+			jc_fail(&c->jc, path, "0 <= min_items <= max_items "
+			    "<= 1000");
+		if (items != NULL && !c->jc.failed) {
+			/* Items are made like an entity's rows. */
+			sf2 = check_fields(c, jc_path(at, sizeof at, path,
+			    "items"), items, &n, 1);
+			free(sf2);
+		}
 	} else if (strcmp(g, "const") == 0) {
 		if (json_object_get(f, "value") == NULL)
 			jc_fail(&c->jc, jc_path(at, sizeof at, path, "value"),
@@ -431,8 +454,13 @@ check_fields(struct ctx *c, const char *path, const json_t *arr,
 	json_t *f;
 	char at[256];
 
+	size_t saved = c->defined;
+
 	out = ecalloc(n ? n : 1, sizeof *out);
 	*nout = n;
+	/* An entity's or a list's fields see no record fields. */
+	if (in_entity)
+		c->defined = 0;
 	/* Expressions may use the fields before them: say how many. */
 	if (!in_entity)
 		c->s->fields = out;
@@ -452,6 +480,8 @@ check_fields(struct ctx *c, const char *path, const json_t *arr,
 	}
 	if (!in_entity)
 		c->s->nfields = n;
+	else
+		c->defined = saved;
 	return out;
 }
 

@@ -13,7 +13,8 @@
 #include <stddef.h>
 
 enum ftype {
-	FT_STRING, FT_INT, FT_FLOAT, FT_DECIMAL, FT_BOOL, FT_DATE, FT_TIMESTAMP
+	FT_STRING, FT_INT, FT_FLOAT, FT_DECIMAL, FT_BOOL, FT_DATE, FT_TIMESTAMP,
+	FT_JSON		/* a JSON array or object (a list of items) */
 };
 
 struct schema_field {

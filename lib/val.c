@@ -5,7 +5,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include "jsonw.h"
 #include "num.h"
+#include "out.h"
 #include "ts.h"
 
 /* Text without the spaces and tabs around it. */
@@ -192,12 +194,11 @@ val_to_text(const struct val *v, struct buf *scratch, size_t *n)
 		*n = v->u.s.n;
 		return v->u.s.p;
 	case VAL_JSON: {
-		char *s = json_dumps(v->u.j, JSON_COMPACT | JSON_ENCODE_ANY);
+		/* Our own writer: shortest reals, as everywhere else. */
+		struct out *o = out_mem(scratch);
 
-		if (s != NULL) {
-			buf_adds(scratch, s);
-			free(s);
-		}
+		jw_json(o, v->u.j);
+		out_close(o);
 		break;
 	}
 	}
