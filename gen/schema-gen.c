@@ -36,13 +36,14 @@ static const struct program prog = {
 	    "      --roll N            live with -d: a new file every N records\n"
 	    "      --truth FILE        write each injected anomaly (JSON Lines)\n"
 	    "      --validate          check the schema and exit\n"
+	    "      --describe          list its fields: name, type, generator\n"
 	    "      --sample N          show N records as a table and exit\n"
 	    "      --list              list the bundled schemas\n",
 };
 
 enum {
 	OPT_START = OPT_PROGRAM, OPT_DAYS, OPT_CLEAR, OPT_RATE, OPT_ROLL,
-	OPT_TRUTH, OPT_VALIDATE, OPT_SAMPLE, OPT_LIST
+	OPT_TRUTH, OPT_VALIDATE, OPT_SAMPLE, OPT_LIST, OPT_DESCRIBE
 };
 
 struct opts {
@@ -53,7 +54,7 @@ struct opts {
 	const char *start;
 	long long days;		/* -1: the schema's */
 	const char *dir;
-	int clear, gzip, validate, list;
+	int clear, gzip, validate, list, describe;
 	double rate;
 	long long roll;
 	const char *truth;
@@ -459,6 +460,7 @@ main(int argc, char **argv)
 		{ "validate", no_argument, NULL, OPT_VALIDATE },
 		{ "sample", required_argument, NULL, OPT_SAMPLE },
 		{ "list", no_argument, NULL, OPT_LIST },
+		{ "describe", no_argument, NULL, OPT_DESCRIBE },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct opts o = { .records = -1, .days = -1, .sample = -1 };
@@ -521,6 +523,9 @@ main(int argc, char **argv)
 		case OPT_LIST:
 			o.list = 1;
 			break;
+		case OPT_DESCRIBE:
+			o.describe = 1;
+			break;
 		default:
 			common_opt(&prog, &o.common, c, optarg);
 		}
@@ -548,6 +553,22 @@ main(int argc, char **argv)
 	if (rn.s == NULL) {
 		fprintf(stderr, "%s: %s\n", progname, err);
 		return 2;
+	}
+	if (o.describe) {
+		/* name,type,generator as CSV, for scripts and people. */
+		printf("name,type,generator\n");
+		for (size_t i = 0; i < rn.s->nfields; i++) {
+			const struct schema_field *f = &rn.s->fields[i];
+
+			if (f->type == FT_DECIMAL)
+				printf("%s,decimal(%d),%s\n", f->name, f->scale,
+				    f->gen ? f->gen : "");
+			else
+				printf("%s,%s,%s\n", f->name, ftype_name(f->type),
+				    f->gen ? f->gen : "");
+		}
+		schema_free(rn.s);
+		return fflush(stdout) == 0 ? 0 : 1;
 	}
 	if (o.validate) {
 		if (!o.common.quiet)

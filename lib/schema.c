@@ -67,8 +67,10 @@ schema_find(const char *name)
 	int k = schema_dirs(dirs, 3);
 	struct buf b = { 0 };
 
-	if (access(name, R_OK) == 0 || strchr(name, '/') != NULL)
+	if (access(name, R_OK) == 0)
 		return estrdup(name);
+	if (strchr(name, '/') != NULL)
+		return NULL;
 	for (int i = 0; i < k; i++) {
 		b.n = 0;
 		buf_printf(&b, "%s/%s.json", dirs[i], name);

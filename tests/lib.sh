@@ -4,7 +4,9 @@
 #   is "$got" "$want" "label"            # strings equal
 #   is_file GOT WANT "label"             # files byte-identical (diff shown)
 #   like "$got" PATTERN "label"          # grep -E pattern matches
-#   ok CONDITION-EXIT-STATUS "label"     # e.g. ok $? "label" or ok "$(( x > 1 ))"
+#   ok STATUS "label"                    # passes when STATUS is 0: ok $? "label";
+#                                        # with arithmetic, ok "$(( x <= 1 ))" passes
+#                                        # when x > 1 (the expression is 0)
 #   done_testing
 #
 # Programs come from $SLUICE_BIN (installed names) or $SLUICE_TOOLS (test

@@ -1,0 +1,252 @@
+#!/bin/sh
+# schema-gen: determinism, statistics, entities, derived fields, sessions,
+# anomalies with ground truth, DuckDB reading every bundled schema with
+# its declared types, bad schemas, and the command line.
+. "$SLUICE_TOP/tests/lib.sh"
+SG=$(prog schema-gen)
+sg() { $SLUICE_WRAP "$SG" "$@"; }
+
+# --- Determinism ---------------------------------------------------------------
+sg -q retail -n 300 --days 3 >"$T/a.csv"
+sg -q retail -n 300 --days 3 >"$T/b.csv"
+is_file "$T/a.csv" "$T/b.csv" "same schema, seed and flags: byte-identical"
+sg -q retail -n 300 --days 3 -s 43 >"$T/c.csv"
+cmp -s "$T/a.csv" "$T/c.csv"
+is "$?" 1 "another seed differs"
+sg -q retail -n 300 --start 2025-01-16 --days 1 >"$T/day2.csv"
+{ head -n 1 "$T/a.csv"; grep ',2025-01-16,' "$T/a.csv"; } >"$T/slice.csv"
+is_file "$T/day2.csv" "$T/slice.csv" "a day made alone is that day of a longer run"
+mkdir "$T/e2" "$T/e1"
+sg -q ecommerce -n 500 --days 2 -f jsonl -d "$T/e2"
+sg -q ecommerce -n 500 --start 2025-02-04 --days 1 -f jsonl -d "$T/e1"
+is_file "$T/e1/ecommerce_2025-02-04.jsonl" "$T/e2/ecommerce_2025-02-04.jsonl" \
+    "...also with sessions and anomalies"
+
+mkdir "$T/days"
+run schema-gen retail -n 100 --days 3 -d "$T/days"
+is "$(ls "$T/days" | tr '\n' ' ')" \
+    "retail_2025-01-15.csv retail_2025-01-16.csv retail_2025-01-17.csv " \
+    "-d: one file per day, named NAME_DATE.csv"
+like "$(err)" "retail_2025-01-16.csv: 100 records" "and a line per file written"
+tail -n +2 "$T/days/retail_2025-01-16.csv" >"$T/d16"
+grep ',2025-01-16,' "$T/a.csv" | head -n 100 >"$T/a16"
+is "$(wc -l <"$T/d16")" 100 "-n is per day"
+
+# --- Statistics over 100k records ------------------------------------------------
+sg -q card_transactions -n 100000 --days 1 >"$T/card.csv"
+awk -F, 'NR > 1 { n++; c[$4]++ } END {
+    bad = 0
+    if ((c["POS"] / n - 0.55) ^ 2 > 0.0001) bad++
+    if ((c["ECOM"] / n - 0.35) ^ 2 > 0.0001) bad++
+    if ((c["ATM"] / n - 0.10) ^ 2 > 0.0001) bad++
+    printf "%d %.4f %.4f %.4f", bad, c["POS"] / n, c["ECOM"] / n, c["ATM"] / n }' \
+    "$T/card.csv" >"$T/w"
+like "$(cat "$T/w")" "^0 " "weighted choice within 1% of its weights ($(cat "$T/w"))"
+awk -F, 'NR > 1 { n++; if ($11 == "true") f++ } END {
+    printf "%.4f", f / n }' "$T/card.csv" >"$T/p"
+ok "$(awk -v p="$(cat "$T/p")" 'BEGIN { print (p > 0.008 && p < 0.012) ? 0 : 1 }')" \
+    "bool p = 0.01 holds ($(cat "$T/p"))"
+med=$("$SLUICE_TOP/scripts/duckdb" "SELECT median(amount)::DOUBLE AS m FROM read_csv('$T/card.csv')" |
+    sed 's/.*:\([0-9.]*\).*/\1/')
+ok "$(awk -v m="$med" 'BEGIN { print (m > 833 && m < 867) ? 0 : 1 }')" \
+    "log-normal median near its parameter 850 ($med)"
+# Hours 19 and 3 weigh 9 and 0.2: the ratio shows.
+awk -F, 'NR > 1 { h[substr($2, 12, 2)]++ } END {
+    printf "%.1f", h["19"] / h["03"] }' "$T/card.csv" >"$T/r"
+ok "$(awk -v r="$(cat "$T/r")" 'BEGIN { print (r > 35 && r < 57) ? 0 : 1 }')" \
+    "hour-of-day weights visible: hour 19 / hour 3 = $(cat "$T/r") (weights: 45)"
+awk -F, 'NR > 1 && $12 != $3 "|" $5 "|" $4 "|" $6 { bad++ } END { print bad + 0 }' \
+    "$T/card.csv" >"$T/k"
+is "$(cat "$T/k")" 0 "derived concatenation exact in every record"
+
+sg -q retail -n 100000 --days 1 >"$T/retail.csv"
+awk -F, 'NR > 1 && $5 !~ /"/ { if (city[$3] != "" && city[$3] != $4) bad++; city[$3] = $4 }
+    END { print bad + 0 }' "$T/retail.csv" >"$T/k"
+is "$(cat "$T/k")" 0 "entity attributes consistent: a store is always in its city"
+# Cents as integers: amount == quantity * unit_price exactly.
+"$SLUICE_TOP/scripts/duckdb" "SELECT count(*) FILTER (WHERE amount <> quantity * unit_price) AS bad,
+    count(*) FILTER (WHERE product = 'Masala Dosa' AND (unit_price < 80 OR unit_price > 120)) AS out_of_range,
+    count(*) FILTER (WHERE product = 'Masala Dosa') AS dosas, count(*) AS n
+    FROM read_csv('$T/retail.csv', columns={'order_id':'VARCHAR','order_date':'DATE',
+    'store_id':'VARCHAR','store_city':'VARCHAR','product':'VARCHAR','quantity':'INTEGER',
+    'unit_price':'DECIMAL(10,2)','amount':'DECIMAL(12,2)'})" >"$T/q"
+like "$(cat "$T/q")" '"bad":"0"' "derived amount = quantity * unit_price, to the cent, in 100k rows"
+like "$(cat "$T/q")" '"out_of_range":"0"' "a product's price stays within its range"
+like "$(cat "$T/q")" '"n":"100000"' "every row read by DuckDB"
+
+# --- Anomalies, truth, sessions ------------------------------------------------------
+sg -q ecommerce -n 100000 --days 1 -f jsonl --truth "$T/truth.jsonl" >"$T/ec.jsonl"
+total=$(wc -l <"$T/ec.jsonl")
+anoms=$(wc -l <"$T/truth.jsonl")
+dups=$(grep -c '"kind":"duplicate"' "$T/truth.jsonl")
+is "$total" "$((100000 + dups))" "records: 100000 plus one line per duplicate"
+ok "$(awk -v a="$anoms" 'BEGIN { print (a > 1800 && a < 2200) ? 0 : 1 }')" \
+    "anomalies at their 2% rate ($anoms in 100000)"
+"$SLUICE_TOP/scripts/duckdb" "
+    CREATE TABLE ev AS SELECT row_number() OVER () AS line, * FROM read_json('$T/ec.jsonl',
+      format='newline_delimited', columns={'event_id':'VARCHAR','user_id':'BIGINT',
+      'event_type':'VARCHAR','product_id':'VARCHAR','price':'DOUBLE','event_time':'VARCHAR',
+      'session_id':'VARCHAR','category':'VARCHAR','quantity':'BIGINT'});
+    CREATE TABLE tr AS SELECT id::VARCHAR AS id, kind, field FROM read_json('$T/truth.jsonl',
+      format='newline_delimited');
+    SELECT
+     (SELECT count(*) FROM tr) AS truths,
+     (SELECT count(*) FROM tr WHERE EXISTS (SELECT 1 FROM ev WHERE ev.event_id = tr.id AND (
+        (kind = 'null' AND ((field = 'user_id' AND ev.user_id IS NULL) OR
+          (field = 'product_id' AND ev.product_id IS NULL) OR (field = 'event_time' AND ev.event_time IS NULL)))
+        OR (kind = 'negative' AND ((field = 'price' AND ev.price < 0) OR (field = 'quantity' AND ev.quantity < 0)))
+        OR (kind = 'bad_timestamp' AND try_cast(ev.event_time AS TIMESTAMP) IS NULL)
+        OR (kind = 'unknown_category' AND ev.category = '__unknown_category__')
+        OR kind = 'duplicate'))) AS confirmed,
+     (SELECT count(*) FROM (SELECT event_id FROM ev GROUP BY 1 HAVING count(*) = 2)) AS dup_ids,
+     (SELECT count(*) FROM ev WHERE (user_id IS NULL OR product_id IS NULL OR event_time IS NULL
+        OR price < 0 OR quantity < 0 OR try_cast(event_time AS TIMESTAMP) IS NULL
+        OR category = '__unknown_category__')
+        AND event_id NOT IN (SELECT id FROM tr WHERE kind <> 'duplicate')) AS untold,
+     (SELECT count(*) FROM ev WHERE user_id = 0 AND event_type NOT IN ('view', 'search')) AS anon_bad,
+     (SELECT count(*) FROM ev WHERE user_id = 0) AS anon,
+     (SELECT count(DISTINCT session_id) FROM ev) AS sessions,
+     (SELECT count(*) FROM (SELECT session_id, count(DISTINCT user_id) u FROM ev
+        WHERE user_id IS NOT NULL GROUP BY 1) WHERE u > 1) AS mixed_users,
+     (SELECT count(*) FROM (SELECT session_id, event_time, lag(event_time) OVER
+        (PARTITION BY session_id ORDER BY line) AS prev FROM ev
+        WHERE try_cast(event_time AS TIMESTAMP) IS NOT NULL)
+        WHERE prev IS NOT NULL AND try_cast(prev AS TIMESTAMP) IS NOT NULL
+        AND event_time::TIMESTAMP < prev::TIMESTAMP) AS backwards,
+     (SELECT count(*) FROM (SELECT session_id, first(event_type ORDER BY line) AS f
+        FROM ev GROUP BY 1) WHERE f NOT IN ('view', 'search')) AS bad_start" >"$T/q"
+like "$(cat "$T/q")" "\"truths\":\"$anoms\"" "DuckDB reads the truth file"
+like "$(cat "$T/q")" "\"confirmed\":\"$anoms\"" "every truth line is true of its record"
+like "$(cat "$T/q")" "\"dup_ids\":\"$dups\"" "every duplicate appears twice"
+like "$(cat "$T/q")" '"untold":"0"' "every damaged record is in the truth file"
+like "$(cat "$T/q")" '"anon_bad":"0"' "anonymous users only view or search"
+ok "$(grep -q '"anon":"0"' "$T/q"; echo $((1 - $?)))" "there are anonymous users"
+like "$(cat "$T/q")" '"mixed_users":"0"' "a session has one user"
+like "$(cat "$T/q")" '"backwards":"0"' "a session's times go forward"
+like "$(cat "$T/q")" '"bad_start":"0"' "sessions begin with view or search"
+
+# --- Every bundled schema, read by DuckDB with its declared types -------------------
+for s in $(sg --list); do
+    sg -q "$s" -n 2000 --days 2 >"$T/$s.csv"
+    cols=$(sg --describe "$s" | awk -F, 'NR > 1 {
+        t = $2; sub(/^decimal\(/, "DECIMAL(18,", t)
+        m["string"] = "VARCHAR"; m["int"] = "BIGINT"; m["float"] = "DOUBLE"
+        m["bool"] = "BOOLEAN"; m["date"] = "DATE"; m["timestamp"] = "TIMESTAMP"
+        m["json"] = "JSON"; if (t in m) t = m[t]
+        printf "%s'\''%s'\'':'\''%s'\''", (NR > 2 ? "," : ""), $1, t }')
+    n=$(wc -l <"$T/$s.csv")
+    got=$("$SLUICE_TOP/scripts/duckdb" "SELECT count(*) AS n FROM read_csv('$T/$s.csv',
+        header=true, columns={$cols}, auto_detect=false, allow_quoted_nulls=false)" 2>&1)
+    is "$got" "{\"n\":\"$((n - 1))\"}" "$s: CSV read by DuckDB with the declared types"
+    sg -q "$s" -n 500 -f jsonl >"$T/$s.jsonl"
+    got=$("$SLUICE_TOP/scripts/duckdb" "SELECT count(*) AS n FROM read_json('$T/$s.jsonl',
+        format='newline_delimited', columns={$cols})" 2>&1)
+    is "$got" "{\"n\":\"$(wc -l <"$T/$s.jsonl")\"}" "$s: JSON Lines read by DuckDB with the declared types"
+done
+
+# --- Bad schemas: one clear error naming the place, exit 2 ------------------------------
+bad() {  # bad LABEL MESSAGE-PATTERN JSON
+    printf '%s\n' "$3" >"$T/bad.json"
+    run schema-gen --validate "$T/bad.json"
+    is "$rc" 2 "bad schema ($1): exit 2"
+    like "$(err)" "^schema-gen: bad.json: $2" "bad schema ($1): $(head -c 90 "$T/err")"
+}
+bad "misspelt generator" 'fields\[1\].gen: unknown generator "unifrom" \(did you mean "uniform"\?\)$' \
+    '{"fields": [{"name": "a"}, {"name": "q", "type": "int", "gen": "unifrom", "min": 1, "max": 5}]}'
+bad "unknown key" 'fields\[0\].wieghts: unknown key "wieghts" \(did you mean "weights"\?\)' \
+    '{"fields": [{"name": "c", "gen": "choice", "values": ["a"], "wieghts": [1]}]}'
+bad "unknown top-level key" 'feilds: unknown key "feilds" \(did you mean "fields"\?\)' \
+    '{"feilds": []}'
+bad "wrong type" 'fields\[0\].min: expected a number or an expression' \
+    '{"fields": [{"name": "q", "type": "int", "gen": "uniform", "min": [1], "max": 5}]}'
+bad "later field in an expression" 'fields\[0\].expr: column 1: unknown name "b"' \
+    '{"fields": [{"name": "a", "gen": "derived", "expr": "b * 2"}, {"name": "b", "type": "int", "gen": "uniform", "min": 1, "max": 2}]}'
+bad "missing field in an expression" 'fields\[1\].expr: column 5: unknown name "nope"' \
+    '{"fields": [{"name": "a", "type": "int", "gen": "uniform", "min": 1, "max": 2}, {"name": "b", "gen": "derived", "expr": "a + nope"}]}'
+bad "negative weight" 'fields\[0\].weights\[1\]: a weight is a number, 0 or more' \
+    '{"fields": [{"name": "c", "gen": "choice", "values": ["a", "b"], "weights": [1, -2]}]}'
+bad "empty choice list" 'fields\[0\].values: must not be empty' \
+    '{"fields": [{"name": "c", "gen": "choice", "values": []}]}'
+bad "weights of another length" 'fields\[0\].weights: expected an array of 2 weights' \
+    '{"fields": [{"name": "c", "gen": "choice", "values": ["a", "b"], "weights": [1]}]}'
+bad "unknown type" 'fields\[0\].type: unknown type "integer"' \
+    '{"fields": [{"name": "c", "type": "integer"}]}'
+bad "parameter of another generator" 'fields\[0\].median: not a parameter of the uniform generator' \
+    '{"fields": [{"name": "q", "type": "int", "gen": "uniform", "min": 1, "max": 5, "median": 3}]}'
+bad "repeated field" 'fields\[1\]: field "a" appears twice' \
+    '{"fields": [{"name": "a"}, {"name": "a"}]}'
+bad "analysis on a missing field" 'analysis.metrics\[0\]: no field "amout" \(did you mean "amount"\?\)' \
+    '{"fields": [{"name": "amount", "type": "float"}], "analysis": {"metrics": ["amout"]}}'
+bad "a flag that is no boolean" 'analysis.flags\[0\]: flag "amount" is a float field' \
+    '{"fields": [{"name": "amount", "type": "float"}], "analysis": {"flags": ["amount"]}}'
+bad "bad rule pattern" 'rules\[0\].pattern: not a valid POSIX extended regular expression' \
+    '{"fields": [{"name": "a"}], "rules": [{"name": "r", "field": "a", "pattern": "([a-"}]}'
+bad "session to nowhere" 'sessions.transitions.view.buy: no transitions from "buy"' \
+    '{"fields": [{"name": "e"}], "sessions": {"field": "e", "start": {"view": 1}, "transitions": {"view": {"buy": 1, "end": 1}}}}'
+bad "unknown anomaly kind" 'anomalies.kinds.nul: unknown anomaly kind "nul" \(did you mean "null"\?\)' \
+    '{"fields": [{"name": "a"}], "anomalies": {"rate": 0.1, "kinds": {"nul": ["a"]}}}'
+bad "versions going down" 'versions\[1\]: versions go up: 1 after 2' \
+    '{"fields": [{"name": "a"}], "versions": [{"version": 2, "fields": ["a"]}, {"version": 1, "added": {"a": 1}}]}'
+printf '{"fields": [\n  {"name": "a",}\n]}\n' >"$T/bad.json"
+run schema-gen --validate "$T/bad.json"
+like "$(err)" '^schema-gen: bad.json:2:16: ' "JSON syntax errors give line and column"
+run schema-gen --validate "$T/no-such.json"
+like "$(err)" 'no such schema file or bundled schema' "a missing schema says so"
+is "$rc" 2 "and exits 2"
+
+# --- The command line -----------------------------------------------------------------------
+run schema-gen --validate retail
+is "$rc" 0 "--validate a good schema: exit 0"
+run schema-gen --list
+like "$(out)" "^card_transactions$" "--list names the bundled schemas"
+is "$(out | wc -l)" 6 "all six of them"
+run schema-gen --sample 3 retail
+is "$(out | wc -l)" 4 "--sample 3: a header and three rows"
+like "$(out | head -n 1)" "^order_id +order_date +store_id" "--sample is a table"
+run schema-gen --help
+like "$(out)" "^usage: schema-gen " "--help"
+run schema-gen
+is "$rc" 2 "no schema: exit 2"
+run schema-gen retail -n lots
+is "$rc" 2 "-n lots: exit 2"
+run schema-gen --clear retail
+is "$rc" 2 "--clear without -d: exit 2"
+
+mkdir "$T/keep"
+echo precious >"$T/keep/notes.txt"
+echo old >"$T/keep/retail_2020-01-01.csv"
+echo other >"$T/keep/cards_2020-01-01.csv"
+run schema-gen -q retail -n 10 --days 1 -d "$T/keep"
+is "$(ls "$T/keep" | wc -l)" 4 "existing files are kept without --clear"
+run schema-gen -q retail -n 10 --days 1 -d "$T/keep" --clear
+is "$(ls "$T/keep" | tr '\n' ' ')" "cards_2020-01-01.csv notes.txt retail_2025-01-15.csv " \
+    "--clear removes only this dataset's files"
+
+run schema-gen -q retail -n 50 --days 1 -z -d "$T/z"
+is "$(gzip -dc "$T/z/retail_2025-01-15.csv.gz" | wc -l)" 51 "-z: gzip files"
+run schema-gen -q ecommerce -n 5 --days 1 -f jsonl -d "$T/j"
+is "$(ls "$T/j")" "ecommerce_2025-02-03.jsonl" "-f jsonl names files .jsonl"
+
+# Live: a rate, rolled files, a clean stop.
+sg -q retail --rate 2000 -n 3000 -d "$T/live" --roll 1000 2>"$T/err"
+is "$(ls "$T/live" | wc -l)" 3 "--rate with --roll: a file per 1000 records"
+is "$(cat "$T/live"/*.csv | grep -vc '^order_id')" 3000 "every record in them"
+today=$(date -u +%Y-%m-%d)
+is "$(cat "$T/live"/*.csv | grep -v '^order_id' | cut -d, -f2 | sort -u)" "$today" \
+    "live records are stamped now"
+start=$(date +%s.%N)
+sg -q card_transactions --rate 500 -n 1000 >"$T/rate.csv"
+secs=$(echo "$(date +%s.%N) - $start" | bc)
+ok "$(awk -v s="$secs" 'BEGIN { print (s > 1.8 && s < 2.6) ? 0 : 1 }')" \
+    "--rate 500 makes 1000 records in about 2 s ($secs s)"
+$SLUICE_WRAP "$SG" -q retail --rate 200 -d "$T/stop" --roll 100000 &
+pid=$!
+sleep 1
+kill -TERM "$pid"
+wait "$pid"
+is "$?" 0 "SIGTERM in live mode: a clean exit"
+n=$(cat "$T/stop"/*.csv 2>/dev/null | grep -vc '^order_id')
+ok "$(( n < 100 || n > 400 ))" "and the records made so far are kept ($n)"
+is "$(ls -a "$T/stop" | grep -c '^\.retail')" 0 "with no temporary file left"
+
+done_testing
