@@ -82,6 +82,7 @@ deps:
 PROVE = prove -j2 --timer
 SHELL_TESTS = $(sort $(wildcard tests/*.t))
 TEST_ENV = SLUICE_BIN=$(abspath $(B)) SLUICE_TOOLS=$(abspath $(O)/tests/bin) \
+	SLUICE_SCHEMAS=$(CURDIR)/gen/schemas \
 	SLUICE_TOP=$(CURDIR)
 
 test: deps

@@ -2,11 +2,13 @@
  * csv_read.c - CSV (RFC 4180) through libcsv, with a header row.
  *
  * libcsv is push-style: it is fed bytes and calls back per cell and per
- * record end.  We feed it one line at a time (src_span), which costs
- * nothing measurable and tells us the line every record starts on.  Cells
- * collect in one buffer; finished records queue up until rd_next() takes
- * them (a line normally finishes at most one, but a lone CR ends records
- * too).  An empty unquoted cell is null, a quoted "" the empty string.
+ * record end.  We feed it one piece at a time: a span of the input up to a
+ * line break (LF, CRLF or a lone CR) or to the end of what is buffered.
+ * That costs nothing measurable, gives every record the line it starts
+ * on, and makes every record end at a piece's end.  Cells collect in one
+ * buffer; finished records queue up until rd_next() takes them.  An empty
+ * unquoted cell is null, a quoted "" the empty string; in a file of one
+ * column a blank line is a null (there is no other way to write one).
  */
 #include <csv.h>
 #include <stdint.h>
@@ -18,8 +20,12 @@
 #include "reader_impl.h"
 #include "utf8.h"
 
-/* A record longer than this is taken for an unclosed quote. */
-#define CSV_MAX_RECORD ((size_t)64 << 20)
+/* A record longer than this is taken for an unclosed quote (tests lower
+   it to exercise the guard). */
+size_t csv_max_record = (size_t)64 << 20;
+
+/* How much of a malformed record's text a dead letter keeps. */
+#define RAW_KEEP 4096
 
 #define NULL_CELL SIZE_MAX
 
@@ -42,6 +48,9 @@ struct csv_engine {
 	struct cell *off;	/* the cells read */
 	size_t noff, capoff;
 	size_t rec_bytes;	/* bytes fed to the record being read */
+	size_t rec_cells;	/* cells.n where that record's bytes begin */
+	struct buf recraw;	/* its text, when libcsv reads it */
+	int skip_line;		/* after an error: drop up to a line break */
 	size_t rec_first;	/* first cell of the record being read */
 	unsigned long rec_line;	/* and its line */
 	unsigned long span_line; /* line of the span being fed */
@@ -108,17 +117,24 @@ push(struct csv_engine *e, size_t first, size_t n, unsigned long line,
 	pd->raw = pd->rawn = 0;
 }
 
-/* Keep the text of the line where parsing failed, for the dead letter. */
+/* A parse error for the record being read, with its text so far. */
 static void
-keep_raw(struct csv_engine *e, const char *p, size_t n)
+push_error(struct csv_engine *e, const char *why)
 {
-	struct pending *pd = &e->q[e->qn - 1];
+	struct pending *pd;
+	size_t n = e->recraw.n;
 
-	while (n > 0 && (p[n - 1] == '\n' || p[n - 1] == '\r'))
+	push(e, 0, 0, e->rec_line, why);
+	pd = &e->q[e->qn - 1];
+	while (n > 0 && (e->recraw.p[n - 1] == '\n' ||
+	    e->recraw.p[n - 1] == '\r'))
 		n--;
+	if (n > RAW_KEEP)
+		n = RAW_KEEP;
 	pd->raw = e->rawtext.n;
 	pd->rawn = n;
-	buf_add(&e->rawtext, p, n);
+	if (n > 0)
+		buf_add(&e->rawtext, e->recraw.p, n);
 }
 
 static void
@@ -129,17 +145,27 @@ on_record(int c, void *data)
 	(void)c;
 	push(e, e->rec_first, e->noff - e->rec_first, e->rec_line, NULL);
 	e->rec_first = e->noff;
-	/* Another record can begin on this line only after a lone CR. */
+	e->rec_cells = e->cells.n;
+	e->rec_bytes = 0;
 	e->rec_line = e->span_line;
 }
 
-/* Drop the cells of the record being read; restart the parser. */
+/*
+ * Drop the cells of the record being read; put the parser back between
+ * records.  Its state is in struct csv_parser (csv.h) and a reset is five
+ * fields, cheaper than csv_free + csv_init and keeping its buffer.
+ */
 static void
 discard_partial(struct csv_engine *e)
 {
-	csv_free(&e->p);
-	parser_start(e);
+	e->p.pstate = 0;	/* ROW_NOT_BEGUN */
+	e->p.quoted = 0;
+	e->p.spaces = 0;
+	e->p.entry_pos = 0;
+	e->p.status = 0;
 	e->noff = e->rec_first;
+	e->cells.n = e->rec_cells;	/* give the bytes back too */
+	e->rec_bytes = 0;
 }
 
 /* Once every queued record is taken, reuse the buffers from the start. */
@@ -169,13 +195,14 @@ compact(struct csv_engine *e)
 	e->cells.n -= base;
 	e->noff = keep;
 	e->rec_first = 0;
+	e->rec_cells = 0;
 }
 
 int csv_read_fast = 1;
 
 /*
- * The fast path: a whole line outside any record, with no quote and no CR
- * but a final CRLF's, holds only unquoted cells, which RFC 4180 splits at
+ * The fast path: a whole line outside any record, with no quote (and no CR
+ * but a final CRLF's), holds only unquoted cells, which RFC 4180 splits at
  * commas; libcsv would find the same cells, a byte at a time.  Returns 1
  * when the line was taken, 0 to leave it to libcsv.
  */
@@ -190,8 +217,6 @@ split_plain_line(struct csv_engine *e, const char *p, size_t n)
 		end--;
 	if (memchr(p, '\r', (size_t)(end - p)) != NULL)
 		return 0;
-	if (end == p)
-		return 1;		/* a blank line: no record */
 	for (;;) {
 		c = memchr(p, ',', (size_t)(end - p));
 		if (c == NULL)
@@ -206,12 +231,68 @@ split_plain_line(struct csv_engine *e, const char *p, size_t n)
 	return 1;
 }
 
-/* Feed one more span (a line, or part of one) to libcsv. */
+/* Is the piece only a line break? */
+static int
+blank(const char *p, size_t n)
+{
+	return (n == 1 && (*p == '\n' || *p == '\r')) ||
+	    (n == 2 && p[0] == '\r' && p[1] == '\n');
+}
+
+/*
+ * Feed one piece: bytes ending with one line break, or the rest of what is
+ * buffered.  Counts the line, takes the fast path where it can, turns
+ * libcsv's complaints into bad records and resumes after the next break.
+ */
+static void
+feed_piece(struct reader *rd, struct csv_engine *e, const char *p, size_t n)
+{
+	int ends_line = p[n - 1] == '\n' || p[n - 1] == '\r';
+	size_t used;
+
+	e->span_line = rd->line + 1;
+	if (ends_line)
+		rd->line++;
+	if (e->skip_line) {
+		e->skip_line = !ends_line;
+		return;
+	}
+	if (e->p.pstate == 0) {		/* between records */
+		e->rec_line = e->span_line;
+		e->rec_bytes = 0;
+		e->recraw.n = 0;
+		if (blank(p, n)) {
+			/* One column: a blank line is its null. */
+			if (e->names != NULL && e->ncols == 1) {
+				on_cell(NULL, 0, e);
+				on_record('\n', e);
+			}
+			return;
+		}
+		if (csv_read_fast && split_plain_line(e, p, n))
+			return;
+	}
+	buf_add(&e->recraw, p, n);
+	used = csv_parse(&e->p, p, n, on_cell, on_record, e);
+	if (used < n) {
+		push_error(e, "malformed quoting: a quote inside an unquoted "
+		    "cell, or text after a closing quote");
+		discard_partial(e);
+		/* Resume after the break that ends this piece. */
+		e->skip_line = !ends_line;
+	} else if (e->p.pstate != 0 && (e->rec_bytes += n) > csv_max_record) {
+		push_error(e, "record too long (an unclosed quote?)");
+		discard_partial(e);
+		e->skip_line = !ends_line;
+	}
+}
+
+/* Feed one more span of input, piece by piece (lone CRs end pieces). */
 static enum rd_status
 feed(struct reader *rd, struct csv_engine *e)
 {
-	const char *p;
-	size_t n, used;
+	const char *p, *end;
+	size_t n;
 	int r;
 
 	r = src_span(&rd->src, &p, &n);
@@ -219,47 +300,24 @@ feed(struct reader *rd, struct csv_engine *e)
 		return RD_ERR;
 	if (r == 0) {
 		e->at_eof = 1;
+		if (e->skip_line)
+			return RD_OK;
 		if (csv_fini(&e->p, on_cell, on_record, e) != 0) {
-			push(e, 0, 0, e->rec_line,
-			    "unterminated quoted field (a quote opened here "
-			    "never closes)");
+			push_error(e, "unterminated quoted field (a quote opened "
+			    "here never closes)");
 			discard_partial(e);
 		}
 		return RD_OK;
 	}
-	e->span_line = rd->line + 1;
-	if (e->p.pstate == 0) {		/* between records */
-		e->rec_line = e->span_line;
-		e->rec_bytes = 0;
-		if (csv_read_fast && split_plain_line(e, p, n)) {
-			rd->line++;
-			return RD_OK;
-		}
-	}
-	used = csv_parse(&e->p, p, n, on_cell, on_record, e);
-	if (p[n - 1] == '\n')
-		rd->line++;
-	if (used < n) {
-		push(e, 0, 0, e->rec_line, "malformed quoting: a quote "
-		    "inside an unquoted cell, or text after a closing quote");
-		keep_raw(e, p, n);
-		discard_partial(e);
-		/* Resume at the next line: drop the rest of this one. */
-		if (p[n - 1] != '\n') {
-			int s;
+	for (end = p + n; p < end;) {
+		const char *cr = memchr(p, '\r', (size_t)(end - p));
 
-			while ((s = src_span(&rd->src, &p, &n)) > 0 &&
-			    p[n - 1] != '\n')
-				;
-			if (s < 0)
-				return RD_ERR;
-			if (s > 0)
-				rd->line++;
-		}
-	} else if (e->p.pstate != 0 && (e->rec_bytes += n) > CSV_MAX_RECORD) {
-		push(e, 0, 0, e->rec_line, "record longer than 64 MiB "
-		    "(an unclosed quote?)");
-		discard_partial(e);
+		/* A CR before an LF is half of a CRLF, not a break. */
+		while (cr != NULL && cr + 1 < end && cr[1] == '\n')
+			cr = memchr(cr + 2, '\r', (size_t)(end - cr - 2));
+		n = cr != NULL ? (size_t)(cr - p) + 1 : (size_t)(end - p);
+		feed_piece(rd, e, p, n);
+		p += n;
 	}
 	return RD_OK;
 }
@@ -349,8 +407,10 @@ csv_next(struct reader *rd)
 		}
 		if (pd->err != NULL) {
 			rd_bad(rd, "%s", pd->err);
-			r->raw = e->rawtext.p + pd->raw;
-			r->rawn = pd->rawn;
+			if (pd->rawn > 0) {
+				r->raw = e->rawtext.p + pd->raw;
+				r->rawn = pd->rawn;
+			}
 			return RD_BAD;
 		}
 		if (e->names == NULL && check_utf8(rd, e, pd) < 0) {
@@ -401,6 +461,7 @@ csv_free_engine(struct reader *rd)
 	csv_free(&e->p);
 	buf_free(&e->cells);
 	buf_free(&e->rawtext);
+	buf_free(&e->recraw);
 	for (size_t i = 0; i < e->ncols; i++)
 		free(e->names[i]);
 	free(e->names);

@@ -275,7 +275,8 @@ primary(struct parser *ps)
 			}
 			n = node(ps, E_CALL, na);
 			n->fn = (enum fn)f;
-			memcpy(n->args, args, (size_t)na * sizeof *args);
+			if (na > 0)
+				memcpy(n->args, args, (size_t)na * sizeof *args);
 			if (f == F_LOOKUP && !ps->failed) {
 				if (args[0]->op != E_CONST ||
 				    args[0]->k.type != VAL_STR) {

@@ -82,11 +82,38 @@ jw_string(struct out *o, const char *s, size_t n)
 	out_putc(o, '"');
 }
 
+/*
+ * Would a reader get back exactly this number?  An integer must fit in 64
+ * bits; any other number must have at most 15 significant digits, which a
+ * double keeps.  Longer numbers stay text, so nothing is rounded away.
+ */
+static int
+exact_number(const char *p, size_t n)
+{
+	int64_t i;
+	int digits = 0, leading = 1;
+
+	if (!num_is_json(p, n))
+		return 0;
+	if (memchr(p, '.', n) == NULL && memchr(p, 'e', n) == NULL &&
+	    memchr(p, 'E', n) == NULL)
+		return num_parse_int(p, n, &i) == 0;
+	for (size_t k = 0; k < n && p[k] != 'e' && p[k] != 'E'; k++) {
+		if (p[k] < '0' || p[k] > '9')
+			continue;
+		if (p[k] != '0')
+			leading = 0;
+		if (!leading)
+			digits++;
+	}
+	return digits <= 15;
+}
+
 void
 jw_text(struct out *o, const char *p, size_t n)
 {
 	if ((n == 4 && memcmp(p, "true", 4) == 0) ||
-	    (n == 5 && memcmp(p, "false", 5) == 0) || num_is_json(p, n))
+	    (n == 5 && memcmp(p, "false", 5) == 0) || exact_number(p, n))
 		out_write(o, p, n);
 	else
 		jw_string(o, p, n);

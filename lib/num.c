@@ -102,17 +102,16 @@ int
 num_parse_decimal(const char *p, size_t n, int scale, int64_t *out)
 {
 	const char *e = p + n, *q;
-	int neg = 0, frac = 0, started = 0;
-	long exp = 0;
+	char digits[64];
+	long nd = 0, intlen = 0, exp = 0, k;
+	int neg = 0, point = 0;
 	uint64_t v = 0;
-	int round_digit = -1;	/* first digit dropped, for rounding */
 	const uint64_t limit = (uint64_t)INT64_MAX;
 
 	if (scale < 0 || scale > 18 || decimal_shape(p, n) < 0)
 		return -1;
 	if (*p == '-' || *p == '+')
 		neg = *p++ == '-';
-	/* The exponent shifts where the point falls: read it first. */
 	for (q = p; q < e && *q != 'e' && *q != 'E'; q++)
 		;
 	if (q < e) {
@@ -124,37 +123,41 @@ num_parse_decimal(const char *p, size_t n, int scale, int64_t *out)
 		exp = (long)x;
 		e = q;
 	}
-	/* Digits kept: the integer part and scale + exp fractional digits. */
+	/*
+	 * The mantissa's digits, leading zeros dropped, and how many stand
+	 * before the point: the value is 0.DIGITS * 10^(intlen + exp).
+	 */
 	for (; p < e; p++) {
-		unsigned d;
-
 		if (*p == '.') {
-			started = 1;
+			point = 1;
+			intlen = nd;
 			continue;
 		}
-		d = (unsigned)(*p - '0');
-		if (started && frac >= scale + exp) {
-			if (round_digit < 0)
-				round_digit = (int)d;
+		if (nd == 0 && *p == '0') {
+			if (point)
+				intlen--;	/* 0.00x: a zero after the point */
 			continue;
 		}
-		if (started)
-			frac++;
+		if (nd < (long)sizeof digits)
+			digits[nd++] = *p;
+		else if (!point)
+			return -1;	/* more than 64 integer digits */
+	}
+	if (!point)
+		intlen = nd;
+	/* Times 10^scale, the first K digits are the integer part. */
+	k = intlen + exp + scale;
+	if (k > 19)
+		return -1;
+	for (long i = 0; i < k; i++) {
+		unsigned d = i < nd ? (unsigned)(digits[i] - '0') : 0;
+
 		if (v > (limit - d) / 10)
 			return -1;
 		v = v * 10 + d;
 	}
-	/* Pad to scale + exp fractional digits, or drop integer digits. */
-	for (long want = scale + exp; frac < want; frac++) {
-		if (v > limit / 10)
-			return -1;
-		v *= 10;
-	}
-	for (long want = scale + exp; frac > want; frac--) {
-		round_digit = (int)(v % 10);
-		v /= 10;
-	}
-	if (round_digit >= 5) {
+	/* Half away from zero: the first digit dropped decides. */
+	if (k >= 0 && k < nd && digits[k] >= '5') {
 		if (v == limit)
 			return -1;
 		v++;
@@ -209,7 +212,10 @@ num_fmt_double(char buf[NUM_BUFSZ], double d)
 	 * For a normal double, %.15g finds the shortest spelling whenever it
 	 * has 15 digits or fewer (%g drops trailing zeros; 15-digit decimals
 	 * are spaced wider than doubles), so only the rest need 16 or 17.
-	 * Subnormals carry fewer digits: search those from 1.
+	 * Subnormals carry fewer digits: search those from 1.  (Rarely, a
+	 * spelling one digit shorter exists that is not the correctly
+	 * rounded one, e.g. 2^-24 as 5.960464477539063e-08; printf cannot
+	 * find it, and we print 17 digits, which read back as well.)
 	 */
 	for (int prec = fabs(d) < DBL_MIN && d != 0 ? 1 : 15; prec <= 17;
 	    prec++) {
@@ -246,8 +252,9 @@ num_fmt_decimal(char buf[NUM_BUFSZ], int64_t scaled, int scale)
 	uint64_t u = scaled < 0 ? 0 - (uint64_t)scaled : (uint64_t)scaled;
 	size_t nd, o = 0;
 
-	if (scale <= 0)
-		return num_fmt_int(buf, scaled);
+	if (scale <= 0 || scale > 18)
+		return scale <= 0 ? num_fmt_int(buf, scaled) :
+		    num_fmt_double(buf, (double)scaled / pow(10, scale));
 	/* At least scale + 1 digits: 5 at scale 2 is 0.05. */
 	do {
 		*--d = (char)('0' + u % 10);

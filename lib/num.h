@@ -39,7 +39,8 @@ int num_is_json(const char *p, size_t n);
 
 /*
  * Print d in the fewest significant digits that read back (strtod) to
- * exactly d.  Returns the length, or 0 when d is not finite (the caller
+ * exactly d (always exactly; the fewest but for rare values such as 2^-24,
+ * where the shortest spelling is not a correctly rounded one).  Returns the length, or 0 when d is not finite (the caller
  * decides what NaN and infinity become: JSON has no spelling for them).
  */
 size_t num_fmt_double(char buf[NUM_BUFSZ], double d);
@@ -47,14 +48,18 @@ size_t num_fmt_double(char buf[NUM_BUFSZ], double d);
 /* Print v in decimal; returns the length. */
 size_t num_fmt_int(char buf[NUM_BUFSZ], int64_t v);
 
-/* Print scaled / 10^scale with exactly scale decimals ("1250", 2 -> "12.50"). */
+/*
+ * Print scaled / 10^scale with exactly scale decimals ("1250", 2 ->
+ * "12.50"); scale is 0 to 18 (beyond, the value is printed as a double).
+ */
 size_t num_fmt_decimal(char buf[NUM_BUFSZ], int64_t scaled, int scale);
 
 /*
  * Print d rounded to places decimals, rounding the decimal value the user
  * sees (its shortest spelling) half away from zero, so 2.675 -> "2.68"
  * although the double nearest 2.675 lies below it.  Returns 0 when d is
- * not finite or too large for exact money (above 9e15).
+ * not finite, or d * 10^places does not fit in 64 bits (|d| above 9e15,
+ * less with more places).
  */
 size_t num_fmt_fixed(char buf[NUM_BUFSZ], double d, int places);
 

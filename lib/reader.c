@@ -109,6 +109,11 @@ rd_next(struct reader *rd, struct rec **out)
 	enum rd_status st;
 
 	*out = &rd->rec;
+	/* A read that failed while opening or sniffing ends the input. */
+	if (rd->src.failed && !rd->done) {
+		rd->failed = rd->done = 1;
+		return RD_ERR;
+	}
 	if (rd->done)
 		return rd->failed ? RD_ERR : RD_EOF;
 	st = rd->next(rd);
@@ -142,7 +147,7 @@ rd_columns(const struct reader *rd, size_t *n)
 int
 rd_close(struct reader *rd)
 {
-	int rc = rd->failed ? -1 : 0;
+	int rc = rd->failed || rd->src.failed ? -1 : 0;
 
 	if (rd->free)
 		rd->free(rd);

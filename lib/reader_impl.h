@@ -33,6 +33,9 @@ void jsonl_reader_init(struct reader *rd);
  */
 extern int csv_read_fast;
 
+/* The longest CSV record before it counts as an unclosed quote. */
+extern size_t csv_max_record;
+
 /* Make rd->rec a bad record with a printf-style reason. */
 void rd_bad(struct reader *rd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -848,8 +848,23 @@ check_anomalies(struct ctx *c, const json_t *an)
 	}
 }
 
+static void check_rules_in(struct ctx *c, const json_t *rules);
+
+/* Rules see a record's fields, never entity attributes. */
 static void
 check_rules(struct ctx *c, const json_t *rules)
+{
+	size_t nattrs = c->nattrs;
+
+	c->all_fields = 1;
+	c->nattrs = 0;
+	check_rules_in(c, rules);
+	c->all_fields = 0;
+	c->nattrs = nattrs;
+}
+
+static void
+check_rules_in(struct ctx *c, const json_t *rules)
 {
 	static const char *const keys[] = { "name", "field", "required",
 	    "enum", "min", "max", "pattern", "max_future", "when", "check",
@@ -858,8 +873,6 @@ check_rules(struct ctx *c, const json_t *rules)
 	json_t *r;
 	char path[64], at[256];
 
-	c->all_fields = 1;
-	c->nattrs = 0;		/* rules see records, not entities */
 	json_array_foreach(rules, i, r) {
 		const char *name, *field, *s;
 		int has = 0;
@@ -928,7 +941,6 @@ check_rules(struct ctx *c, const json_t *rules)
 		else if (field == NULL && json_object_get(r, "check") == NULL)
 			jc_fail(&c->jc, path, "this rule needs a \"field\"");
 	}
-	c->all_fields = 0;
 }
 
 static void

@@ -10,6 +10,8 @@
 
 enum { SRC_CHUNK = 256 * 1024 };
 
+size_t src_max_line = (size_t)64 << 20;
+
 int
 src_open(struct src *s, const char *path)
 {
@@ -68,6 +70,7 @@ src_fill(struct src *s)
 		diag("%s: %s", s->name,
 		    zerr == Z_ERRNO ? strerror(errno) : msg);
 		s->eof = 1;
+		s->failed = 1;
 		return -1;
 	}
 	if (n == 0)
@@ -91,6 +94,13 @@ src_span(struct src *s, const char **p, size_t *n)
 	}
 	start = s->buf + s->pos;
 	nl = memchr(start, '\n', s->len - s->pos);
+	/* Do not split a CRLF at the buffer's end: read on first. */
+	if (nl == NULL && s->buf[s->len - 1] == '\r' && !s->eof) {
+		if (src_fill(s) < 0)
+			return -1;
+		start = s->buf + s->pos;
+		nl = memchr(start, '\n', s->len - s->pos);
+	}
 	*p = start;
 	*n = nl ? (size_t)(nl - start) + 1 : s->len - s->pos;
 	s->pos += *n;
@@ -111,14 +121,14 @@ src_line(struct src *s, const char **p, size_t *n)
 
 		if (nl != NULL) {
 			s->pos += (size_t)(nl - start) + 1;
-			if (skipping)
+			if (skipping || (size_t)(nl - start) > src_max_line)
 				return -2;
 			*p = start;
 			*n = (size_t)(nl - start);
 			return 1;
 		}
 		scanned = s->len - s->pos;
-		if (scanned > SRC_MAX_LINE) {
+		if (scanned > src_max_line) {
 			/* Drop what we have of the line; find its end. */
 			skipping = 1;
 			s->pos = s->len;

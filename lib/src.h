@@ -9,8 +9,8 @@
 #include <stddef.h>
 #include <zlib.h>
 
-/* Longest line src_line() assembles before it gives up on a line. */
-#define SRC_MAX_LINE ((size_t)64 << 20)
+/* Longest line src_line() takes (tests lower it). */
+extern size_t src_max_line;
 
 struct src {
 	gzFile gz;		/* the open input; zlib reads plain files too */
@@ -18,6 +18,7 @@ struct src {
 	char *buf;		/* bytes read and not yet taken: buf[pos..len) */
 	size_t pos, len, cap;
 	int eof;		/* no more bytes will come */
+	int failed;		/* a read failed (reported) */
 };
 
 /*
@@ -35,15 +36,16 @@ long src_fill(struct src *s);
 
 /*
  * The next bytes up to and including a newline, or up to the end of what
- * is buffered: *p and *n point into the buffer and are taken.  Returns 1,
- * 0 at end of input, -1 on a read error.
+ * is buffered (never between the CR and LF of a CRLF): *p and *n point
+ * into the buffer and are taken.  Returns 1, 0 at end of input, -1 on a
+ * read error.
  */
 int src_span(struct src *s, const char **p, size_t *n);
 
 /*
  * The next whole line, without its newline, in *p and *n.  Returns 1, 0 at
  * end of input, -1 on a read error, or -2 when the line is longer than
- * SRC_MAX_LINE: then the line is skipped and the next call goes on after it.
+ * src_max_line: then the line is skipped and the next call goes on after it.
  */
 int src_line(struct src *s, const char **p, size_t *n);
 

@@ -112,6 +112,14 @@ ts_from_epoch_int(int64_t i, int64_t *us)
 {
 	int64_t a = i < 0 ? -i : i;
 
+	/* 8 digits are a compact date (20250115), as in text. */
+	if (i >= 10000000 && i <= 99999999) {
+		char text[9];
+
+		snprintf(text, sizeof text, "%08lld", (long long)i);
+		return ts_parse(text, 8, us);
+	}
+
 	if (i == INT64_MIN)
 		return -1;
 	if (a < INT64_C(100000000000))
@@ -160,7 +168,8 @@ ts_parse(const char *p, size_t n, int64_t *us)
 			*us = ts_days_from_civil(yy, mm, dd) * TS_US_PER_DAY;
 			return 0;
 		}
-		s = p;
+		/* 20250230 is a bad date, not a time in 1970. */
+		return -1;
 	}
 	if (n < 10 || p[4] != '-')
 		return parse_epoch(p, n, us);
@@ -206,8 +215,8 @@ ts_parse(const char *p, size_t n, int64_t *us)
 				sign = *s++ == '-' ? -1 : 1;
 				if (digits(&s, e, 2, &oh) < 0)
 					return -1;
-				if (s < e && *s == ':')
-					s++;
+				if (s < e && *s == ':' && ++s == e)
+					return -1;	/* "+05:" */
 				if (s < e && digits(&s, e, 2, &om) < 0)
 					return -1;
 				if (oh > 23 || om > 59)

@@ -24,9 +24,11 @@ enum { TS_BUFSZ = 40 };
  *   ...10:30:00.123456789             fractional seconds ('.' or ','),
  *                                     kept to the microsecond
  *   ...Z  ...+05:30  ...-0800  ...+05 a UTC offset
- *   1736937000, 1736937000.25         epoch seconds
- *   1736937000123                     epoch milliseconds (13+ digits)
- * An 8-digit number is a compact date when it is one, else epoch seconds.
+ *   1736937000, 1736937000.25         epoch seconds (below 1e11)
+ *   1736937000123                     epoch milliseconds (1e11 to 1e14)
+ * An 8-digit number is a compact date, or not a time at all (20250230):
+ * epoch seconds of 8 digits would fall in 1970-1973, where no data is.
+ * Years are 0000 to 9999.
  * Returns 0, or -1 when the text is not a valid time (month 13, Feb 30,
  * hour 24, trailing bytes...).
  */
@@ -38,7 +40,7 @@ int ts_parse(const char *p, size_t n, int64_t *us);
  */
 int ts_from_epoch(double x, int64_t *us);
 
-/* The same for an integer, exactly. */
+/* The same for an integer, exactly; 8 digits are a compact date. */
 int ts_from_epoch_int(int64_t x, int64_t *us);
 
 /*

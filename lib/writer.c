@@ -131,6 +131,16 @@ csv_val(struct writer *w, const struct val *v)
 	}
 }
 
+/* A field's name; an unnamed one is called by its position. */
+static const char *
+name_of(const struct rec *r, size_t j, char tmp[32])
+{
+	if (r->f[j].name != NULL)
+		return r->f[j].name;
+	snprintf(tmp, 32, "column%zu", j + 1);
+	return tmp;
+}
+
 /*
  * Does the last matching fit r too?  Checked by content: a JSON reader's
  * key strings may reuse the addresses of other keys from earlier lines.
@@ -149,8 +159,9 @@ map_fits(const struct writer *w, const struct rec *r)
 
 		if (j == SIZE_MAX)
 			continue;
-		if (j >= r->n || r->f[j].name == NULL ||
-		    strcmp(r->f[j].name, w->cols[i]) != 0)
+		char tmp[32];
+
+		if (j >= r->n || strcmp(name_of(r, j, tmp), w->cols[i]) != 0)
 			return 0;
 		matched++;
 	}
@@ -161,19 +172,25 @@ map_fits(const struct writer *w, const struct rec *r)
 static int
 csv_match(struct writer *w, const struct rec *r)
 {
-	size_t i, j, found = 0;
+	size_t i, j, k, found = 0;
+	char tmp[32];
 
 	if (map_fits(w, r))
 		return 0;
 	for (i = 0; i < w->ncols; i++) {
 		w->map[i] = SIZE_MAX;
-		for (j = 0; j < r->n; j++)
-			if (r->f[j].name != NULL &&
-			    strcmp(r->f[j].name, w->cols[i]) == 0) {
-				w->map[i] = j;
-				found++;
-				break;
-			}
+		for (j = 0; j < r->n; j++) {
+			if (strcmp(name_of(r, j, tmp), w->cols[i]) != 0)
+				continue;
+			/* A repeated name takes the next field of that name. */
+			for (k = 0; k < i && w->map[k] != j; k++)
+				;
+			if (k < i)
+				continue;
+			w->map[i] = j;
+			found++;
+			break;
+		}
 	}
 	w->mapped = found == r->n;
 	w->layout = r->layout;
@@ -188,7 +205,7 @@ csv_match(struct writer *w, const struct rec *r)
 	}
 	snprintf(w->err, sizeof w->err, "field \"%s\" is not one of the CSV "
 	    "output's columns (fixed by its header)",
-	    j < r->n && r->f[j].name ? r->f[j].name : "(unnamed)");
+	    j < r->n ? name_of(r, j, tmp) : "?");
 	return -1;
 }
 

@@ -139,6 +139,46 @@ if [ -z "$SLUICE_WRAP" ] && [ -x /usr/bin/time ]; then
         "memory flat in the stream: ${small} kB for 75k rows, ${huge} kB for 1.5M"
 fi
 
+# Bad records in a row do not pile up either (they give their memory back).
+awk 'BEGIN { print "a,b,c"; for (i = 0; i < 400000; i++)
+    print "vvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvv,vvvvvvvvvvvvvvvvvv,x\"y" }' \
+    >"$T/allbad.csv"
+if [ -z "$SLUICE_WRAP" ] && [ -x /usr/bin/time ]; then
+    /usr/bin/time -f %M -o "$T/rss" "$_p" -q "$T/allbad.csv" >/dev/null 2>&1
+    bad=$(cat "$T/rss")
+    ok "$(( bad - small > 2048 ))" \
+        "400k malformed lines in a row: $bad kB, as little as 75k good rows ($small kB)"
+fi
+
+# A read error while opening still fails the run.
+mkdir "$T/adir"
+run rec-cat -q "$T/adir"
+is "$rc" 1 "a directory as input: exit 1"
+like "$(err)" "adir: Is a directory" "and says so"
+gzip -c "$DATA/clean.csv" | head -c 150 >"$T/cut.csv.gz"
+run rec-cat -q "$T/cut.csv.gz"
+is "$rc" 1 "a truncated gzip file: exit 1"
+
+# Integers beyond 64 bits survive CSV -> JSONL -> CSV, and their neighbours.
+printf 'id,ref,n\n9007199254740993,12345678901234567890123,3\n' >"$T/big.csv"
+run rec-cat -q -f jsonl "$T/big.csv"
+cp "$T/out" "$T/big.jsonl"
+is "$(out)" '{"id":9007199254740993,"ref":"12345678901234567890123","n":3}' \
+    "CSV -> JSONL: a 64-bit integer stays a number, a longer one a string"
+run rec-cat -q -f csv "$T/big.jsonl"
+is_file "$T/out" "$T/big.csv" "and JSONL -> CSV gives the file back"
+printf '{"ref":12345678901234567890123,"n":3,"x":9007199254740993}\n' >"$T/bigin.jsonl"
+run rec-cat -q "$T/bigin.jsonl"
+is "$(out)" '{"ref":"12345678901234567890123","n":3,"x":9007199254740993}' \
+    "JSON input: an integer beyond 64 bits is kept exactly, as text; the rest stay numbers"
+
+# One column: nulls survive the round trip (a blank line is the null).
+printf '{"a":null}\n{"a":"x"}\n{"a":null}\n{"a":""}\n' >"$T/one.jsonl"
+run rec-cat -q -f csv "$T/one.jsonl"
+cp "$T/out" "$T/one.csv"
+run rec-cat -q -f jsonl "$T/one.csv"
+is_file "$T/out" "$T/one.jsonl" "one-column CSV keeps its nulls"
+
 # Progress only on a terminal: script(1) gives rec-cat one.
 if command -v script >/dev/null 2>&1 && [ -z "$SLUICE_WRAP" ]; then
     SLUICE_PROGRESS=0.000001 script -qec "'$_p' -q '$T/small.csv' >/dev/null" \

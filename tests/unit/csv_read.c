@@ -30,8 +30,18 @@ main(void)
 	    "a,b,c\n,\"\",x\n", "2:a=<null>,b=,c=x|");
 	READS_AS("trailing empty cell", ".csv", "a,b\n1,\n", "2:a=1,b=<null>|");
 	READS_AS("spaces kept", ".csv", "a,b\n x , y \n", "2:a= x ,b= y |");
-	READS_AS("lone CR ends records", ".csv", "a,b\r1,2\r3,4\r",
-	    "1:a=1,b=2|1:a=3,b=4|");
+	READS_AS("lone CR ends records, and lines", ".csv", "a,b\r1,2\r3,4\r",
+	    "2:a=1,b=2|3:a=3,b=4|");
+	READS_AS("CR-only file: a bad quote loses nothing else", ".csv",
+	    "a,b\r1,2\r3,x\"y\r5,6\r7,8\r",
+	    "2:a=1,b=2|3:BAD(malformed quoting: a quote inside an unquoted "
+	    "cell, or text after a closing quote)|4:a=5,b=6|5:a=7,b=8|");
+	READS_AS("mixed line ends", ".csv", "a\r\n1\r2\n3\r\n",
+	    "2:a=1|3:a=2|4:a=3|");
+	READS_AS("one column: a blank line is a null", ".csv",
+	    "a\n\nx\n\n\"\"\n", "2:a=<null>|3:a=x|4:a=<null>|5:a=|");
+	READS_AS("two columns: blank lines are skipped", ".csv",
+	    "a,b\n\n1,2\n", "3:a=1,b=2|");
 	READS_AS("unicode", ".csv", "name\ncaf\xc3\xa9 \xe2\x82\xac\n",
 	    "2:name=caf\xc3\xa9 \xe2\x82\xac|");
 	READS_AS("ragged: too few", ".csv", "a,b,c\n1,2\n4,5,6\n",
@@ -122,6 +132,62 @@ main(void)
 		    "a 1 MB cell");
 		rd_close(rd);
 		buf_free(&in);
+	}
+
+	/* Dead letters keep the text of the record that failed. */
+	{
+		struct reader *rd;
+		struct rec *r;
+		static const char multi[] = "a,b\n1,\"x\ny\"z,\n5,6\n";
+		static const char unterm[] = "a,b\n1,\"open\n2,3\n";
+
+		rd = rd_open(temp_file(".csv", multi, sizeof multi - 1, 0),
+		    FMT_AUTO);
+		ok(rd_next(rd, &r) == RD_BAD && r->raw != NULL &&
+		    r->rawn == 9 && memcmp(r->raw, "1,\"x\ny\"z,", 9) == 0,
+		    "a malformed record spanning lines keeps all of them");
+		ok(rd_next(rd, &r) == RD_OK && r->line == 4, "then the next");
+		rd_close(rd);
+		rd = rd_open(temp_file(".csv", unterm, sizeof unterm - 1, 0),
+		    FMT_AUTO);
+		ok(rd_next(rd, &r) == RD_BAD && r->line == 2 && r->rawn == 11 &&
+		    memcmp(r->raw, "1,\"open\n2,3", 11) == 0,
+		    "an unterminated quote keeps what it swallowed");
+		rd_close(rd);
+	}
+
+	/* The record-size guard: a long unclosed quote trips it; many short
+	   records (CR-only, one span) never do. */
+	{
+		struct buf in = { 0 };
+		csv_max_record = 1024;
+		buf_adds(&in, "a,b\n1,\"");
+		for (int i = 0; i < 300; i++)
+			buf_adds(&in, "open quote\n");
+		buf_adds(&in, "\n");
+		got = describe(temp_file(".csv", in.p, in.n, 0), FMT_CSV);
+		ok(strncmp(got, "2:BAD(record too long (an unclosed quote?))|",
+		    44) == 0, "an unclosed quote trips the guard: %.60s", got);
+		free(got);
+		in.n = 0;
+		buf_adds(&in, "a,b\r");
+		for (int i = 0; i < 5000; i++)
+			buf_printf(&in, "%09d,abcde\r", i);
+		{
+			struct reader *rd = rd_open(temp_file(".csv", in.p, in.n,
+			    0), FMT_AUTO);
+			struct rec *r;
+			long good = 0, bad = 0;
+			enum rd_status st;
+
+			while ((st = rd_next(rd, &r)) == RD_OK || st == RD_BAD)
+				st == RD_OK ? good++ : bad++;
+			is_int(good, 5000, "many short CR-only records: all read");
+			is_int(bad, 0, "and none taken for too long");
+			rd_close(rd);
+		}
+		buf_free(&in);
+		csv_max_record = (size_t)64 << 20;
 	}
 
 	/* Columns. */

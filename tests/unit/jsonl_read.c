@@ -3,6 +3,7 @@
 
 #include "../tap.h"
 #include "readhelp.h"
+#include "src.h"
 
 int
 main(void)
@@ -61,11 +62,11 @@ main(void)
 	ok(rd_next(rd, &r) == RD_OK && r->f[0].v.type == VAL_INT &&
 	    r->f[0].v.u.i == INT64_MAX && r->f[1].v.u.i == INT64_MIN,
 	    "int64 limits exact");
-	ok(rd_next(rd, &r) == RD_OK && r->f[0].v.type == VAL_DOUBLE &&
-	    r->f[0].v.u.d == 123456789012345678901234567890.0,
-	    "too big for int64: a double, not a failure");
-	ok(r->f[1].v.type == VAL_DOUBLE && r->f[1].v.u.d == 3.0,
-	    "(the rest of that line reads as doubles too)");
+	ok(rd_next(rd, &r) == RD_OK && r->f[0].v.type == VAL_STR &&
+	    strcmp(r->f[0].v.u.s.p, "123456789012345678901234567890") == 0,
+	    "too big for int64: its exact digits as text, not a failure");
+	ok(r->f[1].v.type == VAL_INT && r->f[1].v.u.i == 3,
+	    "(the rest of that line keeps its types)");
 	ok(rd_next(rd, &r) == RD_OK && r->f[0].v.u.d == 1e308 &&
 	    r->f[1].v.u.d == 5e-324, "extreme doubles");
 	ok(rd_next(rd, &r) == RD_BAD && strstr(r->err, "overflow") != NULL,
@@ -91,6 +92,35 @@ main(void)
 		rd_close(rd);
 		buf_free(&in);
 	}
+
+	/* The line limit holds with or without a newline after the line. */
+	src_max_line = 100;
+	{
+		struct buf in = { 0 };
+
+		buf_adds(&in, "{\"a\":1}\n{\"s\":\"");
+		for (int i = 0; i < 200; i++)
+			buf_addc(&in, 'x');
+		buf_adds(&in, "\"}\n{\"a\":3}\n");
+		rd = rd_open(temp_file(".jsonl", in.p, in.n, 0), FMT_AUTO);
+		ok(rd_next(rd, &r) == RD_OK, "a short line");
+		ok(rd_next(rd, &r) == RD_BAD && r->line == 2 &&
+		    strcmp(r->err, "line longer than 100 bytes") == 0,
+		    "a long line followed by a newline is refused");
+		ok(rd_next(rd, &r) == RD_OK && r->line == 3, "then the next");
+		rd_close(rd);
+		in.n = 8;	/* now the long line last, with no newline */
+		buf_adds(&in, "{\"s\":\"");
+		for (int i = 0; i < 200; i++)
+			buf_addc(&in, 'x');
+		buf_adds(&in, "\"}");
+		rd = rd_open(temp_file(".jsonl", in.p, in.n, 0), FMT_AUTO);
+		rd_next(rd, &r);
+		ok(rd_next(rd, &r) == RD_BAD, "and so is one at the end");
+		rd_close(rd);
+		buf_free(&in);
+	}
+	src_max_line = (size_t)64 << 20;
 
 	/* Forced format: a JSON file read as CSV is one odd column. */
 	{

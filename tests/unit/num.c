@@ -127,6 +127,11 @@ main(void)
 	dec_case("1e-7", 2, 1, 0);
 	dec_case("92233720368547758.07", 2, 1, INT64_MAX);
 	dec_case("92233720368547758.08", 2, 0, 0);
+	dec_case("123456789012345678901234e-10", 0, 1, INT64_C(12345678901235));
+	dec_case("0.000000000000000000000000000000000125e33", 2, 1, 13);
+	dec_case("1e-1000", 2, 1, 0);
+	dec_case("99999999999999999999", 0, 0, 0);
+	dec_case("-0.005", 2, 1, -1);
 	dec_case("abc", 2, 0, 0);
 	dec_case("1.2.3", 2, 0, 0);
 
@@ -150,6 +155,7 @@ main(void)
 	fmt_double_case(1e21, "1e+21");
 	fmt_double_case(5e-324, "5e-324");
 	fmt_double_case(2.5e-320, "2.5e-320");
+	fmt_double_case(0x1p-24, "5.9604644775390625e-08");	/* see num.h */
 	fmt_double_case(1.7976931348623157e308, "1.7976931348623157e+308");
 	fmt_double_case(NAN, "");
 	fmt_double_case(INFINITY, "");
@@ -229,6 +235,8 @@ main(void)
 	is_str(buf, "-0.05", "fmt_decimal -5,2");
 	num_fmt_decimal(buf, 7, 0);
 	is_str(buf, "7", "fmt_decimal 7,0");
+	num_fmt_decimal(buf, 5, 40);
+	is_str(buf, "5e-40", "fmt_decimal beyond scale 18 does not overflow");
 	num_fmt_decimal(buf, INT64_MIN, 2);
 	is_str(buf, "-92233720368547758.08", "fmt_decimal INT64_MIN,2");
 	return done_testing();

@@ -66,8 +66,10 @@ main(void)
 	parse_case("1736937000.25", "2025-01-15T10:30:00.250Z");
 	parse_case("0", "1970-01-01T00:00:00Z");
 	parse_case("-86400", "1969-12-31T00:00:00Z");
-	/* 8 digits that are no date are epoch seconds. */
-	parse_case("99999999", "1973-03-03T09:46:39Z");
+	/* 8 digits are a date or nothing. */
+	parse_case("99999999", NULL);
+	parse_case("12345678", NULL);
+	parse_case("123456789", "1973-11-29T21:33:09Z");
 
 	parse_case("2025-13-01", NULL);
 	parse_case("2025-02-30", NULL);
@@ -78,6 +80,9 @@ main(void)
 	parse_case("2025-01-15T10:30:61", NULL);
 	parse_case("2025-01-15T10:30:00+25:00", NULL);
 	parse_case("2025-01-15T10:30:00 UTC", NULL);
+	parse_case("2025-01-15T10:30+05:", NULL);
+	parse_case("20250230", NULL);
+	parse_case("20251301", NULL);
 	parse_case("2025-01-15T10:30:00.Z", NULL);
 	parse_case("2025-1-15", NULL);
 	parse_case("2025/01/15", NULL);
@@ -96,6 +101,8 @@ main(void)
 	ok(ts_from_epoch_int(INT64_C(1736937000123456), &us) == 0 &&
 	    us == INT64_C(1736937000123456), "epoch us as an integer");
 	ok(ts_from_epoch(1e300, &us) < 0, "epoch out of range");
+	ok(ts_from_epoch_int(20250115, &us) == 0 &&
+	    us == INT64_C(1736899200000000), "an 8-digit integer is a date");
 
 	ts_format_date(buf, -1);
 	is_str(buf, "1969-12-31", "date of 1 us before the epoch");

@@ -104,6 +104,22 @@ main(void)
 	    "(fixed by its header)", "CSV: and says why");
 	free(got);
 
+	/* A repeated name takes the next field of that name. */
+	rec_clear(&r[0]);
+	rec_add(&r[0], "a", val_int(1));
+	rec_add(&r[0], "a", val_int(2));
+	got = write_all(FMT_CSV, r, 1, &skipped, why, sizeof why);
+	is_str(got, "a,a\n1,2\n", "CSV: repeated names keep both values");
+	free(got);
+	/* An unnamed field is its column: written, not refused. */
+	rec_clear(&r[0]);
+	rec_add(&r[0], "a", val_int(1));
+	rec_add(&r[0], NULL, val_int(2));
+	got = write_all(FMT_CSV, r, 1, &skipped, why, sizeof why);
+	is_str(got, "a,column2\n1,2\n", "CSV: an unnamed field is written");
+	is_int(skipped, 0, "CSV: and not refused");
+	free(got);
+
 	/* JSON: escapes, invalid UTF-8, numbers. */
 	rec_clear(&r[0]);
 	rec_add(&r[0], "s", val_str("q\"b\\\n\t\x01\x7f caf\xc3\xa9", 14));
