@@ -74,6 +74,14 @@ $(O)/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
 
+# The installed schemas' folder is compiled in: rebuild when it changes
+# (make PREFIX=/usr install rebuilds what needs to know).
+$(O)/datadir.stamp: FORCE
+	@mkdir -p $(@D)
+	@echo '$(DATADIR)' | cmp -s - $@ || echo '$(DATADIR)' >$@
+$(O)/lib/schema.o: $(O)/datadir.stamp
+.PHONY: FORCE
+
 deps:
 	@scripts/deps --check || scripts/deps
 

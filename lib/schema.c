@@ -44,16 +44,22 @@ schema_dirs(char dirs[][PATH_MAX], int max)
 
 	if (env != NULL && *env && k < max)
 		snprintf(dirs[k++], PATH_MAX, "%s", env);
-	/* bin/prog -> gen/schemas beside it, for a build tree. */
+	/*
+	 * Beside the program: PREFIX/bin/prog -> PREFIX/share/sluice/schemas
+	 * for an install wherever it was put (DESTDIR too), and bin/prog ->
+	 * gen/schemas for a build tree.
+	 */
 	n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-	if (n > 0 && k < max) {
+	if (n > 0 && k + 1 < max) {
 		char *slash;
 
 		exe[n] = '\0';
 		for (int up = 0; up < 2 && (slash = strrchr(exe, '/')); up++)
 			*slash = '\0';
+		snprintf(dirs[k++], PATH_MAX, "%.*s/share/sluice/schemas",
+		    PATH_MAX - 32, exe);
 		snprintf(dirs[k++], PATH_MAX, "%.*s/gen/schemas",
-		    PATH_MAX - 16, exe);
+		    PATH_MAX - 32, exe);
 	}
 	if (k < max)
 		snprintf(dirs[k++], PATH_MAX, "%s/schemas", SLUICE_DATADIR);
@@ -63,8 +69,8 @@ schema_dirs(char dirs[][PATH_MAX], int max)
 char *
 schema_find(const char *name)
 {
-	char dirs[3][PATH_MAX];
-	int k = schema_dirs(dirs, 3);
+	char dirs[4][PATH_MAX];
+	int k = schema_dirs(dirs, 4);
 	struct buf b = { 0 };
 
 	if (access(name, R_OK) == 0)
@@ -90,8 +96,8 @@ by_name(const void *a, const void *b)
 int
 schema_list(void)
 {
-	char dirs[3][PATH_MAX];
-	int k = schema_dirs(dirs, 3), count = 0;
+	char dirs[4][PATH_MAX];
+	int k = schema_dirs(dirs, 4), count = 0;
 
 	for (int i = 0; i < k && count == 0; i++) {
 		DIR *d = opendir(dirs[i]);

@@ -57,8 +57,10 @@ struct schema {
 
 /*
  * Find a schema by file name, or by the name of a bundled one ("retail"):
- * a path that exists, else NAME.json in $SLUICE_SCHEMAS, in the source
- * tree's gen/schemas beside the program, and in the installed data folder.
+ * a path that exists, else NAME.json in $SLUICE_SCHEMAS, in
+ * share/sluice/schemas beside the program's bin/ (an install, wherever it
+ * was put), in gen/schemas beside it (a build tree), and in the data
+ * folder it was built for.
  * Returns a path to free, or NULL.
  */
 char *schema_find(const char *name);

@@ -234,11 +234,13 @@ is "$(cat "$T/live"/*.csv | grep -vc '^order_id')" 3000 "every record in them"
 today=$(date -u +%Y-%m-%d)
 is "$(cat "$T/live"/*.csv | grep -v '^order_id' | cut -d, -f2 | sort -u)" "$today" \
     "live records are stamped now"
-start=$(date +%s.%N)
-sg -q card_transactions --rate 500 -n 1000 >"$T/rate.csv"
-secs=$(echo "$(date +%s.%N) - $start" | bc)
-ok "$(awk -v s="$secs" 'BEGIN { print (s > 1.8 && s < 2.6) ? 0 : 1 }')" \
-    "--rate 500 makes 1000 records in about 2 s ($secs s)"
+if [ -z "$SLUICE_WRAP" ]; then	# timing means nothing under valgrind
+    start=$(date +%s.%N)
+    sg -q card_transactions --rate 500 -n 1000 >"$T/rate.csv"
+    secs=$(echo "$(date +%s.%N) - $start" | bc)
+    ok "$(awk -v s="$secs" 'BEGIN { print (s > 1.8 && s < 2.6) ? 0 : 1 }')" \
+        "--rate 500 makes 1000 records in about 2 s ($secs s)"
+fi
 $SLUICE_WRAP "$SG" -q retail --rate 200 -d "$T/stop" --roll 100000 &
 pid=$!
 sleep 1
@@ -246,7 +248,11 @@ kill -TERM "$pid"
 wait "$pid"
 is "$?" 0 "SIGTERM in live mode: a clean exit"
 n=$(cat "$T/stop"/*.csv 2>/dev/null | grep -vc '^order_id')
-ok "$(( n < 100 || n > 400 ))" "and the records made so far are kept ($n)"
+if [ -z "$SLUICE_WRAP" ]; then
+    ok "$(( n < 100 || n > 400 ))" "and the records made so far are kept ($n)"
+else
+    ok "$(( n < 1 ))" "and the records made so far are kept ($n)"
+fi
 is "$(ls -a "$T/stop" | grep -c '^\.retail')" 0 "with no temporary file left"
 
 done_testing
