@@ -205,13 +205,28 @@ clear_dir(const char *dir, const char *dataset, int quiet)
 	return rc;
 }
 
+/* mkdir -p: the folder and any parents missing. */
 static int
 make_dir(const char *dir)
 {
-	if (mkdir(dir, 0777) < 0 && errno != EEXIST) {
-		diag("%s: %s", dir, strerror(errno));
-		return -1;
+	char *path = estrdup(dir);
+
+	for (char *s = path + 1; ; s++) {
+		if (*s != '/' && *s != '\0')
+			continue;
+		char c = *s;
+
+		*s = '\0';
+		if (mkdir(path, 0777) < 0 && errno != EEXIST) {
+			diag("%s: %s", path, strerror(errno));
+			free(path);
+			return -1;
+		}
+		*s = c;
+		if (c == '\0')
+			break;
 	}
+	free(path);
 	return 0;
 }
 
