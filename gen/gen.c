@@ -8,45 +8,71 @@
 #include "num.h"
 #include "ts.h"
 
-size_t
-pick(const double *cum, size_t n, double u)
+void
+alias_build(struct alias *a, const json_t *weights, const double *w,
+    size_t n)
 {
-	size_t lo = 0, hi = n - 1;
+	double *p = emalloc(n * sizeof *p), sum = 0;
+	size_t *small = emalloc(n * sizeof *small), *large = emalloc(n *
+	    sizeof *large), ns = 0, nl = 0;
 
-	/* The first index whose cumulative weight exceeds u. */
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-
-		if (cum[mid] > u)
-			hi = mid;
-		else
-			lo = mid + 1;
+	a->n = n;
+	a->prob = emalloc(n * sizeof *a->prob);
+	a->alias = emalloc(n * sizeof *a->alias);
+	for (size_t i = 0; i < n; i++) {
+		p[i] = weights ? json_number_value(json_array_get(weights, i)) :
+		    w ? w[i] : 1.0;
+		sum += p[i];
 	}
-	return lo;
+	/* Scale to mean 1; split into columns below and above it. */
+	for (size_t i = 0; i < n; i++) {
+		p[i] = p[i] * (double)n / sum;
+		a->alias[i] = (uint32_t)i;
+		if (p[i] < 1)
+			small[ns++] = i;
+		else
+			large[nl++] = i;
+	}
+	while (ns > 0 && nl > 0) {
+		size_t s = small[--ns], l = large[nl - 1];
+
+		a->prob[s] = p[s];
+		a->alias[s] = (uint32_t)l;
+		p[l] -= 1 - p[s];
+		if (p[l] < 1) {
+			nl--;
+			small[ns++] = l;
+		}
+	}
+	/* What is left is full (1, up to rounding). */
+	while (nl > 0)
+		a->prob[large[--nl]] = 1;
+	while (ns > 0)
+		a->prob[small[--ns]] = 1;
+	free(p);
+	free(small);
+	free(large);
 }
 
-double *
-cumulative(const json_t *weights, size_t n)
+void
+alias_free(struct alias *a)
 {
-	double *cum = emalloc((n ? n : 1) * sizeof *cum), sum = 0;
-
-	for (size_t i = 0; i < n; i++) {
-		sum += weights ? json_number_value(json_array_get(weights, i)) :
-		    1.0;
-		cum[i] = sum;
-	}
-	for (size_t i = 0; i < n; i++)
-		cum[i] /= sum;
-	cum[n - 1] = 1.0;	/* so that u < 1 always lands */
-	return cum;
+	free(a->prob);
+	free(a->alias);
 }
 
 static struct val
 json_val(const json_t *j)
 {
 	switch (json_typeof(j)) {
-	case JSON_STRING:
-		return val_str(json_string_value(j), json_string_length(j));
+	case JSON_STRING: {
+		/* Looked at once here, never again per record. */
+		const char *p = json_string_value(j);
+		size_t n = json_string_length(j);
+
+		return val_is_plain_text(p, n) ? val_plain(p, n) :
+		    val_str(p, n);
+	}
 	case JSON_INTEGER:
 		return val_int(json_integer_value(j));
 	case JSON_REAL:
@@ -67,11 +93,10 @@ json_val(const json_t *j)
 static double
 pow10d(int k)
 {
-	double p = 1;
+	static const double p10[] = { 1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7,
+	    1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18 };
 
-	while (k-- > 0)
-		p *= 10;
-	return p;
+	return k >= 0 && k <= 18 ? p10[k] : pow(10, k);
 }
 
 /* A string made in the record's arena. */
@@ -81,8 +106,28 @@ made(struct rec *r, const char *p, size_t n)
 	return val_str(rec_strdup(r, p, n), n);
 }
 
-struct val
+
+static struct val to_type_slow(const struct schema_field *sf, struct val v,
+    struct rec *r);
+
+inline struct val
 to_type(const struct schema_field *sf, struct val v, struct rec *r)
+{
+	/* Most values are already what the field wants. */
+	if (v.type == VAL_NULL ||
+	    (sf->type == FT_STRING && (v.type == VAL_STR ||
+	    v.type == VAL_TEXT)) ||
+	    (sf->type == FT_INT && v.type == VAL_INT) ||
+	    (sf->type == FT_DECIMAL && v.type == VAL_DEC &&
+	    v.scale == sf->scale) ||
+	    (sf->type == FT_FLOAT && v.type == VAL_DOUBLE) ||
+	    (sf->type == FT_BOOL && v.type == VAL_BOOL))
+		return v;
+	return to_type_slow(sf, v, r);
+}
+
+static struct val
+to_type_slow(const struct schema_field *sf, struct val v, struct rec *r)
 {
 	struct buf scratch = { 0 };
 	const char *s;
@@ -156,6 +201,8 @@ param(struct generator *g, struct param *p, struct rec *r, double dflt)
 		return dflt;
 	if (p->e == NULL)
 		return p->v;
+	if (p->var >= 0)	/* only a name: no evaluation needed */
+		return val_to_double(&g->vars[p->var], &d) < 0 ? NAN : d;
 	if (expr_eval(p->e, g->vars, &r->mem, &v, &err) < 0 ||
 	    val_to_double(&v, &d) < 0)
 		return NAN;
@@ -191,61 +238,92 @@ two_digits(char *p, int v)
 	p[1] = (char)('0' + v % 10);
 }
 
+/* Compile a pattern into tokens once (see sluice-schema(5)). */
+static void
+compile_pattern(struct gfield *f, const char *p)
+{
+	size_t cap = strlen(p) + 1;
+
+	f->ptoks = ecalloc(cap, sizeof *f->ptoks);
+	f->nptoks = 0;
+	while (*p) {
+		struct pattern_tok *t = &f->ptoks[f->nptoks++];
+
+		if (*p == '#' || *p == '?' || *p == '*') {
+			t->kind = *p == '#' ? P_DIGIT : *p == '?' ? P_LETTER :
+			    P_ALNUM;
+			p++;
+		} else if (strncmp(p, "{day}", 5) == 0) {
+			t->kind = P_DAY;
+			p += 5;
+		} else if (strncmp(p, "{seq", 4) == 0) {
+			t->kind = P_SEQ;
+			t->n = p[4] == ':' ? (size_t)atoi(p + 5) : 0;
+			p = strchr(p, '}') + 1;
+		} else {
+			/* A literal run, up to the next special character. */
+			t->kind = P_LIT;
+			if (*p == '\\' && p[1])
+				p++;
+			t->lit = p;
+			t->n = 1;
+			for (p++; *p && !strchr("#?*{\\", *p); p++)
+				t->n++;
+		}
+	}
+	/* Digits and letters are plain; so is the rest if its text is. */
+	f->plain = 1;
+	for (size_t i = 0; i < f->nptoks; i++)
+		if (f->ptoks[i].kind == P_LIT &&
+		    !val_is_plain_text(f->ptoks[i].lit, f->ptoks[i].n))
+			f->plain = 0;
+}
+
 static struct val
 pattern(struct generator *g, struct gfield *f, struct rec *r)
 {
 	static const char alnum[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-	char out[512];
+	char *out = f->text;
 	size_t o = 0;
+	enum { size = 512 };
 	uint64_t k = 0;
 
-	for (const char *p = f->pattern; *p && o < sizeof out - 32; p++) {
-		uint64_t bits;
+	(void)r;
+	for (size_t i = 0; i < f->nptoks && o < size - 64; i++) {
+		const struct pattern_tok *t = &f->ptoks[i];
+		char num[NUM_BUFSZ];
+		size_t len;
 
-		switch (*p) {
-		case '#':
-			bits = draw(g, f->key, k++);
-			out[o++] = (char)('0' + bits % 10);
+		switch (t->kind) {
+		case P_LIT:
+			len = t->n < size - 64 - o ? t->n : size - 64 - o;
+			memcpy(out + o, t->lit, len);
+			o += len;
 			break;
-		case '?':
-			bits = draw(g, f->key, k++);
-			out[o++] = (char)('A' + bits % 26);
+		case P_DIGIT:
+			out[o++] = (char)('0' + draw(g, f->key, k++) % 10);
 			break;
-		case '*':
-			bits = draw(g, f->key, k++);
-			out[o++] = alnum[bits % 36];
+		case P_LETTER:
+			out[o++] = (char)('A' + draw(g, f->key, k++) % 26);
 			break;
-		case '\\':
-			if (p[1])
-				out[o++] = *++p;
+		case P_ALNUM:
+			out[o++] = alnum[draw(g, f->key, k++) % 36];
 			break;
-		case '{':
-			if (strncmp(p, "{day}", 5) == 0) {
-				memcpy(out + o, g->compact, 8);
-				o += 8;
-				p += 4;
-			} else {
-				/* {seq} or {seq:N}: the record number. */
-				int width = 0;
-				char num[NUM_BUFSZ];
-				size_t len;
-
-				if (p[4] == ':')
-					width = atoi(p + 5);
-				len = num_fmt_int(num, (int64_t)g->i + 1);
-				for (; (size_t)width > len && width < 40;
-				    width--)
-					out[o++] = '0';
-				memcpy(out + o, num, len);
-				o += len;
-				p = strchr(p, '}');
-			}
+		case P_DAY:
+			memcpy(out + o, g->compact, 8);
+			o += 8;
 			break;
-		default:
-			out[o++] = *p;
+		case P_SEQ:
+			len = num_fmt_int(num, (int64_t)g->i + 1);
+			for (size_t w = len; w < t->n && w < 40; w++)
+				out[o++] = '0';
+			memcpy(out + o, num, len);
+			o += len;
+			break;
 		}
 	}
-	return made(r, out, o);
+	out[o] = '\0';
+	return f->plain ? val_plain(out, o) : val_str(out, o);
 }
 
 static struct val
@@ -254,7 +332,7 @@ uuid(struct generator *g, struct gfield *f, struct rec *r)
 	static const char hex[] = "0123456789abcdef";
 	uint64_t hi = draw(g, f->key, 0), lo = draw(g, f->key, 1);
 	unsigned char b[16];
-	char out[36];
+	char *out = f->text;
 	size_t o = 0;
 
 	for (int i = 0; i < 8; i++) {
@@ -269,15 +347,17 @@ uuid(struct generator *g, struct gfield *f, struct rec *r)
 		out[o++] = hex[b[i] >> 4];
 		out[o++] = hex[b[i] & 15];
 	}
-	return made(r, out, o);
+	out[o] = '\0';
+	(void)r;
+	return val_plain(out, o);
 }
 
 /* A time within the day, by the hour weights; or now in live mode. */
 static struct val
 timeval(struct generator *g, struct gfield *f, struct rec *r, int64_t now_us)
 {
-	char out[TS_BUFSZ];
-	int64_t us, secs;
+	char *out = f->text;
+	int64_t secs;
 	int h;
 	size_t n;
 
@@ -287,11 +367,9 @@ timeval(struct generator *g, struct gfield *f, struct rec *r, int64_t now_us)
 		return made(r, out, n);
 	}
 	if (f->sf->type == FT_DATE)
-		return val_str(g->date, 10);
-	h = (int)pick(f->hour_cum, 24, unit(draw(g, f->key, 0)));
+		return val_plain(g->date, 10);
+	h = (int)alias_pick(&f->hours, unit(draw(g, f->key, 0)));
 	secs = (int64_t)(unit(draw(g, f->key, 1)) * 3600);
-	us = g->day * TS_US_PER_DAY + (h * 3600 + secs) * TS_US_PER_SEC;
-	(void)us;
 	/* "2025-01-15T10:30:00Z", built by hand: this runs per record. */
 	memcpy(out, g->date, 10);
 	out[10] = 'T';
@@ -301,7 +379,8 @@ timeval(struct generator *g, struct gfield *f, struct rec *r, int64_t now_us)
 	out[16] = ':';
 	two_digits(out + 17, (int)(secs % 60));
 	out[19] = 'Z';
-	return made(r, out, 20);
+	out[20] = '\0';
+	return val_plain(out, 20);
 }
 
 static struct val list(struct generator *g, struct gfield *f,
@@ -357,8 +436,7 @@ gen_value(struct generator *g, struct gfield *f, struct rec *r,
 		return to_type(sf, number(f, x), r);
 	}
 	case G_CHOICE:
-		return f->values[pick(f->cum, f->nvalues,
-		    unit(draw(g, f->key, 0)))];
+		return f->values[alias_pick(&f->pick, unit(draw(g, f->key, 0)))];
 	case G_TIME:
 		return timeval(g, f, r, now_us);
 	case G_BOOL:
@@ -432,10 +510,13 @@ set_param(struct param *p, const json_t *v, const struct expr_env *env)
 	if (v == NULL)
 		return;
 	p->set = 1;
-	if (json_is_string(v))
+	p->var = -1;
+	if (json_is_string(v)) {
 		p->e = expr_compile(json_string_value(v), env, err, sizeof err);
-	else
+		p->var = expr_var(p->e);
+	} else {
 		p->v = json_number_value(v);
+	}
 }
 
 static const char *const kind_names[] = {
@@ -465,6 +546,7 @@ compile_field(struct generator *g, struct gfield *f,
 	memset(f, 0, sizeof *f);
 	f->sf = sf;
 	f->key = hash_str(sf->name);
+	f->text = emalloc(512);
 	f->round = (int)json_integer_value(json_object_get(j, "round"));
 	if (json_object_get(j, "round") == NULL)
 		f->round = -1;
@@ -482,7 +564,8 @@ compile_field(struct generator *g, struct gfield *f,
 		f->step = v ? json_integer_value(v) : 1;
 		break;
 	case G_PATTERN:
-		f->pattern = json_string_value(json_object_get(j, "pattern"));
+		compile_pattern(f, json_string_value(json_object_get(j,
+		    "pattern")));
 		break;
 	case G_UNIFORM:
 		set_param(&f->a, json_object_get(j, "min"), &env);
@@ -504,16 +587,15 @@ compile_field(struct generator *g, struct gfield *f,
 		f->values = ecalloc(f->nvalues, sizeof *f->values);
 		for (size_t i = 0; i < f->nvalues; i++)
 			f->values[i] = json_val(json_array_get(vals, i));
-		f->cum = cumulative(json_object_get(j, "weights"), f->nvalues);
+		alias_build(&f->pick, json_object_get(j, "weights"), NULL,
+		    f->nvalues);
 		break;
 	}
 	case G_TIME: {
-		double *cum = cumulative(json_object_get(j, "hours"), 24);
 		const json_t *wd = json_object_get(j, "weekdays");
 		double sum = 0;
 
-		memcpy(f->hour_cum, cum, sizeof f->hour_cum);
-		free(cum);
+		alias_build(&f->hours, json_object_get(j, "hours"), NULL, 24);
 		for (int d = 0; d < 7; d++)
 			sum += (f->weekday[d] = wd ? json_number_value(
 			    json_array_get(wd, (size_t)d)) : 1);
@@ -660,7 +742,10 @@ free_field(struct gfield *f)
 	expr_free(f->hi.e);
 	expr_free(f->expr);
 	free(f->values);
-	free(f->cum);
+	free(f->ptoks);
+	free(f->text);
+	alias_free(&f->pick);
+	alias_free(&f->hours);
 	for (size_t a = 0; a < f->nitems; a++)
 		free_field(&f->item_gf[a]);
 	free(f->item_gf);
@@ -752,12 +837,9 @@ build_entities(struct generator *g, char *err, size_t errlen)
 			g->day = day;
 			g->i = i;
 		}
-		if (json_object_get(e, "weights") != NULL) {
-			en->cum = cumulative(json_object_get(e, "weights"),
-			    en->nrows);
-		} else if (wattr != NULL) {
+		if (wattr != NULL) {
 			size_t a;
-			json_t *w = json_array();
+			double *w = emalloc(en->nrows * sizeof *w);
 
 			for (a = 0; strcmp(en->attrs[a], wattr) != 0; a++)
 				;
@@ -765,11 +847,13 @@ build_entities(struct generator *g, char *err, size_t errlen)
 				double d = 0;
 
 				val_to_double(&en->cells[r * en->nattrs + a], &d);
-				json_array_append_new(w, json_real(d > 0 ? d :
-				    0));
+				w[r] = d > 0 ? d : 0;
 			}
-			en->cum = cumulative(w, en->nrows);
-			json_decref(w);
+			alias_build(&en->pick, NULL, w, en->nrows);
+			free(w);
+		} else {
+			alias_build(&en->pick, json_object_get(e, "weights"),
+			    NULL, en->nrows);
 		}
 		var += en->nattrs;
 	}
@@ -834,7 +918,7 @@ gen_free(struct generator *g)
 	for (size_t e = 0; e < g->nent; e++) {
 		free(g->ent[e].attrs);
 		free(g->ent[e].cells);
-		free(g->ent[e].cum);
+		alias_free(&g->ent[e].pick);
 		arena_free(&g->ent[e].mem);
 	}
 	free(g->ent);
@@ -916,12 +1000,11 @@ gen_next(struct generator *g, struct rec *r, int64_t now_us, int *dup,
 	g->base = hash_combine(hash_combine(g->seed, (uint64_t)g->day), g->i);
 	for (size_t e = 0; e < g->nent; e++) {
 		struct entity *en = &g->ent[e];
-		double u = unit(draw(g, en->key, 0));
-		size_t row = en->cum ? pick(en->cum, en->nrows, u) :
-		    (size_t)(u * (double)en->nrows);
+		size_t row = alias_pick(&en->pick, unit(draw(g, en->key, 0)));
+		const struct val *cells = en->cells + row * en->nattrs;
 
-		memcpy(g->vars + en->var0, en->cells + row * en->nattrs,
-		    en->nattrs * sizeof *g->vars);
+		for (size_t a = 0; a < en->nattrs; a++)
+			g->vars[en->var0 + a] = cells[a];
 	}
 	memset(g->fixed, 0, g->nf);
 	if (g->sess != NULL)
@@ -939,8 +1022,16 @@ gen_next(struct generator *g, struct rec *r, int64_t now_us, int *dup,
 	if (g->anom != NULL && anomalies_apply(g, r, anom)) {
 		g->pending_dup = 1;
 	}
-	for (size_t i = 0; i < g->nf; i++)
-		rec_add(r, g->s->fields[i].name, g->vars[i]);
+	/* All fields at once (rec_add one by one costs more than it does). */
+	if (r->cap < g->nf) {
+		r->cap = g->nf;
+		r->f = erealloc(r->f, r->cap * sizeof *r->f);
+	}
+	for (size_t i = 0; i < g->nf; i++) {
+		r->f[i].name = g->s->fields[i].name;
+		r->f[i].v = g->vars[i];
+	}
+	r->n = g->nf;
 	r->layout = g->layout;
 	if (g->pending_dup)
 		keep_copy(&g->last, r);

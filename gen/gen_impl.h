@@ -16,11 +16,48 @@ enum gkind {
 	G_CONST, G_SESSION, G_LIST
 };
 
+/*
+ * Weighted choice in constant time (Walker's alias method): column
+ * floor(u * n) keeps itself with probability prob[i], else gives alias[i].
+ * No branch depends on the data, which matters at millions of picks.
+ */
+struct alias {
+	double *prob;
+	uint32_t *alias;
+	size_t n;
+};
+
+/* Build from a JSON array of weights (NULL: all equal) or from w[]. */
+void alias_build(struct alias *a, const json_t *weights, const double *w,
+    size_t n);
+void alias_free(struct alias *a);
+
+static inline size_t
+alias_pick(const struct alias *a, double u)
+{
+	double x = u * (double)a->n;
+	size_t i = (size_t)x;
+
+	if (i >= a->n)
+		i = a->n - 1;
+	return x - (double)i < a->prob[i] ? i : a->alias[i];
+}
+
 /* A numeric parameter: a constant or an expression over the record. */
 struct param {
 	int set;
 	double v;
 	struct expr *e;
+	int var;		/* when e is only a name: its variable */
+};
+
+/* A pattern, compiled: literal runs and placeholders. */
+enum ptok { P_LIT, P_DIGIT, P_LETTER, P_ALNUM, P_SEQ, P_DAY };
+
+struct pattern_tok {
+	enum ptok kind;
+	const char *lit;	/* P_LIT: bytes to copy */
+	size_t n;		/* P_LIT: their count; P_SEQ: width */
 };
 
 struct gfield {
@@ -32,11 +69,16 @@ struct gfield {
 	struct param a, b;	/* min/max, mean/stddev, median/sigma */
 	struct param lo, hi;	/* bounds of normal and lognormal */
 	struct val *values;	/* choice */
-	double *cum;		/* choice: cumulative weights, last 1 */
+	struct alias pick;	/* choice: by weight */
 	size_t nvalues;
-	const char *pattern;
+	struct pattern_tok *ptoks;	/* pattern */
+	size_t nptoks;
+	int plain;		/* pattern: its output is always plain */
+	char *text;		/* pattern, uuid, time: the value made last,
+				   valid until the next record (as records'
+				   strings are) */
 	int64_t start, step;	/* sequence */
-	double hour_cum[24];	/* time: cumulative hour weights */
+	struct alias hours;	/* time: the hour by weight */
 	double weekday[7];	/* time: day weights (mean 1) */
 	double ramp;
 	double p;		/* bool */
@@ -58,7 +100,7 @@ struct entity {
 	size_t nrows, nattrs;
 	const char **attrs;
 	struct val *cells;	/* row r, attribute a: cells[r * nattrs + a] */
-	double *cum;		/* selection weights, or NULL: uniform */
+	struct alias pick;	/* selection by weight (or uniform) */
 	size_t var0;		/* its attributes' first variable */
 	struct arena mem;	/* its strings */
 };
@@ -103,12 +145,6 @@ unit(uint64_t bits)
 {
 	return (double)(bits >> 11) * 0x1.0p-53;
 }
-
-/* Index into cumulative weights cum[0..n) for u in [0, 1). */
-size_t pick(const double *cum, size_t n, double u);
-
-/* Cumulative, normalised weights from a JSON array (or uniform). */
-double *cumulative(const json_t *weights, size_t n);
 
 /* The value a field gets in the current record (vars hold those before). */
 struct val gen_value(struct generator *g, struct gfield *f, struct rec *r,

@@ -220,10 +220,9 @@ begin(struct generator *g, struct session_state *ss)
 	if (ss->entity >= 0) {
 		const struct entity *en = &g->ent[ss->entity];
 
-		ss->row = en->cum ? pick(en->cum, en->nrows, sdraw(ss, 3)) :
-		    (size_t)(sdraw(ss, 3) * (double)en->nrows);
+		ss->row = alias_pick(&en->pick, sdraw(ss, 3));
 	}
-	h = tf ? (int)pick(tf->hour_cum, 24, sdraw(ss, 4)) : 0;
+	h = tf ? (int)alias_pick(&tf->hours, sdraw(ss, 4)) : 0;
 	ss->t = g->day * TS_US_PER_DAY + h * 3600 * TS_US_PER_SEC +
 	    (int64_t)(sdraw(ss, 5) * 3600) * TS_US_PER_SEC;
 	snprintf(ss->id, sizeof ss->id, "S%s-%06llu", g->compact,

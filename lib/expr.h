@@ -52,6 +52,9 @@ struct expr *expr_compile(const char *text, const struct expr_env *env,
 int expr_eval(const struct expr *e, const struct val *vars,
     struct arena *mem, struct val *out, const char **err);
 
+/* If the expression is only a name, its variable index; else -1. */
+int expr_var(const struct expr *e);
+
 /* Does the expression use variable i?  (To check definition order.) */
 int expr_uses(const struct expr *e, int var);
 

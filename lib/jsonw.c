@@ -201,7 +201,13 @@ jw_val(struct out *o, const struct val *v)
 		out_write(o, tmp, num_fmt_decimal(tmp, v->u.i, v->scale));
 		break;
 	case VAL_STR:
-		jw_string(o, v->u.s.p, v->u.s.n);
+		if (v->scale == VAL_PLAIN) {
+			out_putc(o, '"');
+			out_write(o, v->u.s.p, v->u.s.n);
+			out_putc(o, '"');
+		} else {
+			jw_string(o, v->u.s.p, v->u.s.n);
+		}
 		break;
 	case VAL_TEXT:
 		jw_text(o, v->u.s.p, v->u.s.n);

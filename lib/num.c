@@ -7,6 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* "00" "01" ... "99": two digits per division. */
+static const char digit_pairs[201] =
+    "00010203040506070809101112131415161718192021222324252627282930313233"
+    "34353637383940414243444546474849505152535455565758596061626364656667"
+    "6869707172737475767778798081828384858687888990919293949596979899";
+
 static int
 is_digit(char c)
 {
@@ -233,14 +239,22 @@ num_fmt_int(char buf[NUM_BUFSZ], int64_t v)
 	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
 	size_t n;
 
-	do {
-		*--t = (char)('0' + u % 10);
-		u /= 10;
-	} while (u != 0);
+	while (u >= 100) {
+		t -= 2;
+		memcpy(t, digit_pairs + 2 * (u % 100), 2);
+		u /= 100;
+	}
+	if (u >= 10) {
+		t -= 2;
+		memcpy(t, digit_pairs + 2 * u, 2);
+	} else {
+		*--t = (char)('0' + u);
+	}
 	if (v < 0)
 		*--t = '-';
 	n = (size_t)(tmp + sizeof tmp - t);
-	memcpy(buf, t, n);
+	for (size_t k = 0; k < n; k++)
+		buf[k] = t[k];
 	buf[n] = '\0';
 	return n;
 }
@@ -248,28 +262,37 @@ num_fmt_int(char buf[NUM_BUFSZ], int64_t v)
 size_t
 num_fmt_decimal(char buf[NUM_BUFSZ], int64_t scaled, int scale)
 {
-	char digits[NUM_BUFSZ], *d = digits + sizeof digits;
+	char tmp[NUM_BUFSZ], *d = tmp + sizeof tmp;
 	uint64_t u = scaled < 0 ? 0 - (uint64_t)scaled : (uint64_t)scaled;
-	size_t nd, o = 0;
+	size_t n;
 
 	if (scale <= 0 || scale > 18)
 		return scale <= 0 ? num_fmt_int(buf, scaled) :
 		    num_fmt_double(buf, (double)scaled / pow(10, scale));
-	/* At least scale + 1 digits: 5 at scale 2 is 0.05. */
-	do {
+	/* Right to left: the decimals, the point, then at least one digit. */
+	for (int k = 0; k < scale; k++) {
 		*--d = (char)('0' + u % 10);
 		u /= 10;
-	} while (u != 0 || digits + sizeof digits - d <= scale);
-	nd = (size_t)(digits + sizeof digits - d);
+	}
+	*--d = '.';
+	while (u >= 100) {
+		d -= 2;
+		memcpy(d, digit_pairs + 2 * (u % 100), 2);
+		u /= 100;
+	}
+	if (u >= 10) {
+		d -= 2;
+		memcpy(d, digit_pairs + 2 * u, 2);
+	} else {
+		*--d = (char)('0' + u);
+	}
 	if (scaled < 0)
-		buf[o++] = '-';
-	memcpy(buf + o, d, nd - (size_t)scale);
-	o += nd - (size_t)scale;
-	buf[o++] = '.';
-	memcpy(buf + o, d + nd - (size_t)scale, (size_t)scale);
-	o += (size_t)scale;
-	buf[o] = '\0';
-	return o;
+		*--d = '-';
+	n = (size_t)(tmp + sizeof tmp - d);
+	for (size_t k = 0; k < n; k++)
+		buf[k] = d[k];
+	buf[n] = '\0';
+	return n;
 }
 
 size_t

@@ -76,7 +76,9 @@ out_write_slow(struct out *o, const void *p, size_t n)
 		emit(o, o->buf, o->n);
 		o->n = 0;
 	}
-	if (n >= o->cap)
+	if (n == 0)
+		return;
+	if (n + 16 >= o->cap)
 		emit(o, p, n);
 	else {
 		memcpy(o->buf, p, n);

@@ -70,12 +70,30 @@ void out_write_slow(struct out *o, const void *p, size_t n);
 static inline void
 out_write(struct out *o, const void *p, size_t n)
 {
-	if (o->cap - o->n >= n) {
-		memcpy(o->buf + o->n, p, n);
-		o->n += n;
-	} else {
+	char *d = o->buf + o->n;
+	const char *s = p;
+
+	if (o->cap - o->n < n + 16) {
 		out_write_slow(o, p, n);
+		return;
 	}
+	/*
+	 * Most pieces are short (a cell, a comma): two overlapping fixed-size
+	 * moves beat a call to memcpy.  (The buffer has 16 bytes to spare.)
+	 */
+	if (n >= 8 && n <= 16) {
+		memcpy(d, s, 8);
+		memcpy(d + n - 8, s + n - 8, 8);
+	} else if (n >= 4 && n < 8) {
+		memcpy(d, s, 4);
+		memcpy(d + n - 4, s + n - 4, 4);
+	} else if (n < 4) {
+		for (size_t i = 0; i < n; i++)
+			d[i] = s[i];
+	} else {
+		memcpy(d, s, n);
+	}
+	o->n += n;
 }
 
 static inline void
@@ -85,6 +103,24 @@ out_putc(struct out *o, char c)
 		out_write_slow(o, &c, 1);
 	else
 		o->buf[o->n++] = c;
+}
+
+/*
+ * Room for n more bytes (n small) right in the buffer, to format into;
+ * then out_commit() says how many were used.  Saves a copy on hot paths.
+ */
+static inline char *
+out_room(struct out *o, size_t n)
+{
+	if (o->cap - o->n < n)
+		out_write_slow(o, "", 0);	/* flushes */
+	return o->buf + o->n;
+}
+
+static inline void
+out_commit(struct out *o, size_t n)
+{
+	o->n += n;
 }
 
 static inline void

@@ -206,6 +206,20 @@ val_to_text(const struct val *v, struct buf *scratch, size_t *n)
 	return buf_cstr(scratch);
 }
 
+int
+val_is_plain_text(const char *p, size_t n)
+{
+	if (n == 0)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)p[i];
+
+		if (c < 0x20 || c >= 0x7f || c == ',' || c == '"' || c == '\\')
+			return 0;
+	}
+	return 1;
+}
+
 const char *
 val_type_name(enum val_type t)
 {

@@ -29,7 +29,8 @@ enum val_type {
 
 struct val {
 	enum val_type type;
-	int scale;			/* VAL_DEC: digits after the point */
+	int scale;			/* VAL_DEC: digits after the point;
+					   VAL_STR/TEXT: VAL_PLAIN or 0 */
 	union {
 		int b;
 		int64_t i;
@@ -41,6 +42,17 @@ struct val {
 		json_t *j;
 	} u;
 };
+
+/*
+ * A string marked plain is non-empty printable ASCII with no comma, quote
+ * or backslash: writers copy it without looking (no CSV quoting, no JSON
+ * escaping).  Producers that know this (a UUID, a date) say so with
+ * val_plain(); anything else is looked at byte by byte.
+ */
+#define VAL_PLAIN 1
+
+/* Is p[0..n) plain (see VAL_PLAIN)? */
+int val_is_plain_text(const char *p, size_t n);
 
 static inline struct val
 val_null(void)
@@ -82,6 +94,14 @@ static inline struct val
 val_str(const char *p, size_t n)
 {
 	struct val v = { .type = VAL_STR, .u.s = { p, n } };
+	return v;
+}
+
+/* A string the caller knows to be plain. */
+static inline struct val
+val_plain(const char *p, size_t n)
+{
+	struct val v = { .type = VAL_STR, .scale = VAL_PLAIN, .u.s = { p, n } };
 	return v;
 }
 

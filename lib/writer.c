@@ -115,14 +115,21 @@ csv_val(struct writer *w, const struct val *v)
 	case VAL_NULL:
 		return;
 	case VAL_INT:
-		out_write(w->o, tmp, num_fmt_int(tmp, v->u.i));
+		out_commit(w->o, num_fmt_int(out_room(w->o, NUM_BUFSZ), v->u.i));
+		return;
+	case VAL_DEC:
+		out_commit(w->o, num_fmt_decimal(out_room(w->o, NUM_BUFSZ),
+		    v->u.i, v->scale));
 		return;
 	case VAL_DOUBLE:
 		out_write(w->o, tmp, num_fmt_double(tmp, v->u.d));
 		return;
 	case VAL_STR:
 	case VAL_TEXT:
-		csv_cell(w->o, v->u.s.p, v->u.s.n);
+		if (v->scale == VAL_PLAIN)
+			out_write(w->o, v->u.s.p, v->u.s.n);
+		else
+			csv_cell(w->o, v->u.s.p, v->u.s.n);
 		return;
 	default:
 		p = val_to_text(v, &w->scratch, &n);
