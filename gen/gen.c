@@ -386,8 +386,10 @@ timeval(struct generator *g, struct gfield *f, struct rec *r, int64_t now_us)
 static struct val list(struct generator *g, struct gfield *f,
     struct rec *r);
 
-struct val
-gen_value(struct generator *g, struct gfield *f, struct rec *r,
+/* The body of gen_value, inlined into the loop of gen_next (the hot
+   path: it lets the compiler build each value in place). */
+static inline __attribute__((always_inline)) struct val
+value_of(struct generator *g, struct gfield *f, struct rec *r,
     int64_t now_us)
 {
 	const struct schema_field *sf = f->sf;
@@ -463,6 +465,13 @@ gen_value(struct generator *g, struct gfield *f, struct rec *r,
 		break;
 	}
 	return val_null();
+}
+
+struct val
+gen_value(struct generator *g, struct gfield *f, struct rec *r,
+    int64_t now_us)
+{
+	return value_of(g, f, r, now_us);
 }
 
 /* --- Compiling ------------------------------------------------------- */
@@ -1014,7 +1023,7 @@ gen_next(struct generator *g, struct rec *r, int64_t now_us, int *dup,
 
 		if (g->fixed[i])
 			continue;
-		g->vars[i] = gen_value(g, f, r, now_us);
+		g->vars[i] = value_of(g, f, r, now_us);
 		if (f->null_rate > 0 && unit(draw(g, f->key, 99)) <
 		    f->null_rate)
 			g->vars[i] = val_null();
