@@ -944,6 +944,7 @@ gen_day(struct generator *g, int64_t day, uint64_t n)
 	char tmp[TS_BUFSZ];
 
 	g->day = day;
+	g->day_base = hash_combine(g->seed, (uint64_t)day);
 	g->i = 0;
 	g->pending_dup = 0;
 	/* Weekday weights and a ramp set how busy each day is. */
@@ -1006,7 +1007,7 @@ gen_next(struct generator *g, struct rec *r, int64_t now_us, int *dup,
 	if (g->i >= g->n)
 		return 0;
 	rec_clear(r);
-	g->base = hash_combine(hash_combine(g->seed, (uint64_t)g->day), g->i);
+	g->base = hash_mix(g->day_base + g->i * UINT64_C(0xd1b54a32d192ed03));
 	for (size_t e = 0; e < g->nent; e++) {
 		struct entity *en = &g->ent[e];
 		size_t row = alias_pick(&en->pick, unit(draw(g, en->key, 0)));

@@ -121,6 +121,7 @@ struct generator {
 	int64_t day;		/* the day being made */
 	uint64_t n, i;		/* its records, and how many are made */
 	uint64_t base;		/* the current record's key */
+	uint64_t day_base;	/* the day's key, mixed from (seed, day) */
 	char date[16];		/* the day as YYYY-MM-DD */
 	char compact[16];	/* and as YYYYMMDD */
 	int64_t schema_start;	/* day the ramp starts from */
@@ -132,11 +133,16 @@ struct generator {
 	int pending_dup;
 };
 
-/* The k-th 64 random bits of stream key for the current record. */
+/*
+ * The k-th 64 random bits of stream key for the current record.  The
+ * record's base is already a full mix of (seed, day, record), so one more
+ * round over base ^ (key + k * phi) -- distinct for every (stream, k) --
+ * gives independent bits; a round per draw is what makes this cheap.
+ */
 static inline uint64_t
 draw(const struct generator *g, uint64_t key, uint64_t k)
 {
-	return hash_combine(hash_combine(g->base, key), k);
+	return hash_mix(g->base ^ (key + k * UINT64_C(0x9e3779b97f4a7c15)));
 }
 
 /* ... as a double in [0, 1). */
