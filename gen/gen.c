@@ -61,33 +61,16 @@ alias_free(struct alias *a)
 	free(a->alias);
 }
 
+/* A value from the schema file, strings marked plain where they are
+   (looked at once here, never again per record). */
 static struct val
 json_val(const json_t *j)
 {
-	switch (json_typeof(j)) {
-	case JSON_STRING: {
-		/* Looked at once here, never again per record. */
-		const char *p = json_string_value(j);
-		size_t n = json_string_length(j);
+	struct val v = val_from_json(j);
 
-		return val_is_plain_text(p, n) ? val_plain(p, n) :
-		    val_str(p, n);
-	}
-	case JSON_INTEGER:
-		return val_int(json_integer_value(j));
-	case JSON_REAL:
-		return val_double(json_real_value(j));
-	case JSON_TRUE:
-		return val_bool(1);
-	case JSON_FALSE:
-		return val_bool(0);
-	case JSON_NULL:
-		return val_null();
-	default: {
-		struct val v = { .type = VAL_JSON, .u.j = (json_t *)j };
-		return v;
-	}
-	}
+	if (v.type == VAL_STR && val_is_plain_text(v.u.s.p, v.u.s.n))
+		v.scale = VAL_PLAIN;
+	return v;
 }
 
 static double

@@ -61,20 +61,6 @@ struct opts {
 	long long sample;	/* -1: no */
 };
 
-static long long
-number_arg(const char *opt, const char *arg, long long min)
-{
-	char *end;
-	long long v;
-
-	errno = 0;
-	v = strtoll(arg, &end, 10);
-	if (errno != 0 || *end != '\0' || end == arg || v < min)
-		usage_error("%s: expected a whole number of %lld or more, "
-		    "not \"%s\"", opt, min, arg);
-	return v;
-}
-
 struct run {
 	struct opts *o;
 	struct schema *s;
@@ -205,38 +191,13 @@ clear_dir(const char *dir, const char *dataset, int quiet)
 	return rc;
 }
 
-/* mkdir -p: the folder and any parents missing. */
-static int
-make_dir(const char *dir)
-{
-	char *path = estrdup(dir);
-
-	for (char *s = path + 1; ; s++) {
-		if (*s != '/' && *s != '\0')
-			continue;
-		char c = *s;
-
-		*s = '\0';
-		if (mkdir(path, 0777) < 0 && errno != EEXIST) {
-			diag("%s: %s", path, strerror(errno));
-			free(path);
-			return -1;
-		}
-		*s = c;
-		if (c == '\0')
-			break;
-	}
-	free(path);
-	return 0;
-}
-
 /* One file per day into the folder. */
 static void
 by_day(struct run *rn, int64_t first, long long days, uint64_t n)
 {
 	struct opts *o = rn->o;
 
-	if (make_dir(o->dir) < 0) {
+	if (mkdir_p(o->dir) < 0) {
 		rn->status = 1;
 		return;
 	}
@@ -314,7 +275,7 @@ live(struct run *rn, uint64_t limit)
 	int64_t today = wall_us() / TS_US_PER_DAY;
 	int dup;
 
-	if (o->dir != NULL && make_dir(o->dir) < 0) {
+	if (o->dir != NULL && mkdir_p(o->dir) < 0) {
 		rn->status = 1;
 		return;
 	}
@@ -492,10 +453,10 @@ main(int argc, char **argv)
 	    longopts, NULL)) != -1) {
 		switch (c) {
 		case 'n':
-			o.records = number_arg("-n", optarg, 0);
+			o.records = opt_number("-n", optarg, 0);
 			break;
 		case 's':
-			o.seed = number_arg("-s", optarg, 0);
+			o.seed = opt_number("-s", optarg, 0);
 			o.seed_set = 1;
 			break;
 		case 'd':
@@ -512,7 +473,7 @@ main(int argc, char **argv)
 			o.start = optarg;
 			break;
 		case OPT_DAYS:
-			o.days = number_arg("--days", optarg, 1);
+			o.days = opt_number("--days", optarg, 1);
 			break;
 		case OPT_CLEAR:
 			o.clear = 1;
@@ -524,7 +485,7 @@ main(int argc, char **argv)
 				    "second, more than 0, not \"%s\"", optarg);
 			break;
 		case OPT_ROLL:
-			o.roll = number_arg("--roll", optarg, 1);
+			o.roll = opt_number("--roll", optarg, 1);
 			break;
 		case OPT_TRUTH:
 			o.truth = optarg;
@@ -533,7 +494,7 @@ main(int argc, char **argv)
 			o.validate = 1;
 			break;
 		case OPT_SAMPLE:
-			o.sample = number_arg("--sample", optarg, 1);
+			o.sample = opt_number("--sample", optarg, 1);
 			break;
 		case OPT_LIST:
 			o.list = 1;

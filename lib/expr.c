@@ -632,25 +632,6 @@ make_str(struct ev *ev, struct buf *b)
 	return v;
 }
 
-static struct val
-json_to_val(const json_t *j)
-{
-	switch (json_typeof(j)) {
-	case JSON_STRING:
-		return val_str(json_string_value(j), json_string_length(j));
-	case JSON_INTEGER:
-		return val_int(json_integer_value(j));
-	case JSON_REAL:
-		return val_double(json_real_value(j));
-	case JSON_TRUE:
-		return val_bool(1);
-	case JSON_FALSE:
-		return val_bool(0);
-	default:
-		return val_null();
-	}
-}
-
 static int
 call(struct ev *ev, const struct node *n, struct val *out)
 {
@@ -792,7 +773,7 @@ call(struct ev *ev, const struct node *n, struct val *out)
 		hit = json_object_getn(n->table, t.p ? t.p : "", t.n);
 		buf_free(&t);
 		if (hit != NULL) {
-			*out = json_to_val(hit);
+			*out = val_from_json(hit);
 			return 0;
 		}
 		if (n->nargs == 3)

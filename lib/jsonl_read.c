@@ -81,29 +81,6 @@ blank(const char *p, size_t n)
 	return 1;
 }
 
-static struct val
-to_val(json_t *j)
-{
-	switch (json_typeof(j)) {
-	case JSON_NULL:
-		return val_null();
-	case JSON_TRUE:
-		return val_bool(1);
-	case JSON_FALSE:
-		return val_bool(0);
-	case JSON_INTEGER:
-		return val_int(json_integer_value(j));
-	case JSON_REAL:
-		return val_double(json_real_value(j));
-	case JSON_STRING:
-		return val_str(json_string_value(j), json_string_length(j));
-	default: {
-		struct val v = { .type = VAL_JSON, .u.j = j };
-		return v;
-	}
-	}
-}
-
 static enum rd_status
 jsonl_next(struct reader *rd)
 {
@@ -154,7 +131,7 @@ jsonl_next(struct reader *rd)
 		return RD_BAD;
 	}
 	json_object_foreach(e->root, key, v)
-		rec_add(r, key, to_val(v));
+		rec_add(r, key, val_from_json(v));
 	return RD_OK;
 }
 

@@ -1,5 +1,6 @@
 #include "opts.h"
 
+#include <errno.h>
 #include <jansson.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -24,6 +25,20 @@ usage_error(const char *fmt, ...)
 	va_end(ap);
 	fprintf(stderr, "Try '%s --help' for more information.\n", progname);
 	exit(2);
+}
+
+long long
+opt_number(const char *opt, const char *arg, long long min)
+{
+	char *end;
+	long long v;
+
+	errno = 0;
+	v = strtoll(arg, &end, 10);
+	if (errno != 0 || *end != '\0' || end == arg || v < min)
+		usage_error("%s: expected a whole number of %lld or more, "
+		    "not \"%s\"", opt, min, arg);
+	return v;
 }
 
 static _Noreturn void

@@ -72,6 +72,12 @@ void common_opt(const struct program *p, struct common_opts *o, int c,
     const char *arg);
 
 /*
+ * An option's whole-number value, at least min; anything else ("lots",
+ * "5x", below min) is a usage error naming the option.
+ */
+long long opt_number(const char *opt, const char *arg, long long min);
+
+/*
  * A usage error: "progname: message", a pointer to --help, exit 2.
  */
 _Noreturn void usage_error(const char *fmt, ...)

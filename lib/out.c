@@ -5,6 +5,7 @@
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -156,6 +157,30 @@ out_open(const char *path, int flags, int gzip_level)
 	o->cap = OUT_BUFSZ;
 	o->buf = emalloc(o->cap);
 	return o;
+}
+
+int
+mkdir_p(const char *dir)
+{
+	char *path = estrdup(dir);
+
+	for (char *s = path + 1;; s++) {
+		char c = *s;
+
+		if (c != '/' && c != '\0')
+			continue;
+		*s = '\0';
+		if (mkdir(path, 0777) < 0 && errno != EEXIST) {
+			diag("%s: %s", path, strerror(errno));
+			free(path);
+			return -1;
+		}
+		*s = c;
+		if (c == '\0')
+			break;
+	}
+	free(path);
+	return 0;
 }
 
 struct out *

@@ -40,6 +40,12 @@ struct out *out_open(const char *path, int flags, int gzip_level);
 struct buf;
 struct out *out_mem(struct buf *b);
 
+/*
+ * Make the folder and any parents missing (mkdir -p).  Returns 0, or -1
+ * with the failure reported.
+ */
+int mkdir_p(const char *dir);
+
 /* Write everything buffered.  Returns 0, or -1 (reported once). */
 int out_flush(struct out *o);
 

@@ -206,6 +206,29 @@ val_to_text(const struct val *v, struct buf *scratch, size_t *n)
 	return buf_cstr(scratch);
 }
 
+struct val
+val_from_json(const json_t *j)
+{
+	switch (json_typeof(j)) {
+	case JSON_NULL:
+		return val_null();
+	case JSON_TRUE:
+		return val_bool(1);
+	case JSON_FALSE:
+		return val_bool(0);
+	case JSON_INTEGER:
+		return val_int(json_integer_value(j));
+	case JSON_REAL:
+		return val_double(json_real_value(j));
+	case JSON_STRING:
+		return val_str(json_string_value(j), json_string_length(j));
+	default: {
+		struct val v = { .type = VAL_JSON, .u.j = (json_t *)j };
+		return v;
+	}
+	}
+}
+
 int
 val_is_plain_text(const char *p, size_t n)
 {

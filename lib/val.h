@@ -119,6 +119,12 @@ val_is_null(const struct val *v)
 }
 
 /*
+ * A jansson value as a val: null, booleans, integers, reals, strings (as
+ * VAL_STR), arrays and objects (as VAL_JSON).  Borrowed: valid while j is.
+ */
+struct val val_from_json(const json_t *j);
+
+/*
  * Conversions.  Each returns 0 and sets *out, or -1 when the value is null
  * or cannot be read as that type.  Text is taken without surrounding
  * spaces and tabs.
