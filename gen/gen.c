@@ -82,6 +82,8 @@ pow10d(int k)
 	return k >= 0 && k <= 18 ? p10[k] : pow(10, k);
 }
 
+static void set_day(struct generator *g, int64_t day);
+
 /* A string made in the record's arena. */
 static struct val
 made(struct rec *r, const char *p, size_t n)
@@ -141,9 +143,15 @@ to_type_slow(const struct schema_field *sf, struct val v, struct rec *r)
 		    !__builtin_mul_overflow(v.u.i, (int64_t)pow10d(sf->scale),
 		    &i))
 			return val_dec(i, sf->scale);
-		if (v.type == VAL_DOUBLE && fabs(v.u.d) < 9e15)
-			return val_dec(llround(v.u.d * pow10d(sf->scale)),
-			    sf->scale);
+		if (v.type == VAL_DOUBLE) {
+			double y = v.u.d * pow10d(sf->scale);
+
+			/* Fast unless near a tie (1.005) or too large: those go
+			   through the shortest decimal text, exactly. */
+			if (fabs(y) < 9e15 && fabs(fabs(y - trunc(y)) - 0.5) >
+			    1e-6)
+				return val_dec(llround(y), sf->scale);
+		}
 		if (val_to_decimal(&v, sf->scale, &i) == 0)
 			return val_dec(i, sf->scale);
 		break;
@@ -383,8 +391,14 @@ value_of(struct generator *g, struct gfield *f, struct rec *r,
 	switch (f->kind) {
 	case G_UUID:
 		return uuid(g, f, r);
-	case G_SEQUENCE:
-		return val_int(f->start + f->step * (int64_t)g->i);
+	case G_SEQUENCE: {
+		int64_t k;
+
+		if (__builtin_mul_overflow(f->step, (int64_t)g->i, &k) ||
+		    __builtin_add_overflow(f->start, k, &k))
+			return val_null();
+		return to_type(sf, val_int(k), r);
+	}
 	case G_PATTERN:
 		return pattern(g, f, r);
 	case G_UNIFORM:
@@ -393,7 +407,9 @@ value_of(struct generator *g, struct gfield *f, struct rec *r,
 		if (sf->type == FT_INT) {
 			double span = floor(hi) - ceil(lo) + 1;
 
-			if (!(span >= 1))
+			/* Bounds a 64-bit integer cannot hold give null. */
+			if (!(span >= 1) || !(fabs(lo) < 9e18) ||
+			    !(fabs(hi) < 9e18))
 				return val_null();
 			return val_int((int64_t)ceil(lo) + (int64_t)floor(
 			    unit(draw(g, f->key, 0)) * span));
@@ -417,7 +433,8 @@ value_of(struct generator *g, struct gfield *f, struct rec *r,
 		}
 		x = x < mn ? mn : x > mx ? mx : x;
 		if (sf->type == FT_INT)
-			return isnan(x) ? val_null() : val_int(llround(x));
+			return !(fabs(x) < 9e18) ? val_null() :
+			    val_int(llround(x));
 		return to_type(sf, number(f, x), r);
 	}
 	case G_CHOICE:
@@ -425,7 +442,7 @@ value_of(struct generator *g, struct gfield *f, struct rec *r,
 	case G_TIME:
 		return timeval(g, f, r, now_us);
 	case G_BOOL:
-		return val_bool(unit(draw(g, f->key, 0)) < f->p);
+		return to_type(sf, val_bool(unit(draw(g, f->key, 0)) < f->p), r);
 	case G_GEO: {
 		int k = f->lon ? 2 : 0;
 
@@ -579,6 +596,10 @@ compile_field(struct generator *g, struct gfield *f,
 		f->values = ecalloc(f->nvalues, sizeof *f->values);
 		for (size_t i = 0; i < f->nvalues; i++)
 			f->values[i] = json_val(json_array_get(vals, i));
+		/* In the field's type once, not per record (2.5 in a decimal
+		   field is 2.50).  Strings made here live in g->store. */
+		for (size_t i = 0; i < f->nvalues; i++)
+			f->values[i] = to_type(sf, f->values[i], &g->store);
 		alias_build(&f->pick, json_object_get(j, "weights"), NULL,
 		    f->nvalues);
 		break;
@@ -628,7 +649,8 @@ compile_field(struct generator *g, struct gfield *f,
 		break;
 	}
 	case G_CONST:
-		f->k = json_val(json_object_get(j, "value"));
+		f->k = to_type(sf, json_val(json_object_get(j, "value")),
+		    &g->store);
 		break;
 	case G_LIST:
 		v = json_object_get(j, "min_items");
@@ -714,6 +736,10 @@ list(struct generator *g, struct gfield *f, struct rec *r)
 		for (size_t a = 0; a < f->nitems; a++) {
 			struct val x = gen_value(g, &f->item_gf[a], r, -1);
 
+			if (f->item_gf[a].null_rate > 0 && unit(draw(g,
+			    f->item_gf[a].key, 99)) < f->item_gf[a].null_rate)
+				x = val_null();
+
 			json_object_set_new(item, f->item_sf[a].name,
 			    to_json(&x));
 		}
@@ -751,6 +777,9 @@ build_entities(struct generator *g, char *err, size_t errlen)
 	const char *name;
 	json_t *e;
 	size_t k = 0, var = g->s->nfields;
+
+	/* Rows do not depend on a day, but time and {day} need one. */
+	set_day(g, g->schema_start);
 
 	g->nent = json_object_size(g->s->entities);
 	g->ent = ecalloc(g->nent ? g->nent : 1, sizeof *g->ent);
@@ -809,6 +838,10 @@ build_entities(struct generator *g, char *err, size_t errlen)
 					struct val v = gen_value(g, &gf[a], &tmp,
 					    -1);
 
+					if (gf[a].null_rate > 0 && unit(draw(g,
+					    gf[a].key, 99)) < gf[a].null_rate)
+						v = val_null();
+
 					/* Keep strings beyond the scratch. */
 					if (v.type == VAL_STR)
 						v.u.s.p = arena_strndup(&en->mem,
@@ -841,6 +874,20 @@ build_entities(struct generator *g, char *err, size_t errlen)
 				val_to_double(&en->cells[r * en->nattrs + a], &d);
 				w[r] = d > 0 ? d : 0;
 			}
+			{
+				double sum = 0;
+
+				for (size_t r = 0; r < en->nrows; r++)
+					sum += w[r];
+				if (!(sum > 0)) {
+					snprintf(err, errlen, "%s: entities.%s."
+					    "weight: every row's \"%s\" is 0 "
+					    "(or not a number)", g->s->name,
+					    name, wattr);
+					free(w);
+					return -1;
+				}
+			}
 			alias_build(&en->pick, NULL, w, en->nrows);
 			free(w);
 		} else {
@@ -859,6 +906,8 @@ gen_new(const struct schema *s, uint64_t seed, char *err, size_t errlen)
 {
 	struct generator *g = ecalloc(1, sizeof *g);
 
+	rec_init(&g->store);
+	rec_init(&g->last);
 	g->s = s;
 	g->seed = hash_mix(seed);
 	if (s->start != NULL) {
@@ -885,7 +934,6 @@ gen_new(const struct schema *s, uint64_t seed, char *err, size_t errlen)
 			goto fail;
 		}
 	}
-	rec_init(&g->last);
 	g->layout = rec_layout_new();
 	if (s->sessions != NULL && sessions_new(g, err, errlen) < 0)
 		goto fail;
@@ -917,17 +965,32 @@ gen_free(struct generator *g)
 	free(g->vars);
 	free(g->fixed);
 	rec_free(&g->last);
+	rec_free(&g->store);
 	free(g);
 }
 
-void
-gen_day(struct generator *g, int64_t day, uint64_t n)
+/* The day's key and its date, as text. */
+static void
+set_day(struct generator *g, int64_t day)
 {
-	double factor = 1;
 	char tmp[TS_BUFSZ];
 
 	g->day = day;
 	g->day_base = hash_combine(g->seed, (uint64_t)day);
+	ts_format_date(tmp, day * TS_US_PER_DAY);
+	memcpy(g->date, tmp, 11);
+	memcpy(g->compact, tmp, 4);
+	memcpy(g->compact + 4, tmp + 5, 2);
+	memcpy(g->compact + 6, tmp + 8, 2);
+	g->compact[8] = '\0';
+}
+
+void
+gen_day(struct generator *g, int64_t day, uint64_t n, int by_weekday)
+{
+	double factor = 1;
+
+	set_day(g, day);
 	g->i = 0;
 	g->pending_dup = 0;
 	/* Weekday weights and a ramp set how busy each day is. */
@@ -945,13 +1008,8 @@ gen_day(struct generator *g, int64_t day, uint64_t n)
 		}
 		break;
 	}
-	g->n = n == UINT64_MAX ? n : (uint64_t)llround((double)n * factor);
-	ts_format_date(tmp, day * TS_US_PER_DAY);
-	memcpy(g->date, tmp, 11);
-	memcpy(g->compact, tmp, 4);
-	memcpy(g->compact + 4, tmp + 5, 2);
-	memcpy(g->compact + 6, tmp + 8, 2);
-	g->compact[8] = '\0';
+	g->n = n == UINT64_MAX || !by_weekday ? n :
+	    (uint64_t)llround((double)n * factor);
 	if (g->sess != NULL)
 		sessions_day(g);
 }

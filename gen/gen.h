@@ -35,10 +35,11 @@ struct generator *gen_new(const struct schema *s, uint64_t seed, char *err,
 void gen_free(struct generator *g);
 
 /*
- * Start a day: day is days since 1970-01-01; n the records it will have.
+ * Start a day: day is days since 1970-01-01; n the records it will have,
+ * scaled by the schema's weekday weights and ramp when by_weekday is set.
  * Must be called before gen_next() for that day.
  */
-void gen_day(struct generator *g, int64_t day, uint64_t n);
+void gen_day(struct generator *g, int64_t day, uint64_t n, int by_weekday);
 
 /*
  * The next record of the day into r (cleared first; strings live in r).

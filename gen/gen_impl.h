@@ -129,6 +129,7 @@ struct generator {
 	struct session_state *sess;
 	struct anomaly_state *anom;
 	struct rec last;	/* the record before, for duplicates */
+	struct rec store;	/* strings of typed constants (choices...) */
 	uint64_t layout;	/* its records' field names never change */
 	int pending_dup;
 };

@@ -88,7 +88,7 @@ write_truth(struct run *rn, const struct rec *r, const struct anomaly *a,
 		char num[NUM_BUFSZ];
 
 		out_write(t, num, num_fmt_int(num,
-		    (int64_t)gen_record_number(rn->g) + 1));
+		    (int64_t)gen_record_number(rn->g)));
 	}
 	out_puts(t, ",\"id\":");
 	id = rn->s->id ? rec_get(r, rn->s->id) : NULL;
@@ -115,7 +115,7 @@ one_day(struct run *rn, struct writer *w, int64_t day, uint64_t n)
 	int dup;
 
 	rec_init(&r);
-	gen_day(rn->g, day, n);
+	gen_day(rn->g, day, n, 1);
 	while (gen_next(rn->g, &r, -1, &dup, &a)) {
 		/* The truth line names the record before its duplicate. */
 		if (a.kind != NULL) {
@@ -142,22 +142,41 @@ extension(const struct opts *o)
 	return o->gzip ? ".csv.gz" : ".csv";
 }
 
-/* Is name one of this dataset's files: NAME_<something>.csv/.jsonl(.gz)? */
+/* Does s start with the shape, '9' a digit, other bytes themselves? */
+static size_t
+shaped(const char *s, const char *shape)
+{
+	size_t i;
+
+	for (i = 0; shape[i]; i++)
+		if (shape[i] == '9' ? !(s[i] >= '0' && s[i] <= '9') :
+		    s[i] != shape[i])
+			return 0;
+	return i;
+}
+
+/*
+ * Is name one of this dataset's files: NAME_YYYY-MM-DD or a live file
+ * NAME_YYYYMMDDTHHMMSSZ_NNNNNN, then .csv or .jsonl, maybe .gz?  (Not
+ * NAME_other_..., which may be another dataset's: retail_transactions.)
+ */
 static int
 ours(const char *dataset, const char *name)
 {
-	size_t dl = strlen(dataset), nl = strlen(name);
+	size_t dl = strlen(dataset), k;
 	static const char *const exts[] = { ".csv", ".csv.gz", ".jsonl",
 	    ".jsonl.gz", NULL };
+	const char *rest;
 
 	if (strncmp(name, dataset, dl) != 0 || name[dl] != '_')
 		return 0;
-	for (int i = 0; exts[i]; i++) {
-		size_t el = strlen(exts[i]);
-
-		if (nl > dl + 1 + el && strcmp(name + nl - el, exts[i]) == 0)
+	rest = name + dl + 1;
+	if ((k = shaped(rest, "9999-99-99")) == 0 &&
+	    (k = shaped(rest, "99999999T999999Z_999999")) == 0)
+		return 0;
+	for (int i = 0; exts[i]; i++)
+		if (strcmp(rest + k, exts[i]) == 0)
 			return 1;
-	}
 	return 0;
 }
 
@@ -283,7 +302,7 @@ live(struct run *rn, uint64_t limit)
 	    clear_dir(o->dir, rn->s->name, o->common.quiet) < 0)
 		rn->status = 1;
 	rec_init(&r);
-	gen_day(rn->g, today, UINT64_MAX);
+	gen_day(rn->g, today, UINT64_MAX, 0);
 	while (made < limit && !stop_requested) {
 		double due = t0 + (double)made / o->rate, now = now_seconds();
 
@@ -373,13 +392,16 @@ sample(struct run *rn, int64_t first, uint64_t n)
 	uint64_t got = 0;
 	int dup;
 
-	gen_day(rn->g, first, n);
+	gen_day(rn->g, first, n, 0);
 	for (size_t f = 0; f < nf; f++)
 		width[f] = strlen(rn->s->fields[f].name);
 	for (; got < n; got++) {
 		rec_init(&rows[got]);
 		if (!gen_next(rn->g, &rows[got], -1, &dup, &a))
 			break;
+		/* Values made into the generator's buffers change with the
+		   next record: keep copies. */
+		rec_own(&rows[got]);
 		for (size_t f = 0; f < nf; f++) {
 			size_t len;
 
@@ -522,6 +544,8 @@ main(int argc, char **argv)
 		usage_error("--clear needs -d DIR");
 	if (o.roll && (o.rate == 0 || o.dir == NULL))
 		usage_error("--roll needs --rate and -d DIR");
+	if (o.rate > 0 && o.dir != NULL && o.roll == 0)
+		usage_error("--rate with -d needs --roll N (records a file)");
 	if (o.common.out_fmt == FMT_AUTO)
 		o.common.out_fmt = FMT_CSV;
 

@@ -24,6 +24,8 @@ struct session_state {
 	double *start;		/* weights to begin with each event */
 	double *tr;		/* tr[a * (nev + 1) + b]: a to b; b = nev ends */
 	unsigned char *anon_ok;	/* events an anonymous session may do */
+	unsigned char *allowed;	/* scratch: anon_ok, and "end" */
+	struct rec store;	/* holds strings of the typed anon values */
 	int max_events;
 	int64_t gap_min, gap_max;
 	double anon_p;
@@ -60,6 +62,7 @@ sessions_new(struct generator *g, char *err, size_t errlen)
 	size_t a = 0;
 
 	g->sess = ss;
+	rec_init(&ss->store);
 	ss->key = hash_str("sessions");
 	ss->event_field = schema_field_index(g->s,
 	    json_string_value(json_object_get(se, "field")));
@@ -71,9 +74,14 @@ sessions_new(struct generator *g, char *err, size_t errlen)
 		if (g->f[i].kind == G_SESSION && ss->id_field < 0)
 			ss->id_field = (int)i;
 	}
-	if (g->s->analysis.timestamp != NULL)
-		ss->time_field = schema_field_index(g->s,
-		    g->s->analysis.timestamp);
+	/* The analysis timestamp, if a time generator makes it. */
+	if (g->s->analysis.timestamp != NULL) {
+		int t = schema_field_index(g->s, g->s->analysis.timestamp);
+
+		if (g->f[t].kind == G_TIME && g->s->fields[t].type ==
+		    FT_TIMESTAMP)
+			ss->time_field = t;
+	}
 	ent = json_string_value(json_object_get(se, "entity"));
 	if (ent != NULL) {
 		for (size_t e = 0; e < g->nent; e++)
@@ -119,6 +127,7 @@ sessions_new(struct generator *g, char *err, size_t errlen)
 		    &ss->gap_max);
 	}
 	ss->anon_ok = ecalloc(ss->nev, 1);
+	ss->allowed = ecalloc(ss->nev + 1, 1);
 	anon = json_object_get(se, "anonymous");
 	if (anon != NULL) {
 		const json_t *set = json_object_get(anon, "set");
@@ -128,16 +137,19 @@ sessions_new(struct generator *g, char *err, size_t errlen)
 		ss->anon_p = json_number_value(json_object_get(anon, "p"));
 		json_array_foreach(json_object_get(anon, "events"), i, v)
 			ss->anon_ok[event_index(ss, json_string_value(v))] = 1;
+		memcpy(ss->allowed, ss->anon_ok, ss->nev);
+		ss->allowed[ss->nev] = 1;	/* may always end */
 		ss->nanon = json_object_size(set);
 		ss->anon_fields = ecalloc(ss->nanon, sizeof *ss->anon_fields);
 		ss->anon_vals = ecalloc(ss->nanon, sizeof *ss->anon_vals);
 		i = 0;
 		json_object_foreach((json_t *)set, k, v) {
-			ss->anon_fields[i] = schema_field_index(g->s, k);
-			ss->anon_vals[i++] = json_is_integer(v) ?
-			    val_int(json_integer_value(v)) : json_is_string(v) ?
-			    val_str(json_string_value(v),
-			    json_string_length(v)) : val_null();
+			int fi = schema_field_index(g->s, k);
+
+			ss->anon_fields[i] = fi;
+			/* In the field's type: 0 in a decimal is 0.00. */
+			ss->anon_vals[i++] = to_type(&g->s->fields[fi],
+			    val_from_json(v), &ss->store);
 		}
 	}
 	return 0;
@@ -154,6 +166,8 @@ sessions_free(struct generator *g)
 	free(ss->start);
 	free(ss->tr);
 	free(ss->anon_ok);
+	free(ss->allowed);
+	rec_free(&ss->store);
 	free(ss->anon_fields);
 	free(ss->anon_vals);
 	free(ss);
@@ -234,17 +248,11 @@ static int
 advance(struct generator *g, struct session_state *ss)
 {
 	double *w = ss->tr + (size_t)ss->event * (ss->nev + 1);
-	unsigned char allowed[256];
 	int next;
 
 	if (ss->step + 1 >= ss->max_events)
 		return 0;
-	if (ss->anon) {
-		for (size_t i = 0; i < ss->nev && i < 255; i++)
-			allowed[i] = ss->anon_ok[i];
-		allowed[ss->nev] = 1;	/* may always end */
-	}
-	next = choose(w, ss->nev + 1, ss->anon ? allowed : NULL,
+	next = choose(w, ss->nev + 1, ss->anon ? ss->allowed : NULL,
 	    sdraw(ss, 100 + (uint64_t)ss->step));
 	if (next < 0 || next == (int)ss->nev)
 		return 0;

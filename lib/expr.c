@@ -36,8 +36,12 @@ static const struct {
 	[F_WEEKDAY] = { "weekday", 1, 1 },
 };
 
+/* Deeper expressions are refused: evaluation recurses. */
+enum { EXPR_MAX_DEPTH = 200 };
+
 struct node {
 	enum op op;
+	int depth;		/* of the tree below, this node included */
 	enum fn fn;		/* E_CALL */
 	int var;		/* E_VAR */
 	struct val k;		/* E_CONST */
@@ -54,6 +58,7 @@ struct expr {
 /* --- Parsing --------------------------------------------------------- */
 
 struct parser {
+	int nest;		/* parentheses and calls open */
 	const char *text, *p;
 	const struct expr_env *env;
 	struct expr *e;
@@ -120,6 +125,19 @@ node(struct parser *ps, enum op op, int nargs)
 
 static struct node *binary(struct parser *ps, int level);
 
+/* Record n's depth, refusing trees evaluation could not walk. */
+static struct node *
+deep(struct parser *ps, struct node *n)
+{
+	n->depth = 1;
+	for (int i = 0; i < n->nargs; i++)
+		if (n->args[i] != NULL && n->args[i]->depth + 1 > n->depth)
+			n->depth = n->args[i]->depth + 1;
+	if (n->depth > EXPR_MAX_DEPTH)
+		fail(ps, "expression nested deeper than %d", EXPR_MAX_DEPTH);
+	return n;
+}
+
 static int
 is_ident_char(char c, int first)
 {
@@ -136,7 +154,13 @@ primary(struct parser *ps)
 	skip_space(ps);
 	start = ps->p;
 	if (accept(ps, "(")) {
+		if (++ps->nest > EXPR_MAX_DEPTH) {
+			fail(ps, "expression nested deeper than %d",
+			    EXPR_MAX_DEPTH);
+			return node(ps, E_CONST, 0);
+		}
 		n = binary(ps, 0);
+		ps->nest--;
 		if (!accept(ps, ")"))
 			fail(ps, "expected ')'");
 		return n;
@@ -244,7 +268,10 @@ primary(struct parser *ps)
 				return node(ps, E_CONST, 0);
 			}
 			ps->p++;
-			if (!accept(ps, ")")) {
+			if (++ps->nest > EXPR_MAX_DEPTH)
+				fail(ps, "expression nested deeper than %d",
+				    EXPR_MAX_DEPTH);
+			if (!ps->failed && !accept(ps, ")")) {
 				do {
 					if (na == 32) {
 						fail(ps, "too many arguments");
@@ -255,6 +282,7 @@ primary(struct parser *ps)
 				if (!accept(ps, ")"))
 					fail(ps, "expected ',' or ')'");
 			}
+			ps->nest--;
 			if (na < fns[f].min || (fns[f].max >= 0 &&
 			    na > fns[f].max)) {
 				ps->p = start;
@@ -277,6 +305,7 @@ primary(struct parser *ps)
 			n->fn = (enum fn)f;
 			if (na > 0)
 				memcpy(n->args, args, (size_t)na * sizeof *args);
+			deep(ps, n);
 			if (f == F_LOOKUP && !ps->failed) {
 				if (args[0]->op != E_CONST ||
 				    args[0]->k.type != VAL_STR) {
@@ -317,14 +346,15 @@ unary(struct parser *ps)
 	struct node *n;
 
 	if (accept(ps, "-")) {
+		if (++ps->nest > EXPR_MAX_DEPTH) {
+			fail(ps, "expression nested deeper than %d",
+			    EXPR_MAX_DEPTH);
+			return node(ps, E_CONST, 0);
+		}
 		n = node(ps, E_NEG, 1);
 		n->args[0] = unary(ps);
-		return n;
-	}
-	if (accept(ps, "not")) {
-		n = node(ps, E_NOT, 1);
-		n->args[0] = unary(ps);
-		return n;
+		ps->nest--;
+		return deep(ps, n);
 	}
 	return primary(ps);
 }
@@ -349,6 +379,21 @@ binary(struct parser *ps, int level)
 
 	if (level > 5)
 		return unary(ps);
+	/* not binds looser than comparisons, tighter than and (as in SQL):
+	   not a == b is not (a == b). */
+	if (level == 2 && accept(ps, "not")) {
+		struct node *n;
+
+		if (++ps->nest > EXPR_MAX_DEPTH) {
+			fail(ps, "expression nested deeper than %d",
+			    EXPR_MAX_DEPTH);
+			return node(ps, E_CONST, 0);
+		}
+		n = node(ps, E_NOT, 1);
+		n->args[0] = binary(ps, 2);
+		ps->nest--;
+		return deep(ps, n);
+	}
 	left = binary(ps, level + 1);
 	for (;;) {
 		size_t k;
@@ -363,7 +408,9 @@ binary(struct parser *ps, int level)
 		n->args[0] = left;
 		/* Comparisons do not chain: a < b < c is a mistake. */
 		n->args[1] = binary(ps, level + 1);
-		left = n;
+		left = deep(ps, n);
+		if (ps->failed)
+			return left;
 		if (level == 2)
 			return left;
 	}
@@ -379,6 +426,8 @@ expr_compile(const char *text, const struct expr_env *env, char *err,
 	ps.e = ecalloc(1, sizeof *ps.e);
 	ps.e->root = binary(&ps, 0);
 	skip_space(&ps);
+	if (!ps.failed && ps.e->root->depth > EXPR_MAX_DEPTH)
+		fail(&ps, "expression nested deeper than %d", EXPR_MAX_DEPTH);
 	if (!ps.failed && *ps.p != '\0')
 		fail(&ps, "unexpected '%c'", *ps.p);
 	if (ps.failed) {
@@ -532,7 +581,8 @@ arith(struct ev *ev, enum op op, struct val a, struct val b, struct val *out)
 			ev->err = "division by zero";
 			return -1;
 		}
-		*out = val_int(a.u.i % b.u.i);
+		/* INT64_MIN % -1 traps on x86; the answer is 0 anyway. */
+		*out = val_int(b.u.i == -1 ? 0 : a.u.i % b.u.i);
 		return 0;
 	}
 	if (exact && a.type == VAL_INT && b.type == VAL_INT) {
@@ -598,6 +648,8 @@ compare(const struct val *a, const struct val *b)
 		return 2;
 	if (x.type != VAL_DOUBLE && y.type != VAL_DOUBLE && align(&x, &y) == 0)
 		return x.u.i < y.u.i ? -1 : x.u.i > y.u.i;
+	if (isnan(to_d(&x)) || isnan(to_d(&y)))
+		return 2;	/* NaN equals nothing, not even itself */
 	return to_d(&x) < to_d(&y) ? -1 : to_d(&x) > to_d(&y);
 }
 
@@ -690,7 +742,14 @@ call(struct ev *ev, const struct node *n, struct val *out)
 		if (as_number(&a, &a) < 0)
 			goto not_number;
 		if (a.type == VAL_INT) {
-			*out = a;
+			int64_t scaled_i;
+
+			/* round(5, 2) is the decimal 5.00. */
+			if (places > 0 && !__builtin_mul_overflow(a.u.i,
+			    pow10i((int)places), &scaled_i))
+				*out = val_dec(scaled_i, (int)places);
+			else
+				*out = a;
 			return 0;
 		}
 		len = a.type == VAL_DEC ? num_fmt_decimal(tmp, a.u.i, a.scale) :
@@ -709,6 +768,8 @@ call(struct ev *ev, const struct node *n, struct val *out)
 			goto not_number;
 		if (out->type == VAL_DOUBLE)
 			out->u.d = fabs(out->u.d);
+		else if (out->u.i == INT64_MIN)
+			*out = val_double(-to_d(out));
 		else if (out->u.i < 0)
 			out->u.i = -out->u.i;
 		return 0;
@@ -863,6 +924,8 @@ eval(struct ev *ev, const struct node *n, struct val *out)
 		}
 		if (out->type == VAL_DOUBLE)
 			out->u.d = -out->u.d;
+		else if (out->u.i == INT64_MIN)	/* no such integer: a double */
+			*out = val_double(-to_d(out));
 		else
 			out->u.i = -out->u.i;
 		return 0;

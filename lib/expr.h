@@ -4,17 +4,22 @@
  *
  *   literals     12  -3.5  'text'  "text"  true  false  null
  *   names        amount  products.min_price  `odd name`
- *   operators    - (unary)  * / %  + -  ||  == != < <= > >=  not and or
+ *   operators    by precedence, tightest first: - (unary); * / %; + -;
+ *                ||; == != < <= > >=; not; and; or  (not a == b is
+ *                not (a == b), as in SQL)
  *   functions    round(x[, n]) abs(x) min(a, b) max(a, b) concat(a, ...)
  *                lower(s) upper(s) trim(s) len(s) coalesce(a, ...)
  *                if(c, a, b) lookup('table', key[, default]) date(t)
  *                hour(t) weekday(t) (0 = Monday)
  *
  * Arithmetic is exact where it can be: integers stay integers, decimals
- * (12.50) stay decimals with their scale through + - *, round() gives a
- * decimal; a double anywhere makes the result a double; / gives a double.
- * Text that spells a number is that number.  null in, null out, except
- * concat() and coalesce(), which skip nulls.
+ * (12.50) stay decimals with their scale through + - * while they fit in
+ * 18 digits, round() gives a decimal; a double anywhere, or an overflow,
+ * makes a double; / gives a double.  Text that spells a number is that
+ * number.  Arithmetic and functions give null for null, except concat()
+ * and coalesce(), which skip nulls; conditions take null as false, and ==
+ * treats null as a value (null == null).  A NaN equals nothing.
+ * Expressions nest at most 200 deep.
  */
 #ifndef SLUICE_EXPR_H
 #define SLUICE_EXPR_H

@@ -105,6 +105,19 @@ rec_get(const struct rec *r, const char *name)
 	return i < 0 ? NULL : &r->f[i].v;
 }
 
+void
+rec_own(struct rec *r)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		struct val *v = &r->f[i].v;
+
+		if (v->type == VAL_STR || v->type == VAL_TEXT)
+			v->u.s.p = arena_strndup(&r->mem, v->u.s.p, v->u.s.n);
+		else if (v->type == VAL_JSON)
+			rec_hold(r, json_incref(v->u.j));
+	}
+}
+
 const char *
 rec_strdup(struct rec *r, const char *p, size_t n)
 {

@@ -69,6 +69,12 @@ int rec_index(const struct rec *r, const char *name);
 /* The value of the first field called name, or NULL. */
 struct val *rec_get(const struct rec *r, const char *name);
 
+/*
+ * Copy every string the record borrows into its own arena, so it outlives
+ * whoever made it (a reader's buffer, a generator's).
+ */
+void rec_own(struct rec *r);
+
 /* Keep a reference to j (taken from the caller) until rec_clear(). */
 void rec_hold(struct rec *r, json_t *j);
 

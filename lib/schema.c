@@ -217,6 +217,47 @@ check_weights(struct ctx *c, const char *path, const json_t *w, size_t count)
 		jc_fail(&c->jc, path, "the weights add up to 0");
 }
 
+/* Can the JSON value v stand in a field of type t? */
+static int
+fits_type(const json_t *v, enum ftype t)
+{
+	switch (t) {
+	case FT_STRING:
+		return json_is_string(v) || json_is_number(v) ||
+		    json_is_boolean(v);
+	case FT_INT:
+		return json_is_integer(v);
+	case FT_FLOAT:
+	case FT_DECIMAL:
+		return json_is_number(v);
+	case FT_BOOL:
+		return json_is_boolean(v);
+	case FT_DATE:
+	case FT_TIMESTAMP: {
+		int64_t us;
+
+		return json_is_string(v) && ts_parse(json_string_value(v),
+		    json_string_length(v), &us) == 0;
+	}
+	case FT_JSON:
+		return json_is_array(v) || json_is_object(v);
+	}
+	return 0;
+}
+
+/* A constant bound may not exceed the other. */
+static void
+check_bounds(struct ctx *c, const char *path, const json_t *f,
+    const char *lo, const char *hi)
+{
+	const json_t *a = json_object_get(f, lo), *b = json_object_get(f, hi);
+
+	if (a && b && json_is_number(a) && json_is_number(b) &&
+	    json_number_value(a) > json_number_value(b))
+		jc_fail(&c->jc, path, "%s %g is above %s %g", lo,
+		    json_number_value(a), hi, json_number_value(b));
+}
+
 static const char *const generators[] = {
 	"uuid", "sequence", "pattern", "uniform", "normal", "lognormal",
 	"choice", "time", "bool", "geo", "derived", "ref", "const",
@@ -311,36 +352,72 @@ check_gen(struct ctx *c, const char *path, const json_t *f,
 			    "0 to 9 decimals");
 	}
 	if ((strcmp(g, "uniform") == 0 || strcmp(g, "normal") == 0 ||
-	    strcmp(g, "lognormal") == 0 || strcmp(g, "sequence") == 0) &&
-	    !is_number_type(sf->type))
+	    strcmp(g, "lognormal") == 0 || strcmp(g, "sequence") == 0 ||
+	    strcmp(g, "geo") == 0) && !is_number_type(sf->type))
 		jc_fail(&c->jc, jc_path(at, sizeof at, path, "gen"),
 		    "%s makes numbers, but the type is %s", g,
 		    ftype_name(sf->type));
+	if ((strcmp(g, "uuid") == 0 || strcmp(g, "pattern") == 0 ||
+	    strcmp(g, "session") == 0) && sf->type != FT_STRING)
+		jc_fail(&c->jc, jc_path(at, sizeof at, path, "gen"),
+		    "%s makes text, but the type is %s", g,
+		    ftype_name(sf->type));
+	if (strcmp(g, "bool") == 0 && sf->type != FT_BOOL &&
+	    sf->type != FT_STRING)
+		jc_fail(&c->jc, jc_path(at, sizeof at, path, "gen"),
+		    "bool makes booleans, but the type is %s",
+		    ftype_name(sf->type));
+	check_bounds(c, path, f, "min", "max");
 	if (strcmp(g, "sequence") == 0) {
 		jc_int(&c->jc, path, f, "start", 0, 1);
 		jc_int(&c->jc, path, f, "step", 0, 1);
 	} else if (strcmp(g, "pattern") == 0) {
-		const char *pat = jc_string(&c->jc, path, f, "pattern", 1, "");
-		const char *brace = pat;
+		const char *p = jc_string(&c->jc, path, f, "pattern", 1, "");
 
-		while ((brace = strchr(brace, '{')) != NULL) {
-			const char *end = strchr(brace, '}');
-
-			if (end == NULL || (strncmp(brace, "{seq", 4) != 0 &&
-			    strncmp(brace, "{day}", 5) != 0)) {
+		/* Placeholders exactly: {seq}, {seq:N} (N 1-18), {day}. */
+		for (; *p; p++) {
+			if (*p == '\\' && p[1]) {
+				p++;
+				continue;
+			}
+			if (*p != '{')
+				continue;
+			if (strncmp(p, "{day}", 5) == 0) {
+				p += 4;
+			} else if (strncmp(p, "{seq}", 5) == 0) {
+				p += 4;
+			} else if (strncmp(p, "{seq:", 5) == 0 &&
+			    p[5] >= '1' && p[5] <= '9' && (p[6] == '}' ||
+			    (p[6] >= '0' && p[6] <= '8' && p[5] == '1' &&
+			    p[7] == '}'))) {
+				p = strchr(p, '}');
+			} else {
 				jc_fail(&c->jc, jc_path(at, sizeof at, path,
-				    "pattern"), "unknown placeholder at "
-				    "\"%.12s\" ({seq}, {seq:N} or {day})", brace);
+				    "pattern"), "bad placeholder at \"%.12s\" "
+				    "({seq}, {seq:N} with N 1 to 18, or {day}; "
+				    "\\{ for a brace)", p);
 				break;
 			}
-			brace = end;
 		}
 	} else if (strcmp(g, "choice") == 0) {
 		const json_t *vals = jc_array(&c->jc, path, f, "values", 1, 1);
 
-		if (vals != NULL)
+		if (vals != NULL) {
+			size_t i;
+			json_t *x;
+
 			check_weights(c, jc_path(at, sizeof at, path, "weights"),
 			    json_object_get(f, "weights"), json_array_size(vals));
+			json_array_foreach(vals, i, x)
+				if (!c->jc.failed && !fits_type(x, sf->type)) {
+					char p2[256];
+
+					jc_fail(&c->jc, jc_index(p2, sizeof p2,
+					    jc_path(at, sizeof at, path,
+					    "values"), i), "not a %s value",
+					    ftype_name(sf->type));
+				}
+		}
 	} else if (strcmp(g, "time") == 0) {
 		if (sf->type != FT_DATE && sf->type != FT_TIMESTAMP)
 			jc_fail(&c->jc, jc_path(at, sizeof at, path, "gen"),
@@ -353,6 +430,9 @@ check_gen(struct ctx *c, const char *path, const json_t *f,
 		if (jc_number(&c->jc, path, f, "ramp", 0, 0) < -1)
 			jc_fail(&c->jc, jc_path(at, sizeof at, path, "ramp"),
 			    "a ramp is -1 or more");
+		if (json_object_get(f, "ramp") != NULL && c->s->start == NULL)
+			jc_fail(&c->jc, jc_path(at, sizeof at, path, "ramp"),
+			    "a ramp grows from the schema's \"start\": give one");
 	} else if (strcmp(g, "bool") == 0) {
 		double p = jc_number(&c->jc, path, f, "p", 0, 0.5);
 
@@ -405,9 +485,14 @@ check_gen(struct ctx *c, const char *path, const json_t *f,
 			free(sf2);
 		}
 	} else if (strcmp(g, "const") == 0) {
-		if (json_object_get(f, "value") == NULL)
+		const json_t *x = json_object_get(f, "value");
+
+		if (x == NULL)
 			jc_fail(&c->jc, jc_path(at, sizeof at, path, "value"),
 			    "missing");
+		else if (!json_is_null(x) && !fits_type(x, sf->type))
+			jc_fail(&c->jc, jc_path(at, sizeof at, path, "value"),
+			    "not a %s value", ftype_name(sf->type));
 	}
 }
 
@@ -559,12 +644,16 @@ check_entities(struct ctx *c, const json_t *ents)
 			size_t nf;
 			struct schema_field *sf;
 			long long count = jc_int(&c->jc, path, e, "count", 1, 0);
+			size_t nattrs = c->nattrs;
 
-			if (!c->jc.failed && count < 1)
+			if (!c->jc.failed && (count < 1 || count > 10000000))
 				jc_fail(&c->jc, jc_path(at, sizeof at, path,
-				    "count"), "1 or more");
+				    "count"), "1 to 10000000 rows");
+			/* An entity's fields see no other entity. */
+			c->nattrs = 0;
 			sf = check_fields(c, jc_path(at, sizeof at, path,
 			    "fields"), fields, &nf, 1);
+			c->nattrs = nattrs;
 			for (size_t i = 0; i < nf && !c->jc.failed; i++)
 				add_attr(c, name, sf[i].name);
 			free(sf);
@@ -589,6 +678,31 @@ check_entities(struct ctx *c, const json_t *ents)
 			if (!c->jc.failed && resolve(c, full) < 0)
 				jc_fail(&c->jc, jc_path(at, sizeof at, path,
 				    "weight"), "no attribute \"%s\"", w);
+			/* Given rows: their weights must be numbers, some > 0. */
+			if (!c->jc.failed && rows != NULL) {
+				double sum = 0;
+				size_t i;
+				json_t *row;
+
+				json_array_foreach(rows, i, row) {
+					json_t *x = json_object_get(row, w);
+
+					if (!json_is_number(x) ||
+					    json_number_value(x) < 0) {
+						jc_fail(&c->jc, jc_path(at, sizeof at,
+						    path, "weight"), "attribute "
+						    "\"%s\" is not a weight (a "
+						    "number, 0 or more) in row %zu",
+						    w, i);
+						break;
+					}
+					sum += json_number_value(x);
+				}
+				if (!c->jc.failed && sum <= 0)
+					jc_fail(&c->jc, jc_path(at, sizeof at,
+					    path, "weight"), "the weights add "
+					    "up to 0");
+			}
 		}
 		if (c->jc.failed)
 			return;
@@ -716,10 +830,30 @@ check_sessions(struct ctx *c, const json_t *se)
 	if (c->jc.failed)
 		return;
 	/* Weights are objects of event: weight; "end" ends a session. */
-	json_object_foreach((json_t *)start, from, v)
-		if (!json_is_number(v) || json_number_value(v) < 0)
-			jc_fail(&c->jc, jc_path(at, sizeof at, "sessions.start",
-			    from), "a weight is a number, 0 or more");
+	{
+		double sum = 0;
+
+		json_object_foreach((json_t *)start, from, v) {
+			if (!json_is_number(v) || json_number_value(v) < 0)
+				jc_fail(&c->jc, jc_path(at, sizeof at,
+				    "sessions.start", from), "a weight is a "
+				    "number, 0 or more");
+			else
+				sum += json_number_value(v);
+		}
+		if (!c->jc.failed && sum <= 0)
+			jc_fail(&c->jc, "sessions.start", "the weights add up "
+			    "to 0: a session could not begin");
+	}
+	{
+		const char *ent = jc_string(&c->jc, "sessions", se, "entity",
+		    0, NULL);
+
+		if (ent != NULL && (c->s->entities == NULL ||
+		    json_object_get(c->s->entities, ent) == NULL))
+			jc_fail(&c->jc, "sessions.entity", "no entity \"%s\"",
+			    ent);
+	}
 	json_object_foreach((json_t *)tr, from, v) {
 		const char *to;
 		json_t *w;
@@ -772,9 +906,15 @@ check_sessions(struct ctx *c, const json_t *se)
 		evs = jc_array(&c->jc, "sessions.anonymous", anon, "events",
 		    1, 1);
 		if (set != NULL)
-			json_object_foreach((json_t *)set, k, v)
-				need_field(c, jc_path(at, sizeof at,
+			json_object_foreach((json_t *)set, k, v) {
+				int fi = need_field(c, jc_path(at, sizeof at,
 				    "sessions.anonymous.set", k), k, "", NULL, 0);
+
+				if (fi >= 0 && !json_is_null(v) &&
+				    !fits_type(v, c->s->fields[fi].type))
+					jc_fail(&c->jc, at, "not a %s value",
+					    ftype_name(c->s->fields[fi].type));
+			}
 		if (evs != NULL) {
 			size_t i;
 
@@ -1043,6 +1183,20 @@ schema_load(const char *name, char *err, size_t errlen)
 	if (jc_keys(&c.jc, "", s->root, top_keys) < 0)
 		goto fail;
 	s->name = jc_string(&c.jc, "", s->root, "name", 0, NULL);
+	/* It names files: letters, digits, _ . - only, not first a dot. */
+	if (s->name != NULL) {
+		const char *p = s->name;
+
+		if (*p == '\0' || *p == '.')
+			jc_fail(&c.jc, "name", "a dataset name is letters, "
+			    "digits, _ . and -, not starting with a dot");
+		for (; *p && !c.jc.failed; p++)
+			if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' &&
+			    *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+			    *p == '_' || *p == '.' || *p == '-'))
+				jc_fail(&c.jc, "name", "a dataset name is "
+				    "letters, digits, _ . and -, not \"%c\"", *p);
+	}
 	s->seed = jc_int(&c.jc, "", s->root, "seed", 0, 1);
 	s->records = jc_int(&c.jc, "", s->root, "records", 0, 1000);
 	s->days = jc_int(&c.jc, "", s->root, "days", 0, 1);

@@ -31,6 +31,9 @@ like "$(err)" "retail_2025-01-16.csv: 100 records" "and a line per file written"
 tail -n +2 "$T/days/retail_2025-01-16.csv" >"$T/d16"
 grep ',2025-01-16,' "$T/a.csv" | head -n 100 >"$T/a16"
 is "$(wc -l <"$T/d16")" 100 "-n is per day"
+sg -q retail -n 100 --days 3 >"$T/a100.csv"
+grep ',2025-01-16,' "$T/a100.csv" >"$T/a16"
+is_file "$T/d16" "$T/a16" "a day's file holds that day of the stream"
 
 # --- Statistics over 100k records ------------------------------------------------
 sg -q card_transactions -n 100000 --days 1 >"$T/card.csv"
@@ -193,6 +196,26 @@ bad "session to nowhere" 'sessions.transitions.view.buy: no transitions from "bu
     '{"fields": [{"name": "e"}], "sessions": {"field": "e", "start": {"view": 1}, "transitions": {"view": {"buy": 1, "end": 1}}}}'
 bad "unknown anomaly kind" 'anomalies.kinds.nul: unknown anomaly kind "nul" \(did you mean "null"\?\)' \
     '{"fields": [{"name": "a"}], "anomalies": {"rate": 0.1, "kinds": {"nul": ["a"]}}}'
+bad "sessions that cannot begin" 'sessions.start: the weights add up to 0' \
+    '{"fields": [{"name": "e"}], "sessions": {"field": "e", "start": {"view": 0}, "transitions": {"view": {"end": 1}}}}'
+bad "a huge entity" 'entities.e.count: 1 to 10000000 rows' \
+    '{"entities": {"e": {"count": 4611686018427387904, "fields": [{"name": "a"}]}}, "fields": [{"name": "x"}]}'
+bad "an entity using another" 'entities.b.fields\[0\].expr: column 1: unknown name "a.k"' \
+    '{"entities": {"a": {"rows": [{"k": 1}]}, "b": {"count": 2, "fields": [{"name": "m", "type": "int", "gen": "derived", "expr": "a.k * 10"}]}}, "fields": [{"name": "x"}]}'
+bad "a choice of the wrong type" 'fields\[0\].values\[0\]: not a int value' \
+    '{"fields": [{"name": "n", "type": "int", "gen": "choice", "values": ["one"]}]}'
+bad "sessions of no entity" 'sessions.entity: no entity "nobody"' \
+    '{"fields": [{"name": "e"}], "sessions": {"field": "e", "entity": "nobody", "start": {"v": 1}, "transitions": {"v": {"end": 1}}}}'
+bad "a ramp without a start" 'fields\[0\].ramp: a ramp grows from' \
+    '{"fields": [{"name": "t", "type": "date", "gen": "time", "ramp": 1}]}'
+bad "a name that escapes its folder" 'name: a dataset name is letters, digits, _ . and -' \
+    '{"name": "../escaped", "fields": [{"name": "x"}]}'
+bad "a placeholder misspelt" 'fields\[0\].pattern: bad placeholder at "\{seqfoo\}' \
+    '{"fields": [{"name": "p", "gen": "pattern", "pattern": "{seqfoo}-#"}]}'
+bad "a text weight" 'entities.e.weight: attribute "n" is not a weight' \
+    '{"entities": {"e": {"rows": [{"n": "a"}, {"n": "b"}], "weight": "n"}}, "fields": [{"name": "x"}]}'
+bad "bounds the wrong way" 'fields\[0\]: min 5 is above max 1' \
+    '{"fields": [{"name": "q", "type": "int", "gen": "uniform", "min": 5, "max": 1}]}'
 bad "versions going down" 'versions\[1\]: versions go up: 1 after 2' \
     '{"fields": [{"name": "a"}], "versions": [{"version": 2, "fields": ["a"]}, {"version": 1, "added": {"a": 1}}]}'
 printf '{"fields": [\n  {"name": "a",}\n]}\n' >"$T/bad.json"
@@ -202,6 +225,39 @@ run schema-gen --validate "$T/no-such.json"
 like "$(err)" 'no such schema file or bundled schema' "a missing schema says so"
 is "$rc" 2 "and exits 2"
 
+# The truth file's record numbers are the records' numbers in their day.
+cat >"$T/tr.json" <<'END'
+{"name": "tr", "start": "2025-01-01", "records": 300, "id": "id",
+ "fields": [{"name": "id", "type": "string", "gen": "pattern", "pattern": "{seq}"},
+            {"name": "x", "type": "int", "gen": "uniform", "min": 1, "max": 9}],
+ "anomalies": {"rate": 0.2, "kinds": {"null": ["x"], "duplicate": true}}}
+END
+sg -q "$T/tr.json" --truth "$T/tr.truth" >"$T/tr.csv"
+awk -F'[:,}]' '{ for (i = 1; i < NF; i++) { if ($i == "\"record\"") r = $(i + 1);
+    if ($i == "\"id\"") id = $(i + 1) } gsub(/"/, "", id); if (r != id) bad++ }
+    END { print NR, bad + 0 }' "$T/tr.truth" >"$T/k"
+like "$(cat "$T/k")" "^[0-9]+ 0$" "truth: each line's record number is its record's ($(cat "$T/k"))"
+
+# Declared types hold for every generator; null_rate everywhere.
+cat >"$T/ty.json" <<'END'
+{"name": "ty", "start": "2025-01-01", "records": 400,
+ "entities": {"e": {"count": 50, "fields": [
+    {"name": "k", "type": "int", "gen": "uniform", "min": 1, "max": 9, "null_rate": 0.9}]}},
+ "fields": [{"name": "c", "type": "decimal", "gen": "choice", "values": [1, 2.5]},
+            {"name": "q", "type": "decimal", "gen": "sequence"},
+            {"name": "k", "type": "int", "gen": "ref", "entity": "e", "attr": "k"},
+            {"name": "l", "type": "json", "gen": "list", "min_items": 1, "max_items": 1,
+             "items": [{"name": "v", "type": "int", "gen": "uniform", "min": 1, "max": 2, "null_rate": 0.9}]}]}
+END
+sg -q "$T/ty.json" >"$T/ty.csv"
+is "$(tail -n +2 "$T/ty.csv" | cut -d, -f1 | sort -u | tr '\n' ' ')" "1.00 2.50 " \
+    "a decimal choice is written in the field's scale"
+is "$(sed -n 2p "$T/ty.csv" | cut -d, -f2)" "1.00" "so is a decimal sequence"
+n=$(tail -n +2 "$T/ty.csv" | cut -d, -f3 | grep -c '^$')
+ok "$(( n < 250 ))" "null_rate holds in entity fields ($n of 400 null)"
+n=$(grep -c '"v"":null' "$T/ty.csv")
+ok "$(( n < 300 ))" "and in list items ($n of 400)"
+
 # --- The command line -----------------------------------------------------------------------
 run schema-gen --validate retail
 is "$rc" 0 "--validate a good schema: exit 0"
@@ -210,7 +266,10 @@ like "$(out)" "^card_transactions$" "--list names the bundled schemas"
 is "$(out | wc -l)" 6 "all six of them"
 run schema-gen --sample 3 retail
 is "$(out | wc -l)" 4 "--sample 3: a header and three rows"
+is "$(out | tail -n 3 | cut -c1-13 | sort -u | wc -l)" 3 "each its own record"
 like "$(out | head -n 1)" "^order_id +order_date +store_id" "--sample is a table"
+run schema-gen --sample 4 card_transactions
+is "$(out | wc -l)" 5 "--sample N is N rows, whatever the day's weight"
 run schema-gen --help
 like "$(out)" "^usage: schema-gen " "--help"
 run schema-gen
@@ -219,16 +278,19 @@ run schema-gen retail -n lots
 is "$rc" 2 "-n lots: exit 2"
 run schema-gen --clear retail
 is "$rc" 2 "--clear without -d: exit 2"
+run schema-gen --rate 10 -d "$T/nope" retail
+is "$rc" 2 "--rate with -d but no --roll: exit 2"
 
 mkdir "$T/keep"
 echo precious >"$T/keep/notes.txt"
 echo old >"$T/keep/retail_2020-01-01.csv"
 echo other >"$T/keep/cards_2020-01-01.csv"
+echo other >"$T/keep/retail_transactions_2025-03-10.csv"
 run schema-gen -q retail -n 10 --days 1 -d "$T/keep"
-is "$(ls "$T/keep" | wc -l)" 4 "existing files are kept without --clear"
+is "$(ls "$T/keep" | wc -l)" 5 "existing files are kept without --clear"
 run schema-gen -q retail -n 10 --days 1 -d "$T/keep" --clear
-is "$(ls "$T/keep" | tr '\n' ' ')" "cards_2020-01-01.csv notes.txt retail_2025-01-15.csv " \
-    "--clear removes only this dataset's files"
+is "$(ls "$T/keep" | tr '\n' ' ')" "cards_2020-01-01.csv notes.txt retail_2025-01-15.csv retail_transactions_2025-03-10.csv " \
+    "--clear removes only this dataset's files (not retail_transactions')"
 
 run schema-gen -q retail -n 50 --days 1 -z -d "$T/z"
 is "$(gzip -dc "$T/z/retail_2025-01-15.csv.gz" | wc -l)" 51 "-z: gzip files"

@@ -126,6 +126,22 @@ main(void)
 	EV("weekday(when)", "int:2");
 	EV("`city`", "string:Austin");
 
+	/* not binds looser than comparisons (as in SQL). */
+	EV("not city == 'Austin'", "bool:false");
+	EV("not quantity > 5 and city == 'Austin'", "bool:true");
+	EV("not not true", "bool:true");
+	/* The edges of 64-bit integers. */
+	EV("-9223372036854775807 - 1", "int:-9223372036854775808");
+	EV("-(-9223372036854775807 - 1)", "float:9.223372036854776e+18");
+	EV("abs(-9223372036854775807 - 1)", "float:9.223372036854776e+18");
+	EV("(-9223372036854775807 - 1) % -1", "int:0");
+	EV("9223372036854775807 * 2", "float:1.8446744073709552e+19");
+	/* NaN equals nothing. */
+	EV("(1e308 * 10 - 1e308 * 10) == 5", "bool:false");
+	EV("(1e308 * 10 - 1e308 * 10) != (1e308 * 10 - 1e308 * 10)", "bool:true");
+	EV("round(5, 2)", "decimal:5.00");
+	EV("round(5)", "int:5");
+
 	EV("city * 2", "ERR:not a number");
 	EV("1 / 0", "ERR:division by zero");
 	EV("5 % 0", "ERR:division by zero");
@@ -140,6 +156,33 @@ main(void)
 	EV("'open", "COMPILE:column 6: unterminated string");
 	EV("1 2", "COMPILE:column 3: unexpected '2'");
 	EV("1 < 2 < 3", "COMPILE:column 7: unexpected '<'");
+	/* Nesting has a limit, parsing and evaluating stay bounded. */
+	{
+		char deep[2000], chain[3000];
+		size_t k = 0;
+
+		for (int i = 0; i < 300; i++)
+			deep[k++] = '(';
+		deep[k++] = '1';
+		for (int i = 0; i < 300; i++)
+			deep[k++] = ')';
+		deep[k] = '\0';
+		EV(deep, "COMPILE:column 202: expression nested deeper than 200");
+		k = 0;
+		for (int i = 0; i < 500; i++) {
+			chain[k++] = '1';
+			chain[k++] = '+';
+		}
+		chain[k++] = '1';
+		chain[k] = '\0';
+		ok(strncmp(ev(chain), "COMPILE:", 8) == 0 &&
+		    strstr(ev(chain), "nested deeper than 200") != NULL,
+		    "a 501-term sum is refused, not evaluated recursively");
+		memset(deep, '-', 300);
+		strcpy(deep + 300, "1");
+		ok(strstr(ev(deep), "nested deeper than 200") != NULL,
+		    "300 unary minuses too");
+	}
 	json_decref(tables);
 	return done_testing();
 }
