@@ -149,8 +149,9 @@ to_type_slow(const struct schema_field *sf, struct val v, struct rec *r)
 			/* Fast unless near a tie (1.005) or too large: those go
 			   through the shortest decimal text, exactly. */
 			if (fabs(y) < 9e15 && fabs(fabs(y - trunc(y)) - 0.5) >
-			    1e-6)
-				return val_dec(llround(y), sf->scale);
+			    1e-6)	/* not a tie: + or - 0.5 and truncate */
+				return val_dec((int64_t)(y < 0 ? y - 0.5 :
+				    y + 0.5), sf->scale);
 		}
 		if (val_to_decimal(&v, sf->scale, &i) == 0)
 			return val_dec(i, sf->scale);
@@ -304,13 +305,21 @@ pattern(struct generator *g, struct gfield *f, struct rec *r)
 			memcpy(out + o, g->compact, 8);
 			o += 8;
 			break;
-		case P_SEQ:
-			len = num_fmt_int(num, (int64_t)g->i + 1);
-			for (size_t w = len; w < t->n && w < 40; w++)
-				out[o++] = '0';
-			memcpy(out + o, num, len);
-			o += len;
+		case P_SEQ: {
+			/* Right to left, then zeros up to the width. */
+			uint64_t u = g->i + 1;
+			char *e = num + sizeof num, *d = e;
+
+			do {
+				*--d = (char)('0' + u % 10);
+				u /= 10;
+			} while (u != 0);
+			for (len = (size_t)(e - d); len < t->n && len < 20; len++)
+				*--d = '0';
+			while (d < e)
+				out[o++] = *d++;
 			break;
+		}
 		}
 	}
 	out[o] = '\0';
