@@ -36,19 +36,39 @@ has_unnamed(const struct rec *r)
 	return 0;
 }
 
+static void write_letter(struct rejects *rj, const struct rec *r,
+    const struct rej_reason *why, size_t n);
+
 void
 rej_put(struct rejects *rj, const struct rec *r,
     const struct rej_reason *why, size_t n)
 {
 	const char *src = r->src ? r->src : "-";
-	struct out *o = rj->o;
 
 	rj->n++;
 	if (rj->n <= REJ_SHOWN)
 		diag_at(src, r->line, "%s", why[0].message);
 	if (rj->n == REJ_SHOWN + 1)
 		diag("more diverted records are not shown; the summary "
-		    "counts them%s", o ? " and the reject file has them" : "");
+		    "counts them%s", rj->o ? " and the reject file has them" :
+		    "");
+	write_letter(rj, r, why, n);
+}
+
+void
+rej_quiet(struct rejects *rj, const struct rec *r,
+    const struct rej_reason *why, size_t n)
+{
+	write_letter(rj, r, why, n);
+}
+
+static void
+write_letter(struct rejects *rj, const struct rec *r,
+    const struct rej_reason *why, size_t n)
+{
+	const char *src = r->src ? r->src : "-";
+	struct out *o = rj->o;
+
 	if (o == NULL)
 		return;
 

@@ -37,6 +37,10 @@ struct rejects *rej_open(const char *path);
 void rej_put(struct rejects *rj, const struct rec *r,
     const struct rej_reason *why, size_t n);
 
+/* The same without the stderr line (duplicates are not errors). */
+void rej_quiet(struct rejects *rj, const struct rec *r,
+    const struct rej_reason *why, size_t n);
+
 /* The common case of one reason. */
 void rej_one(struct rejects *rj, const struct rec *r, const char *rule,
     const char *message);

@@ -7,6 +7,7 @@
 #include "arena.h"
 #include "buf.h"
 #include "diag.h"
+#include "filter.h"
 #include "jsonw.h"
 #include "num.h"
 #include "opts.h"

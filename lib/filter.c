@@ -1,0 +1,118 @@
+#include "filter.h"
+
+#include <stdlib.h>
+
+#include "diag.h"
+
+void
+filter_put(struct filter *f, const struct rec *r)
+{
+	switch (wr_put(f->w, r)) {
+	case WR_OK:
+		f->t.out++;
+		break;
+	case WR_SKIP:
+		rej_one(f->rj, r, "output", wr_error(f->w));
+		f->t.rejected++;
+		break;
+	case WR_ERR:
+		f->stop = 1;
+		break;
+	}
+}
+
+void
+filter_reject(struct filter *f, const struct rec *r,
+    const struct rej_reason *why, size_t n)
+{
+	rej_put(f->rj, r, why, n);
+	f->t.rejected++;
+}
+
+void
+filter_duplicate(struct filter *f, const struct rec *r, const char *message)
+{
+	struct rej_reason why = { "duplicate", message };
+
+	rej_quiet(f->rj, r, &why, 1);
+	f->t.duplicates++;
+}
+
+int
+filter_run(struct filter *f, char **inputs, int n, filter_fn each,
+    void *ctx)
+{
+	static char *stdin_only[] = { "-" };
+	int have_cols = 0;
+
+	if (n == 0) {
+		inputs = stdin_only;
+		n = 1;
+	}
+	tally_start(&f->t);
+	progress_init(&f->pg, "records");
+	if ((f->rj = rej_open(f->co->reject)) == NULL)
+		return 1;
+	for (int i = 0; i < n && !f->stop; i++) {
+		struct reader *rd = rd_open(inputs[i], f->co->in_fmt);
+		struct rec *r;
+		enum rd_status st;
+
+		if (rd == NULL) {
+			f->status = 1;
+			continue;
+		}
+		if (f->w == NULL) {
+			enum fmt fmt = f->co->out_fmt ? f->co->out_fmt :
+			    rd_format(rd);
+
+			f->out = out_open(f->output, 0, f->gzip ? 6 : 0);
+			if (f->out == NULL) {
+				rd_close(rd);
+				f->status = 1;
+				break;
+			}
+			f->w = wr_open(f->out, fmt);
+		}
+		while (!f->stop && !stop_requested &&
+		    ((st = rd_next(rd, &r)) == RD_OK || st == RD_BAD)) {
+			size_t ncols;
+			const char *const *cols;
+
+			progress_tick(&f->pg, ++f->t.in);
+			/* A CSV header fixes the output's columns and order. */
+			if (f->keep_columns && !have_cols &&
+			    (cols = rd_columns(rd, &ncols)) != NULL) {
+				wr_columns(f->w, cols, ncols);
+				have_cols = 1;
+			}
+			if (st == RD_BAD) {
+				struct rej_reason why = { "parse", r->err };
+
+				filter_reject(f, r, &why, 1);
+				continue;
+			}
+			each(f, r, ctx);
+		}
+		if (f->keep_columns && !have_cols) {
+			size_t ncols;
+			const char *const *cols = rd_columns(rd, &ncols);
+
+			if (cols != NULL) {
+				wr_columns(f->w, cols, ncols);
+				have_cols = 1;
+			}
+		}
+		if (rd_close(rd) < 0)
+			f->status = 1;
+	}
+	progress_done(&f->pg);
+	if (f->w != NULL && wr_close(f->w) < 0)
+		f->status = 1;
+	if (f->out != NULL && out_close(f->out) < 0)
+		f->status = 1;
+	if (rej_close(f->rj) < 0)
+		f->status = 1;
+	tally_print(&f->t, f->co->quiet);
+	return f->status;
+}

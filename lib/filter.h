@@ -1,0 +1,60 @@
+/*
+ * filter.h - the loop every record filter runs: each input in turn (stdin
+ * when none), records handed to the program, malformed ones diverted,
+ * output opened in the first input's format (or -f), the CSV header kept
+ * when the program keeps columns, counts kept, the summary line printed,
+ * the exit status decided.
+ *
+ *	struct filter f = { .co = &o.common };
+ *	return filter_run(&f, argv, argc, each, &state);
+ *
+ * where each() calls filter_put(), filter_reject() or filter_duplicate()
+ * for the record it is given, exactly once.
+ */
+#ifndef SLUICE_FILTER_H
+#define SLUICE_FILTER_H
+
+#include "opts.h"
+#include "out.h"
+#include "progress.h"
+#include "reject.h"
+#include "writer.h"
+
+struct filter {
+	/* Set by the program: */
+	const struct common_opts *co;
+	const char *output;	/* NULL: stdout */
+	int gzip;		/* compress the output */
+	int keep_columns;	/* CSV header of the input fixes the output's */
+	/* Kept by the loop: */
+	struct tally t;
+	struct rejects *rj;
+	struct out *out;
+	struct writer *w;
+	struct progress pg;
+	int status;		/* the exit status so far */
+	int stop;		/* the output failed: stop reading */
+};
+
+/* Handles one good record: calls filter_put/reject/duplicate once. */
+typedef void (*filter_fn)(struct filter *f, struct rec *r, void *ctx);
+
+/*
+ * Run the loop over inputs[0..n) (none: stdin).  Returns the exit status:
+ * 0, or 1 when an input could not be read or the output failed.
+ */
+int filter_run(struct filter *f, char **inputs, int n, filter_fn each,
+    void *ctx);
+
+/* Write r as a clean record (counted out; refused by the writer: diverted). */
+void filter_put(struct filter *f, const struct rec *r);
+
+/* Divert r for these reasons (counted rejected). */
+void filter_reject(struct filter *f, const struct rec *r,
+    const struct rej_reason *why, size_t n);
+
+/* Count r as a duplicate, and divert it with reason "duplicate". */
+void filter_duplicate(struct filter *f, const struct rec *r,
+    const char *message);
+
+#endif
