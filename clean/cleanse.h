@@ -32,4 +32,10 @@ struct retail *retail_new(void);
 void retail_each(struct filter *f, struct rec *r, void *ctx);
 void retail_free(struct retail *rt);
 
+/* With a schema (schema_mode.c): types, rules, dedup by key fields. */
+struct smode;
+struct smode *smode_new(const struct schema *s, const char *dedup);
+void smode_each(struct filter *f, struct rec *r, void *ctx);
+void smode_free(struct smode *m);
+
 #endif

@@ -51,8 +51,8 @@ like "$(err)" "3 in, 1 out, 2 rejected, 0 duplicates" "ragged and unterminated r
 
 run cleanse "$T/none.csv"
 is "$rc" 1 "a missing input: exit 1"
-run cleanse --schema retail "$DATA/messy-retail.csv"
-is "$rc" 2 "schema rules are not in yet: said plainly, exit 2"
+run cleanse --dedup order_id "$DATA/messy-retail.csv"
+is "$rc" 2 "--dedup without --schema: exit 2 (the key's fields come from it)"
 run cleanse --help
 like "$(out)" "^usage: cleanse " "--help"
 

@@ -1,0 +1,511 @@
+/*
+ * schema_mode.c - cleanse with a schema: each field in its declared type,
+ * dimensions trimmed (blank: UNKNOWN), the timestamp's date added as
+ * <timestamp>_date, the rules checked (required, enum, min, max, pattern,
+ * max_future, when/check), and duplicates by key dropped.  Every failure
+ * of a record is reported; a record with any is diverted.
+ */
+#include <regex.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "cleanse.h"
+#include "hash.h"
+
+struct rule {
+	const char *name;
+	int field;		/* schema field, or -1 */
+	int required;
+	const json_t *enums;	/* allowed values, or NULL */
+	int has_min, has_max;
+	double min, max;
+	regex_t re;
+	int has_re;
+	int64_t max_future;	/* us, or -1 */
+	struct expr *when, *check;
+	const char *message;
+};
+
+enum role { R_NONE, R_DIM, R_METRIC, R_FLAG };
+
+/* Keys seen, for --dedup: open addressing over hashes, keys kept exact. */
+struct seen {
+	uint64_t *hash;		/* 0: empty slot */
+	char **key;
+	size_t cap, n;
+	struct arena mem;
+};
+
+struct smode {
+	const struct schema *s;
+	struct names names;
+	uint64_t layout, out_layout;
+	int *from;		/* schema field -> input field, or -1 */
+	unsigned char *extra;	/* input field not in the schema */
+	size_t nin;
+	enum role *role;
+	struct rule *rules;
+	size_t nrules;
+	struct val *vars;	/* typed values of the schema's fields */
+	int ts;			/* the analysis timestamp field, or -1 */
+	char *date_name;	/* "<timestamp>_date" */
+	int *dedup;		/* key fields, -1 ended */
+	struct seen seen;
+	struct rec out;
+	struct buf scratch, key;
+	int64_t now;
+	char msg[32][200];
+	uint64_t *failures;	/* per rule */
+};
+
+static int
+resolve(void *ctx, const char *name)
+{
+	return schema_field_index(ctx, name);
+}
+
+static const json_t *
+table(void *ctx, const char *name)
+{
+	const struct schema *s = ctx;
+
+	return s->lookups ? json_object_get(s->lookups, name) : NULL;
+}
+
+static int
+listed(const char **list, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(list[i], name) == 0)
+			return 1;
+	return 0;
+}
+
+struct smode *
+smode_new(const struct schema *s, const char *dedup)
+{
+	struct smode *m = ecalloc(1, sizeof *m);
+	struct expr_env env = { resolve, table, (void *)s };
+	char err[256];
+	size_t i;
+	json_t *r;
+
+	m->s = s;
+	m->role = ecalloc(s->nfields, sizeof *m->role);
+	m->vars = ecalloc(s->nfields, sizeof *m->vars);
+	m->from = ecalloc(s->nfields, sizeof *m->from);
+	for (i = 0; i < s->nfields; i++) {
+		const char *n = s->fields[i].name;
+
+		m->role[i] = listed(s->analysis.dimensions,
+		    s->analysis.ndimensions, n) ? R_DIM :
+		    listed(s->analysis.metrics, s->analysis.nmetrics, n) ?
+		    R_METRIC : listed(s->analysis.flags, s->analysis.nflags, n) ?
+		    R_FLAG : R_NONE;
+	}
+	m->ts = s->analysis.timestamp ? schema_field_index(s,
+	    s->analysis.timestamp) : -1;
+	if (m->ts >= 0) {
+		struct buf b = { 0 };
+
+		buf_printf(&b, "%s_date", s->analysis.timestamp);
+		m->date_name = (char *)buf_cstr(&b);
+	}
+	m->nrules = json_array_size(s->rules);
+	m->rules = ecalloc(m->nrules ? m->nrules : 1, sizeof *m->rules);
+	m->failures = ecalloc(m->nrules ? m->nrules : 1, sizeof *m->failures);
+	json_array_foreach(s->rules, i, r) {
+		struct rule *ru = &m->rules[i];
+		const json_t *v;
+		const char *f = json_string_value(json_object_get(r, "field"));
+
+		/* The schema is checked: these compile and exist. */
+		ru->name = json_string_value(json_object_get(r, "name"));
+		ru->field = f ? schema_field_index(s, f) : -1;
+		ru->required = json_is_true(json_object_get(r, "required"));
+		ru->enums = json_object_get(r, "enum");
+		if ((v = json_object_get(r, "min")) != NULL) {
+			ru->has_min = 1;
+			ru->min = json_number_value(v);
+		}
+		if ((v = json_object_get(r, "max")) != NULL) {
+			ru->has_max = 1;
+			ru->max = json_number_value(v);
+		}
+		if ((v = json_object_get(r, "pattern")) != NULL) {
+			regcomp(&ru->re, json_string_value(v),
+			    REG_EXTENDED | REG_NOSUB);
+			ru->has_re = 1;
+		}
+		ru->max_future = -1;
+		if ((v = json_object_get(r, "max_future")) != NULL)
+			ts_parse_duration(json_string_value(v), &ru->max_future);
+		if ((v = json_object_get(r, "when")) != NULL)
+			ru->when = expr_compile(json_string_value(v), &env, err,
+			    sizeof err);
+		if ((v = json_object_get(r, "check")) != NULL)
+			ru->check = expr_compile(json_string_value(v), &env, err,
+			    sizeof err);
+		ru->message = json_string_value(json_object_get(r, "message"));
+	}
+	if (dedup != NULL) {
+		char *list = estrdup(dedup), *tok, *save = NULL;
+		size_t k = 0;
+
+		m->dedup = ecalloc(strlen(dedup) + 2, sizeof *m->dedup);
+		for (tok = strtok_r(list, ",", &save); tok;
+		    tok = strtok_r(NULL, ",", &save)) {
+			int fi = schema_field_index(s, tok);
+
+			if (fi < 0)
+				fatal(2, "--dedup: no field \"%s\" in the schema",
+				    tok);
+			m->dedup[k++] = fi;
+		}
+		m->dedup[k] = -1;
+		free(list);
+	}
+	m->now = (int64_t)time(NULL) * TS_US_PER_SEC;
+	rec_init(&m->out);
+	return m;
+}
+
+/* Map the schema's fields to the input's (cached per layout). */
+static void
+map_fields(struct smode *m, const struct rec *r, const char *const *names)
+{
+	if (r->layout != 0 && r->layout == m->layout && m->nin == r->n)
+		return;
+	m->extra = erealloc(m->extra, r->n ? r->n : 1);
+	memset(m->extra, 1, r->n);
+	for (size_t i = 0; i < m->s->nfields; i++) {
+		m->from[i] = -1;
+		for (size_t j = 0; j < r->n; j++)
+			if (m->extra[j] &&
+			    strcmp(names[j], m->s->fields[i].name) == 0) {
+				m->from[i] = (int)j;
+				m->extra[j] = 0;
+				break;
+			}
+	}
+	m->nin = r->n;
+	m->layout = r->layout;
+	m->out_layout = r->layout ? rec_layout_new() : 0;
+}
+
+/* The value of field i in its type; 0, or -1 (and a message) if it is
+   not of that type. */
+static int
+typed(struct smode *m, size_t i, struct val v, struct rec *o, char *msg,
+    size_t msize)
+{
+	const struct schema_field *sf = &m->s->fields[i];
+	struct val *out = &m->vars[i];
+	int64_t x, us;
+	double d;
+	int b;
+	char tmp[TS_BUFSZ];
+	size_t n;
+
+	*out = val_null();
+	/* A dimension is never missing: it is UNKNOWN (seed 001). */
+	if (v.type == VAL_NULL && m->role[i] == R_DIM &&
+	    sf->type == FT_STRING) {
+		*out = val_plain("UNKNOWN", 7);
+		return 0;
+	}
+	if (v.type == VAL_NULL)
+		return 0;
+	if ((v.type == VAL_TEXT || v.type == VAL_STR) && sf->type != FT_STRING &&
+	    v.u.s.n == 0)
+		return 0;	/* an empty cell of a typed field: null */
+	switch (sf->type) {
+	case FT_STRING:
+		if (v.type != VAL_TEXT && v.type != VAL_STR) {
+			const char *s = val_to_text(&v, &m->scratch, &n);
+
+			v = val_str(rec_strdup(o, s, n), n);
+		}
+		if (m->role[i] == R_DIM) {
+			const char *s = v.u.s.p, *e = s + v.u.s.n;
+
+			while (s < e && (*s == ' ' || *s == '\t'))
+				s++;
+			while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
+				e--;
+			if (s == e)
+				v = val_plain("UNKNOWN", 7);
+			else if (s != v.u.s.p || e != v.u.s.p + v.u.s.n)
+				v = val_str(rec_strdup(o, s, (size_t)(e - s)),
+				    (size_t)(e - s));
+		}
+		*out = v;
+		return 0;
+	case FT_INT:
+		if (val_to_int(&v, &x) == 0) {
+			*out = val_int(x);
+			return 0;
+		}
+		break;
+	case FT_FLOAT:
+		if (val_to_double(&v, &d) == 0) {
+			*out = val_double(d);
+			return 0;
+		}
+		break;
+	case FT_DECIMAL:
+		if (val_to_decimal(&v, sf->scale, &x) == 0) {
+			*out = val_dec(x, sf->scale);
+			return 0;
+		}
+		break;
+	case FT_BOOL:
+		if (val_to_bool(&v, &b) == 0) {
+			*out = val_bool(b);
+			return 0;
+		}
+		break;
+	case FT_DATE:
+	case FT_TIMESTAMP:
+		if (val_to_time(&v, &us) == 0) {
+			n = sf->type == FT_DATE ? ts_format_date(tmp, us) :
+			    ts_format(tmp, us);
+			*out = val_plain(rec_strdup(o, tmp, n), n);
+			return 0;
+		}
+		break;
+	case FT_JSON:
+		*out = v;
+		return 0;
+	}
+	{
+		const char *s = val_to_text(&v, &m->scratch, &n);
+
+		snprintf(msg, msize, "%s: \"%.*s\" is not a %s", sf->name,
+		    (int)(n > 40 ? 40 : n), s, ftype_name(sf->type));
+	}
+	return -1;
+}
+
+/* Does rule ru hold?  0 yes; -1 no, with the message in msg. */
+static int
+check_rule(struct smode *m, struct rule *ru, char *msg, size_t msize,
+    struct rec *o)
+{
+	const struct val *v = ru->field >= 0 ? &m->vars[ru->field] : NULL;
+	const char *fname = ru->field >= 0 ? m->s->fields[ru->field].name : "";
+	struct val cond;
+	const char *err;
+	size_t n;
+	double d;
+	int64_t us;
+
+	if (ru->when != NULL && (expr_eval(ru->when, m->vars, &o->mem, &cond,
+	    &err) < 0 || cond.type != VAL_BOOL || !cond.u.b))
+		return 0;	/* the rule does not apply */
+	if (ru->required && val_is_null(v)) {
+		snprintf(msg, msize, "%s is required", fname);
+		return -1;
+	}
+	if (v != NULL && !val_is_null(v)) {
+		const char *s = val_to_text(v, &m->scratch, &n);
+
+		if (ru->enums != NULL) {
+			size_t i;
+			json_t *e;
+			int found = 0;
+
+			json_array_foreach(ru->enums, i, e) {
+				struct val ev = val_from_json(e);
+				struct buf t = { 0 };
+				size_t en;
+				const char *es = val_to_text(&ev, &t, &en);
+
+				found |= en == n && memcmp(es, s, n) == 0;
+				buf_free(&t);
+			}
+			if (!found) {
+				snprintf(msg, msize, "%s \"%.*s\" is not one of "
+				    "the allowed values", fname,
+				    (int)(n > 40 ? 40 : n), s);
+				return -1;
+			}
+		}
+		if ((ru->has_min || ru->has_max) &&
+		    val_to_double(v, &d) == 0 && ((ru->has_min && d < ru->min) ||
+		    (ru->has_max && d > ru->max))) {
+			snprintf(msg, msize, "%s %.*s is %s %g", fname,
+			    (int)(n > 40 ? 40 : n), s, ru->has_min &&
+			    d < ru->min ? "below the minimum" :
+			    "above the maximum", ru->has_min && d < ru->min ?
+			    ru->min : ru->max);
+			return -1;
+		}
+		if (ru->has_re && regexec(&ru->re, s, 0, NULL, 0) != 0) {
+			snprintf(msg, msize, "%s \"%.*s\" does not match the "
+			    "pattern", fname, (int)(n > 40 ? 40 : n), s);
+			return -1;
+		}
+		if (ru->max_future >= 0 && val_to_time(v, &us) == 0 &&
+		    us > m->now + ru->max_future) {
+			snprintf(msg, msize, "%s %.*s is in the future", fname,
+			    (int)n, s);
+			return -1;
+		}
+	}
+	if (ru->check != NULL && (expr_eval(ru->check, m->vars, &o->mem, &cond,
+	    &err) < 0 || cond.type != VAL_BOOL || !cond.u.b)) {
+		snprintf(msg, msize, "%s", ru->message ? ru->message :
+		    ru->name);
+		return -1;
+	}
+	return 0;
+}
+
+/* Seen this key before?  Remembers it if not. */
+static int
+seen_before(struct seen *sn, const char *key, size_t n)
+{
+	uint64_t h = hash_bytes(key, n, 0) | 1;
+
+	if (sn->n * 2 >= sn->cap) {
+		size_t cap = sn->cap ? sn->cap * 2 : 1024;
+		uint64_t *hash = ecalloc(cap, sizeof *hash);
+		char **keys = ecalloc(cap, sizeof *keys);
+
+		for (size_t i = 0; i < sn->cap; i++) {
+			size_t j;
+
+			if (sn->hash[i] == 0)
+				continue;
+			for (j = sn->hash[i] & (cap - 1); hash[j];
+			    j = (j + 1) & (cap - 1))
+				;
+			hash[j] = sn->hash[i];
+			keys[j] = sn->key[i];
+		}
+		free(sn->hash);
+		free(sn->key);
+		sn->hash = hash;
+		sn->key = keys;
+		sn->cap = cap;
+	}
+	for (size_t j = h & (sn->cap - 1);; j = (j + 1) & (sn->cap - 1)) {
+		if (sn->hash[j] == 0) {
+			sn->hash[j] = h;
+			sn->key[j] = arena_alloc(&sn->mem, n + sizeof(size_t));
+			memcpy(sn->key[j], &n, sizeof n);
+			memcpy(sn->key[j] + sizeof n, key, n);
+			sn->n++;
+			return 0;
+		}
+		if (sn->hash[j] == h) {
+			size_t kn;
+
+			memcpy(&kn, sn->key[j], sizeof kn);
+			if (kn == n && memcmp(sn->key[j] + sizeof kn, key, n) == 0)
+				return 1;
+		}
+	}
+}
+
+void
+smode_each(struct filter *f, struct rec *r, void *ctx)
+{
+	struct smode *m = ctx;
+	const char *const *names = names_of(&m->names, r);
+	struct rej_reason why[32];
+	size_t nwhy = 0;
+	struct rec *o = &m->out;
+
+	map_fields(m, r, names);
+	rec_clear(o);
+	o->src = r->src;
+	o->line = r->line;
+	for (size_t i = 0; i < m->s->nfields; i++) {
+		struct val v = m->from[i] >= 0 ? r->f[m->from[i]].v : val_null();
+
+		if (typed(m, i, v, o, m->msg[nwhy], sizeof m->msg[0]) < 0 &&
+		    nwhy < 32) {
+			why[nwhy] = (struct rej_reason){ "type", m->msg[nwhy] };
+			nwhy++;
+		}
+	}
+	for (size_t k = 0; k < m->nrules && nwhy < 32; k++)
+		if (check_rule(m, &m->rules[k], m->msg[nwhy],
+		    sizeof m->msg[0], o) < 0) {
+			why[nwhy] = (struct rej_reason){ m->rules[k].name,
+			    m->msg[nwhy] };
+			nwhy++;
+			m->failures[k]++;
+		}
+	if (nwhy > 0) {
+		filter_reject(f, r, why, nwhy);
+		return;
+	}
+	if (m->dedup != NULL) {
+		m->key.n = 0;
+		for (int *k = m->dedup; *k >= 0; k++) {
+			size_t n;
+			const char *s = val_to_text(&m->vars[*k], &m->scratch,
+			    &n);
+
+			buf_add(&m->key, s, n);
+			buf_addc(&m->key, '\0');	/* fields apart */
+		}
+		if (seen_before(&m->seen, m->key.p, m->key.n)) {
+			filter_duplicate(f, r, "the same key as an earlier "
+			    "record");
+			return;
+		}
+	}
+	for (size_t i = 0; i < m->s->nfields; i++) {
+		rec_add(o, m->s->fields[i].name, m->vars[i]);
+		if ((int)i == m->ts) {
+			int64_t us;
+			char d[TS_BUFSZ];
+			size_t n;
+
+			if (val_to_time(&m->vars[i], &us) == 0) {
+				n = ts_format_date(d, us);
+				rec_add(o, m->date_name, val_plain(rec_strdup(o,
+				    d, n), n));
+			} else {
+				rec_add(o, m->date_name, val_null());
+			}
+		}
+	}
+	for (size_t j = 0; j < r->n; j++)
+		if (m->extra[j])
+			rec_add(o, names[j], r->f[j].v);
+	o->layout = m->out_layout;
+	filter_put(f, o);
+}
+
+void
+smode_free(struct smode *m)
+{
+	for (size_t k = 0; k < m->nrules; k++) {
+		if (m->rules[k].has_re)
+			regfree(&m->rules[k].re);
+		expr_free(m->rules[k].when);
+		expr_free(m->rules[k].check);
+	}
+	free(m->rules);
+	free(m->failures);
+	free(m->role);
+	free(m->vars);
+	free(m->from);
+	free(m->extra);
+	free(m->date_name);
+	free(m->dedup);
+	free(m->seen.hash);
+	free(m->seen.key);
+	arena_free(&m->seen.mem);
+	names_free(&m->names);
+	rec_free(&m->out);
+	buf_free(&m->scratch);
+	buf_free(&m->key);
+	free(m);
+}
