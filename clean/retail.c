@@ -84,13 +84,17 @@ field(const struct retail *rt, const struct rec *r, int k)
 static int
 present(const struct val *v)
 {
+	const char *p;
+	size_t n;
+
 	if (val_is_null(v))
 		return 0;
-	if (v->type == VAL_STR || v->type == VAL_TEXT)
-		for (size_t i = 0; i < v->u.s.n; i++)
-			if (v->u.s.p[i] != ' ' && v->u.s.p[i] != '\t')
-				return 1;
-	return v->type != VAL_STR && v->type != VAL_TEXT ? 1 : 0;
+	if (v->type != VAL_STR && v->type != VAL_TEXT)
+		return 1;
+	p = v->u.s.p;
+	n = v->u.s.n;
+	text_trim(&p, &n);
+	return n > 0;
 }
 
 /* A short rendering of a value for messages. */
@@ -191,17 +195,13 @@ retail_each(struct filter *f, struct rec *r, void *ctx)
 	if (prod == NULL) {
 		rec_add(o, known[C_PRODUCT], val_plain("UNKNOWN", 7));
 	} else if (prod->type == VAL_STR || prod->type == VAL_TEXT) {
-		const char *s = prod->u.s.p, *e = s + prod->u.s.n;
+		const char *tp = prod->u.s.p;
+		size_t tn = prod->u.s.n;
 
-		while (*s == ' ' || *s == '\t')
-			s++;
-		while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
-			e--;
+		text_trim(&tp, &tn);
 		/* Borrowed as it is when there was nothing to trim. */
-		rec_add(o, known[C_PRODUCT], s == prod->u.s.p &&
-		    e == prod->u.s.p + prod->u.s.n ? *prod :
-		    s == e ? val_plain("UNKNOWN", 7) :
-		    val_str(rec_strdup(o, s, (size_t)(e - s)), (size_t)(e - s)));
+		rec_add(o, known[C_PRODUCT], tn == prod->u.s.n ? *prod :
+		    val_str(rec_strdup(o, tp, tn), tn));
 	} else {
 		rec_add(o, known[C_PRODUCT], *prod);
 	}

@@ -17,7 +17,9 @@ struct rule {
 	const char *name;
 	int field;		/* schema field, or -1 */
 	int required;
-	const json_t *enums;	/* allowed values, or NULL */
+	char **enum_text;	/* allowed values as text, made once */
+	size_t *enum_len;
+	size_t nenum;		/* 0: no enum check */
 	int has_min, has_max;
 	double min, max;
 	regex_t re;
@@ -124,7 +126,24 @@ smode_new(const struct schema *s, const char *dedup)
 		ru->name = json_string_value(json_object_get(r, "name"));
 		ru->field = f ? schema_field_index(s, f) : -1;
 		ru->required = json_is_true(json_object_get(r, "required"));
-		ru->enums = json_object_get(r, "enum");
+		if ((v = json_object_get(r, "enum")) != NULL) {
+			size_t k;
+			json_t *e;
+
+			/* Their text once, not per record. */
+			ru->nenum = json_array_size(v);
+			ru->enum_text = ecalloc(ru->nenum, sizeof *ru->enum_text);
+			ru->enum_len = ecalloc(ru->nenum, sizeof *ru->enum_len);
+			json_array_foreach(v, k, e) {
+				struct val ev = val_from_json(e);
+				struct buf t = { 0 };
+				const char *es = val_to_text(&ev, &t,
+				    &ru->enum_len[k]);
+
+				ru->enum_text[k] = estrndup(es, ru->enum_len[k]);
+				buf_free(&t);
+			}
+		}
 		if ((v = json_object_get(r, "min")) != NULL) {
 			ru->has_min = 1;
 			ru->min = json_number_value(v);
@@ -228,17 +247,14 @@ typed(struct smode *m, size_t i, struct val v, struct rec *o, char *msg,
 			v = val_str(rec_strdup(o, s, n), n);
 		}
 		if (m->role[i] == R_DIM) {
-			const char *s = v.u.s.p, *e = s + v.u.s.n;
+			const char *tp = v.u.s.p;
+			size_t tn = v.u.s.n;
 
-			while (s < e && (*s == ' ' || *s == '\t'))
-				s++;
-			while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
-				e--;
-			if (s == e)
+			text_trim(&tp, &tn);
+			if (tn == 0)
 				v = val_plain("UNKNOWN", 7);
-			else if (s != v.u.s.p || e != v.u.s.p + v.u.s.n)
-				v = val_str(rec_strdup(o, s, (size_t)(e - s)),
-				    (size_t)(e - s));
+			else if (tn != v.u.s.n)
+				v = val_str(rec_strdup(o, tp, tn), tn);
 		}
 		*out = v;
 		return 0;
@@ -311,21 +327,14 @@ check_rule(struct smode *m, struct rule *ru, char *msg, size_t msize,
 	if (v != NULL && !val_is_null(v)) {
 		const char *s = val_to_text(v, &m->scratch, &n);
 
-		if (ru->enums != NULL) {
+		if (ru->nenum > 0) {
 			size_t i;
-			json_t *e;
-			int found = 0;
 
-			json_array_foreach(ru->enums, i, e) {
-				struct val ev = val_from_json(e);
-				struct buf t = { 0 };
-				size_t en;
-				const char *es = val_to_text(&ev, &t, &en);
-
-				found |= en == n && memcmp(es, s, n) == 0;
-				buf_free(&t);
-			}
-			if (!found) {
+			for (i = 0; i < ru->nenum; i++)
+				if (ru->enum_len[i] == n &&
+				    memcmp(ru->enum_text[i], s, n) == 0)
+					break;
+			if (i == ru->nenum) {
 				snprintf(msg, msize, "%s \"%.*s\" is not one of "
 				    "the allowed values", fname,
 				    (int)(n > 40 ? 40 : n), s);
@@ -489,6 +498,10 @@ smode_free(struct smode *m)
 	for (size_t k = 0; k < m->nrules; k++) {
 		if (m->rules[k].has_re)
 			regfree(&m->rules[k].re);
+		for (size_t i = 0; i < m->rules[k].nenum; i++)
+			free(m->rules[k].enum_text[i]);
+		free(m->rules[k].enum_text);
+		free(m->rules[k].enum_len);
 		expr_free(m->rules[k].when);
 		expr_free(m->rules[k].check);
 	}

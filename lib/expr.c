@@ -501,10 +501,7 @@ as_number(const struct val *v, struct val *out)
 	case VAL_TEXT:
 		p = v->u.s.p;
 		n = v->u.s.n;
-		while (n > 0 && (*p == ' ' || *p == '\t'))
-			p++, n--;
-		while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t'))
-			n--;
+		text_trim(&p, &n);
 		if (num_parse_int(p, n, &i) == 0) {
 			*out = val_int(i);
 			return 0;
@@ -802,16 +799,14 @@ call(struct ev *ev, const struct node *n, struct val *out)
 		*out = make_str(ev, &t);
 		return 0;
 	case F_TRIM: {
-		size_t s = 0, e;
+		const char *tp;
+		size_t tn;
 
 		text_of(ev, &a, &t);
-		e = t.n;
-		while (s < e && (t.p[s] == ' ' || t.p[s] == '\t'))
-			s++;
-		while (e > s && (t.p[e - 1] == ' ' || t.p[e - 1] == '\t'))
-			e--;
-		*out = val_str(arena_strndup(ev->mem, t.p ? t.p + s : "",
-		    e - s), e - s);
+		tp = t.p ? t.p : "";
+		tn = t.n;
+		text_trim(&tp, &tn);
+		*out = val_str(arena_strndup(ev->mem, tp, tn), tn);
 		buf_free(&t);
 		return 0;
 	}

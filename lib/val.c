@@ -10,11 +10,10 @@
 #include "out.h"
 #include "ts.h"
 
-/* Text without the spaces and tabs around it. */
-static void
-trimmed(const struct val *v, const char **p, size_t *n)
+void
+text_trim(const char **p, size_t *n)
 {
-	const char *s = v->u.s.p, *e = s + v->u.s.n;
+	const char *s = *p, *e = s + *n;
 
 	while (s < e && (*s == ' ' || *s == '\t'))
 		s++;
@@ -22,6 +21,15 @@ trimmed(const struct val *v, const char **p, size_t *n)
 		e--;
 	*p = s;
 	*n = (size_t)(e - s);
+}
+
+/* A string value's text without the spaces and tabs around it. */
+static void
+trimmed(const struct val *v, const char **p, size_t *n)
+{
+	*p = v->u.s.p;
+	*n = v->u.s.n;
+	text_trim(p, n);
 }
 
 static int

@@ -51,6 +51,9 @@ struct val {
  */
 #define VAL_PLAIN 1
 
+/* Narrow p[0..n) to leave out the spaces and tabs around it. */
+void text_trim(const char **p, size_t *n);
+
 /* Is p[0..n) plain (see VAL_PLAIN)? */
 int val_is_plain_text(const char *p, size_t n);
 
