@@ -4,8 +4,8 @@
  * duplicates.  See cleanse(1).
  *
  * Without a schema, seed 000's retail cleansing (retail.c); with one,
- * types, dimensions, rules and dedup (schema_mode.c).  (Migration between
- * versions, enrichment and run metrics are still to come: issue 4.)
+ * versions, types, dimensions, rules, dedup and enrichment
+ * (schema_mode.c).  The run's metrics: metrics.c.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -21,13 +21,36 @@ static const struct program prog = {
 	    "of order_date, date, order_time, timestamp, event_time, amount\n"
 	    "as given or quantity * unit_price, to the cent.\n"
 	    "\n"
-	    "With --schema: each field in its type, dimensions trimmed (blank:\n"
-	    "UNKNOWN), the timestamp's date added, the schema's rules checked.\n"
+	    "With --schema: older versions upgraded to the latest, each field\n"
+	    "in its type, dimensions trimmed (blank: UNKNOWN), the timestamp's\n"
+	    "date added, the schema's rules checked, its enrichments added.\n"
 	    "\n"
 	    "Options:\n"
 	    "  -o, --output FILE       write to FILE instead of stdout\n"
-	    "      --dedup F[,F...]    drop records whose key was seen before\n",
+	    "      --dedup F[,F...]    drop records whose key was seen before\n"
+	    "      --late-after DUR    add late_arrival: the event time is older\n"
+	    "                          than the newest seen less DUR (10m)\n"
+	    "      --metrics FILE      append the run's metrics (a JSON line)\n"
+	    "      --min-valid PCT     DEGRADED below PCT% valid (default 95)\n"
+	    "      --warn-rule PCT     warn when a rule rejects more than PCT%\n"
+	    "                          of records (default 10)\n",
 };
+
+enum { OPT_DEDUP = OPT_PROGRAM, OPT_LATE, OPT_METRICS, OPT_MIN_VALID,
+	OPT_WARN_RULE };
+
+/* A percentage option, 0 to 100. */
+static double
+opt_percent(const char *opt, const char *arg)
+{
+	char *end;
+	double d = strtod(arg, &end);
+
+	if (end == arg || *end != '\0' || !(d >= 0 && d <= 100))
+		usage_error("%s: expected a percentage from 0 to 100, not "
+		    "\"%s\"", opt, arg);
+	return d;
+}
 
 int
 main(int argc, char **argv)
@@ -35,17 +58,25 @@ main(int argc, char **argv)
 	static const struct option longopts[] = {
 		COMMON_LONGOPTS,
 		{ "output", required_argument, NULL, 'o' },
-		{ "dedup", required_argument, NULL, OPT_PROGRAM },
+		{ "dedup", required_argument, NULL, OPT_DEDUP },
+		{ "late-after", required_argument, NULL, OPT_LATE },
+		{ "metrics", required_argument, NULL, OPT_METRICS },
+		{ "min-valid", required_argument, NULL, OPT_MIN_VALID },
+		{ "warn-rule", required_argument, NULL, OPT_WARN_RULE },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char *dedup = NULL;
+	struct cleanse_opts opt = { .late_after = -1 };
+	struct cleanse_report rp = { .min_valid = 95, .warn_rule = 10 };
+	const char *metrics = NULL;
+	struct cleanse_stats st = { 0 };
+	struct counts reasons = { 0 };
 	struct schema *s = NULL;
 	struct smode *sm = NULL;
+	struct retail *rt = NULL;
+	const char **rules = NULL;
 	char err[512];
 	struct common_opts co = { 0 };
 	struct filter f = { 0 };
-	struct retail *rt;
-	const char *output = NULL;
 	int c, status;
 
 	diag_init(argv[0]);
@@ -53,33 +84,79 @@ main(int argc, char **argv)
 	    NULL)) != -1) {
 		switch (c) {
 		case 'o':
-			output = optarg;
+			f.output = optarg;
 			break;
-		case OPT_PROGRAM:
-			dedup = optarg;
+		case OPT_DEDUP:
+			opt.dedup = optarg;
+			break;
+		case OPT_LATE:
+			if (ts_parse_duration(optarg, &opt.late_after) < 0 ||
+			    opt.late_after < 0)
+				usage_error("--late-after: expected a duration "
+				    "(10m, 1h, 30s), not \"%s\"", optarg);
+			break;
+		case OPT_METRICS:
+			metrics = optarg;
+			break;
+		case OPT_MIN_VALID:
+			rp.min_valid = opt_percent("--min-valid", optarg);
+			break;
+		case OPT_WARN_RULE:
+			rp.warn_rule = opt_percent("--warn-rule", optarg);
 			break;
 		default:
 			common_opt(&prog, &co, c, optarg);
 		}
 	}
 	f.co = &co;
-	f.output = output;
+	f.reasons = &reasons;
+	if (co.schema == NULL && opt.dedup != NULL)
+		usage_error("--dedup needs --schema (the key's fields)");
+	if (co.schema == NULL && opt.late_after >= 0)
+		usage_error("--late-after needs --schema (its event time)");
+	/* Opened first: a run that cannot report fails before it starts. */
+	if (metrics != NULL && (rp.out = out_open(metrics, OUT_APPEND, 0)) ==
+	    NULL)
+		return 1;
 	if (co.schema != NULL) {
 		if ((s = schema_load(co.schema, err, sizeof err)) == NULL) {
 			fprintf(stderr, "%s: %s\n", progname, err);
+			if (rp.out != NULL)
+				out_discard(rp.out);
 			return 2;
 		}
-		sm = smode_new(s, dedup);
+		if (opt.late_after >= 0 && s->analysis.timestamp == NULL)
+			fatal(2, "--late-after: %s names no analysis.timestamp",
+			    s->name);
+		sm = smode_new(s, &opt);
 		status = filter_run(&f, argv + optind, argc - optind,
 		    smode_each, sm);
-		smode_free(sm);
-		schema_free(s);
-		return status;
+		smode_stats(sm, &st);
+		rp.st = &st;
+		rp.schema = s->name;
+		rp.nrules = json_array_size(s->rules);
+		rules = ecalloc(rp.nrules + 1, sizeof *rules);
+		for (size_t i = 0; i < rp.nrules; i++)
+			rules[i] = json_string_value(json_object_get(
+			    json_array_get(s->rules, i), "name"));
+		rp.rules = rules;
+	} else {
+		rt = retail_new();
+		status = filter_run(&f, argv + optind, argc - optind,
+		    retail_each, rt);
 	}
-	if (dedup != NULL)
-		usage_error("--dedup needs --schema (the key's fields)");
-	rt = retail_new();
-	status = filter_run(&f, argv + optind, argc - optind, retail_each, rt);
-	retail_free(rt);
+	rp.f = &f;
+	rp.inputs = argv + optind;
+	rp.ninputs = argc - optind;
+	rp.late_after = opt.late_after;
+	if (cleanse_report(&rp) < 0)
+		status = 1;
+	free(rules);
+	counts_free(&reasons);
+	if (sm != NULL)
+		smode_free(sm);
+	if (rt != NULL)
+		retail_free(rt);
+	schema_free(s);
 	return status;
 }

@@ -32,10 +32,50 @@ struct retail *retail_new(void);
 void retail_each(struct filter *f, struct rec *r, void *ctx);
 void retail_free(struct retail *rt);
 
-/* With a schema (schema_mode.c): types, rules, dedup by key fields. */
+/* What the options ask of the cleansing. */
+struct cleanse_opts {
+	const char *dedup;	/* key fields, "a,b", or NULL */
+	int64_t late_after;	/* us; -1: no late_arrival column */
+};
+
+/* What a run saw, for --metrics. */
+struct cleanse_stats {
+	size_t nversions;
+	const long long *version_numbers;
+	const uint64_t *per_version;	/* [nversions]: not a version */
+	uint64_t late;
+};
+
+/* With a schema (schema_mode.c): versions, types, rules, dedup, enrich. */
 struct smode;
-struct smode *smode_new(const struct schema *s, const char *dedup);
+struct smode *smode_new(const struct schema *s,
+    const struct cleanse_opts *opt);
 void smode_each(struct filter *f, struct rec *r, void *ctx);
+void smode_stats(const struct smode *m, struct cleanse_stats *st);
 void smode_free(struct smode *m);
+
+/* A run's report (metrics.c). */
+struct cleanse_report {
+	const struct filter *f;		/* counts and reasons */
+	struct out *out;		/* --metrics FILE opened, or NULL */
+	const char *schema;		/* its name, or NULL */
+	char **inputs;
+	int ninputs;
+	const char *const *rules;	/* the declared rules, listed if 0 */
+	size_t nrules;
+	const struct cleanse_stats *st;	/* or NULL (no schema) */
+	int64_t late_after;
+	double min_valid;	/* below this % valid: DEGRADED */
+	double warn_rule;	/* a rule failing on more than this %: warn */
+};
+
+/* "HEALTHY", "DEGRADED" or "NO_DATA". */
+const char *cleanse_status(const struct cleanse_report *rp);
+
+/*
+ * Warn about rules that failed too often, and append the metrics line
+ * when asked.  Returns 0, or -1 when the file could not be written.
+ */
+int cleanse_report(const struct cleanse_report *rp);
 
 #endif

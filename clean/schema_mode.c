@@ -1,9 +1,12 @@
 /*
- * schema_mode.c - cleanse with a schema: each field in its declared type,
- * dimensions trimmed (blank: UNKNOWN), the timestamp's date added as
- * <timestamp>_date, the rules checked (required, enum, min, max, pattern,
- * max_future, when/check), and duplicates by key dropped.  Every failure
- * of a record is reported; a record with any is diverted.
+ * schema_mode.c - cleanse with a schema: a record of an older version
+ * upgraded to the latest (the defaults the history declares), each field
+ * in its declared type, dimensions trimmed (blank: UNKNOWN), the
+ * timestamp's date added as <timestamp>_date, the rules checked
+ * (required, enum, min, max, pattern, max_future, when/check), duplicates
+ * by key dropped, and the enrichments computed (the schema's "enrich",
+ * and late_arrival with --late-after).  Every failure of a record is
+ * reported; a record with any is diverted.
  */
 #include <regex.h>
 #include <stdio.h>
@@ -39,8 +42,14 @@ struct seen {
 	struct arena mem;
 };
 
+struct enrichment {
+	const char *name;
+	struct expr *e;
+};
+
 struct smode {
 	const struct schema *s;
+	const struct cleanse_opts *opt;
 	struct names names;
 	uint64_t layout, out_layout;
 	int *from;		/* schema field -> input field, or -1 */
@@ -58,7 +67,15 @@ struct smode {
 	struct buf scratch, key;
 	int64_t now;
 	char msg[32][200];
-	uint64_t *failures;	/* per rule */
+	struct enrichment *enrich;
+	struct val *enriched;	/* their values for this record */
+	size_t nenrich;
+	/* Versions: */
+	int vf;			/* the version field, or -1 */
+	int layout_version;	/* version index by the layout's field set */
+	uint64_t *per_version;	/* records of each version */
+	int64_t newest;		/* the latest event time seen (late_arrival) */
+	uint64_t late;
 };
 
 static int
@@ -85,8 +102,9 @@ listed(const char **list, size_t n, const char *name)
 }
 
 struct smode *
-smode_new(const struct schema *s, const char *dedup)
+smode_new(const struct schema *s, const struct cleanse_opts *opt)
 {
+	const char *dedup = opt->dedup;
 	struct smode *m = ecalloc(1, sizeof *m);
 	struct expr_env env = { resolve, table, (void *)s };
 	char err[256];
@@ -94,6 +112,7 @@ smode_new(const struct schema *s, const char *dedup)
 	json_t *r;
 
 	m->s = s;
+	m->opt = opt;
 	m->role = ecalloc(s->nfields, sizeof *m->role);
 	m->vars = ecalloc(s->nfields, sizeof *m->vars);
 	m->from = ecalloc(s->nfields, sizeof *m->from);
@@ -116,7 +135,6 @@ smode_new(const struct schema *s, const char *dedup)
 	}
 	m->nrules = json_array_size(s->rules);
 	m->rules = ecalloc(m->nrules ? m->nrules : 1, sizeof *m->rules);
-	m->failures = ecalloc(m->nrules ? m->nrules : 1, sizeof *m->failures);
 	json_array_foreach(s->rules, i, r) {
 		struct rule *ru = &m->rules[i];
 		const json_t *v;
@@ -185,6 +203,20 @@ smode_new(const struct schema *s, const char *dedup)
 		m->dedup[k] = -1;
 		free(list);
 	}
+	m->nenrich = json_array_size(s->enrich);
+	m->enrich = ecalloc(m->nenrich ? m->nenrich : 1, sizeof *m->enrich);
+	m->enriched = ecalloc(m->nenrich ? m->nenrich : 1,
+	    sizeof *m->enriched);
+	json_array_foreach(s->enrich, i, r) {
+		m->enrich[i].name = json_string_value(json_object_get(r,
+		    "name"));
+		m->enrich[i].e = expr_compile(json_string_value(
+		    json_object_get(r, "expr")), &env, err, sizeof err);
+	}
+	m->vf = s->version_field ? schema_field_index(s, s->version_field) :
+	    -1;
+	m->per_version = ecalloc(s->nversions + 1, sizeof *m->per_version);
+	m->newest = INT64_MIN;
 	m->now = (int64_t)time(NULL) * TS_US_PER_SEC;
 	rec_init(&m->out);
 	return m;
@@ -211,6 +243,53 @@ map_fields(struct smode *m, const struct rec *r, const char *const *names)
 	m->nin = r->n;
 	m->layout = r->layout;
 	m->out_layout = r->layout ? rec_layout_new() : 0;
+	/* Without a version field, the field set tells: the latest version
+	   whose added fields the record has any of (none: the first). */
+	m->layout_version = 0;
+	for (size_t i = 0; i < m->s->nfields && m->s->nversions > 0; i++)
+		if (m->from[i] >= 0 && m->s->since[i] != 0)
+			for (size_t k = (size_t)m->layout_version + 1;
+			    k < m->s->nversions; k++)
+				if (m->s->version_numbers[k] == m->s->since[i])
+					m->layout_version = (int)k;
+}
+
+/*
+ * The version of r (an index into the schema's versions): from the
+ * version field when the record has one, else from its field set.
+ * Returns -1 (with a message) for a version the schema does not have.
+ */
+static int
+record_version(struct smode *m, const struct rec *r, char *msg, size_t msize)
+{
+	const struct schema *s = m->s;
+	struct val v;
+	int64_t x;
+	size_t k, n;
+
+	if (m->vf < 0 || m->from[m->vf] < 0)
+		return m->layout_version;
+	v = r->f[m->from[m->vf]].v;
+	if (val_is_null(&v) || ((v.type == VAL_TEXT || v.type == VAL_STR) &&
+	    v.u.s.n == 0))
+		return m->layout_version;
+	if (val_to_int(&v, &x) == 0)
+		for (k = 0; k < s->nversions; k++)
+			if (s->version_numbers[k] == x)
+				return (int)k;
+	{
+		const char *t = val_to_text(&v, &m->scratch, &n);
+		struct buf b = { 0 };
+
+		for (k = 0; k < s->nversions; k++)
+			buf_printf(&b, "%s%lld", k ? ", " : "",
+			    s->version_numbers[k]);
+		snprintf(msg, msize, "%s \"%.*s\" is not a version of %s "
+		    "(it has %s)", s->version_field, (int)(n > 20 ? 20 : n), t,
+		    s->name, buf_cstr(&b));
+		buf_free(&b);
+	}
+	return -1;
 }
 
 /* The value of field i in its type; 0, or -1 (and a message) if it is
@@ -419,6 +498,25 @@ seen_before(struct seen *sn, const char *key, size_t n)
 	}
 }
 
+/*
+ * Is the record's event time older than the newest seen before it, less
+ * --late-after?  (Seed 004's late_arrival_flag; null without a time.)
+ */
+static struct val
+late_arrival(struct smode *m)
+{
+	int64_t us;
+	int late;
+
+	if (m->ts < 0 || val_to_time(&m->vars[m->ts], &us) < 0)
+		return val_null();
+	late = m->newest != INT64_MIN && us < m->newest - m->opt->late_after;
+	if (us > m->newest)
+		m->newest = us;
+	m->late += late;
+	return val_bool(late);
+}
+
 void
 smode_each(struct filter *f, struct rec *r, void *ctx)
 {
@@ -428,27 +526,62 @@ smode_each(struct filter *f, struct rec *r, void *ctx)
 	size_t nwhy = 0;
 	struct rec *o = &m->out;
 
+	const struct schema *s = m->s;
+	long long ver = 0;
+	int vi = 0;
+
 	map_fields(m, r, names);
 	rec_clear(o);
 	o->src = r->src;
 	o->line = r->line;
-	for (size_t i = 0; i < m->s->nfields; i++) {
+	if (s->nversions > 0) {
+		if ((vi = record_version(m, r, m->msg[0], sizeof m->msg[0])) <
+		    0) {
+			why[0] = (struct rej_reason){ "version", m->msg[0] };
+			m->per_version[s->nversions]++;
+			filter_reject(f, r, why, 1);
+			return;
+		}
+		m->per_version[vi]++;
+		ver = s->version_numbers[vi];
+	}
+	for (size_t i = 0; i < s->nfields; i++) {
 		struct val v = m->from[i] >= 0 ? r->f[m->from[i]].v : val_null();
 
+		/* A field that came after the record's version: its
+		   declared default. */
+		if (s->nversions > 0 && s->since[i] > ver &&
+		    (val_is_null(&v) || ((v.type == VAL_TEXT ||
+		    v.type == VAL_STR) && v.u.s.n == 0)))
+			v = s->defaults[i] ? val_from_json(s->defaults[i]) :
+			    val_null();
 		if (typed(m, i, v, o, m->msg[nwhy], sizeof m->msg[0]) < 0 &&
 		    nwhy < 32) {
 			why[nwhy] = (struct rej_reason){ "type", m->msg[nwhy] };
 			nwhy++;
 		}
 	}
+	if (m->vf >= 0)		/* upgraded: the latest version */
+		m->vars[m->vf] = val_int(s->version_numbers[s->nversions - 1]);
 	for (size_t k = 0; k < m->nrules && nwhy < 32; k++)
 		if (check_rule(m, &m->rules[k], m->msg[nwhy],
 		    sizeof m->msg[0], o) < 0) {
 			why[nwhy] = (struct rej_reason){ m->rules[k].name,
 			    m->msg[nwhy] };
 			nwhy++;
-			m->failures[k]++;
 		}
+	for (size_t k = 0; k < m->nenrich && nwhy < 32; k++) {
+		const char *err;
+
+		if (expr_eval(m->enrich[k].e, m->vars, &o->mem,
+		    &m->enriched[k], &err) < 0) {
+			snprintf(m->msg[nwhy], sizeof m->msg[0], "%s: %s",
+			    m->enrich[k].name, err);
+			why[nwhy] = (struct rej_reason){ "enrich",
+			    m->msg[nwhy] };
+			nwhy++;
+		}
+	}
 	if (nwhy > 0) {
 		filter_reject(f, r, why, nwhy);
 		return;
@@ -457,10 +590,10 @@ smode_each(struct filter *f, struct rec *r, void *ctx)
 		m->key.n = 0;
 		for (int *k = m->dedup; *k >= 0; k++) {
 			size_t n;
-			const char *s = val_to_text(&m->vars[*k], &m->scratch,
+			const char *t = val_to_text(&m->vars[*k], &m->scratch,
 			    &n);
 
-			buf_add(&m->key, s, n);
+			buf_add(&m->key, t, n);
 			buf_addc(&m->key, '\0');	/* fields apart */
 		}
 		if (seen_before(&m->seen, m->key.p, m->key.n)) {
@@ -469,8 +602,8 @@ smode_each(struct filter *f, struct rec *r, void *ctx)
 			return;
 		}
 	}
-	for (size_t i = 0; i < m->s->nfields; i++) {
-		rec_add(o, m->s->fields[i].name, m->vars[i]);
+	for (size_t i = 0; i < s->nfields; i++) {
+		rec_add(o, s->fields[i].name, m->vars[i]);
 		if ((int)i == m->ts) {
 			int64_t us;
 			char d[TS_BUFSZ];
@@ -485,6 +618,10 @@ smode_each(struct filter *f, struct rec *r, void *ctx)
 			}
 		}
 	}
+	for (size_t k = 0; k < m->nenrich; k++)
+		rec_add(o, m->enrich[k].name, m->enriched[k]);
+	if (m->opt->late_after >= 0)
+		rec_add(o, "late_arrival", late_arrival(m));
 	for (size_t j = 0; j < r->n; j++)
 		if (m->extra[j])
 			rec_add(o, names[j], r->f[j].v);
@@ -505,8 +642,12 @@ smode_free(struct smode *m)
 		expr_free(m->rules[k].when);
 		expr_free(m->rules[k].check);
 	}
+	for (size_t k = 0; k < m->nenrich; k++)
+		expr_free(m->enrich[k].e);
+	free(m->enrich);
+	free(m->enriched);
+	free(m->per_version);
 	free(m->rules);
-	free(m->failures);
 	free(m->role);
 	free(m->vars);
 	free(m->from);
@@ -521,4 +662,13 @@ smode_free(struct smode *m)
 	buf_free(&m->scratch);
 	buf_free(&m->key);
 	free(m);
+}
+
+void
+smode_stats(const struct smode *m, struct cleanse_stats *st)
+{
+	st->nversions = m->s->nversions;
+	st->version_numbers = m->s->version_numbers;
+	st->per_version = m->per_version;
+	st->late = m->late;
 }

@@ -35,6 +35,8 @@ static const struct program prog = {
 	    "                          until -n records or a signal\n"
 	    "      --roll N            live with -d: a new file every N records\n"
 	    "      --truth FILE        write each injected anomaly (JSON Lines)\n"
+	    "      --anomalies RATE    inject anomalies at RATE (0: none)\n"
+	    "      --as-version N      records as version N of the schema had them\n"
 	    "      --validate          check the schema and exit\n"
 	    "      --describe          list its fields: name, type, generator\n"
 	    "      --sample N          show N records as a table and exit\n"
@@ -43,7 +45,8 @@ static const struct program prog = {
 
 enum {
 	OPT_START = OPT_PROGRAM, OPT_DAYS, OPT_CLEAR, OPT_RATE, OPT_ROLL,
-	OPT_TRUTH, OPT_VALIDATE, OPT_SAMPLE, OPT_LIST, OPT_DESCRIBE
+	OPT_TRUTH, OPT_VALIDATE, OPT_SAMPLE, OPT_LIST, OPT_DESCRIBE,
+	OPT_ANOMALIES, OPT_AS_VERSION
 };
 
 struct opts {
@@ -59,6 +62,8 @@ struct opts {
 	long long roll;
 	const char *truth;
 	long long sample;	/* -1: no */
+	double anomalies;	/* -1: the schema's rate */
+	long long as_version;	/* 0: the latest */
 };
 
 struct run {
@@ -68,7 +73,66 @@ struct run {
 	struct out *truth;
 	uint64_t records, anomalies, duplicates, files;
 	int status;
+	unsigned char *keep;	/* --as-version: per field, in that version */
+	int version_field;	/* its index, or -1 */
+	struct rec old;		/* the record as that version had it */
 };
+
+/* --as-version N: which fields version N had.  0, or -1 with a message. */
+static int
+set_version(struct run *rn)
+{
+	const struct schema *s = rn->s;
+	long long n = rn->o->as_version;
+	size_t k;
+
+	if (s->nversions == 0) {
+		diag("--as-version: %s has no versions", s->name);
+		return -1;
+	}
+	for (k = 0; k < s->nversions && s->version_numbers[k] != n; k++)
+		;
+	if (k == s->nversions) {
+		struct buf b = { 0 };
+
+		for (k = 0; k < s->nversions; k++)
+			buf_printf(&b, "%s%lld", k ? ", " : "",
+			    s->version_numbers[k]);
+		diag("--as-version: %s has no version %lld (it has %s)",
+		    s->name, n, buf_cstr(&b));
+		buf_free(&b);
+		return -1;
+	}
+	rn->keep = ecalloc(s->nfields, 1);
+	for (size_t i = 0; i < s->nfields; i++)
+		rn->keep[i] = s->since[i] <= n;
+	rn->version_field = s->version_field ?
+	    schema_field_index(s, s->version_field) : -1;
+	rec_init(&rn->old);
+	return 0;
+}
+
+/*
+ * The record to write: r itself, or with --as-version the fields that
+ * version had, its number in the version field.
+ */
+static const struct rec *
+as_version(struct run *rn, const struct rec *r)
+{
+	if (rn->keep == NULL)
+		return r;
+	rec_clear(&rn->old);
+	rn->old.layout = r->layout;
+	for (size_t i = 0; i < r->n && i < rn->s->nfields; i++) {
+		if ((int)i == rn->version_field)
+			rec_add(&rn->old, r->f[i].name,
+			    val_int(rn->o->as_version));
+		else if (rn->keep[i])
+			rec_add(&rn->old, r->f[i].name, r->f[i].v);
+	}
+	rn->old.layout = r->layout;
+	return &rn->old;
+}
 
 static void
 write_truth(struct run *rn, const struct rec *r, const struct anomaly *a,
@@ -124,7 +188,7 @@ one_day(struct run *rn, struct writer *w, int64_t day, uint64_t n)
 		}
 		if (dup)
 			rn->duplicates++;
-		if (wr_put(w, &r) == WR_ERR) {
+		if (wr_put(w, as_version(rn, &r)) == WR_ERR) {
 			rec_free(&r);
 			return -1;
 		}
@@ -350,7 +414,7 @@ live(struct run *rn, uint64_t limit)
 			write_truth(rn, &r, &a, today);
 		}
 		rn->duplicates += dup != 0;
-		if (wr_put(w, &r) == WR_ERR) {
+		if (wr_put(w, as_version(rn, &r)) == WR_ERR) {
 			rn->status = 1;
 			break;
 		}
@@ -459,9 +523,12 @@ main(int argc, char **argv)
 		{ "sample", required_argument, NULL, OPT_SAMPLE },
 		{ "list", no_argument, NULL, OPT_LIST },
 		{ "describe", no_argument, NULL, OPT_DESCRIBE },
+		{ "anomalies", required_argument, NULL, OPT_ANOMALIES },
+		{ "as-version", required_argument, NULL, OPT_AS_VERSION },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct opts o = { .records = -1, .days = -1, .sample = -1 };
+	struct opts o = { .records = -1, .days = -1, .sample = -1,
+	    .anomalies = -1 };
 	struct run rn = { .o = &o };
 	char err[512], *end;
 	const char *schema_name;
@@ -524,6 +591,16 @@ main(int argc, char **argv)
 		case OPT_DESCRIBE:
 			o.describe = 1;
 			break;
+		case OPT_ANOMALIES:
+			o.anomalies = strtod(optarg, &end);
+			if (*end != '\0' || !(o.anomalies >= 0 &&
+			    o.anomalies <= 1))
+				usage_error("--anomalies: expected a rate from "
+				    "0 to 1, not \"%s\"", optarg);
+			break;
+		case OPT_AS_VERSION:
+			o.as_version = opt_number("--as-version", optarg, 1);
+			break;
 		default:
 			common_opt(&prog, &o.common, c, optarg);
 		}
@@ -548,6 +625,9 @@ main(int argc, char **argv)
 		usage_error("--rate with -d needs --roll N (records a file)");
 	if (o.common.out_fmt == FMT_AUTO)
 		o.common.out_fmt = FMT_CSV;
+	if (o.truth != NULL && o.as_version > 0)
+		usage_error("--truth with --as-version: an anomaly may fall on "
+		    "a field that version lacks");
 
 	rn.s = schema_load(schema_name, err, sizeof err);
 	if (rn.s == NULL) {
@@ -575,6 +655,16 @@ main(int argc, char **argv)
 			diag("%s: ok (%zu fields)", rn.s->path, rn.s->nfields);
 		schema_free(rn.s);
 		return 0;
+	}
+	if (o.anomalies >= 0 && rn.s->anomalies != NULL)
+		json_object_set_new((json_t *)rn.s->anomalies, "rate",
+		    json_real(o.anomalies));
+	else if (o.anomalies > 0)
+		fatal(2, "--anomalies: %s declares no anomalies to inject",
+		    rn.s->name);
+	if (o.as_version > 0 && set_version(&rn) < 0) {
+		schema_free(rn.s);
+		return 2;
 	}
 	rn.g = gen_new(rn.s, o.seed_set ? (uint64_t)o.seed :
 	    (uint64_t)rn.s->seed, err, sizeof err);
@@ -634,6 +724,8 @@ main(int argc, char **argv)
 		}
 	}
 	gen_free(rn.g);
+	free(rn.keep);
+	rec_free(&rn.old);
 	schema_free(rn.s);
 	return rn.status;
 }

@@ -14,6 +14,8 @@ filter_put(struct filter *f, const struct rec *r)
 	case WR_SKIP:
 		rej_one(f->rj, r, "output", wr_error(f->w));
 		f->t.rejected++;
+		if (f->reasons != NULL)
+			counts_add(f->reasons, "output", 1);
 		break;
 	case WR_ERR:
 		f->stop = 1;
@@ -27,6 +29,9 @@ filter_reject(struct filter *f, const struct rec *r,
 {
 	rej_put(f->rj, r, why, n);
 	f->t.rejected++;
+	if (f->reasons != NULL)
+		for (size_t i = 0; i < n; i++)
+			counts_add(f->reasons, why[i].rule, 1);
 }
 
 void

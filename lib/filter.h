@@ -14,6 +14,7 @@
 #ifndef SLUICE_FILTER_H
 #define SLUICE_FILTER_H
 
+#include "counts.h"
 #include "opts.h"
 #include "out.h"
 #include "progress.h"
@@ -26,6 +27,7 @@ struct filter {
 	const char *output;	/* NULL: stdout */
 	int gzip;		/* compress the output */
 	int keep_columns;	/* CSV header of the input fixes the output's */
+	struct counts *reasons;	/* or NULL: each rule rejected records failed */
 	/* Kept by the loop: */
 	struct tally t;
 	struct rejects *rj;

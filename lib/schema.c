@@ -1089,6 +1089,63 @@ check_rules_in(struct ctx *c, const json_t *rules)
 	}
 }
 
+/*
+ * The history per field: the version it came in (0: not in the history,
+ * so in every version) and the default an older record gets.  A field
+ * comes in once.
+ */
+static void
+version_table(struct ctx *c, const json_t *versions)
+{
+	struct schema *s = c->s;
+	size_t i, j;
+	json_t *v, *x;
+	const char *k;
+	char path[64], at[256];
+
+	s->nversions = json_array_size(versions);
+	s->version_numbers = ecalloc(s->nversions, sizeof *s->version_numbers);
+	s->since = ecalloc(s->nfields ? s->nfields : 1, sizeof *s->since);
+	s->defaults = ecalloc(s->nfields ? s->nfields : 1,
+	    sizeof *s->defaults);
+	json_array_foreach(versions, i, v) {
+		long long num = json_integer_value(json_object_get(v,
+		    "version"));
+
+		s->version_numbers[i] = num;
+		jc_index(path, sizeof path, "versions", i);
+		if (i == 0) {
+			json_array_foreach(json_object_get(v, "fields"), j, x) {
+				int f = schema_field_index(s,
+				    json_string_value(x));
+
+				if (s->since[f] != 0) {
+					jc_fail(&c->jc, jc_index(at, sizeof at,
+					    path, j), "\"%s\" is listed twice",
+					    s->fields[f].name);
+					return;
+				}
+				s->since[f] = num;
+			}
+			continue;
+		}
+		jc_path(path, sizeof path, jc_index(at, sizeof at, "versions",
+		    i), "added");
+		json_object_foreach(json_object_get(v, "added"), k, x) {
+			int f = schema_field_index(s, k);
+
+			if (s->since[f] != 0) {
+				jc_fail(&c->jc, jc_path(at, sizeof at, path, k),
+				    "\"%s\" came in version %lld already", k,
+				    s->since[f]);
+				return;
+			}
+			s->since[f] = num;
+			s->defaults[f] = x;
+		}
+	}
+}
+
 static void
 check_versions(struct ctx *c, const json_t *versions)
 {
@@ -1140,6 +1197,50 @@ check_versions(struct ctx *c, const json_t *versions)
 		if (c->jc.failed)
 			return;
 	}
+	version_table(c, versions);
+}
+
+/* Enrichment: computed fields cleanse adds, new names over the fields. */
+static void
+check_enrich(struct ctx *c, const json_t *enrich)
+{
+	static const char *const keys[] = { "name", "expr", "description",
+	    NULL };
+	size_t i;
+	json_t *e;
+	char path[64], at[256];
+
+	c->all_fields = 1;
+	json_array_foreach(enrich, i, e) {
+		const char *name, *x;
+
+		jc_index(path, sizeof path, "enrich", i);
+		if (!json_is_object(e)) {
+			jc_fail(&c->jc, path, "an enrichment is an object: "
+			    "{\"name\": ..., \"expr\": ...}");
+			break;
+		}
+		if (jc_keys(&c->jc, path, e, keys) < 0)
+			break;
+		name = jc_string(&c->jc, path, e, "name", 1, "");
+		x = jc_string(&c->jc, path, e, "expr", 1, NULL);
+		jc_string(&c->jc, path, e, "description", 0, NULL);
+		if (c->jc.failed)
+			break;
+		if (schema_field_index(c->s, name) >= 0)
+			jc_fail(&c->jc, jc_path(at, sizeof at, path, "name"),
+			    "\"%s\" is already a field", name);
+		for (size_t j = 0; j < i && !c->jc.failed; j++)
+			if (strcmp(json_string_value(json_object_get(
+			    json_array_get(enrich, j), "name")), name) == 0)
+				jc_fail(&c->jc, path, "\"%s\" appears twice",
+				    name);
+		if (!c->jc.failed)
+			check_expr(c, jc_path(at, sizeof at, path, "expr"), x);
+		if (c->jc.failed)
+			break;
+	}
+	c->all_fields = 0;
 }
 
 struct schema *
@@ -1148,7 +1249,7 @@ schema_load(const char *name, char *err, size_t errlen)
 	static const char *const top_keys[] = { "name", "description",
 	    "seed", "records", "days", "start", "id", "fields", "entities",
 	    "lookups", "sessions", "anomalies", "rules", "versions",
-	    "version_field", "analysis", NULL };
+	    "version_field", "enrich", "analysis", NULL };
 	struct schema *s;
 	struct ctx c = { 0 };
 	json_error_t jerr;
@@ -1248,6 +1349,21 @@ schema_load(const char *name, char *err, size_t errlen)
 	    NULL);
 	if (s->version_field != NULL && s->versions == NULL)
 		jc_fail(&c.jc, "version_field", "needs \"versions\"");
+	if (s->version_field != NULL && !c.jc.failed) {
+		int vf = need_field(&c, "version_field", s->version_field, "",
+		    NULL, 0);
+
+		if (vf >= 0 && s->fields[vf].type != FT_INT)
+			jc_fail(&c.jc, "version_field", "\"%s\" must be an "
+			    "int field", s->version_field);
+		else if (vf >= 0 && s->since[vf] != 0)
+			jc_fail(&c.jc, "version_field", "\"%s\" is in every "
+			    "version: keep it out of the history",
+			    s->version_field);
+	}
+	s->enrich = jc_array(&c.jc, "", s->root, "enrich", 0, 0);
+	if (s->enrich != NULL && !c.jc.failed)
+		check_enrich(&c, s->enrich);
 	if (!c.jc.failed) {
 		const json_t *a = jc_object(&c.jc, "", s->root, "analysis", 0);
 
@@ -1276,6 +1392,9 @@ schema_free(struct schema *s)
 	if (s == NULL)
 		return;
 	free(s->fields);
+	free(s->since);
+	free(s->defaults);
+	free(s->version_numbers);
 	free(s->analysis.dimensions);
 	free(s->analysis.metrics);
 	free(s->analysis.flags);

@@ -51,8 +51,13 @@ struct schema {
 	struct schema_analysis analysis;
 	/* Checked sections, NULL when absent: */
 	const json_t *entities, *lookups, *sessions, *anomalies, *rules,
-	    *versions;
+	    *versions, *enrich;
 	const char *version_field;
+	/* The history, when there are versions: */
+	long long *version_numbers;	/* ascending */
+	size_t nversions;
+	long long *since;	/* per field: the version it came in; 0: in all */
+	const json_t **defaults;	/* per field: what older records get */
 };
 
 /*

@@ -6,6 +6,7 @@
 
 #include "arena.h"
 #include "buf.h"
+#include "counts.h"
 #include "diag.h"
 #include "expr.h"
 #include "filter.h"

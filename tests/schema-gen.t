@@ -325,4 +325,24 @@ else
 fi
 is "$(ls -a "$T/stop" | grep -c '^\.retail')" 0 "with no temporary file left"
 
+# --- --anomalies and --as-version ----------------------------------------
+run schema-gen ecommerce -n 2000 --days 1 --anomalies 0.1 --truth "$T/t10.jsonl"
+n10=$(wc -l <"$T/t10.jsonl")
+ok "$(( n10 >= 160 && n10 <= 240 ? 0 : 1 ))" "--anomalies 0.1: about 10% of 2000 damaged ($n10)"
+run schema-gen ecommerce -n 2000 --days 1 --anomalies 0 --truth "$T/t0.jsonl"
+is "$(wc -l <"$T/t0.jsonl"):$(($(wc -l <"$T/out") - 1))" "0:2000" "--anomalies 0: clean, no duplicates"
+run schema-gen ecommerce --anomalies 2
+is "$rc" 2 "--anomalies takes a rate from 0 to 1"
+run schema-gen retail --anomalies 0.5
+like "$rc:$(err)" "^2:schema-gen: --anomalies: retail declares no anomalies" "--anomalies needs a schema that declares them"
+run schema-gen ecommerce -n 5 --days 1 --anomalies 0 --as-version 2 -f jsonl
+like "$(head -n 1 "$T/out")" '"product_id":"P[0-9]+","price":[0-9.]+,"event_time":"[^"]*","session_id":"[^"]*","category":"[a-z]+","quantity":[0-9]+,"user_segment":"[a-z-]+","schema_version":2}$' \
+    "--as-version 2: version 2's fields, in the schema's order, and its number"
+run schema-gen ecommerce --as-version 4
+is "$rc:$(err)" "2:schema-gen: --as-version: ecommerce has no version 4 (it has 1, 2, 3)" "an unknown version"
+run schema-gen retail --as-version 1
+is "$rc:$(err)" "2:schema-gen: --as-version: retail has no versions" "a schema without a history"
+run schema-gen ecommerce --as-version 1 --truth "$T/x"
+is "$rc" 2 "--as-version with --truth: a usage error"
+
 done_testing
