@@ -34,10 +34,15 @@ struct rule {
 
 enum role { R_NONE, R_DIM, R_METRIC, R_FLAG };
 
-/* Keys seen, for --dedup: open addressing over hashes, keys kept exact. */
+/* Keys seen, for --dedup: open addressing over hashes, keys kept exact.
+   A slot holds both, so a probe touches one cache line. */
+struct slot {
+	uint64_t hash;		/* 0: empty */
+	char *key;		/* its length (a size_t), then its bytes */
+};
+
 struct seen {
-	uint64_t *hash;		/* 0: empty slot */
-	char **key;
+	struct slot *slot;
 	size_t cap, n;
 	struct arena mem;
 };
@@ -455,44 +460,46 @@ check_rule(struct smode *m, struct rule *ru, char *msg, size_t msize,
 static int
 seen_before(struct seen *sn, const char *key, size_t n)
 {
-	uint64_t h = hash_bytes(key, n, 0) | 1;
+	/* 0 marks an empty slot.  (Not "| 1": the slot comes from the low
+	   bits, and setting one would leave half the table unused.) */
+	uint64_t h = hash_bytes(key, n, 0);
+	struct slot *sl;
 
+	if (h == 0)
+		h = 1;
 	if (sn->n * 2 >= sn->cap) {
 		size_t cap = sn->cap ? sn->cap * 2 : 1024;
-		uint64_t *hash = ecalloc(cap, sizeof *hash);
-		char **keys = ecalloc(cap, sizeof *keys);
+		struct slot *grown = ecalloc(cap, sizeof *grown);
 
 		for (size_t i = 0; i < sn->cap; i++) {
 			size_t j;
 
-			if (sn->hash[i] == 0)
+			if (sn->slot[i].hash == 0)
 				continue;
-			for (j = sn->hash[i] & (cap - 1); hash[j];
+			for (j = sn->slot[i].hash & (cap - 1); grown[j].hash;
 			    j = (j + 1) & (cap - 1))
 				;
-			hash[j] = sn->hash[i];
-			keys[j] = sn->key[i];
+			grown[j] = sn->slot[i];
 		}
-		free(sn->hash);
-		free(sn->key);
-		sn->hash = hash;
-		sn->key = keys;
+		free(sn->slot);
+		sn->slot = grown;
 		sn->cap = cap;
 	}
 	for (size_t j = h & (sn->cap - 1);; j = (j + 1) & (sn->cap - 1)) {
-		if (sn->hash[j] == 0) {
-			sn->hash[j] = h;
-			sn->key[j] = arena_alloc(&sn->mem, n + sizeof(size_t));
-			memcpy(sn->key[j], &n, sizeof n);
-			memcpy(sn->key[j] + sizeof n, key, n);
+		sl = &sn->slot[j];
+		if (sl->hash == 0) {
+			sl->hash = h;
+			sl->key = arena_alloc(&sn->mem, n + sizeof(size_t));
+			memcpy(sl->key, &n, sizeof n);
+			memcpy(sl->key + sizeof n, key, n);
 			sn->n++;
 			return 0;
 		}
-		if (sn->hash[j] == h) {
+		if (sl->hash == h) {
 			size_t kn;
 
-			memcpy(&kn, sn->key[j], sizeof kn);
-			if (kn == n && memcmp(sn->key[j] + sizeof kn, key, n) == 0)
+			memcpy(&kn, sl->key, sizeof kn);
+			if (kn == n && memcmp(sl->key + sizeof kn, key, n) == 0)
 				return 1;
 		}
 	}
@@ -654,8 +661,7 @@ smode_free(struct smode *m)
 	free(m->extra);
 	free(m->date_name);
 	free(m->dedup);
-	free(m->seen.hash);
-	free(m->seen.key);
+	free(m->seen.slot);
 	arena_free(&m->seen.mem);
 	names_free(&m->names);
 	rec_free(&m->out);

@@ -235,6 +235,16 @@ ts_parse(const char *p, size_t n, int64_t *us)
 	return 0;
 }
 
+/* v as exactly width decimal digits, leading zeros. */
+static void
+put_digits(char *p, unsigned v, int width)
+{
+	for (int i = width - 1; i >= 0; i--) {
+		p[i] = (char)('0' + v % 10);
+		v /= 10;
+	}
+}
+
 size_t
 ts_format_date(char buf[TS_BUFSZ], int64_t us)
 {
@@ -243,8 +253,17 @@ ts_format_date(char buf[TS_BUFSZ], int64_t us)
 
 	ts_civil_from_days(ts_floor(us, TS_US_PER_DAY) / TS_US_PER_DAY,
 	    &y, &m, &d);
-	return (size_t)snprintf(buf, TS_BUFSZ, "%04lld-%02u-%02u",
-	    (long long)y, m, d);
+	/* By hand: this runs once a record or more, and snprintf costs. */
+	if (y < 0 || y > 9999)
+		return (size_t)snprintf(buf, TS_BUFSZ, "%04lld-%02u-%02u",
+		    (long long)y, m, d);
+	put_digits(buf, (unsigned)y, 4);
+	buf[4] = '-';
+	put_digits(buf + 5, m, 2);
+	buf[7] = '-';
+	put_digits(buf + 8, d, 2);
+	buf[10] = '\0';
+	return 10;
 }
 
 size_t
@@ -255,14 +274,22 @@ ts_format(char buf[TS_BUFSZ], int64_t us)
 	int64_t frac = in_day % TS_US_PER_SEC;
 	size_t n = ts_format_date(buf, us);
 
-	n += (size_t)snprintf(buf + n, TS_BUFSZ - n, "T%02d:%02d:%02d",
-	    (int)(secs / 3600), (int)(secs / 60 % 60), (int)(secs % 60));
-	if (frac % 1000 == 0 && frac != 0)
-		n += (size_t)snprintf(buf + n, TS_BUFSZ - n, ".%03d",
-		    (int)(frac / 1000));
-	else if (frac != 0)
-		n += (size_t)snprintf(buf + n, TS_BUFSZ - n, ".%06d",
-		    (int)frac);
+	buf[n] = 'T';
+	put_digits(buf + n + 1, (unsigned)(secs / 3600), 2);
+	buf[n + 3] = ':';
+	put_digits(buf + n + 4, (unsigned)(secs / 60 % 60), 2);
+	buf[n + 6] = ':';
+	put_digits(buf + n + 7, (unsigned)(secs % 60), 2);
+	n += 9;
+	if (frac % 1000 == 0 && frac != 0) {
+		buf[n] = '.';
+		put_digits(buf + n + 1, (unsigned)(frac / 1000), 3);
+		n += 4;
+	} else if (frac != 0) {
+		buf[n] = '.';
+		put_digits(buf + n + 1, (unsigned)frac, 6);
+		n += 7;
+	}
 	buf[n++] = 'Z';
 	buf[n] = '\0';
 	return n;

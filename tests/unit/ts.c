@@ -108,6 +108,13 @@ main(void)
 	is_str(buf, "1969-12-31", "date of 1 us before the epoch");
 	ts_format(buf, INT64_C(1736937000000001));
 	is_str(buf, "2025-01-15T10:30:00.000001Z", "format with microseconds");
+	ts_format(buf, ts_days_from_civil(99, 3, 4) * TS_US_PER_DAY +
+	    INT64_C(3723000000));
+	is_str(buf, "0099-03-04T01:02:03Z", "a year below 1000 keeps its zeros");
+	ts_format(buf, ts_days_from_civil(12345, 12, 31) * TS_US_PER_DAY);
+	is_str(buf, "12345-12-31T00:00:00Z", "a year past 9999");
+	ts_format_date(buf, ts_days_from_civil(-44, 3, 15) * TS_US_PER_DAY);
+	is_str(buf, "-044-03-15", "a year before 0");
 
 	is_int(ts_floor(-1, 1000), -1000, "floor of a negative time");
 	is_int(ts_floor(1999, 1000), 1000, "floor of a positive time");
