@@ -14,7 +14,7 @@
 #include <time.h>
 
 #include "cleanse.h"
-#include "hash.h"
+#include "strset.h"
 
 struct rule {
 	const char *name;
@@ -33,19 +33,6 @@ struct rule {
 };
 
 enum role { R_NONE, R_DIM, R_METRIC, R_FLAG };
-
-/* Keys seen, for --dedup: open addressing over hashes, keys kept exact.
-   A slot holds both, so a probe touches one cache line. */
-struct slot {
-	uint64_t hash;		/* 0: empty */
-	char *key;		/* its length (a size_t), then its bytes */
-};
-
-struct seen {
-	struct slot *slot;
-	size_t cap, n;
-	struct arena mem;
-};
 
 struct enrichment {
 	const char *name;
@@ -67,7 +54,7 @@ struct smode {
 	int ts;			/* the analysis timestamp field, or -1 */
 	char *date_name;	/* "<timestamp>_date" */
 	int *dedup;		/* key fields, -1 ended */
-	struct seen seen;
+	struct strset seen;	/* --dedup: the keys so far */
 	struct rec out;
 	struct buf scratch, key;
 	int64_t now;
@@ -456,55 +443,6 @@ check_rule(struct smode *m, struct rule *ru, char *msg, size_t msize,
 	return 0;
 }
 
-/* Seen this key before?  Remembers it if not. */
-static int
-seen_before(struct seen *sn, const char *key, size_t n)
-{
-	/* 0 marks an empty slot.  (Not "| 1": the slot comes from the low
-	   bits, and setting one would leave half the table unused.) */
-	uint64_t h = hash_bytes(key, n, 0);
-	struct slot *sl;
-
-	if (h == 0)
-		h = 1;
-	if (sn->n * 2 >= sn->cap) {
-		size_t cap = sn->cap ? sn->cap * 2 : 1024;
-		struct slot *grown = ecalloc(cap, sizeof *grown);
-
-		for (size_t i = 0; i < sn->cap; i++) {
-			size_t j;
-
-			if (sn->slot[i].hash == 0)
-				continue;
-			for (j = sn->slot[i].hash & (cap - 1); grown[j].hash;
-			    j = (j + 1) & (cap - 1))
-				;
-			grown[j] = sn->slot[i];
-		}
-		free(sn->slot);
-		sn->slot = grown;
-		sn->cap = cap;
-	}
-	for (size_t j = h & (sn->cap - 1);; j = (j + 1) & (sn->cap - 1)) {
-		sl = &sn->slot[j];
-		if (sl->hash == 0) {
-			sl->hash = h;
-			sl->key = arena_alloc(&sn->mem, n + sizeof(size_t));
-			memcpy(sl->key, &n, sizeof n);
-			memcpy(sl->key + sizeof n, key, n);
-			sn->n++;
-			return 0;
-		}
-		if (sl->hash == h) {
-			size_t kn;
-
-			memcpy(&kn, sl->key, sizeof kn);
-			if (kn == n && memcmp(sl->key + sizeof kn, key, n) == 0)
-				return 1;
-		}
-	}
-}
-
 /*
  * Is the record's event time older than the newest seen before it, less
  * --late-after?  (Seed 004's late_arrival_flag; null without a time.)
@@ -603,7 +541,7 @@ smode_each(struct filter *f, struct rec *r, void *ctx)
 			buf_add(&m->key, t, n);
 			buf_addc(&m->key, '\0');	/* fields apart */
 		}
-		if (seen_before(&m->seen, m->key.p, m->key.n)) {
+		if (!strset_add(&m->seen, m->key.p, m->key.n)) {
 			filter_duplicate(f, r, "the same key as an earlier "
 			    "record");
 			return;
@@ -661,8 +599,7 @@ smode_free(struct smode *m)
 	free(m->extra);
 	free(m->date_name);
 	free(m->dedup);
-	free(m->seen.slot);
-	arena_free(&m->seen.mem);
+	strset_free(&m->seen);
 	names_free(&m->names);
 	rec_free(&m->out);
 	buf_free(&m->scratch);

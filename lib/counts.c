@@ -27,8 +27,22 @@ counts_add(struct counts *c, const char *name, uint64_t k)
 		e = &c->v[c->n++];
 		e->name = estrdup(name);
 		e->n = 0;
+		e->first = NULL;
 	}
 	e->n += k;
+}
+
+void
+counts_first(struct counts *c, const char *name, const char *text)
+{
+	struct count *e = find(c, name);
+
+	if (e == NULL) {
+		counts_add(c, name, 0);
+		e = find(c, name);
+	}
+	if (e->first == NULL)
+		e->first = estrdup(text);
 }
 
 uint64_t
@@ -42,8 +56,10 @@ counts_get(const struct counts *c, const char *name)
 void
 counts_free(struct counts *c)
 {
-	for (size_t i = 0; i < c->n; i++)
+	for (size_t i = 0; i < c->n; i++) {
 		free(c->v[i].name);
+		free(c->v[i].first);
+	}
 	free(c->v);
 	c->v = NULL;
 	c->n = c->cap = 0;

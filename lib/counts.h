@@ -12,6 +12,7 @@
 struct count {
 	char *name;
 	uint64_t n;
+	char *first;	/* the first one, for people (counts_first), or NULL */
 };
 
 struct counts {
@@ -21,6 +22,9 @@ struct counts {
 
 /* Add k to name's count (a new name starts at 0). */
 void counts_add(struct counts *c, const char *name, uint64_t k);
+
+/* Keep text as name's first example, unless it has one. */
+void counts_first(struct counts *c, const char *name, const char *text);
 
 /* name's count, 0 if never added. */
 uint64_t counts_get(const struct counts *c, const char *name);

@@ -2,6 +2,7 @@
 
 #include <stdlib.h>
 
+#include "buf.h"
 #include "diag.h"
 
 void
@@ -23,15 +24,49 @@ filter_put(struct filter *f, const struct rec *r)
 	}
 }
 
+/* Keep "file:line: message" as the first of its kind. */
+static void
+first_of_kind(struct filter *f, const struct rec *r,
+    const struct rej_reason *why)
+{
+	struct buf b = { 0 };
+
+	if (counts_get(f->reasons, why->rule) != 1)
+		return;
+	buf_printf(&b, "%s:%lu: %s", r->src ? r->src : "-", r->line,
+	    why->message);
+	counts_first(f->reasons, why->rule, buf_cstr(&b));
+	buf_free(&b);
+}
+
+/* The rejects by kind: how many, and the first. */
+static void
+report_kinds(const struct filter *f)
+{
+	for (size_t i = 0; i < f->reasons->n; i++) {
+		const struct count *c = &f->reasons->v[i];
+
+		diag("%llu rejected for %s; the first: %s",
+		    (unsigned long long)c->n, c->name,
+		    c->first ? c->first : "?");
+	}
+}
+
 void
 filter_reject(struct filter *f, const struct rec *r,
     const struct rej_reason *why, size_t n)
 {
-	rej_put(f->rj, r, why, n);
+	if (f->by_kind)
+		rej_quiet(f->rj, r, why, n);
+	else
+		rej_put(f->rj, r, why, n);
 	f->t.rejected++;
 	if (f->reasons != NULL)
-		for (size_t i = 0; i < n; i++)
+		for (size_t i = 0; i < n; i++) {
 			counts_add(f->reasons, why[i].rule, 1);
+			if (f->by_kind)
+				first_of_kind(f, r, &why[i]);
+		}
 }
 
 void
@@ -112,12 +147,17 @@ filter_run(struct filter *f, char **inputs, int n, filter_fn each,
 			f->status = 1;
 	}
 	progress_done(&f->pg);
+	if (f->finish != NULL && f->w != NULL && !f->stop)
+		f->finish(f, ctx);
 	if (f->w != NULL && wr_close(f->w) < 0)
 		f->status = 1;
 	if (f->out != NULL && out_close(f->out) < 0)
 		f->status = 1;
 	if (rej_close(f->rj) < 0)
 		f->status = 1;
-	tally_print(&f->t, f->co->quiet);
+	if (!f->own_summary)
+		tally_print(&f->t, f->co->quiet);
+	if (f->by_kind && f->reasons != NULL)
+		report_kinds(f);
 	return f->status;
 }

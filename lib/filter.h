@@ -28,6 +28,13 @@ struct filter {
 	int gzip;		/* compress the output */
 	int keep_columns;	/* CSV header of the input fixes the output's */
 	struct counts *reasons;	/* or NULL: each rule rejected records failed */
+	int by_kind;		/* rejects summed up by rule at the end (the
+				   first of each with its place), not shown
+				   one by one; needs reasons */
+	int own_summary;	/* the program prints its summary line */
+	/* Called when the inputs are read, before the output is closed
+	   (an aggregator writes its results here), or NULL: */
+	void (*finish)(struct filter *f, void *ctx);
 	/* Kept by the loop: */
 	struct tally t;
 	struct rejects *rj;

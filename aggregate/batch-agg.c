@@ -1,0 +1,585 @@
+/*
+ * batch-agg - daily metrics and KPIs by hash aggregation: exact decimal
+ * sums, mergeable partial states.  See batch-agg(1).
+ *
+ * Every record is grouped by its date and dimensions, or rejected (a date
+ * that is not one, a metric that is not a number) and counted by kind:
+ * in = aggregated + rejected.  Memory grows with the groups, not the rows.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "agg.h"
+
+static const struct program prog = {
+	.synopsis = "batch-agg [options] [FILE...]\n"
+	    "       batch-agg --merge [options] PARTIAL...",
+	.help =
+	    "Aggregate records by date and dimensions.  Without --schema,\n"
+	    "seed 000's daily product totals: order_date, product,\n"
+	    "total_amount.  With --schema, its analysis section: the\n"
+	    "timestamp's date and every dimension; record_count, sum_, avg_,\n"
+	    "min_, max_ of each metric, count_ and rate_ of each flag.\n"
+	    "\n"
+	    "Options:\n"
+	    "  -g, --group F[,F...]    group by these fields (as text)\n"
+	    "      --date F            and by the date of F ('none': not)\n"
+	    "  -m, --metric [NAME=]AGG[:FIELD]   instead of the defaults;\n"
+	    "                          AGG: count sum avg min max distinct\n"
+	    "                          approx_distinct count_true rate_true\n"
+	    "      --kpis FILE         the metrics over all records, one row\n"
+	    "      --partial           write mergeable states (JSON Lines)\n"
+	    "      --merge             combine partial files into the result\n"
+	    "  -o, --output FILE       write to FILE instead of stdout\n",
+};
+
+enum { OPT_DATE = OPT_PROGRAM, OPT_KPIS, OPT_PARTIAL, OPT_MERGE };
+
+struct run {
+	struct spec sp;
+	struct table t;
+	struct mstate *kpi;	/* sp.nkpi states over every record */
+	uint64_t kpi_records;
+	const char *kpis_path;
+	int partial;
+	/* Per input layout: where the fields are. */
+	uint64_t layout;
+	size_t nfields;
+	int date_at;
+	int *dim_at, *in_at;
+	struct parsed *in;
+	struct buf key, scratch;
+	char msg[256];
+	struct rec out;
+};
+
+/* "a,b" into a list of names. */
+static char **
+split_list(const char *s, size_t *n)
+{
+	char *copy = estrdup(s), *tok, *save = NULL;
+	char **v = ecalloc(strlen(s) + 2, sizeof *v);
+
+	*n = 0;
+	for (tok = strtok_r(copy, ",", &save); tok;
+	    tok = strtok_r(NULL, ",", &save))
+		v[(*n)++] = estrdup(tok);
+	free(copy);
+	return v;
+}
+
+static void
+add_metric(struct metric **m, size_t *n, const char *text,
+    const struct schema *sc)
+{
+	char err[256];
+
+	*m = erealloc(*m, (*n + 1) * sizeof **m);
+	if (metric_parse(text, sc, &(*m)[*n], err, sizeof err) < 0)
+		usage_error("%s", err);
+	(*n)++;
+}
+
+/* The defaults: seed 000's without a schema, seed 001's with one. */
+static void
+default_spec(struct spec *sp, const struct schema *sc, int have_groups,
+    int have_date, int have_metrics)
+{
+	struct buf b = { 0 };
+
+	if (sc == NULL) {
+		if (!have_date && !have_groups)
+			sp->date = estrdup("order_date");
+		if (!have_groups) {
+			sp->dims = ecalloc(2, sizeof *sp->dims);
+			sp->dims[sp->ndims++] = estrdup("product");
+		}
+		if (!have_metrics) {
+			add_metric(&sp->m, &sp->nm, "total_amount=sum:amount",
+			    NULL);
+			sp->m[0].places = 2;
+			add_metric(&sp->kpi, &sp->nkpi,
+			    "total_revenue=sum:amount", NULL);
+			sp->kpi[0].places = 2;
+			add_metric(&sp->kpi, &sp->nkpi,
+			    "distinct_products=distinct:product", NULL);
+			add_metric(&sp->kpi, &sp->nkpi, "records=count", NULL);
+		}
+	} else {
+		const struct schema_analysis *a = &sc->analysis;
+
+		if (!have_date && a->timestamp != NULL)
+			sp->date = estrdup(a->timestamp);
+		if (!have_groups) {
+			sp->dims = ecalloc(a->ndimensions + 1, sizeof *sp->dims);
+			for (size_t i = 0; i < a->ndimensions; i++)
+				sp->dims[sp->ndims++] = estrdup(a->dimensions[i]);
+		}
+		if (!have_metrics) {
+			add_metric(&sp->m, &sp->nm, "count", sc);
+			for (size_t i = 0; i < a->nmetrics; i++) {
+				static const char *const aggs[] = { "sum", "avg",
+				    "min", "max" };
+
+				for (size_t k = 0; k < 4; k++) {
+					b.n = 0;
+					buf_printf(&b, "%s:%s", aggs[k],
+					    a->metrics[i]);
+					add_metric(&sp->m, &sp->nm, buf_cstr(&b),
+					    sc);
+				}
+			}
+			for (size_t i = 0; i < a->nflags; i++) {
+				b.n = 0;
+				buf_printf(&b, "count_true:%s", a->flags[i]);
+				add_metric(&sp->m, &sp->nm, buf_cstr(&b), sc);
+				b.n = 0;
+				buf_printf(&b, "rate_true:%s", a->flags[i]);
+				add_metric(&sp->m, &sp->nm, buf_cstr(&b), sc);
+			}
+		}
+	}
+	buf_free(&b);
+	/* The date's column: seed 001 calls it <timestamp>_date; without a
+	   schema the field keeps its name (order_date holds dates). */
+	if (sp->date != NULL && sp->date_col == NULL) {
+		b = (struct buf){ 0 };
+		if (sc != NULL)
+			buf_printf(&b, "%s_date", sp->date);
+		else
+			buf_printf(&b, "%s", sp->date);
+		sp->date_col = (char *)buf_cstr(&b);
+	}
+	/* KPIs, when not seed 000's: the same metrics over everything. */
+	if (sp->nkpi == 0 && sp->nm > 0) {
+		sp->kpi = ecalloc(sp->nm, sizeof *sp->kpi);
+		for (size_t i = 0; i < sp->nm; i++) {
+			sp->kpi[i] = sp->m[i];
+			sp->kpi[i].name = estrdup(sp->m[i].name);
+			sp->kpi[i].field = sp->m[i].field ?
+			    estrdup(sp->m[i].field) : NULL;
+		}
+		sp->nkpi = sp->nm;
+	}
+}
+
+/* Where each field is in records of r's layout. */
+static void
+locate(struct run *rn, const struct rec *r)
+{
+	struct spec *sp = &rn->sp;
+
+	if (r->layout != 0 && r->layout == rn->layout && r->n == rn->nfields)
+		return;
+	rn->date_at = sp->date ? rec_index(r, sp->date) : -1;
+	for (size_t i = 0; i < sp->ndims; i++)
+		rn->dim_at[i] = rec_index(r, sp->dims[i]);
+	for (size_t i = 0; i < sp->nin; i++)
+		rn->in_at[i] = rec_index(r, sp->in[i].name);
+	rn->layout = r->layout;
+	rn->nfields = r->n;
+}
+
+static int
+is_blank_text(const struct val *v)
+{
+	return (v->type == VAL_TEXT || v->type == VAL_STR) && v->u.s.n == 0;
+}
+
+static void
+reject(struct filter *f, struct rec *r, const char *rule, struct run *rn)
+{
+	struct rej_reason why = { rule, rn->msg };
+
+	filter_reject(f, r, &why, 1);
+}
+
+/* A value's text for messages, cut short. */
+static const char *
+shown(struct run *rn, const struct val *v, int *len)
+{
+	size_t n;
+	const char *s = val_to_text(v, &rn->scratch, &n);
+
+	*len = n > 40 ? 40 : (int)n;
+	return s;
+}
+
+static void
+each(struct filter *f, struct rec *r, void *ctx)
+{
+	struct run *rn = ctx;
+	struct spec *sp = &rn->sp;
+	size_t gi;
+	int len;
+
+	locate(rn, r);
+	rn->key.n = 0;
+	if (sp->date != NULL) {
+		struct val *v = rn->date_at >= 0 ? &r->f[rn->date_at].v : NULL;
+		int64_t us;
+		char d[TS_BUFSZ];
+
+		if (v == NULL || val_is_null(v) || is_blank_text(v)) {
+			snprintf(rn->msg, sizeof rn->msg, "%s is missing",
+			    sp->date);
+			reject(f, r, "date", rn);
+			return;
+		}
+		if (val_to_time(v, &us) < 0) {
+			const char *s = shown(rn, v, &len);
+
+			snprintf(rn->msg, sizeof rn->msg, "%s \"%.*s\" is not a "
+			    "date", sp->date, len, s);
+			reject(f, r, "date", rn);
+			return;
+		}
+		key_add(&rn->key, d, ts_format_date(d, us));
+	}
+	for (size_t i = 0; i < sp->ndims; i++) {
+		const char *p = "UNKNOWN";
+		size_t n = 7;
+
+		if (rn->dim_at[i] >= 0 && !val_is_null(&r->f[rn->dim_at[i]].v)) {
+			const char *t = val_to_text(&r->f[rn->dim_at[i]].v,
+			    &rn->scratch, &n);
+
+			text_trim(&t, &n);
+			if (n > 0)
+				p = t;
+			else
+				n = 7;
+		}
+		key_add(&rn->key, p, n);
+	}
+	for (size_t i = 0; i < sp->nin; i++) {
+		struct parsed *p = &rn->in[i];
+		const struct val *v = rn->in_at[i] >= 0 ? &r->f[rn->in_at[i]].v :
+		    NULL;
+
+		p->null = v == NULL || val_is_null(v) || is_blank_text(v);
+		if (p->null)
+			continue;
+		switch (sp->in[i].need) {
+		case N_NUMBER:
+			if (val_to_dec(v, &p->d) < 0) {
+				const char *s = shown(rn, v, &len);
+
+				snprintf(rn->msg, sizeof rn->msg, "%s \"%.*s\" is "
+				    "not a number (or has more than 18 digits)",
+				    sp->in[i].name, len, s);
+				reject(f, r, "number", rn);
+				return;
+			}
+			break;
+		case N_BOOL:
+			if (val_to_bool(v, &p->b) < 0) {
+				const char *s = shown(rn, v, &len);
+
+				snprintf(rn->msg, sizeof rn->msg, "%s \"%.*s\" is "
+				    "not a boolean", sp->in[i].name, len, s);
+				reject(f, r, "bool", rn);
+				return;
+			}
+			break;
+		case N_TEXT:
+			/* Its own buffer: scratch is shared. */
+			p->t = val_to_text(v, &rn->scratch, &p->tn);
+			if (p->t == rn->scratch.p)
+				p->t = rec_strdup(r, p->t, p->tn);
+			break;
+		case N_NONE:
+			break;
+		}
+	}
+	gi = table_get(&rn->t, rn->key.p, (uint32_t)rn->key.n,
+	    hash_bytes(rn->key.p, rn->key.n, 0));
+	rn->t.g[gi].records++;
+	states_add(sp->m, sp->nm, table_states(&rn->t, gi), rn->in);
+	rn->kpi_records++;
+	states_add(sp->kpi, sp->nkpi, rn->kpi, rn->in);
+	f->t.out++;
+}
+
+/* The most decimals metric i's states hold, over n state arrays. */
+static int
+places_seen(const struct mstate *const *st, size_t n, size_t i)
+{
+	int most = 0;
+
+	for (size_t k = 0; k < n; k++)
+		if (st[k][i].n > 0 && st[k][i].v.scale > most)
+			most = st[k][i].v.scale;
+	return most;
+}
+
+static int
+per_metric_places(const struct table *t, const size_t *order, size_t nm,
+    int *places)
+{
+	const struct mstate **st = ecalloc(t->n + 1, sizeof *st);
+
+	for (size_t k = 0; k < t->n; k++)
+		st[k] = table_states(t, order[k]);
+	for (size_t i = 0; i < nm; i++)
+		places[i] = places_seen(st, t->n, i);
+	free(st);
+	return 0;
+}
+
+/* The result rows, in key order, to w.  Returns 0, or -1. */
+static int
+write_rows(struct run *rn, struct writer *w)
+{
+	struct spec *sp = &rn->sp;
+	size_t *order = table_sorted(&rn->t);
+	int *places = ecalloc(sp->nm + 1, sizeof *places);
+	uint64_t layout = rec_layout_new();
+	int rc = 0;
+
+	per_metric_places(&rn->t, order, sp->nm, places);
+	for (size_t k = 0; k < rn->t.n && rc == 0; k++) {
+		const struct group *g = &rn->t.g[order[k]];
+		const struct mstate *st = table_states(&rn->t, order[k]);
+		struct rec *o = &rn->out;
+		size_t part = 0;
+		const char *p;
+		uint32_t n;
+
+		rec_clear(o);
+		if (sp->date != NULL) {
+			p = key_part(g->key, g->keylen, part++, &n);
+			rec_add(o, sp->date_col, val_plain(p, n));
+		}
+		for (size_t i = 0; i < sp->ndims; i++) {
+			p = key_part(g->key, g->keylen, part++, &n);
+			rec_add(o, sp->dims[i], val_str(p, n));
+		}
+		for (size_t i = 0; i < sp->nm; i++)
+			rec_add(o, sp->m[i].name, metric_value(&sp->m[i], &st[i],
+			    g->records, places[i], o));
+		o->layout = layout;
+		if (wr_put(w, o) == WR_ERR)
+			rc = -1;
+	}
+	free(places);
+	free(order);
+	return rc;
+}
+
+/* The KPI row, to its own file (CSV, or JSON Lines by its name). */
+static int
+write_kpis(struct run *rn, const struct common_opts *co)
+{
+	struct spec *sp = &rn->sp;
+	struct out *o;
+	struct writer *w;
+	struct rec *r = &rn->out;
+	const struct mstate *st = rn->kpi;
+	enum fmt fmt = fmt_from_path(rn->kpis_path);
+	int rc = 0;
+
+	if (fmt == FMT_AUTO)
+		fmt = co->out_fmt ? co->out_fmt : FMT_CSV;
+	if ((o = out_open(rn->kpis_path, OUT_ATOMIC, 0)) == NULL)
+		return -1;
+	w = wr_open(o, fmt);
+	rec_clear(r);
+	for (size_t i = 0; i < sp->nkpi; i++)
+		rec_add(r, sp->kpi[i].name, metric_value(&sp->kpi[i], &st[i],
+		    rn->kpi_records, places_seen(&st, 1, i), r));
+	if (wr_put(w, r) == WR_ERR)
+		rc = -1;
+	if (wr_close(w) < 0)
+		rc = -1;
+	if (out_close(o) < 0)
+		rc = -1;
+	return rc;
+}
+
+static void
+write_partial(struct run *rn, struct out *o)
+{
+	size_t *order = table_sorted(&rn->t);
+
+	partial_header(o, &rn->sp);
+	for (size_t k = 0; k < rn->t.n; k++)
+		partial_group(o, &rn->sp, &rn->t.g[order[k]],
+		    table_states(&rn->t, order[k]));
+	partial_kpi(o, &rn->sp, rn->kpi_records, rn->kpi);
+	free(order);
+}
+
+/* After the last record: the result, or the partial states. */
+static void
+finish(struct filter *f, void *ctx)
+{
+	struct run *rn = ctx;
+
+	if (rn->partial)
+		write_partial(rn, f->out);
+	else if (write_rows(rn, f->w) < 0)
+		f->stop = 1;
+}
+
+static void
+summary(const struct run *rn, const struct tally *t, int quiet)
+{
+	if (quiet)
+		return;
+	fprintf(stderr, "%s: %llu in, %llu aggregated into %zu groups, %llu "
+	    "rejected, %.2fs\n", progname, (unsigned long long)t->in,
+	    (unsigned long long)t->out, rn->t.n,
+	    (unsigned long long)t->rejected, now_seconds() - t->start);
+}
+
+/* --merge: partial files in, the result out. */
+static int
+merge(struct run *rn, char **paths, int n, const char *output,
+    const struct common_opts *co)
+{
+	struct out *o;
+	struct writer *w;
+	struct tally t;
+	int have_spec = 0, rc = 0;
+
+	if (n == 0)
+		usage_error("--merge needs the partial files");
+	tally_start(&t);
+	for (int i = 0; i < n; i++)
+		if (partial_read(paths[i], &rn->sp, &rn->t, &rn->kpi,
+		    &rn->kpi_records, &have_spec) < 0)
+			return 1;
+	if ((o = out_open(output, output ? OUT_ATOMIC : 0, 0)) == NULL)
+		return 1;
+	if (rn->partial) {
+		write_partial(rn, o);
+	} else {
+		w = wr_open(o, co->out_fmt ? co->out_fmt : FMT_CSV);
+		rc = write_rows(rn, w);
+		if (wr_close(w) < 0)
+			rc = -1;
+	}
+	if (out_close(o) < 0)
+		rc = -1;
+	if (rc == 0 && rn->kpis_path != NULL)
+		rc = write_kpis(rn, co);
+	if (!co->quiet)
+		fprintf(stderr, "%s: %d partials merged: %llu records in %zu "
+		    "groups, %.2fs\n", progname, n,
+		    (unsigned long long)rn->kpi_records, rn->t.n,
+		    now_seconds() - t.start);
+	return rc < 0 ? 1 : 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		COMMON_LONGOPTS,
+		{ "group", required_argument, NULL, 'g' },
+		{ "metric", required_argument, NULL, 'm' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "date", required_argument, NULL, OPT_DATE },
+		{ "kpis", required_argument, NULL, OPT_KPIS },
+		{ "partial", no_argument, NULL, OPT_PARTIAL },
+		{ "merge", no_argument, NULL, OPT_MERGE },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct run rn = { 0 };
+	struct common_opts co = { 0 };
+	struct filter f = { 0 };
+	struct counts reasons = { 0 };
+	struct schema *sc = NULL;
+	const char *groups = NULL, *date = NULL, *output = NULL;
+	const char **metrics = NULL;
+	size_t nmetrics = 0;
+	int c, status, merging = 0;
+	char err[512];
+
+	diag_init(argv[0]);
+	metrics = ecalloc((size_t)argc + 1, sizeof *metrics);
+	while ((c = getopt_long(argc, argv, COMMON_SHORTOPTS "g:m:o:",
+	    longopts, NULL)) != -1) {
+		switch (c) {
+		case 'g':
+			groups = optarg;
+			break;
+		case 'm':
+			metrics[nmetrics++] = optarg;
+			break;
+		case 'o':
+			output = optarg;
+			break;
+		case OPT_DATE:
+			date = optarg;
+			break;
+		case OPT_KPIS:
+			rn.kpis_path = optarg;
+			break;
+		case OPT_PARTIAL:
+			rn.partial = 1;
+			break;
+		case OPT_MERGE:
+			merging = 1;
+			break;
+		default:
+			common_opt(&prog, &co, c, optarg);
+		}
+	}
+	if (merging) {
+		if (groups || date || nmetrics || co.schema)
+			usage_error("--merge takes what to aggregate from the "
+			    "partial files: no -g, --date, -m or --schema");
+		free(metrics);
+		status = merge(&rn, argv + optind, argc - optind, output, &co);
+		goto done;
+	}
+	if (co.schema != NULL &&
+	    (sc = schema_load(co.schema, err, sizeof err)) == NULL) {
+		fprintf(stderr, "%s: %s\n", progname, err);
+		free(metrics);
+		return 2;
+	}
+	if (groups != NULL)
+		rn.sp.dims = split_list(groups, &rn.sp.ndims);
+	if (date != NULL && strcmp(date, "none") != 0)
+		rn.sp.date = estrdup(date);
+	for (size_t i = 0; i < nmetrics; i++)
+		add_metric(&rn.sp.m, &rn.sp.nm, metrics[i], sc);
+	free(metrics);
+	default_spec(&rn.sp, sc, groups != NULL, date != NULL, nmetrics > 0);
+	spec_inputs(&rn.sp);
+	rn.dim_at = ecalloc(rn.sp.ndims + 1, sizeof *rn.dim_at);
+	rn.in_at = ecalloc(rn.sp.nin + 1, sizeof *rn.in_at);
+	rn.in = ecalloc(rn.sp.nin + 1, sizeof *rn.in);
+	rn.kpi = ecalloc(rn.sp.nkpi + 1, sizeof *rn.kpi);
+	table_init(&rn.t, rn.sp.nm);
+	rec_init(&rn.out);
+
+	f.co = &co;
+	f.output = output;
+	f.reasons = &reasons;
+	f.by_kind = 1;
+	f.own_summary = 1;
+	f.finish = finish;
+	status = filter_run(&f, argv + optind, argc - optind, each, &rn);
+	if (status == 0 && rn.kpis_path != NULL && write_kpis(&rn, &co) < 0)
+		status = 1;
+	summary(&rn, &f.t, co.quiet);
+	counts_free(&reasons);
+	free(rn.dim_at);
+	free(rn.in_at);
+	free(rn.in);
+	schema_free(sc);
+done:
+	if (rn.kpi != NULL)
+		states_free(rn.sp.kpi, rn.sp.nkpi, rn.kpi);
+	free(rn.kpi);
+	table_free(&rn.t, rn.sp.m);
+	spec_free(&rn.sp);
+	rec_free(&rn.out);
+	buf_free(&rn.key);
+	buf_free(&rn.scratch);
+	return status;
+}

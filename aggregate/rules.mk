@@ -1,0 +1,6 @@
+# aggregate/: batch-agg.
+PROGRAMS += $(B)/batch-agg
+AGG_OBJ := $(patsubst %.c,$(O)/%.o,$(wildcard aggregate/*.c))
+
+$(B)/batch-agg: $(AGG_OBJ) $(LIBA)
+	$(link)

@@ -1,0 +1,161 @@
+/* Exact decimals: parsing with the scale written, 128-bit sums, printing
+   with rounding half away from zero, and HyperLogLog's accuracy. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "dec.h"
+#include "hash.h"
+#include "hll.h"
+#include "../tap.h"
+
+static void
+parse_case(const char *s, int64_t mant, int scale)
+{
+	struct dec d;
+
+	if (dec_parse(s, strlen(s), &d) < 0) {
+		ok(0, "\"%s\" parses", s);
+		return;
+	}
+	ok(d.mant == mant && d.scale == scale, "\"%s\" is %lld at scale %d "
+	    "(got %lld, %d)", s, (long long)mant, scale, (long long)d.mant,
+	    d.scale);
+}
+
+static void
+bad_case(const char *s)
+{
+	struct dec d;
+
+	ok(dec_parse(s, strlen(s), &d) < 0, "\"%s\" is refused", s);
+}
+
+static const char *
+fmt(const struct dsum *s, int places)
+{
+	static char b[DSUM_BUFSZ];
+
+	dsum_fmt(b, s, places);
+	return b;
+}
+
+static void
+hll_case(uint64_t n, uint64_t seed)
+{
+	struct hll h = { 0 };
+	double e, err;
+
+	for (uint64_t i = 0; i < n; i++)
+		hll_add(&h, hash_mix(seed + i * UINT64_C(0x9e3779b97f4a7c15)));
+	e = hll_estimate(&h);
+	err = fabs(e - (double)n) / (double)n;
+	ok(err < 0.02, "HLL of %llu distinct: %.0f, error %.2f%% (< 2%%)",
+	    (unsigned long long)n, e, err * 100);
+	hll_free(&h);
+}
+
+int
+main(void)
+{
+	struct dsum s = { 0 }, t = { 0 }, u;
+	struct dec d;
+
+	parse_case("12.50", 1250, 2);
+	parse_case("-0.05", -5, 2);
+	parse_case("7", 7, 0);
+	parse_case("+7.", 7, 0);
+	parse_case(".5", 5, 1);
+	parse_case("0", 0, 0);
+	parse_case("1.5e3", 1500, 0);
+	parse_case("1.5e-3", 15, 4);
+	parse_case("123456789012345678", INT64_C(123456789012345678), 0);
+	parse_case("0.000000000000000001", 1, 18);
+	bad_case("");
+	bad_case("-");
+	bad_case(".");
+	bad_case(" 1");
+	bad_case("1 ");
+	bad_case("1,5");
+	bad_case("1e");
+	bad_case("0x10");
+	bad_case("nan");
+	bad_case("1234567890123456789");	/* 19 digits */
+	bad_case("0.0000000000000000001");	/* 19 decimals */
+
+	/* Sums rescale to the most decimals seen, and stay exact. */
+	dsum_add(&s, (struct dec){ 1999, 2 });
+	dsum_add(&s, (struct dec){ 1, 0 });
+	dsum_add(&s, (struct dec){ 5, 3 });
+	is_str(fmt(&s, -1), "20.995", "19.99 + 1 + 0.005 = 20.995, exactly");
+	is_str(fmt(&s, 2), "21.00", "to two places, half away from zero");
+	u = s;
+	u.v = -u.v;
+	is_str(fmt(&u, 2), "-21.00", "negative, half away from zero");
+	is_str(fmt(&u, 5), "-20.99500", "more places: zeros");
+	for (int i = 0; i < 10; i++)
+		dsum_add(&t, (struct dec){ 1, 1 });
+	is_str(fmt(&t, -1), "1.0", "0.1 ten times is 1.0 (in doubles it is not)");
+	dsum_merge(&t, &s);
+	is_str(fmt(&t, -1), "21.995", "merge");
+	ok(dsum_cmp(&t, &s) > 0 && dsum_cmp(&s, &t) < 0 &&
+	    dsum_cmp(&s, &s) == 0, "compare across scales");
+	/* 10M rows of 92233720368547758.07 overflow 64 bits, not 128. */
+	memset(&u, 0, sizeof u);
+	for (int i = 0; i < 1000; i++)
+		dsum_add(&u, (struct dec){ INT64_MAX, 2 });
+	is_str(fmt(&u, -1), "92233720368547758070.00",
+	    "1000 times the largest 64-bit decimal: 128 bits hold it");
+	ok(dsum_parse("92233720368547758070.00", 23, &t) == 0 &&
+	    dsum_cmp(&t, &u) == 0 && t.scale == 2, "printed sums read back");
+	ok(dsum_parse("1.2.3", 5, &t) < 0 && dsum_parse("", 0, &t) < 0,
+	    "and nothing else does");
+	ok(dsum_to_double(&s) == 20.995, "to double, correctly rounded");
+	{
+		struct val v = val_double(0.1);
+
+		ok(val_to_dec(&v, &d) == 0 && d.mant == 1 && d.scale == 1,
+		    "the double 0.1 is the decimal 0.1");
+	}
+
+	hll_case(1, 1);
+	hll_case(10, 2);
+	hll_case(100, 3);
+	hll_case(1000, 4);
+	hll_case(10000, 5);
+	hll_case(40000, 6);	/* where raw HLL is most biased */
+	hll_case(100000, 7);
+	hll_case(1000000, 8);
+	{
+		struct hll a = { 0 }, b = { 0 }, c = { 0 };
+
+		for (uint64_t i = 0; i < 50000; i++) {
+			uint64_t x = hash_mix(i);
+
+			hll_add(i % 2 ? &a : &b, x);
+			hll_add(&c, x);
+		}
+		hll_merge(&a, &b);
+		ok(hll_estimate(&a) == hll_estimate(&c),
+		    "the merge of two sketches is the sketch of the union");
+		for (uint32_t i = 0; i < 200; i++)
+			hll_add(&b, hash_mix(i + 1000000));
+		hll_free(&a);
+		hll_free(&b);
+		hll_free(&c);
+	}
+	{
+		struct hll a = { 0 }, b = { 0 };
+
+		for (uint64_t i = 0; i < 100; i++)
+			hll_add(&a, hash_mix(i));
+		for (uint32_t i = 0; i < HLL_M; i++)
+			hll_set(&b, i, hll_get(&a, i));
+		ok(a.reg == NULL && hll_estimate(&a) == hll_estimate(&b),
+		    "a small sketch stays sparse, and reads back register by "
+		    "register");
+		hll_free(&a);
+		hll_free(&b);
+	}
+	return done_testing();
+}
