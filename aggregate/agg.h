@@ -24,6 +24,9 @@ struct metric {
 	char *field;		/* the input field; NULL for count */
 	int places;		/* sum/min/max: decimals; -1: the most seen */
 	int in;			/* index into the spec's input fields */
+	int key_part;		/* distinct of a field grouped by: that part
+				   of the group's key, counted from the
+				   groups, not per record; else -1 */
 };
 
 /* The input fields the metrics read, each parsed once a record. */
@@ -54,7 +57,8 @@ int agg_parse(const char *s, enum agg_kind *k);
 int metric_parse(const char *s, const struct schema *sc, struct metric *m,
     char *err, size_t errlen);
 
-/* Fill in the input fields the metrics read (spec.in). */
+/* Fill in the input fields the metrics read (spec.in), and which
+   distinct counts come from the group keys. */
 void spec_inputs(struct spec *sp);
 
 void spec_free(struct spec *sp);
@@ -74,6 +78,11 @@ struct parsed {
 	const char *t;		/* N_TEXT */
 	size_t tn;
 };
+
+/* The distinct counts of grouped fields, from the groups' keys: into
+   each group's states and the KPI states.  Once, after the records. */
+struct table;
+void key_states(const struct spec *sp, struct table *t, struct mstate *kpi);
 
 /* Add one record (its parsed inputs) to states st[0..nm). */
 void states_add(const struct metric *m, size_t nm, struct mstate *st,

@@ -205,6 +205,31 @@ shown(struct run *rn, const struct val *v, int *len)
 	return s;
 }
 
+/* Is v text spelling a valid date, YYYY-MM-DD, exactly? */
+static int
+is_date_text(const struct val *v)
+{
+	static const unsigned char mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31,
+	    30, 31, 30, 31 };
+	const char *p = v->u.s.p;
+	unsigned y = 0, m, d;
+
+	if ((v->type != VAL_TEXT && v->type != VAL_STR) || v->u.s.n != 10 ||
+	    p[4] != '-' || p[7] != '-')
+		return 0;
+	for (int i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && (p[i] < '0' || p[i] > '9'))
+			return 0;
+	for (int i = 0; i < 4; i++)
+		y = y * 10 + (unsigned)(p[i] - '0');
+	m = (unsigned)(p[5] - '0') * 10 + (unsigned)(p[6] - '0');
+	d = (unsigned)(p[8] - '0') * 10 + (unsigned)(p[9] - '0');
+	if (m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
+		return 0;
+	return m != 2 || d < 29 || (y % 4 == 0 && (y % 100 != 0 ||
+	    y % 400 == 0));
+}
+
 static void
 each(struct filter *f, struct rec *r, void *ctx)
 {
@@ -226,15 +251,19 @@ each(struct filter *f, struct rec *r, void *ctx)
 			reject(f, r, "date", rn);
 			return;
 		}
-		if (val_to_time(v, &us) < 0) {
+		if (is_date_text(v)) {
+			/* Already a date: the key as it is (most input). */
+			key_add(&rn->key, v->u.s.p, 10);
+		} else if (val_to_time(v, &us) < 0) {
 			const char *s = shown(rn, v, &len);
 
 			snprintf(rn->msg, sizeof rn->msg, "%s \"%.*s\" is not a "
 			    "date", sp->date, len, s);
 			reject(f, r, "date", rn);
 			return;
+		} else {
+			key_add(&rn->key, d, ts_format_date(d, us));
 		}
-		key_add(&rn->key, d, ts_format_date(d, us));
 	}
 	for (size_t i = 0; i < sp->ndims; i++) {
 		const char *p = "UNKNOWN";
@@ -293,7 +322,7 @@ each(struct filter *f, struct rec *r, void *ctx)
 		}
 	}
 	gi = table_get(&rn->t, rn->key.p, (uint32_t)rn->key.n,
-	    hash_bytes(rn->key.p, rn->key.n, 0));
+	    hash_table_key(rn->key.p, rn->key.n));
 	rn->t.g[gi].records++;
 	states_add(sp->m, sp->nm, table_states(&rn->t, gi), rn->in);
 	rn->kpi_records++;
@@ -416,6 +445,7 @@ finish(struct filter *f, void *ctx)
 {
 	struct run *rn = ctx;
 
+	key_states(&rn->sp, &rn->t, rn->kpi);
 	if (rn->partial)
 		write_partial(rn, f->out);
 	else if (write_rows(rn, f->w) < 0)

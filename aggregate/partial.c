@@ -368,7 +368,7 @@ partial_read(const char *path, struct spec *sp, struct table *t,
 				    json_string_value(part) : "",
 				    json_string_length(part));
 			gi = table_get(t, key.p, (uint32_t)key.n,
-			    hash_bytes(key.p, key.n, 0));
+			    hash_table_key(key.p, key.n));
 			t->g[gi].records += (uint64_t)n->u.i;
 			states_merge(sp->m, sp->nm, table_states(t, gi), tmp);
 			states_free(sp->m, sp->nm, tmp);

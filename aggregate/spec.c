@@ -147,8 +147,13 @@ spec_inputs(struct spec *sp)
 	for (size_t i = 0; i < sp->nm + sp->nkpi; i++) {
 		struct metric *m = i < sp->nm ? &sp->m[i] : &sp->kpi[i - sp->nm];
 
-		m->in = m->field ? input_of(sp, m->field, need_of(m->kind)) :
-		    -1;
+		m->key_part = -1;
+		if (m->kind == A_DISTINCT || m->kind == A_APPROX)
+			for (size_t d = 0; d < sp->ndims; d++)
+				if (strcmp(sp->dims[d], m->field) == 0)
+					m->key_part = (int)d + (sp->date != NULL);
+		m->in = m->field && m->key_part < 0 ? input_of(sp, m->field,
+		    need_of(m->kind)) : -1;
 	}
 }
 

@@ -10,48 +10,51 @@
 
 /* --- States ----------------------------------------------------------- */
 
+/* Add one value p to metric m's state st. */
+static void
+add_one(const struct metric *m, struct mstate *st, const struct parsed *p)
+{
+	switch (m->kind) {
+	case A_SUM:
+	case A_AVG:
+		dsum_add(&st->v, p->d);
+		st->n++;
+		break;
+	case A_MIN:
+	case A_MAX: {
+		struct dsum d = dsum_of(p->d);
+		int c = st->n ? dsum_cmp(&d, &st->v) : 0;
+
+		if (st->n++ == 0 || (m->kind == A_MIN ? c < 0 : c > 0))
+			st->v = d;
+		break;
+	}
+	case A_COUNT_TRUE:
+	case A_RATE_TRUE:
+		st->n += p->b != 0;
+		break;
+	case A_DISTINCT:
+		if (st->set == NULL)
+			st->set = ecalloc(1, sizeof(struct strset));
+		strset_add(st->set, p->t, p->tn);
+		break;
+	case A_APPROX:
+		if (st->set == NULL)
+			st->set = ecalloc(1, sizeof(struct hll));
+		hll_add(st->set, hash_bytes(p->t, p->tn, 0));
+		break;
+	default:
+		break;
+	}
+}
+
 void
 states_add(const struct metric *m, size_t nm, struct mstate *st,
     const struct parsed *in)
 {
-	for (size_t i = 0; i < nm; i++, st++) {
-		const struct parsed *p = m[i].in >= 0 ? &in[m[i].in] : NULL;
-
-		if (m[i].kind == A_COUNT || p->null)
-			continue;
-		switch (m[i].kind) {
-		case A_SUM:
-		case A_AVG:
-			dsum_add(&st->v, p->d);
-			st->n++;
-			break;
-		case A_MIN:
-		case A_MAX: {
-			struct dsum d = dsum_of(p->d);
-			int c = st->n ? dsum_cmp(&d, &st->v) : 0;
-
-			if (st->n++ == 0 || (m[i].kind == A_MIN ? c < 0 : c > 0))
-				st->v = d;
-			break;
-		}
-		case A_COUNT_TRUE:
-		case A_RATE_TRUE:
-			st->n += p->b != 0;
-			break;
-		case A_DISTINCT:
-			if (st->set == NULL)
-				st->set = ecalloc(1, sizeof(struct strset));
-			strset_add(st->set, p->t, p->tn);
-			break;
-		case A_APPROX:
-			if (st->set == NULL)
-				st->set = ecalloc(1, sizeof(struct hll));
-			hll_add(st->set, hash_bytes(p->t, p->tn, 0));
-			break;
-		default:
-			break;
-		}
-	}
+	for (size_t i = 0; i < nm; i++)
+		if (m[i].in >= 0 && !in[m[i].in].null)
+			add_one(&m[i], &st[i], &in[m[i].in]);
 }
 
 void
@@ -115,6 +118,33 @@ states_free(const struct metric *m, size_t nm, struct mstate *st)
 			hll_free(st[i].set);
 		free(st[i].set);
 		st[i].set = NULL;
+	}
+}
+
+/* Add part i of key g to state st of metric m. */
+static void
+add_key_part(const struct metric *m, struct mstate *st, const struct group *g)
+{
+	struct parsed p = { 0 };
+	uint32_t n = 0;
+
+	p.t = key_part(g->key, g->keylen, (size_t)m->key_part, &n);
+	p.tn = n;
+	add_one(m, st, &p);
+}
+
+void
+key_states(const struct spec *sp, struct table *t, struct mstate *kpi)
+{
+	for (size_t gi = 0; gi < t->n; gi++) {
+		struct mstate *st = table_states(t, gi);
+
+		for (size_t i = 0; i < sp->nm; i++)
+			if (sp->m[i].key_part >= 0)
+				add_key_part(&sp->m[i], &st[i], &t->g[gi]);
+		for (size_t i = 0; i < sp->nkpi; i++)
+			if (sp->kpi[i].key_part >= 0)
+				add_key_part(&sp->kpi[i], &kpi[i], &t->g[gi]);
 	}
 }
 

@@ -61,6 +61,15 @@ rec_free(struct rec *r)
 	rec_init(r);
 }
 
+void
+rec_reserve(struct rec *r, size_t n)
+{
+	if (n > r->cap) {
+		r->cap = n > 16 ? n : 16;
+		r->f = erealloc(r->f, r->cap * sizeof *r->f);
+	}
+}
+
 struct field *
 rec_add(struct rec *r, const char *name, struct val v)
 {

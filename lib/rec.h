@@ -54,6 +54,9 @@ void rec_clear(struct rec *r);
 /* Release the record's memory. */
 void rec_free(struct rec *r);
 
+/* Make room for n fields in all (a reader fills r->f[0..n) directly). */
+void rec_reserve(struct rec *r, size_t n);
+
 /*
  * Append a field.  name and any string in v are borrowed, not copied.
  * Clears r->layout: a producer stamps its layout after building.

@@ -32,7 +32,7 @@ strset_add(struct strset *s, const char *p, size_t n)
 {
 	/* 0 marks an empty slot.  (Not "| 1": the slot comes from the low
 	   bits, and forcing one would leave half the table unused.) */
-	uint64_t h = hash_bytes(p, n, 0);
+	uint64_t h = hash_table_key(p, n);
 	struct strset_slot *sl;
 	size_t j;
 
