@@ -1,6 +1,7 @@
 #include "filter.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "buf.h"
 #include "diag.h"
@@ -134,6 +135,17 @@ filter_run(struct filter *f, char **inputs, int n, filter_fn each,
 			}
 			each(f, r, ctx);
 		}
+		if (f->want_header && f->header == NULL) {
+			size_t ncols;
+			const char *const *cols = rd_columns(rd, &ncols);
+
+			if (cols != NULL) {
+				f->header = ecalloc(ncols + 1, sizeof *f->header);
+				for (size_t k = 0; k < ncols; k++)
+					f->header[k] = estrdup(cols[k]);
+				f->nheader = ncols;
+			}
+		}
 		if (f->keep_columns && !have_cols) {
 			size_t ncols;
 			const char *const *cols = rd_columns(rd, &ncols);
@@ -160,4 +172,14 @@ filter_run(struct filter *f, char **inputs, int n, filter_fn each,
 	if (f->by_kind && f->reasons != NULL)
 		report_kinds(f);
 	return f->status;
+}
+
+void
+filter_free_header(struct filter *f)
+{
+	for (size_t i = 0; i < f->nheader; i++)
+		free(f->header[i]);
+	free(f->header);
+	f->header = NULL;
+	f->nheader = 0;
 }

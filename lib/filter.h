@@ -32,6 +32,9 @@ struct filter {
 				   first of each with its place), not shown
 				   one by one; needs reasons */
 	int own_summary;	/* the program prints its summary line */
+	int want_header;	/* keep the first input's CSV header: */
+	char **header;		/* its names (free with filter_free_header) */
+	size_t nheader;
 	/* Called when the inputs are read, before the output is closed
 	   (an aggregator writes its results here), or NULL: */
 	void (*finish)(struct filter *f, void *ctx);
@@ -65,5 +68,8 @@ void filter_reject(struct filter *f, const struct rec *r,
 /* Count r as a duplicate, and divert it with reason "duplicate". */
 void filter_duplicate(struct filter *f, const struct rec *r,
     const char *message);
+
+/* Free what want_header kept. */
+void filter_free_header(struct filter *f);
 
 #endif

@@ -1,0 +1,282 @@
+/*
+ * column.c - a column's values for one row group: converted to its kind
+ * as they come (a value that does not convert is the caller's to
+ * reject), PLAIN bytes, definition levels, statistics, and a dictionary
+ * for strings while it stays small.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pq.h"
+
+enum { DICT_MAX_ENTRIES = 1 << 16, DICT_MAX_BYTES = 1 << 20 };
+
+enum pq_phys
+pq_phys_of(enum pq_kind k)
+{
+	switch (k) {
+	case K_BOOL:
+		return PQ_BOOLEAN;
+	case K_INT:
+	case K_DECIMAL:
+	case K_TIMESTAMP:
+		return PQ_INT64;
+	case K_DOUBLE:
+		return PQ_DOUBLE;
+	case K_DATE:
+		return PQ_INT32;
+	case K_STRING:
+		break;
+	}
+	return PQ_BYTE_ARRAY;
+}
+
+const char *
+pq_kind_name(enum pq_kind k)
+{
+	static const char *const names[] = { "bool", "int", "float",
+	    "decimal", "date", "timestamp", "string" };
+
+	return names[k];
+}
+
+void
+pq_col_init(struct pq_col *c, const char *name, enum pq_kind kind, int scale)
+{
+	memset(c, 0, sizeof *c);
+	c->name = estrdup(name);
+	c->kind = kind;
+	c->scale = scale;
+}
+
+int
+pq_value(const struct pq_col *c, const struct val *v, struct pq_val *out,
+    char *msg, size_t msize)
+{
+	int64_t us;
+	size_t n;
+
+	out->null = 0;
+	out->i = 0;
+	out->d = 0;
+	out->s = NULL;
+	out->n = 0;
+	if (val_is_null(v) || (c->kind != K_STRING && (v->type == VAL_TEXT ||
+	    v->type == VAL_STR) && v->u.s.n == 0)) {
+		out->null = 1;
+		return 0;
+	}
+	switch (c->kind) {
+	case K_BOOL: {
+		int b;
+
+		if (val_to_bool(v, &b) == 0) {
+			out->i = b;
+			return 0;
+		}
+		break;
+	}
+	case K_INT:
+		if (val_to_int(v, &out->i) == 0)
+			return 0;
+		break;
+	case K_DOUBLE:
+		if (val_to_double(v, &out->d) == 0)
+			return 0;
+		break;
+	case K_DECIMAL:
+		if (val_to_decimal(v, c->scale, &out->i) == 0)
+			return 0;
+		break;
+	case K_DATE:
+		if (val_to_time(v, &us) == 0) {
+			out->i = ts_floor(us, TS_US_PER_DAY) / TS_US_PER_DAY;
+			if (out->i >= INT32_MIN && out->i <= INT32_MAX)
+				return 0;
+		}
+		break;
+	case K_TIMESTAMP:
+		if (val_to_time(v, &out->i) == 0)
+			return 0;
+		break;
+	case K_STRING:
+		out->scratch.n = 0;
+		out->s = val_to_text(v, &out->scratch, &n);
+		out->n = n;
+		return 0;
+	}
+	if (msg != NULL) {
+		struct buf t = { 0 };
+		const char *s = val_to_text(v, &t, &n);
+
+		snprintf(msg, msize, "%s: \"%.*s\" is not a %s", c->name,
+		    (int)(n > 40 ? 40 : n), s, pq_kind_name(c->kind));
+		buf_free(&t);
+	}
+	return -1;
+}
+
+static void
+put_le(struct buf *b, uint64_t v, int bytes)
+{
+	for (int i = 0; i < bytes; i++)
+		buf_addc(b, (char)(v >> (8 * i)));
+}
+
+/* The string's dictionary entry, made if new; -1 when the dictionary is
+   full (then it is given up for this chunk). */
+static void
+dict_add(struct pq_col *c, const char *s, size_t n)
+{
+	uint64_t h = hash_table_key(s, n);
+	size_t j;
+
+	if (h == 0)
+		h = 1;
+	if ((c->ndict + 1) * 2 > c->dslots) {
+		size_t slots = c->dslots ? c->dslots * 2 : 256;
+		struct pq_dslot *t = ecalloc(slots, sizeof *t);
+
+		for (size_t i = 0; i < c->dslots; i++) {
+			if (c->dslot[i].hash == 0)
+				continue;
+			for (j = c->dslot[i].hash & (slots - 1); t[j].hash;
+			    j = (j + 1) & (slots - 1))
+				;
+			t[j] = c->dslot[i];
+		}
+		free(c->dslot);
+		c->dslot = t;
+		c->dslots = slots;
+	}
+	for (j = h & (c->dslots - 1); c->dslot[j].hash;
+	    j = (j + 1) & (c->dslots - 1)) {
+		uint32_t len;
+
+		if (c->dslot[j].hash != h)
+			continue;
+		memcpy(&len, c->dict.p + c->dslot[j].off, 4);
+		if (len == n && memcmp(c->dict.p + c->dslot[j].off + 4, s, n) ==
+		    0)
+			break;
+	}
+	if (c->dslot[j].hash == 0) {
+		if (c->ndict >= DICT_MAX_ENTRIES ||
+		    c->dict.n + n + 4 > DICT_MAX_BYTES) {
+			c->dict_off = 1;
+			return;
+		}
+		c->dslot[j].hash = h;
+		c->dslot[j].entry = (uint32_t)c->ndict++;
+		c->dslot[j].off = (uint32_t)c->dict.n;
+		put_le(&c->dict, n, 4);
+		buf_add(&c->dict, s, n);
+	}
+	if (c->nidx == c->capidx) {
+		c->capidx = c->capidx ? c->capidx * 2 : 1024;
+		c->idx = erealloc(c->idx, c->capidx * sizeof *c->idx);
+	}
+	c->idx[c->nidx++] = c->dslot[j].entry;
+}
+
+static void
+minmax_str(struct pq_col *c, const char *s, size_t n)
+{
+	int first = !c->has_minmax;
+
+	if (first || memcmp(s, c->smin.p, n < c->smin.n ? n : c->smin.n) < 0 ||
+	    (memcmp(s, c->smin.p, n < c->smin.n ? n : c->smin.n) == 0 &&
+	    n < c->smin.n)) {
+		c->smin.n = 0;
+		buf_add(&c->smin, s, n);
+	}
+	if (first || memcmp(s, c->smax.p, n < c->smax.n ? n : c->smax.n) > 0 ||
+	    (memcmp(s, c->smax.p, n < c->smax.n ? n : c->smax.n) == 0 &&
+	    n > c->smax.n)) {
+		c->smax.n = 0;
+		buf_add(&c->smax, s, n);
+	}
+	c->has_minmax = 1;
+}
+
+void
+pq_col_put(struct pq_col *c, const struct pq_val *v)
+{
+	if (c->rows == c->cap) {
+		c->cap = c->cap ? c->cap * 2 : 1024;
+		c->def = erealloc(c->def, c->cap);
+	}
+	c->def[c->rows++] = !v->null;
+	if (v->null) {
+		c->nulls++;
+		return;
+	}
+	switch (c->kind) {
+	case K_STRING:
+		put_le(&c->plain, v->n, 4);
+		buf_add(&c->plain, v->s, v->n);
+		minmax_str(c, v->s, v->n);
+		if (!c->dict_off)
+			dict_add(c, v->s, v->n);
+		return;
+	case K_DOUBLE: {
+		uint64_t bits;
+		double d = v->d;
+
+		memcpy(&bits, &d, 8);
+		put_le(&c->plain, bits, 8);
+		if (isnan(d))
+			return;		/* NaN orders nowhere: not in stats */
+		if (!c->has_minmax || d < c->dmin ||
+		    (d == 0 && c->dmin == 0 && signbit(d)))
+			c->dmin = d == 0 ? -0.0 : d;
+		if (!c->has_minmax || d > c->dmax ||
+		    (d == 0 && c->dmax == 0 && !signbit(d)))
+			c->dmax = d == 0 ? 0.0 : d;
+		c->has_minmax = 1;
+		return;
+	}
+	case K_BOOL:
+		buf_addc(&c->plain, (char)v->i);
+		break;
+	case K_DATE:
+		put_le(&c->plain, (uint64_t)v->i, 4);
+		break;
+	default:
+		put_le(&c->plain, (uint64_t)v->i, 8);
+	}
+	if (!c->has_minmax || v->i < c->imin)
+		c->imin = v->i;
+	if (!c->has_minmax || v->i > c->imax)
+		c->imax = v->i;
+	c->has_minmax = 1;
+}
+
+void
+pq_col_reset(struct pq_col *c)
+{
+	c->plain.n = 0;
+	c->rows = c->nulls = 0;
+	c->has_minmax = 0;
+	c->smin.n = c->smax.n = 0;
+	c->dict_off = 0;
+	c->dict.n = 0;
+	c->nidx = c->ndict = 0;
+	if (c->dslot != NULL)
+		memset(c->dslot, 0, c->dslots * sizeof *c->dslot);
+}
+
+void
+pq_col_free(struct pq_col *c)
+{
+	free(c->name);
+	buf_free(&c->plain);
+	free(c->def);
+	buf_free(&c->smin);
+	buf_free(&c->smax);
+	buf_free(&c->dict);
+	free(c->idx);
+	free(c->dslot);
+	memset(c, 0, sizeof *c);
+}

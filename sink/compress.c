@@ -1,0 +1,79 @@
+/*
+ * compress.c - a page body through its codec: Snappy (raw, not framed),
+ * gzip (one RFC 1952 member), zstd (one frame), or none.
+ */
+#include <snappy-c.h>
+#include <string.h>
+#include <zlib.h>
+#include <zstd.h>
+
+#include "pq.h"
+
+int
+pq_codec_parse(const char *s, enum pq_codec *c)
+{
+	if (strcmp(s, "snappy") == 0)
+		*c = C_SNAPPY;
+	else if (strcmp(s, "zstd") == 0)
+		*c = C_ZSTD;
+	else if (strcmp(s, "gzip") == 0)
+		*c = C_GZIP;
+	else if (strcmp(s, "none") == 0 || strcmp(s, "uncompressed") == 0)
+		*c = C_NONE;
+	else
+		return -1;
+	return 0;
+}
+
+static int
+gzip(const struct buf *in, struct buf *out, int level)
+{
+	z_stream z;
+	int rc;
+
+	memset(&z, 0, sizeof z);
+	if (deflateInit2(&z, level > 0 ? level : 6, Z_DEFLATED, 15 + 16, 8,
+	    Z_DEFAULT_STRATEGY) != Z_OK)
+		return -1;
+	buf_grow(out, deflateBound(&z, in->n) + 32);
+	z.next_in = (unsigned char *)in->p;
+	z.avail_in = (uInt)in->n;
+	z.next_out = (unsigned char *)out->p;
+	z.avail_out = (uInt)out->cap;
+	rc = deflate(&z, Z_FINISH);
+	out->n = z.total_out;
+	deflateEnd(&z);
+	return rc == Z_STREAM_END ? 0 : -1;
+}
+
+int
+pq_compress(enum pq_codec codec, int level, const struct buf *in,
+    struct buf *out)
+{
+	size_t n;
+
+	out->n = 0;
+	switch (codec) {
+	case C_NONE:
+		buf_add(out, in->p, in->n);
+		return 0;
+	case C_SNAPPY:
+		n = snappy_max_compressed_length(in->n);
+		buf_grow(out, n);
+		if (snappy_compress(in->p, in->n, out->p, &n) != SNAPPY_OK)
+			return -1;
+		out->n = n;
+		return 0;
+	case C_ZSTD:
+		n = ZSTD_compressBound(in->n);
+		buf_grow(out, n);
+		n = ZSTD_compress(out->p, n, in->p, in->n, level > 0 ? level : 3);
+		if (ZSTD_isError(n))
+			return -1;
+		out->n = n;
+		return 0;
+	case C_GZIP:
+		return gzip(in, out, level);
+	}
+	return -1;
+}

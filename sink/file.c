@@ -1,0 +1,411 @@
+/*
+ * file.c - a Parquet file: "PAR1", each row group's column chunks (an
+ * optional dictionary page, one v1 data page), the footer in Thrift's
+ * compact protocol, its length, "PAR1".  Written under a dot-temporary
+ * name and renamed when complete, so a reader never sees part of one.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "pq.h"
+
+/* What the footer says of one column chunk. */
+struct chunk {
+	enum pq_phys phys;
+	int dict;
+	int64_t values, nulls, unc, comp, data_off, dict_off;
+	int has_minmax;
+	struct buf min, max;	/* PLAIN, no length prefix */
+};
+
+struct rgroup {
+	int64_t rows, offset, unc, comp;
+	struct chunk *c;
+};
+
+struct pq_file {
+	struct out *o;
+	int64_t off;		/* bytes written */
+	struct pq_col *cols;
+	size_t ncols;
+	enum pq_codec codec;
+	int level;
+	struct rgroup *rg;
+	size_t nrg;
+	uint64_t rows;
+	struct buf body, zbody, hdr, levels;
+};
+
+static void
+emit(struct pq_file *f, const void *p, size_t n)
+{
+	out_write(f->o, p, n);
+	f->off += (int64_t)n;
+}
+
+struct pq_file *
+pq_open(const char *path, struct pq_col *cols, size_t ncols,
+    enum pq_codec codec, int level)
+{
+	struct pq_file *f;
+	struct out *o = out_open(path, OUT_ATOMIC, 0);
+
+	if (o == NULL)
+		return NULL;
+	f = ecalloc(1, sizeof *f);
+	f->o = o;
+	f->cols = cols;
+	f->ncols = ncols;
+	f->codec = codec;
+	f->level = level;
+	emit(f, "PAR1", 4);
+	return f;
+}
+
+uint64_t
+pq_rows(const struct pq_file *f)
+{
+	return f->rows;
+}
+
+/* A page: its header, then the compressed body.  Adds to the sizes. */
+static void
+page(struct pq_file *f, struct chunk *ch, int dict_page, int64_t values,
+    int encoding)
+{
+	struct tw w;
+
+	pq_compress(f->codec, f->level, &f->body, &f->zbody);
+	f->hdr.n = 0;
+	tw_init(&w, &f->hdr);
+	tw_i32(&w, 1, dict_page ? 2 : 0);
+	tw_i32(&w, 2, (int32_t)f->body.n);
+	tw_i32(&w, 3, (int32_t)f->zbody.n);
+	if (dict_page) {
+		tw_struct(&w, 7);		/* DictionaryPageHeader */
+		tw_i32(&w, 1, (int32_t)values);
+		tw_i32(&w, 2, 0);		/* PLAIN */
+		tw_end(&w);
+	} else {
+		tw_struct(&w, 5);		/* DataPageHeader */
+		tw_i32(&w, 1, (int32_t)values);
+		tw_i32(&w, 2, encoding);
+		tw_i32(&w, 3, 3);		/* levels: RLE */
+		tw_i32(&w, 4, 3);
+		tw_end(&w);
+	}
+	tw_end(&w);
+	if (dict_page)
+		ch->dict_off = f->off;
+	else
+		ch->data_off = f->off;
+	emit(f, f->hdr.p, f->hdr.n);
+	emit(f, f->zbody.p, f->zbody.n);
+	ch->unc += (int64_t)(f->hdr.n + f->body.n);
+	ch->comp += (int64_t)(f->hdr.n + f->zbody.n);
+}
+
+static void
+le(struct buf *b, uint64_t v, int bytes)
+{
+	for (int i = 0; i < bytes; i++)
+		buf_addc(b, (char)(v >> (8 * i)));
+}
+
+/* The chunk's statistics, PLAIN-encoded. */
+static void
+stats(const struct pq_col *c, struct chunk *ch)
+{
+	ch->has_minmax = c->has_minmax;
+	if (!c->has_minmax)
+		return;
+	switch (c->kind) {
+	case K_STRING:
+		/* Long values would swell the footer; leave them out. */
+		if (c->smin.n > 64 || c->smax.n > 64) {
+			ch->has_minmax = 0;
+			return;
+		}
+		buf_add(&ch->min, c->smin.p, c->smin.n);
+		buf_add(&ch->max, c->smax.p, c->smax.n);
+		return;
+	case K_DOUBLE: {
+		uint64_t a, b;
+
+		memcpy(&a, &c->dmin, 8);
+		memcpy(&b, &c->dmax, 8);
+		le(&ch->min, a, 8);
+		le(&ch->max, b, 8);
+		return;
+	}
+	case K_BOOL:
+		le(&ch->min, (uint64_t)c->imin, 1);
+		le(&ch->max, (uint64_t)c->imax, 1);
+		return;
+	case K_DATE:
+		le(&ch->min, (uint64_t)c->imin, 4);
+		le(&ch->max, (uint64_t)c->imax, 4);
+		return;
+	default:
+		le(&ch->min, (uint64_t)c->imin, 8);
+		le(&ch->max, (uint64_t)c->imax, 8);
+	}
+}
+
+/* Booleans bit-packed, least significant bit first. */
+static void
+pack_bools(struct buf *b, const struct buf *bytes)
+{
+	for (size_t i = 0; i < bytes->n; i += 8) {
+		uint8_t x = 0;
+
+		for (size_t k = 0; k < 8 && i + k < bytes->n; k++)
+			x |= (uint8_t)((bytes->p[i + k] & 1) << k);
+		buf_addc(b, (char)x);
+	}
+}
+
+static void
+column_chunk(struct pq_file *f, struct pq_col *c, struct chunk *ch)
+{
+	size_t present = c->rows - c->nulls;
+	/* Dictionary where it pays: the entries and one index a value
+	   (at most 2 bytes) against every value spelled out. */
+	int dict = c->kind == K_STRING && !c->dict_off && c->ndict > 0 &&
+	    c->dict.n + present * ((size_t)pq_bit_width((uint32_t)c->ndict) + 7)
+	    / 8 < c->plain.n;
+	uint32_t u32;
+
+	memset(ch, 0, sizeof *ch);
+	ch->phys = pq_phys_of(c->kind);
+	ch->values = (int64_t)c->rows;
+	ch->nulls = (int64_t)c->nulls;
+	ch->dict = dict;
+	if (dict) {
+		f->body.n = 0;
+		buf_add(&f->body, c->dict.p, c->dict.n);
+		page(f, ch, 1, (int64_t)c->ndict, 0);
+	}
+	/* Definition levels: a u32 length, then the hybrid runs. */
+	f->levels.n = 0;
+	pq_levels(&f->levels, c->def, c->rows);
+	f->body.n = 0;
+	u32 = (uint32_t)f->levels.n;
+	le(&f->body, u32, 4);
+	buf_add(&f->body, f->levels.p, f->levels.n);
+	if (dict) {
+		int bw = pq_bit_width((uint32_t)(c->ndict - 1));
+
+		if (bw == 0)
+			bw = 1;
+		buf_addc(&f->body, (char)bw);
+		pq_rle(&f->body, c->idx, c->nidx, bw);
+	} else if (c->kind == K_BOOL) {
+		pack_bools(&f->body, &c->plain);
+	} else {
+		buf_add(&f->body, c->plain.p, c->plain.n);
+	}
+	page(f, ch, 0, (int64_t)c->rows, dict ? 8 : 0);
+	stats(c, ch);
+}
+
+int
+pq_row_group(struct pq_file *f)
+{
+	struct rgroup *g;
+
+	if (f->ncols == 0 || f->cols[0].rows == 0)
+		return out_failed(f->o) ? -1 : 0;
+	f->rg = erealloc(f->rg, (f->nrg + 1) * sizeof *f->rg);
+	g = &f->rg[f->nrg++];
+	memset(g, 0, sizeof *g);
+	g->rows = (int64_t)f->cols[0].rows;
+	g->offset = f->off;
+	g->c = ecalloc(f->ncols, sizeof *g->c);
+	for (size_t i = 0; i < f->ncols; i++) {
+		column_chunk(f, &f->cols[i], &g->c[i]);
+		g->unc += g->c[i].unc;
+		g->comp += g->c[i].comp;
+		pq_col_reset(&f->cols[i]);
+	}
+	f->rows += (uint64_t)g->rows;
+	return out_failed(f->o) ? -1 : 0;
+}
+
+/* A leaf of the schema: type, OPTIONAL, name, converted and logical type. */
+static void
+schema_leaf(struct tw *w, const struct pq_col *c)
+{
+	tw_elem_struct(w);
+	tw_i32(w, 1, pq_phys_of(c->kind));
+	tw_i32(w, 3, 1);			/* OPTIONAL */
+	tw_string(w, 4, c->name);
+	switch (c->kind) {
+	case K_STRING:
+		tw_i32(w, 6, 0);		/* UTF8 */
+		tw_struct(w, 10);
+		tw_struct(w, 1);		/* STRING */
+		tw_end(w);
+		tw_end(w);
+		break;
+	case K_DATE:
+		tw_i32(w, 6, 6);		/* DATE */
+		tw_struct(w, 10);
+		tw_struct(w, 6);
+		tw_end(w);
+		tw_end(w);
+		break;
+	case K_TIMESTAMP:
+		tw_i32(w, 6, 10);		/* TIMESTAMP_MICROS */
+		tw_struct(w, 10);
+		tw_struct(w, 8);		/* TIMESTAMP */
+		tw_bool(w, 1, 1);		/* adjusted to UTC */
+		tw_struct(w, 2);		/* unit */
+		tw_struct(w, 2);		/* MICROS */
+		tw_end(w);
+		tw_end(w);
+		tw_end(w);
+		tw_end(w);
+		break;
+	case K_DECIMAL:
+		tw_i32(w, 6, 5);		/* DECIMAL */
+		tw_i32(w, 7, c->scale);
+		tw_i32(w, 8, 18);
+		tw_struct(w, 10);
+		tw_struct(w, 5);
+		tw_i32(w, 1, c->scale);
+		tw_i32(w, 2, 18);
+		tw_end(w);
+		tw_end(w);
+		break;
+	default:
+		break;
+	}
+	tw_end(w);
+}
+
+static void
+column_meta(struct tw *w, const struct pq_file *f, const struct pq_col *c,
+    const struct chunk *ch)
+{
+	tw_elem_struct(w);			/* ColumnChunk */
+	tw_i64(w, 2, 0);			/* file_offset */
+	tw_struct(w, 3);			/* ColumnMetaData */
+	tw_i32(w, 1, ch->phys);
+	tw_list(w, 2, TT_I32, ch->dict ? 3 : 2);
+	tw_elem_i32(w, 0);			/* PLAIN */
+	tw_elem_i32(w, 3);			/* RLE */
+	if (ch->dict)
+		tw_elem_i32(w, 8);		/* RLE_DICTIONARY */
+	tw_list(w, 3, TT_BINARY, 1);
+	tw_elem_binary(w, c->name, strlen(c->name));
+	tw_i32(w, 4, f->codec);
+	tw_i64(w, 5, ch->values);
+	tw_i64(w, 6, ch->unc);
+	tw_i64(w, 7, ch->comp);
+	tw_i64(w, 9, ch->data_off);
+	if (ch->dict)
+		tw_i64(w, 11, ch->dict_off);
+	tw_struct(w, 12);			/* Statistics */
+	tw_i64(w, 3, ch->nulls);
+	if (ch->has_minmax) {
+		tw_binary(w, 5, ch->max.p, ch->max.n);
+		tw_binary(w, 6, ch->min.p, ch->min.n);
+	}
+	tw_end(w);
+	tw_end(w);
+	tw_end(w);
+}
+
+static void
+footer(struct pq_file *f, struct buf *b)
+{
+	struct tw w;
+	char created[64];
+
+	tw_init(&w, b);
+	tw_i32(&w, 1, 1);
+	tw_list(&w, 2, TT_STRUCT, f->ncols + 1);
+	tw_elem_struct(&w);			/* the root */
+	tw_string(&w, 4, "schema");
+	tw_i32(&w, 5, (int32_t)f->ncols);
+	tw_end(&w);
+	for (size_t i = 0; i < f->ncols; i++)
+		schema_leaf(&w, &f->cols[i]);
+	tw_i64(&w, 3, (int64_t)f->rows);
+	tw_list(&w, 4, TT_STRUCT, f->nrg);
+	for (size_t g = 0; g < f->nrg; g++) {
+		const struct rgroup *rg = &f->rg[g];
+
+		tw_elem_struct(&w);
+		tw_list(&w, 1, TT_STRUCT, f->ncols);
+		for (size_t i = 0; i < f->ncols; i++)
+			column_meta(&w, f, &f->cols[i], &rg->c[i]);
+		tw_i64(&w, 2, rg->unc);
+		tw_i64(&w, 3, rg->rows);
+		tw_i64(&w, 5, rg->offset);
+		tw_i64(&w, 6, rg->comp);
+		tw_i16(&w, 7, (int16_t)g);
+		tw_end(&w);
+	}
+	snprintf(created, sizeof created, "parquet-sink version %s (build "
+	    "sluice)", SLUICE_VERSION);
+	tw_string(&w, 6, created);
+	tw_list(&w, 7, TT_STRUCT, f->ncols);
+	for (size_t i = 0; i < f->ncols; i++) {
+		tw_elem_struct(&w);		/* ColumnOrder */
+		tw_struct(&w, 1);		/* TypeDefinedOrder */
+		tw_end(&w);
+		tw_end(&w);
+	}
+	tw_end(&w);
+}
+
+static void
+release(struct pq_file *f)
+{
+	for (size_t g = 0; g < f->nrg; g++) {
+		for (size_t i = 0; i < f->ncols; i++) {
+			buf_free(&f->rg[g].c[i].min);
+			buf_free(&f->rg[g].c[i].max);
+		}
+		free(f->rg[g].c);
+	}
+	free(f->rg);
+	buf_free(&f->body);
+	buf_free(&f->zbody);
+	buf_free(&f->hdr);
+	buf_free(&f->levels);
+	free(f);
+}
+
+int
+pq_close(struct pq_file *f)
+{
+	struct buf b = { 0 };
+	uint32_t n;
+	int rc;
+
+	if (pq_row_group(f) < 0) {
+		pq_discard(f);
+		return -1;
+	}
+	footer(f, &b);
+	emit(f, b.p, b.n);
+	n = (uint32_t)b.n;
+	b.n = 0;
+	le(&b, n, 4);
+	buf_add(&b, "PAR1", 4);
+	emit(f, b.p, b.n);
+	buf_free(&b);
+	rc = out_close(f->o);
+	release(f);
+	return rc;
+}
+
+void
+pq_discard(struct pq_file *f)
+{
+	out_discard(f->o);
+	release(f);
+}

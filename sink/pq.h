@@ -1,0 +1,114 @@
+/*
+ * pq.h - what parquet-sink's parts share: columns buffered for a row
+ * group, their encodings, compression, and the file they go into.
+ * ../shared/PARQUET.md has the facts of the format this follows: flat
+ * schemas, data page v1, PLAIN or dictionary, statistics on every chunk.
+ */
+#ifndef SLUICE_PQ_H
+#define SLUICE_PQ_H
+
+#include "sluice.h"
+#include "thrift.h"
+
+/* Physical types (parquet.thrift's Type). */
+enum pq_phys {
+	PQ_BOOLEAN = 0, PQ_INT32 = 1, PQ_INT64 = 2, PQ_DOUBLE = 5,
+	PQ_BYTE_ARRAY = 6
+};
+
+/* What a column holds, as a user sees it. */
+enum pq_kind {
+	K_BOOL, K_INT, K_DOUBLE, K_DECIMAL, K_DATE, K_TIMESTAMP, K_STRING
+};
+
+/* Codecs (parquet.thrift's CompressionCodec). */
+enum pq_codec { C_NONE = 0, C_SNAPPY = 1, C_GZIP = 2, C_ZSTD = 6 };
+
+/* A column's values for the row group being built. */
+struct pq_col {
+	char *name;
+	enum pq_kind kind;
+	int scale;		/* K_DECIMAL */
+	struct buf plain;	/* non-null values, PLAIN (booleans: a byte each) */
+	uint8_t *def;		/* per row: 1 present, 0 null */
+	size_t rows, cap, nulls;
+	/* Statistics: */
+	int has_minmax;
+	int64_t imin, imax;	/* INT32/INT64/BOOLEAN */
+	double dmin, dmax;
+	struct buf smin, smax;	/* BYTE_ARRAY, unsigned byte order */
+	/* Dictionary (strings): */
+	int dict_off;		/* gave up for this chunk: too many values */
+	struct buf dict;	/* distinct values, PLAIN */
+	uint32_t *idx;		/* per non-null value: its entry */
+	size_t nidx, capidx, ndict;
+	struct pq_dslot { uint64_t hash; uint32_t entry; uint32_t off; } *dslot;
+	size_t dslots;
+};
+
+enum pq_phys pq_phys_of(enum pq_kind k);
+const char *pq_kind_name(enum pq_kind k);
+
+void pq_col_init(struct pq_col *c, const char *name, enum pq_kind kind,
+    int scale);
+
+/* A value converted to a column's kind. */
+struct pq_val {
+	int null;
+	int64_t i;		/* bool, int, decimal (scaled), date (days),
+				   timestamp (us) */
+	double d;
+	const char *s;		/* string */
+	size_t n;
+	struct buf scratch;	/* the string's text when it was made */
+};
+
+/*
+ * Convert v for column c.  Returns 0, or -1 (with a message when msg is
+ * not NULL) when v is not of the column's kind.  Free out->scratch.
+ */
+int pq_value(const struct pq_col *c, const struct val *v, struct pq_val *out,
+    char *msg, size_t msize);
+
+/* Add a converted value as the column's next row. */
+void pq_col_put(struct pq_col *c, const struct pq_val *v);
+
+/* Empty it for the next row group (keeps the memory). */
+void pq_col_reset(struct pq_col *c);
+void pq_col_free(struct pq_col *c);
+
+/* The kind values[0..n) of one column fit (infer.c). */
+enum pq_kind pq_infer(const struct val *const *vals, size_t n);
+
+/* The RLE / bit-packed hybrid (encoding.c). */
+void pq_rle(struct buf *b, const uint32_t *v, size_t n, int bit_width);
+void pq_levels(struct buf *b, const uint8_t *v, size_t n);
+int pq_bit_width(uint32_t max);
+
+/* Compression (compress.c): out = codec(in).  0, or -1. */
+int pq_compress(enum pq_codec codec, int level, const struct buf *in,
+    struct buf *out);
+int pq_codec_parse(const char *s, enum pq_codec *c);
+
+/* A Parquet file being written (file.c). */
+struct pq_file;
+
+/*
+ * Open path (atomically: a dot-temporary name until pq_close).  The
+ * columns are the file's schema; each row group takes their contents.
+ */
+struct pq_file *pq_open(const char *path, struct pq_col *cols, size_t ncols,
+    enum pq_codec codec, int level);
+
+/* Write the columns' buffered rows as a row group, then reset them. */
+int pq_row_group(struct pq_file *f);
+
+/* Footer, fsync, rename.  Returns 0, or -1 (reported; no file left). */
+int pq_close(struct pq_file *f);
+
+/* Give up: remove the temporary file. */
+void pq_discard(struct pq_file *f);
+
+uint64_t pq_rows(const struct pq_file *f);
+
+#endif
