@@ -68,6 +68,7 @@ struct sink {
 	int pidx;		/* the partition column in the input, or -1 */
 	struct rec *pending;	/* the first row group, before it is typed */
 	size_t npending;
+	double first_pending;
 	struct part *parts;
 	size_t nparts;
 	char *stage;		/* overwrite: the staging folder */
@@ -325,8 +326,14 @@ each(struct filter *f, struct rec *r, void *ctx)
 		q->line = r->line;
 		rec_own(q);
 	}
-	s->npending++;
-	if (s->npending >= (size_t)s->rg_rows)
+	if (s->npending++ == 0)
+		s->first_pending = now_seconds();
+	/* A stream does not wait for a whole row group to be typed: a file
+	   it rolls, or the time it rolls at, is enough. */
+	if (s->npending >= (size_t)s->rg_rows || (s->append &&
+	    ((s->roll_rows > 0 && s->npending >= (size_t)s->roll_rows) ||
+	    (s->roll_seconds > 0 &&
+	    now_seconds() - s->first_pending >= s->roll_seconds))))
 		settle(f, s);
 }
 

@@ -1,0 +1,193 @@
+#!/bin/sh
+# parquet-sink: every type, nulls in each, unicode, empty and long
+# strings, 0 and 1 rows, many row groups, many partitions, each codec;
+# every file read back by DuckDB and by hyparquet (a second, independent
+# reader) and compared value by value; metadata as DuckDB sees it;
+# overwrite, append, rolling, rejects, and a SIGKILL mid-run.
+. "$SLUICE_TOP/tests/lib.sh"
+SG=$(prog schema-gen)
+DUCK=$SLUICE_TOP/scripts/duckdb
+READ=$SLUICE_TOP/scripts/parquet-read
+"$DUCK" --install || { echo "Bail out! no DuckDB"; exit 1; }
+"$READ" --install || { echo "Bail out! no hyparquet"; exit 1; }
+
+# --- Every type, by hand ----------------------------------------------------
+long=$(awk 'BEGIN { for (i = 0; i < 5000; i++) printf "%c", 97 + i % 26 }')
+cat >"$T/types.json" <<'END'
+{"name": "types", "fields": [
+  {"name": "s", "gen": "uuid"},
+  {"name": "i", "type": "int", "gen": "sequence"},
+  {"name": "f", "type": "float", "gen": "uniform", "min": 0, "max": 1},
+  {"name": "d", "type": "decimal", "gen": "uniform", "min": 0, "max": 1},
+  {"name": "b", "type": "bool", "gen": "bool"},
+  {"name": "dt", "type": "date", "gen": "time"},
+  {"name": "ts", "type": "timestamp", "gen": "time"}]}
+END
+{
+    echo 's,i,f,d,b,dt,ts'
+    echo 'plain,1,0.1,12.50,true,2025-01-15,2025-01-15T10:30:00.123Z'
+    echo '"",-9223372036854775808,-2.5,-0.05,false,1970-01-01,1970-01-01T00:00:00Z'
+    echo 'héllo ✓ 日本,9223372036854775807,1e300,99999999.99,TRUE,2099-12-31,2099-12-31T23:59:59.999Z'
+    echo '"comma, ""quote""",0,0,0,0,1969-12-31,1969-12-31T23:59:59Z'
+    echo ',,,,,,'
+    echo "$long,42,3.14159,1.5,1,2000-02-29,2000-02-29T12:00:00+05:30"
+} >"$T/types.csv"
+cat >"$T/types-want.jsonl" <<END
+{"s":"plain","i":"1","f":0.1,"d":"12.50","b":true,"dt":"2025-01-15","ts":"2025-01-15T10:30:00.123Z"}
+{"s":"","i":"-9223372036854775808","f":-2.5,"d":"-0.05","b":false,"dt":"1970-01-01","ts":"1970-01-01T00:00:00.000Z"}
+{"s":"héllo ✓ 日本","i":"9223372036854775807","f":1e+300,"d":"99999999.99","b":true,"dt":"2099-12-31","ts":"2099-12-31T23:59:59.999Z"}
+{"s":"comma, \\"quote\\"","i":"0","f":0,"d":"0.00","b":false,"dt":"1969-12-31","ts":"1969-12-31T23:59:59.000Z"}
+{"s":null,"i":null,"f":null,"d":null,"b":null,"dt":null,"ts":null}
+{"s":"$long","i":"42","f":3.14159,"d":"1.50","b":true,"dt":"2000-02-29","ts":"2000-02-29T06:30:00.000Z"}
+END
+# DuckDB reads the CSV with the same types: the oracle for its own
+# reading of the Parquet file.
+canon="SELECT s, i::VARCHAR AS i, f::VARCHAR AS f, d::VARCHAR AS d, b::VARCHAR AS b,
+    dt::VARCHAR AS dt, strftime(ts, '%Y-%m-%dT%H:%M:%S.%fZ') AS ts"
+"$DUCK" "SET TimeZone = 'UTC'" "$canon FROM read_csv('$T/types.csv', header = true,
+    allow_quoted_nulls = false, columns = {'s': 'VARCHAR', 'i': 'BIGINT', 'f': 'DOUBLE',
+    'd': 'DECIMAL(18,2)', 'b': 'BOOLEAN', 'dt': 'DATE', 'ts': 'TIMESTAMPTZ'})" >"$T/types-duck-want.jsonl"
+for codec in snappy zstd gzip none; do
+    run parquet-sink --schema "$T/types.json" -c "$codec" -o "$T/types-$codec.parquet" "$T/types.csv"
+    is "$rc:$(err)" "0:parquet-sink: 6 in, 6 written, 0 rejected, 1 file, $(sed -n 's/.*file, //p' "$T/err")" \
+        "$codec: written"
+    "$DUCK" "SET TimeZone = 'UTC'" "$canon FROM '$T/types-$codec.parquet'" >"$T/got.jsonl"
+    is_file "$T/got.jsonl" "$T/types-duck-want.jsonl" \
+        "$codec: DuckDB reads every value as it reads the CSV (every type, nulls, unicode, \"\", 5000 bytes)"
+    "$READ" "$T/types-$codec.parquet" >"$T/got2.jsonl"
+    is_file "$T/got2.jsonl" "$T/types-want.jsonl" "$codec: hyparquet reads the same values"
+done
+got=$("$DUCK" "SELECT string_agg(column_name || ' ' || column_type, ', ') AS t FROM (DESCRIBE SELECT * FROM '$T/types-zstd.parquet')")
+is "$got" '{"t":"s VARCHAR, i BIGINT, f DOUBLE, d DECIMAL(18,2), b BOOLEAN, dt DATE, ts TIMESTAMP WITH TIME ZONE"}' \
+    "the schema's types: STRING, INT64, DOUBLE, DECIMAL, BOOLEAN, DATE, TIMESTAMP(UTC)"
+got=$("$DUCK" "SELECT string_agg(path_in_schema || ':' || compression || ':' || stats_null_count || ':' ||
+    coalesce(stats_min_value, '-') || '..' || coalesce(stats_max_value, '-'), ' | ' ORDER BY column_id) AS m
+  FROM parquet_metadata('$T/types-zstd.parquet') WHERE path_in_schema <> 's'")
+is "$got" '{"m":"i:ZSTD:1:-9223372036854775808..9223372036854775807 | f:ZSTD:1:-2.5..1e+300 | d:ZSTD:1:-0.05..99999999.99 | b:ZSTD:1:false..true | dt:ZSTD:1:1969-12-31..2099-12-31 | ts:ZSTD:1:1969-12-31 23:59:59+00..2099-12-31 23:59:59.999+00"}' \
+    "statistics: null count, min and max of every column, and the codec"
+got=$("$DUCK" "SELECT created_by FROM parquet_file_metadata('$T/types-zstd.parquet')")
+like "$got" '"created_by":"parquet-sink version [0-9.]+ \(build sluice\)"' "created_by names sluice"
+got=$("$DUCK" "SELECT count(*) AS n FROM '$T/types-zstd.parquet' WHERE s IS NULL")
+is "$got" '{"n":"1"}' "IS NULL finds the null (null counts are right, so pruning is)"
+
+# --- 0 rows, 1 row ------------------------------------------------------------
+head -n 1 "$T/types.csv" >"$T/empty.csv"
+run parquet-sink --schema "$T/types.json" -o "$T/empty.parquet" "$T/empty.csv"
+got=$("$DUCK" "SELECT count(*) AS n, (SELECT count(*) FROM (DESCRIBE SELECT * FROM '$T/empty.parquet')) AS cols FROM '$T/empty.parquet'")
+is "$got" '{"n":"0","cols":"7"}' "0 rows: a valid file with the header's 7 columns"
+is "$("$READ" "$T/empty.parquet" | wc -l)" 0 "which hyparquet reads as empty too"
+head -n 2 "$T/types.csv" >"$T/one.csv"
+run parquet-sink -o "$T/one.parquet" "$T/one.csv"
+is "$("$READ" "$T/one.parquet")" '{"s":"plain","i":"1","f":0.1,"d":12.5,"b":true,"dt":"2025-01-15","ts":"2025-01-15T10:30:00.123Z"}' \
+    "1 row, no schema: types inferred (int, float, bool, date, timestamp)"
+
+# --- Many row groups, the retail schema, DuckDB against the CSV --------------
+$SLUICE_WRAP "$SG" -q retail -n 2500 --days 2 >"$T/retail.csv"
+run parquet-sink --schema retail --row-group-rows 700 -c zstd -o "$T/retail.parquet" "$T/retail.csv"
+got=$("$DUCK" "SELECT count(DISTINCT row_group_id) AS groups, max(row_group_num_rows) AS most FROM parquet_metadata('$T/retail.parquet')")
+is "$got" '{"groups":"8","most":"700"}' "5000 rows in row groups of 700: 8 of them"
+cmp_sql="WITH a AS (SELECT order_id, order_date, store_id, store_city, product, quantity,
+    unit_price::DECIMAL(18,2) AS unit_price, amount::DECIMAL(18,2) AS amount FROM read_csv('$T/retail.csv')),
+  b AS (SELECT * FROM '$T/retail.parquet')
+  SELECT (SELECT count(*) FROM a) AS n, (SELECT count(*) FROM (SELECT * FROM a EXCEPT ALL SELECT * FROM b)) AS missing,
+    (SELECT count(*) FROM (SELECT * FROM b EXCEPT ALL SELECT * FROM a)) AS extra"
+is "$("$DUCK" "$cmp_sql")" '{"n":"5000","missing":"0","extra":"0"}' "every row the same as the CSV's, across row groups"
+got=$("$DUCK" "SELECT DISTINCT path_in_schema || ':' || encodings AS e FROM parquet_metadata('$T/retail.parquet')
+  WHERE path_in_schema IN ('store_city', 'order_id') ORDER BY 1")
+is "$(printf '%s\n' "$got" | tr '\n' ' ')" '{"e":"order_id:PLAIN, RLE"} {"e":"store_city:PLAIN, RLE, RLE_DICTIONARY"} ' \
+    "dictionary where it pays (a city), plain where it does not (unique ids)"
+"$READ" "$T/retail.parquet" | wc -l | tr -d ' ' >"$T/n"
+is "$(cat "$T/n")" 5000 "hyparquet reads all 8 row groups"
+
+# --- Partitions ------------------------------------------------------------------
+run parquet-sink --schema retail -d "$T/lake" -p store_city "$T/retail.csv"
+nparts=$(ls "$T/lake" | wc -l)
+ok "$(( nparts >= 5 ? 0 : 1 ))" "one folder a city ($nparts)"
+got=$("$DUCK" "SELECT count(*) AS n FROM (DESCRIBE SELECT * FROM read_parquet('$T/lake/*/*.parquet',
+    hive_partitioning = false)) WHERE column_name = 'store_city'")
+is "$got" '{"n":"0"}' "the partition column is kept out of the files"
+part_sql="WITH a AS (SELECT order_id, store_city, amount::DECIMAL(18,2) AS amount FROM read_csv('$T/retail.csv')),
+  b AS (SELECT order_id, store_city, amount FROM read_parquet('$T/lake/**/*.parquet', hive_partitioning = true))
+  SELECT (SELECT count(*) FROM b) AS n, (SELECT count(*) FROM (SELECT * FROM a EXCEPT ALL SELECT * FROM b)) AS diff"
+is "$("$DUCK" "$part_sql")" '{"n":"5000","diff":"0"}' "DuckDB reads the partitions back as one table, city from the path"
+printf 'k,v\na/b,1\n,2\n100%%,3\nx y,4\n' >"$T/odd.csv"
+run parquet-sink -d "$T/odd" -p k "$T/odd.csv"
+is "$(cd "$T/odd" && ls | sort | tr '\n' ' ')" 'k=100%25 k=__HIVE_DEFAULT_PARTITION__ k=a%2Fb k=x y ' \
+    "partition values percent-encoded; a null is __HIVE_DEFAULT_PARTITION__"
+got=$("$DUCK" "SELECT string_agg(coalesce(k, 'NULL') || '=' || v, ' ' ORDER BY v) AS r FROM read_parquet('$T/odd/**/*.parquet', hive_partitioning = true)")
+is "$got" '{"r":"a/b=1 NULL=2 100%=3 x y=4"}' "and DuckDB decodes them"
+
+# --- Overwrite replaces only the partitions written; append adds -------------------
+printf 'day,n\n2025-01-01,1\n2025-01-02,2\n' >"$T/d1.csv"
+printf 'day,n\n2025-01-02,20\n2025-01-03,30\n' >"$T/d2.csv"
+run parquet-sink -d "$T/ow" -p day "$T/d1.csv"
+run parquet-sink -d "$T/ow" -p day "$T/d2.csv"
+got=$("$DUCK" "SELECT string_agg(day || ':' || n, ' ' ORDER BY day) AS r FROM read_parquet('$T/ow/**/*.parquet', hive_partitioning = true)")
+is "$got" '{"r":"2025-01-01:1 2025-01-02:20 2025-01-03:30"}' \
+    "overwrite: the partitions in the input replaced, the others kept (dynamic partition overwrite)"
+is "$(ls -a "$T" | grep -c '^\.ow\.stage')" 0 "no staging folder left"
+run parquet-sink -d "$T/ow" -p day --mode append "$T/d2.csv"
+got=$("$DUCK" "SELECT count(*) AS n FROM read_parquet('$T/ow/**/*.parquet', hive_partitioning = true)")
+is "$got" '{"n":"5"}' "append: new files beside the old"
+run parquet-sink -d "$T/roll" --mode append --roll-rows 1000 "$T/retail.csv"
+is "$(ls "$T/roll" | wc -l | tr -d ' ')" 5 "--roll-rows 1000: 5000 rows in 5 files"
+like "$(err)" "5000 in, 5000 written, 0 rejected, 5 files" "and the summary says so"
+
+# --- Rejects ------------------------------------------------------------------------
+printf 'i,when\n1,2025-01-01\nnope,2025-01-02\n3,someday\n4,2025-01-04\n' >"$T/bad.csv"
+cat >"$T/bad.json" <<'END'
+{"fields": [{"name": "i", "type": "int", "gen": "sequence"}, {"name": "when", "type": "date", "gen": "time"}]}
+END
+run parquet-sink --schema "$T/bad.json" --reject "$T/rej.jsonl" -o "$T/bad.parquet" "$T/bad.csv"
+like "$(err)" '4 in, 2 written, 2 rejected' "values not of their type: rejected and counted, never nulls"
+like "$(cat "$T/rej.jsonl")" 'bad.csv:3".*"i: \\"nope\\" is not a int"' "with the reason and the place"
+is "$("$DUCK" "SELECT string_agg(i::VARCHAR, ',') AS r FROM '$T/bad.parquet'")" '{"r":"1,4"}' "the rest written"
+printf 'n\n1\n2\n' >"$T/inf.csv"
+{ cat "$T/inf.csv"; echo x; } >"$T/inf2.csv"
+run parquet-sink --row-group-rows 2 -o "$T/inf.parquet" "$T/inf2.csv"
+like "$(err)" '3 in, 2 written, 1 rejected' "after the first row group the types are fixed: a later misfit is rejected"
+
+# --- SIGKILL mid-run: only complete files ---------------------------------------------
+if [ -z "$SLUICE_WRAP" ]; then
+    "$SG" -q ecommerce --rate 20000 -n 1000000 -f jsonl 2>/dev/null |
+        "$(prog parquet-sink)" -q -d "$T/kill" --mode append --roll-rows 2000 &
+    # Kill it once a few files are out, mid-file (however fast it runs).
+    for i in $(seq 100); do
+        [ "$(ls "$T/kill" 2>/dev/null | wc -l)" -ge 3 ] && break
+        sleep 0.2
+    done
+    sleep 0.05
+    pkill -KILL -f "parquet-sink -q -d $T/kill" || true
+    wait 2>/dev/null || true
+    files=$(ls "$T/kill" 2>/dev/null | wc -l)
+    ok "$(( files >= 3 ? 0 : 1 ))" "killed mid-run: $files files"
+    bad=0
+    for f in "$T/kill"/*.parquet; do
+        "$DUCK" "SELECT count(*) AS n FROM '$f'" >/dev/null 2>&1 || bad=$((bad + 1))
+    done
+    is "$bad" 0 "every file there is complete (DuckDB reads each)"
+    run parquet-sink -d "$T/kill" --mode append "$T/one.csv"
+    is "$(ls -a "$T/kill" | grep -c '\.tmp-')" 0 "the next run removes the dead run's temporary file"
+    # SIGTERM: the file in progress is finished, nothing read is lost.
+    "$SG" -q ecommerce --rate 20000 -n 1000000 -f jsonl 2>/dev/null |
+        "$(prog parquet-sink)" -d "$T/term" --mode append --roll-rows 5000 2>"$T/term.err" &
+    for i in $(seq 100); do
+        [ "$(ls "$T/term" 2>/dev/null | wc -l)" -ge 1 ] && break
+        sleep 0.2
+    done
+    sleep 0.1
+    pkill -TERM -f "parquet-sink -d $T/term" || true
+    wait 2>/dev/null || true
+    written=$(sed -n 's/.* in, \([0-9]*\) written.*/\1/p' "$T/term.err")
+    got=$("$DUCK" "SELECT count(*) AS n FROM read_parquet('$T/term/*.parquet')")
+    is "$got" "{\"n\":\"$written\"}" "SIGTERM: every row it says it wrote is in the files ($written)"
+else
+    for i in 1 2 3 4; do ok 0 "# SKIP signals under valgrind (timing)"; done
+fi
+
+run parquet-sink "$T/types.csv"
+is "$rc" 2 "-o or -d is required"
+run parquet-sink -o x.parquet -c lz4 "$T/types.csv"
+is "$rc" 2 "an unknown codec: a usage error"
+
+done_testing
