@@ -82,11 +82,42 @@ decimal_shape(const char *p, size_t n)
 int
 num_parse_double(const char *p, size_t n, double *out)
 {
+	static const double pow10[] = { 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6,
+	    1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15 };
 	char small[64], *tmp = small, *end;
 	double d;
 
 	if (n == 0 || decimal_shape(p, n) < 0)
 		return -1;
+	/*
+	 * Clinger's fast path: at most 15 digits, no exponent.  The digits
+	 * and the power of ten are exact doubles, and one IEEE division
+	 * rounds correctly, so this is strtod's answer without strtod.
+	 */
+	if (n <= 16) {
+		const char *q = p, *e = p + n;
+		uint64_t m = 0;
+		int digits = 0, frac = 0, point = 0, neg = 0;
+
+		if (*q == '-' || *q == '+')
+			neg = *q++ == '-';
+		for (; q < e; q++) {
+			if (*q == '.' && !point) {
+				point = 1;
+			} else if (*q >= '0' && *q <= '9') {
+				m = m * 10 + (uint64_t)(*q - '0');
+				digits++;
+				frac += point;
+			} else {
+				break;
+			}
+		}
+		if (q == e && digits > 0 && digits <= 15) {
+			d = (double)m / pow10[frac];
+			*out = neg ? -d : d;
+			return 0;
+		}
+	}
 	/* strtod wants a terminated string; the caller's may not be. */
 	if (n >= sizeof small)
 		tmp = malloc(n + 1);

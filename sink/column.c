@@ -120,8 +120,11 @@ pq_value(const struct pq_col *c, const struct val *v, struct pq_val *out,
 static void
 put_le(struct buf *b, uint64_t v, int bytes)
 {
+	unsigned char le[8];
+
 	for (int i = 0; i < bytes; i++)
-		buf_addc(b, (char)(v >> (8 * i)));
+		le[i] = (unsigned char)(v >> (8 * i));
+	buf_add(b, le, (size_t)bytes);
 }
 
 /* The string's dictionary entry, made if new; -1 when the dictionary is
@@ -180,20 +183,25 @@ dict_add(struct pq_col *c, const char *s, size_t n)
 	c->idx[c->nidx++] = c->dslot[j].entry;
 }
 
+/* Byte order, unsigned, the shorter first on a tie (Parquet's order). */
+static int
+bytes_cmp(const char *a, size_t an, const char *b, size_t bn)
+{
+	int c = memcmp(a, b, an < bn ? an : bn);
+
+	return c != 0 ? c : (an > bn) - (an < bn);
+}
+
 static void
 minmax_str(struct pq_col *c, const char *s, size_t n)
 {
 	int first = !c->has_minmax;
 
-	if (first || memcmp(s, c->smin.p, n < c->smin.n ? n : c->smin.n) < 0 ||
-	    (memcmp(s, c->smin.p, n < c->smin.n ? n : c->smin.n) == 0 &&
-	    n < c->smin.n)) {
+	if (first || bytes_cmp(s, n, c->smin.p, c->smin.n) < 0) {
 		c->smin.n = 0;
 		buf_add(&c->smin, s, n);
 	}
-	if (first || memcmp(s, c->smax.p, n < c->smax.n ? n : c->smax.n) > 0 ||
-	    (memcmp(s, c->smax.p, n < c->smax.n ? n : c->smax.n) == 0 &&
-	    n > c->smax.n)) {
+	if (first || bytes_cmp(s, n, c->smax.p, c->smax.n) > 0) {
 		c->smax.n = 0;
 		buf_add(&c->smax, s, n);
 	}

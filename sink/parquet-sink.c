@@ -66,8 +66,15 @@ struct sink {
 	size_t ncols;
 	int typed;		/* all kinds known */
 	int pidx;		/* the partition column in the input, or -1 */
-	struct rec *pending;	/* the first row group, before it is typed */
-	size_t npending;
+	/* The first rows, before their types are known: each row's values
+	   in column order (then the partition's), strings in one arena. */
+	struct val *pvals;
+	const char **psrc;
+	unsigned long *pline;
+	size_t npending, cappending;
+	struct arena pmem;
+	const char *src_seen, *src_copy;
+	uint64_t playout;
 	double first_pending;
 	struct part *parts;
 	size_t nparts;
@@ -79,6 +86,8 @@ struct sink {
 	int *from;		/* column -> input field */
 	char msg[256];
 	int failed;
+	struct part *last;	/* the partition of the record before */
+	struct buf esc, scratch;
 };
 
 static void
@@ -140,15 +149,20 @@ locate(struct sink *s, const struct rec *r)
 static struct part *
 part_for(struct sink *s, const char *value, size_t n)
 {
-	uint64_t h = hash_table_key(value, n);
+	uint64_t h;
 	struct part *p;
 	struct buf b = { 0 };
 
+	/* Most records go where the one before went. */
+	if (s->last != NULL && strlen(s->last->value) == n &&
+	    memcmp(s->last->value, value, n) == 0)
+		return s->last;
+	h = hash_table_key(value, n);
 	for (size_t i = 0; i < s->nparts; i++)
 		if (s->parts[i].hash == h &&
 		    strlen(s->parts[i].value) == n &&
 		    memcmp(s->parts[i].value, value, n) == 0)
-			return &s->parts[i];
+			return s->last = &s->parts[i];
 	s->parts = erealloc(s->parts, (s->nparts + 1) * sizeof *s->parts);
 	p = &s->parts[s->nparts++];
 	memset(p, 0, sizeof *p);
@@ -165,7 +179,7 @@ part_for(struct sink *s, const char *value, size_t n)
 		buf_printf(&b, "%s%s%s", s->dir, n ? "/" : "", p->value);
 		p->final_dir = (char *)buf_cstr(&b);
 	}
-	return p;
+	return s->last = p;
 }
 
 static int
@@ -214,7 +228,7 @@ put(struct filter *f, struct sink *s, struct rec *r)
 	struct part *p;
 	const char *pv = "";
 	size_t pn = 0;
-	struct buf esc = { 0 };
+	struct buf *esc = &s->esc;
 
 	locate(s, r);
 	for (size_t c = 0; c < s->ncols; c++) {
@@ -233,22 +247,20 @@ put(struct filter *f, struct sink *s, struct rec *r)
 	if (s->pcol != NULL) {
 		const struct val *v = s->pidx >= 0 ? &r->f[s->pidx].v : NULL;
 
-		buf_printf(&esc, "%s=", s->pcol);
+		esc->n = 0;
+		buf_printf(esc, "%s=", s->pcol);
 		if (v == NULL || val_is_null(v)) {
-			buf_adds(&esc, "__HIVE_DEFAULT_PARTITION__");
+			buf_adds(esc, "__HIVE_DEFAULT_PARTITION__");
 		} else {
-			struct buf t = { 0 };
 			size_t n;
-			const char *txt = val_to_text(v, &t, &n);
+			const char *txt = val_to_text(v, &s->scratch, &n);
 
-			hive_escape(&esc, txt, n);
-			buf_free(&t);
+			hive_escape(esc, txt, n);
 		}
-		pv = esc.p;
-		pn = esc.n;
+		pv = esc->p;
+		pn = esc->n;
 	}
 	p = part_for(s, pv, pn);
-	buf_free(&esc);
 	if (p->f == NULL && open_file(s, p) < 0)
 		return -1;
 	for (size_t c = 0; c < s->ncols; c++)
@@ -266,39 +278,78 @@ put(struct filter *f, struct sink *s, struct rec *r)
 	return 0;
 }
 
-/* Types from the first row group, then its records written. */
+/* Types from the first rows, then those rows written. */
 static void
 settle(struct filter *f, struct sink *s)
 {
+	size_t w = s->ncols + 1;
 	const struct val **vals = ecalloc(s->npending + 1, sizeof *vals);
+	struct rec r;
 
 	for (size_t c = 0; c < s->ncols; c++) {
 		if (s->fixed[c])
 			continue;
-		for (size_t i = 0; i < s->npending; i++) {
-			int k = rec_index(&s->pending[i], s->names[c]);
-			static const struct val nul = { .type = VAL_NULL };
-
-			vals[i] = k >= 0 ? &s->pending[i].f[k].v : &nul;
-		}
+		for (size_t i = 0; i < s->npending; i++)
+			vals[i] = &s->pvals[i * w + c];
 		s->kinds[c] = pq_infer(vals, s->npending);
 	}
 	free(vals);
 	s->typed = 1;
-	for (size_t i = 0; i < s->npending; i++) {
-		if (!s->failed)
-			put(f, s, &s->pending[i]);
-		rec_free(&s->pending[i]);
+	/* Each row as a record of one layout: the columns, the partition. */
+	rec_init(&r);
+	s->playout = rec_layout_new();
+	for (size_t i = 0; i < s->npending && !s->failed; i++) {
+		rec_clear(&r);
+		for (size_t c = 0; c < s->ncols; c++)
+			rec_add(&r, s->names[c], s->pvals[i * w + c]);
+		if (s->pcol != NULL)
+			rec_add(&r, s->pcol, s->pvals[i * w + s->ncols]);
+		r.src = s->psrc[i];
+		r.line = s->pline[i];
+		r.layout = s->playout;
+		put(f, s, &r);
 	}
-	free(s->pending);
-	s->pending = NULL;
-	s->npending = 0;
+	rec_free(&r);
+	free(s->pvals);
+	free(s->psrc);
+	free(s->pline);
+	arena_free(&s->pmem);
+	s->pvals = NULL;
+	s->psrc = NULL;
+	s->pline = NULL;
+	s->npending = s->cappending = 0;
+}
+
+/* A value kept past its record: strings copied (JSON as its text). */
+static struct val
+keep(struct sink *s, const struct val *v)
+{
+	struct buf t = { 0 };
+	size_t n;
+	const char *p;
+	struct val out = *v;
+
+	switch (v->type) {
+	case VAL_STR:
+	case VAL_TEXT:
+		out.u.s.p = arena_strndup(&s->pmem, v->u.s.p, v->u.s.n);
+		return out;
+	case VAL_JSON:
+		p = val_to_text(v, &t, &n);
+		out = val_str(arena_strndup(&s->pmem, p, n), n);
+		buf_free(&t);
+		return out;
+	default:
+		return out;
+	}
 }
 
 static void
 each(struct filter *f, struct rec *r, void *ctx)
 {
 	struct sink *s = ctx;
+	size_t w;
+	struct val *row;
 
 	if (s->failed) {
 		f->stop = 1;
@@ -311,21 +362,28 @@ each(struct filter *f, struct rec *r, void *ctx)
 			f->stop = 1;
 		return;
 	}
-	/* Keep a copy until the row group decides the types. */
-	s->pending = erealloc(s->pending, (s->npending + 1) *
-	    sizeof *s->pending);
-	{
-		/* Names and source too: the reader's go with it. */
-		struct rec *q = &s->pending[s->npending];
-
-		rec_init(q);
-		for (size_t i = 0; i < r->n; i++)
-			rec_add(q, r->f[i].name ? rec_strdup(q, r->f[i].name,
-			    strlen(r->f[i].name)) : NULL, r->f[i].v);
-		q->src = r->src ? rec_strdup(q, r->src, strlen(r->src)) : NULL;
-		q->line = r->line;
-		rec_own(q);
+	/* Keep the row until the first rows decide the types. */
+	locate(s, r);
+	w = s->ncols + 1;
+	if (s->npending == s->cappending) {
+		s->cappending = s->cappending ? s->cappending * 2 : 1024;
+		s->pvals = erealloc(s->pvals, s->cappending * w *
+		    sizeof *s->pvals);
+		s->psrc = erealloc(s->psrc, s->cappending * sizeof *s->psrc);
+		s->pline = erealloc(s->pline, s->cappending * sizeof *s->pline);
 	}
+	row = &s->pvals[s->npending * w];
+	for (size_t c = 0; c < s->ncols; c++)
+		row[c] = s->from[c] >= 0 ? keep(s, &r->f[s->from[c]].v) :
+		    val_null();
+	row[s->ncols] = s->pidx >= 0 ? keep(s, &r->f[s->pidx].v) : val_null();
+	if (r->src != s->src_seen) {
+		s->src_seen = r->src;
+		s->src_copy = r->src ? arena_strndup(&s->pmem, r->src,
+		    strlen(r->src)) : NULL;
+	}
+	s->psrc[s->npending] = s->src_copy;
+	s->pline[s->npending] = r->line;
 	if (s->npending++ == 0)
 		s->first_pending = now_seconds();
 	/* A stream does not wait for a whole row group to be typed: a file
@@ -519,6 +577,8 @@ main(int argc, char **argv)
 	free(s.from);
 	free(s.conv);
 	free(s.stage);
+	buf_free(&s.esc);
+	buf_free(&s.scratch);
 	filter_free_header(&f);
 	schema_free(sc);
 	return status;
