@@ -51,8 +51,8 @@ pq_col_init(struct pq_col *c, const char *name, enum pq_kind kind, int scale)
 }
 
 int
-pq_value(const struct pq_col *c, const struct val *v, struct pq_val *out,
-    char *msg, size_t msize)
+pq_value(const char *name, enum pq_kind kind, int scale, const struct val *v,
+    struct pq_val *out, char *msg, size_t msize)
 {
 	int64_t us;
 	size_t n;
@@ -62,12 +62,12 @@ pq_value(const struct pq_col *c, const struct val *v, struct pq_val *out,
 	out->d = 0;
 	out->s = NULL;
 	out->n = 0;
-	if (val_is_null(v) || (c->kind != K_STRING && (v->type == VAL_TEXT ||
+	if (val_is_null(v) || (kind != K_STRING && (v->type == VAL_TEXT ||
 	    v->type == VAL_STR) && v->u.s.n == 0)) {
 		out->null = 1;
 		return 0;
 	}
-	switch (c->kind) {
+	switch (kind) {
 	case K_BOOL: {
 		int b;
 
@@ -86,7 +86,7 @@ pq_value(const struct pq_col *c, const struct val *v, struct pq_val *out,
 			return 0;
 		break;
 	case K_DECIMAL:
-		if (val_to_decimal(v, c->scale, &out->i) == 0)
+		if (val_to_decimal(v, scale, &out->i) == 0)
 			return 0;
 		break;
 	case K_DATE:
@@ -110,8 +110,8 @@ pq_value(const struct pq_col *c, const struct val *v, struct pq_val *out,
 		struct buf t = { 0 };
 		const char *s = val_to_text(v, &t, &n);
 
-		snprintf(msg, msize, "%s: \"%.*s\" is not a %s", c->name,
-		    (int)(n > 40 ? 40 : n), s, pq_kind_name(c->kind));
+		snprintf(msg, msize, "%s: \"%.*s\" is not a %s", name,
+		    (int)(n > 40 ? 40 : n), s, pq_kind_name(kind));
 		buf_free(&t);
 	}
 	return -1;
@@ -135,6 +135,11 @@ dict_add(struct pq_col *c, const char *s, size_t n)
 	uint64_t h = hash_table_key(s, n);
 	size_t j;
 
+	/* Mostly distinct values (ids) will not pay: stop looking early. */
+	if (c->nidx >= 4096 && c->ndict * 2 > c->nidx) {
+		c->dict_off = 1;
+		return;
+	}
 	if (h == 0)
 		h = 1;
 	if ((c->ndict + 1) * 2 > c->dslots) {

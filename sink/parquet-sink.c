@@ -235,9 +235,8 @@ put(struct filter *f, struct sink *s, struct rec *r)
 		struct val nul = val_null();
 		const struct val *v = s->from[c] >= 0 ? &r->f[s->from[c]].v : &nul;
 
-		if (pq_value(&(struct pq_col){ .name = s->names[c],
-		    .kind = s->kinds[c], .scale = s->scales[c] }, v, &s->conv[c],
-		    s->msg, sizeof s->msg) < 0) {
+		if (pq_value(s->names[c], s->kinds[c], s->scales[c], v,
+		    &s->conv[c], s->msg, sizeof s->msg) < 0) {
 			struct rej_reason why = { "type", s->msg };
 
 			filter_reject(f, r, &why, 1);

@@ -64,11 +64,11 @@ struct pq_val {
 };
 
 /*
- * Convert v for column c.  Returns 0, or -1 (with a message when msg is
+ * Convert v for a column (name, kind, scale).  Returns 0, or -1 (with a message when msg is
  * not NULL) when v is not of the column's kind.  Free out->scratch.
  */
-int pq_value(const struct pq_col *c, const struct val *v, struct pq_val *out,
-    char *msg, size_t msize);
+int pq_value(const char *name, enum pq_kind kind, int scale,
+    const struct val *v, struct pq_val *out, char *msg, size_t msize);
 
 /* Add a converted value as the column's next row. */
 void pq_col_put(struct pq_col *c, const struct pq_val *v);

@@ -96,8 +96,12 @@ got=$("$DUCK" "SELECT DISTINCT path_in_schema || ':' || encodings AS e FROM parq
   WHERE path_in_schema IN ('store_city', 'order_id') ORDER BY 1")
 is "$(printf '%s\n' "$got" | tr '\n' ' ')" '{"e":"order_id:PLAIN, RLE"} {"e":"store_city:PLAIN, RLE, RLE_DICTIONARY"} ' \
     "dictionary where it pays (a city), plain where it does not (unique ids)"
-"$READ" "$T/retail.parquet" | wc -l | tr -d ' ' >"$T/n"
-is "$(cat "$T/n")" 5000 "hyparquet reads all 8 row groups"
+"$READ" "$T/retail.parquet" >"$T/retail-hyp.jsonl"
+"$DUCK" "SELECT * FROM read_csv('$T/retail.csv', columns = {'order_id': 'VARCHAR', 'order_date': 'DATE',
+    'store_id': 'VARCHAR', 'store_city': 'VARCHAR', 'product': 'VARCHAR', 'quantity': 'BIGINT',
+    'unit_price': 'DECIMAL(18,2)', 'amount': 'DECIMAL(18,2)'})" >"$T/retail-want.jsonl"
+is_file "$T/retail-hyp.jsonl" "$T/retail-want.jsonl" \
+    "hyparquet reads all 8 row groups, every value as DuckDB reads the CSV ($(wc -l <"$T/retail-hyp.jsonl") rows)"
 
 # --- Partitions ------------------------------------------------------------------
 run parquet-sink --schema retail -d "$T/lake" -p store_city "$T/retail.csv"
@@ -148,14 +152,18 @@ run parquet-sink --row-group-rows 2 -o "$T/inf.parquet" "$T/inf2.csv"
 like "$(err)" '3 in, 2 written, 1 rejected' "after the first row group the types are fixed: a later misfit is rejected"
 
 # --- SIGKILL mid-run: only complete files ---------------------------------------------
+# wait_files DIR N: until DIR holds N entries (at most 20 s).
+wait_files() {
+    for i in $(seq 100); do
+        [ "$(ls "$1" 2>/dev/null | wc -l)" -ge "$2" ] && return
+        sleep 0.2
+    done
+}
 if [ -z "$SLUICE_WRAP" ]; then
     "$SG" -q ecommerce --rate 20000 -n 1000000 -f jsonl 2>/dev/null |
         "$(prog parquet-sink)" -q -d "$T/kill" --mode append --roll-rows 2000 &
     # Kill it once a few files are out, mid-file (however fast it runs).
-    for i in $(seq 100); do
-        [ "$(ls "$T/kill" 2>/dev/null | wc -l)" -ge 3 ] && break
-        sleep 0.2
-    done
+    wait_files "$T/kill" 3
     sleep 0.05
     pkill -KILL -f "parquet-sink -q -d $T/kill" || true
     wait 2>/dev/null || true
@@ -171,10 +179,7 @@ if [ -z "$SLUICE_WRAP" ]; then
     # SIGTERM: the file in progress is finished, nothing read is lost.
     "$SG" -q ecommerce --rate 20000 -n 1000000 -f jsonl 2>/dev/null |
         "$(prog parquet-sink)" -d "$T/term" --mode append --roll-rows 5000 2>"$T/term.err" &
-    for i in $(seq 100); do
-        [ "$(ls "$T/term" 2>/dev/null | wc -l)" -ge 1 ] && break
-        sleep 0.2
-    done
+    wait_files "$T/term" 1
     sleep 0.1
     pkill -TERM -f "parquet-sink -d $T/term" || true
     wait 2>/dev/null || true
