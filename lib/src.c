@@ -2,54 +2,171 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "diag.h"
+#include "opts.h"
 
 enum { SRC_CHUNK = 256 * 1024 };
 
 size_t src_max_line = (size_t)64 << 20;
 
+static int idle_ms;
+static void (*idle_fn)(void *);
+static void *idle_ctx;
+
+void
+src_on_idle(int ms, void (*fn)(void *ctx), void *ctx)
+{
+	idle_ms = ms;
+	idle_fn = fn;
+	idle_ctx = ctx;
+}
+
+/*
+ * read(2) what is there, up to n bytes: a pipe gives what has come, so a
+ * slow stream's records are handled as they arrive, not when a buffer
+ * fills.  Idle time goes to the idle hook.  A signal that asks the
+ * program to stop ends the input (0); other interruptions retry.
+ */
+static ssize_t
+read_some(struct src *s, void *p, size_t n)
+{
+	for (;;) {
+		ssize_t r;
+
+		if (idle_fn != NULL) {
+			struct pollfd pfd = { .fd = s->fd, .events = POLLIN };
+			int k = poll(&pfd, 1, idle_ms);
+
+			if (k == 0) {
+				idle_fn(idle_ctx);
+				continue;
+			}
+			if (k < 0 && errno == EINTR) {
+				if (stop_requested)
+					return 0;
+				continue;
+			}
+		}
+		r = read(s->fd, p, n);
+		if (r >= 0)
+			return r;
+		if (errno != EINTR)
+			return -1;
+		if (stop_requested)
+			return 0;
+	}
+}
+
+static void start_gzip(struct src *s);
+
 int
 src_open(struct src *s, const char *path)
 {
-	int fd;
-
 	memset(s, 0, sizeof *s);
 	if (strcmp(path, "-") == 0) {
-		/* dup so that closing the gzFile leaves fd 0 alone. */
-		fd = dup(STDIN_FILENO);
+		/* dup so that closing it leaves fd 0 alone. */
+		s->fd = dup(STDIN_FILENO);
 		s->name = "stdin";
 	} else {
-		fd = open(path, O_RDONLY | O_CLOEXEC);
+		s->fd = open(path, O_RDONLY | O_CLOEXEC);
 		s->name = path;
 	}
-	if (fd < 0)
+	if (s->fd < 0)
 		return -1;
-	s->gz = gzdopen(fd, "rb");
-	if (s->gz == NULL) {
-		close(fd);
-		errno = ENOMEM;
-		return -1;
-	}
-	gzbuffer(s->gz, 128 * 1024);
 	s->cap = SRC_CHUNK;
 	s->buf = emalloc(s->cap);
-	/* Enough bytes to see and drop a byte order mark. */
+	/* Enough bytes to tell gzip by its magic, and to drop a BOM. */
 	while (s->len < 3 && !s->eof)
 		if (src_fill(s) < 0)
 			break;
+	if (s->len >= 2 && (unsigned char)s->buf[0] == 0x1f &&
+	    (unsigned char)s->buf[1] == 0x8b) {
+		start_gzip(s);
+		s->eof = 0;
+		while (s->len < 3 && !s->eof)
+			if (src_fill(s) < 0)
+				break;
+	}
 	if (s->len >= 3 && memcmp(s->buf, "\xef\xbb\xbf", 3) == 0)
 		s->pos = 3;
 	return 0;
 }
 
+/* The first bytes were gzip's magic: inflate from here on, starting
+   with the bytes already read. */
+static void
+start_gzip(struct src *s)
+{
+	s->z = ecalloc(1, sizeof *s->z);
+	if (inflateInit2(s->z, 15 + 16) != Z_OK)
+		fatal(1, "%s: zlib would not start", s->name);
+	s->zin = emalloc(SRC_CHUNK);
+	memcpy(s->zin, s->buf, s->len);
+	s->zn = s->len;
+	s->len = s->pos = 0;
+}
+
+/* Inflate into buf[len..cap); the bytes made, 0 at the end, -1. */
+static long
+inflate_some(struct src *s)
+{
+	for (;;) {
+		int rc;
+		size_t made;
+
+		if (s->zn == 0) {
+			ssize_t r = read_some(s, s->zin, SRC_CHUNK);
+
+			if (r < 0) {
+				diag("%s: %s", s->name, strerror(errno));
+				return -1;
+			}
+			if (r == 0) {
+				if (!s->zend) {
+					diag("%s: the gzip data ends early",
+					    s->name);
+					s->failed = 1;
+					return -1;
+				}
+				return 0;
+			}
+			s->zn = (size_t)r;
+		}
+		if (s->zend) {
+			/* Another member follows (cat a.gz b.gz). */
+			inflateReset(s->z);
+			s->zend = 0;
+		}
+		s->z->next_in = s->zin;
+		s->z->avail_in = (uInt)s->zn;
+		s->z->next_out = (unsigned char *)s->buf + s->len;
+		s->z->avail_out = (uInt)(s->cap - s->len);
+		rc = inflate(s->z, Z_NO_FLUSH);
+		made = s->cap - s->len - s->z->avail_out;
+		memmove(s->zin, s->z->next_in, s->z->avail_in);
+		s->zn = s->z->avail_in;
+		if (rc == Z_STREAM_END)
+			s->zend = 1;
+		else if (rc != Z_OK && rc != Z_BUF_ERROR) {
+			diag("%s: not valid gzip data (%s)", s->name,
+			    s->z->msg ? s->z->msg : "inflate failed");
+			s->failed = 1;
+			return -1;
+		}
+		if (made > 0)
+			return (long)made;
+	}
+}
+
 long
 src_fill(struct src *s)
 {
-	int n;
+	ssize_t n;
 
 	if (s->eof)
 		return 0;
@@ -62,13 +179,14 @@ src_fill(struct src *s)
 		s->cap *= 2;
 		s->buf = erealloc(s->buf, s->cap);
 	}
-	n = gzread(s->gz, s->buf + s->len, (unsigned)(s->cap - s->len));
+	if (s->z != NULL) {
+		n = inflate_some(s);
+	} else {
+		n = read_some(s, s->buf + s->len, s->cap - s->len);
+		if (n < 0)
+			diag("%s: %s", s->name, strerror(errno));
+	}
 	if (n < 0) {
-		int zerr;
-		const char *msg = gzerror(s->gz, &zerr);
-
-		diag("%s: %s", s->name,
-		    zerr == Z_ERRNO ? strerror(errno) : msg);
 		s->eof = 1;
 		s->failed = 1;
 		return -1;
@@ -76,6 +194,7 @@ src_fill(struct src *s)
 	if (n == 0)
 		s->eof = 1;
 	s->len += (size_t)n;
+	s->total += (size_t)n;
 	return n;
 }
 
@@ -156,10 +275,13 @@ src_close(struct src *s)
 {
 	int rc = 0;
 
-	if (s->gz != NULL && gzclose_r(s->gz) != Z_OK) {
-		diag("%s: error closing input", s->name);
-		rc = -1;
+	if (s->z != NULL) {
+		inflateEnd(s->z);
+		free(s->z);
 	}
+	if (s->fd >= 0 && close(s->fd) < 0)
+		rc = -1;
+	free(s->zin);
 	free(s->buf);
 	memset(s, 0, sizeof *s);
 	return rc;

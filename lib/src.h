@@ -13,10 +13,15 @@
 extern size_t src_max_line;
 
 struct src {
-	gzFile gz;		/* the open input; zlib reads plain files too */
+	int fd;			/* the open input */
+	z_stream *z;		/* gzip input: its inflater, else NULL */
+	unsigned char *zin;	/* compressed bytes read, zin[0..zn) */
+	size_t zn;
+	int zend;		/* the last gzip member ended */
 	const char *name;	/* "stdin" or the path, for messages */
 	char *buf;		/* bytes read and not yet taken: buf[pos..len) */
 	size_t pos, len, cap;
+	size_t total;		/* bytes made so far */
 	int eof;		/* no more bytes will come */
 	int failed;		/* a read failed (reported) */
 };
@@ -26,6 +31,13 @@ struct src {
  * with errno set (the caller reports it, naming the file).
  */
 int src_open(struct src *s, const char *path);
+
+/*
+ * While an input has nothing to read for ms milliseconds, call fn(ctx),
+ * again each ms while it stays idle (a sink commits, a file rolls).
+ * fn NULL: none.  One hook for the process.
+ */
+void src_on_idle(int ms, void (*fn)(void *ctx), void *ctx);
 
 /*
  * Read more bytes after buf[len), first moving buf[pos..len) to the front

@@ -87,6 +87,7 @@ struct sink {
 	char msg[256];
 	int failed;
 	struct part *last;	/* the partition of the record before */
+	struct filter *filter;	/* the record loop (for the idle hook) */
 	struct buf esc, scratch;
 };
 
@@ -275,6 +276,27 @@ put(struct filter *f, struct sink *s, struct rec *r)
 	    now_seconds() - p->opened >= s->roll_seconds)))
 		return close_file(s, p);
 	return 0;
+}
+
+/*
+ * The input is idle: close the files open --roll-seconds or longer, so a
+ * quiet stream's rows do not wait in an open file for the next record.
+ */
+static void settle(struct filter *f, struct sink *s);
+
+static void
+roll_idle(void *ctx)
+{
+	struct sink *s = ctx;
+	double now = now_seconds();
+
+	if (!s->typed && s->npending > 0 &&
+	    now - s->first_pending >= s->roll_seconds)
+		settle(s->filter, s);
+	for (size_t i = 0; i < s->nparts; i++)
+		if (s->parts[i].f != NULL &&
+		    now - s->parts[i].opened >= s->roll_seconds)
+			close_file(s, &s->parts[i]);
 }
 
 /* Types from the first rows, then those rows written. */
@@ -542,6 +564,12 @@ main(int argc, char **argv)
 		free(copy2);
 	}
 	stop_on_signals();
+	if (s.roll_seconds > 0) {
+		int ms = (int)(s.roll_seconds * 1000 / 4);
+
+		src_on_idle(ms > 0 ? ms : 1, roll_idle, &s);
+	}
+	s.filter = &f;
 	f.co = &co;
 	f.own_summary = 1;
 	f.want_header = 1;

@@ -29,6 +29,13 @@ run rec-cat -q "$T/in.data"
 is_file "$T/out" "$DATA/clean.csv" "gzip input by magic bytes, CSV sniffed"
 run --stdin "$T/in.csv.gz" rec-cat -q
 is_file "$T/out" "$DATA/clean.csv" "gzip on stdin"
+head -n 3 "$DATA/clean.csv" | gzip -c >"$T/m.csv.gz"
+tail -n +4 "$DATA/clean.csv" | gzip -c >>"$T/m.csv.gz"
+run --stdin "$T/m.csv.gz" rec-cat -q
+is_file "$T/out" "$DATA/clean.csv" "gzip of two members (cat a.gz b.gz), from a pipe"
+head -c 40 "$T/in.csv.gz" >"$T/cut.csv.gz"
+run rec-cat -q "$T/cut.csv.gz"
+is "$rc:$(err)" "1:rec-cat: $T/cut.csv.gz: the gzip data ends early" "a truncated gzip file is an error, exit 1"
 run rec-cat -q -z -f jsonl -o "$T/z.jsonl.gz" "$DATA/clean.csv"
 gzip -dc "$T/z.jsonl.gz" >"$T/z.jsonl"
 is_file "$T/z.jsonl" "$T/messy.jsonl" "gzip output (-z -o)"

@@ -313,6 +313,12 @@ if [ -z "$SLUICE_WRAP" ]; then	# timing means nothing under valgrind
 fi
 $SLUICE_WRAP "$SG" -q retail --rate 200 -d "$T/stop" --roll 100000 &
 pid=$!
+# Once it is writing (its file in progress is there; under valgrind and
+# load that can take a while), then a second more.
+for i in $(seq 150); do
+    ls -a "$T/stop" 2>/dev/null | grep -q '^\.retail' && break
+    sleep 0.2
+done
 sleep 1
 kill -TERM "$pid"
 wait "$pid"
