@@ -53,21 +53,6 @@ struct run {
 	struct rec out;
 };
 
-/* "a,b" into a list of names. */
-static char **
-split_list(const char *s, size_t *n)
-{
-	char *copy = estrdup(s), *tok, *save = NULL;
-	char **v = ecalloc(strlen(s) + 2, sizeof *v);
-
-	*n = 0;
-	for (tok = strtok_r(copy, ",", &save); tok;
-	    tok = strtok_r(NULL, ",", &save))
-		v[(*n)++] = estrdup(tok);
-	free(copy);
-	return v;
-}
-
 static void
 add_metric(struct metric **m, size_t *n, const char *text,
     const struct schema *sc)
@@ -572,7 +557,7 @@ main(int argc, char **argv)
 		return 2;
 	}
 	if (groups != NULL)
-		rn.sp.dims = split_list(groups, &rn.sp.ndims);
+		rn.sp.dims = opt_list(groups, &rn.sp.ndims);
 	if (date != NULL && strcmp(date, "none") != 0)
 		rn.sp.date = estrdup(date);
 	for (size_t i = 0; i < nmetrics; i++)

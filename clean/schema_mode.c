@@ -179,21 +179,16 @@ smode_new(const struct schema *s, const struct cleanse_opts *opt)
 		ru->message = json_string_value(json_object_get(r, "message"));
 	}
 	if (dedup != NULL) {
-		char *list = estrdup(dedup), *tok, *save = NULL;
-		size_t k = 0;
+		size_t n;
+		char **names = opt_list(dedup, &n);
 
-		m->dedup = ecalloc(strlen(dedup) + 2, sizeof *m->dedup);
-		for (tok = strtok_r(list, ",", &save); tok;
-		    tok = strtok_r(NULL, ",", &save)) {
-			int fi = schema_field_index(s, tok);
-
-			if (fi < 0)
+		m->dedup = ecalloc(n + 1, sizeof *m->dedup);
+		for (size_t k = 0; k < n; k++)
+			if ((m->dedup[k] = schema_field_index(s, names[k])) < 0)
 				fatal(2, "--dedup: no field \"%s\" in the schema",
-				    tok);
-			m->dedup[k++] = fi;
-		}
-		m->dedup[k] = -1;
-		free(list);
+				    names[k]);
+		m->dedup[n] = -1;
+		opt_list_free(names, n);
 	}
 	m->nenrich = json_array_size(s->enrich);
 	m->enrich = ecalloc(m->nenrich ? m->nenrich : 1, sizeof *m->enrich);

@@ -155,3 +155,25 @@ stop_on_signals(void)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 }
+
+char **
+opt_list(const char *arg, size_t *n)
+{
+	char *copy = estrdup(arg), *tok, *save = NULL;
+	char **v = ecalloc(strlen(arg) + 2, sizeof *v);
+
+	*n = 0;
+	for (tok = strtok_r(copy, ",", &save); tok;
+	    tok = strtok_r(NULL, ",", &save))
+		v[(*n)++] = estrdup(tok);
+	free(copy);
+	return v;
+}
+
+void
+opt_list_free(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}

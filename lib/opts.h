@@ -78,6 +78,13 @@ void common_opt(const struct program *p, struct common_opts *o, int c,
 long long opt_number(const char *opt, const char *arg, long long min);
 
 /*
+ * An option's list of names, "a,b,c", as an array of *n strings (empty
+ * items dropped).  Free with opt_list_free().
+ */
+char **opt_list(const char *arg, size_t *n);
+void opt_list_free(char **v, size_t n);
+
+/*
  * A usage error: "progname: message", a pointer to --help, exit 2.
  */
 _Noreturn void usage_error(const char *fmt, ...)

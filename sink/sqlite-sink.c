@@ -1,0 +1,678 @@
+/*
+ * sqlite-sink - records into a SQLite table: created from the schema or
+ * the first records, a column added when a new field appears, rows
+ * appended or upserted by a key, in batched transactions (by count and
+ * by time, so a slow stream lands within --batch-ms), WAL so readers
+ * read while it writes.  See sqlite-sink(1).
+ *
+ * A value that is not of its column's type, or that a CHECK refuses,
+ * rejects its record: in = written + rejected.
+ */
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pq.h"
+
+static const struct program prog = {
+	.synopsis = "sqlite-sink -d DB -t TABLE [options] [FILE...]",
+	.help =
+	    "Write records into a SQLite table (made if missing, widened when\n"
+	    "new fields come).\n"
+	    "\n"
+	    "Options:\n"
+	    "  -d, --db FILE           the database\n"
+	    "  -t, --table NAME        the table\n"
+	    "      --mode MODE         append (default), upsert (with --key), or\n"
+	    "                          replace (the table's rows, in one transaction)\n"
+	    "      --key C[,C...]      the unique key an upsert replaces by\n"
+	    "      --batch-rows N      rows a transaction at most (default 10000)\n"
+	    "      --batch-ms MS       a transaction's age at most (default 100)\n",
+	.versions = "sqlite " SQLITE_VERSION,
+};
+
+enum { OPT_MODE = OPT_PROGRAM, OPT_KEY, OPT_BATCH_ROWS, OPT_BATCH_MS };
+enum mode { M_APPEND, M_UPSERT, M_REPLACE };
+
+struct col {
+	char *name;
+	enum pq_kind kind;	/* how values are converted */
+	int scale;
+};
+
+struct sink {
+	sqlite3 *db;
+	const char *path, *table;
+	enum mode mode;
+	char **keys;
+	size_t nkeys;
+	long long batch_rows;
+	double batch_secs;
+	const struct schema *sc;
+	struct col *cols;	/* the table's columns */
+	size_t ncols;
+	int exists;		/* the table is there */
+	/* The statement for the columns of the last record's layout: */
+	sqlite3_stmt *ins;
+	uint64_t layout;
+	int *slot;		/* record field -> statement parameter, or -1 */
+	size_t nslot;
+	char *colset;		/* which columns the statement has ("1,4,5") */
+	/* The open transaction: */
+	int in_tx;
+	long long tx_rows;
+	double tx_start;
+	/* Records before the table exists, for inferring its types: */
+	struct rec *pending;
+	size_t npending;
+	double first_pending;
+	struct filter *f;
+	char msg[512];
+	int failed;
+	struct buf sql, scratch;
+};
+
+/* A failure of the database itself: report, and stop with exit 1. */
+static void
+db_fail(struct sink *s, const char *what)
+{
+	diag("%s: %s: %s", s->path, what, sqlite3_errmsg(s->db));
+	s->failed = 1;
+}
+
+static int
+exec(struct sink *s, const char *sql)
+{
+	char *err = NULL;
+
+	if (sqlite3_exec(s->db, sql, NULL, NULL, &err) != SQLITE_OK) {
+		diag("%s: %s", s->path, err ? err : sqlite3_errmsg(s->db));
+		sqlite3_free(err);
+		s->failed = 1;
+		return -1;
+	}
+	return 0;
+}
+
+/* An identifier, quoted for SQL ("a""b"). */
+static void
+ident(struct buf *b, const char *name)
+{
+	buf_addc(b, '"');
+	for (const char *p = name; *p; p++) {
+		if (*p == '"')
+			buf_addc(b, '"');
+		buf_addc(b, *p);
+	}
+	buf_addc(b, '"');
+}
+
+static const char *
+sql_type(enum pq_kind k)
+{
+	switch (k) {
+	case K_BOOL:
+	case K_INT:
+		return "INTEGER";
+	case K_DOUBLE:
+	case K_DECIMAL:
+		return "REAL";
+	default:
+		return "TEXT";
+	}
+}
+
+/* A declared type's kind, by SQLite's affinity rules (section 3.1 of
+   its datatype page): INT, then REAL/FLOA/DOUB, else text; NUMERIC and
+   DECIMAL as REAL. */
+static enum pq_kind
+kind_of_sql(const char *decl)
+{
+	char up[64];
+	size_t i;
+
+	if (decl == NULL)
+		return K_STRING;
+	for (i = 0; decl[i] && i < sizeof up - 1; i++)
+		up[i] = (char)(decl[i] >= 'a' && decl[i] <= 'z' ?
+		    decl[i] - 32 : decl[i]);
+	up[i] = '\0';
+	if (strstr(up, "INT"))
+		return K_INT;
+	if (strstr(up, "REAL") || strstr(up, "FLOA") || strstr(up, "DOUB") ||
+	    strstr(up, "NUM") || strstr(up, "DEC"))
+		return K_DOUBLE;
+	return K_STRING;
+}
+
+/* The kind a field has from the schema, or -1. */
+static int
+schema_kind(const struct sink *s, const char *name, int *scale)
+{
+	static const enum pq_kind of[] = {
+		[FT_STRING] = K_STRING, [FT_INT] = K_INT, [FT_FLOAT] = K_DOUBLE,
+		[FT_DECIMAL] = K_DECIMAL, [FT_BOOL] = K_BOOL,
+		[FT_DATE] = K_DATE, [FT_TIMESTAMP] = K_TIMESTAMP,
+		[FT_JSON] = K_STRING,
+	};
+	int i = s->sc ? schema_field_index(s->sc, name) : -1;
+
+	if (i < 0)
+		return -1;
+	*scale = s->sc->fields[i].scale;
+	return (int)of[s->sc->fields[i].type];
+}
+
+static int
+col_index(const struct sink *s, const char *name)
+{
+	for (size_t i = 0; i < s->ncols; i++)
+		if (strcmp(s->cols[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+static void
+add_col(struct sink *s, const char *name, enum pq_kind kind, int scale)
+{
+	s->cols = erealloc(s->cols, (s->ncols + 1) * sizeof *s->cols);
+	s->cols[s->ncols].name = estrdup(name);
+	s->cols[s->ncols].kind = kind;
+	s->cols[s->ncols].scale = scale;
+	s->ncols++;
+}
+
+/* The table's columns, when it is there. */
+static void
+read_table(struct sink *s)
+{
+	sqlite3_stmt *st;
+
+	s->sql.n = 0;
+	buf_adds(&s->sql, "SELECT name, type FROM pragma_table_info(?)");
+	if (sqlite3_prepare_v2(s->db, buf_cstr(&s->sql), -1, &st, NULL) !=
+	    SQLITE_OK) {
+		db_fail(s, "reading the table");
+		return;
+	}
+	sqlite3_bind_text(st, 1, s->table, -1, SQLITE_STATIC);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(st, 0);
+		const char *decl = (const char *)sqlite3_column_text(st, 1);
+		int scale = 0, k = schema_kind(s, name, &scale);
+
+		add_col(s, name, k >= 0 ? (enum pq_kind)k : kind_of_sql(decl),
+		    scale);
+		s->exists = 1;
+	}
+	sqlite3_finalize(st);
+}
+
+static int
+commit(struct sink *s)
+{
+	if (!s->in_tx)
+		return 0;
+	s->in_tx = 0;
+	s->tx_rows = 0;
+	return exec(s, "COMMIT");
+}
+
+static int
+begin(struct sink *s)
+{
+	if (s->in_tx)
+		return 0;
+	if (exec(s, "BEGIN IMMEDIATE") < 0)
+		return -1;
+	s->in_tx = 1;
+	s->tx_start = now_seconds();
+	return 0;
+}
+
+/* Create the table with these columns, and its key's unique index. */
+static int
+create_table(struct sink *s)
+{
+	s->sql.n = 0;
+	buf_adds(&s->sql, "CREATE TABLE IF NOT EXISTS ");
+	ident(&s->sql, s->table);
+	buf_adds(&s->sql, " (");
+	for (size_t i = 0; i < s->ncols; i++) {
+		if (i)
+			buf_adds(&s->sql, ", ");
+		ident(&s->sql, s->cols[i].name);
+		buf_printf(&s->sql, " %s", sql_type(s->cols[i].kind));
+	}
+	buf_adds(&s->sql, ")");
+	if (exec(s, buf_cstr(&s->sql)) < 0)
+		return -1;
+	s->exists = 1;
+	return 0;
+}
+
+static int
+key_index(struct sink *s)
+{
+	if (s->nkeys == 0)
+		return 0;
+	s->sql.n = 0;
+	buf_adds(&s->sql, "CREATE UNIQUE INDEX IF NOT EXISTS ");
+	buf_printf(&s->sql, "\"%s_key\" ON ", s->table);
+	ident(&s->sql, s->table);
+	buf_adds(&s->sql, " (");
+	for (size_t i = 0; i < s->nkeys; i++) {
+		if (i)
+			buf_adds(&s->sql, ", ");
+		ident(&s->sql, s->keys[i]);
+	}
+	buf_adds(&s->sql, ")");
+	return exec(s, buf_cstr(&s->sql));
+}
+
+/* A field the table lacks: a new column (schema evolution). */
+static int
+add_column(struct sink *s, const char *name, const struct val *v)
+{
+	int scale = 0, k = schema_kind(s, name, &scale);
+
+	if (k < 0)
+		k = (int)pq_infer(&v, 1);
+	add_col(s, name, (enum pq_kind)k, scale);
+	s->sql.n = 0;
+	buf_adds(&s->sql, "ALTER TABLE ");
+	ident(&s->sql, s->table);
+	buf_adds(&s->sql, " ADD COLUMN ");
+	ident(&s->sql, name);
+	buf_printf(&s->sql, " %s", sql_type((enum pq_kind)k));
+	return exec(s, buf_cstr(&s->sql));
+}
+
+/* The insert for r's fields, made when the field set changes. */
+static int
+prepare(struct sink *s, const struct rec *r)
+{
+	struct buf set = { 0 };
+	size_t nparam = 0;
+
+	if (r->layout != 0 && r->layout == s->layout && s->ins != NULL)
+		return 0;
+	s->slot = erealloc(s->slot, (r->n + 1) * sizeof *s->slot);
+	s->nslot = r->n;
+	for (size_t i = 0; i < r->n; i++) {
+		int c = r->f[i].name ? col_index(s, r->f[i].name) : -1;
+
+		if (c < 0 && r->f[i].name != NULL) {
+			if (add_column(s, r->f[i].name, &r->f[i].v) < 0)
+				return -1;
+			c = (int)s->ncols - 1;
+		}
+		s->slot[i] = c;
+		buf_printf(&set, "%d,", c);
+	}
+	s->layout = r->layout;
+	if (s->ins != NULL && s->colset != NULL &&
+	    strcmp(s->colset, buf_cstr(&set)) == 0) {
+		buf_free(&set);
+		return 0;
+	}
+	free(s->colset);
+	s->colset = estrdup(buf_cstr(&set));
+	buf_free(&set);
+	sqlite3_finalize(s->ins);
+	s->ins = NULL;
+	s->sql.n = 0;
+	buf_adds(&s->sql, "INSERT INTO ");
+	ident(&s->sql, s->table);
+	buf_adds(&s->sql, " (");
+	for (size_t i = 0; i < s->nslot; i++) {
+		if (s->slot[i] < 0)
+			continue;
+		if (nparam++)
+			buf_adds(&s->sql, ", ");
+		ident(&s->sql, s->cols[s->slot[i]].name);
+	}
+	buf_adds(&s->sql, ") VALUES (");
+	for (size_t i = 0; i < nparam; i++)
+		buf_adds(&s->sql, i ? ", ?" : "?");
+	buf_adds(&s->sql, ")");
+	if (s->mode == M_UPSERT) {
+		size_t nset = 0;
+
+		buf_adds(&s->sql, " ON CONFLICT (");
+		for (size_t k = 0; k < s->nkeys; k++) {
+			if (k)
+				buf_adds(&s->sql, ", ");
+			ident(&s->sql, s->keys[k]);
+		}
+		buf_adds(&s->sql, ") DO ");
+		for (size_t i = 0; i < s->nslot; i++) {
+			const char *name;
+			int iskey = 0;
+
+			if (s->slot[i] < 0)
+				continue;
+			name = s->cols[s->slot[i]].name;
+			for (size_t k = 0; k < s->nkeys; k++)
+				iskey |= strcmp(s->keys[k], name) == 0;
+			if (iskey)
+				continue;
+			buf_adds(&s->sql, nset++ ? ", " : "UPDATE SET ");
+			ident(&s->sql, name);
+			buf_adds(&s->sql, " = excluded.");
+			ident(&s->sql, name);
+		}
+		if (nset == 0)
+			buf_adds(&s->sql, "NOTHING");
+	}
+	if (sqlite3_prepare_v2(s->db, buf_cstr(&s->sql), -1, &s->ins, NULL) !=
+	    SQLITE_OK) {
+		db_fail(s, "preparing the insert");
+		return -1;
+	}
+	return 0;
+}
+
+/* Insert r; a value of the wrong type or a constraint rejects it. */
+static void
+insert(struct sink *s, struct rec *r)
+{
+	struct pq_val pv = { 0 };
+	int param = 0, rc;
+	char d[TS_BUFSZ];
+
+	if (prepare(s, r) < 0 || begin(s) < 0)
+		return;
+	for (size_t i = 0; i < s->nslot; i++) {
+		const struct col *c;
+
+		if (s->slot[i] < 0)
+			continue;
+		c = &s->cols[s->slot[i]];
+		param++;
+		if (pq_value(c->name, c->kind, c->scale, &r->f[i].v, &pv,
+		    s->msg, sizeof s->msg) < 0) {
+			struct rej_reason why = { "type", s->msg };
+
+			sqlite3_reset(s->ins);
+			filter_reject(s->f, r, &why, 1);
+			buf_free(&pv.scratch);
+			return;
+		}
+		if (pv.null) {
+			sqlite3_bind_null(s->ins, param);
+			continue;
+		}
+		switch (c->kind) {
+		case K_BOOL:
+		case K_INT:
+			sqlite3_bind_int64(s->ins, param, pv.i);
+			break;
+		case K_DOUBLE:
+			sqlite3_bind_double(s->ins, param, pv.d);
+			break;
+		case K_DECIMAL: {
+			double x;
+			size_t n = num_fmt_decimal(d, pv.i, c->scale);
+
+			num_parse_double(d, n, &x);
+			sqlite3_bind_double(s->ins, param, x);
+			break;
+		}
+		case K_DATE:
+			sqlite3_bind_text(s->ins, param, d, (int)ts_format_date(d,
+			    pv.i * TS_US_PER_DAY), SQLITE_TRANSIENT);
+			break;
+		case K_TIMESTAMP:
+			sqlite3_bind_text(s->ins, param, d, (int)ts_format(d,
+			    pv.i), SQLITE_TRANSIENT);
+			break;
+		case K_STRING:
+			sqlite3_bind_text(s->ins, param, pv.s, (int)pv.n,
+			    SQLITE_TRANSIENT);
+			break;
+		}
+	}
+	buf_free(&pv.scratch);
+	rc = sqlite3_step(s->ins);
+	if (rc == SQLITE_DONE) {
+		s->f->t.out++;
+		s->tx_rows++;
+	} else if ((rc & 0xff) == SQLITE_CONSTRAINT ||
+	    (rc & 0xff) == SQLITE_MISMATCH || (rc & 0xff) == SQLITE_TOOBIG) {
+		struct rej_reason why = { "constraint", s->msg };
+
+		snprintf(s->msg, sizeof s->msg, "%s", sqlite3_errmsg(s->db));
+		filter_reject(s->f, r, &why, 1);
+	} else {
+		db_fail(s, "inserting");
+	}
+	sqlite3_reset(s->ins);
+	sqlite3_clear_bindings(s->ins);
+	if (s->mode != M_REPLACE && (s->tx_rows >= s->batch_rows ||
+	    now_seconds() - s->tx_start >= s->batch_secs))
+		commit(s);
+}
+
+/* The first records decide the new table's types; then they go in. */
+static void
+settle(struct sink *s)
+{
+	const struct val **vals = ecalloc(s->npending + 1, sizeof *vals);
+	static const struct val nul = { .type = VAL_NULL };
+
+	/* Columns: every name, in the order first seen. */
+	for (size_t i = 0; i < s->npending; i++)
+		for (size_t j = 0; j < s->pending[i].n; j++) {
+			const char *name = s->pending[i].f[j].name;
+
+			if (name != NULL && col_index(s, name) < 0) {
+				int scale = 0, k = schema_kind(s, name, &scale);
+
+				add_col(s, name, k >= 0 ? (enum pq_kind)k :
+				    K_STRING, scale);
+				if (k < 0)
+					s->cols[s->ncols - 1].kind = (enum pq_kind)-1;
+			}
+		}
+	for (size_t c = 0; c < s->ncols; c++) {
+		if ((int)s->cols[c].kind != -1)
+			continue;
+		for (size_t i = 0; i < s->npending; i++) {
+			int k = rec_index(&s->pending[i], s->cols[c].name);
+
+			vals[i] = k >= 0 ? &s->pending[i].f[k].v : &nul;
+		}
+		s->cols[c].kind = pq_infer(vals, s->npending);
+	}
+	free(vals);
+	if (create_table(s) == 0 && key_index(s) == 0)
+		for (size_t i = 0; i < s->npending && !s->failed; i++)
+			insert(s, &s->pending[i]);
+	for (size_t i = 0; i < s->npending; i++)
+		rec_free(&s->pending[i]);
+	free(s->pending);
+	s->pending = NULL;
+	s->npending = 0;
+}
+
+static void
+each(struct filter *f, struct rec *r, void *ctx)
+{
+	struct sink *s = ctx;
+	struct rec *q;
+
+	if (s->failed) {
+		f->stop = 1;
+		return;
+	}
+	if (s->exists) {
+		insert(s, r);
+		if (s->failed)
+			f->stop = 1;
+		return;
+	}
+	/* Until the table exists: a copy, names and all. */
+	s->pending = erealloc(s->pending, (s->npending + 1) *
+	    sizeof *s->pending);
+	q = &s->pending[s->npending];
+	rec_init(q);
+	for (size_t i = 0; i < r->n; i++)
+		rec_add(q, r->f[i].name ? rec_strdup(q, r->f[i].name,
+		    strlen(r->f[i].name)) : NULL, r->f[i].v);
+	q->src = r->src ? rec_strdup(q, r->src, strlen(r->src)) : NULL;
+	q->line = r->line;
+	rec_own(q);
+	if (s->npending++ == 0)
+		s->first_pending = now_seconds();
+	if (s->npending >= (size_t)s->batch_rows ||
+	    now_seconds() - s->first_pending >= s->batch_secs)
+		settle(s);
+}
+
+/* A quiet input: land what is waiting. */
+static void
+idle(void *ctx)
+{
+	struct sink *s = ctx;
+
+	if (s->failed)
+		return;
+	if (!s->exists && s->npending > 0)
+		settle(s);
+	if (s->in_tx && s->mode != M_REPLACE &&
+	    now_seconds() - s->tx_start >= s->batch_secs)
+		commit(s);
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		COMMON_LONGOPTS,
+		{ "db", required_argument, NULL, 'd' },
+		{ "table", required_argument, NULL, 't' },
+		{ "mode", required_argument, NULL, OPT_MODE },
+		{ "key", required_argument, NULL, OPT_KEY },
+		{ "batch-rows", required_argument, NULL, OPT_BATCH_ROWS },
+		{ "batch-ms", required_argument, NULL, OPT_BATCH_MS },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct sink s = { .batch_rows = 10000, .batch_secs = 0.1 };
+	struct common_opts co = { 0 };
+	struct filter f = { 0 };
+	struct schema *sc = NULL;
+	const char *keys = NULL;
+	char err[512];
+	int c, status;
+
+	diag_init(argv[0]);
+	while ((c = getopt_long(argc, argv, COMMON_SHORTOPTS "d:t:", longopts,
+	    NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			s.path = optarg;
+			break;
+		case 't':
+			s.table = optarg;
+			break;
+		case OPT_MODE:
+			if (strcmp(optarg, "append") == 0)
+				s.mode = M_APPEND;
+			else if (strcmp(optarg, "upsert") == 0)
+				s.mode = M_UPSERT;
+			else if (strcmp(optarg, "replace") == 0)
+				s.mode = M_REPLACE;
+			else
+				usage_error("--mode: expected append, upsert or "
+				    "replace, not \"%s\"", optarg);
+			break;
+		case OPT_KEY:
+			keys = optarg;
+			break;
+		case OPT_BATCH_ROWS:
+			s.batch_rows = opt_number("--batch-rows", optarg, 1);
+			break;
+		case OPT_BATCH_MS:
+			s.batch_secs = (double)opt_number("--batch-ms", optarg,
+			    1) / 1000;
+			break;
+		default:
+			common_opt(&prog, &co, c, optarg);
+		}
+	}
+	if (s.path == NULL || s.table == NULL)
+		usage_error("-d DB and -t TABLE, please");
+	if ((s.mode == M_UPSERT) != (keys != NULL))
+		usage_error("--mode upsert and --key go together");
+	if (keys != NULL)
+		s.keys = opt_list(keys, &s.nkeys);
+	if (co.schema != NULL &&
+	    (sc = schema_load(co.schema, err, sizeof err)) == NULL) {
+		fprintf(stderr, "%s: %s\n", progname, err);
+		return 2;
+	}
+	s.sc = sc;
+	if (sqlite3_open_v2(s.path, &s.db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+		diag("%s: %s", s.path, s.db ? sqlite3_errmsg(s.db) :
+		    "cannot open");
+		sqlite3_close(s.db);
+		schema_free(sc);
+		return 1;
+	}
+	sqlite3_busy_timeout(s.db, 5000);
+	s.f = &f;
+	if (exec(&s, "PRAGMA journal_mode = WAL") == 0 &&
+	    exec(&s, "PRAGMA synchronous = NORMAL") == 0)
+		read_table(&s);
+	if (!s.failed && s.exists && key_index(&s) < 0)
+		s.failed = 1;
+	if (!s.failed && s.mode == M_REPLACE && s.exists) {
+		/* One transaction: readers see the old rows until the end. */
+		if (begin(&s) == 0) {
+			s.sql.n = 0;
+			buf_adds(&s.sql, "DELETE FROM ");
+			ident(&s.sql, s.table);
+			exec(&s, buf_cstr(&s.sql));
+		}
+	}
+	status = 1;
+	if (!s.failed) {
+		int ms = (int)(s.batch_secs * 1000 / 2);
+
+		stop_on_signals();
+		src_on_idle(ms > 0 ? ms : 1, idle, &s);
+		f.co = &co;
+		f.own_summary = 1;
+		status = filter_run(&f, argv + optind, argc - optind, each, &s);
+		if (!s.exists && s.npending > 0 && !s.failed)
+			settle(&s);
+		if (!s.failed)
+			commit(&s);
+		else if (s.in_tx)
+			sqlite3_exec(s.db, "ROLLBACK", NULL, NULL, NULL);
+		if (s.failed)
+			status = 1;
+		if (!co.quiet)
+			fprintf(stderr, "%s: %llu in, %llu written, %llu "
+			    "rejected, %.2fs\n", progname,
+			    (unsigned long long)f.t.in,
+			    (unsigned long long)f.t.out,
+			    (unsigned long long)f.t.rejected,
+			    now_seconds() - f.t.start);
+	}
+	sqlite3_finalize(s.ins);
+	if (sqlite3_close(s.db) != SQLITE_OK)
+		status = 1;
+	for (size_t i = 0; i < s.ncols; i++)
+		free(s.cols[i].name);
+	free(s.cols);
+	opt_list_free(s.keys, s.nkeys);
+	free(s.slot);
+	free(s.colset);
+	buf_free(&s.sql);
+	buf_free(&s.scratch);
+	schema_free(sc);
+	return status;
+}

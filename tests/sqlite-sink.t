@@ -1,0 +1,115 @@
+#!/bin/sh
+# sqlite-sink: rows as the CSV has them (checked by sqlite3 itself against
+# the CSV imported raw), upserts replayed twice leaving the same table, a
+# column added when a field appears, rejects for types and CHECKs, a slow
+# stream landing within the batch time, a locked database, and the
+# warehouse's views over cleanse's output, rejects and metrics.
+. "$SLUICE_TOP/tests/lib.sh"
+SG=$(prog schema-gen)
+DB=$T/w.db
+
+# --- Rows as they came -----------------------------------------------------------
+$SLUICE_WRAP "$SG" -q retail -n 1500 --days 2 >"$T/retail.csv"
+run sqlite-sink -d "$DB" -t orders --schema retail "$T/retail.csv"
+is "$rc:$(sed 's/, [0-9.]*s$//' "$T/err")" "0:sqlite-sink: 3000 in, 3000 written, 0 rejected" "3000 rows written"
+is "$(sqlite3 "$DB" "SELECT type FROM pragma_table_info('orders')" | tr '\n' ' ')" \
+    "TEXT TEXT TEXT TEXT TEXT INTEGER REAL REAL " "the table made from the schema's types"
+sqlite3 "$DB" ".import --csv '$T/retail.csv' raw"
+got=$(sqlite3 "$DB" "SELECT count(*) FROM orders o JOIN raw r USING (order_id)
+  WHERE o.order_date = r.order_date AND o.store_id = r.store_id AND o.store_city = r.store_city
+    AND o.product = r.product AND o.quantity = CAST(r.quantity AS INTEGER)
+    AND o.unit_price = CAST(r.unit_price AS REAL) AND o.amount = CAST(r.amount AS REAL)")
+is "$got" 3000 "every row's every value equals the CSV's (sqlite3's own import as the reference)"
+is "$(sqlite3 "$DB" "PRAGMA journal_mode")" wal "WAL, so readers read while it writes"
+
+# --- Upsert: replaying the same output twice leaves the same table -----------------------
+printf 'window_start,product,revenue\n2025-01-15T10:00:00Z,Tea,10.5\n2025-01-15T10:00:00Z,Coffee,3\n2025-01-15T10:15:00Z,Tea,4\n' >"$T/w1.csv"
+run sqlite-sink -d "$DB" -t windows --mode upsert --key window_start,product "$T/w1.csv"
+sqlite3 "$DB" ".dump windows" >"$T/dump1"
+run sqlite-sink -d "$DB" -t windows --mode upsert --key window_start,product "$T/w1.csv"
+sqlite3 "$DB" ".dump windows" >"$T/dump2"
+is_file "$T/dump2" "$T/dump1" "upsert replayed twice: the same table"
+printf 'window_start,product,revenue\n2025-01-15T10:15:00Z,Tea,9.25\n2025-01-15T10:30:00Z,Tea,1\n' >"$T/w2.csv"
+run sqlite-sink -d "$DB" -t windows --mode upsert --key window_start,product "$T/w2.csv"
+is "$(sqlite3 "$DB" "SELECT window_start || ' ' || product || ' ' || revenue FROM windows ORDER BY window_start, product" | tr '\n' '|')" \
+    "2025-01-15T10:00:00Z Coffee 3.0|2025-01-15T10:00:00Z Tea 10.5|2025-01-15T10:15:00Z Tea 9.25|2025-01-15T10:30:00Z Tea 1.0|" \
+    "a later value for a key replaces the row; a new key adds one"
+run sqlite-sink -d "$DB" -t windows --mode upsert "$T/w2.csv"
+is "$rc" 2 "--mode upsert needs --key"
+
+# --- A field that appears later: a new column ------------------------------------------
+printf '{"id":1,"a":"x"}\n{"id":2,"a":"y","b":2.5}\n{"id":3,"c":true}\n' >"$T/evolve.jsonl"
+run sqlite-sink -d "$DB" -t evolve --batch-rows 1 "$T/evolve.jsonl"
+is "$(sqlite3 "$DB" "SELECT name || ':' || type FROM pragma_table_info('evolve')" | tr '\n' ' ')" \
+    "id:INTEGER a:TEXT b:REAL c:INTEGER " "new fields become new columns, typed by their values"
+is "$(sqlite3 "$DB" "SELECT id || '|' || coalesce(a, '-') || '|' || coalesce(b, '-') || '|' || coalesce(c, '-') FROM evolve ORDER BY id" | tr '\n' ' ')" \
+    "1|x|-|- 2|y|2.5|- 3|-|-|1 " "earlier rows have nulls there"
+
+# --- Rejects: types and CHECKs ------------------------------------------------------------
+sqlite3 "$DB" "CREATE TABLE checked (id INTEGER, price REAL CHECK (price >= 0))"
+printf 'id,price\n1,2.5\nx,3\n3,-1\n4,\n' >"$T/bad.csv"
+run sqlite-sink -d "$DB" -t checked --reject "$T/rej.jsonl" "$T/bad.csv"
+like "$(err)" "4 in, 2 written, 2 rejected" "a wrong type and a failed CHECK rejected, the rest written"
+like "$(grep 'bad.csv:3"' "$T/rej.jsonl")" '"rule":"type","message":"id: \\"x\\" is not a int"' "the type, with its place"
+like "$(grep 'bad.csv:4"' "$T/rej.jsonl")" '"rule":"constraint","message":"CHECK constraint failed: price >= 0"' "the CHECK, with SQLite's reason"
+is "$(sqlite3 "$DB" "SELECT id || ':' || coalesce(price, 'null') FROM checked ORDER BY id" | tr '\n' ' ')" "1:2.5 4:null " "the good rows"
+
+# --- A slow stream lands within the batch time ----------------------------------------------
+{ printf 'n\n1\n'; sleep 3; printf '2\n'; } |
+    "$(prog sqlite-sink)" -q -d "$DB" -t slow --batch-ms 100 &
+for i in $(seq 12); do
+    sleep 0.2
+    n=$(sqlite3 "$DB" "SELECT count(*) FROM slow" 2>/dev/null || echo 0)
+    [ "$n" = 1 ] && break
+done
+wait
+is "$n:$(sqlite3 "$DB" "SELECT count(*) FROM slow")" "1:2" \
+    "a quiet stream's row is readable within moments (--batch-ms 100), not at the next row"
+
+# --- A locked database: a clear error, exit 1 ---------------------------------------------
+if [ -z "$SLUICE_WRAP" ]; then
+    { echo "BEGIN EXCLUSIVE; INSERT INTO slow VALUES (9);"; sleep 8; echo "COMMIT;"; } | sqlite3 "$DB" &
+    sleep 0.5
+    run sqlite-sink -d "$DB" -t slow "$T/bad.csv"
+    wait
+    is "$rc" 1 "a database locked past the busy timeout: exit 1"
+    like "$(err)" "w.db: .*database is locked" "saying so"
+else
+    ok 0 "# SKIP a lock's timing under valgrind"
+    ok 0 "# SKIP a lock's timing under valgrind"
+fi
+
+# --- Replace -----------------------------------------------------------------------------
+printf 'a\n1\n2\n' >"$T/r1.csv"
+printf 'a\n3\n' >"$T/r2.csv"
+run sqlite-sink -d "$DB" -t rep "$T/r1.csv"
+run sqlite-sink -d "$DB" -t rep --mode replace "$T/r2.csv"
+is "$(sqlite3 "$DB" "SELECT group_concat(a) FROM rep")" 3 "--mode replace: the table's rows replaced"
+
+# --- The warehouse: cleanse's output, rejects and metrics, and the views ---------------------
+WH=$T/wh.db
+sqlite3 "$WH" <"$SLUICE_TOP/sink/warehouse.sql" >/dev/null
+$SLUICE_WRAP "$SG" -q ecommerce -n 2000 --days 1 >"$T/ec.csv"
+$SLUICE_WRAP "$(prog cleanse)" -q --schema ecommerce --dedup event_id --reject "$T/dead.jsonl" \
+    --metrics "$T/quality.jsonl" "$T/ec.csv" >"$T/valid.csv" 2>/dev/null
+run sqlite-sink -d "$WH" -t events --schema ecommerce "$T/valid.csv"
+run sqlite-sink -d "$WH" -t dead_letter_events "$T/dead.jsonl"
+run sqlite-sink -d "$WH" -t data_quality_metrics "$T/quality.jsonl"
+valid=$(($(wc -l <"$T/valid.csv") - 1))
+dead=$(wc -l <"$T/dead.jsonl")
+is "$(sqlite3 "$WH" "SELECT (SELECT count(*) FROM events) || ' ' || (SELECT count(*) FROM dead_letter_events)")" \
+    "$valid $dead" "events and dead letters loaded ($valid, $dead)"
+is "$(sqlite3 "$WH" "SELECT sum(records) FROM v_dead_letters_by_rule WHERE rule = 'duplicate'")" \
+    "$(grep -c '"rule":"duplicate"' "$T/dead.jsonl")" "v_dead_letters_by_rule counts the reject file's reasons"
+m=$(sqlite3 "$WH" "SELECT \"in\" || ' ' || out || ' ' || rejected || ' ' || duplicates || ' ' || status FROM v_data_quality_dashboard")
+like "$m" "^$((valid + dead)) $valid [0-9]+ [0-9]+ HEALTHY$" "v_data_quality_dashboard shows the run's metrics"
+is "$(sqlite3 "$WH" "SELECT sum(events) FROM v_category_performance")" "$valid" "v_category_performance covers every event"
+is "$(sqlite3 "$WH" "SELECT round(sum(revenue), 2) FROM v_user_segment_analysis")" \
+    "$(sqlite3 "$WH" "SELECT round(sum(total_amount), 2) FROM events WHERE event_type = 'purchase'")" \
+    "v_user_segment_analysis: revenue adds up to the purchases'"
+is "$(sqlite3 "$WH" "SELECT sum(events) FROM v_hourly_event_summary")" "$valid" "v_hourly_event_summary covers every event"
+
+run sqlite-sink -t x "$T/r1.csv"
+is "$rc" 2 "-d is required"
+
+done_testing
