@@ -54,3 +54,15 @@ buf_free(struct buf *b)
 	b->p = NULL;
 	b->n = b->cap = 0;
 }
+
+void
+buf_sql_ident(struct buf *b, const char *name)
+{
+	buf_addc(b, '"');
+	for (const char *p = name; *p; p++) {
+		if (*p == '"')
+			buf_addc(b, '"');
+		buf_addc(b, *p);
+	}
+	buf_addc(b, '"');
+}

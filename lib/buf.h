@@ -24,6 +24,10 @@ void buf_printf(struct buf *b, const char *fmt, ...)
 /* Return the contents as a C string (a NUL is kept after the bytes). */
 const char *buf_cstr(struct buf *b);
 
+/* Append name as a quoted SQL identifier ("a""b"), for names that come
+   from data (column names), never from requests. */
+void buf_sql_ident(struct buf *b, const char *name);
+
 /* Release the memory; the buffer is empty and reusable afterwards. */
 void buf_free(struct buf *b);
 

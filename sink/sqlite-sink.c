@@ -94,19 +94,6 @@ exec(struct sink *s, const char *sql)
 	return 0;
 }
 
-/* An identifier, quoted for SQL ("a""b"). */
-static void
-ident(struct buf *b, const char *name)
-{
-	buf_addc(b, '"');
-	for (const char *p = name; *p; p++) {
-		if (*p == '"')
-			buf_addc(b, '"');
-		buf_addc(b, *p);
-	}
-	buf_addc(b, '"');
-}
-
 static const char *
 sql_type(enum pq_kind k)
 {
@@ -236,12 +223,12 @@ create_table(struct sink *s)
 {
 	s->sql.n = 0;
 	buf_adds(&s->sql, "CREATE TABLE IF NOT EXISTS ");
-	ident(&s->sql, s->table);
+	buf_sql_ident(&s->sql, s->table);
 	buf_adds(&s->sql, " (");
 	for (size_t i = 0; i < s->ncols; i++) {
 		if (i)
 			buf_adds(&s->sql, ", ");
-		ident(&s->sql, s->cols[i].name);
+		buf_sql_ident(&s->sql, s->cols[i].name);
 		buf_printf(&s->sql, " %s", sql_type(s->cols[i].kind));
 	}
 	buf_adds(&s->sql, ")");
@@ -259,12 +246,12 @@ key_index(struct sink *s)
 	s->sql.n = 0;
 	buf_adds(&s->sql, "CREATE UNIQUE INDEX IF NOT EXISTS ");
 	buf_printf(&s->sql, "\"%s_key\" ON ", s->table);
-	ident(&s->sql, s->table);
+	buf_sql_ident(&s->sql, s->table);
 	buf_adds(&s->sql, " (");
 	for (size_t i = 0; i < s->nkeys; i++) {
 		if (i)
 			buf_adds(&s->sql, ", ");
-		ident(&s->sql, s->keys[i]);
+		buf_sql_ident(&s->sql, s->keys[i]);
 	}
 	buf_adds(&s->sql, ")");
 	return exec(s, buf_cstr(&s->sql));
@@ -281,9 +268,9 @@ add_column(struct sink *s, const char *name, const struct val *v)
 	add_col(s, name, (enum pq_kind)k, scale);
 	s->sql.n = 0;
 	buf_adds(&s->sql, "ALTER TABLE ");
-	ident(&s->sql, s->table);
+	buf_sql_ident(&s->sql, s->table);
 	buf_adds(&s->sql, " ADD COLUMN ");
-	ident(&s->sql, name);
+	buf_sql_ident(&s->sql, name);
 	buf_printf(&s->sql, " %s", sql_type((enum pq_kind)k));
 	return exec(s, buf_cstr(&s->sql));
 }
@@ -323,14 +310,14 @@ prepare(struct sink *s, const struct rec *r)
 	s->ins = NULL;
 	s->sql.n = 0;
 	buf_adds(&s->sql, "INSERT INTO ");
-	ident(&s->sql, s->table);
+	buf_sql_ident(&s->sql, s->table);
 	buf_adds(&s->sql, " (");
 	for (size_t i = 0; i < s->nslot; i++) {
 		if (s->slot[i] < 0)
 			continue;
 		if (nparam++)
 			buf_adds(&s->sql, ", ");
-		ident(&s->sql, s->cols[s->slot[i]].name);
+		buf_sql_ident(&s->sql, s->cols[s->slot[i]].name);
 	}
 	buf_adds(&s->sql, ") VALUES (");
 	for (size_t i = 0; i < nparam; i++)
@@ -343,7 +330,7 @@ prepare(struct sink *s, const struct rec *r)
 		for (size_t k = 0; k < s->nkeys; k++) {
 			if (k)
 				buf_adds(&s->sql, ", ");
-			ident(&s->sql, s->keys[k]);
+			buf_sql_ident(&s->sql, s->keys[k]);
 		}
 		buf_adds(&s->sql, ") DO ");
 		for (size_t i = 0; i < s->nslot; i++) {
@@ -358,9 +345,9 @@ prepare(struct sink *s, const struct rec *r)
 			if (iskey)
 				continue;
 			buf_adds(&s->sql, nset++ ? ", " : "UPDATE SET ");
-			ident(&s->sql, name);
+			buf_sql_ident(&s->sql, name);
 			buf_adds(&s->sql, " = excluded.");
-			ident(&s->sql, name);
+			buf_sql_ident(&s->sql, name);
 		}
 		if (nset == 0)
 			buf_adds(&s->sql, "NOTHING");
@@ -635,7 +622,7 @@ main(int argc, char **argv)
 		if (begin(&s) == 0) {
 			s.sql.n = 0;
 			buf_adds(&s.sql, "DELETE FROM ");
-			ident(&s.sql, s.table);
+			buf_sql_ident(&s.sql, s.table);
 			exec(&s, buf_cstr(&s.sql));
 		}
 	}

@@ -1,0 +1,78 @@
+/*
+ * data.c - the warehouse, read-only: queries with bound parameters (no
+ * user text ever reaches SQL), rows kept as strings.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "page.h"
+
+int
+query(sqlite3 *db, const char *sql, const char *const *params,
+    size_t nparams, struct rows *out)
+{
+	sqlite3_stmt *st;
+	size_t cap = 0;
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	for (size_t i = 0; i < nparams; i++)
+		sqlite3_bind_text(st, (int)i + 1, params[i], -1, SQLITE_STATIC);
+	out->ncols = (size_t)sqlite3_column_count(st);
+	out->names = ecalloc(out->ncols + 1, sizeof *out->names);
+	for (size_t c = 0; c < out->ncols; c++)
+		out->names[c] = estrdup(sqlite3_column_name(st, (int)c));
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (out->nrows == cap) {
+			cap = cap ? cap * 2 : 16;
+			out->cell = erealloc(out->cell, cap * (out->ncols ?
+			    out->ncols : 1) * sizeof *out->cell);
+		}
+		for (size_t c = 0; c < out->ncols; c++) {
+			const unsigned char *t = sqlite3_column_text(st, (int)c);
+
+			out->cell[out->nrows * out->ncols + c] = t ?
+			    estrdup((const char *)t) : NULL;
+		}
+		out->nrows++;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		rows_free(out);
+		return -1;
+	}
+	return 0;
+}
+
+void
+rows_free(struct rows *r)
+{
+	for (size_t i = 0; i < r->nrows * r->ncols; i++)
+		free(r->cell[i]);
+	for (size_t c = 0; c < r->ncols; c++)
+		free(r->names[c]);
+	free(r->cell);
+	free(r->names);
+	memset(r, 0, sizeof *r);
+}
+
+const char *
+cell(const struct rows *r, size_t row, size_t col)
+{
+	if (row >= r->nrows || col >= r->ncols)
+		return NULL;
+	return r->cell[row * r->ncols + col];
+}
+
+int
+table_columns(sqlite3 *db, const char *table, struct rows *cols)
+{
+	const char *p[] = { table };
+
+	if (query(db, "SELECT name, type FROM pragma_table_info(?)", p, 1,
+	    cols) < 0)
+		return 0;
+	return cols->nrows > 0;
+}
