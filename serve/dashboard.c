@@ -668,15 +668,40 @@ main(int argc, char **argv)
 		no_data(&c, "No warehouse yet (SLUICE_DB names none, or it "
 		    "cannot be opened).");
 	} else {
-		sqlite3_busy_timeout(c.db, 2000);
-		if (strcmp(c.rq.view, "stream") == 0)
-			stream(&c);
-		else
-			batch(&c);
+		struct buf cpath = { 0 }, key = { 0 }, page = { 0 }, req = { 0 };
+		int cached;
+
+		buf_printf(&req, "%s %d %d %s %s", c.rq.view, c.rq.json,
+		    c.rq.refresh, c.title, c.currency ? c.currency : "");
+		cached = cache_path(&cpath, &key, path, buf_cstr(&req)) == 0;
+		if (cached && cache_serve(buf_cstr(&cpath), &key) == 0) {
+			out_discard(c.o);
+			c.o = NULL;
+		} else {
+			/* Made in memory, then sent and kept. */
+			struct out *o = c.o;
+
+			c.o = out_mem(&page);
+			sqlite3_busy_timeout(c.db, 2000);
+			if (strcmp(c.rq.view, "stream") == 0)
+				stream(&c);
+			else
+				batch(&c);
+			out_close(c.o);
+			c.o = o;
+			out_write(c.o, page.p, page.n);
+			if (cached && cache_path(&cpath, &key, path,
+			    buf_cstr(&req)) == 0)
+				cache_store(buf_cstr(&cpath), &key, &page);
+		}
+		buf_free(&cpath);
+		buf_free(&key);
+		buf_free(&page);
+		buf_free(&req);
 	}
 	sqlite3_close(c.db);
 	buf_free(&c.sql);
-	if (out_close(c.o) < 0)
+	if (c.o != NULL && out_close(c.o) < 0)
 		rc = 1;
 	return rc;
 }

@@ -65,4 +65,19 @@ int table_columns(sqlite3 *db, const char *table, struct rows *cols);
 /* An identifier, quoted for SQL (lib's). */
 #define sql_ident buf_sql_ident
 
+/* --- The page cache (cache.c) ----------------------------------------- */
+
+/* The cache file and key for this request of db, the key with the
+   warehouse's state as it is now (call again after reading it: opening
+   a WAL database can make its -wal file); -1: no cache. */
+int cache_path(struct buf *path, struct buf *key, const char *db,
+    const char *request);
+
+/* Write the cached page to stdout if it is there for key; 0, or -1. */
+int cache_serve(const char *path, const struct buf *key);
+
+/* Keep page for key. */
+void cache_store(const char *path, const struct buf *key,
+    const struct buf *page);
+
 #endif

@@ -10,7 +10,7 @@ WH=$T/wh.db
 
 # cgi QUERY: run it; headers to $T/head, body to $T/body.
 cgi() {
-    QUERY_STRING=$1 REQUEST_METHOD=GET SLUICE_DB=$WH SLUICE_CURRENCY=INR \
+    QUERY_STRING=$1 REQUEST_METHOD=GET SLUICE_DB=$WH SLUICE_CURRENCY=INR SLUICE_CACHE=$T/cache \
         $SLUICE_WRAP "$CGI" >"$T/resp" 2>"$T/cgi.err"
     rc=$?
     sed -n '1,/^\r$/p' "$T/resp" | tr -d '\r' >"$T/head"
@@ -83,6 +83,23 @@ is "$(js 'j.windows.length + " " + j.series.length + " " + j.latest.length')" "4
 is "$(js 'j.series[0].name + " " + j.series[0].revenue.join(",")')" "Coffee 60.5,75.5,90.5,105.5" "a series' values"
 is "$(js 'j.latest[0].name + " " + j.latest[0].revenue')" "Coffee 105.5" "the latest window's leader"
 is "$(js 'j.health.dead_letters')" 1 "health in JSON"
+
+# --- The page cache: the same request of an unchanged warehouse ------------------------------
+cgi "view=batch&format=json"
+cp "$T/resp" "$T/first"
+page=$(grep -l '"view":"batch"' "$T/cache"/*.page | head -n 1)
+ok "$([ -n "$page" ]; echo $?)" "the page is kept in the cache"
+cgi "view=batch&format=json"
+is_file "$T/resp" "$T/first" "the same request again: the same answer"
+sed -i 's/"view":"batch"/"view":"cached"/' "$page"
+cgi "view=batch&format=json"
+is "$(js 'j.view')" cached "served from the cache, no query (a marked copy shows)"
+printf 'order_id,order_date,store_id,store_city,product,quantity,unit_price,amount\nY1,2025-01-19,S,C,Zzz,1,1.00,1.00\n' >"$T/more.csv"
+$SLUICE_WRAP "$(prog batch-agg)" -q "$T/more.csv" >"$T/more-daily.csv"
+$SLUICE_WRAP "$(prog sqlite-sink)" -q -d "$WH" -t batch_daily "$T/more-daily.csv"
+cgi "view=batch&format=json"
+is "$(js 'j.kpis.distinct')" "$(sqlite3 "$WH" "SELECT count(DISTINCT product) FROM batch_daily")" \
+    "after a write to the warehouse, a fresh page (the new product counted)"
 
 # --- The whitelist ----------------------------------------------------------------------
 for q in "view=admin" "view=batch&x=1" "format=xml" "refresh=abc" "view=batch%27%3B--"; do
