@@ -69,13 +69,18 @@ pq_rows(const struct pq_file *f)
 }
 
 /* A page: its header, then the compressed body.  Adds to the sizes. */
-static void
+static int
 page(struct pq_file *f, struct chunk *ch, int dict_page, int64_t values,
     int encoding)
 {
 	struct tw w;
 
-	pq_compress(f->codec, f->level, &f->body, &f->zbody);
+	if (f->body.n > INT32_MAX || pq_compress(f->codec, f->level, &f->body,
+	    &f->zbody) < 0 || f->zbody.n > INT32_MAX) {
+		diag("%s: a page could not be compressed or is too large",
+		    f->o->name);
+		return -1;
+	}
 	f->hdr.n = 0;
 	tw_init(&w, &f->hdr);
 	tw_i32(&w, 1, dict_page ? 2 : 0);
@@ -97,12 +102,13 @@ page(struct pq_file *f, struct chunk *ch, int dict_page, int64_t values,
 	tw_end(&w);
 	if (dict_page)
 		ch->dict_off = f->off;
-	else
-		ch->data_off = f->off;
+	else if (ch->data_off == 0)
+		ch->data_off = f->off;	/* the first data page */
 	emit(f, f->hdr.p, f->hdr.n);
 	emit(f, f->zbody.p, f->zbody.n);
 	ch->unc += (int64_t)(f->hdr.n + f->body.n);
 	ch->comp += (int64_t)(f->hdr.n + f->zbody.n);
+	return 0;
 }
 
 static void
@@ -165,7 +171,33 @@ pack_bools(struct buf *b, const struct buf *bytes)
 	}
 }
 
-static void
+/* The PLAIN size of the value at plain[off]. */
+static size_t
+value_size(const struct pq_col *c, size_t off)
+{
+	uint32_t n;
+
+	switch (c->kind) {
+	case K_STRING:
+		memcpy(&n, c->plain.p + off, 4);	/* little-endian */
+		return 4 + (size_t)n;
+	case K_BOOL:
+		return 1;
+	case K_DATE:
+		return 4;
+	default:
+		return 8;
+	}
+}
+
+/*
+ * The chunk: a dictionary page when it pays, then data pages of about
+ * PAGE_BYTES of values each (readers keep a page in memory, and a page's
+ * sizes are 32-bit), each with its rows' definition levels.
+ */
+enum { PAGE_BYTES = 1 << 20 };
+
+static int
 column_chunk(struct pq_file *f, struct pq_col *c, struct chunk *ch)
 {
 	size_t present = c->rows - c->nulls;
@@ -174,39 +206,60 @@ column_chunk(struct pq_file *f, struct pq_col *c, struct chunk *ch)
 	int dict = c->kind == K_STRING && !c->dict_off && c->ndict > 0 &&
 	    c->dict.n + present * ((size_t)pq_bit_width((uint32_t)c->ndict) + 7)
 	    / 8 < c->plain.n;
-	uint32_t u32;
+	int bw = dict ? pq_bit_width((uint32_t)(c->ndict - 1)) : 0;
+	size_t row = 0, val = 0, off = 0;
 
 	memset(ch, 0, sizeof *ch);
 	ch->phys = pq_phys_of(c->kind);
 	ch->values = (int64_t)c->rows;
 	ch->nulls = (int64_t)c->nulls;
 	ch->dict = dict;
+	if (bw == 0)
+		bw = 1;
 	if (dict) {
 		f->body.n = 0;
 		buf_add(&f->body, c->dict.p, c->dict.n);
-		page(f, ch, 1, (int64_t)c->ndict, 0);
+		if (page(f, ch, 1, (int64_t)c->ndict, 0) < 0)
+			return -1;
 	}
-	/* Definition levels: a u32 length, then the hybrid runs. */
-	f->levels.n = 0;
-	pq_levels(&f->levels, c->def, c->rows);
-	f->body.n = 0;
-	u32 = (uint32_t)f->levels.n;
-	le(&f->body, u32, 4);
-	buf_add(&f->body, f->levels.p, f->levels.n);
-	if (dict) {
-		int bw = pq_bit_width((uint32_t)(c->ndict - 1));
+	while (row < c->rows) {
+		size_t r = row, v = val, o = off;
+		struct buf part;
 
-		if (bw == 0)
-			bw = 1;
-		buf_addc(&f->body, (char)bw);
-		pq_rle(&f->body, c->idx, c->nidx, bw);
-	} else if (c->kind == K_BOOL) {
-		pack_bools(&f->body, &c->plain);
-	} else {
-		buf_add(&f->body, c->plain.p, c->plain.n);
+		while (r < c->rows) {
+			if (c->def[r]) {
+				size_t len = value_size(c, o);
+
+				if (o - off + len > PAGE_BYTES && r > row)
+					break;
+				o += len;
+				v++;
+			}
+			r++;
+		}
+		/* Definition levels: a u32 length, then the hybrid runs. */
+		f->levels.n = 0;
+		pq_levels(&f->levels, c->def + row, r - row);
+		f->body.n = 0;
+		le(&f->body, (uint32_t)f->levels.n, 4);
+		buf_add(&f->body, f->levels.p, f->levels.n);
+		if (dict) {
+			buf_addc(&f->body, (char)bw);
+			pq_rle(&f->body, c->idx + val, v - val, bw);
+		} else if (c->kind == K_BOOL) {
+			part = (struct buf){ c->plain.p + off, o - off, o - off };
+			pack_bools(&f->body, &part);
+		} else {
+			buf_add(&f->body, c->plain.p + off, o - off);
+		}
+		if (page(f, ch, 0, (int64_t)(r - row), dict ? 8 : 0) < 0)
+			return -1;
+		row = r;
+		val = v;
+		off = o;
 	}
-	page(f, ch, 0, (int64_t)c->rows, dict ? 8 : 0);
 	stats(c, ch);
+	return 0;
 }
 
 int
@@ -223,7 +276,8 @@ pq_row_group(struct pq_file *f)
 	g->offset = f->off;
 	g->c = ecalloc(f->ncols, sizeof *g->c);
 	for (size_t i = 0; i < f->ncols; i++) {
-		column_chunk(f, &f->cols[i], &g->c[i]);
+		if (column_chunk(f, &f->cols[i], &g->c[i]) < 0)
+			return -1;
 		g->unc += g->c[i].unc;
 		g->comp += g->c[i].comp;
 		pq_col_reset(&f->cols[i]);

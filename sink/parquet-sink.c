@@ -84,6 +84,7 @@ struct sink {
 	struct pq_val *conv;
 	uint64_t layout;
 	int *from;		/* column -> input field */
+	int stray;		/* a field with no column, or -1 */
 	char msg[256];
 	int failed;
 	struct part *last;	/* the partition of the record before */
@@ -99,52 +100,84 @@ usage_if(int bad, const char *why)
 }
 
 /* The columns, from the first record: every field but the partition's. */
+static int
+column_of(const struct sink *s, const char *name)
+{
+	for (size_t c = 0; c < s->ncols; c++)
+		if (strcmp(s->names[c], name) == 0)
+			return (int)c;
+	return -1;
+}
+
+static void
+add_column(struct sink *s, const char *name)
+{
+	static const enum pq_kind of[] = {
+		[FT_STRING] = K_STRING, [FT_INT] = K_INT, [FT_FLOAT] = K_DOUBLE,
+		[FT_DECIMAL] = K_DECIMAL, [FT_BOOL] = K_BOOL, [FT_DATE] = K_DATE,
+		[FT_TIMESTAMP] = K_TIMESTAMP, [FT_JSON] = K_STRING,
+	};
+	int fi = s->sc ? schema_field_index(s->sc, name) : -1;
+
+	if ((s->pcol != NULL && strcmp(name, s->pcol) == 0) ||
+	    column_of(s, name) >= 0)
+		return;
+	s->names[s->ncols] = estrdup(name);
+	if (fi >= 0) {
+		s->kinds[s->ncols] = of[s->sc->fields[fi].type];
+		s->scales[s->ncols] = s->sc->fields[fi].scale;
+		s->fixed[s->ncols] = 1;
+	} else {
+		s->typed = 0;
+	}
+	s->ncols++;
+}
+
+/*
+ * The file's columns: the schema's fields, then the first record's other
+ * fields (a cleansed record's <timestamp>_date, say); without a schema,
+ * the first record's.  Not the partition's.  A record with a field
+ * outside them is rejected (a Parquet file's columns are fixed).
+ */
 static void
 set_columns(struct sink *s, const struct rec *r)
 {
-	s->names = ecalloc(r->n + 1, sizeof *s->names);
-	s->kinds = ecalloc(r->n + 1, sizeof *s->kinds);
-	s->scales = ecalloc(r->n + 1, sizeof *s->scales);
-	s->fixed = ecalloc(r->n + 1, sizeof *s->fixed);
-	s->from = ecalloc(r->n + 1, sizeof *s->from);
-	s->conv = ecalloc(r->n + 1, sizeof *s->conv);
+	size_t max = r->n + (s->sc ? s->sc->nfields : 0) + 1;
+
+	s->names = ecalloc(max, sizeof *s->names);
+	s->kinds = ecalloc(max, sizeof *s->kinds);
+	s->scales = ecalloc(max, sizeof *s->scales);
+	s->fixed = ecalloc(max, sizeof *s->fixed);
+	s->from = ecalloc(max, sizeof *s->from);
+	s->conv = ecalloc(max, sizeof *s->conv);
 	s->typed = 1;
-	for (size_t i = 0; i < r->n; i++) {
-		const char *name = r->f[i].name ? r->f[i].name : "";
-		int fi = s->sc ? schema_field_index(s->sc, name) : -1;
-
-		if (s->pcol != NULL && strcmp(name, s->pcol) == 0)
-			continue;
-		s->names[s->ncols] = estrdup(name);
-		if (fi >= 0) {
-			static const enum pq_kind of[] = {
-				[FT_STRING] = K_STRING, [FT_INT] = K_INT,
-				[FT_FLOAT] = K_DOUBLE, [FT_DECIMAL] = K_DECIMAL,
-				[FT_BOOL] = K_BOOL, [FT_DATE] = K_DATE,
-				[FT_TIMESTAMP] = K_TIMESTAMP, [FT_JSON] = K_STRING,
-			};
-
-			s->kinds[s->ncols] = of[s->sc->fields[fi].type];
-			s->scales[s->ncols] = s->sc->fields[fi].scale;
-			s->fixed[s->ncols] = 1;
-		} else {
-			s->typed = 0;
-		}
-		s->ncols++;
+	for (size_t i = 0; s->sc != NULL && i < s->sc->nfields; i++)
+		add_column(s, s->sc->fields[i].name);
+	for (size_t i = 0; i < r->n; i++)
+		add_column(s, r->f[i].name ? r->f[i].name : "");
+	if (s->ncols == 0) {
+		diag("no columns to write: %s", s->pcol ? "the only field is "
+		    "the partition column" : "no header, no records, no schema");
+		s->failed = 1;
 	}
 }
 
 /* Where each column is in records of r's layout. */
-static int
+static void
 locate(struct sink *s, const struct rec *r)
 {
 	if (r->layout != 0 && r->layout == s->layout)
-		return 0;
+		return;
 	s->pidx = s->pcol ? rec_index(r, s->pcol) : -1;
 	for (size_t c = 0; c < s->ncols; c++)
 		s->from[c] = rec_index(r, s->names[c]);
+	/* A field the file has no column for. */
+	s->stray = -1;
+	for (size_t i = 0; i < r->n && s->stray < 0; i++)
+		if ((int)i != s->pidx && (r->f[i].name == NULL ||
+		    column_of(s, r->f[i].name) < 0))
+			s->stray = (int)i;
 	s->layout = r->layout;
-	return 0;
 }
 
 static struct part *
@@ -222,6 +255,22 @@ close_file(struct sink *s, struct part *p)
 	return rc;
 }
 
+/* Does r have a field the file has no column for?  Then it is rejected. */
+static int
+stray(struct filter *f, struct sink *s, struct rec *r)
+{
+	struct rej_reason why = { "column", s->msg };
+
+	locate(s, r);
+	if (s->stray < 0)
+		return 0;
+	snprintf(s->msg, sizeof s->msg, "field \"%s\" is not one of the "
+	    "file's columns (the schema's and the first record's)",
+	    r->f[s->stray].name ? r->f[s->stray].name : "");
+	filter_reject(f, r, &why, 1);
+	return 1;
+}
+
 /* Write a record whose values are converted, to its partition. */
 static int
 put(struct filter *f, struct sink *s, struct rec *r)
@@ -231,7 +280,8 @@ put(struct filter *f, struct sink *s, struct rec *r)
 	size_t pn = 0;
 	struct buf *esc = &s->esc;
 
-	locate(s, r);
+	if (stray(f, s, r))
+		return 0;
 	for (size_t c = 0; c < s->ncols; c++) {
 		struct val nul = val_null();
 		const struct val *v = s->from[c] >= 0 ? &r->f[s->from[c]].v : &nul;
@@ -248,7 +298,8 @@ put(struct filter *f, struct sink *s, struct rec *r)
 		const struct val *v = s->pidx >= 0 ? &r->f[s->pidx].v : NULL;
 
 		esc->n = 0;
-		buf_printf(esc, "%s=", s->pcol);
+		hive_escape(esc, s->pcol, strlen(s->pcol));
+		buf_addc(esc, '=');
 		if (v == NULL || val_is_null(v)) {
 			buf_adds(esc, "__HIVE_DEFAULT_PARTITION__");
 		} else {
@@ -376,15 +427,21 @@ each(struct filter *f, struct rec *r, void *ctx)
 		f->stop = 1;
 		return;
 	}
-	if (s->names == NULL)
+	if (s->names == NULL) {
 		set_columns(s, r);
+		if (s->failed) {
+			f->stop = 1;
+			return;
+		}
+	}
 	if (s->typed) {
 		if (put(f, s, r) < 0)
 			f->stop = 1;
 		return;
 	}
 	/* Keep the row until the first rows decide the types. */
-	locate(s, r);
+	if (stray(f, s, r))
+		return;
 	w = s->ncols + 1;
 	if (s->npending == s->cappending) {
 		s->cappending = s->cappending ? s->cappending * 2 : 1024;
@@ -440,8 +497,9 @@ finish(struct sink *s, struct filter *f)
 				s->kinds[c] = K_STRING;
 		s->typed = 1;
 		rec_free(&h);
-		open_file(s, part_for(s, "", 0));
 	}
+	if (s->output != NULL && s->nparts == 0 && !s->failed)
+		open_file(s, part_for(s, "", 0));	/* 0 rows: still a file */
 	for (size_t i = 0; i < s->nparts; i++) {
 		if (s->failed && s->parts[i].f != NULL) {
 			pq_discard(s->parts[i].f);
@@ -527,6 +585,8 @@ main(int argc, char **argv)
 			break;
 		case OPT_ROW_GROUP:
 			s.rg_rows = opt_number("--row-group-rows", optarg, 1);
+			usage_if(s.rg_rows > INT32_MAX,
+			    "--row-group-rows: at most 2147483647");
 			break;
 		default:
 			common_opt(&prog, &co, c, optarg);
@@ -544,8 +604,21 @@ main(int argc, char **argv)
 		return 2;
 	}
 	s.sc = sc;
-	snprintf(s.run_id, sizeof s.run_id, "%08lx%04lx",
-	    (unsigned long)time(NULL), (unsigned long)getpid() & 0xffff);
+	{
+		/* Unique across runs: the time to the nanosecond, the pid. */
+		struct timespec ts;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		snprintf(s.run_id, sizeof s.run_id, "%lx%08lx%lx",
+		    (unsigned long)ts.tv_sec, (unsigned long)ts.tv_nsec,
+		    (unsigned long)getpid());
+	}
+	if (s.output != NULL) {
+		char *copy = estrdup(s.output);
+
+		clean_stale(dirname(copy));	/* a killed run's temporary */
+		free(copy);
+	}
 	if (s.dir != NULL) {
 		char *copy = estrdup(s.dir), *copy2 = estrdup(s.dir);
 		char *parent = dirname(copy), *base = basename(copy2);

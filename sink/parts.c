@@ -19,7 +19,8 @@
 
 #include "sink.h"
 
-/* Percent-encode a partition value as Hive does (unreserved stays). */
+/* Percent-encode a partition value as Hive does: unreserved characters
+   stay, the rest (":" and "/" too: Hadoop's paths refuse them) go %XX. */
 void
 hive_escape(struct buf *b, const char *p, size_t n)
 {
@@ -30,7 +31,7 @@ hive_escape(struct buf *b, const char *p, size_t n)
 
 		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
 		    (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' ||
-		    c == '~' || c == ' ' || c == ':' || c >= 0x80) {
+		    c == '~' || c == ' ' || c >= 0x80) {
 			buf_addc(b, (char)c);
 		} else {
 			buf_addc(b, '%');

@@ -81,6 +81,41 @@ run parquet-sink -o "$T/one.parquet" "$T/one.csv"
 is "$("$READ" "$T/one.parquet")" '{"s":"plain","i":"1","f":0.1,"d":12.5,"b":true,"dt":"2025-01-15","ts":"2025-01-15T10:30:00.123Z"}' \
     "1 row, no schema: types inferred (int, float, bool, date, timestamp)"
 
+# --- Pages: a chunk of 6 MB goes out as pages of about 1 MiB ---------------------
+awk 'BEGIN { print "id,s"; for (i = 0; i < 3000; i++) { printf "%d,", i;
+    for (k = 0; k < 2000; k++) printf "%c", 97 + (i + k) % 26; print "" } }' >"$T/wide.csv"
+run parquet-sink -c none -o "$T/wide.parquet" "$T/wide.csv"
+got=$("$DUCK" "SELECT count(*) AS n, sum(length(s)) AS bytes, count(DISTINCT s) AS d FROM '$T/wide.parquet'")
+is "$got" '{"n":"3000","bytes":"6000000","d":"26"}' "a 6 MB chunk in several pages: every value read back"
+is "$("$READ" "$T/wide.parquet" | wc -l | tr -d ' ')" 3000 "and hyparquet reads them all"
+is "$(sed -n 's/.*/&/p' "$T/wide.csv" | tail -n +2 | cut -d, -f2 | md5sum)" \
+    "$("$DUCK" "SELECT s FROM '$T/wide.parquet'" | sed 's/^{"s":"//; s/"}$//' | md5sum)" "in order, byte for byte"
+
+# --- Edge cases: no columns, everything rejected, schema fields, strays -------------
+printf 'p\na\nb\n' >"$T/ponly.csv"
+run parquet-sink -d "$T/ponly" -p p "$T/ponly.csv"
+like "$rc:$(err)" "^1:parquet-sink: no columns to write: the only field is the partition column" \
+    "only the partition column: an error, not a file readers refuse"
+: >"$T/nothing.csv"
+run parquet-sink -o "$T/nothing.parquet" "$T/nothing.csv"
+is "$rc" 1 "no header, no records, no schema: no columns, an error"
+printf 'i\nx\ny\n' >"$T/allbad.csv"
+cat >"$T/ionly.json" <<'END'
+{"fields": [{"name": "i", "type": "int", "gen": "sequence"}]}
+END
+run parquet-sink --schema "$T/ionly.json" -o "$T/allbad.parquet" "$T/allbad.csv"
+is "$rc:$("$DUCK" "SELECT count(*) AS n FROM '$T/allbad.parquet'")" '0:{"n":"0"}' \
+    "every record rejected: still a file, of 0 rows"
+cat >"$T/ab.json" <<'END'
+{"fields": [{"name": "a", "type": "int", "gen": "sequence"}, {"name": "b", "type": "int", "gen": "sequence"}]}
+END
+printf '{"a":1}\n{"a":2,"b":7}\n{"a":3,"c":9}\n' >"$T/ab.jsonl"
+run parquet-sink --schema "$T/ab.json" --reject "$T/ab-rej.jsonl" -o "$T/ab.parquet" "$T/ab.jsonl"
+is "$("$DUCK" "SELECT string_agg(a || ':' || coalesce(b::VARCHAR, 'null'), ' ' ORDER BY a) AS r FROM '$T/ab.parquet'")" \
+    '{"r":"1:null 2:7"}' "the schema's fields are the columns, though the first record lacks one"
+like "$(cat "$T/ab-rej.jsonl")" '"rule":"column","message":"field \\"c\\" is not one of the file' \
+    "a field with no column: the record rejected, not the value dropped"
+
 # --- Many row groups, the retail schema, DuckDB against the CSV --------------
 $SLUICE_WRAP "$SG" -q retail -n 2500 --days 2 >"$T/retail.csv"
 run parquet-sink --schema retail --row-group-rows 700 -c zstd -o "$T/retail.parquet" "$T/retail.csv"
