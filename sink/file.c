@@ -399,7 +399,8 @@ footer(struct pq_file *f, struct buf *b)
 		tw_i64(&w, 3, rg->rows);
 		tw_i64(&w, 5, rg->offset);
 		tw_i64(&w, 6, rg->comp);
-		tw_i16(&w, 7, (int16_t)g);
+		if (g <= INT16_MAX)	/* an i16: left out past it */
+			tw_i16(&w, 7, (int16_t)g);
 		tw_end(&w);
 	}
 	snprintf(created, sizeof created, "parquet-sink version %s (build "
