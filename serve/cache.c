@@ -5,6 +5,7 @@
  * night, not once a refresh.  Kept in $SLUICE_CACHE (empty: none), else
  * $TMPDIR/sluice-dashboard-UID.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,8 +52,17 @@ cache_path(struct buf *path, struct buf *key, const char *db,
 	else
 		buf_printf(path, "%s/sluice-dashboard-%ld", getenv("TMPDIR") ?
 		    getenv("TMPDIR") : "/tmp", (long)getuid());
-	if (mkdir_p(buf_cstr(path)) < 0)
-		return -1;
+	/* Ours alone: made 0700, and used only when it is ours and no one
+	   else can write it (another user could plant pages). */
+	{
+		struct stat st;
+
+		if (mkdir(buf_cstr(path), 0700) < 0 && errno != EEXIST)
+			return -1;
+		if (lstat(buf_cstr(path), &st) < 0 || !S_ISDIR(st.st_mode) ||
+		    st.st_uid != getuid() || (st.st_mode & 077) != 0)
+			return -1;
+	}
 	buf_printf(path, "/%016llx.page", (unsigned long long)name);
 	return 0;
 }

@@ -27,6 +27,7 @@ struct ctx {
 	struct req rq;
 	const char *title, *currency;
 	struct buf sql;
+	int failed;		/* a query or the page failed: do not cache */
 };
 
 /* --- Requests ------------------------------------------------------------ */
@@ -217,8 +218,19 @@ bars_of(struct ctx *c, const char *title, const struct rows *r)
 static void
 send_json(struct ctx *c, json_t *j)
 {
-	char *s = json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(15));
+	char *s = j ? json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(15)) :
+	    NULL;
 
+	if (s == NULL) {
+		/* jansson refuses text that is not UTF-8 (in the data, or
+		   SLUICE_CURRENCY): say so, do not crash. */
+		header(c->o, "500 Internal Server Error", 1);
+		out_puts(c->o, "{\"status\":\"ERROR\",\"message\":\"the data "
+		    "is not valid UTF-8\"}\n");
+		c->failed = 1;
+		json_decref(j);
+		return;
+	}
 	header(c->o, "200 OK", 1);
 	out_puts(c->o, s);
 	out_putc(c->o, '\n');
@@ -690,8 +702,8 @@ main(int argc, char **argv)
 			out_close(c.o);
 			c.o = o;
 			out_write(c.o, page.p, page.n);
-			if (cached && cache_path(&cpath, &key, path,
-			    buf_cstr(&req)) == 0)
+			if (cached && !c.failed && query_errors == 0 &&
+			    cache_path(&cpath, &key, path, buf_cstr(&req)) == 0)
 				cache_store(buf_cstr(&cpath), &key, &page);
 		}
 		buf_free(&cpath);

@@ -7,6 +7,8 @@
 
 #include "page.h"
 
+int query_errors;
+
 int
 query(sqlite3 *db, const char *sql, const char *const *params,
     size_t nparams, struct rows *out)
@@ -16,8 +18,10 @@ query(sqlite3 *db, const char *sql, const char *const *params,
 	int rc;
 
 	memset(out, 0, sizeof *out);
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+		query_errors++;
 		return -1;
+	}
 	for (size_t i = 0; i < nparams; i++)
 		sqlite3_bind_text(st, (int)i + 1, params[i], -1, SQLITE_STATIC);
 	out->ncols = (size_t)sqlite3_column_count(st);
@@ -40,6 +44,7 @@ query(sqlite3 *db, const char *sql, const char *const *params,
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {
+		query_errors++;
 		rows_free(out);
 		return -1;
 	}

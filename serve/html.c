@@ -52,9 +52,13 @@ fmt_amount(char *buf, size_t size, double v, int places)
 	len = (int)strlen(digits);
 	if (neg && k < (int)size - 1)
 		buf[k++] = '-';
-	for (int i = 0; i < len && k < (int)size - 1; i++) {
-		if (i > 0 && i < intlen && (intlen - i) % 3 == 0 &&
-		    k < (int)size - 1)
+	for (int i = 0; i < len; i++) {
+		int comma = i > 0 && i < intlen && (intlen - i) % 3 == 0;
+
+		/* Room for the comma and the digit, and the NUL after. */
+		if (k + comma + 1 > (int)size - 1)
+			break;
+		if (comma)
 			buf[k++] = ',';
 		buf[k++] = digits[i];
 	}

@@ -53,6 +53,10 @@ struct rows {
 	char **cell;		/* nrows * ncols */
 };
 
+/* Queries that failed so far (a busy database, say): a page made with
+   any is not cached. */
+extern int query_errors;
+
 /* Run sql with text parameters; rows, or -1. */
 int query(sqlite3 *db, const char *sql, const char *const *params,
     size_t nparams, struct rows *out);

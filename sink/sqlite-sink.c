@@ -153,8 +153,9 @@ schema_kind(const struct sink *s, const char *name, int *scale)
 static int
 col_index(const struct sink *s, const char *name)
 {
+	/* SQLite's identifiers ignore case: "A" is column "a". */
 	for (size_t i = 0; i < s->ncols; i++)
-		if (strcmp(s->cols[i].name, name) == 0)
+		if (sqlite3_stricmp(s->cols[i].name, name) == 0)
 			return (int)i;
 	return -1;
 }
@@ -245,7 +246,14 @@ key_index(struct sink *s)
 		return 0;
 	s->sql.n = 0;
 	buf_adds(&s->sql, "CREATE UNIQUE INDEX IF NOT EXISTS ");
-	buf_printf(&s->sql, "\"%s_key\" ON ", s->table);
+	{
+		struct buf name = { 0 };
+
+		buf_printf(&name, "%s_key", s->table);
+		buf_sql_ident(&s->sql, buf_cstr(&name));
+		buf_free(&name);
+	}
+	buf_adds(&s->sql, " ON ");
 	buf_sql_ident(&s->sql, s->table);
 	buf_adds(&s->sql, " (");
 	for (size_t i = 0; i < s->nkeys; i++) {
@@ -370,6 +378,22 @@ insert(struct sink *s, struct rec *r)
 
 	if (prepare(s, r) < 0 || begin(s) < 0)
 		return;
+	/* An upsert's key must be there: a null never conflicts, so a
+	   replay would add the row again. */
+	for (size_t k = 0; k < s->nkeys; k++) {
+		int i = rec_index(r, s->keys[k]);
+
+		if (i < 0 || val_is_null(&r->f[i].v) || ((r->f[i].v.type ==
+		    VAL_TEXT || r->f[i].v.type == VAL_STR) &&
+		    r->f[i].v.u.s.n == 0)) {
+			struct rej_reason why = { "key", s->msg };
+
+			snprintf(s->msg, sizeof s->msg, "the key field %s is "
+			    "missing", s->keys[k]);
+			filter_reject(s->f, r, &why, 1);
+			return;
+		}
+	}
 	for (size_t i = 0; i < s->nslot; i++) {
 		const struct col *c;
 
@@ -637,6 +661,9 @@ main(int argc, char **argv)
 		status = filter_run(&f, argv + optind, argc - optind, each, &s);
 		if (!s.exists && s.npending > 0 && !s.failed)
 			settle(&s);
+		/* Replace keeps the old rows unless the new are all there. */
+		if (s.mode == M_REPLACE && (status != 0 || stop_requested))
+			s.failed = 1;
 		if (!s.failed)
 			commit(&s);
 		else if (s.in_tx)

@@ -101,6 +101,17 @@ cgi "view=batch&format=json"
 is "$(js 'j.kpis.distinct')" "$(sqlite3 "$WH" "SELECT count(DISTINCT product) FROM batch_daily")" \
     "after a write to the warehouse, a fresh page (the new product counted)"
 
+# --- Edge cases a review found ----------------------------------------------------
+QUERY_STRING=format=json SLUICE_DB=$WH SLUICE_CACHE= SLUICE_CURRENCY=$(printf '\377') \
+    $SLUICE_WRAP "$CGI" >"$T/resp" 2>/dev/null
+rc=$?
+is "$rc:$(head -n 1 "$T/resp" | tr -d '\r')" "0:Status: 500 Internal Server Error" \
+    "text that is not UTF-8 (here the currency): a 500 answer, not a crash"
+sqlite3 "$T/huge.db" "CREATE TABLE batch_daily (order_date TEXT, product TEXT, total_amount REAL);
+    INSERT INTO batch_daily VALUES ('2025-01-01', 'x', 1e53)"
+QUERY_STRING=view=batch SLUICE_DB=$T/huge.db SLUICE_CACHE= $SLUICE_WRAP "$CGI" >"$T/resp" 2>/dev/null
+is "$?" 0 "a revenue of 1e53 renders (its digits cut to the tile, no overflow)"
+
 # --- The whitelist ----------------------------------------------------------------------
 for q in "view=admin" "view=batch&x=1" "format=xml" "refresh=abc" "view=batch%27%3B--"; do
     cgi "$q"

@@ -109,6 +109,22 @@ is "$(sqlite3 "$WH" "SELECT round(sum(revenue), 2) FROM v_user_segment_analysis"
     "v_user_segment_analysis: revenue adds up to the purchases'"
 is "$(sqlite3 "$WH" "SELECT sum(events) FROM v_hourly_event_summary")" "$valid" "v_hourly_event_summary covers every event"
 
+# --- Edge cases a review found -------------------------------------------------
+printf '{"a":1}\n{"A":2}\n' >"$T/case.jsonl"
+run sqlite-sink -d "$DB" -t cases "$T/case.jsonl"
+is "$rc:$(sqlite3 "$DB" "SELECT group_concat(a) FROM cases")" "0:1,2" \
+    "field names differing in case are one column (SQLite ignores the case)"
+printf '{"k":1,"v":5}\n{"v":6}\n' >"$T/nokey.jsonl"
+run sqlite-sink -d "$DB" -t nokey --mode upsert --key k "$T/nokey.jsonl"
+run sqlite-sink -d "$DB" -t nokey --mode upsert --key k "$T/nokey.jsonl"
+is "$(sqlite3 "$DB" "SELECT count(*) FROM nokey")" 1 "an upsert without its key is rejected (a null key would add a row each replay)"
+like "$(err)" "1 rejected" "and counted"
+seq 1 2000 | sed '1i n' | gzip -c >"$T/many.csv.gz"
+head -c 2000 "$T/many.csv.gz" >"$T/cut.csv.gz"
+run sqlite-sink -d "$DB" -t rep --mode replace "$T/cut.csv.gz"
+is "$rc:$(sqlite3 "$DB" "SELECT group_concat(a) FROM rep")" "1:3" \
+    "--mode replace with a broken input: exit 1, the old rows kept"
+
 run sqlite-sink -t x "$T/r1.csv"
 is "$rc" 2 "-d is required"
 
