@@ -474,11 +474,22 @@ each(struct filter *f, struct rec *r, void *ctx)
 }
 
 /* The end: the last row group, every file closed, partitions in place. */
+/* After the last record, while rejects can still be written: the rows
+   held to decide the types. */
+static void
+last_rows(struct filter *f, void *ctx)
+{
+	struct sink *s = ctx;
+
+	if (!s->typed && s->npending > 0)
+		settle(f, s);
+}
+
 static void
 finish(struct sink *s, struct filter *f)
 {
 	if (!s->typed && s->npending > 0)
-		settle(f, s);
+		settle(f, s);	/* (no output was opened: nothing rejected) */
 	if (s->names == NULL && s->output != NULL && !s->failed) {
 		/* No records: the header's columns (or the schema's), typed
 		   as the schema says, else strings, in a file of 0 rows. */
@@ -646,6 +657,7 @@ main(int argc, char **argv)
 	f.co = &co;
 	f.own_summary = 1;
 	f.want_header = 1;
+	f.finish = last_rows;
 	status = filter_run(&f, argv + optind, argc - optind, each, &s);
 	finish(&s, &f);
 	if (s.failed)

@@ -542,6 +542,18 @@ each(struct filter *f, struct rec *r, void *ctx)
 		settle(s);
 }
 
+/* After the last record, while rejects can still be written: the rows
+   held to type a new table. */
+static void
+last_rows(struct filter *f, void *ctx)
+{
+	struct sink *s = ctx;
+
+	(void)f;
+	if (!s->exists && s->npending > 0 && !s->failed)
+		settle(s);
+}
+
 /* A quiet input: land what is waiting. */
 static void
 idle(void *ctx)
@@ -658,9 +670,8 @@ main(int argc, char **argv)
 		src_on_idle(ms > 0 ? ms : 1, idle, &s);
 		f.co = &co;
 		f.own_summary = 1;
+		f.finish = last_rows;
 		status = filter_run(&f, argv + optind, argc - optind, each, &s);
-		if (!s.exists && s.npending > 0 && !s.failed)
-			settle(&s);
 		/* Replace keeps the old rows unless the new are all there. */
 		if (s.mode == M_REPLACE && (status != 0 || stop_requested))
 			s.failed = 1;
