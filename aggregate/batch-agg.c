@@ -165,12 +165,6 @@ locate(struct run *rn, const struct rec *r)
 	rn->nfields = r->n;
 }
 
-static int
-is_blank_text(const struct val *v)
-{
-	return (v->type == VAL_TEXT || v->type == VAL_STR) && v->u.s.n == 0;
-}
-
 static void
 reject(struct filter *f, struct rec *r, const char *rule, struct run *rn)
 {
@@ -230,7 +224,7 @@ each(struct filter *f, struct rec *r, void *ctx)
 		int64_t us;
 		char d[TS_BUFSZ];
 
-		if (v == NULL || val_is_null(v) || is_blank_text(v)) {
+		if (v == NULL || val_is_null(v) || val_is_empty_text(v)) {
 			snprintf(rn->msg, sizeof rn->msg, "%s is missing",
 			    sp->date);
 			reject(f, r, "date", rn);
@@ -271,7 +265,7 @@ each(struct filter *f, struct rec *r, void *ctx)
 		const struct val *v = rn->in_at[i] >= 0 ? &r->f[rn->in_at[i]].v :
 		    NULL;
 
-		p->null = v == NULL || val_is_null(v) || is_blank_text(v);
+		p->null = v == NULL || val_is_null(v) || val_is_empty_text(v);
 		if (p->null)
 			continue;
 		switch (sp->in[i].need) {

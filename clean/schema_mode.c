@@ -257,8 +257,7 @@ record_version(struct smode *m, const struct rec *r, char *msg, size_t msize)
 	if (m->vf < 0 || m->from[m->vf] < 0)
 		return m->layout_version;
 	v = r->f[m->from[m->vf]].v;
-	if (val_is_null(&v) || ((v.type == VAL_TEXT || v.type == VAL_STR) &&
-	    v.u.s.n == 0))
+	if (val_is_null(&v) || val_is_empty_text(&v))
 		return m->layout_version;
 	if (val_to_int(&v, &x) == 0)
 		for (k = 0; k < s->nversions; k++)
@@ -302,8 +301,7 @@ typed(struct smode *m, size_t i, struct val v, struct rec *o, char *msg,
 	}
 	if (v.type == VAL_NULL)
 		return 0;
-	if ((v.type == VAL_TEXT || v.type == VAL_STR) && sf->type != FT_STRING &&
-	    v.u.s.n == 0)
+	if (sf->type != FT_STRING && val_is_empty_text(&v))
 		return 0;	/* an empty cell of a typed field: null */
 	switch (sf->type) {
 	case FT_STRING:
@@ -491,8 +489,7 @@ smode_each(struct filter *f, struct rec *r, void *ctx)
 		/* A field that came after the record's version: its
 		   declared default. */
 		if (s->nversions > 0 && s->since[i] > ver &&
-		    (val_is_null(&v) || ((v.type == VAL_TEXT ||
-		    v.type == VAL_STR) && v.u.s.n == 0)))
+		    (val_is_null(&v) || val_is_empty_text(&v)))
 			v = s->defaults[i] ? val_from_json(s->defaults[i]) :
 			    val_null();
 		if (typed(m, i, v, o, m->msg[nwhy], sizeof m->msg[0]) < 0 &&

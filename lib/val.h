@@ -115,6 +115,14 @@ val_text(const char *p, size_t n)
 	return v;
 }
 
+/* Is v text of no characters (a CSV "" or an empty JSON string)?  Typed
+   fields read it as null; strings keep it. */
+static inline int
+val_is_empty_text(const struct val *v)
+{
+	return (v->type == VAL_TEXT || v->type == VAL_STR) && v->u.s.n == 0;
+}
+
 static inline int
 val_is_null(const struct val *v)
 {

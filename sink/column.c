@@ -62,8 +62,7 @@ pq_value(const char *name, enum pq_kind kind, int scale, const struct val *v,
 	out->d = 0;
 	out->s = NULL;
 	out->n = 0;
-	if (val_is_null(v) || (kind != K_STRING && (v->type == VAL_TEXT ||
-	    v->type == VAL_STR) && v->u.s.n == 0)) {
+	if (val_is_null(v) || (kind != K_STRING && val_is_empty_text(v))) {
 		out->null = 1;
 		return 0;
 	}

@@ -383,9 +383,8 @@ insert(struct sink *s, struct rec *r)
 	for (size_t k = 0; k < s->nkeys; k++) {
 		int i = rec_index(r, s->keys[k]);
 
-		if (i < 0 || val_is_null(&r->f[i].v) || ((r->f[i].v.type ==
-		    VAL_TEXT || r->f[i].v.type == VAL_STR) &&
-		    r->f[i].v.u.s.n == 0)) {
+		if (i < 0 || val_is_null(&r->f[i].v) ||
+		    val_is_empty_text(&r->f[i].v)) {
 			struct rej_reason why = { "key", s->msg };
 
 			snprintf(s->msg, sizeof s->msg, "the key field %s is "
