@@ -21,21 +21,28 @@ retail_csv() {
     }' >"$f.tmp" && mv "$f.tmp" "$f"
 }
 
-# dashboard_db: $W/dash.db, a warehouse of 1M batch rows and 1M stream
-# windows (those with the upsert key's index).
+# dashboard_db: $W/warehouse-1m.db, a warehouse of 1M batch rows and
+# 1M stream windows.  The batch rows are batch-agg's daily output as it
+# piles up: 2,000 days of 500 products (order_date, product,
+# total_amount, loaded in date order), with the batch view's rollups
+# (dashboard.cgi --prepare); the windows have the upsert key's index.
 dashboard_db() {
-    [ -s "$W/retail-5m.csv" ] ||
-        "$SLUICE_BIN/schema-gen" -q retail -n 5000000 --days 1 >"$W/retail-5m.csv"
-    [ -s "$W/dash.db" ] && return
-    head -n 1000001 "$W/retail-5m.csv" | mlr --csv cut -o -f order_date,product,amount \
-        then rename amount,total_amount >"$W/daily-1m.csv"
-    "$SLUICE_BIN/sqlite-sink" -q -d "$W/dash.db" -t batch_daily "$W/daily-1m.csv"
+    local db=$W/warehouse-1m.db
+    [ -s "$db" ] && return
+    rm -f "$db" "$db-wal" "$db-shm"
+    awk 'BEGIN { print "order_date,product,total_amount"; srand(7)
+        for (d = 0; d < 2000; d++) { day = strftime("%Y-%m-%d", 1577836800 + d * 86400, 1)
+            for (p = 0; p < 500; p++)
+                printf "%s,Product %03d,%.2f\n", day, p, 100 + rand() * 90000 } }' \
+        >"$W/daily-1m.csv"
+    "$SLUICE_BIN/sqlite-sink" -q -d "$db" -t batch_daily "$W/daily-1m.csv"
+    "$SLUICE_BIN/dashboard.cgi" --prepare "$db"
     awk 'BEGIN { print "window_start,window_end,product,revenue"
         for (i = 0; i < 50000; i++) { t = 1736935200 + i * 60
             for (p = 0; p < 20; p++)
                 printf "%s,%s,P%02d,%d.%02d\n", strftime("%Y-%m-%dT%H:%M:%SZ", t, 1),
                     strftime("%Y-%m-%dT%H:%M:%SZ", t + 60, 1), p, (i * 7 + p * 13) % 1000, p } }' \
         >"$W/win-1m.csv"
-    "$SLUICE_BIN/sqlite-sink" -q -d "$W/dash.db" -t stream_windows --mode upsert \
+    "$SLUICE_BIN/sqlite-sink" -q -d "$db" -t stream_windows --mode upsert \
         --key window_start,product "$W/win-1m.csv"
 }

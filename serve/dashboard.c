@@ -259,71 +259,151 @@ no_data(struct ctx *c, const char *what)
 
 /* --- The batch view ------------------------------------------------------------ */
 
+/*
+ * The columns of batch_daily the view reads: 1, 0 (no table) or -1
+ * (lacking one).  Names point into cols.
+ */
+static int
+batch_columns(sqlite3 *db, struct rows *cols, struct batch_cols *bc)
+{
+	memset(bc, 0, sizeof *bc);
+	if (!table_columns(db, "batch_daily", cols))
+		return 0;
+	bc->date = find_col(cols, is_date_col);
+	bc->rev = find_col(cols, is_total);
+	if (bc->rev == NULL)
+		bc->rev = find_col(cols, is_sum);
+	for (size_t i = 0; i < cols->nrows; i++) {
+		const char *n = cell(cols, i, 0);
+
+		if (strcmp(n, "record_count") == 0)
+			bc->count = n;
+		else if (is_text(n, cell(cols, i, 1) ? cell(cols, i, 1) : "") &&
+		    (bc->date == NULL || strcmp(n, bc->date) != 0)) {
+			if (bc->dim0 == NULL)
+				bc->dim0 = n;
+			else if (bc->dim1 == NULL)
+				bc->dim1 = n;
+		}
+	}
+	return bc->date && bc->rev && bc->dim0 ? 1 : -1;
+}
+
+/* The leaderboard's name: the first dimension, or the first two as a
+   segment (city·channel); a and b are their SQL. */
+static void
+segment_name(struct buf *q, const char *a, const char *b)
+{
+	buf_adds(q, a);
+	if (b != NULL) {
+		buf_adds(q, " || ' · ' || ");
+		buf_adds(q, b);
+	}
+	buf_adds(q, " AS name");
+}
+
+/*
+ * The batch view's four queries, from the rollups (a row a day, a row
+ * a dimension: see rollup.c) when they are kept, else over the table.
+ */
+static void
+batch_queries(struct ctx *c, const struct batch_cols *bc, struct rows *kpi,
+    struct rows *trend, struct rows *lead, struct rows *sample)
+{
+	struct buf *q = &c->sql, d0 = { 0 }, d1 = { 0 };
+
+	if (rollup_ready(c->db, bc)) {
+		query(c->db, "SELECT round(sum(revenue), 2), sum(records), "
+		    "(SELECT count(DISTINCT nullif(d0, '')) FROM "
+		    "batch_daily_by_dim) FROM batch_daily_by_date", NULL, 0, kpi);
+		query(c->db, "SELECT nullif(d, ''), round(revenue, 2) FROM "
+		    "batch_daily_by_date ORDER BY d", NULL, 0, trend);
+		q->n = 0;
+		buf_adds(q, "SELECT ");
+		segment_name(q, "nullif(d0, '')", bc->dim1 ? "nullif(d1, '')" :
+		    NULL);
+		buf_adds(q, ", round(sum(revenue), 2) AS revenue FROM "
+		    "batch_daily_by_dim GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 10");
+		query(c->db, buf_cstr(q), NULL, 0, lead);
+	} else {
+		q->n = 0;
+		buf_adds(q, "SELECT round(sum(");
+		sql_ident(q, bc->rev);
+		buf_adds(q, "), 2), ");
+		if (bc->count != NULL) {
+			buf_adds(q, "sum(");
+			sql_ident(q, bc->count);
+			buf_adds(q, ")");
+		} else {
+			buf_adds(q, "count(*)");
+		}
+		buf_adds(q, ", count(DISTINCT ");
+		sql_ident(q, bc->dim0);
+		buf_adds(q, ") FROM batch_daily");
+		query(c->db, buf_cstr(q), NULL, 0, kpi);
+		q->n = 0;
+		buf_adds(q, "SELECT ");
+		sql_ident(q, bc->date);
+		buf_adds(q, ", round(sum(");
+		sql_ident(q, bc->rev);
+		buf_adds(q, "), 2) FROM batch_daily GROUP BY 1 ORDER BY 1");
+		query(c->db, buf_cstr(q), NULL, 0, trend);
+		sql_ident(&d0, bc->dim0);
+		if (bc->dim1 != NULL)
+			sql_ident(&d1, bc->dim1);
+		q->n = 0;
+		buf_adds(q, "SELECT ");
+		segment_name(q, buf_cstr(&d0), bc->dim1 ? buf_cstr(&d1) : NULL);
+		buf_adds(q, ", round(sum(");
+		sql_ident(q, bc->rev);
+		buf_adds(q, "), 2) AS revenue FROM batch_daily GROUP BY 1 "
+		    "ORDER BY 2 DESC, 1 LIMIT 10");
+		query(c->db, buf_cstr(q), NULL, 0, lead);
+	}
+	q->n = 0;
+	buf_adds(q, "SELECT * FROM batch_daily ORDER BY ");
+	sql_ident(q, bc->date);
+	buf_adds(q, " DESC, ");
+	sql_ident(q, bc->rev);
+	buf_adds(q, " DESC LIMIT 10");
+	query(c->db, buf_cstr(q), NULL, 0, sample);
+	buf_free(&d0);
+	buf_free(&d1);
+}
+
 static void
 batch(struct ctx *c)
 {
 	struct rows cols, kpi = { 0 }, trend = { 0 }, lead = { 0 }, sample = { 0 };
-	const char *date, *rev, *count, *dim0 = NULL, *dim1 = NULL;
-	struct buf *q = &c->sql;
+	struct batch_cols bc;
+	const char *dim0, *dim1;
 	char revenue[64], records[64], distinct[64], label[96];
-	int places = 2;
+	int places = 2, have;
 	double nrecords;
 
-	if (!table_columns(c->db, "batch_daily", &cols)) {
+	have = batch_columns(c->db, &cols, &bc);
+	if (have <= 0) {
 		rows_free(&cols);
-		no_data(c, "The warehouse has no batch results (table "
-		    "batch_daily) yet: run the batch pipeline.");
+		no_data(c, have == 0 ? "The warehouse has no batch results "
+		    "(table batch_daily) yet: run the batch pipeline." :
+		    "batch_daily lacks a date, a revenue or a dimension column.");
 		return;
 	}
-	date = find_col(&cols, is_date_col);
-	rev = find_col(&cols, is_total);
-	if (rev == NULL)
-		rev = find_col(&cols, is_sum);
-	count = NULL;
-	for (size_t i = 0; i < cols.nrows; i++) {
-		const char *n = cell(&cols, i, 0);
-
-		if (strcmp(n, "record_count") == 0)
-			count = n;
-		else if (is_text(n, cell(&cols, i, 1) ? cell(&cols, i, 1) : "") &&
-		    (date == NULL || strcmp(n, date) != 0)) {
-			if (dim0 == NULL)
-				dim0 = n;
-			else if (dim1 == NULL)
-				dim1 = n;
-		}
-	}
-	if (date == NULL || rev == NULL || dim0 == NULL) {
-		rows_free(&cols);
-		no_data(c, "batch_daily lacks a date, a revenue or a "
-		    "dimension column.");
-		return;
-	}
-	/* KPIs: revenue, records (counts, else the KPI table, else the
-	   rows), distinct values of the first dimension. */
-	q->n = 0;
-	buf_adds(q, "SELECT sum(");
-	sql_ident(q, rev);
-	buf_adds(q, "), ");
-	if (count != NULL) {
-		buf_adds(q, "sum(");
-		sql_ident(q, count);
-		buf_adds(q, ")");
-	} else {
-		buf_adds(q, "count(*)");
-	}
-	buf_adds(q, ", count(DISTINCT ");
-	sql_ident(q, dim0);
-	buf_adds(q, ") FROM batch_daily");
-	query(c->db, buf_cstr(q), NULL, 0, &kpi);
+	dim0 = bc.dim0;
+	dim1 = bc.dim1;
+	batch_queries(c, &bc, &kpi, &trend, &lead, &sample);
 	if (kpi.nrows == 0 || cell(&kpi, 0, 0) == NULL) {
 		rows_free(&cols);
 		rows_free(&kpi);
+		rows_free(&trend);
+		rows_free(&lead);
+		rows_free(&sample);
 		no_data(c, "batch_daily is empty.");
 		return;
 	}
+	/* Records: the counts, else the KPI table, else the rows. */
 	nrecords = num(cell(&kpi, 0, 1));
-	if (count == NULL) {
+	if (bc.count == NULL) {
 		struct rows k = { 0 }, kc = { 0 };
 
 		if (table_columns(c->db, "batch_kpis", &kc) &&
@@ -336,35 +416,6 @@ batch(struct ctx *c)
 	fmt_amount(revenue, sizeof revenue, num(cell(&kpi, 0, 0)), places);
 	fmt_amount(records, sizeof records, nrecords, 0);
 	fmt_amount(distinct, sizeof distinct, num(cell(&kpi, 0, 2)), 0);
-	/* The daily trend. */
-	q->n = 0;
-	buf_adds(q, "SELECT ");
-	sql_ident(q, date);
-	buf_adds(q, ", round(sum(");
-	sql_ident(q, rev);
-	buf_adds(q, "), 2) FROM batch_daily GROUP BY 1 ORDER BY 1");
-	query(c->db, buf_cstr(q), NULL, 0, &trend);
-	/* The leaderboard: the first dimension, or the first two as a
-	   segment (city·channel). */
-	q->n = 0;
-	buf_adds(q, "SELECT ");
-	sql_ident(q, dim0);
-	if (dim1 != NULL) {
-		buf_adds(q, " || ' · ' || ");
-		sql_ident(q, dim1);
-	}
-	buf_adds(q, " AS name, round(sum(");
-	sql_ident(q, rev);
-	buf_adds(q, "), 2) AS revenue FROM batch_daily GROUP BY 1 "
-	    "ORDER BY 2 DESC, 1 LIMIT 10");
-	query(c->db, buf_cstr(q), NULL, 0, &lead);
-	q->n = 0;
-	buf_adds(q, "SELECT * FROM batch_daily ORDER BY ");
-	sql_ident(q, date);
-	buf_adds(q, " DESC, ");
-	sql_ident(q, rev);
-	buf_adds(q, " DESC LIMIT 10");
-	query(c->db, buf_cstr(q), NULL, 0, &sample);
 	snprintf(label, sizeof label, "%s%s%s", dim0, dim1 ? " · " : "",
 	    dim1 ? dim1 : "");
 	if (c->rq.json) {
@@ -644,6 +695,40 @@ stream(struct ctx *c)
 	rows_free(&quality);
 }
 
+/* dashboard.cgi --prepare: the batch view's rollups, made in db. */
+static int
+prepare(const char *path)
+{
+	struct rows cols;
+	struct batch_cols bc;
+	sqlite3 *db = NULL;
+	int rc = 1, have;
+
+	if (path == NULL || *path == '\0') {
+		diag("--prepare: which warehouse? (DB, or SLUICE_DB)");
+		return 1;
+	}
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) !=
+	    SQLITE_OK) {
+		diag("%s: %s", path, sqlite3_errmsg(db));
+		sqlite3_close(db);
+		return 1;
+	}
+	sqlite3_busy_timeout(db, 5000);
+	have = batch_columns(db, &cols, &bc);
+	if (have == 0)
+		diag("%s: no table batch_daily to summarise (load the batch "
+		    "results first)", path);
+	else if (have < 0)
+		diag("%s: batch_daily lacks a date, a revenue or a dimension "
+		    "column", path);
+	else if (rollup_prepare(db, &bc) == 0)
+		rc = 0;
+	rows_free(&cols);
+	sqlite3_close(db);
+	return rc;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -658,6 +743,11 @@ main(int argc, char **argv)
 			printf("dashboard.cgi (sluice) %s\n", SLUICE_VERSION);
 		else
 			printf("usage: dashboard.cgi (run by a web server, CGI)\n"
+			    "       dashboard.cgi --prepare [DB]\n"
+			    "  --prepare       keep the batch view's summaries in "
+			    "the warehouse (DB, else\n"
+			    "                  SLUICE_DB): fast pages over big "
+			    "tables\n"
 			    "  SLUICE_DB       the warehouse (SQLite), read-only\n"
 			    "  SLUICE_REFRESH  seconds between refreshes (10)\n"
 			    "  SLUICE_CURRENCY shown with revenue\n"
@@ -666,6 +756,11 @@ main(int argc, char **argv)
 			    " refresh=N\n");
 		return 0;
 	}
+	/* Not from the web: a server may pass a query's words as
+	   arguments. */
+	if (argc > 1 && strcmp(argv[1], "--prepare") == 0 &&
+	    getenv("GATEWAY_INTERFACE") == NULL)
+		return prepare(argc > 2 ? argv[2] : path);
 	c.o = out_open(NULL, 0, 0);
 	c.title = getenv("SLUICE_TITLE") ? getenv("SLUICE_TITLE") : "sluice";
 	c.currency = getenv("SLUICE_CURRENCY");

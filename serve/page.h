@@ -69,6 +69,22 @@ int table_columns(sqlite3 *db, const char *table, struct rows *cols);
 /* An identifier, quoted for SQL (lib's). */
 #define sql_ident buf_sql_ident
 
+/* --- The batch view's rollups (rollup.c) ------------------------------ */
+
+/* The columns of batch_daily the batch view reads (count and dim1 may
+   be NULL). */
+struct batch_cols {
+	const char *date, *rev, *count, *dim0, *dim1;
+};
+
+/* Make the summaries by day and by dimension, the triggers that keep
+   them and the latest rows' index, from the rows there now, in one
+   transaction; 0, or -1 said. */
+int rollup_prepare(sqlite3 *db, const struct batch_cols *bc);
+
+/* Are the summaries there, kept, and made for these columns? */
+int rollup_ready(sqlite3 *db, const struct batch_cols *bc);
+
 /* --- The page cache (cache.c) ----------------------------------------- */
 
 /* The cache file and key for this request of db, the key with the

@@ -112,6 +112,67 @@ sqlite3 "$T/huge.db" "CREATE TABLE batch_daily (order_date TEXT, product TEXT, t
 QUERY_STRING=view=batch SLUICE_DB=$T/huge.db SLUICE_CACHE= $SLUICE_WRAP "$CGI" >"$T/resp" 2>/dev/null
 is "$?" 0 "a revenue of 1e53 renders (its digits cut to the tile, no overflow)"
 
+# --- Rollups (--prepare): the same page, from summaries the triggers keep -----------
+RB=$T/roll.db
+# batch_json DB: the batch view's JSON body.
+batch_json() {
+    QUERY_STRING='view=batch&format=json' SLUICE_DB=$1 SLUICE_CACHE= $SLUICE_WRAP "$CGI" |
+        sed '1,/^\r$/d'
+}
+# summed_json DB: the same from a copy without the rollups' triggers (so
+# the view sums the table).
+summed_json() {
+    rm -f "$T/summed.db"
+    sqlite3 "$1" ".backup '$T/summed.db'"
+    sqlite3 "$T/summed.db" "DROP TRIGGER batch_daily_rollup_insert"
+    batch_json "$T/summed.db"
+}
+rollups_used() {
+    [ "$(sqlite3 "$RB" "SELECT group_concat(type || ' ' || name, ', ') FROM (SELECT * FROM sqlite_master
+        WHERE name LIKE 'batch_daily_rollup%' ORDER BY name)")" = "table batch_daily_rollup, trigger batch_daily_rollup_delete, trigger batch_daily_rollup_insert, trigger batch_daily_rollup_update" ]
+}
+$SLUICE_WRAP "$CGI" --prepare "$RB" 2>"$T/prep.err"
+is "$?:$(cat "$T/prep.err")" "1:dashboard.cgi: $RB: unable to open database file" \
+    "--prepare of no database: exit 1, said (and none made)"
+sqlite3 "$RB" "CREATE TABLE other (x)"
+$SLUICE_WRAP "$CGI" --prepare "$RB" 2>"$T/prep.err"
+is "$?" 1 "--prepare with no batch_daily: exit 1"
+like "$(cat "$T/prep.err")" "no table batch_daily" "  and says so"
+$SLUICE_WRAP "$(prog sqlite-sink)" -q -d "$RB" -t batch_daily "$T/daily.csv"
+batch_json "$RB" >"$T/before.json"
+$SLUICE_WRAP "$CGI" --prepare "$RB"
+is "$?" 0 "--prepare makes the rollups"
+ok "$(rollups_used; echo $?)" "  the rollup table and its three triggers are there"
+batch_json "$RB" >"$T/after.json"
+is_file "$T/after.json" "$T/before.json" "the page from the rollups is the page from the table"
+# Writes after --prepare: an append, an upsert that changes amounts, deletes.
+printf 'order_id,order_date,store_id,store_city,product,quantity,unit_price,amount
+N1,2025-02-01,S,C,Newcomer,2,10.00,20.00
+' >"$T/new.csv"
+$SLUICE_WRAP "$(prog batch-agg)" -q "$T/new.csv" "$T/orders.csv" >"$T/new-daily.csv"
+$SLUICE_WRAP "$(prog sqlite-sink)" -q -d "$RB" -t batch_daily --mode upsert --key order_date,product "$T/new-daily.csv"
+sqlite3 "$RB" "UPDATE batch_daily SET total_amount = total_amount * 3 WHERE product = 'Newcomer';
+    DELETE FROM batch_daily WHERE rowid IN (SELECT rowid FROM batch_daily ORDER BY rowid LIMIT 7);
+    INSERT INTO batch_daily (order_date, product, total_amount) VALUES (NULL, NULL, 5.5), ('2025-02-02', NULL, NULL)"
+batch_json "$RB" >"$T/after.json"
+summed_json "$RB" >"$T/summed.json"
+is_file "$T/after.json" "$T/summed.json" "after an upsert, updates, deletes and nulls: the rollups agree with the table"
+is "$(node -e "const j = JSON.parse(require('fs').readFileSync('$T/after.json', 'utf8')); console.log(j.trend.some(t => t.date === '2025-02-01'), j.kpis.revenue > 0)")" \
+    "true true" "  (and the new day is in the trend)"
+# A column the rollups were not made for: the view sums the table again.
+sqlite3 "$RB" "ALTER TABLE batch_daily ADD COLUMN store_city TEXT; UPDATE batch_daily SET store_city = 'Pune' WHERE rowid % 2 = 0"
+batch_json "$RB" >"$T/after.json"
+is "$(node -e "console.log(JSON.parse(require('fs').readFileSync('$T/after.json', 'utf8')).leaderboard_of)")" \
+    "product · store_city" "a new dimension column: the leaderboard is of segments"
+summed_json "$RB" >"$T/summed.json"
+is_file "$T/after.json" "$T/summed.json" "  made from the table, not from rollups for other columns"
+$SLUICE_WRAP "$CGI" --prepare "$RB"
+batch_json "$RB" >"$T/after.json"
+is_file "$T/after.json" "$T/summed.json" "  --prepare again: the rollups for the new columns, the same page"
+QUERY_STRING= GATEWAY_INTERFACE=CGI/1.1 SLUICE_DB=$T/none.db SLUICE_CACHE= $SLUICE_WRAP "$CGI" --prepare "$T/x.db" >"$T/resp" 2>&1
+is "$(head -n 1 "$T/resp" | tr -d '\r'):$([ -e "$T/x.db" ] && echo made)" "Status: 200 OK:" \
+    "run by a web server, --prepare is not an option (no database made)"
+
 # --- The whitelist ----------------------------------------------------------------------
 for q in "view=admin" "view=batch&x=1" "format=xml" "refresh=abc" "view=batch%27%3B--"; do
     cgi "$q"
