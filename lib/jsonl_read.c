@@ -1,14 +1,21 @@
 /*
- * jsonl_read.c - JSON Lines through jansson: one object per line.
+ * jsonl_read.c - JSON Lines: one object per line.
  *
- * Each line is parsed into a jansson tree that lives until the next line;
- * the record's fields point into it.  Keys keep their order.  A repeated
+ * A flat object (values that are strings, numbers, true, false or null)
+ * is read here, in one pass over a copy of the line, its strings
+ * unescaped in place: no tree, no allocation a field.  Anything else --
+ * nesting, \u escapes, a duplicate key, anything malformed -- goes to
+ * jansson, which parses it into a tree that lives until the next line
+ * (the record's fields point into it) or says what is wrong.  The fast
+ * path accepts exactly what jansson accepts, to the same values (a test
+ * checks the two agree).  Keys keep their order.  A repeated
  * key, a line that is not an object, or JSON that does not parse makes a
  * bad record carrying the line's text.  An integer too large for 64 bits
  * is kept as a string of its exact digits (jq would round it to a double,
  * and jansson would fail the line).
  */
 #include <jansson.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,11 +23,215 @@
 #include "diag.h"
 #include "num.h"
 #include "reader_impl.h"
+#include "utf8.h"
 
 struct jsonl_engine {
 	json_t *root;		/* the current line's object */
 	struct buf fixed;	/* a line with its big integers quoted */
+	struct buf line;	/* the line, its strings unescaped in place */
 };
+
+/* Tests turn the flat path off, to compare it with jansson's. */
+int jsonl_read_fast = 1;
+
+static char *
+skip_ws(char *p, char *e)
+{
+	while (p < e && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+		p++;
+	return p;
+}
+
+/* Are all eight bytes of x printable ASCII, neither '"' nor '\\'?  (A
+ * byte's high bit is set in t when it is '"' or '\\', below 0x20, or
+ * itself above 0x7f.) */
+static inline int
+plain8(uint64_t x)
+{
+	const uint64_t lo = 0x0101010101010101ULL, hi = lo << 7;
+	uint64_t q = x ^ (lo * '"'), b = x ^ (lo * '\\');
+	uint64_t t = ((q - lo) & ~q) | ((b - lo) & ~b) | ((x - lo * 0x20) &
+	    ~x) | x;
+
+	return (t & hi) == 0;
+}
+
+/*
+ * The string whose opening quote is at *pp, unescaped in place and
+ * NUL-terminated where its closing quote was; *pp moves past it.  NULL
+ * for what the flat path leaves to jansson: \u escapes, control
+ * characters, bytes that are not UTF-8, no closing quote.
+ */
+static char *
+flat_string(char **pp, char *e, size_t *n)
+{
+	char *p = *pp + 1, *start = p, *w;
+
+	/* Most strings are plain ASCII with no escape: nothing to move,
+	   and eight bytes looked at a time. */
+	while (e - p >= 8) {
+		uint64_t x;
+
+		memcpy(&x, p, 8);
+		if (!plain8(x))
+			break;
+		p += 8;
+	}
+	while (p < e && (unsigned char)*p >= 0x20 && (unsigned char)*p < 0x80 &&
+	    *p != '"' && *p != '\\')
+		p++;
+	w = p;
+	while (p < e) {
+		unsigned char c = (unsigned char)*p;
+
+		if (c == '"') {
+			*w = '\0';
+			*n = (size_t)(w - start);
+			*pp = p + 1;
+			return start;
+		}
+		if (c < 0x20)
+			return NULL;
+		if (c == '\\') {
+			const char *esc = "\"\"\\\\//b\bf\fn\nr\rt\t", *m;
+
+			if (p + 1 >= e)
+				return NULL;
+			for (m = esc; *m && *m != p[1]; m += 2)
+				;
+			if (*m == '\0')
+				return NULL;	/* \u, or not an escape */
+			*w++ = m[1];
+			p += 2;
+			continue;
+		}
+		if (c >= 0x80) {
+			size_t k = utf8_seq((const unsigned char *)p,
+			    (size_t)(e - p));
+
+			if (k == 0)
+				return NULL;
+			memmove(w, p, k);
+			w += k;
+			p += k;
+			continue;
+		}
+		*w++ = *p++;
+	}
+	return NULL;
+}
+
+/* A number, true, false or null at *pp, into v.  -1: not flat. */
+static int
+flat_scalar(char **pp, char *e, struct val *v)
+{
+	static const struct {
+		const char *word;
+		size_t n;
+		int b;		/* -1 null, else the boolean */
+	} words[] = { { "true", 4, 1 }, { "false", 5, 0 }, { "null", 4, -1 } };
+	char *p = *pp, *t = p;
+	size_t n;
+	int64_t i;
+	double d;
+
+	for (size_t k = 0; k < 3; k++)
+		if ((size_t)(e - p) >= words[k].n &&
+		    memcmp(p, words[k].word, words[k].n) == 0) {
+			*v = words[k].b < 0 ? val_null() : val_bool(words[k].b);
+			*pp = p + words[k].n;
+			return 0;
+		}
+	while (t < e && ((*t >= '0' && *t <= '9') || *t == '-' || *t == '+' ||
+	    *t == '.' || *t == 'e' || *t == 'E'))
+		t++;
+	n = (size_t)(t - p);
+	if (!num_is_json(p, n))
+		return -1;
+	if (memchr(p, '.', n) || memchr(p, 'e', n) || memchr(p, 'E', n)) {
+		if (num_parse_double(p, n, &d) < 0)
+			return -1;	/* out of range: jansson says so */
+		*v = val_double(d);
+	} else if (num_parse_int(p, n, &i) == 0) {
+		*v = val_int(i);
+	} else {
+		return -1;	/* beyond 64 bits: the jansson path keeps it */
+	}
+	*pp = t;
+	return 0;
+}
+
+/*
+ * Read line p[0..n) as a flat object into r; 0, or -1 to leave it to
+ * jansson (r is then cleared).
+ */
+enum { FLAT_KEYS = 64 };	/* keys whose lengths are kept */
+
+static int
+flat_object(struct jsonl_engine *e, const char *line, size_t len,
+    struct rec *r)
+{
+	char *p, *end;
+	size_t klen[FLAT_KEYS];
+
+	e->line.n = 0;
+	buf_add(&e->line, line, len);
+	buf_addc(&e->line, '\0');
+	p = e->line.p;
+	end = p + len;
+	p = skip_ws(p, end);
+	if (p == end || *p != '{')
+		return -1;
+	p = skip_ws(p + 1, end);
+	if (p < end && *p == '}') {
+		p++;
+		return skip_ws(p, end) == end ? 0 : -1;
+	}
+	for (;;) {
+		char *key;
+		size_t kn, vn;
+		struct val v;
+
+		if (p == end || *p != '"' || (key = flat_string(&p, end,
+		    &kn)) == NULL)
+			goto slow;
+		p = skip_ws(p, end);
+		if (p == end || *p != ':')
+			goto slow;
+		p = skip_ws(p + 1, end);
+		if (p == end)
+			goto slow;
+		if (*p == '"') {
+			char *s = flat_string(&p, end, &vn);
+
+			if (s == NULL)
+				goto slow;
+			v = val_str(s, vn);
+		} else if (flat_scalar(&p, end, &v) < 0) {
+			goto slow;
+		}
+		/* A repeated key: jansson names it.  Lengths first, so a
+		   line's keys are rarely compared byte by byte. */
+		for (size_t k = 0; k < r->n; k++)
+			if ((k >= FLAT_KEYS || klen[k] == kn) &&
+			    strcmp(r->f[k].name, key) == 0)
+				goto slow;
+		if (r->n < FLAT_KEYS)
+			klen[r->n] = kn;
+		rec_add(r, key, v);
+		p = skip_ws(p, end);
+		if (p < end && *p == ',') {
+			p = skip_ws(p + 1, end);
+			continue;
+		}
+		if (p < end && *p == '}' && skip_ws(p + 1, end) == end)
+			return 0;
+		goto slow;
+	}
+slow:
+	r->n = 0;
+	return -1;
+}
 
 /*
  * Copy the line with every integer too large for 64 bits put in quotes,
@@ -114,6 +325,8 @@ jsonl_next(struct reader *rd)
 		n--;
 	r->raw = p;
 	r->rawn = n;
+	if (jsonl_read_fast && flat_object(e, p, n, r) == 0)
+		return RD_OK;
 	e->root = json_loadb(p, n, JSON_REJECT_DUPLICATES, &err);
 	if (e->root == NULL && strstr(err.text, "too big") != NULL) {
 		/* jansson has no type for it: keep its digits as text. */
@@ -142,6 +355,7 @@ jsonl_free_engine(struct reader *rd)
 
 	json_decref(e->root);
 	buf_free(&e->fixed);
+	buf_free(&e->line);
 	free(e);
 }
 

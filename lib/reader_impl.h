@@ -33,6 +33,10 @@ void jsonl_reader_init(struct reader *rd);
  */
 extern int csv_read_fast;
 
+/* Flat JSON objects are read without jansson (jsonl_read.c); tests turn
+   this off to check both paths give the same records. */
+extern int jsonl_read_fast;
+
 /* The longest CSV record before it counts as an unclosed quote. */
 extern size_t csv_max_record;
 

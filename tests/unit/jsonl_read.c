@@ -3,6 +3,7 @@
 
 #include "../tap.h"
 #include "readhelp.h"
+#include "reader_impl.h"
 #include "src.h"
 
 int
@@ -130,6 +131,71 @@ main(void)
 		/* {"a":1} is a CSV header with a stray quote. */
 		is_str(got, "ERR|", "--input-format csv is obeyed");
 		free(got);
+	}
+	/* The flat path and jansson's agree on random lines, good and bad. */
+	{
+		static const char *const keys[] = { "\"a\"", "\"b\"",
+			"\"caf\xc3\xa9\"", "\"k\\n\"", "\"\"", "\"a\"",
+			"\"\\u0041\"", "a", "\"x" };
+		static const char *const vals[] = { "1", "-0", "0.5", "-2.5e3",
+			"1E400", "01", "1.", "-", "12345678901234567890",
+			"9223372036854775807", "-9223372036854775808", "true",
+			"false", "null", "nul", "\"s\"", "\"\"",
+			"\"q\\\"b\\\\/\\/\\b\\f\\n\\r\\t\"",
+			"\"\\u00e9\"", "\"\\x\"", "\"a\tb\"", "\"\xe9\"",
+			"\"\xf0\x9f\x98\x80\"", "[1,2]", "{\"n\":1}",
+			"\"unterminated", "3.14159265358979323846",
+			"1e-400", "0.1e1", "+1",
+			"\"a long plain string, past eight bytes\"",
+			"\"abcdefghij\\nklmnop\\\"qrstuvwxyz\"",
+			"\"abcdefghijk\xc3\xa9lmnopqrs\"",
+			"\"abcdefghijklm\tnopqrstu\"",
+			"\"abcdefghijklmno\xffpq\"" };
+		static const char *const seps[] = { ",", " , ", ",", ",", "",
+			",,", ":" };
+		int differ = 0, lines = 3000;
+		struct buf doc = { 0 };
+
+		srand(11);
+		for (int i = 0; i < lines; i++) {
+			int nf = rand() % 5;
+
+			buf_adds(&doc, rand() % 9 ? "{" : " { ");
+			for (int k = 0; k < nf; k++) {
+				if (k > 0)
+					buf_adds(&doc, seps[rand() % 7]);
+				buf_adds(&doc, keys[rand() % 9]);
+				buf_adds(&doc, rand() % 8 ? ":" : " : ");
+				buf_adds(&doc, vals[rand() % 35]);
+			}
+			buf_adds(&doc, rand() % 20 ? "}" : "} x");
+			buf_adds(&doc, rand() % 10 ? "\n" : " \r\n");
+		}
+		{
+			const char *path = temp_file(".jsonl", doc.p, doc.n, 0);
+			char *fast, *slow;
+
+			jsonl_read_fast = 1;
+			fast = describe_as(path, FMT_JSONL, 1);
+			jsonl_read_fast = 0;
+			slow = describe_as(path, FMT_JSONL, 1);
+			jsonl_read_fast = 1;
+			for (char *a = fast, *b = slow; *a || *b; a++, b++)
+				if (*a != *b) {
+					differ = 1;
+					printf("# differ at: %.120s\n# jansson: "
+					    "%.120s\n", a, b);
+					break;
+				}
+			ok(!differ, "flat path and jansson agree on %d random "
+			    "lines", lines);
+			ok(strstr(fast, "a=int:1") != NULL &&
+			    strstr(fast, "BAD(") != NULL,
+			    "  (which include good and bad ones)");
+			free(fast);
+			free(slow);
+		}
+		buf_free(&doc);
 	}
 	return done_testing();
 }

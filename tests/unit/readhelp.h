@@ -63,9 +63,13 @@ temp_file(const char *suffix, const char *bytes, size_t n, int gzip)
 	return path;
 }
 
-/* Read path as fmt; return the description (caller frees). */
+/*
+ * Read path as fmt; return the description (caller frees).  typed: each
+ * value's type too ("a=int:1"), doubles to 17 digits, so two readers
+ * must agree on types, not only on text.
+ */
 __attribute__((unused)) static char *
-describe(const char *path, enum fmt fmt)
+describe_as(const char *path, enum fmt fmt, int typed)
 {
 	struct reader *rd = rd_open(path, fmt);
 	struct buf b = { 0 }, scratch = { 0 };
@@ -87,8 +91,14 @@ describe(const char *path, enum fmt fmt)
 			if (i > 0)
 				buf_addc(&b, ',');
 			buf_printf(&b, "%s=", r->f[i].name);
+			if (typed)
+				buf_printf(&b, "%s:", val_type_name(r->f[i].v.type));
 			if (r->f[i].v.type == VAL_NULL) {
 				buf_adds(&b, "<null>");
+				continue;
+			}
+			if (typed && r->f[i].v.type == VAL_DOUBLE) {
+				buf_printf(&b, "%.17g", r->f[i].v.u.d);
 				continue;
 			}
 			s = val_to_text(&r->f[i].v, &scratch, &n);
@@ -101,6 +111,12 @@ describe(const char *path, enum fmt fmt)
 	rd_close(rd);
 	buf_free(&scratch);
 	return (char *)buf_cstr(&b);
+}
+
+__attribute__((unused)) static char *
+describe(const char *path, enum fmt fmt)
+{
+	return describe_as(path, fmt, 0);
 }
 
 /* Write bytes to a file with suffix, read it, compare the description. */
