@@ -167,12 +167,23 @@ flat_scalar(char **pp, char *e, struct val *v)
  */
 enum { FLAT_KEYS = 64 };	/* keys whose lengths are kept */
 
+/* A key's first eight bytes as a number (its NUL and zeros after). */
+static uint64_t
+key_sig(const char *key, size_t n)
+{
+	uint64_t x = 0;
+
+	memcpy(&x, key, n < 8 ? n : 8);
+	return x;
+}
+
 static int
 flat_object(struct jsonl_engine *e, const char *line, size_t len,
     struct rec *r)
 {
 	char *p, *end;
 	size_t klen[FLAT_KEYS];
+	uint64_t ksig[FLAT_KEYS], sig;
 
 	e->line.n = 0;
 	buf_add(&e->line, line, len);
@@ -210,14 +221,17 @@ flat_object(struct jsonl_engine *e, const char *line, size_t len,
 		} else if (flat_scalar(&p, end, &v) < 0) {
 			goto slow;
 		}
-		/* A repeated key: jansson names it.  Lengths first, so a
-		   line's keys are rarely compared byte by byte. */
+		/* A repeated key: jansson names it.  Length and first
+		   eight bytes first, so keys are seldom compared whole. */
+		sig = key_sig(key, kn);
 		for (size_t k = 0; k < r->n; k++)
-			if ((k >= FLAT_KEYS || klen[k] == kn) &&
-			    strcmp(r->f[k].name, key) == 0)
+			if ((k >= FLAT_KEYS || (klen[k] == kn && ksig[k] ==
+			    sig)) && strcmp(r->f[k].name, key) == 0)
 				goto slow;
-		if (r->n < FLAT_KEYS)
+		if (r->n < FLAT_KEYS) {
 			klen[r->n] = kn;
+			ksig[r->n] = sig;
+		}
 		rec_add(r, key, v);
 		p = skip_ws(p, end);
 		if (p < end && *p == ',') {

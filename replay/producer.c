@@ -1,0 +1,328 @@
+/*
+ * producer.c - events to Kafka (librdkafka, an idempotent producer: no
+ * duplicates from retries, order kept per partition) or to stdout.
+ *
+ * Every message is accounted for: produced = delivered + failed once
+ * producer_close() returns, a message still unacknowledged at the end
+ * counting as failed.
+ */
+#include <librdkafka/rdkafka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "replay.h"
+
+/* Messages handed to librdkafka at once: one lock taken, not one a
+   message. */
+enum { BATCH = 1000 };
+
+struct topic {
+	char *name;
+	rd_kafka_topic_t *rkt;
+};
+
+struct producer {
+	rd_kafka_t *rk;
+	struct out *o;		/* --stdout */
+	struct delivery d;
+	struct topic *topics;	/* handles, one a topic used */
+	size_t ntopics;
+	const struct topic *last;
+	const char *last_name;	/* the name it was last asked by */
+	int closing;
+	/* Messages not yet handed to librdkafka, all for one topic: */
+	rd_kafka_topic_t *batch_rkt;
+	rd_kafka_message_t batch[BATCH];
+	size_t batch_off[BATCH][2];	/* payload and key offsets in text */
+	size_t nbatch;
+	struct buf text;
+};
+
+static void
+note_failure(struct producer *p, const char *why)
+{
+	if (p->d.first_error[0] == '\0')
+		snprintf(p->d.first_error, sizeof p->d.first_error, "%s", why);
+}
+
+/* librdkafka's delivery report: one a message, in rd_kafka_poll(). */
+static void
+delivered(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque)
+{
+	struct producer *p = opaque;
+
+	(void)rk;
+	if (p->closing)
+		return;
+	if (m->err) {
+		p->d.failed++;
+		note_failure(p, rd_kafka_err2str(m->err));
+	} else {
+		p->d.delivered++;
+	}
+}
+
+/* librdkafka's own messages: errors only, with our name on them. */
+static void
+logged(const rd_kafka_t *rk, int level, const char *fac, const char *buf)
+{
+	(void)rk;
+	(void)fac;
+	if (level <= 3)
+		diag("kafka: %s", buf);
+}
+
+static int
+set(rd_kafka_conf_t *conf, const char *k, const char *v)
+{
+	char err[512];
+
+	if (rd_kafka_conf_set(conf, k, v, err, sizeof err) != RD_KAFKA_CONF_OK) {
+		diag("-X %s=%s: %s", k, v, err);
+		return -1;
+	}
+	return 0;
+}
+
+struct producer *
+producer_open(const char *brokers, char **props, size_t nprops,
+    double timeout_s, int to_stdout)
+{
+	struct producer *p = ecalloc(1, sizeof *p);
+	rd_kafka_conf_t *conf;
+	const struct rd_kafka_metadata *md = NULL;
+	rd_kafka_resp_err_t err;
+	char err_s[512], ms[32];
+	int bad = 0;
+
+	if (to_stdout) {
+		if ((p->o = out_open(NULL, 0, 0)) == NULL) {
+			free(p);
+			return NULL;
+		}
+		return p;
+	}
+	conf = rd_kafka_conf_new();
+	snprintf(ms, sizeof ms, "%.0f", timeout_s * 1000);
+	bad |= set(conf, "bootstrap.servers", brokers);
+	bad |= set(conf, "enable.idempotence", "true");
+	bad |= set(conf, "message.timeout.ms", ms);
+	for (size_t i = 0; i < nprops; i++) {
+		char *eq = strchr(props[i], '=');
+
+		if (eq == NULL || eq == props[i]) {
+			diag("-X %s: not key=value", props[i]);
+			bad = 1;
+			continue;
+		}
+		*eq = '\0';
+		bad |= set(conf, props[i], eq + 1);
+		*eq = '=';
+	}
+	if (bad) {
+		rd_kafka_conf_destroy(conf);
+		free(p);
+		return NULL;
+	}
+	rd_kafka_conf_set_dr_msg_cb(conf, delivered);
+	rd_kafka_conf_set_log_cb(conf, logged);
+	rd_kafka_conf_set_opaque(conf, p);
+	if ((p->rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err_s,
+	    sizeof err_s)) == NULL) {
+		diag("%s", err_s);
+		free(p);
+		return NULL;
+	}
+	/* Do the brokers answer?  A metadata request says; a refused
+	   connection is asked again (a broker starting) until the time is
+	   up. */
+	for (double end = now_seconds() + timeout_s;;) {
+		double left = end - now_seconds();
+
+		err = rd_kafka_metadata(p->rk, 0, NULL, &md, left > 0 ?
+		    (int)(left * 1000) : 1);
+		if (err == RD_KAFKA_RESP_ERR_NO_ERROR || now_seconds() +
+		    0.2 >= end)
+			break;
+		rd_kafka_poll(p->rk, 200);
+	}
+	if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+		diag("cannot reach the brokers %s within %gs (--timeout): %s",
+		    brokers, timeout_s, rd_kafka_err2str(err));
+		rd_kafka_destroy(p->rk);
+		free(p);
+		return NULL;
+	}
+	rd_kafka_metadata_destroy(md);
+	return p;
+}
+
+static rd_kafka_topic_t *
+topic_handle(struct producer *p, const char *name)
+{
+	struct topic *t;
+
+	/* Most events go where the last one went, often by the very
+	   same string (-t). */
+	if (p->last != NULL && (p->last_name == name ||
+	    strcmp(p->last->name, name) == 0)) {
+		p->last_name = name;
+		return p->last->rkt;
+	}
+	p->last_name = name;
+	for (size_t i = 0; i < p->ntopics; i++)
+		if (strcmp(p->topics[i].name, name) == 0) {
+			p->last = &p->topics[i];
+			return p->last->rkt;
+		}
+	p->topics = erealloc(p->topics, (p->ntopics + 1) * sizeof *p->topics);
+	t = &p->topics[p->ntopics++];
+	t->name = estrdup(name);
+	t->rkt = rd_kafka_topic_new(p->rk, name, NULL);
+	p->last = t;
+	return t->rkt;
+}
+
+/* Hand the held messages to librdkafka, waiting while its queue is
+   full; those it refuses are failed. */
+void
+producer_flush(struct producer *p)
+{
+	size_t done = 0;
+
+	if (p->nbatch == 0)
+		return;
+	for (size_t i = 0; i < p->nbatch; i++) {
+		rd_kafka_message_t *m = &p->batch[i];
+
+		m->payload = p->text.p + p->batch_off[i][0];
+		m->key = m->key_len ? p->text.p + p->batch_off[i][1] : NULL;
+		m->err = RD_KAFKA_RESP_ERR_NO_ERROR;
+	}
+	while (done < p->nbatch) {
+		size_t left = p->nbatch - done, full = 0;
+		rd_kafka_message_t *m = p->batch + done;
+
+		rd_kafka_produce_batch(p->batch_rkt, RD_KAFKA_PARTITION_UA,
+		    RD_KAFKA_MSG_F_COPY, m, (int)left);
+		/* Enqueued in order up to the first refused; a full queue
+		   is waited out, anything else fails its message. */
+		for (size_t i = 0; i < left && !full; i++, done++) {
+			if (m[i].err == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
+				full = 1;
+				done--;
+			} else if (m[i].err) {
+				p->d.failed++;
+				note_failure(p, rd_kafka_err2str(m[i].err));
+			}
+		}
+		if (full) {
+			for (size_t i = done; i < p->nbatch; i++)
+				p->batch[i].err = RD_KAFKA_RESP_ERR_NO_ERROR;
+			rd_kafka_poll(p->rk, 10);
+		}
+	}
+	p->nbatch = 0;
+	p->text.n = 0;
+	rd_kafka_poll(p->rk, 0);
+}
+
+int
+producer_send(struct producer *p, const struct event *ev)
+{
+	rd_kafka_topic_t *rkt;
+	rd_kafka_message_t *m;
+
+	p->d.produced++;
+	if (p->o != NULL) {
+		out_write(p->o, ev->json.p, ev->json.n);
+		out_putc(p->o, '\n');
+		if (out_failed(p->o)) {
+			p->d.failed++;
+			note_failure(p, "stdout failed");
+			return -1;
+		}
+		p->d.delivered++;
+		return 0;
+	}
+	if ((rkt = topic_handle(p, ev->topic)) == NULL) {
+		p->d.failed++;
+		note_failure(p, rd_kafka_err2str(rd_kafka_last_error()));
+		return -1;
+	}
+	if (rkt != p->batch_rkt || p->nbatch == BATCH)
+		producer_flush(p);
+	p->batch_rkt = rkt;
+	m = &p->batch[p->nbatch];
+	memset(m, 0, sizeof *m);
+	p->batch_off[p->nbatch][0] = p->text.n;
+	m->len = ev->json.n;
+	buf_add(&p->text, ev->json.p, ev->json.n);
+	p->batch_off[p->nbatch][1] = p->text.n;
+	if (ev->has_key) {
+		m->key_len = ev->key.n;
+		buf_add(&p->text, ev->key.p, ev->key.n);
+	}
+	p->nbatch++;
+	return 0;
+}
+
+void
+producer_serve(struct producer *p, int ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000 };
+
+	if (p->rk != NULL) {
+		producer_flush(p);
+		rd_kafka_poll(p->rk, ms);
+	} else {
+		nanosleep(&ts, NULL);
+	}
+}
+
+const struct delivery *
+producer_counts(const struct producer *p)
+{
+	return &p->d;
+}
+
+int
+producer_close(struct producer *p, double timeout_s, struct delivery *final)
+{
+	int rc = 0;
+
+	if (p->o != NULL) {
+		rc = out_close(p->o);
+	} else {
+		uint64_t open;
+
+		producer_flush(p);
+		/* A second past the messages' own timeout, so theirs is the
+		   reason given. */
+		rd_kafka_flush(p->rk, (int)(timeout_s * 1000) + 1000);
+		/* What is left will not go: purged, its reports say failed. */
+		if (p->d.produced > p->d.delivered + p->d.failed) {
+			note_failure(p, "not acknowledged in time");
+			rd_kafka_purge(p->rk, RD_KAFKA_PURGE_F_QUEUE |
+			    RD_KAFKA_PURGE_F_INFLIGHT);
+			rd_kafka_poll(p->rk, 100);
+		}
+		open = p->d.produced - p->d.delivered - p->d.failed;
+		p->d.failed += open;	/* unreported: not delivered */
+		for (size_t i = 0; i < p->ntopics; i++) {
+			rd_kafka_topic_destroy(p->topics[i].rkt);
+			free(p->topics[i].name);
+		}
+		free(p->topics);
+		buf_free(&p->text);
+		p->closing = 1;	/* reports from here on are counted */
+		rd_kafka_destroy(p->rk);
+	}
+	if (p->d.failed > 0)
+		rc = -1;
+	*final = p->d;
+	free(p);
+	return rc;
+}
