@@ -162,7 +162,10 @@ event_make(const struct shape *sh, struct rec *r, int raw_json,
 		*why = "route";
 		return -1;
 	}
-	ev->has_time = tv != NULL && val_to_time(tv, &us) == 0;
+	/* The event's time is read only when something needs it (--speed,
+	   --now): messages are stamped when they are sent. */
+	ev->has_time = tv != NULL && sh->need_time && val_to_time(tv, &us) ==
+	    0;
 	if (tv != NULL && !ev->has_time && sh->need_time) {
 		struct buf t = { 0 };
 		size_t n;
@@ -177,14 +180,11 @@ event_make(const struct shape *sh, struct rec *r, int raw_json,
 		*msg = buf_cstr(&ev->scratch);
 		return -1;
 	}
-	/* The message's time: the event's, else (none, or text that is
-	   not a time, copied as it is) now. */
 	if (tv == NULL) {
-		ev->time_us = event_now_us();
+		ev->time_us = event_now_us();	/* its event_time: now */
 		ev->has_time = 1;
 	} else {
-		ev->time_us = ev->has_time ? us + sh->shift_us :
-		    event_now_us();
+		ev->time_us = ev->has_time ? us + sh->shift_us : 0;
 	}
 	if (ev->o == NULL)
 		ev->o = out_mem(&ev->json);

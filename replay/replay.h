@@ -36,8 +36,9 @@ struct event {
 	int has_key;
 	const char *topic;	/* from the shape or the record */
 	struct buf topic_buf;
-	int64_t time_us;	/* its event time, shifted */
-	int has_time;		/* the record had one (parsed) */
+	int64_t time_us;	/* its event time, shifted (read only for
+				   --speed and --now, or now when none) */
+	int has_time;		/* time_us is known */
 	struct buf scratch;
 	struct out *o;		/* writes json */
 };
