@@ -165,7 +165,7 @@ flat_scalar(char **pp, char *e, struct val *v)
  * Read line p[0..n) as a flat object into r; 0, or -1 to leave it to
  * jansson (r is then cleared).
  */
-enum { FLAT_KEYS = 64 };	/* keys whose lengths are kept */
+enum { FLAT_KEYS = 256 };	/* more keys than this: jansson's line */
 
 /* A key's first eight bytes as a number (its NUL and zeros after). */
 static uint64_t
@@ -223,15 +223,15 @@ flat_object(struct jsonl_engine *e, const char *line, size_t len,
 		}
 		/* A repeated key: jansson names it.  Length and first
 		   eight bytes first, so keys are seldom compared whole. */
+		if (r->n >= FLAT_KEYS)
+			goto slow;	/* jansson checks many keys in a hash */
 		sig = key_sig(key, kn);
 		for (size_t k = 0; k < r->n; k++)
-			if ((k >= FLAT_KEYS || (klen[k] == kn && ksig[k] ==
-			    sig)) && strcmp(r->f[k].name, key) == 0)
+			if (klen[k] == kn && ksig[k] == sig &&
+			    strcmp(r->f[k].name, key) == 0)
 				goto slow;
-		if (r->n < FLAT_KEYS) {
-			klen[r->n] = kn;
-			ksig[r->n] = sig;
-		}
+		klen[r->n] = kn;
+		ksig[r->n] = sig;
 		rec_add(r, key, v);
 		p = skip_ws(p, end);
 		if (p < end && *p == ',') {

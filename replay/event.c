@@ -181,8 +181,10 @@ event_make(const struct shape *sh, struct rec *r, int raw_json,
 		return -1;
 	}
 	if (tv == NULL) {
-		ev->time_us = event_now_us();	/* its event_time: now */
-		ev->has_time = 1;
+		/* Its event_time is now; pacing by event time passes it
+		   over (has_time 0). */
+		ev->time_us = event_now_us();
+		ev->has_time = 0;
 	} else {
 		ev->time_us = ev->has_time ? us + sh->shift_us : 0;
 	}

@@ -99,8 +99,9 @@ wait_for(struct replay *rp, double s)
 	}
 }
 
-/* Send ev when its time comes. */
-static void
+/* Send ev when its time comes: 1, or 0 when a signal came first (it
+   is not sent, and not taken: in = produced + skipped holds). */
+static int
 send_paced(struct replay *rp, const struct event *ev)
 {
 	if (rp->pace.rate > 0 || rp->pace.speed > 0) {
@@ -109,13 +110,14 @@ send_paced(struct replay *rp, const struct event *ev)
 		if (w > 0)
 			wait_for(rp, w);
 		if (stop_requested)
-			return;
+			return 0;
 		pace_sent(&rp->pace);
 		producer_send(rp->p, ev);
 		producer_flush(rp->p);	/* paced: each goes when due */
-		return;
+		return 1;
 	}
 	producer_send(rp->p, ev);
+	return 1;
 }
 
 static void
@@ -160,8 +162,8 @@ one(struct replay *rp, struct rec *r, int raw_json)
 	}
 	if (rp->shuffle)
 		hold(rp, &rp->ev);
-	else
-		send_paced(rp, &rp->ev);
+	else if (!send_paced(rp, &rp->ev))
+		rp->t.in--;
 }
 
 /* Each input once.  0, or 1 when one could not be read. */
@@ -225,7 +227,8 @@ send_shuffled(struct replay *rp, unsigned long long seed)
 		ev.topic = rp->held.p + h->topic;
 		ev.time_us = h->time_us;
 		ev.has_time = h->has_time;
-		send_paced(rp, &ev);
+		if (!send_paced(rp, &ev))
+			break;
 	}
 }
 
@@ -352,6 +355,9 @@ main(int argc, char **argv)
 		inputs = stdin_only;
 		ninputs = 1;
 	}
+	if (rp.loop && rp.shuffle && rp.sh.rewrite_time)
+		usage_error("--loop --shuffle --now: the held events keep the "
+		    "first pass's times; drop one of them");
 	if (rp.loop)
 		for (int i = 0; i < ninputs; i++)
 			if (strcmp(inputs[i], "-") == 0)
@@ -373,6 +379,8 @@ main(int argc, char **argv)
 	tally_start(&rp.t);
 	progress_init(&rp.pg, "records");
 	do {
+		uint64_t before = producer_counts(rp.p)->produced;
+
 		pace_start(&rp.pace);
 		if (!rp.shuffle || rp.nhv == 0) {
 			/* --now: each pass starts now */
@@ -381,9 +389,17 @@ main(int argc, char **argv)
 		}
 		if (rp.shuffle)
 			send_shuffled(&rp, seed++);
+		if (rp.loop && !stop_requested &&
+		    producer_counts(rp.p)->produced == before) {
+			diag("--loop: a pass sent nothing; stopping");
+			break;
+		}
 	} while (rp.loop && !stop_requested && status == 0);
 	progress_done(&rp.pg);
-	if (rp.shuffle && rp.loop)
+	/* --shuffle reads once and sends the held events (again with
+	   --loop, and maybe not all, stopped): what was taken is what
+	   was sent, and what was skipped. */
+	if (rp.shuffle)
 		rp.t.in = rp.t.rejected + producer_counts(rp.p)->produced;
 	if (producer_close(rp.p, rp.timeout, &d) < 0)
 		status = 1;

@@ -30,7 +30,6 @@ struct producer {
 	struct topic *topics;	/* handles, one a topic used */
 	size_t ntopics;
 	const struct topic *last;
-	const char *last_name;	/* the name it was last asked by */
 	int closing;
 	/* Messages not yet handed to librdkafka, all for one topic: */
 	rd_kafka_topic_t *batch_rkt;
@@ -163,24 +162,24 @@ static rd_kafka_topic_t *
 topic_handle(struct producer *p, const char *name)
 {
 	struct topic *t;
+	rd_kafka_topic_t *rkt;
 
-	/* Most events go where the last one went, often by the very
-	   same string (-t). */
-	if (p->last != NULL && (p->last_name == name ||
-	    strcmp(p->last->name, name) == 0)) {
-		p->last_name = name;
+	/* Most events go where the last one went. */
+	if (p->last != NULL && strcmp(p->last->name, name) == 0)
 		return p->last->rkt;
-	}
-	p->last_name = name;
 	for (size_t i = 0; i < p->ntopics; i++)
 		if (strcmp(p->topics[i].name, name) == 0) {
 			p->last = &p->topics[i];
 			return p->last->rkt;
 		}
+	/* A name Kafka refuses (too long, say) gets no handle. */
+	rkt = rd_kafka_topic_new(p->rk, name, NULL);
+	if (rkt == NULL)
+		return NULL;
 	p->topics = erealloc(p->topics, (p->ntopics + 1) * sizeof *p->topics);
 	t = &p->topics[p->ntopics++];
 	t->name = estrdup(name);
-	t->rkt = rd_kafka_topic_new(p->rk, name, NULL);
+	t->rkt = rkt;
 	p->last = t;
 	return t->rkt;
 }
@@ -218,11 +217,17 @@ producer_flush(struct producer *p)
 				note_failure(p, rd_kafka_err2str(m[i].err));
 			}
 		}
-		if (full) {
-			for (size_t i = done; i < p->nbatch; i++)
-				p->batch[i].err = RD_KAFKA_RESP_ERR_NO_ERROR;
+		if (full && rd_kafka_outq_len(p->rk) == 0) {
+			/* Full with nothing queued: this one never fits. */
+			p->d.failed++;
+			note_failure(p, "larger than the producer's queue "
+			    "(queue.buffering.max.kbytes)");
+			done++;
+		} else if (full) {
 			rd_kafka_poll(p->rk, 10);
 		}
+		for (size_t i = done; i < p->nbatch; i++)
+			p->batch[i].err = RD_KAFKA_RESP_ERR_NO_ERROR;
 	}
 	p->nbatch = 0;
 	p->text.n = 0;
@@ -317,7 +322,7 @@ producer_close(struct producer *p, double timeout_s, struct delivery *final)
 		}
 		free(p->topics);
 		buf_free(&p->text);
-		p->closing = 1;	/* reports from here on are counted */
+		p->closing = 1;	/* any report from here on is counted already */
 		rd_kafka_destroy(p->rk);
 	}
 	if (p->d.failed > 0)

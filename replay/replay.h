@@ -37,8 +37,10 @@ struct event {
 	const char *topic;	/* from the shape or the record */
 	struct buf topic_buf;
 	int64_t time_us;	/* its event time, shifted (read only for
-				   --speed and --now, or now when none) */
-	int has_time;		/* time_us is known */
+				   --speed and --now), or now when it has
+				   none */
+	int has_time;		/* time_us is its own: pacing by event
+				   time uses it */
 	struct buf scratch;
 	struct out *o;		/* writes json */
 };

@@ -84,6 +84,23 @@ is "$?" 0 "unrouted values and no -t: skipped, not failed"
 like "$(cat "$T/err")" 'events\.jsonl:[0-9]+: event_type "[a-z_]+" has no --route, and no -t topic' \
     "  each skip named with its place"
 
+# --topic-field alone: each value its own topic.
+printf '{"id":1,"t":"tf_a"}\n{"id":2,"t":"tf_b"}\n{"id":3,"t":"tf_b"}\n{"id":4,"t":"tf_a"}\n' >"$T/tf.jsonl"
+$SLUICE_WRAP "$RP" -q -b "$B" --topic-field t "$T/tf.jsonl"
+is "$(consume tf_a '%s\n' | wc -l | tr -d ' '):$(consume tf_b '%s\n' | wc -l | tr -d ' ')" "2:2" \
+    "--topic-field with no --route: topic tf_a has its 2, tf_b its 2"
+# A topic name Kafka refuses, and a message too big for the queue:
+# failed and counted, exit 1, no crash and no hang.
+long=$(printf 'x%.0s' $(seq 600))
+printf '{"id":1,"t":"%s"}\n{"id":2,"t":"tf_a"}\n' "$long" >"$T/long.jsonl"
+$SLUICE_WRAP "$RP" -b "$B" --topic-field t "$T/long.jsonl" 2>"$T/err"
+is "$?" 1 "a topic name Kafka refuses: exit 1"
+like "$(cat "$T/err")" "2 in, 2 produced, 1 delivered, 1 failed" "  that message failed, the other delivered"
+printf '{"id":1,"s":"%s"}\n' "$(printf 'y%.0s' $(seq 3000))" >"$T/big.jsonl"
+timeout 30 $SLUICE_WRAP "$RP" -b "$B" -t big -X queue.buffering.max.kbytes=1 "$T/big.jsonl" 2>"$T/err"
+is "$?" 1 "a message larger than the producer's queue: exit 1, not a hang"
+like "$(cat "$T/err")" "the first: larger than the producer's queue" "  and why"
+
 # --- Bad input ----------------------------------------------------------------
 printf '{"order_id":"A","order_date":"2025-01-15","amount":1.5}\n{"order_id":"B",\n[1,2]\n{"order_id":"C","amount":2}\n' >"$T/bad.jsonl"
 $SLUICE_WRAP "$RP" -b "$B" -t bad --key order_id --reject "$T/rej.jsonl" "$T/bad.jsonl" 2>"$T/err"
@@ -124,6 +141,9 @@ if [ -z "$SLUICE_WRAP" ]; then
 else
     echo "# --speed is not timed under valgrind"
 fi
+printf 'id,ts\n1,2025-01-15T10:00:00Z\n2,\n3,2025-01-15T10:00:01Z\n' >"$T/notime.csv"
+timeout 20 $SLUICE_WRAP "$RP" -q --stdout --speed 1 --time-field ts "$T/notime.csv" >"$T/got"
+is "$?:$(wc -l <"$T/got" | tr -d ' ')" "0:3" "--speed: a record with no time goes at once, not after years"
 printf 'id,ts\n1,yesterday\n2,2025-01-15T10:00:01Z\n' >"$T/badtime.csv"
 $SLUICE_WRAP "$RP" --stdout --speed 10 --time-field ts "$T/badtime.csv" >/dev/null 2>"$T/err"
 like "$(cat "$T/err")" 'badtime\.csv:2: event time "yesterday" is not a time' \
@@ -226,6 +246,12 @@ is "$(wc -l <"$T/loop" | tr -d ' '):$(sed -n 2001p "$T/loop" | md5sum)" "5000:$(
     "--loop: the input again and again (ended by its reader going away)"
 "$RP" --loop -t x --stdout <"$T/orders.csv" >/dev/null 2>&1
 is "$?" 2 "--loop of stdin: a usage error"
+printf 'a\n' >"$T/empty.csv"
+timeout 10 $SLUICE_WRAP "$RP" --stdout --loop "$T/empty.csv" 2>"$T/err"
+is "$?" 0 "--loop over nothing to send: stops, not a spin"
+like "$(cat "$T/err")" "a pass sent nothing; stopping" "  and says so"
+"$RP" --loop --shuffle --now --stdout "$T/orders.csv" >/dev/null 2>&1
+is "$?" 2 "--loop --shuffle --now: a usage error (held events keep their first times)"
 
 # --- kafka-mock's commands, and its end ----------------------------------------------------------
 ctl "rtt 9 10"

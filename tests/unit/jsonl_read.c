@@ -197,5 +197,25 @@ main(void)
 		}
 		buf_free(&doc);
 	}
+	/* Many keys: past the flat path's limit, read by jansson, which
+	   still finds a repeated one. */
+	{
+		struct buf line = { 0 };
+
+		buf_addc(&line, '{');
+		for (int i = 0; i < 300; i++)
+			buf_printf(&line, "%s\"k%d\":%d", i ? "," : "", i, i);
+		buf_adds(&line, "}\n{\"k1\":1,");
+		for (int i = 0; i < 299; i++)
+			buf_printf(&line, "\"j%d\":0,", i);
+		buf_adds(&line, "\"k1\":2}\n");
+		rd = rd_open(temp_file(".jsonl", line.p, line.n, 0), FMT_AUTO);
+		ok(rd_next(rd, &r) == RD_OK && r->n == 300 &&
+		    r->f[299].v.u.i == 299, "300 keys read");
+		ok(rd_next(rd, &r) == RD_BAD && strstr(r->err, "duplicate"),
+		    "  and a key repeated after 300 found");
+		rd_close(rd);
+		buf_free(&line);
+	}
 	return done_testing();
 }
