@@ -5,29 +5,8 @@
 #ifndef SLUICE_AGG_H
 #define SLUICE_AGG_H
 
-#include "dec.h"
-#include "hll.h"
-#include "strset.h"
+#include "metrics.h"
 #include "sluice.h"
-
-enum agg_kind {
-	A_COUNT, A_SUM, A_AVG, A_MIN, A_MAX, A_DISTINCT, A_APPROX,
-	A_COUNT_TRUE, A_RATE_TRUE
-};
-
-/* What a metric needs of its field's value. */
-enum need { N_NONE, N_NUMBER, N_BOOL, N_TEXT };
-
-struct metric {
-	char *name;		/* the output column */
-	enum agg_kind kind;
-	char *field;		/* the input field; NULL for count */
-	int places;		/* sum/min/max: decimals; -1: the most seen */
-	int in;			/* index into the spec's input fields */
-	int key_part;		/* distinct of a field grouped by: that part
-				   of the group's key, counted from the
-				   groups, not per record; else -1 */
-};
 
 /* The input fields the metrics read, each parsed once a record. */
 struct infield {
@@ -48,98 +27,16 @@ struct spec {
 	size_t nin;
 };
 
-/* Names of aggregations, as -m and partial files spell them. */
-const char *agg_name(enum agg_kind k);
-int agg_parse(const char *s, enum agg_kind *k);
-
-/* Parse "[NAME=]AGG[:FIELD]" into m (places from the schema, if any).
-   Returns 0, or -1 with a message in err. */
-int metric_parse(const char *s, const struct schema *sc, struct metric *m,
-    char *err, size_t errlen);
-
 /* Fill in the input fields the metrics read (spec.in), and which
    distinct counts come from the group keys. */
 void spec_inputs(struct spec *sp);
 
 void spec_free(struct spec *sp);
 
-/* One metric's state in one group. */
-struct mstate {
-	uint64_t n;		/* values seen (count_true: trues) */
-	struct dsum v;		/* sum, or the min or max so far */
-	void *set;		/* distinct: struct strset *; approx: struct hll * */
-};
-
-/* A record's parsed input fields. */
-struct parsed {
-	int null;
-	struct dec d;		/* N_NUMBER */
-	int b;			/* N_BOOL */
-	const char *t;		/* N_TEXT */
-	size_t tn;
-};
-
 /* The distinct counts of grouped fields, from the groups' keys: into
    each group's states and the KPI states.  Once, after the records. */
 struct table;
 void key_states(const struct spec *sp, struct table *t, struct mstate *kpi);
-
-/* Add one record (its parsed inputs) to states st[0..nm). */
-void states_add(const struct metric *m, size_t nm, struct mstate *st,
-    const struct parsed *in);
-
-/* st[i] += from[i]. */
-void states_merge(const struct metric *m, size_t nm, struct mstate *st,
-    const struct mstate *from);
-
-void states_free(const struct metric *m, size_t nm, struct mstate *st);
-
-/* The groups: keys (their parts length-prefixed), record counts and
-   states, by hash. */
-struct group {
-	const char *key;	/* parts: a uint32_t length, then the bytes */
-	uint32_t keylen;
-	uint64_t records;
-};
-
-struct slot {
-	uint64_t hash;		/* 0: empty */
-	size_t group;
-};
-
-struct table {
-	size_t nm;
-	struct group *g;
-	struct mstate *states;	/* nm a group, group i's at i * nm */
-	size_t n, cap;
-	struct slot *slot;
-	size_t slots;
-	struct arena keys;
-};
-
-void table_init(struct table *t, size_t nm);
-
-/* The index of the group with this key, made if new. */
-size_t table_get(struct table *t, const char *key, uint32_t keylen,
-    uint64_t hash);
-
-static inline struct mstate *
-table_states(const struct table *t, size_t group)
-{
-	return t->states + group * t->nm;
-}
-
-/* The group indexes in key order (an array to free). */
-size_t *table_sorted(const struct table *t);
-
-void table_free(struct table *t, const struct metric *m);
-
-/* Part i of a key: its bytes and length, or NULL past the last. */
-const char *key_part(const char *key, uint32_t keylen, size_t i,
-    uint32_t *n);
-
-/* Add a part to a key being built. */
-void key_add(struct buf *b, const char *p, size_t n);
 
 /* Partial states (partial.c). */
 void partial_header(struct out *o, const struct spec *sp);
@@ -155,9 +52,5 @@ void partial_kpi(struct out *o, const struct spec *sp, uint64_t records,
  */
 int partial_read(const char *path, struct spec *sp, struct table *t,
     struct mstate **kpi, uint64_t *kpi_records, int *have_spec);
-
-/* A metric's final value (output.c); places_seen for places -1. */
-struct val metric_value(const struct metric *m, const struct mstate *st,
-    uint64_t records, int places_seen, struct rec *r);
 
 #endif

@@ -15,6 +15,7 @@
 #include "hll.h"
 #include "jcheck.h"
 #include "jsonw.h"
+#include "metrics.h"
 #include "num.h"
 #include "opts.h"
 #include "out.h"

@@ -1,0 +1,156 @@
+/*
+ * group_table.c - the groups: a hash table of keys (their parts
+ * length-prefixed) to group numbers, keys in an arena, each group's
+ * metric states in one array; and the groups in key order.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag.h"
+#include "metrics.h"
+
+/* --- Keys ------------------------------------------------------------- */
+
+void
+key_add(struct buf *b, const char *p, size_t n)
+{
+	uint32_t len = (uint32_t)n;
+
+	buf_add(b, (const char *)&len, sizeof len);
+	buf_add(b, p, n);
+}
+
+const char *
+key_part(const char *key, uint32_t keylen, size_t i, uint32_t *n)
+{
+	const char *p = key, *e = key + keylen;
+
+	for (;;) {
+		uint32_t len;
+
+		if (p >= e)
+			return NULL;
+		memcpy(&len, p, sizeof len);
+		p += sizeof len;
+		if (i-- == 0) {
+			*n = len;
+			return p;
+		}
+		p += len;
+	}
+}
+
+/* --- The table -------------------------------------------------------- */
+
+void
+table_init(struct table *t, size_t nm)
+{
+	memset(t, 0, sizeof *t);
+	t->nm = nm;
+}
+
+static void
+grow_slots(struct table *t)
+{
+	size_t slots = t->slots ? t->slots * 2 : 1024;
+	struct slot *s = ecalloc(slots, sizeof *s);
+
+	for (size_t i = 0; i < t->slots; i++) {
+		size_t j;
+
+		if (t->slot[i].hash == 0)
+			continue;
+		for (j = t->slot[i].hash & (slots - 1); s[j].hash;
+		    j = (j + 1) & (slots - 1))
+			;
+		s[j] = t->slot[i];
+	}
+	free(t->slot);
+	t->slot = s;
+	t->slots = slots;
+}
+
+size_t
+table_get(struct table *t, const char *key, uint32_t keylen, uint64_t hash)
+{
+	size_t j;
+	struct group *g;
+
+	if (hash == 0)
+		hash = 1;
+	if ((t->n + 1) * 2 > t->slots)
+		grow_slots(t);
+	for (j = hash & (t->slots - 1); t->slot[j].hash;
+	    j = (j + 1) & (t->slots - 1)) {
+		if (t->slot[j].hash == hash) {
+			g = &t->g[t->slot[j].group];
+			if (g->keylen == keylen &&
+			    memcmp(g->key, key, keylen) == 0)
+				return t->slot[j].group;
+		}
+	}
+	if (t->n == t->cap) {
+		t->cap = t->cap ? t->cap * 2 : 256;
+		t->g = erealloc(t->g, t->cap * sizeof *t->g);
+		t->states = erealloc(t->states, t->cap * (t->nm ? t->nm : 1) *
+		    sizeof *t->states);
+	}
+	g = &t->g[t->n];
+	g->key = memcpy(arena_alloc(&t->keys, keylen ? keylen : 1), key,
+	    keylen);
+	g->keylen = keylen;
+	g->records = 0;
+	memset(table_states(t, t->n), 0, t->nm * sizeof *t->states);
+	t->slot[j].hash = hash;
+	t->slot[j].group = t->n;
+	return t->n++;
+}
+
+static const struct table *sorting;
+
+static int
+by_key(const void *a, const void *b)
+{
+	const struct group *x = &sorting->g[*(const size_t *)a];
+	const struct group *y = &sorting->g[*(const size_t *)b];
+
+	for (size_t i = 0;; i++) {
+		uint32_t xn, yn;
+		const char *xp = key_part(x->key, x->keylen, i, &xn);
+		const char *yp = key_part(y->key, y->keylen, i, &yn);
+		int c;
+
+		if (xp == NULL || yp == NULL)
+			return (xp != NULL) - (yp != NULL);
+		c = memcmp(xp, yp, xn < yn ? xn : yn);
+		if (c != 0)
+			return c;
+		if (xn != yn)
+			return xn < yn ? -1 : 1;
+	}
+}
+
+size_t *
+table_sorted(const struct table *t)
+{
+	size_t *order = ecalloc(t->n ? t->n : 1, sizeof *order);
+
+	for (size_t i = 0; i < t->n; i++)
+		order[i] = i;
+	sorting = t;
+	qsort(order, t->n, sizeof *order, by_key);
+	sorting = NULL;
+	return order;
+}
+
+void
+table_free(struct table *t, const struct metric *m)
+{
+	for (size_t i = 0; i < t->n; i++)
+		states_free(m, t->nm, table_states(t, i));
+	free(t->g);
+	free(t->states);
+	free(t->slot);
+	arena_free(&t->keys);
+	memset(t, 0, sizeof *t);
+}

@@ -1,0 +1,122 @@
+/*
+ * metric_state.c - a metric's state in a group: how a value adds to it,
+ * how two merge (partials, panes), what it holds to free.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag.h"
+#include "hash.h"
+#include "metrics.h"
+
+/* Add one value p to metric m's state st. */
+void
+state_add(const struct metric *m, struct mstate *st, const struct parsed *p)
+{
+	switch (m->kind) {
+	case A_SUM:
+	case A_AVG:
+		dsum_add(&st->v, p->d);
+		st->n++;
+		break;
+	case A_MIN:
+	case A_MAX: {
+		struct dsum d = dsum_of(p->d);
+		int c = st->n ? dsum_cmp(&d, &st->v) : 0;
+
+		if (st->n++ == 0 || (m->kind == A_MIN ? c < 0 : c > 0))
+			st->v = d;
+		break;
+	}
+	case A_COUNT_TRUE:
+	case A_RATE_TRUE:
+		st->n += p->b != 0;
+		break;
+	case A_DISTINCT:
+		if (st->set == NULL)
+			st->set = ecalloc(1, sizeof(struct strset));
+		strset_add(st->set, p->t, p->tn);
+		break;
+	case A_APPROX:
+		if (st->set == NULL)
+			st->set = ecalloc(1, sizeof(struct hll));
+		hll_add(st->set, hash_bytes(p->t, p->tn, 0));
+		break;
+	default:
+		break;
+	}
+}
+
+void
+states_add(const struct metric *m, size_t nm, struct mstate *st,
+    const struct parsed *in)
+{
+	for (size_t i = 0; i < nm; i++)
+		if (m[i].in >= 0 && !in[m[i].in].null)
+			state_add(&m[i], &st[i], &in[m[i].in]);
+}
+
+void
+states_merge(const struct metric *m, size_t nm, struct mstate *st,
+    const struct mstate *from)
+{
+	for (size_t i = 0; i < nm; i++, st++, from++) {
+		switch (m[i].kind) {
+		case A_SUM:
+		case A_AVG:
+			dsum_merge(&st->v, &from->v);
+			st->n += from->n;
+			break;
+		case A_MIN:
+		case A_MAX: {
+			int c = from->n && st->n ? dsum_cmp(&from->v, &st->v) : 0;
+
+			if (from->n && (st->n == 0 ||
+			    (m[i].kind == A_MIN ? c < 0 : c > 0)))
+				st->v = from->v;
+			st->n += from->n;
+			break;
+		}
+		case A_COUNT_TRUE:
+		case A_RATE_TRUE:
+			st->n += from->n;
+			break;
+		case A_DISTINCT: {
+			size_t n;
+			const char *p;
+
+			if (from->set == NULL)
+				break;
+			if (st->set == NULL)
+				st->set = ecalloc(1, sizeof(struct strset));
+			for (size_t pos = 0; (p = strset_next(from->set, &pos,
+			    &n)) != NULL;)
+				strset_add(st->set, p, n);
+			break;
+		}
+		case A_APPROX:
+			if (from->set == NULL)
+				break;
+			if (st->set == NULL)
+				st->set = ecalloc(1, sizeof(struct hll));
+			hll_merge(st->set, from->set);
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+void
+states_free(const struct metric *m, size_t nm, struct mstate *st)
+{
+	for (size_t i = 0; i < nm; i++) {
+		if (m[i].kind == A_DISTINCT && st[i].set != NULL)
+			strset_free(st[i].set);
+		else if (m[i].kind == A_APPROX && st[i].set != NULL)
+			hll_free(st[i].set);
+		free(st[i].set);
+		st[i].set = NULL;
+	}
+}
+
