@@ -244,61 +244,24 @@ each(struct filter *f, struct rec *r, void *ctx)
 			key_add(&rn->key, d, ts_format_date(d, us));
 		}
 	}
-	for (size_t i = 0; i < sp->ndims; i++) {
-		const char *p = "UNKNOWN";
-		size_t n = 7;
-
-		if (rn->dim_at[i] >= 0 && !val_is_null(&r->f[rn->dim_at[i]].v)) {
-			const char *t = val_to_text(&r->f[rn->dim_at[i]].v,
-			    &rn->scratch, &n);
-
-			text_trim(&t, &n);
-			if (n > 0)
-				p = t;
-			else
-				n = 7;
-		}
-		key_add(&rn->key, p, n);
-	}
+	for (size_t i = 0; i < sp->ndims; i++)
+		key_add_dim(&rn->key, rn->dim_at[i] >= 0 ?
+		    &r->f[rn->dim_at[i]].v : NULL, &rn->scratch);
 	for (size_t i = 0; i < sp->nin; i++) {
-		struct parsed *p = &rn->in[i];
 		const struct val *v = rn->in_at[i] >= 0 ? &r->f[rn->in_at[i]].v :
 		    NULL;
+		const char *s;
 
-		p->null = v == NULL || val_is_null(v) || val_is_empty_text(v);
-		if (p->null)
+		if (parsed_from(v, sp->in[i].need, &rn->in[i], &rn->scratch,
+		    r) == 0)
 			continue;
-		switch (sp->in[i].need) {
-		case N_NUMBER:
-			if (val_to_dec(v, &p->d) < 0) {
-				const char *s = shown(rn, v, &len);
-
-				snprintf(rn->msg, sizeof rn->msg, "%s \"%.*s\" is "
-				    "not a number (or has more than 18 digits)",
-				    sp->in[i].name, len, s);
-				reject(f, r, "number", rn);
-				return;
-			}
-			break;
-		case N_BOOL:
-			if (val_to_bool(v, &p->b) < 0) {
-				const char *s = shown(rn, v, &len);
-
-				snprintf(rn->msg, sizeof rn->msg, "%s \"%.*s\" is "
-				    "not a boolean", sp->in[i].name, len, s);
-				reject(f, r, "bool", rn);
-				return;
-			}
-			break;
-		case N_TEXT:
-			/* Its own buffer: scratch is shared. */
-			p->t = val_to_text(v, &rn->scratch, &p->tn);
-			if (p->t == rn->scratch.p)
-				p->t = rec_strdup(r, p->t, p->tn);
-			break;
-		case N_NONE:
-			break;
-		}
+		s = shown(rn, v, &len);
+		snprintf(rn->msg, sizeof rn->msg, sp->in[i].need == N_NUMBER ?
+		    "%s \"%.*s\" is not a number (or has more than 18 digits)" :
+		    "%s \"%.*s\" is not a boolean", sp->in[i].name, len, s);
+		reject(f, r, sp->in[i].need == N_NUMBER ? "number" : "bool",
+		    rn);
+		return;
 	}
 	gi = table_get(&rn->t, rn->key.p, (uint32_t)rn->key.n,
 	    hash_table_key(rn->key.p, rn->key.n));

@@ -20,6 +20,24 @@ key_add(struct buf *b, const char *p, size_t n)
 	buf_add(b, p, n);
 }
 
+void
+key_add_dim(struct buf *b, const struct val *v, struct buf *scratch)
+{
+	const char *p = "UNKNOWN";
+	size_t n = 7;
+
+	if (v != NULL && !val_is_null(v)) {
+		const char *t = val_to_text(v, scratch, &n);
+
+		text_trim(&t, &n);
+		if (n > 0)
+			p = t;
+		else
+			n = 7;
+	}
+	key_add(b, p, n);
+}
+
 const char *
 key_part(const char *key, uint32_t keylen, size_t i, uint32_t *n)
 {

@@ -120,3 +120,27 @@ states_free(const struct metric *m, size_t nm, struct mstate *st)
 	}
 }
 
+
+int
+parsed_from(const struct val *v, enum need need, struct parsed *p,
+    struct buf *scratch, struct rec *r)
+{
+	p->null = v == NULL || val_is_null(v) || val_is_empty_text(v);
+	if (p->null)
+		return 0;
+	switch (need) {
+	case N_NUMBER:
+		return val_to_dec(v, &p->d);
+	case N_BOOL:
+		return val_to_bool(v, &p->b);
+	case N_TEXT:
+		/* Its own copy: scratch is shared. */
+		p->t = val_to_text(v, scratch, &p->tn);
+		if (p->t == scratch->p)
+			p->t = rec_strdup(r, p->t, p->tn);
+		return 0;
+	case N_NONE:
+		break;
+	}
+	return 0;
+}

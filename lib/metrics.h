@@ -67,6 +67,14 @@ struct parsed {
 	size_t tn;
 };
 
+/*
+ * Read value v (NULL: missing) as need asks into p; a string it makes
+ * lives in r.  0, or -1 when it is not what is needed (a number: not
+ * one, or more than 18 digits; a boolean: not one).
+ */
+int parsed_from(const struct val *v, enum need need, struct parsed *p,
+    struct buf *scratch, struct rec *r);
+
 /* Add one value p to metric m's state st. */
 void state_add(const struct metric *m, struct mstate *st,
     const struct parsed *p);
@@ -127,6 +135,10 @@ const char *key_part(const char *key, uint32_t keylen, size_t i,
 
 /* Add a part to a key being built. */
 void key_add(struct buf *b, const char *p, size_t n);
+
+/* Add a dimension's value as a part: its text trimmed, UNKNOWN when it
+   is missing or blank (v NULL: missing). */
+void key_add_dim(struct buf *b, const struct val *v, struct buf *scratch);
 
 /* A metric's final value; places_seen for places -1. */
 struct val metric_value(const struct metric *m, const struct mstate *st,
