@@ -1,0 +1,124 @@
+#!/bin/sh
+# stream-window against hand-worked examples: tumbling and sliding
+# windows, the watermark's exact boundary (a window is final once
+# end <= W; an event is late for a window already final when it
+# arrives), late and partly late events, windows written while the
+# stream is still open, the idle timeout, bad input, and approx_distinct.
+. "$SLUICE_TOP/tests/lib.sh"
+SW=$(prog stream-window)
+D=$DATA/window
+
+# --- Tumbling, 1 h, watermark 15 m, by product (worked by hand) -------------
+# A 10:05 10.00, B 10:20 5.50, A 10:50 2.25, A 11:10 1.00 (W 10:55),
+# B 10:58 4.00 (its window ends 11:00 > W: counted), B 11:20 3.00 (W 11:05:
+# [10:00, 11:00) is final and written), A 10:59 100.00 (late: its only
+# window is final), A 12:00 7.00 (W 11:45), B 11:59 0.50; at the end the
+# rest: [11:00, 12:00) A 1.00, B 3.00 + 0.50; [12:00, 13:00) A 7.00.
+run stream-window --time ts --size 1h --watermark 15m -g product -m count \
+    -m revenue=sum:amount --late "$T/late.jsonl" "$D/tumbling.csv"
+is "$rc" 0 "tumbling: exit 0"
+is "$(out)" "window_start,window_end,product,record_count,revenue
+2025-01-15T10:00:00Z,2025-01-15T11:00:00Z,A,2,12.25
+2025-01-15T10:00:00Z,2025-01-15T11:00:00Z,B,2,9.50
+2025-01-15T11:00:00Z,2025-01-15T12:00:00Z,A,1,1.00
+2025-01-15T11:00:00Z,2025-01-15T12:00:00Z,B,2,3.50
+2025-01-15T12:00:00Z,2025-01-15T13:00:00Z,A,1,7.00" "the windows, as worked by hand"
+like "$(err)" "9 in, 8 aggregated, 1 late \(0 partly late counted in their open windows\), 0 rejected; 3 windows, 5 rows" \
+    "in = aggregated + late + rejected"
+like "$(cat "$T/late.jsonl")" '"source":"[^"]*tumbling.csv:8".*"rule":"late".*watermark 2025-01-15T11:05:00Z.*"amount":100.00' \
+    "the late event in --late, with its place and the watermark"
+
+# --- Sliding, 1 h every 15 m, no delay (worked by hand) ------------------------
+# 10:20 is in the windows from 09:30, 09:45, 10:00 and 10:15.  11:00 moves
+# W to 11:00: those ending 10:30, 10:45 and 11:00 are final.  10:10 is
+# late (all four of its windows are final); 10:40 counts in the windows
+# from 10:15 and 10:30 and is partly late (those from 09:45 and 10:00 are
+# final).
+run stream-window --time ts --size 1h --slide 15m -f jsonl "$D/sliding.csv"
+is "$(out)" '{"window_start":"2025-01-15T09:30:00Z","window_end":"2025-01-15T10:30:00Z","record_count":1}
+{"window_start":"2025-01-15T09:45:00Z","window_end":"2025-01-15T10:45:00Z","record_count":1}
+{"window_start":"2025-01-15T10:00:00Z","window_end":"2025-01-15T11:00:00Z","record_count":1}
+{"window_start":"2025-01-15T10:15:00Z","window_end":"2025-01-15T11:15:00Z","record_count":3}
+{"window_start":"2025-01-15T10:30:00Z","window_end":"2025-01-15T11:30:00Z","record_count":2}
+{"window_start":"2025-01-15T10:45:00Z","window_end":"2025-01-15T11:45:00Z","record_count":1}
+{"window_start":"2025-01-15T11:00:00Z","window_end":"2025-01-15T12:00:00Z","record_count":1}' \
+    "sliding: every window holding an event, as worked by hand (JSON Lines)"
+like "$(err)" "4 in, 3 aggregated, 1 late \(1 partly late" "  one late, one partly late"
+
+# --- The boundary: end == W is final --------------------------------------------
+printf 'ts,v\n1970-01-01T00:00:30Z,1\n1970-01-01T00:01:00Z,2\n1970-01-01T00:00:59.999Z,4\n1970-01-01T00:01:59.999Z,8\n' >"$T/edge.csv"
+run stream-window --time ts --size 1m -m s=sum:v "$T/edge.csv"
+is "$(out)" "window_start,window_end,s
+1970-01-01T00:00:00Z,1970-01-01T00:01:00Z,1
+1970-01-01T00:01:00Z,1970-01-01T00:02:00Z,10" \
+    "an event at 00:01:00 closes [00:00, 00:01); one at 00:00:59.999 is then late"
+like "$(err)" "1 late" "  and counted late"
+printf 'ts\n1969-12-31T23:59:30Z\n1970-01-01T00:00:30Z\n' >"$T/neg.csv"
+run stream-window --time ts --size 1m "$T/neg.csv"
+is "$(out | cut -d, -f1 | tr '\n' ' ')" "window_start 1969-12-31T23:59:00Z 1970-01-01T00:00:00Z " \
+    "times before 1970 fall in the right window (floor, not truncation)"
+
+# --- Written as soon as final, while the stream is still open -------------------
+mkfifo "$T/fifo"
+"$SW" --time ts --size 1m <"$T/fifo" >"$T/live.csv" 2>/dev/null &
+sw=$!
+exec 4>"$T/fifo"
+printf 'ts\n2025-01-15T10:00:10Z\n2025-01-15T10:01:05Z\n' >&4
+for i in $(seq 50); do [ -s "$T/live.csv" ] && [ "$(wc -l <"$T/live.csv")" -ge 2 ] && break; sleep 0.1; done
+is "$(sed -n 2p "$T/live.csv")" "2025-01-15T10:00:00Z,2025-01-15T10:01:00Z,1" \
+    "a final window is written (and flushed) while the input is still open"
+exec 4>&-
+wait $sw
+is "$(tail -n 1 "$T/live.csv")" "2025-01-15T10:01:00Z,2025-01-15T10:02:00Z,1" "  the rest at the end"
+
+# --- Idle timeout: the watermark moves with the clock ------------------------------
+now=$(date -u +%Y-%m-%dT%H:%M:%S)
+"$SW" --time ts --size 1s --idle-timeout 300ms <"$T/fifo" >"$T/idle.csv" 2>/dev/null &
+sw=$!
+exec 4>"$T/fifo"
+printf 'ts\n%s.100Z\n' "$now" >&4
+for i in $(seq 40); do [ "$(wc -l <"$T/idle.csv" 2>/dev/null)" -ge 2 ] && break; sleep 0.1; done
+is "$(wc -l <"$T/idle.csv" | tr -d ' ')" 2 "--idle-timeout: with no more input the window is written anyway"
+exec 4>&-
+wait $sw
+is "$(wc -l <"$T/idle.csv" | tr -d ' ')" 2 "  once"
+
+# --- Bad input ------------------------------------------------------------------------
+printf 'ts,amount\n2025-01-15T10:00:00Z,1.5\nyesterday,2\n,3\n2025-01-15T10:00:01Z,abc\n2025-01-15T10:00:02Z,4\n' >"$T/bad.csv"
+run stream-window --time ts --size 1h -m sum:amount --reject "$T/rej.jsonl" "$T/bad.csv"
+is "$(out | tail -n 1)" "2025-01-15T10:00:00Z,2025-01-15T11:00:00Z,5.5" "bad records do not stop the stream"
+like "$(err)" "5 in, 2 aggregated, 0 late .*, 3 rejected" "  they are counted"
+is "$(node -e 'require("fs").readFileSync(process.argv[1], "utf8").trim().split("\n").forEach(l => { const j = JSON.parse(l); console.log(j.source.replace(/.*:/, "") + " " + j.errors[0].rule) })' "$T/rej.jsonl" | tr '\n' ' ')" \
+    "3 time 4 time 5 number " "  and written to --reject with place and rule"
+run stream-window --size 1h "$T/bad.csv"
+is "$rc" 2 "no --time: a usage error"
+run stream-window --time ts --size 1h --slide 2h "$T/bad.csv"
+is "$rc" 2 "--slide longer than --size: a usage error"
+
+# --- approx_distinct: within 2% ----------------------------------------------------------
+awk 'BEGIN { print "ts,user"; for (i = 0; i < 200000; i++) printf "2025-01-15T10:%02d:00Z,u%d\n", i % 60, i % 100000 }' >"$T/users.csv"
+run stream-window --time ts --size 1h -m users=approx_distinct:user -m exact=distinct:user "$T/users.csv"
+got=$(out | tail -n 1 | cut -d, -f3)
+is "$(out | tail -n 1 | cut -d, -f4)" 100000 "distinct: 100000 users exactly"
+ok "$(( got < 98000 || got > 102000 ))" "approx_distinct: $got for 100000 (within 2%)"
+# --- Against DuckDB: the same sliding windows from a query --------------------------------
+DUCK=$SLUICE_TOP/scripts/duckdb
+"$DUCK" --install || { echo "Bail out! no DuckDB"; exit 1; }
+$SLUICE_WRAP "$(prog schema-gen)" -q ecommerce -n 3000 --anomalies 0 | mlr --csv sort -f event_time >"$T/events.csv"
+run stream-window --time event_time --size 1h --slide 15m --watermark 15m -g category \
+    -m count -m revenue=sum:price -m lo=min:price -m users=distinct:user_id "$T/events.csv"
+cp "$T/out" "$T/ours.csv"
+like "$(err)" " 0 late " "time-ordered events: none late"
+"$DUCK" "SELECT strftime(ws, '%Y-%m-%dT%H:%M:%SZ') AS window_start,
+    strftime(ws + INTERVAL 1 HOUR, '%Y-%m-%dT%H:%M:%SZ') AS window_end, category,
+    count(*)::VARCHAR AS record_count, sum(price::DECIMAL(18,2))::VARCHAR AS revenue,
+    min(price::DECIMAL(18,2))::VARCHAR AS lo, count(DISTINCT user_id)::VARCHAR AS users
+  FROM (SELECT category, price, user_id, unnest(generate_series(
+      time_bucket(INTERVAL 15 MINUTE, event_time::TIMESTAMP) - INTERVAL 45 MINUTE,
+      time_bucket(INTERVAL 15 MINUTE, event_time::TIMESTAMP), INTERVAL 15 MINUTE)) AS ws
+    FROM read_csv('$T/events.csv', all_varchar = true))
+  GROUP BY ALL ORDER BY ALL" >"$T/theirs.jsonl"
+"$DUCK" "SELECT * FROM read_csv('$T/ours.csv', all_varchar = true)" >"$T/ours.jsonl"
+is_file "$T/ours.jsonl" "$T/theirs.jsonl" \
+    "1h/15m sliding windows by category equal DuckDB's query: count, exact sum, min, distinct ($(wc -l <"$T/theirs.jsonl") rows)"
+done_testing
