@@ -114,8 +114,9 @@ table_get(struct table *t, const char *key, uint32_t keylen, uint64_t hash)
 		    sizeof *t->states);
 	}
 	g = &t->g[t->n];
-	g->key = memcpy(arena_alloc(&t->keys, keylen ? keylen : 1), key,
-	    keylen);
+	g->key = arena_alloc(&t->keys, keylen ? keylen : 1);
+	if (keylen > 0)		/* no groups by: an empty key, maybe NULL */
+		memcpy((char *)g->key, key, keylen);
 	g->keylen = keylen;
 	g->records = 0;
 	memset(table_states(t, t->n), 0, t->nm * sizeof *t->states);

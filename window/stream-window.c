@@ -238,6 +238,11 @@ each(struct filter *f, struct rec *r, void *ctx)
 
 	if (read_record(rn, r, &ts) < 0)
 		return;
+	if (rn->key.p == NULL) {
+		/* No -g: an empty key, in a buffer that is there. */
+		buf_addc(&rn->key, '\0');
+		rn->key.n = 0;
+	}
 	hash = hash_table_key(rn->key.p, rn->key.n);
 	/* Every window [s, s + size) holding ts: s from the latest slide
 	   boundary at or before ts back while s > ts - size. */
