@@ -83,6 +83,32 @@ exec 4>&-
 wait $sw
 is "$(wc -l <"$T/idle.csv" | tr -d ' ')" 2 "  once"
 
+# --- --mode update: values so far every --trigger, then the final ones -----------
+"$SW" --time ts --size 1m -g k --mode update --trigger 200ms --metrics "$T/m.jsonl" \
+    <"$T/fifo" >"$T/up.csv" 2>/dev/null &
+sw=$!
+exec 4>"$T/fifo"
+printf 'ts,k\n2025-01-15T10:00:10Z,a\n2025-01-15T10:00:20Z,b\n' >&4
+for i in $(seq 50); do [ "$(wc -l <"$T/up.csv" 2>/dev/null)" -ge 3 ] && break; sleep 0.1; done
+is "$(cat "$T/up.csv")" "window_start,window_end,k,record_count,final
+2025-01-15T10:00:00Z,2025-01-15T10:01:00Z,a,1,false
+2025-01-15T10:00:00Z,2025-01-15T10:01:00Z,b,1,false" \
+    "update: an open window's values so far, marked final false, within a trigger"
+printf '2025-01-15T10:00:30Z,a\n2025-01-15T10:01:05Z,a\n' >&4
+exec 4>&-
+wait $sw
+is "$(grep ',true$' "$T/up.csv")" "2025-01-15T10:00:00Z,2025-01-15T10:01:00Z,a,2,true
+2025-01-15T10:00:00Z,2025-01-15T10:01:00Z,b,1,true
+2025-01-15T10:01:00Z,2025-01-15T10:02:00Z,a,1,true" "  then each window once with final true"
+node -e '
+const l = require("fs").readFileSync(process.argv[1], "utf8").trim().split("\n").map(JSON.parse);
+const first = l.find(m => m.latency_p99_ms !== null), last = l[l.length - 1];
+console.log(l.length >= 2, last.events_in, last.aggregated, last.windows_emitted, last.rows,
+    first.latency_p99_ms > 100 && first.latency_p99_ms < 1000, l.every(m => m.program === "stream-window"));
+' "$T/m.jsonl" >"$T/got"
+is "$(cat "$T/got")" "true 4 4 2 $(( $(wc -l <"$T/up.csv") - 1 )) true true" \
+    "--metrics: a line a trigger and at the end, counts, latency about a trigger"
+
 # --- Bad input ------------------------------------------------------------------------
 printf 'ts,amount\n2025-01-15T10:00:00Z,1.5\nyesterday,2\n,3\n2025-01-15T10:00:01Z,abc\n2025-01-15T10:00:02Z,4\n' >"$T/bad.csv"
 run stream-window --time ts --size 1h -m sum:amount --reject "$T/rej.jsonl" "$T/bad.csv"

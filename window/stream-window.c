@@ -16,6 +16,16 @@
 
 #include "window.h"
 
+/* The wall clock, in microseconds since the epoch. */
+static int64_t
+wall_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * TS_US_PER_SEC + ts.tv_nsec / 1000;
+}
+
 static const struct program prog = {
 	.synopsis = "stream-window --time FIELD --size DUR [options] [FILE...]",
 	.help =
@@ -37,13 +47,18 @@ static const struct program prog = {
 	    "                          (repeat it; default count)\n"
 	    "      --late FILE         append late events here, with why\n"
 	    "      --idle-timeout DUR  no input for DUR: the watermark moves on\n"
-	    "                          with the clock\n",
+	    "                          with the clock\n"
+	    "      --mode MODE         append (default): a window once, final;\n"
+	    "                          update: also its values so far, every\n"
+	    "                          --trigger, marked final false\n"
+	    "      --trigger DUR       how often (default 1s)\n"
+	    "      --metrics FILE      append the stream's health every --trigger\n",
 	.versions = NULL,
 };
 
 enum {
 	OPT_TIME = OPT_PROGRAM, OPT_SIZE, OPT_SLIDE, OPT_WATERMARK, OPT_LATE,
-	OPT_IDLE
+	OPT_IDLE, OPT_MODE, OPT_TRIGGER, OPT_METRICS
 };
 
 struct run {
@@ -66,6 +81,13 @@ struct run {
 	struct buf key, scratch;
 	struct rec row;
 	int columns_set;
+	int update;		/* --mode update */
+	double trigger;		/* seconds */
+	double next_trigger;	/* monotonic seconds */
+	struct out *metrics;	/* --metrics */
+	struct latency lat;	/* since the last metrics line */
+	uint64_t in_before;	/* events at the last metrics line */
+	double last_metrics;
 	char msg[256];
 };
 
@@ -93,7 +115,7 @@ reject(struct run *rn, const struct rec *r, const char *rule)
 static void
 set_columns(struct run *rn)
 {
-	const char **names = ecalloc(2 + rn->ndims + rn->nm, sizeof *names);
+	const char **names = ecalloc(3 + rn->ndims + rn->nm, sizeof *names);
 	size_t n = 0;
 
 	names[n++] = "window_start";
@@ -102,16 +124,17 @@ set_columns(struct run *rn)
 		names[n++] = rn->dims[i];
 	for (size_t i = 0; i < rn->nm; i++)
 		names[n++] = rn->m[i].name;
+	if (rn->update)
+		names[n++] = "final";
 	wr_columns(rn->f->w, names, n);
 	free(names);
 	rn->columns_set = 1;
 }
 
-/* One final window: its rows in key order. */
+/* A window's rows in key order; final or (update mode) so far. */
 static void
-emit(struct pane *p, void *ctx)
+write_pane(struct run *rn, struct pane *p, int final)
 {
-	struct run *rn = ctx;
 	struct rec *r = &rn->row;
 	size_t *order = table_sorted(&p->t);
 	char start[TS_BUFSZ], end[TS_BUFSZ];
@@ -136,12 +159,26 @@ emit(struct pane *p, void *ctx)
 		for (size_t i = 0; i < rn->nm; i++)
 			rec_add(r, rn->m[i].name, metric_value(&rn->m[i], &st[i],
 			    g->records, st[i].v.scale, r));
+		if (rn->update)
+			rec_add(r, "final", val_bool(final));
 		if (wr_put(rn->f->w, r) == WR_ERR)
 			rn->f->stop = 1;
 		rn->rows++;
 	}
-	rn->windows++;
+	if (rn->metrics != NULL)
+		latency_add(&rn->lat, &p->arr, (int64_t)(now_seconds() * 1e6));
+	p->dirty = 0;
 	free(order);
+}
+
+/* A final window. */
+static void
+emit(struct pane *p, void *ctx)
+{
+	struct run *rn = ctx;
+
+	write_pane(rn, p, 1);
+	rn->windows++;
 }
 
 /* Move the watermark to w (never back) and write what became final. */
@@ -156,30 +193,92 @@ advance(struct run *rn, int64_t w)
 		rn->f->stop = 1;	/* results go out as they are final */
 }
 
-/* --idle-timeout: no input for a while, the watermark moves with the
-   clock from where the last event left it. */
+/* One line of the stream's health (--metrics). */
+static void
+metrics_line(struct run *rn)
+{
+	struct buf b = { 0 };
+	char now[TS_BUFSZ], w[TS_BUFSZ];
+	double t = now_seconds(), secs = t - rn->last_metrics;
+	uint64_t in = rn->f->t.in;
+	size_t nn = ts_format(now, wall_us());
+
+	buf_printf(&b, "{\"time\":\"%.*s\",\"program\":\"stream-window\","
+	    "\"events_in\":%llu,\"aggregated\":%llu,\"late_events\":%llu,"
+	    "\"partly_late\":%llu,\"rejected\":%llu,\"windows_open\":%zu,"
+	    "\"windows_emitted\":%llu,\"rows\":%llu,", (int)nn, now,
+	    (unsigned long long)in, (unsigned long long)rn->aggregated,
+	    (unsigned long long)rn->nlate, (unsigned long long)rn->partly,
+	    (unsigned long long)rn->f->t.rejected, rn->ps.n,
+	    (unsigned long long)rn->windows, (unsigned long long)rn->rows);
+	if (rn->w == W_NONE || rn->w == W_END) {
+		buf_adds(&b, "\"watermark\":null,\"watermark_lag_s\":null,");
+	} else {
+		size_t wn = ts_format(w, rn->w);
+
+		buf_printf(&b, "\"watermark\":\"%.*s\",\"watermark_lag_s\":%.3f,",
+		    (int)wn, w, (double)(wall_us() - rn->w) / 1e6);
+	}
+	buf_printf(&b, "\"events_per_sec\":%.0f,", secs > 0 ?
+	    (double)(in - rn->in_before) / secs : 0);
+	if (rn->lat.total > 0)
+		buf_printf(&b, "\"latency_ms\":%.1f,\"latency_p50_ms\":%.1f,"
+		    "\"latency_p99_ms\":%.1f}\n", latency_ms(&rn->lat, 0.99),
+		    latency_ms(&rn->lat, 0.5), latency_ms(&rn->lat, 0.99));
+	else	/* nothing written since the last line */
+		buf_adds(&b, "\"latency_ms\":null,\"latency_p50_ms\":null,"
+		    "\"latency_p99_ms\":null}\n");
+	out_write(rn->metrics, b.p, b.n);
+	if (out_flush(rn->metrics) < 0)
+		rn->f->stop = 1;
+	buf_free(&b);
+	memset(&rn->lat, 0, sizeof rn->lat);
+	rn->in_before = in;
+	rn->last_metrics = t;
+}
+
+/* Every --trigger: in update mode the open windows that changed, so
+   far; the metrics line. */
+static void
+trigger(struct run *rn)
+{
+	double t = now_seconds();
+
+	if (t < rn->next_trigger)
+		return;
+	rn->next_trigger = t + rn->trigger;
+	if (rn->update && rn->f->w != NULL) {
+		int wrote = 0;
+
+		for (size_t i = 0; i < rn->ps.n; i++)
+			if (rn->ps.v[i].dirty) {
+				write_pane(rn, &rn->ps.v[i], 0);
+				wrote = 1;
+			}
+		if (wrote && out_flush(rn->f->out) < 0)
+			rn->f->stop = 1;
+	}
+	if (rn->metrics != NULL)
+		metrics_line(rn);
+}
+
+/* While the input is quiet: triggers go on, and after --idle-timeout
+   the watermark moves with the clock from where the last event left
+   it. */
 static void
 on_idle(void *ctx)
 {
 	struct run *rn = ctx;
 	double quiet = now_seconds() - rn->max_seen_at;
 
-	if (rn->max_ts == W_NONE || rn->f->w == NULL ||
+	trigger(rn);
+	if (rn->idle == 0 || rn->max_ts == W_NONE || rn->f->w == NULL ||
 	    quiet * 1e6 < (double)rn->idle)
 		return;
 	advance(rn, rn->max_ts + (int64_t)(quiet * 1e6) - rn->delay);
 }
 
 /* --- Records ----------------------------------------------------------------- */
-
-static int64_t
-wall_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * TS_US_PER_SEC + ts.tv_nsec / 1000;
-}
 
 /* The record's time, key and inputs; 0, or -1 (rejected). */
 static int
@@ -260,6 +359,9 @@ each(struct filter *f, struct rec *r, void *ctx)
 		gi = table_get(&p->t, rn->key.p, (uint32_t)rn->key.n, hash);
 		p->t.g[gi].records++;
 		states_add(rn->m, rn->nm, table_states(&p->t, gi), rn->parsed);
+		p->dirty = 1;
+		if (rn->metrics != NULL)
+			arrivals_add(&p->arr, (int64_t)(now_seconds() * 1e6));
 		open++;
 		if (s < INT64_MIN + rn->slide)
 			break;
@@ -280,8 +382,9 @@ each(struct filter *f, struct rec *r, void *ctx)
 		rn->max_ts = ts;
 		rn->max_seen_at = now_seconds();
 	}
-	(void)f;
 	advance(rn, rn->max_ts - rn->delay);
+	if ((rn->update || rn->metrics) && (f->t.in & 255) == 0)
+		trigger(rn);
 }
 
 /* End of input: every window is final. */
@@ -294,6 +397,8 @@ finish(struct filter *f, void *ctx)
 	if (!rn->columns_set)
 		set_columns(rn);
 	advance(rn, W_END);
+	if (rn->metrics != NULL)
+		metrics_line(rn);
 }
 
 /* --- Options ------------------------------------------------------------------ */
@@ -323,13 +428,16 @@ main(int argc, char **argv)
 		{ "metric", required_argument, NULL, 'm' },
 		{ "late", required_argument, NULL, OPT_LATE },
 		{ "idle-timeout", required_argument, NULL, OPT_IDLE },
+		{ "mode", required_argument, NULL, OPT_MODE },
+		{ "trigger", required_argument, NULL, OPT_TRIGGER },
+		{ "metrics", required_argument, NULL, OPT_METRICS },
 		{ 0 }
 	};
 	struct common_opts co = { 0 };
 	struct run rn = { 0 };
 	struct filter f = { 0 };
 	const char **mspecs = ecalloc((size_t)argc + 1, sizeof *mspecs);
-	const char *late = NULL, *time_arg = NULL;
+	const char *late = NULL, *time_arg = NULL, *metrics = NULL;
 	struct schema *sc = NULL;
 	size_t nmspecs = 0;
 	char err[512];
@@ -364,6 +472,19 @@ main(int argc, char **argv)
 		case OPT_IDLE:
 			rn.idle = duration("--idle-timeout", optarg, 0);
 			break;
+		case OPT_MODE:
+			if (strcmp(optarg, "update") != 0 &&
+			    strcmp(optarg, "append") != 0)
+				usage_error("--mode: append or update, not \"%s\"",
+				    optarg);
+			rn.update = strcmp(optarg, "update") == 0;
+			break;
+		case OPT_TRIGGER:
+			rn.trigger = (double)duration("--trigger", optarg, 0) / 1e6;
+			break;
+		case OPT_METRICS:
+			metrics = optarg;
+			break;
 		default:
 			common_opt(&prog, &co, c, optarg);
 		}
@@ -395,13 +516,25 @@ main(int argc, char **argv)
 	rn.parsed = ecalloc(rn.nin + 1, sizeof *rn.parsed);
 	rn.ps.nm = rn.nm;
 	rn.w = rn.max_ts = W_NONE;
+	if (rn.trigger == 0)
+		rn.trigger = 1;
+	if (metrics != NULL && (rn.metrics = out_open(metrics, OUT_APPEND,
+	    0)) == NULL)
+		return 1;
 	if ((rn.late = rej_open(late)) == NULL)
 		return 1;
-	if (rn.idle > 0) {
-		int ms = (int)(rn.idle / 4000);
+	if (rn.idle > 0 || rn.update || rn.metrics != NULL) {
+		/* Often enough for the idle timeout and the trigger. */
+		double every = rn.trigger / 2;
+		int ms;
 
+		if (rn.idle > 0 && (double)rn.idle / 4e6 < every)
+			every = (double)rn.idle / 4e6;
+		ms = (int)(every * 1000);
 		src_on_idle(ms > 0 ? ms : 1, on_idle, &rn);
 	}
+	rn.last_metrics = now_seconds();
+	rn.next_trigger = rn.last_metrics + rn.trigger;
 	stop_on_signals();
 	rn.f = &f;
 	f.co = &co;
@@ -409,6 +542,8 @@ main(int argc, char **argv)
 	f.finish = finish;
 	status = filter_run(&f, argv + optind, argc - optind, each, &rn);
 	if (rej_close(rn.late) < 0)
+		status = 1;
+	if (rn.metrics != NULL && out_close(rn.metrics) < 0)
 		status = 1;
 	if (!co.quiet)
 		diag("%llu in, %llu aggregated, %llu late (%llu partly late "
