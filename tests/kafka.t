@@ -204,7 +204,12 @@ is "$rc" 1 "a broker that never comes back: exit 1"
 ok "$(( !(delivered + failed == 4000 && failed > 0) ))" "  produced = delivered + failed ($sum)"
 like "$(cat "$T/err")" "$failed messages not delivered; the first: " "  the undelivered count said"
 sleep 0.5
-is "$(consume lost '%s\n' | wc -l | tr -d ' ')" "$delivered" "  and exactly the delivered ones are in the topic"
+# Every delivered message is in the topic; one failed for want of an
+# acknowledgement may be there too (the broker can write it and go
+# down before answering: Kafka cannot tell).
+intopic=$(consume lost '%s\n' | wc -l | tr -d ' ')
+ok "$(( !(intopic >= delivered && intopic <= 4000) ))" \
+    "  every delivered message is in the topic ($intopic there, $delivered delivered)"
 
 # --- No cluster at all ----------------------------------------------------------------------------
 t0=$(date +%s)
