@@ -32,6 +32,7 @@ panes_get(struct panes *ps, int64_t start)
 	}
 	memmove(&ps->v[i + 1], &ps->v[i], (ps->n - i) * sizeof *ps->v);
 	ps->n++;
+	memset(&ps->v[i], 0, sizeof ps->v[i]);
 	ps->v[i].start = start;
 	table_init(&ps->v[i].t, ps->nm);
 	return &ps->v[i];
