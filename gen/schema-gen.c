@@ -334,15 +334,6 @@ to_stdout(struct run *rn, int64_t first, long long days, uint64_t n)
 		rn->status = 1;
 }
 
-static int64_t
-wall_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * TS_US_PER_SEC + ts.tv_nsec / 1000;
-}
-
 /* Live: records stamped now, paced to the rate, to stdout or rolled files. */
 static void
 live(struct run *rn, uint64_t limit)

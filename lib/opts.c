@@ -109,6 +109,15 @@ common_opt(const struct program *p, struct common_opts *o, int c,
 	}
 }
 
+int64_t
+wall_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
 double
 now_seconds(void)
 {

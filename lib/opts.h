@@ -99,6 +99,9 @@ struct tally {
 /* Monotonic seconds. */
 double now_seconds(void);
 
+/* The wall clock: microseconds since 1970-01-01T00:00:00Z. */
+int64_t wall_us(void);
+
 /* Start the clock. */
 void tally_start(struct tally *t);
 

@@ -9,7 +9,6 @@
  * it, when it is written again as ISO 8601.
  */
 #include <string.h>
-#include <time.h>
 
 #include "replay.h"
 
@@ -58,15 +57,6 @@ time_value(const struct shape *sh, const struct rec *r, struct val **own)
 			}
 	}
 	return best;
-}
-
-int64_t
-event_now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * TS_US_PER_SEC + ts.tv_nsec / 1000;
 }
 
 int
@@ -183,7 +173,7 @@ event_make(const struct shape *sh, struct rec *r, int raw_json,
 	if (tv == NULL) {
 		/* Its event_time is now; pacing by event time passes it
 		   over (has_time 0). */
-		ev->time_us = event_now_us();
+		ev->time_us = wall_us();
 		ev->has_time = 0;
 	} else {
 		ev->time_us = ev->has_time ? us + sh->shift_us : 0;

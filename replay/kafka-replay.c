@@ -152,7 +152,7 @@ one(struct replay *rp, struct rec *r, int raw_json)
 	int64_t t;
 
 	if (rp->now && event_time_of(&rp->sh, r, &t) == 0) {
-		rp->sh.shift_us = event_now_us() - t;
+		rp->sh.shift_us = wall_us() - t;
 		rp->now = 0;
 	}
 	if (event_make(&rp->sh, r, raw_json, &rp->ev, &why, &msg) < 0) {
@@ -364,7 +364,7 @@ main(int argc, char **argv)
 				usage_error("--loop reads its inputs again: "
 				    "files, not stdin");
 	if (!have_seed)
-		seed = (unsigned long long)event_now_us();
+		seed = (unsigned long long)wall_us();
 	if ((rp.rj = rej_open(co.reject)) == NULL ||
 	    (rp.p = producer_open(brokers, props, nprops, rp.timeout,
 	    to_stdout)) == NULL) {

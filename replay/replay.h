@@ -57,8 +57,6 @@ struct event {
 int event_make(const struct shape *sh, struct rec *r, int raw_json,
     struct event *ev, const char **why, const char **msg);
 
-/* The wall clock, in microseconds since the epoch. */
-int64_t event_now_us(void);
 
 /* The event time of r as the shape reads it, before any shift; 0 when
    it has one, -1 when none or unparsable. */

@@ -12,19 +12,8 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "window.h"
-
-/* The wall clock, in microseconds since the epoch. */
-static int64_t
-wall_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * TS_US_PER_SEC + ts.tv_nsec / 1000;
-}
 
 static const struct program prog = {
 	.synopsis = "stream-window --time FIELD --size DUR [options] [FILE...]",
