@@ -8,12 +8,6 @@
 #include "metrics.h"
 #include "sluice.h"
 
-/* The input fields the metrics read, each parsed once a record. */
-struct infield {
-	char *name;
-	enum need need;
-};
-
 struct spec {
 	char *date;		/* the field grouped by its date, or NULL */
 	char *date_col;		/* its output column */

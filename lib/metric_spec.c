@@ -130,6 +130,27 @@ metric_need(enum agg_kind k)
 	}
 }
 
+int
+infield_of(struct infield **in, size_t *n, const char *name,
+    enum need need)
+{
+	for (size_t i = 0; i < *n; i++)
+		if ((*in)[i].need == need && strcmp((*in)[i].name, name) == 0)
+			return (int)i;
+	*in = erealloc(*in, (*n + 1) * sizeof **in);
+	(*in)[*n].name = estrdup(name);
+	(*in)[*n].need = need;
+	return (int)(*n)++;
+}
+
+void
+infields_free(struct infield *in, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(in[i].name);
+	free(in);
+}
+
 void
 metrics_free(struct metric *m, size_t n)
 {

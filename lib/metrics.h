@@ -48,6 +48,19 @@ int metric_parse(const char *s, const struct schema *sc, struct metric *m,
 /* What metric kind k needs of its field's value. */
 enum need metric_need(enum agg_kind k);
 
+/* The input fields metrics read, each parsed once a record. */
+struct infield {
+	char *name;
+	enum need need;
+};
+
+/* The slot of field name read as need in (*in)[0..*n), added if new:
+   a metric's `in`. */
+int infield_of(struct infield **in, size_t *n, const char *name,
+    enum need need);
+
+void infields_free(struct infield *in, size_t n);
+
 /* Free n metrics and the array. */
 void metrics_free(struct metric *m, size_t n);
 

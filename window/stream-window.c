@@ -57,7 +57,7 @@ struct run {
 	size_t ndims;
 	struct metric *m;
 	size_t nm;
-	struct { char *name; enum need need; } *in;
+	struct infield *in;
 	size_t nin;
 	struct parsed *parsed;
 	struct panes ps;
@@ -392,18 +392,6 @@ finish(struct filter *f, void *ctx)
 
 /* --- Options ------------------------------------------------------------------ */
 
-static int
-input_of(struct run *rn, const char *name, enum need need)
-{
-	for (size_t i = 0; i < rn->nin; i++)
-		if (rn->in[i].need == need && strcmp(rn->in[i].name, name) == 0)
-			return (int)i;
-	rn->in = erealloc(rn->in, (rn->nin + 1) * sizeof *rn->in);
-	rn->in[rn->nin].name = estrdup(name);
-	rn->in[rn->nin].need = need;
-	return (int)rn->nin++;
-}
-
 int
 main(int argc, char **argv)
 {
@@ -499,8 +487,8 @@ main(int argc, char **argv)
 			usage_error("%s", err);
 		rn.nm++;
 		rn.m[i].key_part = -1;
-		rn.m[i].in = rn.m[i].field ? input_of(&rn, rn.m[i].field,
-		    metric_need(rn.m[i].kind)) : -1;
+		rn.m[i].in = rn.m[i].field ? infield_of(&rn.in, &rn.nin,
+		    rn.m[i].field, metric_need(rn.m[i].kind)) : -1;
 	}
 	rn.parsed = ecalloc(rn.nin + 1, sizeof *rn.parsed);
 	rn.ps.nm = rn.nm;
@@ -547,9 +535,7 @@ main(int argc, char **argv)
 		    (unsigned long long)rn.rows, now_seconds() - f.t.start);
 	panes_free(&rn.ps, rn.m);
 	metrics_free(rn.m, rn.nm);
-	for (size_t i = 0; i < rn.nin; i++)
-		free(rn.in[i].name);
-	free(rn.in);
+	infields_free(rn.in, rn.nin);
 	free(rn.parsed);
 	opt_list_free(rn.dims, rn.ndims);
 	rec_free(&rn.row);
