@@ -102,8 +102,8 @@ table_get(struct table *t, const char *key, uint32_t keylen, uint64_t hash)
 	    j = (j + 1) & (t->slots - 1)) {
 		if (t->slot[j].hash == hash) {
 			g = &t->g[t->slot[j].group];
-			if (g->keylen == keylen &&
-			    memcmp(g->key, key, keylen) == 0)
+			if (g->keylen == keylen && (keylen == 0 ||
+			    memcmp(g->key, key, keylen) == 0))
 				return t->slot[j].group;
 		}
 	}
@@ -115,7 +115,7 @@ table_get(struct table *t, const char *key, uint32_t keylen, uint64_t hash)
 	}
 	g = &t->g[t->n];
 	g->key = arena_alloc(&t->keys, keylen ? keylen : 1);
-	if (keylen > 0)		/* no groups by: an empty key, maybe NULL */
+	if (keylen > 0)		/* an empty key (no groups by) may be NULL */
 		memcpy((char *)g->key, key, keylen);
 	g->keylen = keylen;
 	g->records = 0;

@@ -320,17 +320,15 @@ static void
 each(struct filter *f, struct rec *r, void *ctx)
 {
 	struct run *rn = ctx;
-	int64_t ts, last, first;
+	int64_t ts, last, first, arrived = 0;
 	uint64_t hash;
 	size_t open = 0, closed = 0;
 
 	if (read_record(rn, r, &ts) < 0)
 		return;
-	if (rn->key.p == NULL) {
-		/* No -g: an empty key, in a buffer that is there. */
-		buf_addc(&rn->key, '\0');
-		rn->key.n = 0;
-	}
+	/* The clock, only for what needs it: latency, the idle timeout. */
+	if (rn->metrics != NULL || rn->idle > 0)
+		arrived = (int64_t)(now_seconds() * 1e6);
 	hash = hash_table_key(rn->key.p, rn->key.n);
 	/* Every window [s, s + size) holding ts: s from the latest slide
 	   boundary at or before ts back while s > ts - size. */
@@ -350,7 +348,7 @@ each(struct filter *f, struct rec *r, void *ctx)
 		states_add(rn->m, rn->nm, table_states(&p->t, gi), rn->parsed);
 		p->dirty = 1;
 		if (rn->metrics != NULL)
-			arrivals_add(&p->arr, (int64_t)(now_seconds() * 1e6));
+			arrivals_add(&p->arr, arrived);
 		open++;
 		if (s < INT64_MIN + rn->slide)
 			break;
@@ -369,7 +367,7 @@ each(struct filter *f, struct rec *r, void *ctx)
 	rn->aggregated++;
 	if (rn->max_ts == W_NONE || ts > rn->max_ts) {
 		rn->max_ts = ts;
-		rn->max_seen_at = now_seconds();
+		rn->max_seen_at = (double)arrived / 1e6;
 	}
 	advance(rn, rn->max_ts - rn->delay);
 	if ((rn->update || rn->metrics) && (f->t.in & 255) == 0)
