@@ -145,6 +145,16 @@ is "$?" 0 "--prepare makes the rollups"
 ok "$(rollups_used; echo $?)" "  the rollup table and its three triggers are there"
 batch_json "$RB" >"$T/after.json"
 is_file "$T/after.json" "$T/before.json" "the page from the rollups is the page from the table"
+# That page came from the rollups: change them alone (in a copy) and it
+# shows.
+rm -f "$T/tamper.db"
+sqlite3 "$RB" ".backup '$T/tamper.db'"
+sqlite3 "$T/tamper.db" "UPDATE batch_daily_by_date SET revenue = revenue + 1000000"
+is "$(batch_json "$T/tamper.db" | node -e 'let s = ""; process.stdin.on("data", d => s += d).on("end", () => {
+    const a = JSON.parse(s), b = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+    console.log((a.kpis.revenue - b.kpis.revenue).toFixed(0)) })' "$T/before.json")" \
+    "$(( 1000000 * $(sqlite3 "$RB" "SELECT count(*) FROM batch_daily_by_date") ))" \
+    "  read from the rollups, not the table (a change to them alone shows in the revenue)"
 # Writes after --prepare: an append, an upsert that changes amounts, deletes.
 printf 'order_id,order_date,store_id,store_city,product,quantity,unit_price,amount
 N1,2025-02-01,S,C,Newcomer,2,10.00,20.00
