@@ -61,69 +61,12 @@ partial_header(struct out *o, const struct spec *sp)
 	put_line(o, header_json(sp));
 }
 
-static json_t *
-state_json(const struct metric *m, const struct mstate *st)
-{
-	char b[DSUM_BUFSZ];
-	json_t *a;
-	size_t n, pos = 0;
-	const char *p;
-
-	switch (m->kind) {
-	case A_COUNT:
-		return json_null();
-	case A_SUM:
-	case A_AVG:
-	case A_MIN:
-	case A_MAX:
-		if (st->n == 0)
-			return json_null();
-		dsum_fmt(b, &st->v, -1);
-		return json_pack("[s,I]", b, (json_int_t)st->n);
-	case A_COUNT_TRUE:
-	case A_RATE_TRUE:
-		return json_integer((json_int_t)st->n);
-	case A_DISTINCT:
-		a = json_array();
-		while (st->set != NULL &&
-		    (p = strset_next(st->set, &pos, &n)) != NULL)
-			json_array_append_new(a, json_stringn(p, n));
-		return a;
-	case A_APPROX:
-		a = json_array();
-		for (uint32_t i = 0; st->set != NULL && i < HLL_M; i++) {
-			unsigned r = hll_get(st->set, i);
-
-			if (r != 0)
-				json_array_append_new(a, json_pack("[i,i]",
-				    (int)i, (int)r));
-		}
-		return a;
-	}
-	return json_null();
-}
-
-static json_t *
-states_json(const struct metric *m, size_t nm, const struct mstate *st)
-{
-	json_t *a = json_array();
-
-	for (size_t i = 0; i < nm; i++)
-		json_array_append_new(a, state_json(&m[i], &st[i]));
-	return a;
-}
-
 void
 partial_group(struct out *o, const struct spec *sp, const struct group *g,
     const struct mstate *st)
 {
-	json_t *k = json_array();
-	const char *p;
-	uint32_t n;
-
-	for (size_t i = 0; (p = key_part(g->key, g->keylen, i, &n)); i++)
-		json_array_append_new(k, json_stringn(p, n));
-	put_line(o, json_pack("{s:o,s:I,s:o}", "k", k, "n",
+	put_line(o, json_pack("{s:o,s:I,s:o}", "k", key_json(g->key,
+	    g->keylen), "n",
 	    (json_int_t)g->records, "s", states_json(sp->m, sp->nm, st)));
 }
 
@@ -136,80 +79,6 @@ partial_kpi(struct out *o, const struct spec *sp, uint64_t records,
 }
 
 /* --- Reading ------------------------------------------------------------ */
-
-/* A state from JSON into st (zeroed); 0, or -1 when it is malformed. */
-static int
-state_read(const struct metric *m, const json_t *j, struct mstate *st)
-{
-	const char *s;
-	size_t i;
-	json_t *x;
-
-	switch (m->kind) {
-	case A_COUNT:
-		return json_is_null(j) ? 0 : -1;
-	case A_SUM:
-	case A_AVG:
-	case A_MIN:
-	case A_MAX:
-		if (json_is_null(j))
-			return 0;
-		if (!json_is_array(j) || json_array_size(j) != 2 ||
-		    (s = json_string_value(json_array_get(j, 0))) == NULL ||
-		    !json_is_integer(json_array_get(j, 1)) ||
-		    dsum_parse(s, strlen(s), &st->v) < 0)
-			return -1;
-		st->n = (uint64_t)json_integer_value(json_array_get(j, 1));
-		return st->n > 0 ? 0 : -1;
-	case A_COUNT_TRUE:
-	case A_RATE_TRUE:
-		if (!json_is_integer(j) || json_integer_value(j) < 0)
-			return -1;
-		st->n = (uint64_t)json_integer_value(j);
-		return 0;
-	case A_DISTINCT:
-		if (!json_is_array(j))
-			return -1;
-		st->set = ecalloc(1, sizeof(struct strset));
-		json_array_foreach(j, i, x) {
-			if (!json_is_string(x))
-				return -1;
-			strset_add(st->set, json_string_value(x),
-			    json_string_length(x));
-		}
-		return 0;
-	case A_APPROX:
-		if (!json_is_array(j))
-			return -1;
-		st->set = ecalloc(1, sizeof(struct hll));
-		json_array_foreach(j, i, x) {
-			json_int_t idx = json_integer_value(json_array_get(x, 0));
-			json_int_t r = json_integer_value(json_array_get(x, 1));
-
-			if (json_array_size(x) != 2 || idx < 0 || idx >= HLL_M ||
-			    r < 1 || r > 64 - HLL_P + 1)
-				return -1;
-			hll_set(st->set, (uint32_t)idx, (unsigned)r);
-		}
-		return 0;
-	}
-	return -1;
-}
-
-/* n states from the array j into st; -1 when malformed. */
-static int
-states_read(const struct metric *m, size_t nm, const json_t *j,
-    struct mstate *st)
-{
-	int rc = 0;
-
-	memset(st, 0, nm * sizeof *st);
-	if (!json_is_array(j) || json_array_size(j) != nm)
-		return -1;
-	for (size_t i = 0; i < nm && rc == 0; i++)
-		rc = state_read(&m[i], json_array_get(j, i), &st[i]);
-	return rc;
-}
 
 static int
 metrics_from(const json_t *a, struct metric **m, size_t *n)
@@ -359,14 +228,9 @@ partial_read(const char *path, struct spec *sp, struct table *t,
 			states_free(sp->m, sp->nm, tmp);
 			rc = -1;
 		} else {
-			size_t i, gi;
-			json_t *part;
+			size_t gi;
 
-			key.n = 0;
-			json_array_foreach(k->u.j, i, part)
-				key_add(&key, json_string_value(part) ?
-				    json_string_value(part) : "",
-				    json_string_length(part));
+			key_from_json(k->u.j, &key);
 			gi = table_get(t, key.p, (uint32_t)key.n,
 			    hash_table_key(key.p, key.n));
 			t->g[gi].records += (uint64_t)n->u.i;

@@ -125,18 +125,13 @@ table_get(struct table *t, const char *key, uint32_t keylen, uint64_t hash)
 	return t->n++;
 }
 
-static const struct table *sorting;
-
-static int
-by_key(const void *a, const void *b)
+int
+key_cmp(const char *a, uint32_t an, const char *b, uint32_t bn)
 {
-	const struct group *x = &sorting->g[*(const size_t *)a];
-	const struct group *y = &sorting->g[*(const size_t *)b];
-
 	for (size_t i = 0;; i++) {
 		uint32_t xn, yn;
-		const char *xp = key_part(x->key, x->keylen, i, &xn);
-		const char *yp = key_part(y->key, y->keylen, i, &yn);
+		const char *xp = key_part(a, an, i, &xn);
+		const char *yp = key_part(b, bn, i, &yn);
 		int c;
 
 		if (xp == NULL || yp == NULL)
@@ -147,6 +142,17 @@ by_key(const void *a, const void *b)
 		if (xn != yn)
 			return xn < yn ? -1 : 1;
 	}
+}
+
+static const struct table *sorting;
+
+static int
+by_key(const void *a, const void *b)
+{
+	const struct group *x = &sorting->g[*(const size_t *)a];
+	const struct group *y = &sorting->g[*(const size_t *)b];
+
+	return key_cmp(x->key, x->keylen, y->key, y->keylen);
 }
 
 size_t *

@@ -306,15 +306,16 @@ blank(const char *p, size_t n)
 	return 1;
 }
 
+static enum rd_status jsonl_parse(struct reader *rd, const char *p,
+    size_t n);
+
 static enum rd_status
 jsonl_next(struct reader *rd)
 {
 	struct jsonl_engine *e = rd->engine;
 	struct rec *r = &rd->rec;
-	const char *p, *key;
+	const char *p;
 	size_t n;
-	json_error_t err;
-	json_t *v;
 	int st;
 
 	json_decref(e->root);
@@ -337,6 +338,19 @@ jsonl_next(struct reader *rd)
 	}
 	if (n > 0 && p[n - 1] == '\r')
 		n--;
+	return jsonl_parse(rd, p, n);
+}
+
+/* The JSON object in p[0..n) into rd->rec (cleared, placed). */
+static enum rd_status
+jsonl_parse(struct reader *rd, const char *p, size_t n)
+{
+	struct jsonl_engine *e = rd->engine;
+	struct rec *r = &rd->rec;
+	const char *key;
+	json_error_t err;
+	json_t *v;
+
 	r->raw = p;
 	r->rawn = n;
 	if (jsonl_read_fast && flat_object(e, p, n, r) == 0)
@@ -379,4 +393,40 @@ jsonl_reader_init(struct reader *rd)
 	rd->engine = ecalloc(1, sizeof(struct jsonl_engine));
 	rd->next = jsonl_next;
 	rd->free = jsonl_free_engine;
+}
+
+struct reader *
+rd_open_messages(const char *name)
+{
+	struct reader *rd = ecalloc(1, sizeof *rd);
+
+	rd->src.fd = -1;
+	rd->src.name = name;
+	rd->src.eof = 1;
+	rd->fmt = FMT_JSONL;
+	jsonl_reader_init(rd);
+	return rd;
+}
+
+enum rd_status
+rd_message(struct reader *rd, const char *p, size_t n, const char *where,
+    unsigned long pos, struct rec **out)
+{
+	struct jsonl_engine *e = rd->engine;
+
+	json_decref(e->root);
+	e->root = NULL;
+	rec_clear(&rd->rec);
+	rd->rec.src = where;
+	rd->rec.line = pos;
+	*out = &rd->rec;
+	while (n > 0 && (p[n - 1] == '\n' || p[n - 1] == '\r'))
+		n--;
+	if (blank(p, n)) {
+		rd->rec.raw = p;
+		rd->rec.rawn = n;
+		rd_bad(rd, "an empty message");
+		return RD_BAD;
+	}
+	return jsonl_parse(rd, p, n);
 }

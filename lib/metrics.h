@@ -8,6 +8,8 @@
 #ifndef SLUICE_METRICS_H
 #define SLUICE_METRICS_H
 
+#include <jansson.h>
+
 #include "arena.h"
 #include "buf.h"
 #include "dec.h"
@@ -146,6 +148,9 @@ void table_free(struct table *t, const struct metric *m);
 const char *key_part(const char *key, uint32_t keylen, size_t i,
     uint32_t *n);
 
+/* Keys in order: part by part, bytewise, a shorter part first. */
+int key_cmp(const char *a, uint32_t an, const char *b, uint32_t bn);
+
 /* Add a part to a key being built. */
 void key_add(struct buf *b, const char *p, size_t n);
 
@@ -156,5 +161,20 @@ void key_add_dim(struct buf *b, const struct val *v, struct buf *scratch);
 /* A metric's final value; places_seen for places -1. */
 struct val metric_value(const struct metric *m, const struct mstate *st,
     uint64_t records, int places_seen, struct rec *r);
+
+/* --- As JSON (metric_json.c) --------------------------------------------- */
+
+/* States st[0..nm) as a JSON array, exactly (a new reference). */
+json_t *states_json(const struct metric *m, size_t nm,
+    const struct mstate *st);
+
+/* States from such an array into st[0..nm) (zeroed first); 0, or -1
+   when it is malformed (free st all the same). */
+int states_read(const struct metric *m, size_t nm, const json_t *j,
+    struct mstate *st);
+
+/* A key's parts as a JSON array of strings; and back into key. */
+json_t *key_json(const char *key, uint32_t keylen);
+int key_from_json(const json_t *j, struct buf *key);
 
 #endif

@@ -68,6 +68,16 @@ const char *rd_name(const struct reader *rd);
  */
 const char *const *rd_columns(const struct reader *rd, size_t *n);
 
+/*
+ * Messages (from Kafka, say) rather than a file: each one JSON object,
+ * parsed by rd_message() into a record whose src and line are where and
+ * pos (a message's place: "topic[partition]" and its offset).  The
+ * record stays valid until the next call; p must too.
+ */
+struct reader *rd_open_messages(const char *name);
+enum rd_status rd_message(struct reader *rd, const char *p, size_t n,
+    const char *where, unsigned long pos, struct rec **out);
+
 /* Close and free.  Returns 0, or -1 if reading failed at any point. */
 int rd_close(struct reader *rd);
 

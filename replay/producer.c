@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "kafka.h"
 #include "replay.h"
 
 /* Messages handed to librdkafka at once: one lock taken, not one a
@@ -63,38 +64,15 @@ delivered(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque)
 	}
 }
 
-/* librdkafka's own messages: errors only, with our name on them. */
-static void
-logged(const rd_kafka_t *rk, int level, const char *fac, const char *buf)
-{
-	(void)rk;
-	(void)fac;
-	if (level <= 3)
-		diag("kafka: %s", buf);
-}
-
-static int
-set(rd_kafka_conf_t *conf, const char *k, const char *v)
-{
-	char err[512];
-
-	if (rd_kafka_conf_set(conf, k, v, err, sizeof err) != RD_KAFKA_CONF_OK) {
-		diag("-X %s=%s: %s", k, v, err);
-		return -1;
-	}
-	return 0;
-}
-
 struct producer *
 producer_open(const char *brokers, char **props, size_t nprops,
     double timeout_s, int to_stdout)
 {
 	struct producer *p = ecalloc(1, sizeof *p);
 	rd_kafka_conf_t *conf;
-	const struct rd_kafka_metadata *md = NULL;
-	rd_kafka_resp_err_t err;
+	const char *defaults[] = { "enable.idempotence", "true",
+	    "message.timeout.ms", NULL, NULL };
 	char err_s[512], ms[32];
-	int bad = 0;
 
 	if (to_stdout) {
 		if ((p->o = out_open(NULL, 0, 0)) == NULL) {
@@ -103,30 +81,13 @@ producer_open(const char *brokers, char **props, size_t nprops,
 		}
 		return p;
 	}
-	conf = rd_kafka_conf_new();
 	snprintf(ms, sizeof ms, "%.0f", timeout_s * 1000);
-	bad |= set(conf, "bootstrap.servers", brokers);
-	bad |= set(conf, "enable.idempotence", "true");
-	bad |= set(conf, "message.timeout.ms", ms);
-	for (size_t i = 0; i < nprops; i++) {
-		char *eq = strchr(props[i], '=');
-
-		if (eq == NULL || eq == props[i]) {
-			diag("-X %s: not key=value", props[i]);
-			bad = 1;
-			continue;
-		}
-		*eq = '\0';
-		bad |= set(conf, props[i], eq + 1);
-		*eq = '=';
-	}
-	if (bad) {
-		rd_kafka_conf_destroy(conf);
+	defaults[3] = ms;
+	if ((conf = kafka_conf(brokers, defaults, props, nprops)) == NULL) {
 		free(p);
 		return NULL;
 	}
 	rd_kafka_conf_set_dr_msg_cb(conf, delivered);
-	rd_kafka_conf_set_log_cb(conf, logged);
 	rd_kafka_conf_set_opaque(conf, p);
 	if ((p->rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err_s,
 	    sizeof err_s)) == NULL) {
@@ -134,27 +95,11 @@ producer_open(const char *brokers, char **props, size_t nprops,
 		free(p);
 		return NULL;
 	}
-	/* Do the brokers answer?  A metadata request says; a refused
-	   connection is asked again (a broker starting) until the time is
-	   up. */
-	for (double end = now_seconds() + timeout_s;;) {
-		double left = end - now_seconds();
-
-		err = rd_kafka_metadata(p->rk, 0, NULL, &md, left > 0 ?
-		    (int)(left * 1000) : 1);
-		if (err == RD_KAFKA_RESP_ERR_NO_ERROR || now_seconds() +
-		    0.2 >= end)
-			break;
-		rd_kafka_poll(p->rk, 200);
-	}
-	if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-		diag("cannot reach the brokers %s within %gs (--timeout): %s",
-		    brokers, timeout_s, rd_kafka_err2str(err));
+	if (kafka_reachable(p->rk, brokers, timeout_s) < 0) {
 		rd_kafka_destroy(p->rk);
 		free(p);
 		return NULL;
 	}
-	rd_kafka_metadata_destroy(md);
 	return p;
 }
 

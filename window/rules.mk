@@ -4,3 +4,4 @@ WINDOW_OBJ := $(patsubst %.c,$(O)/%.o,$(wildcard window/*.c))
 
 $(B)/stream-window: $(WINDOW_OBJ) $(LIBA)
 	$(link)
+LIBS_stream-window := -lrdkafka

@@ -1,12 +1,14 @@
 /*
  * window.h - what stream-window's parts share: the windows asked for,
- * the open windows (panes) with their groups, and the watermark.
+ * the state of each input (a Kafka partition, or all of stdin) with its
+ * open windows and watermark, and how events move them.
  *
- * Times are microseconds since the epoch.  A window is [start, end),
- * end = start + size; starts are multiples of the slide (epoch-aligned).
- * The watermark W is the largest event time seen less the allowed delay,
- * and never moves back; a window is final once end <= W (STREAMING.md,
- * section 2).
+ * Times are microseconds since the epoch.  A window is [start, end).
+ * Tumbling and sliding windows: end = start + size, starts multiples of
+ * the slide (epoch-aligned).  Session windows: per key, from the first
+ * event to the last plus the gap.  The watermark W is the largest event
+ * time seen less the allowed delay, and never moves back; a window is
+ * final once end <= W (STREAMING.md, section 2).
  */
 #ifndef SLUICE_WINDOW_H
 #define SLUICE_WINDOW_H
@@ -26,6 +28,8 @@ struct arrivals {
 	int64_t t[ARRIVALS];
 	uint64_t seen;
 };
+
+/* --- Tumbling and sliding windows (panes.c) -------------------------- */
 
 /* One open window: its start and its groups. */
 struct pane {
@@ -55,6 +59,59 @@ size_t panes_close(struct panes *ps, int64_t size, int64_t w,
 
 void panes_free(struct panes *ps, const struct metric *m);
 
+/* --- Session windows (sessions.c) ------------------------------------ */
+
+/* One key's open session: [first event, last event + gap). */
+struct session {
+	int64_t start, end;
+	uint64_t records;
+	struct mstate *st;
+	int dirty;
+	struct arrivals arr;
+};
+
+struct session_list {
+	struct session *v;
+	size_t n, cap;
+};
+
+/* The open sessions by key. */
+struct sessions {
+	struct table keys;		/* the keys seen, without states */
+	struct session_list *of;	/* of[i]: key i's, in start order */
+	size_t ncap;
+	size_t open;			/* sessions open */
+	int64_t first_end;		/* no session ends before it */
+	size_t nm;
+};
+
+/*
+ * The session an event at ts of this key goes to: a new one [ts, ts +
+ * gap), merged with every open session of the key it overlaps.  NULL
+ * when it would be a new session already final (end <= w): the event is
+ * late.  The caller adds the event to the session's states.
+ */
+struct session *sessions_add(struct sessions *ss, const char *key,
+    uint32_t keylen, uint64_t hash, int64_t ts, int64_t gap, int64_t w,
+    const struct metric *m);
+
+/* A session read back (from a checkpoint): st is taken. */
+void sessions_put(struct sessions *ss, const char *key, uint32_t keylen,
+    const struct session *s);
+
+/* Call fn for every open session, keys in order, each key's sessions in
+   start order. */
+typedef void (*session_fn)(const char *key, uint32_t keylen,
+    struct session *s, void *ctx);
+void sessions_each(struct sessions *ss, session_fn fn, void *ctx);
+
+/* Take the sessions that end at or before w, in (start, key) order:
+   emit each, then free it.  Returns how many. */
+size_t sessions_close(struct sessions *ss, int64_t w, const struct metric *m,
+    session_fn emit, void *ctx);
+
+void sessions_free(struct sessions *ss, const struct metric *m);
+
 /* --- Latency (stats.c) ------------------------------------------------ */
 
 /* Note an event's arrival in a window's sample. */
@@ -76,5 +133,125 @@ double latency_ms(const struct latency *l, double q);
 
 /* floor(a / b) * b for b > 0, right for negative a too. */
 int64_t floor_to(int64_t a, int64_t b);
+
+/* --- One input's state, and the run (engine.c) ----------------------- */
+
+/* A Kafka partition, or stdin: its windows and watermark. */
+struct part {
+	char *topic;		/* NULL: stdin */
+	int32_t partition;
+	char *where;		/* "topic[partition]", for messages */
+	int64_t next_offset;	/* the next message to read; -1: none read */
+	int64_t w;		/* the watermark */
+	int64_t max_ts;		/* the latest event time */
+	double max_seen_at;	/* monotonic seconds it came */
+	struct panes ps;
+	struct sessions ss;
+	int at_end;		/* caught up with the partition's end */
+};
+
+struct run {
+	/* The windows asked for: */
+	const char *time_field;	/* NULL: arrival time */
+	int64_t size, slide, gap, delay, idle;
+	char **dims;
+	size_t ndims;
+	struct metric *m;
+	size_t nm;
+	struct infield *in;
+	size_t nin;
+	int update;		/* --mode update */
+	double trigger;		/* seconds */
+	/* What the run does: */
+	struct filter *f;
+	struct part **parts;	/* the inputs held */
+	size_t nparts;
+	struct parsed *parsed;
+	struct rejects *late;
+	struct out *metrics;	/* --metrics */
+	uint64_t aggregated, nlate, partly, windows, rows;
+	struct buf key, scratch;
+	struct rec row;
+	int columns_set;
+	double next_trigger;	/* monotonic seconds */
+	struct latency lat;	/* since the last metrics line */
+	uint64_t in_before;	/* events at the last metrics line */
+	double last_metrics;
+	void (*on_trigger)(struct run *rn);	/* after each trigger */
+	void *trigger_ctx;
+	char msg[256];
+};
+
+/* A new input's state; freed with part_free. */
+struct part *part_new(struct run *rn, const char *topic, int32_t partition);
+void part_free(struct run *rn, struct part *p);
+
+/* One record of input p: into its windows, late, or rejected. */
+void window_event(struct run *rn, struct part *p, struct rec *r);
+
+/* Move p's watermark to w (never back) and write what became final. */
+void window_advance(struct run *rn, struct part *p, int64_t w);
+
+/* Every --trigger: in update mode the open windows that changed, the
+   metrics line; then on_trigger.  force: now, whatever the time. */
+void window_trigger(struct run *rn, int force);
+
+/* While the input is quiet (src_on_idle, or a poll that got nothing):
+   triggers, and the idle timeout. */
+void window_idle(void *ctx);
+
+/* The output's columns, once. */
+void window_columns(struct run *rn);
+
+/* One line of the stream's health (--metrics). */
+void window_metrics_line(struct run *rn);
+
+/* --- Kafka (consume.c) and checkpoints (checkpoint.c) ------------------ */
+
+struct consume_opts {
+	const char *brokers;
+	char **topics;
+	size_t ntopics;
+	const char *group;
+	char **props;		/* -X key=value */
+	size_t nprops;
+	const char *from;	/* "earliest" or "latest" */
+	int stop_at_end;
+	double timeout;		/* seconds for the brokers to answer */
+	const char *checkpoint;	/* --checkpoint DIR, or NULL */
+	const char *config;	/* the window options, as checkpoints hold them */
+};
+
+/* Read Kafka until stopped (a signal) or, with stop_at_end, caught up.
+   Returns the exit status. */
+int consume(struct run *rn, const struct consume_opts *ko);
+
+struct checkpoint;
+
+/*
+ * Use folder dir (made if missing) for this process's checkpoints;
+ * output the -o file or NULL (stdout).  Refuses (NULL, reported) a
+ * folder whose checkpoints were made with another config, or whose
+ * checkpoint for this output another live process holds.  *out_len:
+ * the length the output had at this process's last checkpoint, or -1.
+ */
+struct checkpoint *ckpt_open(const char *dir, const char *config,
+    const char *output, long long *out_len);
+
+/*
+ * Save the state of every input held, and the output's length
+ * (out_len, or -1), atomically.  The output is flushed first (the
+ * caller's part).  0, or -1 (reported).
+ */
+int ckpt_save(struct checkpoint *c, struct run *rn, long long out_len);
+
+/*
+ * The newest saved state of p's partition in the folder, by any
+ * process (the one read furthest): into p.  1 when there was one, 0
+ * when none, -1 when it cannot be read (reported).
+ */
+int ckpt_restore(struct checkpoint *c, struct run *rn, struct part *p);
+
+void ckpt_close(struct checkpoint *c);
 
 #endif

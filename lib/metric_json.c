@@ -1,0 +1,167 @@
+/*
+ * metric_json.c - metric states and group keys as JSON, exactly: sums as
+ * decimal text with every digit and the count of values, min and max
+ * likewise, true counts, the distinct values themselves, HyperLogLog
+ * registers as [index, rank] pairs.  batch-agg's partial files and
+ * stream-window's checkpoints are made of them.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "metrics.h"
+#include "sluice.h"
+
+static json_t *
+state_json(const struct metric *m, const struct mstate *st)
+{
+	char b[DSUM_BUFSZ];
+	json_t *a;
+	size_t n, pos = 0;
+	const char *p;
+
+	switch (m->kind) {
+	case A_COUNT:
+		return json_null();
+	case A_SUM:
+	case A_AVG:
+	case A_MIN:
+	case A_MAX:
+		if (st->n == 0)
+			return json_null();
+		dsum_fmt(b, &st->v, -1);
+		return json_pack("[s,I]", b, (json_int_t)st->n);
+	case A_COUNT_TRUE:
+	case A_RATE_TRUE:
+		return json_integer((json_int_t)st->n);
+	case A_DISTINCT:
+		a = json_array();
+		while (st->set != NULL &&
+		    (p = strset_next(st->set, &pos, &n)) != NULL)
+			json_array_append_new(a, json_stringn(p, n));
+		return a;
+	case A_APPROX:
+		a = json_array();
+		for (uint32_t i = 0; st->set != NULL && i < HLL_M; i++) {
+			unsigned r = hll_get(st->set, i);
+
+			if (r != 0)
+				json_array_append_new(a, json_pack("[i,i]",
+				    (int)i, (int)r));
+		}
+		return a;
+	}
+	return json_null();
+}
+
+json_t *
+states_json(const struct metric *m, size_t nm, const struct mstate *st)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < nm; i++)
+		json_array_append_new(a, state_json(&m[i], &st[i]));
+	return a;
+}
+
+/* A state from JSON into st (zeroed); 0, or -1 when it is malformed. */
+static int
+state_read(const struct metric *m, const json_t *j, struct mstate *st)
+{
+	const char *s;
+	size_t i;
+	json_t *x;
+
+	switch (m->kind) {
+	case A_COUNT:
+		return json_is_null(j) ? 0 : -1;
+	case A_SUM:
+	case A_AVG:
+	case A_MIN:
+	case A_MAX:
+		if (json_is_null(j))
+			return 0;
+		if (!json_is_array(j) || json_array_size(j) != 2 ||
+		    (s = json_string_value(json_array_get(j, 0))) == NULL ||
+		    !json_is_integer(json_array_get(j, 1)) ||
+		    dsum_parse(s, strlen(s), &st->v) < 0)
+			return -1;
+		st->n = (uint64_t)json_integer_value(json_array_get(j, 1));
+		return st->n > 0 ? 0 : -1;
+	case A_COUNT_TRUE:
+	case A_RATE_TRUE:
+		if (!json_is_integer(j) || json_integer_value(j) < 0)
+			return -1;
+		st->n = (uint64_t)json_integer_value(j);
+		return 0;
+	case A_DISTINCT:
+		if (!json_is_array(j))
+			return -1;
+		st->set = ecalloc(1, sizeof(struct strset));
+		json_array_foreach(j, i, x) {
+			if (!json_is_string(x))
+				return -1;
+			strset_add(st->set, json_string_value(x),
+			    json_string_length(x));
+		}
+		return 0;
+	case A_APPROX:
+		if (!json_is_array(j))
+			return -1;
+		st->set = ecalloc(1, sizeof(struct hll));
+		json_array_foreach(j, i, x) {
+			json_int_t idx = json_integer_value(json_array_get(x, 0));
+			json_int_t r = json_integer_value(json_array_get(x, 1));
+
+			if (json_array_size(x) != 2 || idx < 0 || idx >= HLL_M ||
+			    r < 1 || r > 64 - HLL_P + 1)
+				return -1;
+			hll_set(st->set, (uint32_t)idx, (unsigned)r);
+		}
+		return 0;
+	}
+	return -1;
+}
+
+/* n states from the array j into st; -1 when malformed. */
+int
+states_read(const struct metric *m, size_t nm, const json_t *j,
+    struct mstate *st)
+{
+	int rc = 0;
+
+	memset(st, 0, nm * sizeof *st);
+	if (!json_is_array(j) || json_array_size(j) != nm)
+		return -1;
+	for (size_t i = 0; i < nm && rc == 0; i++)
+		rc = state_read(&m[i], json_array_get(j, i), &st[i]);
+	return rc;
+}
+
+json_t *
+key_json(const char *key, uint32_t keylen)
+{
+	json_t *k = json_array();
+	const char *p;
+	uint32_t n;
+
+	for (size_t i = 0; (p = key_part(key, keylen, i, &n)); i++)
+		json_array_append_new(k, json_stringn(p, n));
+	return k;
+}
+
+int
+key_from_json(const json_t *j, struct buf *key)
+{
+	size_t i;
+	json_t *part;
+
+	key->n = 0;
+	if (!json_is_array(j))
+		return -1;
+	json_array_foreach(j, i, part) {
+		if (!json_is_string(part))
+			return -1;
+		key_add(key, json_string_value(part), json_string_length(part));
+	}
+	return 0;
+}

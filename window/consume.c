@@ -1,0 +1,405 @@
+/*
+ * consume.c - stream-window reading Kafka as a member of a consumer
+ * group: each partition held is an input with its own windows and
+ * watermark (window.h), so partitions can move between processes with
+ * their state.
+ *
+ * With --checkpoint, every --trigger (and when partitions are taken
+ * away, and at the end) runs the cycle of STREAMING.md section 4: the
+ * output flushed (and synced, for a file), then the checkpoint saved,
+ * then the offsets committed to Kafka.  A partition given to us starts
+ * from the newest checkpoint of it in the folder, whoever saved it;
+ * failing that from the group's committed offset, failing that from
+ * --from.  Without --checkpoint nothing is committed: state that is not
+ * saved must not be skipped over on the next run.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "kafka.h"
+#include "window.h"
+
+struct consumer {
+	struct run *rn;
+	const struct consume_opts *ko;
+	rd_kafka_t *rk;
+	struct checkpoint *ck;
+	int sync_output;	/* the output is a regular file: fsync it */
+	int ended;		/* every window was written at the end: no
+				   more checkpoints of this state */
+	int failed;
+	struct part *last;	/* where the last message went */
+};
+
+static struct part *
+find_part(struct run *rn, const char *topic, int32_t partition, size_t *at)
+{
+	for (size_t i = 0; i < rn->nparts; i++)
+		if (rn->parts[i]->partition == partition &&
+		    strcmp(rn->parts[i]->topic, topic) == 0) {
+			if (at != NULL)
+				*at = i;
+			return rn->parts[i];
+		}
+	return NULL;
+}
+
+/* Output, then checkpoint, then offsets: never the other way round. */
+static int
+cycle(struct consumer *c)
+{
+	struct run *rn = c->rn;
+	rd_kafka_topic_partition_list_t *l;
+	long long len = -1;
+	rd_kafka_resp_err_t err;
+
+	if (c->ck == NULL || c->ended)
+		return 0;
+	if (out_flush(rn->f->out) < 0)
+		return -1;
+	if (c->sync_output) {
+		off_t at = lseek(rn->f->out->fd, 0, SEEK_CUR);
+
+		if (fsync(rn->f->out->fd) < 0 || at < 0) {
+			diag("%s: %s", rn->f->out->name, strerror(errno));
+			return -1;
+		}
+		len = (long long)at;
+	}
+	if (ckpt_save(c->ck, rn, len) < 0)
+		return -1;
+	l = rd_kafka_topic_partition_list_new((int)rn->nparts + 1);
+	for (size_t i = 0; i < rn->nparts; i++)
+		if (rn->parts[i]->next_offset >= 0)
+			rd_kafka_topic_partition_list_add(l, rn->parts[i]->topic,
+			    rn->parts[i]->partition)->offset =
+			    rn->parts[i]->next_offset;
+	/* Advisory (the checkpoint is the truth): asynchronous, and a
+	   failure only said. */
+	if (l->cnt > 0 && (err = rd_kafka_commit(c->rk, l, 1)) !=
+	    RD_KAFKA_RESP_ERR_NO_ERROR)
+		diag("committing offsets: %s", rd_kafka_err2str(err));
+	rd_kafka_topic_partition_list_destroy(l);
+	return 0;
+}
+
+static void
+on_trigger(struct run *rn)
+{
+	struct consumer *c = rn->trigger_ctx;
+
+	if (cycle(c) < 0) {
+		c->failed = 1;
+		rn->f->stop = 1;
+	}
+}
+
+static void
+say_parts(const struct consumer *c, const char *what,
+    const rd_kafka_topic_partition_list_t *l)
+{
+	struct buf b = { 0 };
+
+	if (c->rn->f->co->quiet)
+		return;
+	for (int i = 0; i < l->cnt; i++)
+		buf_printf(&b, "%s%s[%d]", i ? ", " : "", l->elems[i].topic,
+		    (int)l->elems[i].partition);
+	diag("%s %s", what, l->cnt ? buf_cstr(&b) : "nothing");
+	buf_free(&b);
+}
+
+static void
+assigned(struct consumer *c, rd_kafka_topic_partition_list_t *l)
+{
+	struct run *rn = c->rn;
+
+	rn->parts = erealloc(rn->parts, (rn->nparts + (size_t)l->cnt + 1) *
+	    sizeof *rn->parts);
+	for (int i = 0; i < l->cnt; i++) {
+		rd_kafka_topic_partition_t *tp = &l->elems[i];
+		struct part *p = part_new(rn, tp->topic, tp->partition);
+		int rc = c->ck ? ckpt_restore(c->ck, rn, p) : 0;
+
+		if (rc < 0) {
+			c->failed = 1;
+			rn->f->stop = 1;
+		}
+		if (rc > 0) {
+			tp->offset = p->next_offset;
+			if (!rn->f->co->quiet)
+				diag("%s: from the checkpoint, at offset %lld",
+				    p->where, (long long)p->next_offset);
+		}
+		rn->parts[rn->nparts++] = p;
+	}
+}
+
+/* Partitions taken away: saved first (unless lost to another member
+   already), then forgotten. */
+static void
+revoked(struct consumer *c, rd_kafka_topic_partition_list_t *l)
+{
+	struct run *rn = c->rn;
+
+	if (!rd_kafka_assignment_lost(c->rk) && cycle(c) < 0)
+		c->failed = 1;
+	for (int i = 0; i < l->cnt; i++) {
+		size_t at;
+		struct part *p = find_part(rn, l->elems[i].topic,
+		    l->elems[i].partition, &at);
+
+		if (p == NULL)
+			continue;
+		part_free(rn, p);
+		memmove(&rn->parts[at], &rn->parts[at + 1], (rn->nparts - at -
+		    1) * sizeof *rn->parts);
+		rn->nparts--;
+	}
+	c->last = NULL;
+}
+
+static void
+rebalance(rd_kafka_t *rk, rd_kafka_resp_err_t err,
+    rd_kafka_topic_partition_list_t *l, void *opaque)
+{
+	struct consumer *c = opaque;
+	int coop = strcmp(rd_kafka_rebalance_protocol(rk), "COOPERATIVE") == 0;
+	rd_kafka_error_t *e = NULL;
+
+	if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
+		assigned(c, l);
+		say_parts(c, "reading", l);
+		if (coop)
+			e = rd_kafka_incremental_assign(rk, l);
+		else
+			rd_kafka_assign(rk, l);
+	} else {
+		revoked(c, l);
+		say_parts(c, "no longer reading", l);
+		if (coop)
+			e = rd_kafka_incremental_unassign(rk, l);
+		else
+			rd_kafka_assign(rk, NULL);
+	}
+	if (e != NULL) {
+		diag("rebalance: %s", rd_kafka_error_string(e));
+		rd_kafka_error_destroy(e);
+	}
+}
+
+static rd_kafka_t *
+open_consumer(struct consumer *c)
+{
+	const struct consume_opts *ko = c->ko;
+	const char *defaults[] = {
+		"group.id", ko->group,
+		"enable.auto.commit", "false",
+		"enable.partition.eof", "true",
+		"auto.offset.reset", ko->from ? ko->from : "earliest",
+		"partition.assignment.strategy", "cooperative-sticky",
+		NULL
+	};
+	rd_kafka_conf_t *conf = kafka_conf(ko->brokers, defaults, ko->props,
+	    ko->nprops);
+	rd_kafka_topic_partition_list_t *topics;
+	rd_kafka_resp_err_t err;
+	rd_kafka_t *rk;
+	char e[512];
+
+	if (conf == NULL)
+		return NULL;
+	rd_kafka_conf_set_rebalance_cb(conf, rebalance);
+	rd_kafka_conf_set_opaque(conf, c);
+	if ((rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, e, sizeof e)) == NULL) {
+		diag("%s", e);
+		return NULL;
+	}
+	if (kafka_reachable(rk, ko->brokers, ko->timeout) < 0) {
+		rd_kafka_destroy(rk);
+		return NULL;
+	}
+	rd_kafka_poll_set_consumer(rk);
+	topics = rd_kafka_topic_partition_list_new((int)ko->ntopics);
+	for (size_t i = 0; i < ko->ntopics; i++)
+		rd_kafka_topic_partition_list_add(topics, ko->topics[i],
+		    RD_KAFKA_PARTITION_UA);
+	err = rd_kafka_subscribe(rk, topics);
+	rd_kafka_topic_partition_list_destroy(topics);
+	if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+		diag("subscribing: %s", rd_kafka_err2str(err));
+		rd_kafka_destroy(rk);
+		return NULL;
+	}
+	return rk;
+}
+
+/* The output: -o FILE cut back to the length it had at the last
+   checkpoint (what came after is written again), or stdout. */
+static int
+open_output(struct consumer *c, long long len)
+{
+	struct filter *f = c->rn->f;
+	struct stat st;
+	int flags = 0;
+
+	if (f->output != NULL && strcmp(f->output, "-") != 0 && c->ck != NULL) {
+		if (stat(f->output, &st) == 0 && S_ISREG(st.st_mode)) {
+			if (len >= 0 && st.st_size > len && truncate(f->output,
+			    (off_t)len) < 0) {
+				diag("%s: %s", f->output, strerror(errno));
+				return -1;
+			}
+			if (len >= 0 && st.st_size < len)
+				diag("%s: shorter (%lld bytes) than at the last "
+				    "checkpoint (%lld): was it changed?", f->output,
+				    (long long)st.st_size, len);
+			if (len > 0 && !f->co->quiet)
+				diag("%s: going on from the checkpoint, at byte %lld",
+				    f->output, len);
+		}
+		flags = len >= 0 ? OUT_APPEND : 0;
+	}
+	if ((f->out = out_open(f->output, flags, 0)) == NULL)
+		return -1;
+	f->w = wr_open(f->out, f->co->out_fmt ? f->co->out_fmt : FMT_JSONL);
+	c->sync_output = fstat(f->out->fd, &st) == 0 && S_ISREG(st.st_mode);
+	return 0;
+}
+
+/* Every partition held has been read to its end. */
+static int
+all_at_end(const struct run *rn)
+{
+	if (rn->nparts == 0)
+		return 0;
+	for (size_t i = 0; i < rn->nparts; i++)
+		if (!rn->parts[i]->at_end)
+			return 0;
+	return 1;
+}
+
+static void
+message(struct consumer *c, struct reader *msgs, rd_kafka_message_t *m)
+{
+	struct run *rn = c->rn;
+	const char *topic = rd_kafka_topic_name(m->rkt);
+	struct part *p = c->last;
+	struct rec *r;
+
+	if (p == NULL || p->partition != m->partition ||
+	    strcmp(p->topic, topic) != 0)
+		p = c->last = find_part(rn, topic, m->partition, NULL);
+	if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+		if (p != NULL)
+			p->at_end = 1;
+		return;
+	}
+	if (m->err) {
+		diag("%s: %s", topic ? topic : "kafka", rd_kafka_message_errstr(m));
+		if (m->err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART ||
+		    m->err == RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED ||
+		    m->err == RD_KAFKA_RESP_ERR__FATAL) {
+			c->failed = 1;
+			rn->f->stop = 1;
+		}
+		return;
+	}
+	if (p == NULL)		/* not ours (any more) */
+		return;
+	p->at_end = 0;
+	p->next_offset = m->offset + 1;
+	progress_tick(&rn->f->pg, ++rn->f->t.in);
+	if (rd_message(msgs, m->payload, m->len, p->where,
+	    (unsigned long)m->offset, &r) == RD_BAD) {
+		struct rej_reason why = { "parse", r->err };
+
+		filter_reject(rn->f, r, &why, 1);
+		return;
+	}
+	window_event(rn, p, r);
+}
+
+int
+consume(struct run *rn, const struct consume_opts *ko)
+{
+	struct consumer c = { .rn = rn, .ko = ko };
+	struct filter *f = rn->f;
+	struct reader *msgs = rd_open_messages("kafka");
+	long long len = -1;
+	int ms = (int)(rn->trigger * 500), status = 0;
+
+	if (rn->idle > 0 && rn->idle / 4000 < ms)
+		ms = (int)(rn->idle / 4000);
+	if (ms < 1)
+		ms = 1;
+	tally_start(&f->t);
+	progress_init(&f->pg, "records");
+	rn->trigger_ctx = &c;
+	if (ko->checkpoint != NULL && (c.ck = ckpt_open(ko->checkpoint,
+	    ko->config, f->output, &len)) == NULL)
+		status = 1;
+	else if ((f->rj = rej_open(f->co->reject)) == NULL ||
+	    open_output(&c, len) < 0)
+		status = 1;
+	else if ((c.rk = open_consumer(&c)) == NULL)
+		status = 1;
+	if (status != 0)
+		goto done;
+	window_columns(rn);
+	rn->on_trigger = on_trigger;
+	while (!stop_requested && !f->stop) {
+		rd_kafka_message_t *m = rd_kafka_consumer_poll(c.rk, ms);
+
+		if (m != NULL) {
+			message(&c, msgs, m);
+			rd_kafka_message_destroy(m);
+			if ((f->t.in & 63) == 0)
+				window_trigger(rn, 0);
+		} else {
+			window_idle(rn);
+		}
+		if (ko->stop_at_end && all_at_end(rn))
+			break;
+	}
+	/* Saved as it stands; then at the end every window is written
+	   (and not saved so: a later run takes the windows up where they
+	   were, a file cut back to before these rows). */
+	if (!c.failed && !f->stop && cycle(&c) < 0)
+		c.failed = 1;
+	if (ko->stop_at_end && !stop_requested && !f->stop) {
+		c.ended = 1;
+		for (size_t i = 0; i < rn->nparts; i++)
+			window_advance(rn, rn->parts[i], W_END);
+	} else if (ko->checkpoint == NULL && !f->co->quiet) {
+		size_t open = 0;
+
+		for (size_t i = 0; i < rn->nparts; i++)
+			open += rn->gap > 0 ? rn->parts[i]->ss.open :
+			    rn->parts[i]->ps.n;
+		if (open > 0)
+			diag("stopped with %zu windows open, not written: "
+			    "--checkpoint keeps them for the next run", open);
+	}
+	if (rn->metrics != NULL)
+		window_metrics_line(rn);
+	c.ended = 1;		/* closing revokes: nothing more to save */
+	rd_kafka_consumer_close(c.rk);
+	rd_kafka_destroy(c.rk);
+done:
+	progress_done(&f->pg);
+	if (f->w != NULL && wr_close(f->w) < 0)
+		status = 1;
+	if (f->out != NULL && out_close(f->out) < 0)
+		status = 1;
+	if (f->rj != NULL && rej_close(f->rj) < 0)
+		status = 1;
+	if (c.ck != NULL)
+		ckpt_close(c.ck);
+	rd_close(msgs);
+	return status || c.failed || f->status ? 1 : 0;
+}

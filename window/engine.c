@@ -1,0 +1,436 @@
+/*
+ * engine.c - events into windows, and windows out: each input (a Kafka
+ * partition, or stdin) keeps its own windows and watermark, so what it
+ * writes depends only on its own events, and replaying them after a
+ * restart writes the same (STREAMING.md, section 5).
+ *
+ * in = aggregated + late + rejected: an event whose every window is
+ * already final is late (counted, and written to --late), never dropped
+ * silently; one late for some of its sliding windows counts in the open
+ * ones and is counted as partly late.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "window.h"
+
+struct part *
+part_new(struct run *rn, const char *topic, int32_t partition)
+{
+	struct part *p = ecalloc(1, sizeof *p);
+	struct buf b = { 0 };
+
+	if (topic != NULL) {
+		p->topic = estrdup(topic);
+		buf_printf(&b, "%s[%d]", topic, (int)partition);
+		p->where = estrdup(buf_cstr(&b));
+		buf_free(&b);
+	}
+	p->partition = partition;
+	p->next_offset = -1;
+	p->w = p->max_ts = W_NONE;
+	p->ps.nm = rn->nm;
+	p->ss.nm = rn->nm;
+	table_init(&p->ss.keys, 0);
+	return p;
+}
+
+void
+part_free(struct run *rn, struct part *p)
+{
+	if (p == NULL)
+		return;
+	panes_free(&p->ps, rn->m);
+	sessions_free(&p->ss, rn->m);
+	free(p->topic);
+	free(p->where);
+	free(p);
+}
+
+static void
+reject(struct run *rn, const struct rec *r, const char *rule)
+{
+	struct rej_reason why = { rule, rn->msg };
+
+	filter_reject(rn->f, r, &why, 1);
+}
+
+/* --- Writing windows ------------------------------------------------------- */
+
+void
+window_columns(struct run *rn)
+{
+	const char **names = ecalloc(3 + rn->ndims + rn->nm, sizeof *names);
+	size_t n = 0;
+
+	if (rn->columns_set || rn->f->w == NULL)
+		return;
+	names[n++] = "window_start";
+	names[n++] = "window_end";
+	for (size_t i = 0; i < rn->ndims; i++)
+		names[n++] = rn->dims[i];
+	for (size_t i = 0; i < rn->nm; i++)
+		names[n++] = rn->m[i].name;
+	if (rn->update)
+		names[n++] = "final";
+	wr_columns(rn->f->w, names, n);
+	free(names);
+	rn->columns_set = 1;
+}
+
+/* One row: a group of a window, final or (update mode) so far. */
+static void
+write_row(struct run *rn, int64_t start, int64_t end, const char *key,
+    uint32_t keylen, uint64_t records, const struct mstate *st, int final)
+{
+	struct rec *r = &rn->row;
+	char s[TS_BUFSZ], e[TS_BUFSZ];
+	size_t sn = ts_format(s, start), en = ts_format(e, end);
+
+	window_columns(rn);
+	rec_clear(r);
+	rec_add(r, "window_start", val_plain(s, sn));
+	rec_add(r, "window_end", val_plain(e, en));
+	for (size_t i = 0; i < rn->ndims; i++) {
+		uint32_t n = 0;
+		const char *v = key_part(key, keylen, i, &n);
+
+		rec_add(r, rn->dims[i], val_str(rec_strdup(r, v, n), n));
+	}
+	for (size_t i = 0; i < rn->nm; i++)
+		rec_add(r, rn->m[i].name, metric_value(&rn->m[i], &st[i],
+		    records, st[i].v.scale, r));
+	if (rn->update)
+		rec_add(r, "final", val_bool(final));
+	if (wr_put(rn->f->w, r) == WR_ERR)
+		rn->f->stop = 1;
+	rn->rows++;
+}
+
+static void
+written(struct run *rn, struct arrivals *arr)
+{
+	if (rn->metrics != NULL)
+		latency_add(&rn->lat, arr, (int64_t)(now_seconds() * 1e6));
+}
+
+/* A window's rows in key order. */
+static void
+write_pane(struct run *rn, struct pane *p, int final)
+{
+	size_t *order = table_sorted(&p->t);
+
+	for (size_t k = 0; k < p->t.n; k++) {
+		const struct group *g = &p->t.g[order[k]];
+
+		write_row(rn, p->start, p->start + rn->size, g->key, g->keylen,
+		    g->records, table_states(&p->t, order[k]), final);
+	}
+	written(rn, &p->arr);
+	p->dirty = 0;
+	free(order);
+}
+
+static void
+emit_pane(struct pane *p, void *ctx)
+{
+	struct run *rn = ctx;
+
+	write_pane(rn, p, 1);
+	rn->windows++;
+}
+
+static void
+write_session(const char *key, uint32_t keylen, struct session *s,
+    int final, struct run *rn)
+{
+	write_row(rn, s->start, s->end, key, keylen, s->records, s->st, final);
+	written(rn, &s->arr);
+	s->dirty = 0;
+}
+
+static void
+emit_session(const char *key, uint32_t keylen, struct session *s,
+    void *ctx)
+{
+	struct run *rn = ctx;
+
+	write_session(key, keylen, s, 1, rn);
+	rn->windows++;
+}
+
+static void
+update_session(const char *key, uint32_t keylen, struct session *s,
+    void *ctx)
+{
+	if (s->dirty)
+		write_session(key, keylen, s, 0, ctx);
+}
+
+void
+window_advance(struct run *rn, struct part *p, int64_t w)
+{
+	size_t n;
+
+	if (w <= p->w)
+		return;
+	p->w = w;
+	if (rn->f->w == NULL)
+		return;
+	n = rn->gap > 0 ? sessions_close(&p->ss, w, rn->m, emit_session, rn) :
+	    p->ps.n > 0 ? panes_close(&p->ps, rn->size, w, rn->m, emit_pane,
+	    rn) : 0;
+	if (n > 0 && out_flush(rn->f->out) < 0)
+		rn->f->stop = 1;	/* results go out as they are final */
+}
+
+/* --- Health ------------------------------------------------------------------- */
+
+static size_t
+windows_open(const struct run *rn)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < rn->nparts; i++)
+		n += rn->gap > 0 ? rn->parts[i]->ss.open : rn->parts[i]->ps.n;
+	return n;
+}
+
+/* The stream's watermark: the least of its inputs' (the one furthest
+   behind); W_NONE when none has one. */
+static int64_t
+watermark(const struct run *rn)
+{
+	int64_t w = W_NONE;
+
+	for (size_t i = 0; i < rn->nparts; i++) {
+		int64_t pw = rn->parts[i]->w;
+
+		if (pw != W_NONE && pw != W_END && (w == W_NONE || pw < w))
+			w = pw;
+	}
+	return w;
+}
+
+void
+window_metrics_line(struct run *rn)
+{
+	struct buf b = { 0 };
+	char now[TS_BUFSZ], w[TS_BUFSZ];
+	double t = now_seconds(), secs = t - rn->last_metrics;
+	uint64_t in = rn->f->t.in;
+	size_t nn = ts_format(now, wall_us());
+	int64_t wm = watermark(rn);
+
+	buf_printf(&b, "{\"time\":\"%.*s\",\"program\":\"stream-window\","
+	    "\"events_in\":%llu,\"aggregated\":%llu,\"late_events\":%llu,"
+	    "\"partly_late\":%llu,\"rejected\":%llu,\"windows_open\":%zu,"
+	    "\"windows_emitted\":%llu,\"rows\":%llu,", (int)nn, now,
+	    (unsigned long long)in, (unsigned long long)rn->aggregated,
+	    (unsigned long long)rn->nlate, (unsigned long long)rn->partly,
+	    (unsigned long long)rn->f->t.rejected, windows_open(rn),
+	    (unsigned long long)rn->windows, (unsigned long long)rn->rows);
+	if (wm == W_NONE) {
+		buf_adds(&b, "\"watermark\":null,\"watermark_lag_s\":null,");
+	} else {
+		size_t wn = ts_format(w, wm);
+
+		buf_printf(&b, "\"watermark\":\"%.*s\",\"watermark_lag_s\":%.3f,",
+		    (int)wn, w, (double)(wall_us() - wm) / 1e6);
+	}
+	buf_printf(&b, "\"events_per_sec\":%.0f,", secs > 0 ?
+	    (double)(in - rn->in_before) / secs : 0);
+	if (rn->lat.total > 0)
+		buf_printf(&b, "\"latency_ms\":%.1f,\"latency_p50_ms\":%.1f,"
+		    "\"latency_p99_ms\":%.1f}\n", latency_ms(&rn->lat, 0.99),
+		    latency_ms(&rn->lat, 0.5), latency_ms(&rn->lat, 0.99));
+	else	/* nothing written since the last line */
+		buf_adds(&b, "\"latency_ms\":null,\"latency_p50_ms\":null,"
+		    "\"latency_p99_ms\":null}\n");
+	out_write(rn->metrics, b.p, b.n);
+	if (out_flush(rn->metrics) < 0)
+		rn->f->stop = 1;
+	buf_free(&b);
+	memset(&rn->lat, 0, sizeof rn->lat);
+	rn->in_before = in;
+	rn->last_metrics = t;
+}
+
+void
+window_trigger(struct run *rn, int force)
+{
+	double t = now_seconds();
+
+	if (!force && t < rn->next_trigger)
+		return;
+	rn->next_trigger = t + rn->trigger;
+	if (rn->update && rn->f->w != NULL) {
+		uint64_t rows = rn->rows;
+
+		for (size_t k = 0; k < rn->nparts; k++) {
+			struct part *p = rn->parts[k];
+
+			if (rn->gap > 0)
+				sessions_each(&p->ss, update_session, rn);
+			for (size_t i = 0; i < p->ps.n; i++)
+				if (p->ps.v[i].dirty)
+					write_pane(rn, &p->ps.v[i], 0);
+		}
+		if (rn->rows > rows && out_flush(rn->f->out) < 0)
+			rn->f->stop = 1;
+	}
+	if (rn->metrics != NULL)
+		window_metrics_line(rn);
+	if (rn->on_trigger != NULL)
+		rn->on_trigger(rn);
+}
+
+/* After --idle-timeout with no events, an input's watermark moves with
+   the clock from where its last event left it. */
+void
+window_idle(void *ctx)
+{
+	struct run *rn = ctx;
+	double t = now_seconds();
+
+	window_trigger(rn, 0);
+	if (rn->idle == 0)
+		return;
+	for (size_t i = 0; i < rn->nparts; i++) {
+		struct part *p = rn->parts[i];
+		double quiet = t - p->max_seen_at;
+
+		if (p->max_ts != W_NONE && quiet * 1e6 >= (double)rn->idle)
+			window_advance(rn, p, p->max_ts + (int64_t)(quiet * 1e6) -
+			    rn->delay);
+	}
+}
+
+/* --- Records ----------------------------------------------------------------- */
+
+/* The record's time, key and inputs; 0, or -1 (rejected). */
+static int
+read_record(struct run *rn, struct rec *r, int64_t *ts)
+{
+	if (rn->time_field == NULL) {
+		*ts = wall_us();
+	} else {
+		struct val *v = rec_get(r, rn->time_field);
+
+		if (v == NULL || val_is_null(v) || val_is_empty_text(v)) {
+			snprintf(rn->msg, sizeof rn->msg, "no %s (the event "
+			    "time)", rn->time_field);
+			reject(rn, r, "time");
+			return -1;
+		}
+		if (val_to_time(v, ts) < 0) {
+			size_t n;
+			const char *t = val_to_text(v, &rn->scratch, &n);
+
+			snprintf(rn->msg, sizeof rn->msg, "%s \"%.*s\" is not a "
+			    "time", rn->time_field, n > 60 ? 60 : (int)n, t);
+			reject(rn, r, "time");
+			return -1;
+		}
+	}
+	rn->key.n = 0;
+	for (size_t i = 0; i < rn->ndims; i++)
+		key_add_dim(&rn->key, rec_get(r, rn->dims[i]), &rn->scratch);
+	for (size_t i = 0; i < rn->nin; i++) {
+		const struct val *v = rec_get(r, rn->in[i].name);
+
+		if (parsed_from(v, rn->in[i].need, &rn->parsed[i], &rn->scratch,
+		    r) < 0) {
+			size_t n;
+			const char *t = val_to_text(v, &rn->scratch, &n);
+
+			snprintf(rn->msg, sizeof rn->msg, "%s \"%.*s\" is not a "
+			    "%s", rn->in[i].name, n > 60 ? 60 : (int)n, t,
+			    rn->in[i].need == N_NUMBER ? "number" : "boolean");
+			reject(rn, r, rn->in[i].need == N_NUMBER ? "number" :
+			    "bool");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Into every sliding or tumbling window holding ts; how many were open
+   in *open, final already in *closed. */
+static void
+into_panes(struct run *rn, struct part *p, int64_t ts, uint64_t hash,
+    int64_t arrived, size_t *open, size_t *closed)
+{
+	/* Every window [s, s + size) holding ts: s from the latest slide
+	   boundary at or before ts back while s > ts - size. */
+	int64_t last = floor_to(ts, rn->slide), first = ts - rn->size;
+
+	for (int64_t s = last; s > first; s -= rn->slide) {
+		struct pane *pn;
+		size_t gi;
+
+		if (p->w != W_NONE && s <= p->w - rn->size) {
+			(*closed)++;	/* final already: late for it */
+			continue;
+		}
+		pn = panes_get(&p->ps, s);
+		gi = table_get(&pn->t, rn->key.p, (uint32_t)rn->key.n, hash);
+		pn->t.g[gi].records++;
+		states_add(rn->m, rn->nm, table_states(&pn->t, gi), rn->parsed);
+		pn->dirty = 1;
+		if (rn->metrics != NULL)
+			arrivals_add(&pn->arr, arrived);
+		(*open)++;
+		if (s < INT64_MIN + rn->slide)
+			break;
+	}
+}
+
+void
+window_event(struct run *rn, struct part *p, struct rec *r)
+{
+	int64_t ts, arrived = 0;
+	uint64_t hash;
+	size_t open = 0, closed = 0;
+
+	if (read_record(rn, r, &ts) < 0)
+		return;
+	/* The clock, only for what needs it: latency, the idle timeout. */
+	if (rn->metrics != NULL || rn->idle > 0)
+		arrived = (int64_t)(now_seconds() * 1e6);
+	hash = hash_table_key(rn->key.p, rn->key.n);
+	if (rn->gap > 0) {
+		struct session *s = sessions_add(&p->ss, rn->key.p,
+		    (uint32_t)rn->key.n, hash, ts, rn->gap, p->w, rn->m);
+
+		if (s != NULL) {
+			s->records++;
+			states_add(rn->m, rn->nm, s->st, rn->parsed);
+			s->dirty = 1;
+			if (rn->metrics != NULL)
+				arrivals_add(&s->arr, arrived);
+			open = 1;
+		}
+	} else {
+		into_panes(rn, p, ts, hash, arrived, &open, &closed);
+	}
+	if (open == 0) {
+		char w[TS_BUFSZ];
+
+		ts_format(w, p->w);
+		snprintf(rn->msg, sizeof rn->msg, "late: every window of it was "
+		    "final (watermark %s)", w);
+		rej_one(rn->late, r, "late", rn->msg);
+		rn->nlate++;
+		return;
+	}
+	rn->partly += closed > 0;
+	rn->aggregated++;
+	if (p->max_ts == W_NONE || ts > p->max_ts) {
+		p->max_ts = ts;
+		p->max_seen_at = (double)arrived / 1e6;
+	}
+	window_advance(rn, p, p->max_ts - rn->delay);
+	if ((rn->update || rn->metrics) && (rn->f->t.in & 255) == 0)
+		window_trigger(rn, 0);
+}
