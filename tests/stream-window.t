@@ -109,6 +109,46 @@ console.log(l.length >= 2, last.events_in, last.aggregated, last.windows_emitted
 is "$(cat "$T/got")" "true 4 4 2 $(( $(wc -l <"$T/up.csv") - 1 )) true true" \
     "--metrics: a line a trigger and at the end, counts, a latency under a second"
 
+# --- Session windows, gap 15 m, no delay (worked by hand) ------------------------
+# a 00:00 and 00:10: one session [00:00, 00:25).  b 00:05: [00:05, 00:20).
+# a 00:30 moves W to 00:30: both are final, written in start order; a's
+# next is [00:30, 00:45).  b 00:50: W 00:50, a's [00:30, 00:45) final; b
+# opens [00:50, 01:05).  a 00:40: a new session [00:40, 00:55), open (its
+# end is past W).  a 00:20: [00:20, 00:35) is final already: late.  b 00:58
+# joins b's session: [00:50, 01:13), and W 00:58 closes a's [00:40, 00:55).
+run stream-window --time ts --session-gap 15m -g user -m count -m sum:amount \
+    --late "$T/late-s.jsonl" "$D/sessions.csv"
+is "$(out)" "window_start,window_end,user,record_count,sum_amount
+2025-01-01T00:00:00Z,2025-01-01T00:25:00Z,a,2,3
+2025-01-01T00:05:00Z,2025-01-01T00:20:00Z,b,1,10
+2025-01-01T00:30:00Z,2025-01-01T00:45:00Z,a,1,4
+2025-01-01T00:40:00Z,2025-01-01T00:55:00Z,a,1,8
+2025-01-01T00:50:00Z,2025-01-01T01:13:00Z,b,2,60" "sessions: as worked by hand"
+like "$(err)" "8 in, 7 aggregated, 1 late .* 5 windows, 5 rows" "  one late"
+like "$(cat "$T/late-s.jsonl")" '"source":"[^"]*sessions.csv:8".*watermark 2025-01-01T00:50:00Z' \
+    "  the late one in --late"
+# Merging: c 01:00 [01:00, 01:15) and c 01:20 [01:20, 01:35) are bridged
+# by c 01:14 [01:14, 01:29): one session of three.  d 01:00 and d 01:15
+# are exactly the gap apart: two sessions (a session takes events less
+# than the gap after its last).
+printf 'user,ts,amount\nc,2025-01-01T01:00:00Z,1\nd,2025-01-01T01:00:00Z,100\nc,2025-01-01T01:20:00Z,2\nd,2025-01-01T01:15:00Z,200\nc,2025-01-01T01:14:00Z,4\n' >"$T/merge.csv"
+run stream-window --time ts --session-gap 15m --watermark 1h -g user -m count -m sum:amount "$T/merge.csv"
+is "$(out)" "window_start,window_end,user,record_count,sum_amount
+2025-01-01T01:00:00Z,2025-01-01T01:35:00Z,c,3,7
+2025-01-01T01:00:00Z,2025-01-01T01:15:00Z,d,1,100
+2025-01-01T01:15:00Z,2025-01-01T01:30:00Z,d,1,200" "sessions merge when an event bridges them; the gap itself splits"
+run stream-window --time ts --session-gap 15m --size 1h "$T/merge.csv"
+is "$rc" 2 "--session-gap with --size: a usage error"
+
+# --- Defaults from the schema's analysis: time, groups, metrics --------------------------
+printf '{"order_date":"2025-01-15","product":"Chai","amount":1.50}\n{"order_date":"2025-01-15","product":"Chai","amount":2.25}\n{"order_date":"2025-01-16","product":"Dosa","amount":4}\n' >"$T/retail.jsonl"
+run stream-window --schema retail --size 1d -f jsonl "$T/retail.jsonl"
+is "$(out)" '{"window_start":"2025-01-15T00:00:00Z","window_end":"2025-01-16T00:00:00Z","product":"Chai","record_count":2,"sum_amount":3.75,"avg_amount":1.875}
+{"window_start":"2025-01-16T00:00:00Z","window_end":"2025-01-17T00:00:00Z","product":"Dosa","record_count":1,"sum_amount":4.00,"avg_amount":4}' \
+    "--schema: the time, groups and metrics from its analysis section"
+run stream-window --time ts --size 1h --checkpoint "$T/ck" "$T/merge.csv"
+is "$rc" 2 "--checkpoint without Kafka: a usage error (a pipe cannot be read again)"
+
 # --- Bad input ------------------------------------------------------------------------
 printf 'ts,amount\n2025-01-15T10:00:00Z,1.5\nyesterday,2\n,3\n2025-01-15T10:00:01Z,abc\n2025-01-15T10:00:02Z,4\n' >"$T/bad.csv"
 run stream-window --time ts --size 1h -m sum:amount --reject "$T/rej.jsonl" "$T/bad.csv"
