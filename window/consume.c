@@ -129,7 +129,8 @@ assigned(struct consumer *c, rd_kafka_topic_partition_list_t *l)
 			c->failed = 1;
 			rn->f->stop = 1;
 		}
-		if (rc > 0) {
+		/* Saved before it read anything: where it would start. */
+		if (rc > 0 && p->next_offset >= 0) {
 			tp->offset = p->next_offset;
 			if (!rn->f->co->quiet)
 				diag("%s: from the checkpoint, at offset %lld",

@@ -60,11 +60,12 @@ reject(struct run *rn, const struct rec *r, const char *rule)
 void
 window_columns(struct run *rn)
 {
-	const char **names = ecalloc(3 + rn->ndims + rn->nm, sizeof *names);
+	const char **names;
 	size_t n = 0;
 
 	if (rn->columns_set || rn->f->w == NULL)
 		return;
+	names = ecalloc(3 + rn->ndims + rn->nm, sizeof *names);
 	names[n++] = "window_start";
 	names[n++] = "window_end";
 	for (size_t i = 0; i < rn->ndims; i++)
