@@ -359,8 +359,10 @@ consume(struct run *rn, const struct consume_opts *ko)
 		if (m != NULL) {
 			message(&c, msgs, m);
 			rd_kafka_message_destroy(m);
+			/* Triggers, and partitions gone quiet while others
+			   are busy (so the poll never comes back empty). */
 			if ((f->t.in & 63) == 0)
-				window_trigger(rn, 0);
+				window_idle(rn);
 		} else {
 			window_idle(rn);
 		}
