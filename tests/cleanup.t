@@ -1,0 +1,36 @@
+#!/bin/sh
+# scripts/cleanup: removes what is under the data folder and recreates its
+# skeleton; --dry-run removes nothing; a path outside the folder (by ..,
+# by a symbolic link, or absolute) is refused and nothing is removed.
+. "$SLUICE_TOP/tests/lib.sh"
+C=$SLUICE_TOP/scripts/cleanup
+D=$T/data
+mkdir -p "$D/input" "$D/output/analysis_csv" "$D/checkpoints/stream" "$T/outside"
+touch "$D/input/a.csv" "$D/output/analysis_csv/part.csv" "$D/warehouse.db" "$T/outside/keep"
+ln -s ../outside "$D/link"
+
+"$C" --data "$D" --dry-run >"$T/out" 2>&1
+is "$?" 0 "--dry-run: exit 0"
+is "$(grep -c "^would remove" "$T/out")" 5 "  lists the five entries"
+ok "$(( $(find "$D" | wc -l) != 10 ))" "  and removes nothing"
+
+for bad in "$D/../outside/keep" "$D/link/keep" "$T/outside" / "$D"; do
+    "$C" --data "$D" "$bad" >"$T/out" 2>&1
+    is "$?" 2 "outside the data folder: $bad refused (exit 2)"
+done
+like "$(cat "$T/out")" "outside the data folder" "  said so"
+is "$(ls "$T/outside")" keep "  the outside file is still there"
+is "$(find "$D" -type f | wc -l | tr -d ' ')" 3 "  and nothing inside went"
+
+"$C" --data "$D" "$D/link" "$D/input/a.csv" >"$T/out" 2>&1
+is "$?" 0 "paths inside: removed"
+ok "$(( $(ls "$T/outside" | wc -l) != 1 ))" "  a symbolic link goes as a link, not what it points to"
+ok "$(( $(ls "$D/input" | wc -l) != 0 ))" "  the file is gone"
+
+"$C" --data "$D" >"$T/out" 2>&1
+is "$?" 0 "everything: exit 0"
+is "$(ls "$D" | tr '\n' ' ')" "checkpoints input logs output " "  the skeleton, empty"
+is "$(find "$D" -type f | wc -l | tr -d ' ')" 0 "  no file left"
+"$C" --data / >"$T/out" 2>&1
+is "$?" 2 "the root as the data folder: refused"
+done_testing
