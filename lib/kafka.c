@@ -8,14 +8,18 @@
 #include "kafka.h"
 #include "sluice.h"
 
-/* librdkafka's own messages: errors only, with our name on them. */
+/* librdkafka's own messages with our name on them: errors only, unless
+   -X debug=... asked for more. */
+static int debugging;
+
 static void
 logged(const rd_kafka_t *rk, int level, const char *fac, const char *buf)
 {
 	(void)rk;
-	(void)fac;
 	if (level <= 3)
 		diag("kafka: %s", buf);
+	else if (debugging)
+		diag("kafka: %s: %s", fac, buf);
 }
 
 int
@@ -50,6 +54,8 @@ kafka_conf(const char *brokers, const char *const *defaults,
 			continue;
 		}
 		k = estrndup(props[i], (size_t)(eq - props[i]));
+		if (strcmp(k, "debug") == 0)
+			debugging = 1;
 		bad |= kafka_set(conf, k, eq + 1);
 		free(k);
 	}

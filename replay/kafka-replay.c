@@ -166,6 +166,16 @@ one(struct replay *rp, struct rec *r, int raw_json)
 		rp->t.in--;
 }
 
+/* The input is quiet (tail -f, a slow pipe): what is held for the next
+   batch goes now, not when a thousand have come. */
+static void
+quiet_input(void *ctx)
+{
+	struct replay *rp = ctx;
+
+	producer_flush(rp->p);
+}
+
 /* Each input once.  0, or 1 when one could not be read. */
 static int
 read_inputs(struct replay *rp, char **inputs, int n, enum fmt fmt)
@@ -376,6 +386,7 @@ main(int argc, char **argv)
 		return 1;
 	}
 	stop_on_signals();
+	src_on_idle(20, quiet_input, &rp);
 	tally_start(&rp.t);
 	progress_init(&rp.pg, "records");
 	do {

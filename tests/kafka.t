@@ -240,6 +240,21 @@ is "$rc:$(echo "$sum" | awk '{ print $1 == $3 && $5 == 0 }')" "0:1" "SIGTERM: ex
 is "$(consume stopped '%s\n' | wc -l | tr -d ' ')" "$delivered" "  and in the topic"
 like "$(cat "$T/err")" "kafka-replay: [0-9]+ in, " "  the summary printed"
 
+# --- A slow input (tail -f): each record goes as it comes, not a batch later ------------------------
+mkfifo "$T/slow"
+$SLUICE_WRAP "$RP" -q -b "$B" -t slow <"$T/slow" 2>"$T/err" &
+rp=$!
+exec 5>"$T/slow"
+printf '{"id":1,"event_time":"2025-01-15T10:00:00Z"}\n' >&5
+for i in $(seq 30); do
+    [ "$(consume slow '%s\n' | wc -l | tr -d ' ')" = 1 ] && break
+    sleep 0.1
+done
+is "$(consume slow '%s\n')" '{"id":1,"event_time":"2025-01-15T10:00:00Z"}' \
+    "a record from a quiet pipe is sent at once (the input still open)"
+exec 5>&-
+wait $rp
+
 # --- --shuffle, --loop -------------------------------------------------------------------------------
 $SLUICE_WRAP "$RP" -q --stdout --shuffle --seed 7 "$T/orders.csv" >"$T/sh1"
 $SLUICE_WRAP "$RP" -q --stdout --shuffle --seed 7 "$T/orders.csv" >"$T/sh2"

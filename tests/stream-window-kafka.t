@@ -14,7 +14,7 @@ MOCK=$(prog kafka-mock)
 
 mkfifo "$T/ctl"
 $SLUICE_WRAP "$MOCK" --topic events:4 --topic killed:4 --topic shared:4 \
-    --topic bad:1 --port-file "$T/port" <"$T/ctl" >/dev/null 2>"$T/mock.err" &
+    --topic bad:1 --topic unkeyed:2 --port-file "$T/port" <"$T/ctl" >/dev/null 2>"$T/mock.err" &
 mock=$!
 exec 3>"$T/ctl"
 pids=""
@@ -61,6 +61,14 @@ like "$(err)" "$N in" \
     "without --checkpoint nothing is committed: the group reads it all again..."
 run stream-window $WIN -b "$B" -t events -G g-events $FAST --stop-at-end --from latest
 is "$(out | wc -l | tr -d ' ')" 0 "  ...so --from latest reads nothing"
+
+# Keyed by event, not by the groups: each partition writes parts of a
+# window's rows.
+"$RP" -q -b "$B" -t unkeyed --key event_id "$T/events.jsonl"
+run stream-window $WIN -b "$B" -t unkeyed -G g-unkeyed $FAST --stop-at-end
+like "$(err)" 'the key "[a-z]+" comes from unkeyed\[[01]\] and unkeyed\[[01]\]: each partition writes its own rows' \
+    "messages not keyed by the -g fields: said, once"
+is "$(grep -c 'comes from' "$T/err")" 1 "  once"
 
 # --- SIGKILL mid-stream, then a restart from the checkpoint ----------------------
 # The events go out at 1500 a second while stream-window reads them; it is

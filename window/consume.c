@@ -203,6 +203,13 @@ open_consumer(struct consumer *c)
 		"enable.partition.eof", "true",
 		"auto.offset.reset", ko->from ? ko->from : "earliest",
 		"partition.assignment.strategy", "cooperative-sticky",
+		/* librdkafka 2.0 stops fetching for a second whenever a
+		   partition's queue holds queued.min.messages (#2879): a
+		   deeper queue keeps a fast reader fed. */
+		"queued.min.messages", "1000000",
+		/* An empty fetch waits this long for data: kafka-mock (and
+		   a quiet broker) would hold a new message that long. */
+		"fetch.wait.max.ms", "100",
 		NULL
 	};
 	rd_kafka_conf_t *conf = kafka_conf(ko->brokers, defaults, ko->props,

@@ -307,6 +307,50 @@ window_idle(void *ctx)
 	}
 }
 
+/* --- Keys split across partitions ------------------------------------------ */
+
+void
+window_key_home(struct run *rn, const struct part *p)
+{
+	size_t gi;
+	struct buf b = { 0 };
+	const char *part;
+	uint32_t n;
+
+	if (p->where == NULL || rn->split_said)
+		return;
+	if (rn->homes.slots == 0)
+		table_init(&rn->homes, 0);
+	gi = table_get(&rn->homes, rn->key.p, (uint32_t)rn->key.n,
+	    hash_table_key(rn->key.p, rn->key.n));
+	if (gi >= rn->nhome) {
+		rn->home = erealloc(rn->home, (gi + 1) * sizeof *rn->home);
+		rn->home[gi] = estrdup(p->where);
+		rn->nhome = gi + 1;
+		return;
+	}
+	if (strcmp(rn->home[gi], p->where) == 0)
+		return;
+	for (size_t i = 0; (part = key_part(rn->key.p, (uint32_t)rn->key.n, i,
+	    &n)) != NULL; i++)
+		buf_printf(&b, "%s%.*s", i ? "," : "", (int)n, part);
+	diag("the key \"%s\" comes from %s and %s: each partition writes its "
+	    "own rows of a window, parts of the whole; produce the messages "
+	    "keyed by the -g fields (kafka-replay --key) for whole rows",
+	    buf_cstr(&b), rn->home[gi], p->where);
+	buf_free(&b);
+	rn->split_said = 1;
+}
+
+void
+window_homes_free(struct run *rn)
+{
+	for (size_t i = 0; i < rn->nhome; i++)
+		free(rn->home[i]);
+	free(rn->home);
+	table_free(&rn->homes, NULL);
+}
+
 /* --- Records ----------------------------------------------------------------- */
 
 /* The record's time, key and inputs; 0, or -1 (rejected). */
@@ -376,7 +420,8 @@ into_panes(struct run *rn, struct part *p, int64_t ts, uint64_t hash,
 		}
 		pn = panes_get(&p->ps, s);
 		gi = table_get(&pn->t, rn->key.p, (uint32_t)rn->key.n, hash);
-		pn->t.g[gi].records++;
+		if (pn->t.g[gi].records++ == 0 && p->where != NULL)
+			window_key_home(rn, p);
 		states_add(rn->m, rn->nm, table_states(&pn->t, gi), rn->parsed);
 		pn->dirty = 1;
 		if (rn->metrics != NULL)
@@ -405,7 +450,8 @@ window_event(struct run *rn, struct part *p, struct rec *r)
 		    (uint32_t)rn->key.n, hash, ts, rn->gap, p->w, rn->m);
 
 		if (s != NULL) {
-			s->records++;
+			if (s->records++ == 0 && p->where != NULL)
+				window_key_home(rn, p);
 			states_add(rn->m, rn->nm, s->st, rn->parsed);
 			s->dirty = 1;
 			if (rn->metrics != NULL)

@@ -388,6 +388,7 @@ main(int argc, char **argv)
 	for (size_t i = 0; i < rn.nparts; i++)
 		part_free(&rn, rn.parts[i]);
 	free(rn.parts);
+	window_homes_free(&rn);
 	metrics_free(rn.m, rn.nm);
 	infields_free(rn.in, rn.nin);
 	free(rn.parsed);

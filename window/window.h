@@ -177,6 +177,12 @@ struct run {
 	struct latency lat;	/* since the last metrics line */
 	uint64_t in_before;	/* events at the last metrics line */
 	double last_metrics;
+	/* Kafka: which input each key came from first, to say once when a
+	   key comes from two (each then writes part of its rows). */
+	struct table homes;
+	char **home;		/* per key: its input's name */
+	size_t nhome;
+	int split_said;
 	void (*on_trigger)(struct run *rn);	/* after each trigger */
 	void *trigger_ctx;
 	char msg[256];
@@ -188,6 +194,13 @@ void part_free(struct run *rn, struct part *p);
 
 /* One record of input p: into its windows, late, or rejected. */
 void window_event(struct run *rn, struct part *p, struct rec *r);
+
+/* A key new to one of p's windows: say once if it came from another
+   input before. */
+void window_key_home(struct run *rn, const struct part *p);
+
+/* Free what window_key_home kept. */
+void window_homes_free(struct run *rn);
 
 /* Move p's watermark to w (never back) and write what became final. */
 void window_advance(struct run *rn, struct part *p, int64_t w);
