@@ -5,6 +5,8 @@
 #   make asan         the same tests against an ASan+UBSan build
 #   make valgrind     the same tests under valgrind (memcheck)
 #   make bench        side-by-side benchmarks against peer tools
+#   make demo         the batch and streaming pipelines, then the dashboard
+#                     (DEMO_SECONDS=30, DEMO_SERVE=0 to skip serving)
 #   make install      PREFIX=/usr/local DESTDIR= (programs, man pages, schemas)
 #   make clean
 
@@ -58,7 +60,7 @@ PROGRAMS :=
 TEST_BINS :=
 include $(sort $(wildcard */rules.mk))
 
-.PHONY: all test check asan valgrind bench install clean deps
+.PHONY: all test check asan valgrind bench install clean deps demo
 .DEFAULT_GOAL := all
 # Keep objects make would think intermediate (test programs).
 .SECONDARY:
@@ -110,6 +112,9 @@ valgrind: deps
 	$(TEST_ENV) SLUICE_WRAP='$(VALGRIND)' $(PROVE) -e '$(VALGRIND)' \
 		$(filter %.t,$(TEST_BINS))
 	$(TEST_ENV) SLUICE_WRAP='$(VALGRIND)' $(PROVE) -e '' $(SHELL_TESTS)
+
+demo: deps all
+	scripts/demo
 
 bench: deps all $(TEST_BINS)
 	SLUICE_BIN=$(abspath $(B)) SLUICE_TOOLS=$(abspath $(O)/tests/bin) bench/run

@@ -158,10 +158,16 @@ stop_on_signals(void)
 {
 	struct sigaction sa;
 
+	struct sigaction old;
+
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_stop;
 	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
+	/* A shell starts background commands with SIGINT ignored, so that
+	   Ctrl-C reaches the script, which then stops its pipeline in order
+	   (scripts/stream-pipeline): kept so. */
+	if (sigaction(SIGINT, NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+		sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 }
 

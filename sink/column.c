@@ -79,6 +79,17 @@ pq_value(const char *name, enum pq_kind kind, int scale, const struct val *v,
 	case K_INT:
 		if (val_to_int(v, &out->i) == 0)
 			return 0;
+		/* A boolean in an integer column (SQLite's, which has no
+		   booleans: a table made from booleans has INTEGER): 1 or 0,
+		   as it stores true and false. */
+		{
+			int b;
+
+			if (val_to_bool(v, &b) == 0) {
+				out->i = b;
+				return 0;
+			}
+		}
 		break;
 	case K_DOUBLE:
 		if (val_to_double(v, &out->d) == 0)

@@ -128,4 +128,11 @@ is "$rc:$(sqlite3 "$DB" "SELECT group_concat(a) FROM rep")" "1:3" \
 run sqlite-sink -t x "$T/r1.csv"
 is "$rc" 2 "-d is required"
 
+# Booleans make an INTEGER column; a later run's booleans go into it.
+printf '{"k":"a","final":true}\n' >"$T/b1.jsonl"
+printf '{"k":"b","final":false}\n' >"$T/b2.jsonl"
+printf 'k,final\nc,true\n' >"$T/b3.csv"
+for f in b1.jsonl b2.jsonl b3.csv; do run sqlite-sink -d "$T/bool.db" -t t "$T/$f"; done
+is "$(sqlite3 "$T/bool.db" 'SELECT k || final FROM t' | tr '\n' ' ')" "a1 b0 c1 " \
+    "booleans into the INTEGER column an earlier run made from booleans (JSON and CSV)"
 done_testing
