@@ -7,6 +7,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "pq.h"
 
@@ -82,11 +83,17 @@ pq_value(const char *name, enum pq_kind kind, int scale, const struct val *v,
 		/* A boolean in an integer column (SQLite's, which has no
 		   booleans: a table made from booleans has INTEGER): 1 or 0,
 		   as it stores true and false. */
-		{
-			int b;
+		if (v->type == VAL_BOOL) {
+			out->i = v->u.b;
+			return 0;
+		}
+		if (v->type == VAL_STR || v->type == VAL_TEXT) {
+			size_t tn;
+			const char *t = val_to_text(v, &out->scratch, &tn);
 
-			if (val_to_bool(v, &b) == 0) {
-				out->i = b;
+			if ((tn == 4 && strncasecmp(t, "true", 4) == 0) ||
+			    (tn == 5 && strncasecmp(t, "false", 5) == 0)) {
+				out->i = tn == 4;
 				return 0;
 			}
 		}
