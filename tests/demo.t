@@ -1,0 +1,42 @@
+#!/bin/sh
+# make demo from a clean checkout (DEMO_SERVE=0): it builds, runs the
+# batch pipeline on a week of retail data and the streaming pipeline,
+# and what it leaves reconciles with what was generated: the input's
+# total revenue (by DuckDB, from the generated CSV files) is the KPI
+# file's, the summary CSV's, the Parquet partitions' and the warehouse's;
+# every record is accounted for; the stream tables hold windows.
+. "$SLUICE_TOP/tests/lib.sh"
+git -C "$SLUICE_TOP" rev-parse HEAD >/dev/null 2>&1 || { echo "1..0 # SKIP not a git checkout"; exit 0; }
+git clone -q "$SLUICE_TOP" "$T/clone"
+cd "$T/clone"
+t0=$(date +%s)
+make demo DEMO_SERVE=0 DEMO_SECONDS=14 >"$T/out" 2>"$T/err"
+rc=$?
+is "$rc" 0 "make demo DEMO_SERVE=0: exit 0 ($(( $(date +%s) - t0 )) s with the build)"
+[ "$rc" = 0 ] || sed 's/^/# /' "$T/err" | tail -20
+D=$T/clone/data
+like "$(cat "$T/out")" "== The batch pipeline" "it says what it does, stage by stage"
+b=$(sed -n 's/^(batch pipeline: \([0-9]*\) s)$/\1/p' "$T/out")
+ok "$(( ${b:-99} >= 30 ))" "  the batch part took ${b:-?} s (under 30)"
+DUCK=$SLUICE_TOP/scripts/duckdb
+"$DUCK" --install || { echo "Bail out! no DuckDB"; exit 1; }
+q() { "$DUCK" "$1" | sed 's/^{"[a-z]*":"\(.*\)"}$/\1/'; }
+total=$(q "SELECT sum(amount::DECIMAL(18,2))::VARCHAR AS t FROM read_csv('$D/input/*.csv', all_varchar = true)")
+n=$(q "SELECT count(*)::VARCHAR AS n FROM read_csv('$D/input/*.csv', all_varchar = true)")
+is "$n" 14000 "the input: a week of 2000 orders a day"
+is "$(sqlite3 "$D/warehouse.db" 'SELECT "in" || " " || out || " " || rejected FROM data_quality_metrics')" "14000 14000 0" \
+    "cleanse: every order in and out (retail injects no anomalies)"
+is "$(sqlite3 "$D/warehouse.db" 'SELECT total_revenue || " " || records FROM batch_kpis')" "$total 14000" \
+    "the warehouse's KPIs: the input's total revenue, $total, and its orders"
+is "$(q "SELECT sum(total_amount::DECIMAL(18,2))::VARCHAR AS t FROM read_csv('$D/output/analysis_csv/part-00000.csv', all_varchar = true)")" \
+    "$total" "  the summary CSV's total"
+is "$(q "SELECT sum(total_amount)::VARCHAR || ' ' || count(DISTINCT order_date)::VARCHAR AS t FROM read_parquet('$D/output/analysis_parquet/*/*.parquet', hive_partitioning = true)")" \
+    "$total 7" "  the Parquet partitions' (DuckDB), over 7 dates"
+is "$(sqlite3 "$D/warehouse.db" 'SELECT printf("%.2f", sum(total_amount)) FROM batch_daily')" "$total" "  batch_daily's"
+finals=$(sqlite3 "$D/warehouse.db" 'SELECT count(*) FROM stream_windows WHERE final')
+ok "$(( finals < 1 ))" "the stream's final windows in the warehouse ($finals rows)"
+in=$(sed -n 's/^stream-window: \([0-9]*\) in, .*/\1/p' "$D/logs/stream-pipeline.log" | tail -n 1)
+is "$(sqlite3 "$D/warehouse.db" 'SELECT max(events_in) FROM stream_metrics')" "$in" \
+    "stream_metrics: the events stream-window read ($in)"
+like "$(cat "$T/out")" "Parquet: 7 batch files by date, [1-9][0-9]* stream files" "the files it made, counted"
+done_testing
