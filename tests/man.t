@@ -10,6 +10,19 @@ for page in "$MAN"/*.[1-9]; do
     out=$(mandoc -Tlint -W warning "$page" 2>&1)
     is "$out" "" "$name: mandoc -Tlint finds nothing"
 done
+# The sections every page has (a program's all eight).
+for page in "$MAN"/*.[1-9]; do
+    name=$(basename "$page")
+    case $name in
+    *.1) want="NAME SYNOPSIS DESCRIPTION OPTIONS EXIT_STATUS ENVIRONMENT EXAMPLES SEE_ALSO" ;;
+    *) want="NAME DESCRIPTION ENVIRONMENT EXAMPLES SEE_ALSO" ;;
+    esac
+    missing=""
+    for sec in $want; do
+        grep -q "^\.Sh $(echo $sec | tr _ ' ')\$" "$page" || missing="$missing $sec"
+    done
+    is "$missing" "" "$name: has $(echo $want | tr ' _' ', ')"
+done
 for p in "$SLUICE_BIN"/*; do
     [ -x "$p" ] || continue
     n=$(basename "$p")
