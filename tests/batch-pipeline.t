@@ -27,7 +27,7 @@ is "$(( clean + rejected ))" 3503 "in = out + rejected ($clean + $rejected)"
 DUCK=$SLUICE_TOP/scripts/duckdb
 "$DUCK" --install || { echo "Bail out! no DuckDB"; exit 1; }
 csv_total=$("$DUCK" "SELECT sum(total_amount::DECIMAL(18,2))::VARCHAR AS t FROM read_csv('$D/output/analysis_csv/part-00000.csv', all_varchar = true)" | sed 's/.*"t":"\([^"]*\)".*/\1/')
-pq_total=$("$DUCK" "SELECT sum(total_amount)::VARCHAR AS t, count(DISTINCT order_date)::VARCHAR AS d FROM read_parquet('$D/output/analysis_parquet/*/*.parquet', hive_partitioning = true)")
+pq_total=$("$DUCK" "SELECT printf('%.2f', sum(total_amount)) AS t, count(DISTINCT order_date)::VARCHAR AS d FROM read_parquet('$D/output/analysis_parquet/*/*.parquet', hive_partitioning = true)")
 is "$pq_total" "{\"t\":\"$csv_total\",\"d\":\"7\"}" "the Parquet partitions (DuckDB) hold the summary's total, $csv_total, over 7 days"
 is "$(sqlite3 "$D/warehouse.db" 'SELECT printf("%.2f", sum(total_amount)) FROM batch_daily')" "$csv_total" \
     "  as does the warehouse's batch_daily"

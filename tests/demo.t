@@ -30,7 +30,7 @@ is "$(sqlite3 "$D/warehouse.db" 'SELECT total_revenue || " " || records FROM bat
     "the warehouse's KPIs: the input's total revenue, $total, and its orders"
 is "$(q "SELECT sum(total_amount::DECIMAL(18,2))::VARCHAR AS t FROM read_csv('$D/output/analysis_csv/part-00000.csv', all_varchar = true)")" \
     "$total" "  the summary CSV's total"
-is "$(q "SELECT sum(total_amount)::VARCHAR || ' ' || count(DISTINCT order_date)::VARCHAR AS t FROM read_parquet('$D/output/analysis_parquet/*/*.parquet', hive_partitioning = true)")" \
+is "$(q "SELECT printf('%.2f', sum(total_amount)) || ' ' || count(DISTINCT order_date)::VARCHAR AS t FROM read_parquet('$D/output/analysis_parquet/*/*.parquet', hive_partitioning = true)")" \
     "$total 7" "  the Parquet partitions' (DuckDB), over 7 dates"
 is "$(sqlite3 "$D/warehouse.db" 'SELECT printf("%.2f", sum(total_amount)) FROM batch_daily')" "$total" "  batch_daily's"
 finals=$(sqlite3 "$D/warehouse.db" 'SELECT count(*) FROM stream_windows WHERE final')
