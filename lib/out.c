@@ -5,6 +5,7 @@
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -97,6 +98,22 @@ out_flush(struct out *o)
 	if (o->gz != NULL && o->err == 0 && gzflush(o->gz, Z_SYNC_FLUSH) != Z_OK)
 		fail(o, EIO);
 	return o->err ? -1 : 0;
+}
+
+long long
+out_sync(struct out *o)
+{
+	struct stat st;
+
+	if (out_flush(o) < 0)
+		return -2;
+	if (fstat(o->fd, &st) < 0 || !S_ISREG(st.st_mode))
+		return -1;
+	if (fsync(o->fd) < 0) {
+		diag("%s: %s", o->name, strerror(errno));
+		return -2;
+	}
+	return (long long)st.st_size;
 }
 
 /* "dir/name" -> "dir/.name.tmp-PID" */

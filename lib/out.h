@@ -50,6 +50,13 @@ int mkdir_p(const char *dir);
 int out_flush(struct out *o);
 
 /*
+ * Flush, and for a regular file fsync it: the bytes written so far are
+ * on disk.  Returns the file's length (-1 for a pipe or a terminal, where
+ * there is none to keep), or -2 (reported).  Not for gzip outputs.
+ */
+long long out_sync(struct out *o);
+
+/*
  * Flush, close, and for an atomic file fsync and rename it into place.
  * Frees o.  Returns 0, or -1 when anything failed (reported; an atomic
  * file's temporary is removed, so no partial file is left).

@@ -120,6 +120,14 @@ rej_count(const struct rejects *rj)
 	return rj->n;
 }
 
+long long
+rej_sync(struct rejects *rj)
+{
+	if (rj == NULL || rj->o == NULL)
+		return -1;
+	return out_sync(rj->o);
+}
+
 int
 rej_close(struct rejects *rj)
 {

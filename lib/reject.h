@@ -48,6 +48,14 @@ void rej_one(struct rejects *rj, const struct rec *r, const char *rule,
 /* Records diverted so far. */
 uint64_t rej_count(const struct rejects *rj);
 
+/*
+ * Everything diverted so far on disk (flushed, and synced when the file
+ * is a regular file): its length in bytes, -1 when there is no file, -2
+ * when it failed (reported).  A checkpoint records it, to cut the file
+ * back to it on a restart.
+ */
+long long rej_sync(struct rejects *rj);
+
 /* Close and free; -1 if writing the file failed (reported). */
 int rej_close(struct rejects *rj);
 

@@ -73,11 +73,15 @@ is "$(grep -c 'comes from' "$T/err")" 1 "  once"
 # --- SIGKILL mid-stream, then a restart from the checkpoint ----------------------
 # The events go out at 1500 a second while stream-window reads them; it is
 # killed once it has written rows, and started again when all are out.
-"$RP" -q -b "$B" -t killed --key category --rate 1500 "$T/events.jsonl" &
+# Among them a bad one every 200 (a time that is not one), for --reject.
+awk '{ print } NR % 200 == 0 { print "{\"event_time\":\"never\",\"category\":\"books\",\"price\":1,\"user_id\":" NR "}" }' \
+    "$T/events.jsonl" >"$T/killed.jsonl"
+nbad=$(( N / 200 ))
+"$RP" -q -b "$B" -t killed --key category --rate 1500 "$T/killed.jsonl" &
 rp=$!
 pids="$rp"
 "$SW" $WIN -b "$B" -t killed -G g-killed $FAST --checkpoint "$T/ck" -o "$T/k.jsonl" \
-    --trigger 200ms --metrics "$T/k-m.jsonl" 2>"$T/k1.err" &
+    --reject "$T/k-rej.jsonl" --trigger 200ms --metrics "$T/k-m.jsonl" 2>"$T/k1.err" &
 sw=$!
 pids="$rp $sw"
 for i in $(seq 300); do
@@ -91,13 +95,16 @@ killed_at=$(in_of "$T/k-m.jsonl")
 ok "$(( ${killed_at:-0} <= N / 4 || ${killed_at:-0} >= N ))" \
     "killed mid-stream: after $killed_at of $N events, $(wc -l <"$T/k.jsonl") rows written"
 wait $rp
+mkdir "$T/sub"
 run stream-window $WIN -b "$B" -t killed -G g-killed $FAST --checkpoint "$T/ck" \
-    -o "$T/k.jsonl" --stop-at-end
-is "$rc" 0 "the restart: exit 0"
+    -o "$T/sub/../k.jsonl" --reject "$T/k-rej.jsonl" --stop-at-end
+is "$rc" 0 "the restart (-o the same file, written another way): exit 0"
 like "$(err)" "k.jsonl: going on from the checkpoint, at byte [1-9]" "  the output cut back to the checkpoint"
 like "$(err)" "killed\[[0-3]\]: from the checkpoint, at offset [1-9]" "  the partitions from the checkpoint"
 sort "$T/k.jsonl" >"$T/got"
 is_file "$T/got" "$T/want" "killed and restarted: exactly the rows of an uninterrupted run, none twice"
+is "$(sed -n 's/.*"user_id":\([0-9]*\)}}$/\1/p' "$T/k-rej.jsonl" | sort -n | uniq | wc -l | tr -d ' ') $(wc -l <"$T/k-rej.jsonl" | tr -d ' ')" \
+    "$nbad $nbad" "  and --reject holds each bad event exactly once (cut back too)"
 
 # A checkpoint of other windows is refused, before anything is read.
 run stream-window --time event_time --size 2h -g category -b "$B" -t killed \

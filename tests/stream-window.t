@@ -139,6 +139,8 @@ is "$(out)" "window_start,window_end,user,record_count,sum_amount
 2025-01-01T01:15:00Z,2025-01-01T01:30:00Z,d,1,200" "sessions merge when an event bridges them; the gap itself splits"
 run stream-window --time ts --session-gap 15m --size 1h "$T/merge.csv"
 is "$rc" 2 "--session-gap with --size: a usage error"
+run stream-window --time ts --session-gap 15m --mode update "$T/merge.csv"
+is "$rc" 2 "--session-gap with --mode update: a usage error (rows of a session that moved could not be replaced)"
 
 # --- Defaults from the schema's analysis: time, groups, metrics --------------------------
 printf '{"order_date":"2025-01-15","product":"Chai","amount":1.50}\n{"order_date":"2025-01-15","product":"Chai","amount":2.25}\n{"order_date":"2025-01-16","product":"Dosa","amount":4}\n' >"$T/retail.jsonl"

@@ -4,15 +4,15 @@
  *
  * A process keeps one file in the folder, NAME.ckpt, replaced whole and
  * atomically (written aside, synced, renamed, the folder synced) at
- * every save: the config it was made with, the length of its output
- * file, and for every partition it holds the next offset to read, the
+ * every save: the config it was made with, the lengths of its output,
+ * reject and late files, and for every partition it holds the next offset to read, the
  * watermark, the latest event time and the open windows with their
  * exact states.  One file a process, not one a partition, so that its
  * output length and all its partitions change together: a restart cuts
- * the output back to that length and reads every partition again from
+ * the files back to those lengths and reads every partition again from
  * the offsets saved with it, which writes exactly what was cut.
  *
- * NAME comes from the output file (its absolute path, hashed), so a
+ * NAME comes from the output file (its real absolute path, hashed), so a
  * restart finds its own; with stdout, the first of stdout-0, stdout-1...
  * no live process holds.  A lock (flock, gone when the process dies)
  * keeps two live processes off one name.
@@ -27,6 +27,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
@@ -40,7 +41,7 @@ struct checkpoint {
 	char *path;		/* DIR/NAME.ckpt */
 	char *tmp;		/* DIR/.NAME.ckpt.tmp */
 	int lock;		/* DIR/NAME.lock, held */
-	const char *output;	/* -o FILE, or NULL */
+	char *abs[NFILES];	/* the files' absolute paths, or NULL */
 	unsigned long long seq;	/* saves so far */
 	json_t *saved;		/* the partitions in the file now */
 };
@@ -264,56 +265,86 @@ take_lock(struct checkpoint *c, const char *name)
 	return 0;
 }
 
-/* This output's name in the folder: "out-BASENAME-HASH". */
+/* path made absolute, its folder's symbolic links and dots resolved
+   (the file itself may not exist yet), so one file has one name
+   however it is written; NULL for none or stdout. */
 static char *
-output_name(const char *output)
+absolute(const char *path)
 {
-	struct buf abs = { 0 }, name = { 0 };
-	char cwd[4096];
-	const char *base = strrchr(output, '/');
+	char dir[PATH_MAX], *slash, *s;
+	const char *base;
+	struct buf b = { 0 };
+
+	if (path == NULL || strcmp(path, "-") == 0)
+		return NULL;
+	slash = strrchr(path, '/');
+	if (slash == NULL) {
+		base = path;
+		if (getcwd(dir, sizeof dir) == NULL)
+			snprintf(dir, sizeof dir, ".");
+	} else {
+		char *d = estrndup(path, (size_t)(slash - path));
+
+		base = slash + 1;
+		if (realpath(*d ? d : "/", dir) == NULL)
+			snprintf(dir, sizeof dir, "%s", *d ? d : "/");
+		free(d);
+	}
+	buf_printf(&b, "%s/%s", strcmp(dir, "/") == 0 ? "" : dir, base);
+	s = estrdup(buf_cstr(&b));
+	buf_free(&b);
+	return s;
+}
+
+/* An output's name in the folder: "out-BASENAME-HASH" of its absolute
+   path. */
+static char *
+output_name(const char *abs)
+{
+	struct buf name = { 0 };
+	const char *base = strrchr(abs, '/') + 1;
 	char *s;
 
-	if (output[0] != '/' && getcwd(cwd, sizeof cwd) != NULL)
-		buf_printf(&abs, "%s/", cwd);
-	buf_adds(&abs, output);
-	base = base ? base + 1 : output;
 	buf_adds(&name, "out-");
 	for (size_t i = 0; base[i] != '\0' && i < 40; i++)
 		buf_addc(&name, (base[i] >= 'a' && base[i] <= 'z') ||
 		    (base[i] >= 'A' && base[i] <= 'Z') || (base[i] >= '0' &&
 		    base[i] <= '9') || base[i] == '-' || base[i] == '_' ?
 		    base[i] : '_');
-	buf_printf(&name, "-%08llx", (unsigned long long)(hash_table_key(abs.p,
-	    abs.n) & 0xffffffffu));
+	buf_printf(&name, "-%08llx", (unsigned long long)(hash_table_key(abs,
+	    strlen(abs)) & 0xffffffffu));
 	s = estrdup(buf_cstr(&name));
-	buf_free(&abs);
 	buf_free(&name);
 	return s;
 }
 
+static const char *const roles[NFILES] = { "output", "reject", "late" };
+
 struct checkpoint *
-ckpt_open(const char *dir, const char *config, const char *output,
-    long long *out_len)
+ckpt_open(const char *dir, const char *config, struct ckpt_file files[NFILES])
 {
 	struct checkpoint *c = ecalloc(1, sizeof *c);
-	json_t *own;
+	json_t *own, *f;
+	size_t k;
 
 	c->dir = estrdup(dir);
 	c->config = config;
 	c->lock = -1;
 	c->saved = json_array();
-	c->output = output != NULL && strcmp(output, "-") != 0 ? output : NULL;
-	*out_len = -1;
+	for (int i = 0; i < NFILES; i++) {
+		c->abs[i] = absolute(files[i].path);
+		files[i].len = -1;
+	}
 	if (mkdir_p(dir) < 0 || each_file(c, check_only, NULL) < 0) {
 		ckpt_close(c);
 		return NULL;
 	}
-	if (c->output != NULL) {
-		char *name = output_name(c->output);
+	if (c->abs[F_OUTPUT] != NULL) {
+		char *name = output_name(c->abs[F_OUTPUT]);
 
 		if (take_lock(c, name) < 0) {
 			diag("%s: another stream-window is writing %s with its "
-			    "checkpoints here", dir, c->output);
+			    "checkpoints here", dir, c->abs[F_OUTPUT]);
 			free(name);
 			ckpt_close(c);
 			return NULL;
@@ -327,21 +358,28 @@ ckpt_open(const char *dir, const char *config, const char *output,
 			take_lock(c, name);
 		}
 	}
-	if (access(c->path, F_OK) == 0) {
-		if ((own = load(c->path, config)) == NULL) {
-			ckpt_close(c);
-			return NULL;
-		}
-		*out_len = (long long)int_of(json_object_get(own, "output"),
-		    "length");
-		c->seq = (unsigned long long)int_of(own, "seq");
-		json_decref(c->saved);
-		c->saved = json_incref(json_object_get(own, "parts"));
-		if (!json_is_integer(json_object_get(json_object_get(own,
-		    "output"), "length")))
-			*out_len = -1;
-		json_decref(own);
+	if (access(c->path, F_OK) != 0)
+		return c;
+	if ((own = load(c->path, config)) == NULL) {
+		ckpt_close(c);
+		return NULL;
 	}
+	c->seq = (unsigned long long)int_of(own, "seq");
+	json_decref(c->saved);
+	c->saved = json_incref(json_object_get(own, "parts"));
+	/* A file's length counts only if it is the same file. */
+	json_array_foreach(json_object_get(own, "files"), k, f) {
+		const char *role = json_string_value(json_object_get(f, "role"));
+		const char *path = json_string_value(json_object_get(f, "path"));
+
+		for (int i = 0; i < NFILES; i++)
+			if (role != NULL && path != NULL && c->abs[i] != NULL &&
+			    strcmp(role, roles[i]) == 0 &&
+			    strcmp(path, c->abs[i]) == 0 &&
+			    json_is_integer(json_object_get(f, "length")))
+				files[i].len = int_of(f, "length");
+	}
+	json_decref(own);
 	return c;
 }
 
@@ -351,6 +389,8 @@ ckpt_close(struct checkpoint *c)
 	if (c->lock >= 0)
 		close(c->lock);
 	json_decref(c->saved);
+	for (int i = 0; i < NFILES; i++)
+		free(c->abs[i]);
 	free(c->dir);
 	free(c->path);
 	free(c->tmp);
@@ -426,9 +466,10 @@ held(const struct run *rn, const json_t *x)
 }
 
 int
-ckpt_save(struct checkpoint *c, struct run *rn, long long out_len)
+ckpt_save(struct checkpoint *c, struct run *rn,
+    const struct ckpt_file files[NFILES])
 {
-	json_t *parts = json_array(), *j;
+	json_t *parts = json_array(), *fl = json_array(), *j;
 	char when[TS_BUFSZ], *text;
 	int fd, rc = 0;
 
@@ -443,10 +484,14 @@ ckpt_save(struct checkpoint *c, struct run *rn, long long out_len)
 	json_decref(c->saved);
 	c->saved = json_incref(parts);
 	when[ts_format(when, wall_us())] = '\0';
-	j = json_pack("{s:i,s:s,s:I,s:s,s:{s:s?,s:I},s:o}",
-	    "sluice_checkpoint", 1, "config", c->config, "seq",
-	    (json_int_t)++c->seq, "saved", when, "output", "path", c->output,
-	    "length", (json_int_t)out_len, "parts", parts);
+	for (int i = 0; i < NFILES; i++)
+		if (c->abs[i] != NULL && files[i].len >= 0)
+			json_array_append_new(fl, json_pack("{s:s,s:s,s:I}",
+			    "role", roles[i], "path", c->abs[i], "length",
+			    (json_int_t)files[i].len));
+	j = json_pack("{s:i,s:s,s:I,s:s,s:o,s:o}", "sluice_checkpoint", 1,
+	    "config", c->config, "seq", (json_int_t)++c->seq, "saved", when,
+	    "files", fl, "parts", parts);
 	text = json_dumps(j, JSON_COMPACT);
 	json_decref(j);
 	if ((fd = open(c->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,

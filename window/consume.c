@@ -28,7 +28,7 @@ struct consumer {
 	const struct consume_opts *ko;
 	rd_kafka_t *rk;
 	struct checkpoint *ck;
-	int sync_output;	/* the output is a regular file: fsync it */
+	struct ckpt_file files[NFILES];	/* output, --reject, --late */
 	int ended;		/* every window was written at the end: no
 				   more checkpoints of this state */
 	int failed;
@@ -54,23 +54,19 @@ cycle(struct consumer *c)
 {
 	struct run *rn = c->rn;
 	rd_kafka_topic_partition_list_t *l;
-	long long len = -1;
 	rd_kafka_resp_err_t err;
 
 	if (c->ck == NULL || c->ended)
 		return 0;
-	if (out_flush(rn->f->out) < 0)
-		return -1;
-	if (c->sync_output) {
-		off_t at = lseek(rn->f->out->fd, 0, SEEK_CUR);
-
-		if (fsync(rn->f->out->fd) < 0 || at < 0) {
-			diag("%s: %s", rn->f->out->name, strerror(errno));
+	/* Everything written so far, rejects and late events too, on disk
+	   before the checkpoint says it was. */
+	c->files[F_OUTPUT].len = out_sync(rn->f->out);
+	c->files[F_REJECT].len = rej_sync(rn->f->rj);
+	c->files[F_LATE].len = rej_sync(rn->late);
+	for (int i = 0; i < NFILES; i++)
+		if (c->files[i].len == -2)
 			return -1;
-		}
-		len = (long long)at;
-	}
-	if (ckpt_save(c->ck, rn, len) < 0)
+	if (ckpt_save(c->ck, rn, c->files) < 0)
 		return -1;
 	l = rd_kafka_topic_partition_list_new((int)rn->nparts + 1);
 	for (size_t i = 0; i < rn->nparts; i++)
@@ -78,13 +74,32 @@ cycle(struct consumer *c)
 			rd_kafka_topic_partition_list_add(l, rn->parts[i]->topic,
 			    rn->parts[i]->partition)->offset =
 			    rn->parts[i]->next_offset;
-	/* Advisory (the checkpoint is the truth): asynchronous, and a
-	   failure only said. */
+	/* Advisory (the checkpoint is the truth): asynchronous, its result
+	   said by committed(). */
 	if (l->cnt > 0 && (err = rd_kafka_commit(c->rk, l, 1)) !=
 	    RD_KAFKA_RESP_ERR_NO_ERROR)
 		diag("committing offsets: %s", rd_kafka_err2str(err));
 	rd_kafka_topic_partition_list_destroy(l);
 	return 0;
+}
+
+/* The result of an asynchronous commit: a failure is said, once in a
+   while (the next commit supersedes it). */
+static void
+committed(rd_kafka_t *rk, rd_kafka_resp_err_t err,
+    rd_kafka_topic_partition_list_t *offsets, void *opaque)
+{
+	static double last;
+
+	(void)rk;
+	(void)offsets;
+	(void)opaque;
+	if (err != RD_KAFKA_RESP_ERR_NO_ERROR &&
+	    err != RD_KAFKA_RESP_ERR__NO_OFFSET && now_seconds() - last > 10) {
+		diag("committing offsets (advisory: the checkpoint holds "
+		    "them): %s", rd_kafka_err2str(err));
+		last = now_seconds();
+	}
 }
 
 static void
@@ -222,6 +237,7 @@ open_consumer(struct consumer *c)
 	if (conf == NULL)
 		return NULL;
 	rd_kafka_conf_set_rebalance_cb(conf, rebalance);
+	rd_kafka_conf_set_offset_commit_cb(conf, committed);
 	rd_kafka_conf_set_opaque(conf, c);
 	if ((rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, e, sizeof e)) == NULL) {
 		diag("%s", e);
@@ -246,36 +262,46 @@ open_consumer(struct consumer *c)
 	return rk;
 }
 
-/* The output: -o FILE cut back to the length it had at the last
-   checkpoint (what came after is written again), or stdout. */
+/* A file cut back to its length at the last checkpoint: what came
+   after is written again.  0, or -1 (reported). */
 static int
-open_output(struct consumer *c, long long len)
+cut_back(const struct ckpt_file *cf, int quiet)
+{
+	struct stat st;
+
+	if (cf->path == NULL || cf->len < 0 || stat(cf->path, &st) < 0 ||
+	    !S_ISREG(st.st_mode))
+		return 0;
+	if (st.st_size > cf->len && truncate(cf->path, (off_t)cf->len) < 0) {
+		diag("%s: %s", cf->path, strerror(errno));
+		return -1;
+	}
+	if (st.st_size < cf->len)
+		diag("%s: shorter (%lld bytes) than at the last checkpoint "
+		    "(%lld): was it changed?", cf->path, (long long)st.st_size,
+		    cf->len);
+	else if (cf->len > 0 && !quiet)
+		diag("%s: going on from the checkpoint, at byte %lld", cf->path,
+		    cf->len);
+	return 0;
+}
+
+/* The output (-o FILE, appended to when the checkpoint knows it), and
+   the files cut back to the checkpoint. */
+static int
+open_output(struct consumer *c)
 {
 	struct filter *f = c->rn->f;
-	struct stat st;
 	int flags = 0;
 
-	if (f->output != NULL && strcmp(f->output, "-") != 0 && c->ck != NULL) {
-		if (stat(f->output, &st) == 0 && S_ISREG(st.st_mode)) {
-			if (len >= 0 && st.st_size > len && truncate(f->output,
-			    (off_t)len) < 0) {
-				diag("%s: %s", f->output, strerror(errno));
-				return -1;
-			}
-			if (len >= 0 && st.st_size < len)
-				diag("%s: shorter (%lld bytes) than at the last "
-				    "checkpoint (%lld): was it changed?", f->output,
-				    (long long)st.st_size, len);
-			if (len > 0 && !f->co->quiet)
-				diag("%s: going on from the checkpoint, at byte %lld",
-				    f->output, len);
-		}
-		flags = len >= 0 ? OUT_APPEND : 0;
-	}
+	for (int i = 0; i < NFILES; i++)
+		if (cut_back(&c->files[i], f->co->quiet) < 0)
+			return -1;
+	if (c->files[F_OUTPUT].len >= 0)
+		flags = OUT_APPEND;
 	if ((f->out = out_open(f->output, flags, 0)) == NULL)
 		return -1;
 	f->w = wr_open(f->out, f->co->out_fmt ? f->co->out_fmt : FMT_JSONL);
-	c->sync_output = fstat(f->out->fd, &st) == 0 && S_ISREG(st.st_mode);
 	return 0;
 }
 
@@ -338,7 +364,6 @@ consume(struct run *rn, const struct consume_opts *ko)
 	struct consumer c = { .rn = rn, .ko = ko };
 	struct filter *f = rn->f;
 	struct reader *msgs = rd_open_messages("kafka");
-	long long len = -1;
 	int ms = (int)(rn->trigger * 500), status = 0;
 
 	if (rn->idle > 0 && rn->idle / 4000 < ms)
@@ -348,11 +373,16 @@ consume(struct run *rn, const struct consume_opts *ko)
 	tally_start(&f->t);
 	progress_init(&f->pg, "records");
 	rn->trigger_ctx = &c;
+	c.files[F_OUTPUT].path = f->output;
+	c.files[F_REJECT].path = f->co->reject;
+	c.files[F_LATE].path = rn->late_path;
+	for (int i = 0; i < NFILES; i++)
+		c.files[i].len = -1;
 	if (ko->checkpoint != NULL && (c.ck = ckpt_open(ko->checkpoint,
-	    ko->config, f->output, &len)) == NULL)
+	    ko->config, c.files)) == NULL)
 		status = 1;
-	else if ((f->rj = rej_open(f->co->reject)) == NULL ||
-	    open_output(&c, len) < 0)
+	else if (open_output(&c) < 0 ||
+	    (f->rj = rej_open(f->co->reject)) == NULL)
 		status = 1;
 	else if ((c.rk = open_consumer(&c)) == NULL)
 		status = 1;

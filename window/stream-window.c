@@ -306,6 +306,10 @@ main(int argc, char **argv)
 	if (rn.gap > 0 && (rn.size > 0 || rn.slide > 0))
 		usage_error("--session-gap makes session windows: no --size or "
 		    "--slide with it");
+	if (rn.gap > 0 && rn.update)
+		usage_error("--mode update with --session-gap: a session's start "
+		    "and end move as it grows and merges, so rows written "
+		    "before could never be replaced (Spark refuses it too)");
 	if (rn.size == 0 && rn.gap == 0)
 		usage_error("how long are the windows? --size DUR (or "
 		    "--session-gap DUR)");
@@ -345,6 +349,7 @@ main(int argc, char **argv)
 		return 1;
 	if ((rn.late = rej_open(late)) == NULL)
 		return 1;
+	rn.late_path = late;
 	rn.last_metrics = now_seconds();
 	rn.next_trigger = rn.last_metrics + rn.trigger;
 	stop_on_signals();

@@ -168,6 +168,7 @@ struct run {
 	size_t nparts;
 	struct parsed *parsed;
 	struct rejects *late;
+	const char *late_path;	/* --late */
 	struct out *metrics;	/* --metrics */
 	uint64_t aggregated, nlate, partly, windows, rows;
 	struct buf key, scratch;
@@ -241,22 +242,32 @@ int consume(struct run *rn, const struct consume_opts *ko);
 
 struct checkpoint;
 
-/*
- * Use folder dir (made if missing) for this process's checkpoints;
- * output the -o file or NULL (stdout).  Refuses (NULL, reported) a
- * folder whose checkpoints were made with another config, or whose
- * checkpoint for this output another live process holds.  *out_len:
- * the length the output had at this process's last checkpoint, or -1.
- */
-struct checkpoint *ckpt_open(const char *dir, const char *config,
-    const char *output, long long *out_len);
+/* A file the run appends to, cut back on a restart to its length at
+   the last checkpoint (what came after is written again). */
+enum { F_OUTPUT, F_REJECT, F_LATE, NFILES };
+struct ckpt_file {
+	const char *path;	/* NULL or "-": none (stdout) */
+	long long len;		/* its length at the checkpoint; -1: none */
+};
 
 /*
- * Save the state of every input held, and the output's length
- * (out_len, or -1), atomically.  The output is flushed first (the
- * caller's part).  0, or -1 (reported).
+ * Use folder dir (made if missing) for this process's checkpoints,
+ * named after files[F_OUTPUT] (the -o file, or stdout).  Refuses (NULL,
+ * reported) a folder whose checkpoints were made with another config,
+ * or whose checkpoint for this output another live process holds.
+ * files[i].len: the file's length at this process's last checkpoint,
+ * or -1 (none, or another file then).
  */
-int ckpt_save(struct checkpoint *c, struct run *rn, long long out_len);
+struct checkpoint *ckpt_open(const char *dir, const char *config,
+    struct ckpt_file files[NFILES]);
+
+/*
+ * Save the state of every input held, and the files' lengths,
+ * atomically.  The files are synced first (the caller's part).  0, or
+ * -1 (reported).
+ */
+int ckpt_save(struct checkpoint *c, struct run *rn,
+    const struct ckpt_file files[NFILES]);
 
 /*
  * The newest saved state of p's partition in the folder, by any
