@@ -41,8 +41,8 @@ is "$pq" "$(sqlite3 "$DB" 'SELECT "{""n"":""" || count(*) || """,""s"":""" || su
 is "$(sqlite3 "$DB" 'SELECT count(*) > 0 FROM stream_metrics')" 1 "the stream's health in stream_metrics"
 
 # A rerun goes on from the checkpoint.
-SECONDS=6 "$P" 2>"$T/err2"
-is "$?" 0 "a rerun (SECONDS=6): exit 0, stopping by itself"
+RUN_SECONDS=6 "$P" 2>"$T/err2"
+is "$?" 0 "a rerun (RUN_SECONDS=6): exit 0, stopping by itself"
 like "$(cat "$LOG")" "events\[[0-3]\]: from the checkpoint" "  its partitions from the checkpoint"
 like "$(cat "$T/err2")" "stopped after 6s" "  said"
 
@@ -50,7 +50,7 @@ like "$(cat "$T/err2")" "stopped after 6s" "  said"
 "$P" 2>"$T/err3" &
 first=$!
 for i in $(seq 50); do grep -q running "$T/err3" && break; sleep 0.1; done
-SECONDS=1 "$P" 2>"$T/err4"
+RUN_SECONDS=1 "$P" 2>"$T/err4"
 is "$?" 75 "a second pipeline on the same data folder: exit 75"
 kill -TERM $first
 wait $first
