@@ -137,6 +137,23 @@ is "$(out)" "window_start,window_end,user,record_count,sum_amount
 2025-01-01T01:00:00Z,2025-01-01T01:35:00Z,c,3,7
 2025-01-01T01:00:00Z,2025-01-01T01:15:00Z,d,1,100
 2025-01-01T01:15:00Z,2025-01-01T01:30:00Z,d,1,200" "sessions merge when an event bridges them; the gap itself splits"
+# Against an independent reckoning: 20000 events of 50 keys in random
+# order over a day, nothing late (--watermark 1d); awk sorts each key's
+# events by time and starts a session wherever the gap is 10 minutes or
+# more.
+awk 'BEGIN { srand(7); print "k,t"; for (i = 0; i < 20000; i++) printf "u%d,%d\n", int(rand() * 50), 1736899200 + int(rand() * 86400) }' >"$T/rand.csv"
+run stream-window --time t --session-gap 10m --watermark 1d -g k -m count "$T/rand.csv"
+out | tail -n +2 | awk -F, '{ print $3, $1, $2, $4 }' | sort >"$T/got-s"
+tail -n +2 "$T/rand.csv" | sort -t, -k1,1 -k2,2n | awk -F, '
+    function flush() { if (n) printf "%s %s %s %d\n", key, iso(first), iso(last + 600), n }
+    function iso(t) { return strftime("%Y-%m-%dT%H:%M:%SZ", t, 1) }
+    $1 != key || $2 - last >= 600 { flush(); key = $1; first = $2; n = 0 }
+    { last = $2; n++ } END { flush() }' | sort >"$T/want-s"
+is_file "$T/got-s" "$T/want-s" "sessions of 20000 events in random order equal awk's reckoning ($(wc -l <"$T/want-s") sessions)"
+# A stream of ever new keys keeps only the open sessions.
+awk 'BEGIN { print "ts,k"; for (i = 0; i < 50000; i++) printf "%d,k%d\n", 1736899200 + int(i / 100), i }' >"$T/new-keys.csv"
+run stream-window --time ts --session-gap 2s -g k "$T/new-keys.csv"
+is "$(out | tail -n +2 | wc -l | tr -d " ")" 50000 "50000 new keys: a session each"
 run stream-window --time ts --session-gap 15m --size 1h "$T/merge.csv"
 is "$rc" 2 "--session-gap with --size: a usage error"
 run stream-window --time ts --session-gap 15m --mode update "$T/merge.csv"

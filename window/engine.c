@@ -327,6 +327,15 @@ window_key_home(struct run *rn, const struct part *p)
 		rn->home = erealloc(rn->home, (gi + 1) * sizeof *rn->home);
 		rn->home[gi] = estrdup(p->where);
 		rn->nhome = gi + 1;
+		/* A split shows within the first keys; the memory of every
+		   key ever seen is not worth keeping to find it later. */
+		if (rn->nhome >= 100000) {
+			window_homes_free(rn);
+			memset(&rn->homes, 0, sizeof rn->homes);
+			rn->home = NULL;
+			rn->nhome = 0;
+			rn->split_said = 1;
+		}
 		return;
 	}
 	if (strcmp(rn->home[gi], p->where) == 0)

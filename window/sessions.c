@@ -5,11 +5,81 @@
  * (Flink's merging windows, Spark's session_window): an event at or
  * past the gap after a session's last event starts another.  A session
  * is final once its end (last event + gap) <= W.
+ *
+ * The cost is the state's, not the stream's: a heap of session ends
+ * finds the sessions W closes; a ref whose session grew goes back with
+ * its new end, one whose session merged away or closed is dropped.  Keys
+ * whose sessions all closed are dropped when they outnumber the live
+ * ones (the key table is rebuilt), so a stream of ever new keys keeps
+ * only the open ones.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "window.h"
+
+/* --- The heap of ends --------------------------------------------------- */
+
+static int
+before(const struct session_ref *a, const struct session_ref *b)
+{
+	return a->end < b->end;
+}
+
+static void
+sift_up(struct session_ref *h, size_t i)
+{
+	while (i > 0 && before(&h[i], &h[(i - 1) / 2])) {
+		struct session_ref t = h[i];
+
+		h[i] = h[(i - 1) / 2];
+		h[(i - 1) / 2] = t;
+		i = (i - 1) / 2;
+	}
+}
+
+static void
+sift_down(struct session_ref *h, size_t n, size_t i)
+{
+	for (;;) {
+		size_t l = 2 * i + 1, m = i;
+		struct session_ref t;
+
+		if (l < n && before(&h[l], &h[m]))
+			m = l;
+		if (l + 1 < n && before(&h[l + 1], &h[m]))
+			m = l + 1;
+		if (m == i)
+			return;
+		t = h[i];
+		h[i] = h[m];
+		h[m] = t;
+		i = m;
+	}
+}
+
+static void
+push(struct sessions *ss, int64_t end, int64_t start, size_t key)
+{
+	if (ss->nheap == ss->heapcap) {
+		ss->heapcap = ss->heapcap ? ss->heapcap * 2 : 64;
+		ss->heap = erealloc(ss->heap, ss->heapcap * sizeof *ss->heap);
+	}
+	ss->heap[ss->nheap] = (struct session_ref){ end, start, key };
+	sift_up(ss->heap, ss->nheap++);
+}
+
+static struct session_ref
+pop(struct sessions *ss)
+{
+	struct session_ref top = ss->heap[0];
+
+	ss->heap[0] = ss->heap[--ss->nheap];
+	sift_down(ss->heap, ss->nheap, 0);
+	return top;
+}
+
+/* --- Keys and their lists ----------------------------------------------- */
 
 static struct session_list *
 list_of(struct sessions *ss, size_t gi)
@@ -28,8 +98,10 @@ list_of(struct sessions *ss, size_t gi)
 
 /* Room for a session at index i of l, in start order. */
 static struct session *
-insert_at(struct session_list *l, size_t i)
+insert_at(struct sessions *ss, struct session_list *l, size_t i)
 {
+	if (l->n == 0)
+		ss->live++;
 	if (l->n == l->cap) {
 		l->cap = l->cap ? l->cap * 2 : 2;
 		l->v = erealloc(l->v, l->cap * sizeof *l->v);
@@ -41,11 +113,53 @@ insert_at(struct session_list *l, size_t i)
 }
 
 static void
-remove_at(struct session_list *l, size_t i)
+remove_at(struct sessions *ss, struct session_list *l, size_t i)
 {
 	memmove(&l->v[i], &l->v[i + 1], (l->n - i - 1) * sizeof *l->v);
-	l->n--;
+	if (--l->n == 0) {
+		free(l->v);	/* most keys of a busy stream come back rarely */
+		memset(l, 0, sizeof *l);
+		ss->live--;
+	}
 }
+
+/* The key table again with only the keys that have sessions open; the
+   refs renumbered, those of dropped keys dropped. */
+static void
+rebuild(struct sessions *ss, const struct metric *m)
+{
+	struct table nt;
+	struct session_list *nof = ecalloc(ss->live + 1, sizeof *nof);
+	size_t *to = ecalloc(ss->keys.n + 1, sizeof *to), k = 0;
+
+	table_init(&nt, 0);
+	for (size_t gi = 0; gi < ss->keys.n; gi++) {
+		const struct group *g = &ss->keys.g[gi];
+
+		to[gi] = SIZE_MAX;
+		if (gi >= ss->ncap || ss->of[gi].n == 0)
+			continue;
+		to[gi] = table_get(&nt, g->key, g->keylen,
+		    hash_table_key(g->key, g->keylen));
+		nof[to[gi]] = ss->of[gi];
+	}
+	for (size_t i = 0; i < ss->nheap; i++)
+		if (to[ss->heap[i].key] != SIZE_MAX) {
+			ss->heap[k] = ss->heap[i];
+			ss->heap[k++].key = to[ss->heap[i].key];
+		}
+	ss->nheap = k;
+	for (size_t i = k / 2; i-- > 0;)
+		sift_down(ss->heap, ss->nheap, i);
+	table_free(&ss->keys, m);
+	free(ss->of);
+	free(to);
+	ss->keys = nt;
+	ss->of = nof;
+	ss->ncap = ss->live + 1;
+}
+
+/* --- Sessions ----------------------------------------------------------- */
 
 struct session *
 sessions_add(struct sessions *ss, const char *key, uint32_t keylen,
@@ -67,17 +181,16 @@ sessions_add(struct sessions *ss, const char *key, uint32_t keylen,
 	if (i == j) {
 		if (w != W_NONE && end <= w)
 			return NULL;
-		s = insert_at(l, i);
+		s = insert_at(ss, l, i);
 		s->start = ts;
 		s->end = end;
 		s->st = ecalloc(ss->nm ? ss->nm : 1, sizeof *s->st);
 		ss->open++;
-		if (end < ss->first_end || ss->open == 1)
-			ss->first_end = end;
+		push(ss, end, ts, gi);
 		return s;
 	}
 	s = &l->v[i];
-	/* The first takes in the others, which go. */
+	/* The first takes in the others, which go (their refs go stale). */
 	for (size_t k = i + 1; k < j; k++) {
 		struct session *o = &l->v[k];
 
@@ -92,11 +205,13 @@ sessions_add(struct sessions *ss, const char *key, uint32_t keylen,
 		ss->open--;
 	}
 	for (size_t k = i + 1; k < j; k++)
-		remove_at(l, i + 1);
-	if (ts < s->start)
-		s->start = ts;
+		remove_at(ss, l, i + 1);
 	if (end > s->end)
-		s->end = end;
+		s->end = end;	/* its ref finds the new end when it comes up */
+	if (ts < s->start) {
+		s->start = ts;	/* a new ref: refs find sessions by start */
+		push(ss, s->end, s->start, gi);
+	}
 	return s;
 }
 
@@ -110,10 +225,9 @@ sessions_put(struct sessions *ss, const char *key, uint32_t keylen,
 
 	for (i = l->n; i > 0 && l->v[i - 1].start > from->start; i--)
 		;
-	*insert_at(l, i) = *from;
+	*insert_at(ss, l, i) = *from;
 	ss->open++;
-	if (from->end < ss->first_end || ss->open == 1)
-		ss->first_end = from->end;
+	push(ss, from->end, from->start, gi);
 }
 
 void
@@ -133,18 +247,38 @@ sessions_each(struct sessions *ss, session_fn fn, void *ctx)
 
 /* A session to write: which key, which of its sessions. */
 struct closing {
-	const struct group *g;
+	size_t key;
 	struct session s;
 };
+
+static const struct sessions *sorting;
 
 static int
 by_start_key(const void *a, const void *b)
 {
 	const struct closing *x = a, *y = b;
+	const struct group *gx = &sorting->keys.g[x->key];
+	const struct group *gy = &sorting->keys.g[y->key];
 
 	if (x->s.start != y->s.start)
 		return x->s.start < y->s.start ? -1 : 1;
-	return key_cmp(x->g->key, x->g->keylen, y->g->key, y->g->keylen);
+	return key_cmp(gx->key, gx->keylen, gy->key, gy->keylen);
+}
+
+/* Take key gi's session starting at start out of its list into c. */
+static int
+take(struct sessions *ss, size_t gi, int64_t start, struct closing *c)
+{
+	struct session_list *l = gi < ss->ncap ? &ss->of[gi] : NULL;
+
+	for (size_t i = 0; l != NULL && i < l->n; i++)
+		if (l->v[i].start == start) {
+			c->key = gi;
+			c->s = l->v[i];
+			remove_at(ss, l, i);
+			return 1;
+		}
+	return 0;
 }
 
 size_t
@@ -153,39 +287,41 @@ sessions_close(struct sessions *ss, int64_t w, const struct metric *m,
 {
 	struct closing *c = NULL;
 	size_t n = 0, cap = 0;
-	int64_t first = INT64_MAX;
 
-	if (ss->open == 0 || (w != W_END && ss->first_end > w))
-		return 0;
-	for (size_t gi = 0; gi < ss->keys.n; gi++) {
-		struct session_list *l = list_of(ss, gi);
-		size_t keep = 0;
+	while (ss->nheap > 0 && (w == W_END || ss->heap[0].end <= w)) {
+		struct session_ref r = pop(ss);
+		struct session_list *l = r.key < ss->ncap ? &ss->of[r.key] : NULL;
+		struct session *s = NULL;
 
-		for (size_t i = 0; i < l->n; i++) {
-			if (w == W_END || l->v[i].end <= w) {
-				if (n == cap) {
-					cap = cap ? cap * 2 : 64;
-					c = erealloc(c, cap * sizeof *c);
-				}
-				c[n].g = &ss->keys.g[gi];
-				c[n++].s = l->v[i];
-				continue;
-			}
-			if (l->v[i].end < first)
-				first = l->v[i].end;
-			l->v[keep++] = l->v[i];
+		for (size_t i = 0; l != NULL && i < l->n && s == NULL; i++)
+			if (l->v[i].start == r.start)
+				s = &l->v[i];
+		if (s == NULL)
+			continue;	/* merged away, or closed already */
+		if (w != W_END && s->end > w) {
+			push(ss, s->end, s->start, r.key);	/* it grew */
+			continue;
 		}
-		l->n = keep;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 64;
+			c = erealloc(c, cap * sizeof *c);
+		}
+		n += take(ss, r.key, r.start, &c[n]);
 	}
+	sorting = ss;
 	qsort(c, n, sizeof *c, by_start_key);
+	sorting = NULL;
 	for (size_t i = 0; i < n; i++) {
-		emit(c[i].g->key, c[i].g->keylen, &c[i].s, ctx);
+		const struct group *g = &ss->keys.g[c[i].key];
+
+		emit(g->key, g->keylen, &c[i].s, ctx);
 		states_free(m, ss->nm, c[i].s.st);
 		free(c[i].s.st);
 	}
 	free(c);
 	ss->open -= n;
-	ss->first_end = first;
+	if (ss->keys.n > 4096 && ss->keys.n > 2 * ss->live)
+		rebuild(ss, m);
 	return n;
 }
 
@@ -202,6 +338,7 @@ sessions_free(struct sessions *ss, const struct metric *m)
 		free(l->v);
 	}
 	free(ss->of);
+	free(ss->heap);
 	table_free(&ss->keys, m);
 	memset(ss, 0, sizeof *ss);
 }

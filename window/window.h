@@ -75,13 +75,23 @@ struct session_list {
 	size_t n, cap;
 };
 
+/* Where an open session is, by its end: a heap of these finds the
+   sessions the watermark closes without looking at the others. */
+struct session_ref {
+	int64_t end, start;
+	size_t key;
+};
+
 /* The open sessions by key. */
 struct sessions {
-	struct table keys;		/* the keys seen, without states */
+	struct table keys;		/* keys with open sessions (and some
+					   without, until the next rebuild) */
 	struct session_list *of;	/* of[i]: key i's, in start order */
 	size_t ncap;
 	size_t open;			/* sessions open */
-	int64_t first_end;		/* no session ends before it */
+	size_t live;			/* keys with a session open */
+	struct session_ref *heap;	/* a ref a session, and stale ones */
+	size_t nheap, heapcap;
 	size_t nm;
 };
 
