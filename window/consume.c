@@ -128,9 +128,45 @@ say_parts(const struct consumer *c, const char *what,
 	buf_free(&b);
 }
 
+/* With checkpoints, a partition whose checkpoint and the group's
+   committed offset disagree is said: another folder reads this group,
+   or the checkpoint was lost, and windows may come out partial or
+   twice. */
+static void
+check_committed(struct consumer *c, const rd_kafka_topic_partition_list_t *l,
+    const int *restored)
+{
+	rd_kafka_topic_partition_list_t *got = rd_kafka_topic_partition_list_copy(l);
+
+	if (rd_kafka_committed(c->rk, got, 5000) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+		rd_kafka_topic_partition_list_destroy(got);
+		return;
+	}
+	for (int i = 0; i < got->cnt; i++) {
+		int64_t have = got->elems[i].offset, saved = l->elems[i].offset;
+
+		if (have < 0)
+			continue;
+		if (restored[i] && saved >= 0 && have > saved)
+			diag("%s[%d]: the checkpoint is at offset %lld, behind the "
+			    "group's committed %lld: read again from the checkpoint "
+			    "(does another checkpoint folder serve this group?)",
+			    l->elems[i].topic, (int)l->elems[i].partition,
+			    (long long)saved, (long long)have);
+		else if (!restored[i])
+			diag("%s[%d]: no checkpoint of it here: from the group's "
+			    "committed offset %lld, with no open windows (those "
+			    "open there come out partial)", l->elems[i].topic,
+			    (int)l->elems[i].partition, (long long)have);
+	}
+	rd_kafka_topic_partition_list_destroy(got);
+}
+
 static void
 assigned(struct consumer *c, rd_kafka_topic_partition_list_t *l)
 {
+	int *restored = ecalloc((size_t)l->cnt + 1, sizeof *restored);
+
 	struct run *rn = c->rn;
 
 	rn->parts = erealloc(rn->parts, (rn->nparts + (size_t)l->cnt + 1) *
@@ -145,6 +181,7 @@ assigned(struct consumer *c, rd_kafka_topic_partition_list_t *l)
 			rn->f->stop = 1;
 		}
 		/* Saved before it read anything: where it would start. */
+		restored[i] = rc > 0;
 		if (rc > 0 && p->next_offset >= 0) {
 			tp->offset = p->next_offset;
 			if (!rn->f->co->quiet)
@@ -153,6 +190,9 @@ assigned(struct consumer *c, rd_kafka_topic_partition_list_t *l)
 		}
 		rn->parts[rn->nparts++] = p;
 	}
+	if (c->ck != NULL)
+		check_committed(c, l, restored);
+	free(restored);
 }
 
 /* Partitions taken away: saved first (unless lost to another member
