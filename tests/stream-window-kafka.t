@@ -123,15 +123,19 @@ start() {	# start NAME: a member of g-shared writing NAME.jsonl
 }
 start a
 a=$!
-wait_for "$T/a.err" "reading shared"
+# A reads the whole first half before B comes, so that each partition
+# it hands over has windows to hand.
+for i in $(seq 600); do
+    [ "$(in_of "$T/a-m.jsonl")" = "$half" ] && break
+    sleep 0.1
+done
 start b
 b=$!
 pids="$a $b"
 # B is given two partitions, with their windows from A's checkpoint (A
 # saves them as they go); both read all of the first half.
-for i in $(seq 300); do
-    [ "$(grep -c 'from the checkpoint' "$T/b.err")" -ge 2 ] &&
-        [ $(( $(in_of "$T/a-m.jsonl") + $(in_of "$T/b-m.jsonl") )) -ge $half ] && break
+for i in $(seq 600); do
+    [ "$(grep -c 'from the checkpoint' "$T/b.err")" -ge 2 ] && break
     sleep 0.1
 done
 b_parts=$(sed -n 's/^stream-window: \(shared\[[0-3]\]\): from the checkpoint.*/\1/p' "$T/b.err" | sort -u)

@@ -309,7 +309,8 @@ sessions_close(struct sessions *ss, int64_t w, const struct metric *m,
 		n += take(ss, r.key, r.start, &c[n]);
 	}
 	sorting = ss;
-	qsort(c, n, sizeof *c, by_start_key);
+	if (n > 1)
+		qsort(c, n, sizeof *c, by_start_key);
 	sorting = NULL;
 	for (size_t i = 0; i < n; i++) {
 		const struct group *g = &ss->keys.g[c[i].key];
