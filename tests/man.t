@@ -10,13 +10,10 @@ for page in "$MAN"/*.[1-9]; do
     out=$(mandoc -Tlint -W warning "$page" 2>&1)
     is "$out" "" "$name: mandoc -Tlint finds nothing"
 done
-# The sections every page has (a program's all eight).
+# The sections every page has, the file format's and the overview's too.
+want="NAME SYNOPSIS DESCRIPTION OPTIONS EXIT_STATUS ENVIRONMENT EXAMPLES SEE_ALSO"
 for page in "$MAN"/*.[1-9]; do
     name=$(basename "$page")
-    case $name in
-    *.1) want="NAME SYNOPSIS DESCRIPTION OPTIONS EXIT_STATUS ENVIRONMENT EXAMPLES SEE_ALSO" ;;
-    *) want="NAME DESCRIPTION ENVIRONMENT EXAMPLES SEE_ALSO" ;;
-    esac
     missing=""
     for sec in $want; do
         grep -q "^\.Sh $(echo $sec | tr _ ' ')\$" "$page" || missing="$missing $sec"
