@@ -42,18 +42,48 @@ skip_ws(char *p, char *e)
 	return p;
 }
 
-/* Are all eight bytes of x printable ASCII, neither '"' nor '\\'?  (A
- * byte's high bit is set in t when it is '"' or '\\', below 0x20, or
- * itself above 0x7f.) */
-static inline int
-plain8(uint64_t x)
+/* The bytes of x that are not printable ASCII, or are '"' or '\\': each
+ * such byte's high bit is set (a byte's below it may be too, from a
+ * borrow; the first flagged byte is exact). */
+static inline uint64_t
+unplain8(uint64_t x)
 {
 	const uint64_t lo = 0x0101010101010101ULL, hi = lo << 7;
 	uint64_t q = x ^ (lo * '"'), b = x ^ (lo * '\\');
-	uint64_t t = ((q - lo) & ~q) | ((b - lo) & ~b) | ((x - lo * 0x20) &
-	    ~x) | x;
 
-	return (t & hi) == 0;
+	return (((q - lo) & ~q) | ((b - lo) & ~b) | ((x - lo * 0x20) & ~x) |
+	    x) & hi;
+}
+
+/*
+ * p moved to its first byte that is not plain printable ASCII, eight
+ * bytes at a time.  The line is followed by a NUL and eight bytes of
+ * padding: a scan never passes e (its NUL stops it) and may read past it.
+ */
+static char *
+skip_plain(char *p, char *e)
+{
+	uint64_t x, m;
+
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && \
+    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	(void)e;
+	for (;; p += 8) {
+		memcpy(&x, p, 8);
+		if ((m = unplain8(x)) != 0)
+			return p + (__builtin_ctzll(m) >> 3);
+	}
+#else
+	for (; e - p >= 8; p += 8) {
+		memcpy(&x, p, 8);
+		if ((m = unplain8(x)) != 0)
+			break;
+	}
+	while (p < e && (unsigned char)*p >= 0x20 && (unsigned char)*p < 0x80 &&
+	    *p != '"' && *p != '\\')
+		p++;
+	return p;
+#endif
 }
 
 /*
@@ -67,19 +97,8 @@ flat_string(char **pp, char *e, size_t *n)
 {
 	char *p = *pp + 1, *start = p, *w;
 
-	/* Most strings are plain ASCII with no escape: nothing to move,
-	   and eight bytes looked at a time. */
-	while (e - p >= 8) {
-		uint64_t x;
-
-		memcpy(&x, p, 8);
-		if (!plain8(x))
-			break;
-		p += 8;
-	}
-	while (p < e && (unsigned char)*p >= 0x20 && (unsigned char)*p < 0x80 &&
-	    *p != '"' && *p != '\\')
-		p++;
+	/* Most strings are plain ASCII with no escape: nothing to move. */
+	p = skip_plain(p, e);
 	w = p;
 	while (p < e) {
 		unsigned char c = (unsigned char)*p;
@@ -121,39 +140,89 @@ flat_string(char **pp, char *e, size_t *n)
 	return NULL;
 }
 
+static int
+is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/*
+ * The end of the JSON number at p, or NULL when none starts there;
+ * *integral says it has neither a fraction nor an exponent.  What
+ * follows the number is the caller's to check.
+ */
+static char *
+json_number(char *p, char *e, int *integral)
+{
+	*integral = 1;
+	if (p < e && *p == '-')
+		p++;
+	if (p == e || !is_digit(*p))
+		return NULL;
+	if (*p++ != '0')
+		while (p < e && is_digit(*p))
+			p++;
+	if (p < e && *p == '.') {
+		*integral = 0;
+		if (++p == e || !is_digit(*p))
+			return NULL;
+		while (p < e && is_digit(*p))
+			p++;
+	}
+	if (p < e && (*p == 'e' || *p == 'E')) {
+		*integral = 0;
+		if (++p < e && (*p == '-' || *p == '+'))
+			p++;
+		if (p == e || !is_digit(*p))
+			return NULL;
+		while (p < e && is_digit(*p))
+			p++;
+	}
+	return p;
+}
+
 /* A number, true, false or null at *pp, into v.  -1: not flat. */
 static int
 flat_scalar(char **pp, char *e, struct val *v)
 {
-	static const struct {
-		const char *word;
-		size_t n;
-		int b;		/* -1 null, else the boolean */
-	} words[] = { { "true", 4, 1 }, { "false", 5, 0 }, { "null", 4, -1 } };
-	char *p = *pp, *t = p;
-	size_t n;
+	char *p = *pp, *t;
+	int integral;
 	int64_t i;
 	double d;
 
-	for (size_t k = 0; k < 3; k++)
-		if ((size_t)(e - p) >= words[k].n &&
-		    memcmp(p, words[k].word, words[k].n) == 0) {
-			*v = words[k].b < 0 ? val_null() : val_bool(words[k].b);
-			*pp = p + words[k].n;
-			return 0;
-		}
-	while (t < e && ((*t >= '0' && *t <= '9') || *t == '-' || *t == '+' ||
-	    *t == '.' || *t == 'e' || *t == 'E'))
-		t++;
-	n = (size_t)(t - p);
-	if (!num_is_json(p, n))
+	switch (*p) {
+	case 't':
+		if (e - p < 4 || memcmp(p, "true", 4) != 0)
+			return -1;
+		*v = val_bool(1);
+		*pp = p + 4;
+		return 0;
+	case 'f':
+		if (e - p < 5 || memcmp(p, "false", 5) != 0)
+			return -1;
+		*v = val_bool(0);
+		*pp = p + 5;
+		return 0;
+	case 'n':
+		if (e - p < 4 || memcmp(p, "null", 4) != 0)
+			return -1;
+		*v = val_null();
+		*pp = p + 4;
+		return 0;
+	}
+	if ((t = json_number(p, e, &integral)) == NULL)
 		return -1;
-	if (memchr(p, '.', n) || memchr(p, 'e', n) || memchr(p, 'E', n)) {
-		if (num_parse_double(p, n, &d) < 0)
+	/* Set field by field: a struct built aside and copied in costs a
+	   stalled store-to-load forward a value. */
+	v->scale = 0;
+	if (!integral) {
+		if (num_parse_double(p, (size_t)(t - p), &d) < 0)
 			return -1;	/* out of range: jansson says so */
-		*v = val_double(d);
-	} else if (num_parse_int(p, n, &i) == 0) {
-		*v = val_int(i);
+		v->type = VAL_DOUBLE;
+		v->u.d = d;
+	} else if (num_parse_int(p, (size_t)(t - p), &i) == 0) {
+		v->type = VAL_INT;
+		v->u.i = i;
 	} else {
 		return -1;	/* beyond 64 bits: the jansson path keeps it */
 	}
@@ -167,14 +236,22 @@ flat_scalar(char **pp, char *e, struct val *v)
  */
 enum { FLAT_KEYS = 256 };	/* more keys than this: jansson's line */
 
-/* A key's first eight bytes as a number (its NUL and zeros after). */
+/*
+ * A key's first eight bytes as a number, zeros past its end.  The line
+ * has eight bytes of padding, so eight can always be read; the mask is
+ * laid out in memory like the bytes, whatever the machine's byte order.
+ */
 static uint64_t
 key_sig(const char *key, size_t n)
 {
-	uint64_t x = 0;
+	static const unsigned char ones[16] = {
+		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff
+	};
+	uint64_t x, mask;
 
-	memcpy(&x, key, n < 8 ? n : 8);
-	return x;
+	memcpy(&x, key, 8);
+	memcpy(&mask, ones + 8 - (n < 8 ? n : 8), 8);
+	return x & mask;
 }
 
 static int
@@ -187,9 +264,10 @@ flat_object(struct jsonl_engine *e, const char *line, size_t len,
 
 	e->line.n = 0;
 	buf_add(&e->line, line, len);
-	buf_addc(&e->line, '\0');
+	buf_add(&e->line, "\0\0\0\0\0\0\0\0", 9);	/* key_sig's padding */
 	p = e->line.p;
 	end = p + len;
+	rec_reserve(r, FLAT_KEYS);
 	p = skip_ws(p, end);
 	if (p == end || *p != '{')
 		return -1;
@@ -201,8 +279,11 @@ flat_object(struct jsonl_engine *e, const char *line, size_t len,
 	for (;;) {
 		char *key;
 		size_t kn, vn;
-		struct val v;
+		struct val *v;
 
+		if (r->n >= FLAT_KEYS)
+			goto slow;	/* jansson checks many keys in a hash */
+		v = &r->f[r->n].v;
 		if (p == end || *p != '"' || (key = flat_string(&p, end,
 		    &kn)) == NULL)
 			goto slow;
@@ -217,14 +298,15 @@ flat_object(struct jsonl_engine *e, const char *line, size_t len,
 
 			if (s == NULL)
 				goto slow;
-			v = val_str(s, vn);
-		} else if (flat_scalar(&p, end, &v) < 0) {
+			v->type = VAL_STR;	/* in place, as below */
+			v->scale = 0;
+			v->u.s.p = s;
+			v->u.s.n = vn;
+		} else if (flat_scalar(&p, end, v) < 0) {
 			goto slow;
 		}
 		/* A repeated key: jansson names it.  Length and first
 		   eight bytes first, so keys are seldom compared whole. */
-		if (r->n >= FLAT_KEYS)
-			goto slow;	/* jansson checks many keys in a hash */
 		sig = key_sig(key, kn);
 		for (size_t k = 0; k < r->n; k++)
 			if (klen[k] == kn && ksig[k] == sig &&
@@ -232,14 +314,16 @@ flat_object(struct jsonl_engine *e, const char *line, size_t len,
 				goto slow;
 		klen[r->n] = kn;
 		ksig[r->n] = sig;
-		rec_add(r, key, v);
+		r->f[r->n++].name = key;	/* its value is in place */
 		p = skip_ws(p, end);
 		if (p < end && *p == ',') {
 			p = skip_ws(p + 1, end);
 			continue;
 		}
-		if (p < end && *p == '}' && skip_ws(p + 1, end) == end)
+		if (p < end && *p == '}' && skip_ws(p + 1, end) == end) {
+			r->layout = 0;	/* as rec_add would */
 			return 0;
+		}
 		goto slow;
 	}
 slow:

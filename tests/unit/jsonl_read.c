@@ -136,7 +136,8 @@ main(void)
 	{
 		static const char *const keys[] = { "\"a\"", "\"b\"",
 			"\"caf\xc3\xa9\"", "\"k\\n\"", "\"\"", "\"a\"",
-			"\"\\u0041\"", "a", "\"x" };
+			"\"\\u0041\"", "a", "\"x", "\"eightkey\"", "\"eightkez\"",
+			"\"a_key_of_sixteen\"" };
 		static const char *const vals[] = { "1", "-0", "0.5", "-2.5e3",
 			"1E400", "01", "1.", "-", "12345678901234567890",
 			"9223372036854775807", "-9223372036854775808", "true",
@@ -150,10 +151,13 @@ main(void)
 			"\"abcdefghij\\nklmnop\\\"qrstuvwxyz\"",
 			"\"abcdefghijk\xc3\xa9lmnopqrs\"",
 			"\"abcdefghijklm\tnopqrstu\"",
-			"\"abcdefghijklmno\xffpq\"" };
+			"\"abcdefghijklmno\xffpq\"", "\"1234567\"", "\"12345678\"",
+			"\"123456789\"", "\"123456789abcdef\"",
+			"\"123456789abcdefg\"", "1.5.3", "2E+3", "0e0", "-01",
+			"truex", "nullnull", "-0.0e-0" };
 		static const char *const seps[] = { ",", " , ", ",", ",", "",
 			",,", ":" };
-		int differ = 0, lines = 3000;
+		int differ = 0, lines = 6000;
 		struct buf doc = { 0 };
 
 		srand(11);
@@ -164,9 +168,11 @@ main(void)
 			for (int k = 0; k < nf; k++) {
 				if (k > 0)
 					buf_adds(&doc, seps[rand() % 7]);
-				buf_adds(&doc, keys[rand() % 9]);
+				buf_adds(&doc, keys[rand() % (int)(sizeof keys /
+				    sizeof *keys)]);
 				buf_adds(&doc, rand() % 8 ? ":" : " : ");
-				buf_adds(&doc, vals[rand() % 35]);
+				buf_adds(&doc, vals[rand() % (int)(sizeof vals /
+				    sizeof *vals)]);
 			}
 			buf_adds(&doc, rand() % 20 ? "}" : "} x");
 			buf_adds(&doc, rand() % 10 ? "\n" : " \r\n");
