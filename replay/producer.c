@@ -22,6 +22,8 @@ enum { BATCH = 1000 };
 struct topic {
 	char *name;
 	rd_kafka_topic_t *rkt;
+	int32_t nparts;		/* its partitions, or 0: unknown */
+	int32_t next;		/* the partition the next keyless batch goes to */
 };
 
 struct producer {
@@ -30,10 +32,11 @@ struct producer {
 	struct delivery d;
 	struct topic *topics;	/* handles, one a topic used */
 	size_t ntopics;
-	const struct topic *last;
+	size_t last;		/* the topic the last event went to */
 	int closing;
 	/* Messages not yet handed to librdkafka, all for one topic: */
-	rd_kafka_topic_t *batch_rkt;
+	size_t batch_topic;
+	int batch_keyed;	/* some have keys: librdkafka partitions */
 	rd_kafka_message_t batch[BATCH];
 	size_t batch_off[BATCH][2];	/* payload and key offsets in text */
 	size_t nbatch;
@@ -103,30 +106,47 @@ producer_open(const char *brokers, char **props, size_t nprops,
 	return p;
 }
 
-static rd_kafka_topic_t *
+/* The partitions a topic has, from the cluster's metadata; 0 when it
+   cannot say (no such topic yet, say). */
+static int32_t
+partitions_of(rd_kafka_t *rk, rd_kafka_topic_t *rkt)
+{
+	const struct rd_kafka_metadata *md;
+	int32_t n = 0;
+
+	if (rd_kafka_metadata(rk, 0, rkt, &md, 5000) !=
+	    RD_KAFKA_RESP_ERR_NO_ERROR)
+		return 0;
+	if (md->topic_cnt == 1 && md->topics[0].err ==
+	    RD_KAFKA_RESP_ERR_NO_ERROR)
+		n = md->topics[0].partition_cnt;
+	rd_kafka_metadata_destroy(md);
+	return n;
+}
+
+/* The index of the topic called name in p->topics, made on first use;
+   -1 for a name Kafka refuses (too long, say). */
+static long
 topic_handle(struct producer *p, const char *name)
 {
 	struct topic *t;
 	rd_kafka_topic_t *rkt;
 
 	/* Most events go where the last one went. */
-	if (p->last != NULL && strcmp(p->last->name, name) == 0)
-		return p->last->rkt;
+	if (p->last < p->ntopics && strcmp(p->topics[p->last].name, name) == 0)
+		return (long)p->last;
 	for (size_t i = 0; i < p->ntopics; i++)
-		if (strcmp(p->topics[i].name, name) == 0) {
-			p->last = &p->topics[i];
-			return p->last->rkt;
-		}
-	/* A name Kafka refuses (too long, say) gets no handle. */
-	rkt = rd_kafka_topic_new(p->rk, name, NULL);
-	if (rkt == NULL)
-		return NULL;
+		if (strcmp(p->topics[i].name, name) == 0)
+			return (long)(p->last = i);
+	if ((rkt = rd_kafka_topic_new(p->rk, name, NULL)) == NULL)
+		return -1;
 	p->topics = erealloc(p->topics, (p->ntopics + 1) * sizeof *p->topics);
-	t = &p->topics[p->ntopics++];
+	t = &p->topics[p->ntopics];
 	t->name = estrdup(name);
 	t->rkt = rkt;
-	p->last = t;
-	return t->rkt;
+	t->nparts = partitions_of(p->rk, rkt);
+	t->next = t->nparts > 0 ? (int32_t)(wall_us() % t->nparts) : 0;
+	return (long)(p->last = p->ntopics++);
 }
 
 /* Hand the held messages to librdkafka, waiting while its queue is
@@ -134,10 +154,24 @@ topic_handle(struct producer *p, const char *name)
 void
 producer_flush(struct producer *p)
 {
+	struct topic *t;
+	int32_t part = RD_KAFKA_PARTITION_UA;
 	size_t done = 0;
 
 	if (p->nbatch == 0)
 		return;
+	/*
+	 * Messages without keys go a batch at a time to one partition, the
+	 * next each batch (Kafka's sticky partitioning, as the Java client
+	 * does it): librdkafka then queues the batch under one lock, where
+	 * its partitioner takes a lock a message.  Keyed messages go where
+	 * their keys say.
+	 */
+	t = &p->topics[p->batch_topic];
+	if (!p->batch_keyed && t->nparts > 0) {
+		part = t->next;
+		t->next = (t->next + 1) % t->nparts;
+	}
 	for (size_t i = 0; i < p->nbatch; i++) {
 		rd_kafka_message_t *m = &p->batch[i];
 
@@ -149,8 +183,8 @@ producer_flush(struct producer *p)
 		size_t left = p->nbatch - done, full = 0;
 		rd_kafka_message_t *m = p->batch + done;
 
-		rd_kafka_produce_batch(p->batch_rkt, RD_KAFKA_PARTITION_UA,
-		    RD_KAFKA_MSG_F_COPY, m, (int)left);
+		rd_kafka_produce_batch(t->rkt, part, RD_KAFKA_MSG_F_COPY, m,
+		    (int)left);
 		/* Enqueued in order up to the first refused; a full queue
 		   is waited out, anything else fails its message. */
 		for (size_t i = 0; i < left && !full; i++, done++) {
@@ -175,6 +209,7 @@ producer_flush(struct producer *p)
 			p->batch[i].err = RD_KAFKA_RESP_ERR_NO_ERROR;
 	}
 	p->nbatch = 0;
+	p->batch_keyed = 0;
 	p->text.n = 0;
 	rd_kafka_poll(p->rk, 0);
 }
@@ -182,8 +217,8 @@ producer_flush(struct producer *p)
 int
 producer_send(struct producer *p, const struct event *ev)
 {
-	rd_kafka_topic_t *rkt;
 	rd_kafka_message_t *m;
+	long ti;
 
 	p->d.produced++;
 	if (p->o != NULL) {
@@ -197,14 +232,14 @@ producer_send(struct producer *p, const struct event *ev)
 		p->d.delivered++;
 		return 0;
 	}
-	if ((rkt = topic_handle(p, ev->topic)) == NULL) {
+	if ((ti = topic_handle(p, ev->topic)) < 0) {
 		p->d.failed++;
 		note_failure(p, rd_kafka_err2str(rd_kafka_last_error()));
 		return -1;
 	}
-	if (rkt != p->batch_rkt || p->nbatch == BATCH)
+	if ((size_t)ti != p->batch_topic || p->nbatch == BATCH)
 		producer_flush(p);
-	p->batch_rkt = rkt;
+	p->batch_topic = (size_t)ti;
 	m = &p->batch[p->nbatch];
 	memset(m, 0, sizeof *m);
 	p->batch_off[p->nbatch][0] = p->text.n;
@@ -212,6 +247,7 @@ producer_send(struct producer *p, const struct event *ev)
 	buf_add(&p->text, ev->json.p, ev->json.n);
 	p->batch_off[p->nbatch][1] = p->text.n;
 	if (ev->has_key) {
+		p->batch_keyed = 1;
 		m->key_len = ev->key.n;
 		buf_add(&p->text, ev->key.p, ev->key.n);
 	}

@@ -64,6 +64,23 @@ cut -f 2 "$T/got" | sort -u | awk '{ print $0 ":x" }' |
 consume orders '%p\t%k\t%s\n' | awk -F '\t' '$3 == "x" { print $1 "\t" $2 }' | sort >"$T/kcat-placed"
 cut -f 1,2 "$T/got" | sort -u >"$T/ours-placed"
 is_file "$T/kcat-placed" "$T/ours-placed" "kcat -K places every key in the partition kafka-replay did"
+# Without keys, a batch of up to 1000 at a time to each partition in turn
+# (sticky partitioning): 5000 messages reach all 5 partitions of a new
+# topic, each partition's in the order they were read.
+ctl "topic keyless 5"
+$SG -q retail -n 5000 --days 1 -f jsonl >"$T/keyless.jsonl"
+$SLUICE_WRAP "$RP" -q -b "$B" -t keyless "$T/keyless.jsonl" 2>"$T/err"
+consume keyless '%p\t%s\n' >"$T/got-keyless"
+is "$(wc -l <"$T/got-keyless" | tr -d ' '):$(cut -f 1 "$T/got-keyless" | sort -u | tr -d '\n')" "5000:01234" \
+    "keyless messages: all 5000, in all 5 partitions"
+node -e '
+const rows = require("fs").readFileSync(process.argv[1], "utf8").trim().split("\n").map(l => l.split("\t"));
+const at = new Map(require("fs").readFileSync(process.argv[2], "utf8").trim().split("\n").map((l, i) => [JSON.parse(l).order_id, i]));
+const last = {}, part = []; let bad = 0, runs = 0;
+for (const [p, m] of rows) { const i = at.get(JSON.parse(m).order_id); if (i === undefined || i < (last[p] ?? -1)) bad++; last[p] = i; part[i] = p; }
+for (let i = 0; i < part.length; i++) if (i === 0 || part[i] !== part[i - 1]) runs++;
+console.log(bad, runs <= 10 ? "in runs" : runs + " runs");' "$T/got-keyless" "$T/keyless.jsonl" >"$T/n"
+is "$(cat "$T/n")" "0 in runs" "  each partition's in the order read, in runs of a batch (not one partition a message)"
 
 # --- Routing: three event types to three topics (seed 003) -------------------
 $SG -q ecommerce -n 600 --anomalies 0 -f jsonl >"$T/events.jsonl"
