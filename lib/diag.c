@@ -1,9 +1,12 @@
 #include "diag.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 const char *progname = "sluice";
 
@@ -96,6 +99,22 @@ erealloc(void *p, size_t n)
 	if (q == NULL)
 		out_of_memory(n);
 	return q;
+}
+
+void
+mem_prefault(void *p, size_t n)
+{
+#ifdef MADV_POPULATE_WRITE
+	long page = sysconf(_SC_PAGESIZE);
+	uintptr_t m = page > 0 ? (uintptr_t)page - 1 : 4095;
+	uintptr_t a = ((uintptr_t)p + m) & ~m, e = ((uintptr_t)p + n) & ~m;
+
+	if (e > a && e - a >= (1u << 20))
+		(void)madvise((void *)a, e - a, MADV_POPULATE_WRITE);
+#else
+	(void)p;
+	(void)n;
+#endif
 }
 
 char *

@@ -73,12 +73,13 @@ grow_slots(struct table *t)
 	size_t slots = t->slots ? t->slots * 2 : 1024;
 	struct slot *s = ecalloc(slots, sizeof *s);
 
+	mem_prefault(s, slots * sizeof *s);
 	for (size_t i = 0; i < t->slots; i++) {
 		size_t j;
 
-		if (t->slot[i].hash == 0)
+		if (t->slot[i].tag == 0)
 			continue;
-		for (j = t->slot[i].hash & (slots - 1); s[j].hash;
+		for (j = t->slot[i].tag & (slots - 1); s[j].tag;
 		    j = (j + 1) & (slots - 1))
 			;
 		s[j] = t->slot[i];
@@ -91,27 +92,32 @@ grow_slots(struct table *t)
 size_t
 table_get(struct table *t, const char *key, uint32_t keylen, uint64_t hash)
 {
+	uint32_t tag = (uint32_t)hash ? (uint32_t)hash : 1;
 	size_t j;
 	struct group *g;
 
-	if (hash == 0)
-		hash = 1;
 	if ((t->n + 1) * 2 > t->slots)
 		grow_slots(t);
-	for (j = hash & (t->slots - 1); t->slot[j].hash;
+	for (j = tag & (t->slots - 1); t->slot[j].tag;
 	    j = (j + 1) & (t->slots - 1)) {
-		if (t->slot[j].hash == hash) {
+		if (t->slot[j].tag == tag) {
 			g = &t->g[t->slot[j].group];
 			if (g->keylen == keylen && (keylen == 0 ||
 			    memcmp(g->key, key, keylen) == 0))
 				return t->slot[j].group;
 		}
 	}
+	if (t->n == UINT32_MAX)
+		fatal(1, "more than %lu groups", (unsigned long)UINT32_MAX);
 	if (t->n == t->cap) {
 		t->cap = t->cap ? t->cap * 2 : 256;
 		t->g = erealloc(t->g, t->cap * sizeof *t->g);
 		t->states = erealloc(t->states, t->cap * (t->nm ? t->nm : 1) *
 		    sizeof *t->states);
+		/* The new halves: they are filled a group at a time. */
+		mem_prefault(t->g + t->n, (t->cap - t->n) * sizeof *t->g);
+		mem_prefault(t->states + t->n * (t->nm ? t->nm : 1),
+		    (t->cap - t->n) * (t->nm ? t->nm : 1) * sizeof *t->states);
 	}
 	g = &t->g[t->n];
 	g->key = arena_alloc(&t->keys, keylen ? keylen : 1);
@@ -120,8 +126,8 @@ table_get(struct table *t, const char *key, uint32_t keylen, uint64_t hash)
 	g->keylen = keylen;
 	g->records = 0;
 	memset(table_states(t, t->n), 0, t->nm * sizeof *t->states);
-	t->slot[j].hash = hash;
-	t->slot[j].group = t->n;
+	t->slot[j].tag = tag;
+	t->slot[j].group = (uint32_t)t->n;
 	return t->n++;
 }
 

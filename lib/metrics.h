@@ -69,8 +69,9 @@ void metrics_free(struct metric *m, size_t n);
 /* One metric's state in one group. */
 struct mstate {
 	uint64_t n;		/* values seen (count_true: trues) */
-	struct dsum v;		/* sum, or the min or max so far */
 	void *set;		/* distinct: struct strset *; approx: struct hll * */
+	struct dsum v;		/* sum, or the min or max so far (after n and
+				   set: no padding before its 16-byte alignment) */
 };
 
 /* A record's parsed input fields. */
@@ -112,9 +113,11 @@ struct group {
 	uint64_t records;
 };
 
+/* Eight bytes a slot, so more of them share a cache line: the hash's
+   low 32 bits (1 for 0) place and tag a group. */
 struct slot {
-	uint64_t hash;		/* 0: empty */
-	size_t group;
+	uint32_t tag;		/* 0: empty */
+	uint32_t group;
 };
 
 struct table {
