@@ -6,7 +6,10 @@
 
 #include "diag.h"
 
-enum { ARENA_BLOCK = 8192 };
+/* Blocks start at 8 kB and double to 1 MB: an arena that holds a few
+   strings a record stays small, one that holds a million keys makes a
+   few dozen blocks, each mapped at once (mem_prefault). */
+enum { ARENA_BLOCK = 8192, ARENA_MAX_BLOCK = 1 << 20 };
 
 struct arena_block {
 	struct arena_block *next;	/* the older block */
@@ -14,23 +17,35 @@ struct arena_block {
 	alignas(max_align_t) char data[];
 };
 
+/* A new head block with room for n bytes. */
+static void
+refill(struct arena *a, size_t n)
+{
+	size_t size = a->head == NULL ? ARENA_BLOCK : a->head->size * 2;
+	struct arena_block *b;
+
+	if (size > ARENA_MAX_BLOCK)
+		size = ARENA_MAX_BLOCK;
+	if (size < n)
+		size = n;
+	b = emalloc(sizeof *b + size);
+	mem_prefault(b->data, size);
+	b->size = size;
+	b->next = a->head;
+	a->head = b;
+	a->cur = b->data;
+	a->left = size;
+}
+
 void *
 arena_alloc(struct arena *a, size_t n)
 {
 	size_t align = alignof(max_align_t), pad;
-	struct arena_block *b;
 	char *p;
 
 	pad = (align - ((size_t)a->cur & (align - 1))) & (align - 1);
 	if (a->cur == NULL || a->left < pad || a->left - pad < n) {
-		size_t size = n > ARENA_BLOCK ? n : ARENA_BLOCK;
-
-		b = emalloc(sizeof *b + size);
-		b->size = size;
-		b->next = a->head;
-		a->head = b;
-		a->cur = b->data;
-		a->left = size;
+		refill(a, n);
 		pad = 0;
 	}
 	p = a->cur + pad;
@@ -39,10 +54,23 @@ arena_alloc(struct arena *a, size_t n)
 	return p;
 }
 
+void *
+arena_bytes(struct arena *a, size_t n)
+{
+	char *p;
+
+	if (a->cur == NULL || a->left < n)
+		refill(a, n);
+	p = a->cur;
+	a->cur = p + n;
+	a->left -= n;
+	return p;
+}
+
 char *
 arena_strndup(struct arena *a, const char *p, size_t n)
 {
-	char *s = arena_alloc(a, n + 1);
+	char *s = arena_bytes(a, n + 1);
 
 	if (n > 0)
 		memcpy(s, p, n);

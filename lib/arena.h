@@ -19,6 +19,9 @@ struct arena {
 /* n bytes aligned for any type; exits 1 when out of memory. */
 void *arena_alloc(struct arena *a, size_t n);
 
+/* n bytes with no alignment, packed: strings and keys. */
+void *arena_bytes(struct arena *a, size_t n);
+
 /* A NUL-terminated copy of p[0..n). */
 char *arena_strndup(struct arena *a, const char *p, size_t n);
 

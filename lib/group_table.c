@@ -120,7 +120,7 @@ table_get(struct table *t, const char *key, uint32_t keylen, uint64_t hash)
 		    (t->cap - t->n) * (t->nm ? t->nm : 1) * sizeof *t->states);
 	}
 	g = &t->g[t->n];
-	g->key = arena_alloc(&t->keys, keylen ? keylen : 1);
+	g->key = arena_bytes(&t->keys, keylen ? keylen : 1);
 	if (keylen > 0)		/* an empty key (no groups by) may be NULL */
 		memcpy((char *)g->key, key, keylen);
 	g->keylen = keylen;

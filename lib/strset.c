@@ -12,6 +12,7 @@ grow(struct strset *s)
 	size_t cap = s->cap ? s->cap * 2 : 8;
 	struct strset_slot *to = ecalloc(cap, sizeof *to);
 
+	mem_prefault(to, cap * sizeof *to);	/* filled at once, below */
 	for (size_t i = 0; i < s->cap; i++) {
 		size_t j;
 
@@ -53,7 +54,7 @@ strset_add(struct strset *s, const char *p, size_t n)
 			return 0;
 	}
 	sl->hash = h;
-	sl->key = arena_alloc(&s->mem, sizeof n + n + 1);
+	sl->key = arena_bytes(&s->mem, sizeof n + n + 1);
 	memcpy(sl->key, &n, sizeof n);
 	memcpy(sl->key + sizeof n, p, n);
 	sl->key[sizeof n + n] = '\0';
