@@ -195,7 +195,9 @@ is "$(grep -c 'http-equiv="refresh"' "$T/body")" 0 "refresh=0: no refresh"
 
 # --- Served by scripts/serve, rendered by headless Chromium -------------------------------
 if [ -z "$SLUICE_WRAP" ] && command -v chromium >/dev/null 2>&1; then
-    port=$(( 20000 + $$ % 20000 ))
+    # Below the kernel's ephemeral range (32768 up), which the Kafka
+    # tests' connections running alongside draw from.
+    port=$(( 12000 + $$ % 20000 ))
     PORT=$port SLUICE_CURRENCY=INR "$SLUICE_TOP/scripts/serve" "$WH" >"$T/serve.out" 2>&1 &
     spid=$!
     for i in $(seq 50); do
