@@ -42,11 +42,9 @@ struct run {
 	uint64_t kpi_records;
 	const char *kpis_path;
 	int partial;
-	/* Per input layout: where the fields are. */
-	uint64_t layout;
-	size_t nfields;
-	int date_at;
-	int *dim_at, *in_at;
+	/* Where the fields are: the date, the dimensions, the inputs. */
+	const char **names;
+	struct rec_finder find;
 	struct parsed *in;
 	struct buf key, scratch;
 	char msg[256];
@@ -148,23 +146,6 @@ default_spec(struct spec *sp, const struct schema *sc, int have_groups,
 	}
 }
 
-/* Where each field is in records of r's layout. */
-static void
-locate(struct run *rn, const struct rec *r)
-{
-	struct spec *sp = &rn->sp;
-
-	if (r->layout != 0 && r->layout == rn->layout && r->n == rn->nfields)
-		return;
-	rn->date_at = sp->date ? rec_index(r, sp->date) : -1;
-	for (size_t i = 0; i < sp->ndims; i++)
-		rn->dim_at[i] = rec_index(r, sp->dims[i]);
-	for (size_t i = 0; i < sp->nin; i++)
-		rn->in_at[i] = rec_index(r, sp->in[i].name);
-	rn->layout = r->layout;
-	rn->nfields = r->n;
-}
-
 static void
 reject(struct filter *f, struct rec *r, const char *rule, struct run *rn)
 {
@@ -214,13 +195,13 @@ each(struct filter *f, struct rec *r, void *ctx)
 {
 	struct run *rn = ctx;
 	struct spec *sp = &rn->sp;
+	const int *at = finder_locate(&rn->find, r);
 	size_t gi;
 	int len;
 
-	locate(rn, r);
 	rn->key.n = 0;
 	if (sp->date != NULL) {
-		struct val *v = rn->date_at >= 0 ? &r->f[rn->date_at].v : NULL;
+		struct val *v = rec_at(r, at[0]);
 		int64_t us;
 		char d[TS_BUFSZ];
 
@@ -245,11 +226,9 @@ each(struct filter *f, struct rec *r, void *ctx)
 		}
 	}
 	for (size_t i = 0; i < sp->ndims; i++)
-		key_add_dim(&rn->key, rn->dim_at[i] >= 0 ?
-		    &r->f[rn->dim_at[i]].v : NULL, &rn->scratch);
+		key_add_dim(&rn->key, rec_at(r, at[1 + i]), &rn->scratch);
 	for (size_t i = 0; i < sp->nin; i++) {
-		const struct val *v = rn->in_at[i] >= 0 ? &r->f[rn->in_at[i]].v :
-		    NULL;
+		const struct val *v = rec_at(r, at[1 + sp->ndims + i]);
 		const char *s;
 
 		if (parsed_from(v, sp->in[i].need, &rn->in[i], &rn->scratch,
@@ -522,8 +501,13 @@ main(int argc, char **argv)
 	free(metrics);
 	default_spec(&rn.sp, sc, groups != NULL, date != NULL, nmetrics > 0);
 	spec_inputs(&rn.sp);
-	rn.dim_at = ecalloc(rn.sp.ndims + 1, sizeof *rn.dim_at);
-	rn.in_at = ecalloc(rn.sp.nin + 1, sizeof *rn.in_at);
+	rn.names = ecalloc(1 + rn.sp.ndims + rn.sp.nin, sizeof *rn.names);
+	rn.names[0] = rn.sp.date;
+	for (size_t i = 0; i < rn.sp.ndims; i++)
+		rn.names[1 + i] = rn.sp.dims[i];
+	for (size_t i = 0; i < rn.sp.nin; i++)
+		rn.names[1 + rn.sp.ndims + i] = rn.sp.in[i].name;
+	finder_init(&rn.find, rn.names, 1 + rn.sp.ndims + rn.sp.nin);
 	rn.in = ecalloc(rn.sp.nin + 1, sizeof *rn.in);
 	rn.kpi = ecalloc(rn.sp.nkpi + 1, sizeof *rn.kpi);
 	table_init(&rn.t, rn.sp.nm);
@@ -540,8 +524,8 @@ main(int argc, char **argv)
 		status = 1;
 	summary(&rn, &f.t, co.quiet);
 	counts_free(&reasons);
-	free(rn.dim_at);
-	free(rn.in_at);
+	finder_free(&rn.find);
+	free(rn.names);
 	free(rn.in);
 	schema_free(sc);
 done:

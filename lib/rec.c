@@ -115,6 +115,35 @@ rec_get(const struct rec *r, const char *name)
 }
 
 void
+finder_init(struct rec_finder *fd, const char *const *names, size_t n)
+{
+	memset(fd, 0, sizeof *fd);
+	fd->names = names;
+	fd->n = n;
+	fd->at = ecalloc(n ? n : 1, sizeof *fd->at);
+}
+
+const int *
+finder_locate(struct rec_finder *fd, const struct rec *r)
+{
+	if (r->layout != 0 && r->layout == fd->layout && r->n == fd->nfields)
+		return fd->at;
+	for (size_t i = 0; i < fd->n; i++)
+		fd->at[i] = fd->names[i] != NULL ? rec_index(r, fd->names[i]) :
+		    -1;
+	fd->layout = r->layout;
+	fd->nfields = r->n;
+	return fd->at;
+}
+
+void
+finder_free(struct rec_finder *fd)
+{
+	free(fd->at);
+	memset(fd, 0, sizeof *fd);
+}
+
+void
 rec_own(struct rec *r)
 {
 	for (size_t i = 0; i < r->n; i++) {

@@ -73,6 +73,34 @@ int rec_index(const struct rec *r, const char *name);
 struct val *rec_get(const struct rec *r, const char *name);
 
 /*
+ * Where named fields sit in records, looked up by name again only when a
+ * record's layout is not the last one's (records without a layout, as
+ * JSON's, are looked up each time).  For the fields a program reads from
+ * every record.
+ */
+struct rec_finder {
+	const char *const *names;	/* borrowed */
+	size_t n;
+	int *at;			/* names[i]'s field, or -1 */
+	uint64_t layout;		/* of the record last located */
+	size_t nfields;
+};
+
+void finder_init(struct rec_finder *fd, const char *const *names, size_t n);
+
+/* Where each name is in r: at[i] is its field's index, or -1. */
+const int *finder_locate(struct rec_finder *fd, const struct rec *r);
+
+void finder_free(struct rec_finder *fd);
+
+/* The value of the field at index at (from finder_locate), or NULL. */
+static inline struct val *
+rec_at(const struct rec *r, int at)
+{
+	return at < 0 ? NULL : &r->f[at].v;
+}
+
+/*
  * Copy every string the record borrows into its own arena, so it outlives
  * whoever made it (a reader's buffer, a generator's).
  */

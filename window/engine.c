@@ -366,10 +366,22 @@ window_homes_free(struct run *rn)
 static int
 read_record(struct run *rn, struct rec *r, int64_t *ts)
 {
+	const int *at;
+
+	if (rn->names == NULL) {
+		rn->names = ecalloc(1 + rn->ndims + rn->nin, sizeof *rn->names);
+		rn->names[0] = rn->time_field;
+		for (size_t i = 0; i < rn->ndims; i++)
+			rn->names[1 + i] = rn->dims[i];
+		for (size_t i = 0; i < rn->nin; i++)
+			rn->names[1 + rn->ndims + i] = rn->in[i].name;
+		finder_init(&rn->find, rn->names, 1 + rn->ndims + rn->nin);
+	}
+	at = finder_locate(&rn->find, r);
 	if (rn->time_field == NULL) {
 		*ts = wall_us();
 	} else {
-		struct val *v = rec_get(r, rn->time_field);
+		struct val *v = rec_at(r, at[0]);
 
 		if (v == NULL || val_is_null(v) || val_is_empty_text(v)) {
 			snprintf(rn->msg, sizeof rn->msg, "no %s (the event "
@@ -389,9 +401,9 @@ read_record(struct run *rn, struct rec *r, int64_t *ts)
 	}
 	rn->key.n = 0;
 	for (size_t i = 0; i < rn->ndims; i++)
-		key_add_dim(&rn->key, rec_get(r, rn->dims[i]), &rn->scratch);
+		key_add_dim(&rn->key, rec_at(r, at[1 + i]), &rn->scratch);
 	for (size_t i = 0; i < rn->nin; i++) {
-		const struct val *v = rec_get(r, rn->in[i].name);
+		const struct val *v = rec_at(r, at[1 + rn->ndims + i]);
 
 		if (parsed_from(v, rn->in[i].need, &rn->parsed[i], &rn->scratch,
 		    r) < 0) {

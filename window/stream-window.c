@@ -394,6 +394,8 @@ main(int argc, char **argv)
 		part_free(&rn, rn.parts[i]);
 	free(rn.parts);
 	window_homes_free(&rn);
+	finder_free(&rn.find);
+	free(rn.names);
 	metrics_free(rn.m, rn.nm);
 	infields_free(rn.in, rn.nin);
 	free(rn.parsed);

@@ -177,6 +177,8 @@ struct run {
 	struct part **parts;	/* the inputs held */
 	size_t nparts;
 	struct parsed *parsed;
+	const char **names;	/* the time, the dimensions, the inputs */
+	struct rec_finder find;	/* where they are in a record */
 	struct rejects *late;
 	const char *late_path;	/* --late */
 	struct out *metrics;	/* --metrics */
