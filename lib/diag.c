@@ -109,7 +109,7 @@ mem_prefault(void *p, size_t n)
 	uintptr_t m = page > 0 ? (uintptr_t)page - 1 : 4095;
 	uintptr_t a = ((uintptr_t)p + m) & ~m, e = ((uintptr_t)p + n) & ~m;
 
-	if (e > a && e - a >= (1u << 20))
+	if (n >= MEM_PREFAULT_MIN && e > a)
 		(void)madvise((void *)a, e - a, MADV_POPULATE_WRITE);
 #else
 	(void)p;

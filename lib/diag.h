@@ -40,9 +40,10 @@ void *erealloc(void *p, size_t n);
  * Map p[0..n) now, in one call, for an array about to be filled: first
  * touches one page at a time are a page fault each, and in a VM a fault
  * costs more than filling the page (a million groups: a quarter of
- * batch-agg's time).  Ranges under a megabyte, and kernels before 5.14,
- * are left as they are.
+ * batch-agg's time).  Whole pages inside the range only; ranges under
+ * MEM_PREFAULT_MIN, and kernels before 5.14, are left as they are.
  */
+enum { MEM_PREFAULT_MIN = 256 * 1024 };
 void mem_prefault(void *p, size_t n);
 char *estrdup(const char *s);
 char *estrndup(const char *s, size_t n);

@@ -60,6 +60,9 @@ key_part(const char *key, uint32_t keylen, size_t i, uint32_t *n)
 
 /* --- The table -------------------------------------------------------- */
 
+/* Groups whose room is mapped ahead at a time (see table_get). */
+enum { PREFAULT_GROUPS = 16384 };
+
 void
 table_init(struct table *t, size_t nm)
 {
@@ -114,10 +117,16 @@ table_get(struct table *t, const char *key, uint32_t keylen, uint64_t hash)
 		t->g = erealloc(t->g, t->cap * sizeof *t->g);
 		t->states = erealloc(t->states, t->cap * (t->nm ? t->nm : 1) *
 		    sizeof *t->states);
-		/* The new halves: they are filled a group at a time. */
-		mem_prefault(t->g + t->n, (t->cap - t->n) * sizeof *t->g);
-		mem_prefault(t->states + t->n * (t->nm ? t->nm : 1),
-		    (t->cap - t->n) * (t->nm ? t->nm : 1) * sizeof *t->states);
+	}
+	if (t->n % PREFAULT_GROUPS == 0 && t->n > 0) {
+		/* The next groups' room, mapped in one call rather than a
+		   fault a page; no further ahead, so a doubling's unused
+		   half never becomes resident. */
+		size_t k = t->cap - t->n < PREFAULT_GROUPS ? t->cap - t->n :
+		    PREFAULT_GROUPS, nm = t->nm ? t->nm : 1;
+
+		mem_prefault(t->g + t->n, k * sizeof *t->g);
+		mem_prefault(t->states + t->n * nm, k * nm * sizeof *t->states);
 	}
 	g = &t->g[t->n];
 	g->key = arena_bytes(&t->keys, keylen ? keylen : 1);

@@ -33,6 +33,7 @@ struct producer {
 	struct topic *topics;	/* handles, one a topic used */
 	size_t ntopics;
 	size_t last;		/* the topic the last event went to */
+	int sticky;		/* keyless batches to a partition each */
 	int closing;
 	/* Messages not yet handed to librdkafka, all for one topic: */
 	size_t batch_topic;
@@ -84,6 +85,11 @@ producer_open(const char *brokers, char **props, size_t nprops,
 		}
 		return p;
 	}
+	/* A partitioner the user names is used for every message. */
+	p->sticky = 1;
+	for (size_t i = 0; i < nprops; i++)
+		if (strncmp(props[i], "partitioner=", 12) == 0)
+			p->sticky = 0;
 	snprintf(ms, sizeof ms, "%.0f", timeout_s * 1000);
 	defaults[3] = ms;
 	if ((conf = kafka_conf(brokers, defaults, props, nprops)) == NULL) {
@@ -144,7 +150,7 @@ topic_handle(struct producer *p, const char *name)
 	t = &p->topics[p->ntopics];
 	t->name = estrdup(name);
 	t->rkt = rkt;
-	t->nparts = partitions_of(p->rk, rkt);
+	t->nparts = p->sticky ? partitions_of(p->rk, rkt) : 0;
 	t->next = t->nparts > 0 ? (int32_t)(wall_us() % t->nparts) : 0;
 	return (long)(p->last = p->ntopics++);
 }
@@ -180,16 +186,25 @@ producer_flush(struct producer *p)
 		m->err = RD_KAFKA_RESP_ERR_NO_ERROR;
 	}
 	while (done < p->nbatch) {
-		size_t left = p->nbatch - done, full = 0;
+		size_t left = p->nbatch - done, full = 0, again = 0;
 		rd_kafka_message_t *m = p->batch + done;
 
 		rd_kafka_produce_batch(t->rkt, part, RD_KAFKA_MSG_F_COPY, m,
 		    (int)left);
 		/* Enqueued in order up to the first refused; a full queue
 		   is waited out, anything else fails its message. */
-		for (size_t i = 0; i < left && !full; i++, done++) {
+		for (size_t i = 0; i < left && !full && !again; i++, done++) {
 			if (m[i].err == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
 				full = 1;
+				done--;
+			} else if (m[i].err == RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION &&
+			    part != RD_KAFKA_PARTITION_UA) {
+				/* The topic has fewer partitions now (made
+				   again?): librdkafka's partitioner from here
+				   on, and this message is sent again by it. */
+				t->nparts = 0;
+				part = RD_KAFKA_PARTITION_UA;
+				again = 1;
 				done--;
 			} else if (m[i].err) {
 				p->d.failed++;
