@@ -129,25 +129,28 @@ like "$(cat "$T/late-s.jsonl")" '"source":"[^"]*sessions.csv:8".*watermark 2025-
     "  the late one in --late"
 # Merging: c 01:00 [01:00, 01:15) and c 01:20 [01:20, 01:35) are bridged
 # by c 01:14 [01:14, 01:29): one session of three.  d 01:00 and d 01:15
-# are exactly the gap apart: two sessions (a session takes events less
-# than the gap after its last).
-printf 'user,ts,amount\nc,2025-01-01T01:00:00Z,1\nd,2025-01-01T01:00:00Z,100\nc,2025-01-01T01:20:00Z,2\nd,2025-01-01T01:15:00Z,200\nc,2025-01-01T01:14:00Z,4\n' >"$T/merge.csv"
+# are exactly the gap apart: [01:00, 01:15) and [01:15, 01:30) touch, and
+# touching sessions merge (Spark: start <= the session's end; Flink's
+# windows intersect): one session.  d 01:31 is a second past the gap: a
+# session of its own.
+printf 'user,ts,amount\nc,2025-01-01T01:00:00Z,1\nd,2025-01-01T01:00:00Z,100\nc,2025-01-01T01:20:00Z,2\nd,2025-01-01T01:15:00Z,200\nc,2025-01-01T01:14:00Z,4\nd,2025-01-01T01:30:01Z,400\n' >"$T/merge.csv"
 run stream-window --time ts --session-gap 15m --watermark 1h -g user -m count -m sum:amount "$T/merge.csv"
 is "$(out)" "window_start,window_end,user,record_count,sum_amount
 2025-01-01T01:00:00Z,2025-01-01T01:35:00Z,c,3,7
-2025-01-01T01:00:00Z,2025-01-01T01:15:00Z,d,1,100
-2025-01-01T01:15:00Z,2025-01-01T01:30:00Z,d,1,200" "sessions merge when an event bridges them; the gap itself splits"
-# Against an independent reckoning: 20000 events of 50 keys in random
-# order over a day, nothing late (--watermark 1d); awk sorts each key's
-# events by time and starts a session wherever the gap is 10 minutes or
-# more.
-awk 'BEGIN { srand(7); print "k,t"; for (i = 0; i < 20000; i++) printf "u%d,%d\n", int(rand() * 50), 1736899200 + int(rand() * 86400) }' >"$T/rand.csv"
+2025-01-01T01:00:00Z,2025-01-01T01:30:00Z,d,2,300
+2025-01-01T01:30:01Z,2025-01-01T01:45:01Z,d,1,400" "sessions merge when an event bridges them, and when they touch; past the gap, a new one"
+# Against an independent reckoning: 20000 events of 200 keys in random
+# order over a day, on whole minutes (so gaps of exactly 10 are common),
+# nothing late (--watermark 1d); awk sorts each key's events by time and
+# starts a session wherever the gap is more than 10 minutes (exactly 10
+# touches, and joins).
+awk 'BEGIN { srand(7); print "k,t"; for (i = 0; i < 20000; i++) printf "u%d,%d\n", int(rand() * 200), 1736899200 + 60 * int(rand() * 1440) }' >"$T/rand.csv"
 run stream-window --time t --session-gap 10m --watermark 1d -g k -m count "$T/rand.csv"
 out | tail -n +2 | awk -F, '{ print $3, $1, $2, $4 }' | sort >"$T/got-s"
 tail -n +2 "$T/rand.csv" | sort -t, -k1,1 -k2,2n | awk -F, '
     function flush() { if (n) printf "%s %s %s %d\n", key, iso(first), iso(last + 600), n }
     function iso(t) { return strftime("%Y-%m-%dT%H:%M:%SZ", t, 1) }
-    $1 != key || $2 - last >= 600 { flush(); key = $1; first = $2; n = 0 }
+    $1 != key || $2 - last > 600 { flush(); key = $1; first = $2; n = 0 }
     { last = $2; n++ } END { flush() }' | sort >"$T/want-s"
 is_file "$T/got-s" "$T/want-s" "sessions of 20000 events in random order equal awk's reckoning ($(wc -l <"$T/want-s") sessions)"
 # A stream of ever new keys keeps only the open sessions.

@@ -1,10 +1,11 @@
 /*
- * sessions.c - session windows: per key, a run of events each less than
+ * sessions.c - session windows: per key, a run of events each at most
  * the gap after the one before.  An event opens [ts, ts + gap), and
- * that window merges with every open session of its key it overlaps
- * (Flink's merging windows, Spark's session_window): an event at or
- * past the gap after a session's last event starts another.  A session
- * is final once its end (last event + gap) <= W.
+ * that window merges with every open session of its key it overlaps or
+ * touches (Flink's merging windows intersect when they touch; Spark's
+ * session_window takes an event whose start <= the session's end): an
+ * event more than the gap after a session's last event starts another.
+ * A session is final once its end (last event + gap) <= W.
  *
  * The cost is the state's, not the stream's: a heap of session ends
  * finds the sessions W closes; a ref whose session grew goes back with
@@ -171,12 +172,12 @@ sessions_add(struct sessions *ss, const char *key, uint32_t keylen,
 	int64_t end = ts > INT64_MAX - gap ? INT64_MAX : ts + gap;
 	struct session *s;
 
-	/* The sessions [v[i], v[j]) overlap [ts, end): start < end and
-	   ts < their end.  In start order, with no two overlapping, they
-	   are a run. */
-	for (i = 0; i < l->n && l->v[i].end <= ts; i++)
+	/* The sessions [v[i], v[j]) overlap or touch [ts, end): start <=
+	   end and ts <= their end.  In start order, with no two touching,
+	   they are a run. */
+	for (i = 0; i < l->n && l->v[i].end < ts; i++)
 		;
-	for (j = i; j < l->n && l->v[j].start < end; j++)
+	for (j = i; j < l->n && l->v[j].start <= end; j++)
 		;
 	if (i == j) {
 		if (w != W_NONE && end <= w)
