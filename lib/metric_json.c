@@ -11,6 +11,81 @@
 #include "metrics.h"
 #include "sluice.h"
 
+/*
+ * A HyperLogLog as JSON: its set registers as [index, rank] pairs while
+ * few are set, else every register as one character of the base64
+ * alphabet (a rank is at most 51): 16 kB, where pairs would be ~160 kB.
+ */
+static const char reg_chars[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+static json_t *
+hll_json(const struct hll *h)
+{
+	json_t *a;
+	uint32_t set = 0;
+
+	for (uint32_t i = 0; h != NULL && i < HLL_M; i++)
+		set += hll_get(h, i) != 0;
+	if (set > HLL_M / 10) {
+		char *regs = emalloc(HLL_M);
+
+		for (uint32_t i = 0; i < HLL_M; i++)
+			regs[i] = reg_chars[hll_get(h, i)];
+		a = json_stringn(regs, HLL_M);
+		free(regs);
+		return a;
+	}
+	a = json_array();
+	for (uint32_t i = 0; h != NULL && i < HLL_M; i++) {
+		unsigned r = hll_get(h, i);
+
+		if (r != 0)
+			json_array_append_new(a, json_pack("[i,i]", (int)i,
+			    (int)r));
+	}
+	return a;
+}
+
+/* A HyperLogLog from hll_json's JSON into h; -1 when malformed. */
+static int
+hll_read(const json_t *j, struct hll *h)
+{
+	const json_t *x;
+	size_t i;
+
+	if (json_is_string(j)) {
+		const char *regs = json_string_value(j);
+
+		if (json_string_length(j) != HLL_M)
+			return -1;
+		for (uint32_t k = 0; k < HLL_M; k++) {
+			const char *c = regs[k] ? strchr(reg_chars, regs[k]) :
+			    NULL;
+			unsigned r;
+
+			if (c == NULL || (r = (unsigned)(c - reg_chars)) >
+			    64 - HLL_P + 1)
+				return -1;
+			if (r != 0)
+				hll_set(h, k, r);
+		}
+		return 0;
+	}
+	if (!json_is_array(j))
+		return -1;
+	json_array_foreach(j, i, x) {
+		json_int_t idx = json_integer_value(json_array_get(x, 0));
+		json_int_t r = json_integer_value(json_array_get(x, 1));
+
+		if (json_array_size(x) != 2 || idx < 0 || idx >= HLL_M ||
+		    r < 1 || r > 64 - HLL_P + 1)
+			return -1;
+		hll_set(h, (uint32_t)idx, (unsigned)r);
+	}
+	return 0;
+}
+
 static json_t *
 state_json(const struct metric *m, const struct mstate *st)
 {
@@ -40,15 +115,7 @@ state_json(const struct metric *m, const struct mstate *st)
 			json_array_append_new(a, json_stringn(p, n));
 		return a;
 	case A_APPROX:
-		a = json_array();
-		for (uint32_t i = 0; st->set != NULL && i < HLL_M; i++) {
-			unsigned r = hll_get(st->set, i);
-
-			if (r != 0)
-				json_array_append_new(a, json_pack("[i,i]",
-				    (int)i, (int)r));
-		}
-		return a;
+		return hll_json(st->set);
 	}
 	return json_null();
 }
@@ -105,19 +172,8 @@ state_read(const struct metric *m, const json_t *j, struct mstate *st)
 		}
 		return 0;
 	case A_APPROX:
-		if (!json_is_array(j))
-			return -1;
 		st->set = ecalloc(1, sizeof(struct hll));
-		json_array_foreach(j, i, x) {
-			json_int_t idx = json_integer_value(json_array_get(x, 0));
-			json_int_t r = json_integer_value(json_array_get(x, 1));
-
-			if (json_array_size(x) != 2 || idx < 0 || idx >= HLL_M ||
-			    r < 1 || r > 64 - HLL_P + 1)
-				return -1;
-			hll_set(st->set, (uint32_t)idx, (unsigned)r);
-		}
-		return 0;
+		return hll_read(j, st->set);
 	}
 	return -1;
 }
