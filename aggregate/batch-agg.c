@@ -4,7 +4,8 @@
  *
  * Every record is grouped by its date and dimensions, or rejected (a date
  * that is not one, a metric that is not a number) and counted by kind:
- * in = aggregated + rejected.  Memory grows with the groups, not the rows.
+ * in = aggregated + rejected + filtered (--where).  Memory grows with
+ * the groups, not the rows.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -24,16 +25,21 @@ static const struct program prog = {
 	    "Options:\n"
 	    "  -g, --group F[,F...]    group by these fields (as text)\n"
 	    "      --date F            and by the date of F ('none': not)\n"
-	    "  -m, --metric [NAME=]AGG[:FIELD]   instead of the defaults;\n"
-	    "                          AGG: count sum avg min max distinct\n"
-	    "                          approx_distinct count_true rate_true\n"
+	    "  -m, --metric [NAME=]AGG[:FIELD][ where EXPR]   instead of the\n"
+	    "                          defaults; AGG: count sum avg min max\n"
+	    "                          distinct approx_distinct count_true\n"
+	    "                          rate_true; with a where, over the\n"
+	    "                          records EXPR holds for\n"
+	    "      --where EXPR        aggregate only the records EXPR holds\n"
+	    "                          for; the others are counted filtered\n"
 	    "      --kpis FILE         the metrics over all records, one row\n"
 	    "      --partial           write mergeable states (JSON Lines)\n"
 	    "      --merge             combine partial files into the result\n"
-	    "  -o, --output FILE       write to FILE instead of stdout\n",
+	    "  -o, --output FILE       write to FILE instead of stdout\n"
+	    STATS_HELP,
 };
 
-enum { OPT_DATE = OPT_PROGRAM, OPT_KPIS, OPT_PARTIAL, OPT_MERGE };
+enum { OPT_DATE = OPT_PROGRAM, OPT_KPIS, OPT_PARTIAL, OPT_MERGE, OPT_WHERE };
 
 struct run {
 	struct spec sp;
@@ -49,6 +55,9 @@ struct run {
 	struct buf key, scratch;
 	char msg[256];
 	struct rec out;
+	/* Metrics with a where: which of them count the record. */
+	int filtered;
+	unsigned char *on, *kpi_on;
 };
 
 static void
@@ -90,6 +99,7 @@ default_spec(struct spec *sp, const struct schema *sc, int have_groups,
 		}
 	} else {
 		const struct schema_analysis *a = &sc->analysis;
+		char rev[512];
 
 		if (!have_date && a->timestamp != NULL)
 			sp->date = estrdup(a->timestamp);
@@ -112,6 +122,8 @@ default_spec(struct spec *sp, const struct schema *sc, int have_groups,
 					    sc);
 				}
 			}
+			if (schema_revenue_metric(sc, rev, sizeof rev) != NULL)
+				add_metric(&sp->m, &sp->nm, rev, sc);
 			for (size_t i = 0; i < a->nflags; i++) {
 				b.n = 0;
 				buf_printf(&b, "count_true:%s", a->flags[i]);
@@ -141,6 +153,10 @@ default_spec(struct spec *sp, const struct schema *sc, int have_groups,
 			sp->kpi[i].name = estrdup(sp->m[i].name);
 			sp->kpi[i].field = sp->m[i].field ?
 			    estrdup(sp->m[i].field) : NULL;
+			sp->kpi[i].where = sp->m[i].where ?
+			    estrdup(sp->m[i].where) : NULL;
+			sp->kpi[i].test = sp->m[i].where ?
+			    where_compile(sp->m[i].where, sc, NULL, 0) : NULL;
 		}
 		sp->nkpi = sp->nm;
 	}
@@ -195,10 +211,13 @@ each(struct filter *f, struct rec *r, void *ctx)
 {
 	struct run *rn = ctx;
 	struct spec *sp = &rn->sp;
-	const int *at = finder_locate(&rn->find, r);
+	const int *at;
 	size_t gi;
 	int len;
 
+	if (!filter_keep(f, r))
+		return;
+	at = finder_locate(&rn->find, r);
 	rn->key.n = 0;
 	if (sp->date != NULL) {
 		struct val *v = rec_at(r, at[0]);
@@ -242,12 +261,22 @@ each(struct filter *f, struct rec *r, void *ctx)
 		    rn);
 		return;
 	}
+	if (rn->filtered) {
+		const char *why;
+
+		if (metrics_test(sp->m, sp->nm, r, rn->on, &why) < 0 ||
+		    metrics_test(sp->kpi, sp->nkpi, r, rn->kpi_on, &why) < 0) {
+			snprintf(rn->msg, sizeof rn->msg, "%s", why);
+			reject(f, r, "where", rn);
+			return;
+		}
+	}
 	gi = table_get(&rn->t, rn->key.p, (uint32_t)rn->key.n,
 	    hash_table_key(rn->key.p, rn->key.n));
 	rn->t.g[gi].records++;
-	states_add(sp->m, sp->nm, table_states(&rn->t, gi), rn->in);
+	states_add(sp->m, sp->nm, table_states(&rn->t, gi), rn->in, rn->on);
 	rn->kpi_records++;
-	states_add(sp->kpi, sp->nkpi, rn->kpi, rn->in);
+	states_add(sp->kpi, sp->nkpi, rn->kpi, rn->in, rn->kpi_on);
 	f->t.out++;
 }
 
@@ -379,9 +408,10 @@ summary(const struct run *rn, const struct tally *t, int quiet)
 	if (quiet)
 		return;
 	fprintf(stderr, "%s: %llu in, %llu aggregated into %zu groups, %llu "
-	    "rejected, %.2fs\n", progname, (unsigned long long)t->in,
-	    (unsigned long long)t->out, rn->t.n,
-	    (unsigned long long)t->rejected, now_seconds() - t->start);
+	    "rejected, %llu filtered, %.2fs\n", progname,
+	    (unsigned long long)t->in, (unsigned long long)t->out, rn->t.n,
+	    (unsigned long long)t->rejected, (unsigned long long)t->filtered,
+	    now_seconds() - t->start);
 }
 
 /* --merge: partial files in, the result out. */
@@ -435,6 +465,8 @@ main(int argc, char **argv)
 		{ "kpis", required_argument, NULL, OPT_KPIS },
 		{ "partial", no_argument, NULL, OPT_PARTIAL },
 		{ "merge", no_argument, NULL, OPT_MERGE },
+		{ "where", required_argument, NULL, OPT_WHERE },
+		STATS_LONGOPT,
 		{ NULL, 0, NULL, 0 }
 	};
 	struct run rn = { 0 };
@@ -442,7 +474,7 @@ main(int argc, char **argv)
 	struct filter f = { 0 };
 	struct counts reasons = { 0 };
 	struct schema *sc = NULL;
-	const char *groups = NULL, *date = NULL, *output = NULL;
+	const char *groups = NULL, *date = NULL, *output = NULL, *where = NULL;
 	const char **metrics = NULL;
 	size_t nmetrics = 0;
 	int c, status, merging = 0;
@@ -474,14 +506,18 @@ main(int argc, char **argv)
 		case OPT_MERGE:
 			merging = 1;
 			break;
+		case OPT_WHERE:
+			where = optarg;
+			break;
 		default:
 			common_opt(&prog, &co, c, optarg);
 		}
 	}
 	if (merging) {
-		if (groups || date || nmetrics || co.schema)
+		if (groups || date || nmetrics || co.schema || where)
 			usage_error("--merge takes what to aggregate from the "
-			    "partial files: no -g, --date, -m or --schema");
+			    "partial files: no -g, --date, -m, --where or "
+			    "--schema");
 		free(metrics);
 		status = merge(&rn, argv + optind, argc - optind, output, &co);
 		goto done;
@@ -510,6 +546,14 @@ main(int argc, char **argv)
 	finder_init(&rn.find, rn.names, 1 + rn.sp.ndims + rn.sp.nin);
 	rn.in = ecalloc(rn.sp.nin + 1, sizeof *rn.in);
 	rn.kpi = ecalloc(rn.sp.nkpi + 1, sizeof *rn.kpi);
+	rn.filtered = metrics_filtered(rn.sp.m, rn.sp.nm) ||
+	    metrics_filtered(rn.sp.kpi, rn.sp.nkpi);
+	if (rn.filtered) {
+		rn.on = ecalloc(rn.sp.nm + 1, 1);
+		rn.kpi_on = ecalloc(rn.sp.nkpi + 1, 1);
+	}
+	if (where != NULL)
+		f.where = ewhere(where, sc);
 	table_init(&rn.t, rn.sp.nm);
 	rec_init(&rn.out);
 
@@ -523,10 +567,16 @@ main(int argc, char **argv)
 	if (status == 0 && rn.kpis_path != NULL && write_kpis(&rn, &co) < 0)
 		status = 1;
 	summary(&rn, &f.t, co.quiet);
+	if (stats_write(co.stats, &f.t, json_pack("{s:I,s:I}", "aggregated",
+	    (json_int_t)f.t.out, "groups", (json_int_t)rn.t.n)) < 0)
+		status = 1;
 	counts_free(&reasons);
 	finder_free(&rn.find);
 	free(rn.names);
 	free(rn.in);
+	free(rn.on);
+	free(rn.kpi_on);
+	where_free(f.where);
 	schema_free(sc);
 done:
 	if (rn.kpi != NULL)

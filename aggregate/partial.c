@@ -25,9 +25,9 @@ metrics_json(const struct metric *m, size_t n)
 	json_t *a = json_array();
 
 	for (size_t i = 0; i < n; i++)
-		json_array_append_new(a, json_pack("{s:s,s:s,s:s?,s:i}",
+		json_array_append_new(a, json_pack("{s:s,s:s,s:s?,s:i,s:s?}",
 		    "name", m[i].name, "agg", agg_name(m[i].kind), "field",
-		    m[i].field, "places", m[i].places));
+		    m[i].field, "places", m[i].places, "where", m[i].where));
 	return a;
 }
 
@@ -102,6 +102,11 @@ metrics_from(const json_t *a, struct metric **m, size_t *n)
 			return -1;
 		(*m)[i].name = estrdup(name);
 		(*m)[i].field = field ? estrdup(field) : NULL;
+		/* Kept to say what the states are (a filtered count has
+		   its own); nothing is tested again. */
+		(*m)[i].where = json_string_value(json_object_get(x, "where")) ?
+		    estrdup(json_string_value(json_object_get(x, "where"))) :
+		    NULL;
 		(*m)[i].places = (int)json_integer_value(json_object_get(x,
 		    "places"));
 	}

@@ -14,7 +14,9 @@ spec_inputs(struct spec *sp)
 		struct metric *m = i < sp->nm ? &sp->m[i] : &sp->kpi[i - sp->nm];
 
 		m->key_part = -1;
-		if (m->kind == A_DISTINCT || m->kind == A_APPROX)
+		/* A filtered one counts from its records, not the keys. */
+		if ((m->kind == A_DISTINCT || m->kind == A_APPROX) &&
+		    m->where == NULL)
 			for (size_t d = 0; d < sp->ndims; d++)
 				if (strcmp(sp->dims[d], m->field) == 0)
 					m->key_part = (int)d + (sp->date != NULL);

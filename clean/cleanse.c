@@ -1,7 +1,7 @@
 /*
  * cleanse - normalise and validate records, diverting the bad ones with
  * every reason, and account for each record: in = out + rejected +
- * duplicates.  See cleanse(1).
+ * duplicates + filtered (--where).  See cleanse(1).
  *
  * Without a schema, seed 000's retail cleansing (retail.c); with one,
  * versions, types, dimensions, rules, dedup and enrichment
@@ -33,11 +33,15 @@ static const struct program prog = {
 	    "      --metrics FILE      append the run's metrics (a JSON line)\n"
 	    "      --min-valid PCT     DEGRADED below PCT% valid (default 95)\n"
 	    "      --warn-rule PCT     warn when a rule rejects more than PCT%\n"
-	    "                          of records (default 10)\n",
+	    "                          of records (default 10)\n"
+	    "      --where EXPR        keep only the clean records EXPR holds\n"
+	    "                          for (event_type == 'purchase'); the\n"
+	    "                          others are counted filtered\n"
+	    STATS_HELP,
 };
 
 enum { OPT_DEDUP = OPT_PROGRAM, OPT_LATE, OPT_METRICS, OPT_MIN_VALID,
-	OPT_WARN_RULE };
+	OPT_WARN_RULE, OPT_WHERE };
 
 /* A percentage option, 0 to 100. */
 static double
@@ -63,11 +67,13 @@ main(int argc, char **argv)
 		{ "metrics", required_argument, NULL, OPT_METRICS },
 		{ "min-valid", required_argument, NULL, OPT_MIN_VALID },
 		{ "warn-rule", required_argument, NULL, OPT_WARN_RULE },
+		{ "where", required_argument, NULL, OPT_WHERE },
+		STATS_LONGOPT,
 		{ NULL, 0, NULL, 0 }
 	};
 	struct cleanse_opts opt = { .late_after = -1 };
 	struct cleanse_report rp = { .min_valid = 95, .warn_rule = 10 };
-	const char *metrics = NULL;
+	const char *metrics = NULL, *where = NULL;
 	struct cleanse_stats st = { 0 };
 	struct counts reasons = { 0 };
 	struct schema *s = NULL;
@@ -104,6 +110,9 @@ main(int argc, char **argv)
 		case OPT_WARN_RULE:
 			rp.warn_rule = opt_percent("--warn-rule", optarg);
 			break;
+		case OPT_WHERE:
+			where = optarg;
+			break;
 		default:
 			common_opt(&prog, &co, c, optarg);
 		}
@@ -128,6 +137,8 @@ main(int argc, char **argv)
 		if (opt.late_after >= 0 && s->analysis.timestamp == NULL)
 			fatal(2, "--late-after: %s names no analysis.timestamp",
 			    s->name);
+		if (where != NULL)
+			f.where = ewhere(where, s);
 		sm = smode_new(s, &opt);
 		status = filter_run(&f, argv + optind, argc - optind,
 		    smode_each, sm);
@@ -141,6 +152,8 @@ main(int argc, char **argv)
 			    json_array_get(s->rules, i), "name"));
 		rp.rules = rules;
 	} else {
+		if (where != NULL)
+			f.where = ewhere(where, NULL);
 		rt = retail_new();
 		status = filter_run(&f, argv + optind, argc - optind,
 		    retail_each, rt);
@@ -153,6 +166,7 @@ main(int argc, char **argv)
 		status = 1;
 	free(rules);
 	counts_free(&reasons);
+	where_free(f.where);
 	if (sm != NULL)
 		smode_free(sm);
 	if (rt != NULL)

@@ -99,6 +99,8 @@ cleanse_report(const struct cleanse_report *rp)
 	    json_integer((json_int_t)t->rejected));
 	json_object_set_new(m, "duplicates",
 	    json_integer((json_int_t)t->duplicates));
+	json_object_set_new(m, "filtered",
+	    json_integer((json_int_t)t->filtered));
 	json_object_set_new(m, "validity_pct", t->in ?
 	    real2(pct(t->in - t->rejected, t->in)) : json_null());
 	json_object_set_new(m, "status", json_string(cleanse_status(rp)));

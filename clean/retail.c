@@ -223,5 +223,6 @@ retail_each(struct filter *f, struct rec *r, void *ctx)
 	}
 	/* Every output has the same date source for a layout: safe. */
 	o->layout = rt->out_layout;
-	filter_put(f, o);
+	if (filter_keep(f, o))
+		filter_put(f, o);
 }

@@ -563,7 +563,8 @@ smode_each(struct filter *f, struct rec *r, void *ctx)
 		if (m->extra[j])
 			rec_add(o, names[j], r->f[j].v);
 	o->layout = m->out_layout;
-	filter_put(f, o);
+	if (filter_keep(f, o))
+		filter_put(f, o);
 }
 
 void

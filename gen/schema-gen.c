@@ -40,7 +40,8 @@ static const struct program prog = {
 	    "      --validate          check the schema and exit\n"
 	    "      --describe          list its fields: name, type, generator\n"
 	    "      --sample N          show N records as a table and exit\n"
-	    "      --list              list the bundled schemas\n",
+	    "      --list              list the bundled schemas\n"
+	    STATS_HELP,
 };
 
 enum {
@@ -516,6 +517,7 @@ main(int argc, char **argv)
 		{ "describe", no_argument, NULL, OPT_DESCRIBE },
 		{ "anomalies", required_argument, NULL, OPT_ANOMALIES },
 		{ "as-version", required_argument, NULL, OPT_AS_VERSION },
+		STATS_LONGOPT,
 		{ NULL, 0, NULL, 0 }
 	};
 	struct opts o = { .records = -1, .days = -1, .sample = -1,
@@ -527,6 +529,7 @@ main(int argc, char **argv)
 	long long days;
 	uint64_t n;
 	int c;
+	struct tally tally = { 0 };
 
 	diag_init(argv[0]);
 	while ((c = getopt_long(argc, argv, COMMON_SHORTOPTS "n:s:d:z",
@@ -713,6 +716,14 @@ main(int argc, char **argv)
 			    (unsigned long long)rn.duplicates,
 			    now_seconds() - t0);
 		}
+		/* Made, not read: out is the records written (anomalies
+		   and the repeats made among them). */
+		tally.start = t0;
+		tally.out = rn.records;
+		if (stats_write(o.common.stats, &tally, json_pack("{s:I,s:I}",
+		    "anomalies", (json_int_t)rn.anomalies, "repeats",
+		    (json_int_t)rn.duplicates)) < 0)
+			rn.status = 1;
 	}
 	gen_free(rn.g);
 	free(rn.keep);

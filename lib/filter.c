@@ -5,6 +5,27 @@
 
 #include "buf.h"
 #include "diag.h"
+#include "stats.h"
+
+int
+filter_keep(struct filter *f, const struct rec *r)
+{
+	const char *why;
+	int k;
+
+	if (f->where == NULL)
+		return 1;
+	if ((k = where_test(f->where, r, &why)) > 0)
+		return 1;
+	if (k == 0) {
+		f->t.filtered++;
+	} else {
+		struct rej_reason rr = { "where", why };
+
+		filter_reject(f, r, &rr, 1);
+	}
+	return 0;
+}
 
 void
 filter_put(struct filter *f, const struct rec *r)
@@ -167,8 +188,11 @@ filter_run(struct filter *f, char **inputs, int n, filter_fn each,
 		f->status = 1;
 	if (rej_close(f->rj) < 0)
 		f->status = 1;
-	if (!f->own_summary)
+	if (!f->own_summary) {
 		tally_print(&f->t, f->co->quiet);
+		if (stats_write(f->co->stats, &f->t, NULL) < 0)
+			f->status = 1;
+	}
 	if (f->by_kind && f->reasons != NULL)
 		report_kinds(f);
 	return f->status;

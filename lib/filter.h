@@ -2,8 +2,8 @@
  * filter.h - the loop every record filter runs: each input in turn (stdin
  * when none), records handed to the program, malformed ones diverted,
  * output opened in the first input's format (or -f), the CSV header kept
- * when the program keeps columns, counts kept, the summary line printed,
- * the exit status decided.
+ * when the program keeps columns, counts kept, the summary line printed
+ * (and --stats written), the exit status decided.
  *
  *	struct filter f = { .co = &o.common };
  *	return filter_run(&f, argv, argc, each, &state);
@@ -19,6 +19,7 @@
 #include "out.h"
 #include "progress.h"
 #include "reject.h"
+#include "where.h"
 #include "writer.h"
 
 struct filter {
@@ -32,6 +33,7 @@ struct filter {
 				   first of each with its place), not shown
 				   one by one; needs reasons */
 	int own_summary;	/* the program prints its summary line */
+	struct where *where;	/* --where, or NULL: see filter_keep() */
 	int want_header;	/* keep the first input's CSV header: */
 	char **header;		/* its names (free with filter_free_header) */
 	size_t nheader;
@@ -57,6 +59,13 @@ typedef void (*filter_fn)(struct filter *f, struct rec *r, void *ctx);
  */
 int filter_run(struct filter *f, char **inputs, int n, filter_fn each,
     void *ctx);
+
+/*
+ * Does r pass --where?  1 when it does (or there is none); 0 when it
+ * does not: then it is counted filtered, or, when the expression cannot
+ * be worked out for it, diverted with the reason (counted rejected).
+ */
+int filter_keep(struct filter *f, const struct rec *r);
 
 /* Write r as a clean record (counted out; refused by the writer: diverted). */
 void filter_put(struct filter *f, const struct rec *r);

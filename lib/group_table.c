@@ -133,6 +133,7 @@ table_get(struct table *t, const char *key, uint32_t keylen, uint64_t hash)
 	if (keylen > 0)		/* an empty key (no groups by) may be NULL */
 		memcpy((char *)g->key, key, keylen);
 	g->keylen = keylen;
+	g->changed = 0;
 	g->records = 0;
 	memset(table_states(t, t->n), 0, t->nm * sizeof *t->states);
 	t->slot[j].tag = tag;
@@ -177,10 +178,16 @@ table_sorted(const struct table *t)
 
 	for (size_t i = 0; i < t->n; i++)
 		order[i] = i;
-	sorting = t;
-	qsort(order, t->n, sizeof *order, by_key);
-	sorting = NULL;
+	table_sort(t, order, t->n);
 	return order;
+}
+
+void
+table_sort(const struct table *t, size_t *groups, size_t n)
+{
+	sorting = t;
+	qsort(groups, n, sizeof *groups, by_key);
+	sorting = NULL;
 }
 
 void

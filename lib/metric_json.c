@@ -96,7 +96,10 @@ state_json(const struct metric *m, const struct mstate *st)
 
 	switch (m->kind) {
 	case A_COUNT:
-		return json_null();
+		/* Only a filtered count has a state: the group's records
+		   are the count otherwise. */
+		return m->where != NULL ? json_integer((json_int_t)st->n) :
+		    json_null();
 	case A_SUM:
 	case A_AVG:
 	case A_MIN:
@@ -140,7 +143,12 @@ state_read(const struct metric *m, const json_t *j, struct mstate *st)
 
 	switch (m->kind) {
 	case A_COUNT:
-		return json_is_null(j) ? 0 : -1;
+		if (m->where == NULL)
+			return json_is_null(j) ? 0 : -1;
+		if (!json_is_integer(j) || json_integer_value(j) < 0)
+			return -1;
+		st->n = (uint64_t)json_integer_value(j);
+		return 0;
 	case A_SUM:
 	case A_AVG:
 	case A_MIN:

@@ -1,6 +1,7 @@
 /*
- * metric_spec.c - metrics as -m spells them, "[NAME=]AGG[:FIELD]", what
- * each needs of its field, and a group's final value of each.
+ * metric_spec.c - metrics as -m spells them, "[NAME=]AGG[:FIELD][ where
+ * EXPR]", what each needs of its field, and a group's final value of
+ * each.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -8,6 +9,7 @@
 
 #include "diag.h"
 #include "metrics.h"
+#include "where.h"
 
 static const char *const names[] = {
 	[A_COUNT] = "count", [A_SUM] = "sum", [A_AVG] = "avg",
@@ -60,33 +62,58 @@ places_of(const struct schema *sc, const char *f)
 	}
 }
 
+/* Where " where " starts in s (a word apart), or NULL. */
+static const char *
+where_of(const char *s)
+{
+	for (const char *p = s; (p = strstr(p, "where")) != NULL; p++)
+		if (p > s && (p[-1] == ' ' || p[-1] == '\t') &&
+		    (p[5] == ' ' || p[5] == '\t'))
+			return p;
+	return NULL;
+}
+
 int
-metric_parse(const char *s, const struct schema *sc, struct metric *m,
+metric_parse(const char *spec, const struct schema *sc, struct metric *m,
     char *err, size_t errlen)
 {
-	const char *eq = strchr(s, '='), *agg = eq ? eq + 1 : s;
-	const char *colon = strchr(agg, ':');
+	const char *w = where_of(spec);
+	char *s = w ? estrndup(spec, (size_t)(w - spec)) : estrdup(spec);
+	const char *eq, *agg, *colon;
 	char kind[32];
-	size_t kn = colon ? (size_t)(colon - agg) : strlen(agg);
+	size_t kn;
+	int rc = -1;
 
 	memset(m, 0, sizeof *m);
+	/* The spec before the where, its blanks at the end dropped. */
+	for (kn = strlen(s); kn > 0 && (s[kn - 1] == ' ' || s[kn - 1] == '\t');)
+		s[--kn] = '\0';
+	eq = strchr(s, '=');
+	agg = eq ? eq + 1 : s;
+	colon = strchr(agg, ':');
+	kn = colon ? (size_t)(colon - agg) : strlen(agg);
 	if (kn >= sizeof kind || (memcpy(kind, agg, kn), kind[kn] = '\0',
 	    agg_parse(kind, &m->kind) < 0)) {
-		snprintf(err, errlen, "-m %s: expected [NAME=]AGG[:FIELD], AGG "
-		    "one of count, sum, avg, min, max, distinct, "
-		    "approx_distinct, count_true, rate_true", s);
-		return -1;
+		snprintf(err, errlen, "-m %s: expected [NAME=]AGG[:FIELD][ where "
+		    "EXPR], AGG one of count, sum, avg, min, max, distinct, "
+		    "approx_distinct, count_true, rate_true", spec);
+		goto done;
 	}
 	if ((m->kind == A_COUNT) != (colon == NULL) ||
 	    (colon && colon[1] == '\0')) {
 		snprintf(err, errlen, m->kind == A_COUNT ? "-m %s: count takes "
-		    "no field" : "-m %s: %s needs a field (%s:FIELD)", s, kind,
-		    kind);
-		return -1;
+		    "no field" : "-m %s: %s needs a field (%s:FIELD)", spec,
+		    kind, kind);
+		goto done;
 	}
 	if (eq == s) {
-		snprintf(err, errlen, "-m %s: an empty name", s);
-		return -1;
+		snprintf(err, errlen, "-m %s: an empty name", spec);
+		goto done;
+	}
+	if (w != NULL && m->kind == A_RATE_TRUE) {
+		snprintf(err, errlen, "-m %s: rate_true with a where: take "
+		    "count_true and a count, each with the where", spec);
+		goto done;
 	}
 	if (colon)
 		m->field = estrdup(colon + 1);
@@ -99,16 +126,32 @@ metric_parse(const char *s, const struct schema *sc, struct metric *m,
 		    "");
 		m->name = (char *)buf_cstr(&b);
 	}
-	if (sc != NULL && m->field != NULL &&
-	    schema_field_index(sc, m->field) < 0) {
-		snprintf(err, errlen, "-m %s: no field \"%s\" in the schema", s,
-		    m->field);
-		free(m->name);
-		free(m->field);
-		return -1;
+	if (sc != NULL && m->field != NULL && !schema_has_name(sc, m->field)) {
+		snprintf(err, errlen, "-m %s: no field \"%s\" in the schema",
+		    spec, m->field);
+		goto done;
+	}
+	if (w != NULL) {
+		char e[256];
+
+		m->where = estrdup(w + 6);
+		if ((m->test = where_compile(m->where, sc, e, sizeof e)) ==
+		    NULL) {
+			snprintf(err, errlen, "-m %s: where: %s", spec, e);
+			goto done;
+		}
 	}
 	m->places = places_of(sc, m->field);
-	return 0;
+	rc = 0;
+done:
+	if (rc < 0) {
+		free(m->name);
+		free(m->field);
+		free(m->where);
+		memset(m, 0, sizeof *m);
+	}
+	free(s);
+	return rc;
 }
 
 enum need
@@ -157,6 +200,8 @@ metrics_free(struct metric *m, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		free(m[i].name);
 		free(m[i].field);
+		free(m[i].where);
+		where_free(m[i].test);
 	}
 	free(m);
 }
@@ -170,7 +215,7 @@ metric_value(const struct metric *m, const struct mstate *st,
 
 	switch (m->kind) {
 	case A_COUNT:
-		return val_int((int64_t)records);
+		return val_int((int64_t)(m->where != NULL ? st->n : records));
 	case A_SUM:
 	case A_MIN:
 	case A_MAX:

@@ -8,6 +8,7 @@
 #include "diag.h"
 #include "hash.h"
 #include "metrics.h"
+#include "where.h"
 
 /* Add one value p to metric m's state st. */
 void
@@ -49,11 +50,39 @@ state_add(const struct metric *m, struct mstate *st, const struct parsed *p)
 
 void
 states_add(const struct metric *m, size_t nm, struct mstate *st,
-    const struct parsed *in)
+    const struct parsed *in, const unsigned char *on)
 {
-	for (size_t i = 0; i < nm; i++)
+	for (size_t i = 0; i < nm; i++) {
+		if (on != NULL && !on[i])
+			continue;
 		if (m[i].in >= 0 && !in[m[i].in].null)
 			state_add(&m[i], &st[i], &in[m[i].in]);
+		else if (m[i].kind == A_COUNT && m[i].where != NULL)
+			st[i].n++;	/* a filtered count keeps its own */
+	}
+}
+
+int
+metrics_filtered(const struct metric *m, size_t nm)
+{
+	for (size_t i = 0; i < nm; i++)
+		if (m[i].test != NULL)
+			return 1;
+	return 0;
+}
+
+int
+metrics_test(const struct metric *m, size_t nm, const struct rec *r,
+    unsigned char *on, const char **why)
+{
+	for (size_t i = 0; i < nm; i++) {
+		int k = m[i].test != NULL ? where_test(m[i].test, r, why) : 1;
+
+		if (k < 0)
+			return -1;
+		on[i] = (unsigned char)k;
+	}
+	return 0;
 }
 
 void
@@ -77,6 +106,7 @@ states_merge(const struct metric *m, size_t nm, struct mstate *st,
 			st->n += from->n;
 			break;
 		}
+		case A_COUNT:
 		case A_COUNT_TRUE:
 		case A_RATE_TRUE:
 			st->n += from->n;

@@ -30,6 +30,10 @@ struct metric {
 	char *name;		/* the output column */
 	enum agg_kind kind;
 	char *field;		/* the input field; NULL for count */
+	char *where;		/* "... where EXPR": only the records EXPR
+				   holds for count (SQL's FILTER); or NULL */
+	struct where *test;	/* where compiled (NULL when read from a
+				   partial file: the states are made) */
 	int places;		/* sum/min/max: decimals; -1: the most seen */
 	int in;			/* which of the parsed inputs it reads (the
 				   program numbers them), or -1 */
@@ -42,8 +46,9 @@ struct metric {
 const char *agg_name(enum agg_kind k);
 int agg_parse(const char *s, enum agg_kind *k);
 
-/* Parse "[NAME=]AGG[:FIELD]" into m (places from the schema, if any).
-   Returns 0, or -1 with a message in err. */
+/* Parse "[NAME=]AGG[:FIELD][ where EXPR]" into m (places from the
+   schema, if any; EXPR as --where takes it, where.h).  Returns 0, or -1
+   with a message in err. */
 int metric_parse(const char *s, const struct schema *sc, struct metric *m,
     char *err, size_t errlen);
 
@@ -95,9 +100,21 @@ int parsed_from(const struct val *v, enum need need, struct parsed *p,
 void state_add(const struct metric *m, struct mstate *st,
     const struct parsed *p);
 
-/* Add one record (its parsed inputs) to states st[0..nm). */
+/* Add one record (its parsed inputs) to states st[0..nm): every
+   metric, or with on those on[i] says (metrics_test). */
 void states_add(const struct metric *m, size_t nm, struct mstate *st,
-    const struct parsed *in);
+    const struct parsed *in, const unsigned char *on);
+
+/* Does any metric have a where? */
+int metrics_filtered(const struct metric *m, size_t nm);
+
+/*
+ * Which metrics record r counts in: on[i] 1, or 0 when metric i's where
+ * does not hold for it.  0, or -1 with *why when a where cannot be
+ * worked out for r (the caller diverts it).
+ */
+int metrics_test(const struct metric *m, size_t nm, const struct rec *r,
+    unsigned char *on, const char **why);
 
 /* st[i] += from[i]. */
 void states_merge(const struct metric *m, size_t nm, struct mstate *st,
@@ -110,6 +127,8 @@ void states_free(const struct metric *m, size_t nm, struct mstate *st);
 struct group {
 	const char *key;	/* parts: a uint32_t length, then the bytes */
 	uint32_t keylen;
+	uint32_t changed;	/* for the caller (stream-window: since the
+				   group was last written); 0 when made */
 	uint64_t records;
 };
 
@@ -144,6 +163,9 @@ table_states(const struct table *t, size_t group)
 
 /* The group indexes in key order (an array to free). */
 size_t *table_sorted(const struct table *t);
+
+/* Put groups[0..n) (indexes of some of t's groups) in key order. */
+void table_sort(const struct table *t, size_t *groups, size_t n);
 
 void table_free(struct table *t, const struct metric *m);
 

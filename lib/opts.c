@@ -97,6 +97,9 @@ common_opt(const struct program *p, struct common_opts *o, int c,
 	case OPT_REJECT:
 		o->reject = arg;
 		return;
+	case OPT_STATS:
+		o->stats = arg;
+		return;
 	case OPT_HELP:
 		print_help(p);
 	case OPT_VERSION:
@@ -140,17 +143,20 @@ tally_print(const struct tally *t, int quiet)
 	if (quiet)
 		return;
 	fprintf(stderr, "%s: %llu in, %llu out, %llu rejected, "
-	    "%llu duplicates, %.2fs\n", progname,
+	    "%llu duplicates, %llu filtered, %.2fs\n", progname,
 	    (unsigned long long)t->in, (unsigned long long)t->out,
 	    (unsigned long long)t->rejected,
-	    (unsigned long long)t->duplicates, now_seconds() - t->start);
+	    (unsigned long long)t->duplicates,
+	    (unsigned long long)t->filtered, now_seconds() - t->start);
 }
 
 static void
 on_stop(int sig)
 {
 	(void)sig;
-	stop_requested = 1;
+	/* Counted: a second signal can mean "now" (stream-window's drain). */
+	if (stop_requested < 100)
+		stop_requested = stop_requested + 1;
 }
 
 void

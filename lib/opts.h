@@ -33,6 +33,7 @@ enum {
 	OPT_INPUT_FORMAT,
 	OPT_SCHEMA,
 	OPT_REJECT,
+	OPT_STATS,		/* --stats FILE, where a program has it (stats.h) */
 	OPT_PROGRAM = 0x200	/* a program's own long-only options start here */
 };
 
@@ -54,6 +55,7 @@ struct common_opts {
 	enum fmt in_fmt;	/* --input-format: FMT_AUTO means sniff */
 	const char *schema;	/* --schema FILE */
 	const char *reject;	/* --reject FILE */
+	const char *stats;	/* --stats FILE (stats.h) */
 };
 
 struct program {
@@ -90,9 +92,10 @@ void opt_list_free(char **v, size_t n);
 _Noreturn void usage_error(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2)));
 
-/* Counts every program reports: in = out + rejected + duplicates. */
+/* Counts every program reports: in = out + rejected + duplicates +
+   filtered (dropped by --where). */
 struct tally {
-	uint64_t in, out, rejected, duplicates;
+	uint64_t in, out, rejected, duplicates, filtered;
 	double start;		/* monotonic seconds when the work began */
 };
 
@@ -106,12 +109,13 @@ int64_t wall_us(void);
 void tally_start(struct tally *t);
 
 /*
- * Print "progname: 10 in, 9 out, 1 rejected, 0 duplicates, 0.01s" on
- * stderr, unless quiet.
+ * Print "progname: 10 in, 8 out, 1 rejected, 0 duplicates, 1 filtered,
+ * 0.01s" on stderr, unless quiet.
  */
 void tally_print(const struct tally *t, int quiet);
 
-/* Set by SIGINT and SIGTERM once stop_on_signals() installed handlers. */
+/* Set by SIGINT and SIGTERM once stop_on_signals() installed handlers:
+   how many came. */
 extern volatile sig_atomic_t stop_requested;
 
 /*

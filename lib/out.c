@@ -11,6 +11,7 @@
 
 #include "buf.h"
 #include "diag.h"
+#include "live.h"
 
 enum { OUT_BUFSZ = 128 * 1024 };
 
@@ -54,6 +55,7 @@ emit(struct out *o, const char *p, size_t n)
 			}
 			p += w;
 			n -= (size_t)w;
+			o->gz_pending = 1;
 		}
 		return;
 	}
@@ -95,9 +97,23 @@ out_flush(struct out *o)
 		emit(o, o->buf, o->n);
 		o->n = 0;
 	}
-	if (o->gz != NULL && o->err == 0 && gzflush(o->gz, Z_SYNC_FLUSH) != Z_OK)
-		fail(o, EIO);
+	if (o->gz != NULL && o->gz_pending && o->err == 0) {
+		if (gzflush(o->gz, Z_SYNC_FLUSH) != Z_OK)
+			fail(o, EIO);
+		o->gz_pending = 0;
+	}
 	return o->err ? -1 : 0;
+}
+
+/* About to wait: what is buffered goes out (a failure is kept in o->err
+   for the program's next check). */
+static void
+flush_held(void *ctx)
+{
+	struct out *o = ctx;
+
+	if (o->n > 0 || o->gz_pending)
+		out_flush(o);
 }
 
 long long
@@ -173,6 +189,10 @@ out_open(const char *path, int flags, int gzip_level)
 	}
 	o->cap = OUT_BUFSZ;
 	o->buf = emalloc(o->cap);
+	if (o->tmp == NULL) {
+		o->live = 1;
+		live_hold(flush_held, o);
+	}
 	return o;
 }
 
@@ -216,6 +236,8 @@ out_mem(struct buf *b)
 static void
 release(struct out *o)
 {
+	if (o->live)
+		live_release(flush_held, o);
 	free(o->buf);
 	free(o->tmp);
 	free(o->path);

@@ -1,7 +1,9 @@
 /*
  * out.h - an output as bytes: stdout or a file, plain or gzip, buffered,
  * with every write checked.  A file can be written atomically: it appears
- * under its name, complete, only when out_close() succeeds.
+ * under its name, complete, only when out_close() succeeds.  Any other
+ * output is flushed whenever the program is about to wait (live.h), so
+ * a reader downstream sees each record as it is made.
  */
 #ifndef SLUICE_OUT_H
 #define SLUICE_OUT_H
@@ -25,6 +27,8 @@ struct out {
 	char *buf;		/* bytes not yet written: buf[0..n) */
 	size_t n, cap;
 	int err;		/* errno of the first failure, then sticky */
+	int gz_pending;		/* gzip holds bytes not yet flushed */
+	int live;		/* flushed before the program waits (live.h) */
 };
 
 /*

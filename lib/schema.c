@@ -14,6 +14,7 @@
 #include "expr.h"
 #include "jcheck.h"
 #include "ts.h"
+#include "where.h"
 
 #ifndef SLUICE_DATADIR
 #define SLUICE_DATADIR "/usr/local/share/sluice"
@@ -786,11 +787,16 @@ static void
 check_analysis(struct ctx *c, const json_t *a)
 {
 	static const char *const keys[] = { "timestamp", "dimensions",
-	    "metrics", "flags", "title", "currency", NULL };
+	    "metrics", "flags", "title", "currency", "revenue", NULL };
+	static const char *const rkeys[] = { "field", "where", "description",
+	    NULL };
 	static const enum ftype times[] = { FT_DATE, FT_TIMESTAMP };
 	static const enum ftype numbers[] = { FT_INT, FT_FLOAT, FT_DECIMAL };
 	static const enum ftype bools[] = { FT_BOOL };
 	struct schema_analysis *an = &c->s->analysis;
+	const json_t *rev;
+	struct where *w = NULL;
+	char err[256];
 
 	if (jc_keys(&c->jc, "analysis", a, keys) < 0)
 		return;
@@ -805,6 +811,53 @@ check_analysis(struct ctx *c, const json_t *a)
 	an->flags = field_list(c, a, "flags", &an->nflags, "flag", bools, 1);
 	an->title = jc_string(&c->jc, "analysis", a, "title", 0, NULL);
 	an->currency = jc_string(&c->jc, "analysis", a, "currency", 0, NULL);
+	rev = jc_object(&c->jc, "analysis", a, "revenue", 0);
+	if (rev != NULL && !c->jc.failed &&
+	    jc_keys(&c->jc, "analysis.revenue", rev, rkeys) == 0) {
+		an->revenue_field = jc_string(&c->jc, "analysis.revenue", rev,
+		    "field", 1, NULL);
+		an->revenue_where = jc_string(&c->jc, "analysis.revenue", rev,
+		    "where", 0, NULL);
+		if (an->revenue_field != NULL &&
+		    !schema_has_name(c->s, an->revenue_field) &&
+		    need_field(c, "analysis.revenue.field", an->revenue_field,
+		    "the revenue", numbers, 3) < 0)
+			return;
+		if (an->revenue_where != NULL &&
+		    (w = where_compile(an->revenue_where, c->s, err,
+		    sizeof err)) == NULL)
+			jc_fail(&c->jc, "analysis.revenue.where", "%s", err);
+		where_free(w);
+	}
+}
+
+int
+schema_has_name(const struct schema *s, const char *name)
+{
+	size_t i;
+	json_t *e;
+
+	if (schema_field_index(s, name) >= 0)
+		return 1;
+	if (s->enrich != NULL)
+		json_array_foreach(s->enrich, i, e)
+			if (strcmp(json_string_value(json_object_get(e, "name")),
+			    name) == 0)
+				return 1;
+	return 0;
+}
+
+const char *
+schema_revenue_metric(const struct schema *s, char *buf, size_t n)
+{
+	const struct schema_analysis *a = &s->analysis;
+
+	if (a->revenue_field == NULL)
+		return NULL;
+	snprintf(buf, n, "revenue=sum:%s%s%s", a->revenue_field,
+	    a->revenue_where ? " where " : "", a->revenue_where ?
+	    a->revenue_where : "");
+	return buf;
 }
 
 static void

@@ -35,6 +35,11 @@ struct schema_analysis {
 	size_t nflags;
 	const char *title;		/* for people; never NULL */
 	const char *currency;		/* or NULL */
+	/* What the dataset's revenue is: revenue_field summed over the
+	   records revenue_where holds for (all when NULL); field NULL:
+	   not said. */
+	const char *revenue_field;
+	const char *revenue_where;
 };
 
 struct schema {
@@ -87,6 +92,17 @@ void schema_free(struct schema *s);
 
 /* The index of the field called name, or -1. */
 int schema_field_index(const struct schema *s, const char *name);
+
+/* Is name a field, or a field cleanse adds (an enrichment)? */
+int schema_has_name(const struct schema *s, const char *name);
+
+/*
+ * The revenue metric as -m spells it ("revenue=sum:total_amount where
+ * event_type == 'purchase'"), in buf (size n), or NULL when the schema
+ * says no revenue.
+ */
+const char *schema_revenue_metric(const struct schema *s, char *buf,
+    size_t n);
 
 /* "string", "int", ... */
 const char *ftype_name(enum ftype t);

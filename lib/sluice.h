@@ -15,6 +15,7 @@
 #include "hll.h"
 #include "jcheck.h"
 #include "jsonw.h"
+#include "live.h"
 #include "metrics.h"
 #include "num.h"
 #include "opts.h"
@@ -25,10 +26,12 @@
 #include "reject.h"
 #include "schema.h"
 #include "src.h"
+#include "stats.h"
 #include "strset.h"
 #include "ts.h"
 #include "utf8.h"
 #include "val.h"
+#include "where.h"
 #include "writer.h"
 
 #endif

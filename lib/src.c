@@ -5,32 +5,91 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "diag.h"
+#include "live.h"
 #include "opts.h"
 
 enum { SRC_CHUNK = 256 * 1024 };
 
 size_t src_max_line = (size_t)64 << 20;
 
-static int idle_ms;
-static void (*idle_fn)(void *);
-static void *idle_ctx;
+static int (*clock_fn)(void *);	/* src_on_clock() */
+static void *clock_ctx;
+static double clock_due;	/* monotonic seconds it is next due */
 
 void
-src_on_idle(int ms, void (*fn)(void *ctx), void *ctx)
+src_on_clock(int (*fn)(void *ctx), void *ctx)
 {
-	idle_ms = ms;
-	idle_fn = fn;
-	idle_ctx = ctx;
+	clock_fn = fn;
+	clock_ctx = ctx;
+	clock_due = 0;
+}
+
+/* The clock's function, if it is due; the milliseconds until it is due
+   again (-1: no function). */
+static int
+tick(void)
+{
+	double now;
+	int left;
+
+	if (clock_fn == NULL)
+		return -1;
+	now = now_seconds();
+	if (now >= clock_due) {
+		int ms = clock_fn(clock_ctx);
+
+		now = now_seconds();
+		clock_due = now + (ms < 1 ? 1 : ms) / 1e3;
+	}
+	left = (int)((clock_due - now) * 1e3 + 0.999);
+	return left < 1 ? 1 : left;
+}
+
+/*
+ * Wait until fd has bytes to read (or its end): first, if it has none
+ * now, what the program holds goes on (live.h); the tick runs on time
+ * meanwhile.  0, or -1 when a signal asked the program to stop.
+ */
+static int
+wait_readable(int fd)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	int sent = 0;
+
+	for (;;) {
+		int ms = tick(), k;
+
+		if (stop_requested)
+			return -1;
+		k = poll(&pfd, 1, sent ? ms : 0);
+		if (k > 0)
+			return 0;
+		if (k < 0) {
+			if (errno != EINTR)
+				return 0;	/* the read says why */
+			if (stop_requested)
+				return -1;
+			continue;
+		}
+		if (!sent) {
+			live_flush();
+			sent = 1;
+		} else {
+			/* The tick may have made more to send. */
+			sent = 0;
+		}
+	}
 }
 
 /*
  * read(2) what is there, up to n bytes: a pipe gives what has come, so a
  * slow stream's records are handled as they arrive, not when a buffer
- * fills.  Idle time goes to the idle hook.  A signal that asks the
- * program to stop ends the input (0); other interruptions retry.
+ * fills.  A signal that asks the program to stop ends the input (0);
+ * other interruptions retry.
  */
 static ssize_t
 read_some(struct src *s, void *p, size_t n)
@@ -38,20 +97,10 @@ read_some(struct src *s, void *p, size_t n)
 	for (;;) {
 		ssize_t r;
 
-		if (idle_fn != NULL) {
-			struct pollfd pfd = { .fd = s->fd, .events = POLLIN };
-			int k = poll(&pfd, 1, idle_ms);
-
-			if (k == 0) {
-				idle_fn(idle_ctx);
-				continue;
-			}
-			if (k < 0 && errno == EINTR) {
-				if (stop_requested)
-					return 0;
-				continue;
-			}
-		}
+		if (s->regular)
+			tick();
+		else if (wait_readable(s->fd) < 0)
+			return 0;
 		r = read(s->fd, p, n);
 		if (r >= 0)
 			return r;
@@ -67,6 +116,8 @@ static void start_gzip(struct src *s);
 int
 src_open(struct src *s, const char *path)
 {
+	struct stat st;
+
 	memset(s, 0, sizeof *s);
 	if (strcmp(path, "-") == 0) {
 		/* dup so that closing it leaves fd 0 alone. */
@@ -78,6 +129,7 @@ src_open(struct src *s, const char *path)
 	}
 	if (s->fd < 0)
 		return -1;
+	s->regular = fstat(s->fd, &st) == 0 && S_ISREG(st.st_mode);
 	s->cap = SRC_CHUNK;
 	s->buf = emalloc(s->cap);
 	/* Enough bytes to tell gzip by its magic, and to drop a BOM. */

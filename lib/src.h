@@ -23,6 +23,7 @@ struct src {
 	size_t pos, len, cap;
 	size_t total;		/* bytes made so far */
 	int eof;		/* no more bytes will come */
+	int regular;		/* a regular file: a read never waits */
 	int failed;		/* a read failed (reported) */
 };
 
@@ -33,11 +34,16 @@ struct src {
 int src_open(struct src *s, const char *path);
 
 /*
- * While an input has nothing to read for ms milliseconds, call fn(ctx),
- * again each ms while it stays idle (a sink commits, a file rolls).
- * fn NULL: none.  One hook for the process.
+ * While reading, call fn(ctx) on the clock, whether input comes or not
+ * (a window's trigger, a file that rolls on time): first right away,
+ * then again once the milliseconds it returns have passed (at least 1).
+ * It is called between reads while the input flows, and on time while
+ * the input is quiet.  fn NULL: none.  One for the process.
+ *
+ * Before a read that would wait (a pipe or a terminal with nothing in
+ * it), what the program holds is sent on first (live_flush(), live.h).
  */
-void src_on_idle(int ms, void (*fn)(void *ctx), void *ctx);
+void src_on_clock(int (*fn)(void *ctx), void *ctx);
 
 /*
  * Read more bytes after buf[len), first moving buf[pos..len) to the front

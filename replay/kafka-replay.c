@@ -39,7 +39,8 @@ static const struct program prog = {
 	    "      --loop              the inputs again and again, until a signal\n"
 	    "      --stdout            the events to stdout, not Kafka\n"
 	    "      --timeout SECS      brokers must answer, and messages be\n"
-	    "                          acknowledged, within SECS (default 30)\n",
+	    "                          acknowledged, within SECS (default 30)\n"
+	    STATS_HELP,
 	.versions = NULL,
 };
 
@@ -85,6 +86,7 @@ parse_positive(const char *opt, const char *arg)
 static void
 wait_for(struct replay *rp, double s)
 {
+	live_flush();	/* --stdout: what is written goes on first */
 	while (s > 0 && !stop_requested) {
 		double t0 = now_seconds();
 
@@ -166,10 +168,10 @@ one(struct replay *rp, struct rec *r, int raw_json)
 		rp->t.in--;
 }
 
-/* The input is quiet (tail -f, a slow pipe): what is held for the next
-   batch goes now, not when a thousand have come. */
+/* About to wait for input (tail -f, a slow pipe): what is held for the
+   next batch goes now, not when a thousand have come. */
 static void
-quiet_input(void *ctx)
+send_held(void *ctx)
 {
 	struct replay *rp = ctx;
 
@@ -261,6 +263,7 @@ main(int argc, char **argv)
 		{ "loop", no_argument, NULL, OPT_LOOP },
 		{ "stdout", no_argument, NULL, OPT_STDOUT },
 		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+		STATS_LONGOPT,
 		{ 0 }
 	};
 	static char *stdin_only[] = { "-" };
@@ -386,7 +389,7 @@ main(int argc, char **argv)
 		return 1;
 	}
 	stop_on_signals();
-	src_on_idle(20, quiet_input, &rp);
+	live_hold(send_held, &rp);
 	tally_start(&rp.t);
 	progress_init(&rp.pg, "records");
 	do {
@@ -407,6 +410,7 @@ main(int argc, char **argv)
 		}
 	} while (rp.loop && !stop_requested && status == 0);
 	progress_done(&rp.pg);
+	live_release(send_held, &rp);
 	/* --shuffle reads once and sends the held events (again with
 	   --loop, and maybe not all, stopped): what was taken is what
 	   was sent, and what was skipped. */
@@ -429,6 +433,13 @@ main(int argc, char **argv)
 			diag("%llu messages not delivered; the first: %s",
 			    (unsigned long long)d.failed, d.first_error);
 	}
+	/* out: produced; rejected: skipped (in = produced + skipped). */
+	rp.t.out = d.produced;
+	if (stats_write(co.stats, &rp.t, json_pack("{s:I,s:I,s:I,s:I}",
+	    "produced", (json_int_t)d.produced, "delivered",
+	    (json_int_t)d.delivered, "failed", (json_int_t)d.failed,
+	    "skipped", (json_int_t)rp.t.rejected)) < 0)
+		status = 1;
 	event_free(&rp.ev);
 	buf_free(&rp.held);
 	free(rp.hv);

@@ -120,12 +120,32 @@ is_date_col(const char *name, const char *type)
 	return strcmp(name, "order_date") == 0 || ends_with(name, "_date");
 }
 
+/* "revenue" first: a schema's revenue is what it counts as sales (the
+   e-commerce schema's: purchases only), where a total may be of every
+   event. */
+static int
+is_revenue(const char *name, const char *type)
+{
+	(void)type;
+	return strcmp(name, "revenue") == 0;
+}
+
 static int
 is_total(const char *name, const char *type)
 {
 	(void)type;
-	return strcmp(name, "total_amount") == 0 || strcmp(name, "revenue") ==
-	    0 || strcmp(name, "sum_amount") == 0;
+	return strcmp(name, "total_amount") == 0 || strcmp(name, "sum_amount") ==
+	    0;
+}
+
+/* Whether the rows of a pragma (name, type) have this column. */
+static int
+has_column(const struct rows *cols, const char *name)
+{
+	for (size_t i = 0; i < cols->nrows; i++)
+		if (cell(cols, i, 0) && strcmp(cell(cols, i, 0), name) == 0)
+			return 1;
+	return 0;
 }
 
 static int
@@ -270,7 +290,8 @@ batch_columns(sqlite3 *db, struct rows *cols, struct batch_cols *bc)
 	if (!table_columns(db, "batch_daily", cols))
 		return 0;
 	bc->date = find_col(cols, is_date_col);
-	bc->rev = find_col(cols, is_total);
+	if ((bc->rev = find_col(cols, is_revenue)) == NULL)
+		bc->rev = find_col(cols, is_total);
 	if (bc->rev == NULL)
 		bc->rev = find_col(cols, is_sum);
 	for (size_t i = 0; i < cols->nrows; i++) {
@@ -515,7 +536,8 @@ static void
 stream(struct ctx *c)
 {
 	struct rows cols, windows = { 0 }, keys = { 0 }, latest = { 0 },
-	    health = { 0 }, metric = { 0 }, dead = { 0 }, quality = { 0 };
+	    health = { 0 }, metric = { 0 }, dead = { 0 }, quality = { 0 },
+	    chain = { 0 };
 	const char *key = NULL, *rev;
 	struct buf *q = &c->sql;
 	const char *status = "HEALTHY";
@@ -528,7 +550,8 @@ stream(struct ctx *c)
 		    "stream_windows) yet: start the streaming pipeline.");
 		return;
 	}
-	rev = find_col(&cols, is_total);
+	if ((rev = find_col(&cols, is_revenue)) == NULL)
+		rev = find_col(&cols, is_total);
 	if (rev == NULL)
 		rev = find_col(&cols, is_sum);
 	for (size_t i = 0; i < cols.nrows && key == NULL; i++) {
@@ -582,9 +605,25 @@ stream(struct ctx *c)
 		    "stream_windows WHERE window_start >= ?", p, 1, &health);
 	}
 	if (table_columns(c->db, "stream_metrics", &metric)) {
+		int pipelines = has_column(&metric, "program");
+
 		rows_free(&metric);
-		query(c->db, "SELECT * FROM stream_metrics ORDER BY rowid DESC "
-		    "LIMIT 1", NULL, 0, &metric);
+		/* The stream's health: stream-window's latest line.  The
+		   pipeline's chain of counts, when it stopped, is a row of
+		   its own. */
+		query(c->db, pipelines ? "SELECT * FROM stream_metrics WHERE "
+		    "program IS NOT 'stream-pipeline' ORDER BY rowid DESC "
+		    "LIMIT 1" : "SELECT * FROM stream_metrics ORDER BY rowid "
+		    "DESC LIMIT 1", NULL, 0, &metric);
+		if (pipelines)
+			query(c->db, "SELECT time AS stopped, generated, "
+			    "dead_letters, delivered, events_in AS read, "
+			    "left_in_topic, gone_unread, aggregated, late_events "
+			    "AS late, rejected, filtered, rows, rows_in_sqlite, "
+			    "final_rows_in_parquet, CASE WHEN chain_closes THEN "
+			    "'yes' ELSE 'NO' END AS closes FROM stream_metrics "
+			    "WHERE program = 'stream-pipeline' ORDER BY rowid "
+			    "DESC LIMIT 1", NULL, 0, &chain);
 	}
 	if (table_columns(c->db, "dead_letter_events", &dead)) {
 		rows_free(&dead);
@@ -630,10 +669,11 @@ stream(struct ctx *c)
 				json_object_set_new(h, metric.names[col],
 				    cell(&metric, 0, col) ? json_string(cell(&metric,
 				    0, col)) : json_null());
-		j = json_pack("{s:s,s:s,s:s,s:s?,s:o,s:o,s:o,s:o}", "view",
+		j = json_pack("{s:s,s:s,s:s,s:s?,s:o,s:o,s:o,s:o,s:o}", "view",
 		    "stream", "status", status, "key", key, "currency",
 		    c->currency, "windows", w, "series", s, "latest",
-		    rows_json(&latest), "health", h);
+		    rows_json(&latest), "health", h, "counts",
+		    rows_json(&chain));
 		send_json(c, j);
 	} else {
 		struct series *se = ecalloc(keys.nrows + 1, sizeof *se);
@@ -679,6 +719,9 @@ stream(struct ctx *c)
 		bars_of(c, t, &latest);
 		out_puts(c->o, "</div>");
 		rows_table(c->o, "Latest window", &latest);
+		if (chain.nrows > 0)
+			rows_table(c->o, "The last run's counts, from the "
+			    "source to the warehouse", &chain);
 		page_end(c->o);
 		for (size_t k = 0; k < keys.nrows; k++)
 			free(se[k].y);
@@ -693,6 +736,7 @@ stream(struct ctx *c)
 	rows_free(&metric);
 	rows_free(&dead);
 	rows_free(&quality);
+	rows_free(&chain);
 }
 
 /* dashboard.cgi --prepare: the batch view's rollups, made in db. */

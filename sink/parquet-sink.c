@@ -4,8 +4,9 @@
  *
  * Columns take their types from the schema, else from the first row
  * group's values.  A value that does not fit its column's type rejects
- * its record (counted, to --reject); every other record is written:
- * in = written + rejected.  Files appear whole or not at all.
+ * its record (counted, to --reject); every other record is written, but
+ * those --where leaves out: in = written + rejected + filtered.  Files
+ * appear whole or not at all.
  */
 #include <libgen.h>
 #include <stdlib.h>
@@ -32,11 +33,14 @@ static const struct program prog = {
 	    "      --roll-rows N       append: a new file every N rows\n"
 	    "      --roll-seconds S    append: a new file every S seconds\n"
 	    "  -c, --codec C           snappy (default), zstd, gzip, none\n"
-	    "      --row-group-rows N  rows a row group (default 122880)\n",
+	    "      --row-group-rows N  rows a row group (default 122880)\n"
+	    "      --where EXPR        write only the records EXPR holds for; the\n"
+	    "                          others are counted filtered\n"
+	    STATS_HELP,
 };
 
 enum { OPT_MODE = OPT_PROGRAM, OPT_ROLL_ROWS, OPT_ROLL_SECONDS,
-	OPT_ROW_GROUP };
+	OPT_ROW_GROUP, OPT_WHERE };
 
 /* One partition (or the whole output): its columns and open file. */
 struct part {
@@ -329,14 +333,14 @@ put(struct filter *f, struct sink *s, struct rec *r)
 	return 0;
 }
 
-/*
- * The input is idle: close the files open --roll-seconds or longer, so a
- * quiet stream's rows do not wait in an open file for the next record.
- */
 static void settle(struct filter *f, struct sink *s);
 
-static void
-roll_idle(void *ctx)
+/* On the clock, whether records come or not: the files open
+   --roll-seconds or longer are closed (and rows held that long to type
+   them written), so a quiet stream's rows do not wait in an open file
+   for the next record.  Looked at four times a period. */
+static int
+roll_clock(void *ctx)
 {
 	struct sink *s = ctx;
 	double now = now_seconds();
@@ -348,6 +352,7 @@ roll_idle(void *ctx)
 		if (s->parts[i].f != NULL &&
 		    now - s->parts[i].opened >= s->roll_seconds)
 			close_file(s, &s->parts[i]);
+	return (int)(s->roll_seconds * 1000 / 4);
 }
 
 /* Types from the first rows, then those rows written. */
@@ -427,6 +432,8 @@ each(struct filter *f, struct rec *r, void *ctx)
 		f->stop = 1;
 		return;
 	}
+	if (!filter_keep(f, r))
+		return;
 	if (s->names == NULL) {
 		set_columns(s, r);
 		if (s->failed) {
@@ -553,6 +560,8 @@ main(int argc, char **argv)
 		{ "roll-rows", required_argument, NULL, OPT_ROLL_ROWS },
 		{ "roll-seconds", required_argument, NULL, OPT_ROLL_SECONDS },
 		{ "row-group-rows", required_argument, NULL, OPT_ROW_GROUP },
+		{ "where", required_argument, NULL, OPT_WHERE },
+		STATS_LONGOPT,
 		{ NULL, 0, NULL, 0 }
 	};
 	struct sink s = { .codec = C_SNAPPY, .rg_rows = 122880, .pidx = -1 };
@@ -560,6 +569,7 @@ main(int argc, char **argv)
 	struct filter f = { 0 };
 	struct schema *sc = NULL;
 	char err[512], *end;
+	const char *where = NULL;
 	int c, status;
 
 	diag_init(argv[0]);
@@ -594,6 +604,9 @@ main(int argc, char **argv)
 			usage_if(*end != '\0' || !(s.roll_seconds > 0),
 			    "--roll-seconds: expected seconds, more than 0");
 			break;
+		case OPT_WHERE:
+			where = optarg;
+			break;
 		case OPT_ROW_GROUP:
 			s.rg_rows = opt_number("--row-group-rows", optarg, 1);
 			usage_if(s.rg_rows > INT32_MAX,
@@ -615,6 +628,8 @@ main(int argc, char **argv)
 		return 2;
 	}
 	s.sc = sc;
+	if (where != NULL)
+		f.where = ewhere(where, sc);
 	{
 		/* Unique across runs: the time to the nanosecond, the pid. */
 		struct timespec ts;
@@ -648,11 +663,8 @@ main(int argc, char **argv)
 		free(copy2);
 	}
 	stop_on_signals();
-	if (s.roll_seconds > 0) {
-		int ms = (int)(s.roll_seconds * 1000 / 4);
-
-		src_on_idle(ms > 0 ? ms : 1, roll_idle, &s);
-	}
+	if (s.roll_seconds > 0)
+		src_on_clock(roll_clock, &s);
 	s.filter = &f;
 	f.co = &co;
 	f.own_summary = 1;
@@ -663,12 +675,16 @@ main(int argc, char **argv)
 	if (s.failed)
 		status = 1;
 	if (!co.quiet)
-		fprintf(stderr, "%s: %llu in, %llu written, %llu rejected, %lu "
-		    "file%s, %.2fs\n", progname, (unsigned long long)f.t.in,
-		    (unsigned long long)f.t.out,
+		fprintf(stderr, "%s: %llu in, %llu written, %llu rejected, %llu "
+		    "filtered, %lu file%s, %.2fs\n", progname,
+		    (unsigned long long)f.t.in, (unsigned long long)f.t.out,
 		    (unsigned long long)f.t.rejected,
+		    (unsigned long long)f.t.filtered,
 		    s.output ? 1UL : s.files, s.output || s.files == 1 ? "" :
 		    "s", now_seconds() - f.t.start);
+	if (stats_write(co.stats, &f.t, json_pack("{s:I}", "files",
+	    (json_int_t)(s.output ? 1 : s.files))) < 0)
+		status = 1;
 	for (size_t i = 0; i < s.nparts; i++) {
 		for (size_t k = 0; k < s.ncols; k++)
 			pq_col_free(&s.parts[i].cols[k]);
@@ -692,6 +708,7 @@ main(int argc, char **argv)
 	buf_free(&s.esc);
 	buf_free(&s.scratch);
 	filter_free_header(&f);
+	where_free(f.where);
 	schema_free(sc);
 	return status;
 }

@@ -2,11 +2,12 @@
  * sqlite-sink - records into a SQLite table: created from the schema or
  * the first records, a column added when a new field appears, rows
  * appended or upserted by a key, in batched transactions (by count and
- * by time, so a slow stream lands within --batch-ms), WAL so readers
- * read while it writes.  See sqlite-sink(1).
+ * by time, and whenever the input pauses, so a slow stream's rows land
+ * as they come), WAL so readers read while it writes.  See
+ * sqlite-sink(1).
  *
  * A value that is not of its column's type, or that a CHECK refuses,
- * rejects its record: in = written + rejected.
+ * rejects its record: in = written + rejected + filtered (--where).
  */
 #include <sqlite3.h>
 #include <stdlib.h>
@@ -27,11 +28,15 @@ static const struct program prog = {
 	    "                          replace (the table's rows, in one transaction)\n"
 	    "      --key C[,C...]      the unique key an upsert replaces by\n"
 	    "      --batch-rows N      rows a transaction at most (default 10000)\n"
-	    "      --batch-ms MS       a transaction's age at most (default 100)\n",
+	    "      --batch-ms MS       a transaction's age at most (default 100)\n"
+	    "      --where EXPR        write only the records EXPR holds for; the\n"
+	    "                          others are counted filtered\n"
+	    STATS_HELP,
 	.versions = "sqlite " SQLITE_VERSION,
 };
 
-enum { OPT_MODE = OPT_PROGRAM, OPT_KEY, OPT_BATCH_ROWS, OPT_BATCH_MS };
+enum { OPT_MODE = OPT_PROGRAM, OPT_KEY, OPT_BATCH_ROWS, OPT_BATCH_MS,
+	OPT_WHERE };
 enum mode { M_APPEND, M_UPSERT, M_REPLACE };
 
 struct col {
@@ -516,6 +521,8 @@ each(struct filter *f, struct rec *r, void *ctx)
 		f->stop = 1;
 		return;
 	}
+	if (!filter_keep(f, r))
+		return;
 	if (s->exists) {
 		insert(s, r);
 		if (s->failed)
@@ -553,9 +560,10 @@ last_rows(struct filter *f, void *ctx)
 		settle(s);
 }
 
-/* A quiet input: land what is waiting. */
+/* About to wait for input: what is held lands now, so readers of the
+   table see each row as it comes (a replace lands only whole). */
 static void
-idle(void *ctx)
+land(void *ctx)
 {
 	struct sink *s = ctx;
 
@@ -563,9 +571,8 @@ idle(void *ctx)
 		return;
 	if (!s->exists && s->npending > 0)
 		settle(s);
-	if (s->in_tx && s->mode != M_REPLACE &&
-	    now_seconds() - s->tx_start >= s->batch_secs)
-		commit(s);
+	if (s->in_tx && s->mode != M_REPLACE && commit(s) < 0)
+		s->failed = 1;
 }
 
 int
@@ -579,13 +586,15 @@ main(int argc, char **argv)
 		{ "key", required_argument, NULL, OPT_KEY },
 		{ "batch-rows", required_argument, NULL, OPT_BATCH_ROWS },
 		{ "batch-ms", required_argument, NULL, OPT_BATCH_MS },
+		{ "where", required_argument, NULL, OPT_WHERE },
+		STATS_LONGOPT,
 		{ NULL, 0, NULL, 0 }
 	};
 	struct sink s = { .batch_rows = 10000, .batch_secs = 0.1 };
 	struct common_opts co = { 0 };
 	struct filter f = { 0 };
 	struct schema *sc = NULL;
-	const char *keys = NULL;
+	const char *keys = NULL, *where = NULL;
 	char err[512];
 	int c, status;
 
@@ -616,6 +625,9 @@ main(int argc, char **argv)
 		case OPT_BATCH_ROWS:
 			s.batch_rows = opt_number("--batch-rows", optarg, 1);
 			break;
+		case OPT_WHERE:
+			where = optarg;
+			break;
 		case OPT_BATCH_MS:
 			s.batch_secs = (double)opt_number("--batch-ms", optarg,
 			    1) / 1000;
@@ -636,12 +648,15 @@ main(int argc, char **argv)
 		return 2;
 	}
 	s.sc = sc;
+	if (where != NULL)
+		f.where = ewhere(where, sc);
 	/* One thread: no mutexes around every call. */
 	if (sqlite3_open_v2(s.path, &s.db, SQLITE_OPEN_READWRITE |
 	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		diag("%s: %s", s.path, s.db ? sqlite3_errmsg(s.db) :
 		    "cannot open");
 		sqlite3_close(s.db);
+		where_free(f.where);
 		schema_free(sc);
 		return 1;
 	}
@@ -663,14 +678,13 @@ main(int argc, char **argv)
 	}
 	status = 1;
 	if (!s.failed) {
-		int ms = (int)(s.batch_secs * 1000 / 2);
-
 		stop_on_signals();
-		src_on_idle(ms > 0 ? ms : 1, idle, &s);
+		live_hold(land, &s);
 		f.co = &co;
 		f.own_summary = 1;
 		f.finish = last_rows;
 		status = filter_run(&f, argv + optind, argc - optind, each, &s);
+		live_release(land, &s);
 		/* Replace keeps the old rows unless the new are all there. */
 		if (s.mode == M_REPLACE && (status != 0 || stop_requested))
 			s.failed = 1;
@@ -682,11 +696,15 @@ main(int argc, char **argv)
 			status = 1;
 		if (!co.quiet)
 			fprintf(stderr, "%s: %llu in, %llu written, %llu "
-			    "rejected, %.2fs\n", progname,
+			    "rejected, %llu filtered, %.2fs\n", progname,
 			    (unsigned long long)f.t.in,
 			    (unsigned long long)f.t.out,
 			    (unsigned long long)f.t.rejected,
+			    (unsigned long long)f.t.filtered,
 			    now_seconds() - f.t.start);
+		if (stats_write(co.stats, &f.t, json_pack("{s:s}", "table",
+		    s.table)) < 0)
+			status = 1;
 	}
 	sqlite3_finalize(s.ins);
 	if (sqlite3_close(s.db) != SQLITE_OK)
@@ -699,6 +717,7 @@ main(int argc, char **argv)
 	free(s.colset);
 	buf_free(&s.sql);
 	buf_free(&s.scratch);
+	where_free(f.where);
 	schema_free(sc);
 	return status;
 }

@@ -52,6 +52,7 @@ CREATE TABLE IF NOT EXISTS data_quality_metrics (
     out INTEGER,
     rejected INTEGER,
     duplicates INTEGER,
+    filtered INTEGER,       -- valid, and left out by --where
     validity_pct REAL,
     status TEXT,
     min_valid_pct REAL,
@@ -62,13 +63,16 @@ CREATE TABLE IF NOT EXISTS data_quality_metrics (
     seconds REAL
 );
 
--- Events, purchases, buyers and revenue by hour and event type.
+-- Events, users and revenue by hour and event type.  Revenue is sales:
+-- what purchases are worth (the e-commerce schema's analysis.revenue);
+-- a view or a search sells nothing, so its revenue is 0.
 CREATE VIEW IF NOT EXISTS v_hourly_event_summary AS
 SELECT strftime('%Y-%m-%d %H:00', event_time) AS hour,
        event_type,
        count(*) AS events,
        count(DISTINCT user_id) AS users,
-       round(sum(coalesce(total_amount, 0)), 2) AS revenue
+       round(coalesce(sum(CASE WHEN event_type = 'purchase'
+           THEN total_amount END), 0), 2) AS revenue
 FROM events
 GROUP BY 1, 2;
 

@@ -150,7 +150,7 @@ like "$(tail -n 1 "$T/m.jsonl")" '"alerts":\["rule [a-z_]+ rejected' "and the wa
 run cleanse --schema ecommerce --metrics "$T/m.jsonl" "$T/ec.csv"
 ok "$(grep -c warning "$T/err" | grep -qx 0; echo $?)" "no warning at the default 10%"
 run cleanse --metrics "$T/m.jsonl" /dev/null
-like "$(tail -n 1 "$T/m.jsonl")" '"in":0,"out":0,"rejected":0,"duplicates":0,"validity_pct":null,"status":"NO_DATA",' \
+like "$(tail -n 1 "$T/m.jsonl")" '"in":0,"out":0,"rejected":0,"duplicates":0,"filtered":0,"validity_pct":null,"status":"NO_DATA",' \
     "no records: NO_DATA, no validity"
 run cleanse --metrics "$T/no/such/dir/m.jsonl" "$T/ec.csv"
 is "$rc:$(err)" "1:cleanse: $T/no/such/dir/m.jsonl: No such file or directory" \

@@ -4,7 +4,8 @@
 # and what it leaves reconciles with what was generated: the input's
 # total revenue (by DuckDB, from the generated CSV files) is the KPI
 # file's, the summary CSV's, the Parquet partitions' and the warehouse's;
-# every record is accounted for; the stream tables hold windows.
+# every record is accounted for; the stream tables hold windows; each
+# pipeline's chain of counts closes, with nothing left in the topic.
 . "$SLUICE_TOP/tests/lib.sh"
 git -C "$SLUICE_TOP" rev-parse HEAD >/dev/null 2>&1 || { echo "1..0 # SKIP not a git checkout"; exit 0; }
 git clone -q "$SLUICE_TOP" "$T/clone"
@@ -39,4 +40,21 @@ in=$(sed -n 's/^stream-window: \([0-9]*\) in, .*/\1/p' "$D/logs/stream-pipeline.
 is "$(sqlite3 "$D/warehouse.db" 'SELECT max(events_in) FROM stream_metrics')" "$in" \
     "stream_metrics: the events stream-window read ($in)"
 like "$(cat "$T/out")" "Parquet: 7 batch files by date, [1-9][0-9]* stream files" "the files it made, counted"
+
+# Each pipeline's chain of counts, source to warehouse, closes.
+BLOG=$D/logs/batch-pipeline.log SLOG=$D/logs/stream-pipeline.log
+like "$(cat "$BLOG")" "batch-pipeline:   cleanse: 14000 records in = 14000 out \+ 0 rejected \+ 0 duplicates .* \+ 0 filtered" \
+    "the batch chain: cleanse's counts"
+like "$(cat "$BLOG")" "batch-pipeline: counts: the chain closes" "the batch chain closes"
+like "$(cat "$SLOG")" "stream-pipeline: counts: the chain closes" "the stream chain closes"
+! grep -q "DOES NOT CLOSE" "$BLOG" "$SLOG"
+ok $? "  no step of either has a difference it cannot name"
+# What kafka-replay delivered, stream-window read, all of it: the stop
+# lets it read what was in the topic (nothing left, nothing dropped).
+del=$(sed -n 's/^.*kafka-replay: \([0-9]*\) in, \([0-9]*\) produced, \([0-9]*\) delivered.*/\3/p' "$SLOG" | tail -n 1)
+like "$(cat "$SLOG")" "stream-pipeline:   Kafka: $del delivered = $del read by stream-window \+ 0 left in the topic \+ 0 gone" \
+    "every event delivered to Kafka ($del) read by stream-window, none left in the topic"
+is "$in" "$del" "  stream-window's own summary: $in in"
+is "$(sqlite3 "$D/warehouse.db" "SELECT generated > 0 AND delivered = events_in AND chain_closes FROM stream_metrics WHERE program = 'stream-pipeline'")" 1 \
+    "stream_metrics: the chain's figures for the dashboard, closing"
 done_testing

@@ -41,7 +41,7 @@ for page in "$MAN"/*.[1-9]; do
         (cd "$T/run" && PATH="$SLUICE_BIN:$PATH" sh -e "$ex") >"$T/exout" 2>&1
         rc=$?
         ok $rc "$name: example $(basename "$ex" .sh) runs: $(head -c 60 "$ex" | head -n 1)"
-        [ $rc -eq 0 ] || sed 's/^/#   /' "$T/exout"
+        [ $rc -eq 0 ] || sed 's/^/#   /' "$T/exout" >&2
         rm -rf "$T/run" "$ex"
     done
 done

@@ -49,7 +49,7 @@ canon="SELECT s, i::VARCHAR AS i, f::VARCHAR AS f, d::VARCHAR AS d, b::VARCHAR A
     'd': 'DECIMAL(18,2)', 'b': 'BOOLEAN', 'dt': 'DATE', 'ts': 'TIMESTAMPTZ'})" >"$T/types-duck-want.jsonl"
 for codec in snappy zstd gzip none; do
     run parquet-sink --schema "$T/types.json" -c "$codec" -o "$T/types-$codec.parquet" "$T/types.csv"
-    is "$rc:$(err)" "0:parquet-sink: 6 in, 6 written, 0 rejected, 1 file, $(sed -n 's/.*file, //p' "$T/err")" \
+    is "$rc:$(err)" "0:parquet-sink: 6 in, 6 written, 0 rejected, 0 filtered, 1 file, $(sed -n 's/.*file, //p' "$T/err")" \
         "$codec: written"
     "$DUCK" "SET TimeZone = 'UTC'" "$canon FROM '$T/types-$codec.parquet'" >"$T/got.jsonl"
     is_file "$T/got.jsonl" "$T/types-duck-want.jsonl" \
@@ -181,7 +181,7 @@ is "$quiet:$(ls "$T/quiet" | wc -l)" "1:2" \
     "--roll-seconds on an idle stream: the first rows in a file after 0.5 s, the last at the end"
 run parquet-sink -d "$T/roll" --mode append --roll-rows 1000 "$T/retail.csv"
 is "$(ls "$T/roll" | wc -l | tr -d ' ')" 5 "--roll-rows 1000: 5000 rows in 5 files"
-like "$(err)" "5000 in, 5000 written, 0 rejected, 5 files" "and the summary says so"
+like "$(err)" "5000 in, 5000 written, 0 rejected, 0 filtered, 5 files" "and the summary says so"
 
 # --- Rejects ------------------------------------------------------------------------
 printf 'i,when\n1,2025-01-01\nnope,2025-01-02\n3,someday\n4,2025-01-04\n' >"$T/bad.csv"

@@ -75,7 +75,7 @@ like "$(err)" "bad.csv:5: invalid UTF-8 in column 2 at byte 4" \
     "invalid UTF-8 reported"
 like "$(err)" "bad.csv:6: expected 3 fields \(the header's\), found 4" \
     "a long row reported"
-like "$(err)" "^rec-cat: 6 in, 2 out, 4 rejected, 0 duplicates, [0-9.]+s$" \
+like "$(err)" "^rec-cat: 6 in, 2 out, 4 rejected, 0 duplicates, 0 filtered, [0-9.]+s$" \
     "summary: in = out + rejected"
 is "$(wc -l <"$T/rej.jsonl" | tr -d ' ')" 4 "four dead letters"
 is "$(sed -n 1p "$T/rej.jsonl")" \

@@ -11,7 +11,7 @@ DB=$T/w.db
 # --- Rows as they came -----------------------------------------------------------
 $SLUICE_WRAP "$SG" -q retail -n 1500 --days 2 >"$T/retail.csv"
 run sqlite-sink -d "$DB" -t orders --schema retail "$T/retail.csv"
-is "$rc:$(sed 's/, [0-9.]*s$//' "$T/err")" "0:sqlite-sink: 3000 in, 3000 written, 0 rejected" "3000 rows written"
+is "$rc:$(sed 's/, [0-9.]*s$//' "$T/err")" "0:sqlite-sink: 3000 in, 3000 written, 0 rejected, 0 filtered" "3000 rows written"
 is "$(sqlite3 "$DB" "SELECT type FROM pragma_table_info('orders')" | tr '\n' ' ')" \
     "TEXT TEXT TEXT TEXT TEXT INTEGER REAL REAL " "the table made from the schema's types"
 sqlite3 "$DB" ".import --csv '$T/retail.csv' raw"
@@ -108,6 +108,9 @@ is "$(sqlite3 "$WH" "SELECT round(sum(revenue), 2) FROM v_user_segment_analysis"
     "$(sqlite3 "$WH" "SELECT round(sum(total_amount), 2) FROM events WHERE event_type = 'purchase'")" \
     "v_user_segment_analysis: revenue adds up to the purchases'"
 is "$(sqlite3 "$WH" "SELECT sum(events) FROM v_hourly_event_summary")" "$valid" "v_hourly_event_summary covers every event"
+is "$(sqlite3 "$WH" "SELECT round(sum(revenue), 2) || ' ' || sum(revenue > 0 AND event_type <> 'purchase') FROM v_hourly_event_summary")" \
+    "$(sqlite3 "$WH" "SELECT round(sum(total_amount), 2) FROM events WHERE event_type = 'purchase'") 0" \
+    "v_hourly_event_summary: revenue is sales, the purchases' only (views and searches sell nothing)"
 
 # --- Edge cases a review found -------------------------------------------------
 printf '{"a":1}\n{"A":2}\n' >"$T/case.jsonl"

@@ -31,6 +31,19 @@ like "$(cat "$T/ck")" '^stdout-0\.ckpt$' "  the checkpoint saved"
 LOG=$DATA/logs/stream-pipeline.log
 like "$(cat "$LOG")" "stream-window: [0-9]+ in, [0-9]+ aggregated" "  stream-window's summary in the log"
 like "$(cat "$LOG")" "kafka-replay: ([0-9]+) in, \1 produced, \1 delivered, 0 failed" "  kafka-replay's: all it produced delivered"
+like "$(cat "$T/err")" "stream-pipeline: counts: the chain closes" "  the chain of counts, source to warehouse, closes"
+gen=$(sed -n 's/.*  generated: \([0-9]*\) events made.*/\1/p' "$T/err")
+cl=$(sed -n 's/.*  cleanse: \([0-9]*\) in = \([0-9]*\) out + \([0-9]*\) rejected.*/\1 \2 \3/p' "$T/err")
+dl=$(sed -n 's/.*  Kafka: \([0-9]*\) delivered = \([0-9]*\) read by stream-window + \([0-9]*\) left.*/\1 \2 \3/p' "$T/err")
+ok "$(( ${gen:-0} < 1 ))" "  $gen events generated"
+is "${cl%% *}" "$gen" "  cleanse read what was generated"
+# Each dead letter is a line of the file the chain names.
+is "$(wc -l <"$DATA/output/stream_dead_letter.jsonl" | tr -d ' ')" "$(echo "$cl" | cut -d' ' -f3)" \
+    "  the dead letters the chain counts are in output/stream_dead_letter.jsonl"
+set -- $dl
+is "$1 $3" "$2 0" "  what was delivered was read: nothing left in the topic at the stop"
+is "$(sqlite3 "$DB" "SELECT generated || ' ' || events_in || ' ' || chain_closes FROM stream_metrics WHERE program = 'stream-pipeline'")" \
+    "$gen $2 1" "  the same figures in stream_metrics, for the dashboard"
 # The final windows, in SQLite (upserted) and in Parquet (appended, final
 # only), are the same windows with the same counts.
 DUCK=$SLUICE_TOP/scripts/duckdb

@@ -23,7 +23,7 @@ is "$(out)" "window_start,window_end,product,record_count,revenue
 2025-01-15T11:00:00Z,2025-01-15T12:00:00Z,A,1,1.00
 2025-01-15T11:00:00Z,2025-01-15T12:00:00Z,B,2,3.50
 2025-01-15T12:00:00Z,2025-01-15T13:00:00Z,A,1,7.00" "the windows, as worked by hand"
-like "$(err)" "9 in, 8 aggregated, 1 late \(0 partly late counted in their open windows\), 0 rejected; 3 windows, 5 rows" \
+like "$(err)" "9 in, 8 aggregated, 1 late \(0 partly late counted in their open windows\), 0 rejected, 0 filtered; 3 windows, 5 rows" \
     "in = aggregated + late + rejected"
 like "$(cat "$T/late.jsonl")" '"source":"[^"]*tumbling.csv:8".*"rule":"late".*watermark 2025-01-15T11:05:00Z.*"amount":100.00' \
     "the late event in --late, with its place and the watermark"

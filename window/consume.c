@@ -5,7 +5,7 @@
  * their state.
  *
  * With --checkpoint, every --trigger (and when partitions are taken
- * away, and at the end) runs the cycle of STREAMING.md section 4: the
+ * away, and at the end) runs the cycle Spark and Flink run: the
  * output flushed (and synced, for a file), then the checkpoint saved,
  * then the offsets committed to Kafka.  A partition given to us starts
  * from the newest checkpoint of it in the folder, whoever saved it;
@@ -252,6 +252,8 @@ static rd_kafka_t *
 open_consumer(struct consumer *c)
 {
 	const struct consume_opts *ko = c->ko;
+	char fetch_wait[32];
+	double ms = c->rn->trigger * 100;
 	const char *defaults[] = {
 		"group.id", ko->group,
 		"enable.auto.commit", "false",
@@ -262,19 +264,23 @@ open_consumer(struct consumer *c)
 		   partition's queue holds queued.min.messages (#2879): a
 		   deeper queue keeps a fast reader fed. */
 		"queued.min.messages", "1000000",
-		/* An empty fetch waits this long for data: kafka-mock (and
-		   a quiet broker) would hold a new message that long. */
-		"fetch.wait.max.ms", "100",
+		/* How long a fetch that finds nothing waits.  A broker
+		   answers as soon as data comes; librdkafka's mock
+		   (kafka-mock) only when this is up, so it bounds the
+		   latency there: a tenth of --trigger, 10 to 100 ms. */
+		"fetch.wait.max.ms", fetch_wait,
 		NULL
 	};
-	rd_kafka_conf_t *conf = kafka_conf(ko->brokers, defaults, ko->props,
-	    ko->nprops);
+	rd_kafka_conf_t *conf;
 	rd_kafka_topic_partition_list_t *topics;
 	rd_kafka_resp_err_t err;
 	rd_kafka_t *rk;
 	char e[512];
 
-	if (conf == NULL)
+	snprintf(fetch_wait, sizeof fetch_wait, "%.0f", ms < 10 ? 10 :
+	    ms > 100 ? 100 : ms);
+	if ((conf = kafka_conf(ko->brokers, defaults, ko->props,
+	    ko->nprops)) == NULL)
 		return NULL;
 	rd_kafka_conf_set_rebalance_cb(conf, rebalance);
 	rd_kafka_conf_set_offset_commit_cb(conf, committed);
@@ -369,8 +375,10 @@ message(struct consumer *c, struct reader *msgs, rd_kafka_message_t *m)
 	    strcmp(p->topic, topic) != 0)
 		p = c->last = find_part(rn, topic, m->partition, NULL);
 	if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
-		if (p != NULL)
+		if (p != NULL) {
 			p->at_end = 1;
+			p->eof_offset = m->offset;
+		}
 		return;
 	}
 	if (m->err) {
@@ -398,18 +406,138 @@ message(struct consumer *c, struct reader *msgs, rd_kafka_message_t *m)
 	window_event(rn, p, r);
 }
 
+/* Where p's reading is: the offset it reads next, -1 when unknown. */
+static int64_t
+position(const struct part *p)
+{
+	return p->next_offset > p->eof_offset ? p->next_offset : p->eof_offset;
+}
+
+/*
+ * Ask Kafka where each partition held ends now (p->end), within about
+ * ms in all: a broker that does not answer leaves the rest unknown.
+ */
+static void
+ask_ends(struct consumer *c, int ms)
+{
+	struct run *rn = c->rn;
+	double until = now_seconds() + ms / 1e3;
+
+	for (size_t i = 0; i < rn->nparts; i++) {
+		struct part *p = rn->parts[i];
+		int64_t lo, hi;
+		double left = until - now_seconds();
+		rd_kafka_resp_err_t err;
+
+		p->end = -1;
+		if (left <= 0)
+			continue;
+		err = rd_kafka_query_watermark_offsets(c->rk, p->topic,
+		    p->partition, &lo, &hi, (int)(left * 1e3) + 1);
+		if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+			p->end = hi;
+			p->low = lo;
+		}
+		else
+			diag("%s: where it ends: %s", p->where,
+			    rd_kafka_err2str(err));
+	}
+}
+
+/* The lag as the client last heard it (no request to the brokers):
+   for the metrics line, every trigger. */
+static int64_t
+cached_lag(struct run *rn)
+{
+	struct consumer *c = rn->trigger_ctx;
+	int64_t total = 0;
+
+	for (size_t i = 0; i < rn->nparts; i++) {
+		const struct part *p = rn->parts[i];
+		int64_t lo, hi, at = position(p);
+
+		if (rd_kafka_get_watermark_offsets(c->rk, p->topic, p->partition,
+		    &lo, &hi) != RD_KAFKA_RESP_ERR_NO_ERROR || hi < 0 || at < 0)
+			return -1;
+		if (hi > at)
+			total += hi - at;
+	}
+	return total;
+}
+
+/* Every partition held read up to the end it had when asked. */
+static int
+drained(const struct run *rn)
+{
+	for (size_t i = 0; i < rn->nparts; i++) {
+		const struct part *p = rn->parts[i];
+
+		if (p->end >= 0 && position(p) < p->end)
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * What the run leaves in the topic, asked of Kafka at the end: the
+ * messages after each partition's position (its lag), said when there
+ * are any; rn->lag their sum, -1 when some end is not known.  Of them,
+ * rn->gone were dropped before they were read (the topic's retention,
+ * or kafka-mock's bound): they can never be.  A partition nothing was
+ * read from counts from its start.
+ */
+static void
+say_lag(struct consumer *c)
+{
+	struct run *rn = c->rn;
+	struct buf b = { 0 };
+	int64_t total = 0, gone = 0;
+	int known = 1;
+
+	ask_ends(c, 2000);
+	json_decref(rn->left_by);
+	rn->left_by = json_object();
+	for (size_t i = 0; i < rn->nparts; i++) {
+		const struct part *p = rn->parts[i];
+		int64_t at = position(p) < 0 ? 0 : position(p);
+
+		json_object_set_new(rn->left_by, p->where, p->end < 0 ?
+		    json_null() : json_integer(p->end > at ? p->end - at : 0));
+		if (p->end < 0) {
+			known = 0;
+			buf_printf(&b, "%s%s ?", b.n ? ", " : "", p->where);
+		} else if (p->end > at) {
+			total += p->end - at;
+			gone += p->low > at ? p->low - at : 0;
+			buf_printf(&b, "%s%s %lld", b.n ? ", " : "", p->where,
+			    (long long)(p->end - at));
+			if (p->low > at)
+				buf_printf(&b, " (%lld of them gone)",
+				    (long long)(p->low - at));
+		}
+	}
+	rn->lag = known ? total : -1;
+	rn->gone = gone;
+	rn->lag_fn = NULL;
+	if (b.n > 0 && !rn->f->co->quiet)
+		diag("left in the topic, not read: %s%s", buf_cstr(&b), known ?
+		    "" : " (? not known)");
+	if (gone > 0)
+		diag("%lld messages were gone from the topic before they could "
+		    "be read (its retention, or kafka-mock's bound): never "
+		    "counted", (long long)gone);
+	buf_free(&b);
+}
+
 int
 consume(struct run *rn, const struct consume_opts *ko)
 {
 	struct consumer c = { .rn = rn, .ko = ko };
 	struct filter *f = rn->f;
 	struct reader *msgs = rd_open_messages("kafka");
-	int ms = (int)(rn->trigger * 500), status = 0;
+	int status = 0, draining = 0;
+	double drain_until = 0;
 
-	if (rn->idle > 0 && rn->idle / 4000 < ms)
-		ms = (int)(rn->idle / 4000);
-	if (ms < 1)
-		ms = 1;
 	tally_start(&f->t);
 	progress_init(&f->pg, "records");
 	rn->trigger_ctx = &c;
@@ -430,22 +558,41 @@ consume(struct run *rn, const struct consume_opts *ko)
 		goto done;
 	window_columns(rn);
 	rn->on_trigger = on_trigger;
-	while (!stop_requested && !f->stop) {
-		rd_kafka_message_t *m = rd_kafka_consumer_poll(c.rk, ms);
+	rn->lag_fn = cached_lag;
+	while (!f->stop) {
+		rd_kafka_message_t *m;
 
+		/* Stopped: what was in the topic then is read first, for
+		   --drain at most (a second signal ends it). */
+		if (stop_requested && !draining) {
+			if (ko->drain <= 0 || rn->nparts == 0)
+				break;
+			draining = 1;
+			drain_until = now_seconds() + ko->drain;
+			ask_ends(&c, (int)(ko->drain * 1e3));
+		}
+		if (draining && (drained(rn) || stop_requested > 1 ||
+		    now_seconds() >= drain_until))
+			break;
+		/* Nothing there now: what is held goes on before the wait,
+		   which lasts until a message or the next trigger. */
+		if ((m = rd_kafka_consumer_poll(c.rk, 0)) == NULL) {
+			live_flush();
+			int ms = draining ? 10 : window_clock(rn);
+
+			/* A signal does not end the wait: not too long. */
+			m = rd_kafka_consumer_poll(c.rk, ms < 100 ? ms : 100);
+		}
 		if (m != NULL) {
 			message(&c, msgs, m);
 			rd_kafka_message_destroy(m);
-			/* Triggers, and partitions gone quiet while others
-			   are busy (so the poll never comes back empty). */
-			if ((f->t.in & 63) == 0)
-				window_idle(rn);
-		} else {
-			window_idle(rn);
 		}
+		/* On the clock, at any rate: cheap when nothing is due. */
+		window_clock(rn);
 		if (ko->stop_at_end && all_at_end(rn))
 			break;
 	}
+	say_lag(&c);
 	/* Saved as it stands; then at the end every window is written
 	   (and not saved so: a later run takes the windows up where they
 	   were, a file cut back to before these rows). */

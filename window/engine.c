@@ -2,12 +2,14 @@
  * engine.c - events into windows, and windows out: each input (a Kafka
  * partition, or stdin) keeps its own windows and watermark, so what it
  * writes depends only on its own events, and replaying them after a
- * restart writes the same (STREAMING.md, section 5).
+ * restart writes the same (as Flink and Kafka Streams keep state by
+ * partition).
  *
- * in = aggregated + late + rejected: an event whose every window is
- * already final is late (counted, and written to --late), never dropped
- * silently; one late for some of its sliding windows counts in the open
- * ones and is counted as partly late.
+ * in = aggregated + late + rejected + filtered (--where): an event whose
+ * every window is already final is late (counted, and written to
+ * --late), never dropped silently; one late for some of its sliding
+ * windows counts in the open ones and is counted as partly late.  An
+ * event --where drops touches no window and no watermark.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +30,9 @@ part_new(struct run *rn, const char *topic, int32_t partition)
 	}
 	p->partition = partition;
 	p->next_offset = -1;
+	p->eof_offset = -1;
+	p->end = -1;
+	p->low = 0;
 	p->w = p->max_ts = W_NONE;
 	p->ps.nm = rn->nm;
 	p->ss.nm = rn->nm;
@@ -115,15 +120,23 @@ written(struct run *rn, struct arrivals *arr)
 		latency_add(&rn->lat, arr, (int64_t)(now_seconds() * 1e6));
 }
 
-/* A window's rows in key order. */
+/* A window's rows in key order: every group when it is final, else
+   (update mode) those changed since they were last written, as Spark's
+   update mode does. */
 static void
 write_pane(struct run *rn, struct pane *p, int final)
 {
-	size_t *order = table_sorted(&p->t);
+	size_t *order = ecalloc(p->t.n + 1, sizeof *order), n = 0;
 
-	for (size_t k = 0; k < p->t.n; k++) {
-		const struct group *g = &p->t.g[order[k]];
+	/* Only the changed ones sorted: a trigger's work is what changed. */
+	for (size_t i = 0; i < p->t.n; i++)
+		if (final || p->t.g[i].changed)
+			order[n++] = i;
+	table_sort(&p->t, order, n);
+	for (size_t k = 0; k < n; k++) {
+		struct group *g = &p->t.g[order[k]];
 
+		g->changed = 0;
 		write_row(rn, p->start, p->start + rn->size, g->key, g->keylen,
 		    g->records, table_states(&p->t, order[k]), final);
 	}
@@ -221,15 +234,17 @@ window_metrics_line(struct run *rn)
 	double t = now_seconds(), secs = t - rn->last_metrics;
 	uint64_t in = rn->f->t.in;
 	size_t nn = ts_format(now, wall_us());
-	int64_t wm = watermark(rn);
+	int64_t wm = watermark(rn), lag;
 
 	buf_printf(&b, "{\"time\":\"%.*s\",\"program\":\"stream-window\","
 	    "\"events_in\":%llu,\"aggregated\":%llu,\"late_events\":%llu,"
-	    "\"partly_late\":%llu,\"rejected\":%llu,\"windows_open\":%zu,"
-	    "\"windows_emitted\":%llu,\"rows\":%llu,", (int)nn, now,
-	    (unsigned long long)in, (unsigned long long)rn->aggregated,
+	    "\"partly_late\":%llu,\"rejected\":%llu,\"filtered\":%llu,"
+	    "\"windows_open\":%zu,\"windows_emitted\":%llu,\"rows\":%llu,",
+	    (int)nn, now, (unsigned long long)in,
+	    (unsigned long long)rn->aggregated,
 	    (unsigned long long)rn->nlate, (unsigned long long)rn->partly,
-	    (unsigned long long)rn->f->t.rejected, windows_open(rn),
+	    (unsigned long long)rn->f->t.rejected,
+	    (unsigned long long)rn->f->t.filtered, windows_open(rn),
 	    (unsigned long long)rn->windows, (unsigned long long)rn->rows);
 	if (wm == W_NONE) {
 		buf_adds(&b, "\"watermark\":null,\"watermark_lag_s\":null,");
@@ -241,6 +256,11 @@ window_metrics_line(struct run *rn)
 	}
 	buf_printf(&b, "\"events_per_sec\":%.0f,", secs > 0 ?
 	    (double)(in - rn->in_before) / secs : 0);
+	lag = rn->lag_fn != NULL ? rn->lag_fn(rn) : rn->lag;
+	if (lag >= 0)
+		buf_printf(&b, "\"lag\":%lld,", (long long)lag);
+	else
+		buf_adds(&b, "\"lag\":null,");
 	if (rn->lat.total > 0)
 		buf_printf(&b, "\"latency_ms\":%.1f,\"latency_p50_ms\":%.1f,"
 		    "\"latency_p99_ms\":%.1f}\n", latency_ms(&rn->lat, 0.99),
@@ -264,7 +284,10 @@ window_trigger(struct run *rn, int force)
 
 	if (!force && t < rn->next_trigger)
 		return;
-	rn->next_trigger = t + rn->trigger;
+	/* On the grid: a trigger run late does not put the next off. */
+	rn->next_trigger += rn->trigger;
+	if (rn->next_trigger <= t)
+		rn->next_trigger = t + rn->trigger;
 	if (rn->update && rn->f->w != NULL) {
 		uint64_t rows = rn->rows;
 
@@ -288,15 +311,9 @@ window_trigger(struct run *rn, int force)
 
 /* After --idle-timeout with no events, an input's watermark moves with
    the clock from where its last event left it. */
-void
-window_idle(void *ctx)
+static void
+idle_inputs(struct run *rn, double t)
 {
-	struct run *rn = ctx;
-	double t = now_seconds();
-
-	window_trigger(rn, 0);
-	if (rn->idle == 0)
-		return;
 	for (size_t i = 0; i < rn->nparts; i++) {
 		struct part *p = rn->parts[i];
 		double quiet = t - p->max_seen_at;
@@ -305,6 +322,33 @@ window_idle(void *ctx)
 			window_advance(rn, p, p->max_ts + (int64_t)(quiet * 1e6) -
 			    rn->delay);
 	}
+}
+
+int
+window_clock(void *ctx)
+{
+	struct run *rn = ctx;
+	double t = now_seconds(), next;
+
+	if (t >= rn->next_tick) {
+		window_trigger(rn, 0);
+		next = rn->next_trigger;
+		if (rn->idle > 0) {
+			/* A quarter of the timeout: the watermark moves on
+			   in steps no longer than that. */
+			double step = (double)rn->idle / 4e6;
+
+			if (t >= rn->next_idle) {
+				idle_inputs(rn, t);
+				rn->next_idle = t + step;
+			}
+			if (rn->next_idle < next)
+				next = rn->next_idle;
+		}
+		rn->next_tick = next;
+		t = now_seconds();
+	}
+	return t >= rn->next_tick ? 0 : (int)((rn->next_tick - t) * 1e3 + 0.999);
 }
 
 /* --- Keys split across partitions ------------------------------------------ */
@@ -418,6 +462,15 @@ read_record(struct run *rn, struct rec *r, int64_t *ts)
 			return -1;
 		}
 	}
+	if (rn->on != NULL) {
+		const char *why;
+
+		if (metrics_test(rn->m, rn->nm, r, rn->on, &why) < 0) {
+			snprintf(rn->msg, sizeof rn->msg, "%s", why);
+			reject(rn, r, "where");
+			return -1;
+		}
+	}
 	return 0;
 }
 
@@ -443,7 +496,9 @@ into_panes(struct run *rn, struct part *p, int64_t ts, uint64_t hash,
 		gi = table_get(&pn->t, rn->key.p, (uint32_t)rn->key.n, hash);
 		if (pn->t.g[gi].records++ == 0 && p->where != NULL)
 			window_key_home(rn, p);
-		states_add(rn->m, rn->nm, table_states(&pn->t, gi), rn->parsed);
+		pn->t.g[gi].changed = 1;
+		states_add(rn->m, rn->nm, table_states(&pn->t, gi), rn->parsed,
+		    rn->on);
 		pn->dirty = 1;
 		if (rn->metrics != NULL)
 			arrivals_add(&pn->arr, arrived);
@@ -460,7 +515,7 @@ window_event(struct run *rn, struct part *p, struct rec *r)
 	uint64_t hash;
 	size_t open = 0, closed = 0;
 
-	if (read_record(rn, r, &ts) < 0)
+	if (!filter_keep(rn->f, r) || read_record(rn, r, &ts) < 0)
 		return;
 	/* The clock, only for what needs it: latency, the idle timeout. */
 	if (rn->metrics != NULL || rn->idle > 0)
@@ -473,7 +528,7 @@ window_event(struct run *rn, struct part *p, struct rec *r)
 		if (s != NULL) {
 			if (s->records++ == 0 && p->where != NULL)
 				window_key_home(rn, p);
-			states_add(rn->m, rn->nm, s->st, rn->parsed);
+			states_add(rn->m, rn->nm, s->st, rn->parsed, rn->on);
 			s->dirty = 1;
 			if (rn->metrics != NULL)
 				arrivals_add(&s->arr, arrived);
@@ -499,6 +554,4 @@ window_event(struct run *rn, struct part *p, struct rec *r)
 		p->max_seen_at = (double)arrived / 1e6;
 	}
 	window_advance(rn, p, p->max_ts - rn->delay);
-	if ((rn->update || rn->metrics) && (rn->f->t.in & 255) == 0)
-		window_trigger(rn, 0);
 }

@@ -3,8 +3,8 @@
  * stdin, files or Kafka: tumbling, sliding or session windows, grouped
  * by keys, each window written once, when the watermark says it is
  * final; with Kafka, restartable from checkpoints with nothing lost.
- * See stream-window(1) and ../shared/STREAMING.md, whose rules it
- * follows.  This file: the options, and stdin.
+ * It follows the rules Spark, Flink and Kafka Streams agree on; see
+ * stream-window(1).  This file: the options, and stdin.
  */
 #include <limits.h>
 #include <stdlib.h>
@@ -37,7 +37,11 @@ static const struct program prog = {
 	    "                          count, sum, avg, min, max, distinct,\n"
 	    "                          approx_distinct, count_true, rate_true\n"
 	    "                          (repeat it; default count, or with\n"
-	    "                          --schema count and sum, avg of its metrics)\n"
+	    "                          --schema count and sum, avg of its metrics;\n"
+	    "                          \" where EXPR\" after it: over the events\n"
+	    "                          EXPR holds for)\n"
+	    "      --where EXPR        window only the events EXPR holds for; the\n"
+	    "                          others are counted filtered\n"
 	    "      --late FILE         append late events here, with why\n"
 	    "      --idle-timeout DUR  no input for DUR: the watermark moves on\n"
 	    "                          with the clock\n"
@@ -47,6 +51,7 @@ static const struct program prog = {
 	    "      --trigger DUR       how often (default 1s)\n"
 	    "      --metrics FILE      append the stream's health every --trigger\n"
 	    "  -o, --output FILE       write here, not to stdout\n"
+	    STATS_HELP
 	    "\n"
 	    "Kafka:\n"
 	    "  -b, --brokers LIST      bootstrap servers (default $KAFKA_BROKERS)\n"
@@ -59,6 +64,9 @@ static const struct program prog = {
 	    "                          end, writing every window\n"
 	    "      --checkpoint DIR    save windows and offsets here every\n"
 	    "                          --trigger; start from what is saved\n"
+	    "      --drain DUR         stopped by a signal: first read what the\n"
+	    "                          topic held then, for DUR at most\n"
+	    "                          (default 5s; 0: stop at once)\n"
 	    "      --timeout SECS      the brokers must answer within (default 30)\n",
 	.versions = NULL,
 };
@@ -66,7 +74,7 @@ static const struct program prog = {
 enum {
 	OPT_TIME = OPT_PROGRAM, OPT_SIZE, OPT_SLIDE, OPT_GAP, OPT_WATERMARK,
 	OPT_LATE, OPT_IDLE, OPT_MODE, OPT_TRIGGER, OPT_METRICS, OPT_FROM,
-	OPT_STOP, OPT_CHECKPOINT, OPT_TIMEOUT
+	OPT_STOP, OPT_CHECKPOINT, OPT_TIMEOUT, OPT_DRAIN, OPT_WHERE
 };
 
 static int64_t
@@ -104,19 +112,19 @@ finish(struct filter *f, void *ctx)
 }
 
 /* The metrics asked for, else the defaults: count, and with a schema the
-   sum and average of each of its analysis metrics. */
+   sum and average of each of its analysis metrics, and its revenue. */
 static void
 set_metrics(struct run *rn, const char **specs, size_t n,
     const struct schema *sc)
 {
 	struct buf b = { 0 };
-	char err[512];
+	char err[512], rev[512];
 	const char **defaults = NULL;
 
 	if (n == 0) {
-		size_t nm = sc != NULL ? sc->analysis.nmetrics : 0;
+		size_t nm = sc != NULL ? sc->analysis.nmetrics : 0, made;
 
-		defaults = ecalloc(1 + 2 * nm, sizeof *defaults);
+		defaults = ecalloc(2 + 2 * nm, sizeof *defaults);
 		defaults[n++] = "count";
 		for (size_t i = 0; i < nm; i++) {
 			buf_printf(&b, "sum:%s", sc->analysis.metrics[i]);
@@ -124,7 +132,13 @@ set_metrics(struct run *rn, const char **specs, size_t n,
 			buf_printf(&b, "avg:%s", sc->analysis.metrics[i]);
 			buf_addc(&b, '\0');
 		}
-		for (size_t i = 0, off = 0; i < 2 * nm; i++) {
+		made = 2 * nm;
+		if (sc != NULL && schema_revenue_metric(sc, rev, sizeof rev)) {
+			buf_adds(&b, rev);
+			buf_addc(&b, '\0');
+			made++;
+		}
+		for (size_t i = 0, off = 0; i < made; i++) {
 			defaults[n++] = b.p + off;
 			off += strlen(b.p + off) + 1;
 		}
@@ -143,6 +157,26 @@ set_metrics(struct run *rn, const char **specs, size_t n,
 	buf_free(&b);
 }
 
+/* --stats: the run's own counts; from Kafka, what it left in the topic
+   (by partition; null when not known). */
+static json_t *
+run_stats(const struct run *rn)
+{
+	json_t *j = json_pack("{s:I,s:I,s:I,s:I,s:I}", "aggregated",
+	    (json_int_t)rn->aggregated, "late", (json_int_t)rn->nlate,
+	    "partly_late", (json_int_t)rn->partly, "windows",
+	    (json_int_t)rn->windows, "rows", (json_int_t)rn->rows);
+
+	if (rn->left_by != NULL) {
+		/* Left: not read, some of it gone for good (gone). */
+		json_object_set_new(j, "left_in_topic", rn->lag >= 0 ?
+		    json_integer(rn->lag) : json_null());
+		json_object_set_new(j, "gone_unread", json_integer(rn->gone));
+		json_object_set(j, "left_by_partition", rn->left_by);
+	}
+	return j;
+}
+
 /* The options that decide what the windows hold, as checkpoints keep
    them: one made with others is refused. */
 static char *
@@ -159,9 +193,12 @@ config_text(const struct run *rn)
 		buf_printf(&b, "%s%s", i ? "," : "", rn->dims[i]);
 	buf_adds(&b, " metrics=");
 	for (size_t i = 0; i < rn->nm; i++)
-		buf_printf(&b, "%s%s=%s%s%s", i ? "," : "", rn->m[i].name,
+		buf_printf(&b, "%s%s=%s%s%s%s%s", i ? "," : "", rn->m[i].name,
 		    agg_name(rn->m[i].kind), rn->m[i].field ? ":" : "",
-		    rn->m[i].field ? rn->m[i].field : "");
+		    rn->m[i].field ? rn->m[i].field : "", rn->m[i].where ?
+		    " where " : "", rn->m[i].where ? rn->m[i].where : "");
+	if (rn->f->where != NULL)
+		buf_printf(&b, " where=%s", where_text(rn->f->where));
 	s = estrdup(buf_cstr(&b));
 	buf_free(&b);
 	return s;
@@ -192,6 +229,9 @@ main(int argc, char **argv)
 		{ "stop-at-end", no_argument, NULL, OPT_STOP },
 		{ "checkpoint", required_argument, NULL, OPT_CHECKPOINT },
 		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+		{ "drain", required_argument, NULL, OPT_DRAIN },
+		{ "where", required_argument, NULL, OPT_WHERE },
+		STATS_LONGOPT,
 		{ 0 }
 	};
 	struct common_opts co = { 0 };
@@ -200,15 +240,17 @@ main(int argc, char **argv)
 	struct consume_opts ko = { 0 };
 	const char **mspecs = ecalloc((size_t)argc + 1, sizeof *mspecs);
 	const char *late = NULL, *time_arg = NULL, *metrics = NULL;
+	const char *where = NULL;
 	struct schema *sc = NULL;
 	size_t nmspecs = 0;
 	char err[512], *config = NULL, *end;
-	int c, status, kafka;
+	int c, status, kafka, drain_set = 0;
 
 	diag_init(argv[0]);
 	ko.topics = ecalloc((size_t)argc + 1, sizeof *ko.topics);
 	ko.props = ecalloc((size_t)argc + 1, sizeof *ko.props);
 	ko.timeout = 30;
+	ko.drain = 5;
 	while ((c = getopt_long(argc, argv, COMMON_SHORTOPTS "g:m:o:b:t:G:X:",
 	    longopts, NULL)) != -1)
 		switch (c) {
@@ -281,6 +323,13 @@ main(int argc, char **argv)
 		case OPT_CHECKPOINT:
 			ko.checkpoint = optarg;
 			break;
+		case OPT_WHERE:
+			where = optarg;
+			break;
+		case OPT_DRAIN:
+			ko.drain = (double)duration("--drain", optarg, 1) / 1e6;
+			drain_set = 1;
+			break;
 		case OPT_TIMEOUT:
 			ko.timeout = strtod(optarg, &end);
 			if (*end != '\0' || !(ko.timeout > 0))
@@ -320,6 +369,10 @@ main(int argc, char **argv)
 		    "windows would belong to none");
 	rn.time_field = strcmp(time_arg, "now") == 0 ? NULL : time_arg;
 	set_metrics(&rn, mspecs, nmspecs, sc);
+	if (metrics_filtered(rn.m, rn.nm))
+		rn.on = ecalloc(rn.nm + 1, 1);
+	if (where != NULL)
+		f.where = ewhere(where, sc);
 	kafka = ko.ntopics > 0 || ko.brokers != NULL || ko.group != NULL;
 	if (kafka) {
 		if (ko.brokers == NULL)
@@ -337,9 +390,10 @@ main(int argc, char **argv)
 	} else if (ko.checkpoint != NULL) {
 		usage_error("--checkpoint needs Kafka (-b, -t, -G): a pipe "
 		    "cannot be read again from a saved place");
-	} else if (ko.from != NULL || ko.stop_at_end || ko.nprops > 0) {
-		usage_error("--from, --stop-at-end and -X are for Kafka (-b, -t, "
-		    "-G)");
+	} else if (ko.from != NULL || ko.stop_at_end || ko.nprops > 0 ||
+	    drain_set) {
+		usage_error("--from, --stop-at-end, --drain and -X are for Kafka "
+		    "(-b, -t, -G)");
 	}
 	rn.parsed = ecalloc(rn.nin + 1, sizeof *rn.parsed);
 	if (rn.trigger == 0)
@@ -351,6 +405,7 @@ main(int argc, char **argv)
 		return 1;
 	rn.late_path = late;
 	rn.last_metrics = now_seconds();
+	rn.lag = -1;
 	rn.next_trigger = rn.last_metrics + rn.trigger;
 	stop_on_signals();
 	rn.f = &f;
@@ -360,16 +415,9 @@ main(int argc, char **argv)
 		ko.config = config = config_text(&rn);
 		status = consume(&rn, &ko);
 	} else {
-		if (rn.idle > 0 || rn.update || rn.metrics != NULL) {
-			/* Often enough for the idle timeout and the trigger. */
-			double every = rn.trigger / 2;
-			int ms;
-
-			if (rn.idle > 0 && (double)rn.idle / 4e6 < every)
-				every = (double)rn.idle / 4e6;
-			ms = (int)(every * 1000);
-			src_on_idle(ms > 0 ? ms : 1, window_idle, &rn);
-		}
+		/* Triggers and the idle timeout on time, at any rate. */
+		if (rn.idle > 0 || rn.update || rn.metrics != NULL)
+			src_on_clock(window_clock, &rn);
 		rn.parts = ecalloc(1, sizeof *rn.parts);
 		rn.parts[rn.nparts++] = part_new(&rn, NULL, 0);
 		f.finish = finish;
@@ -381,15 +429,18 @@ main(int argc, char **argv)
 		status = 1;
 	if (!co.quiet)
 		diag("%llu in, %llu aggregated, %llu late (%llu partly late "
-		    "counted in their open windows), %llu rejected; %llu "
-		    "windows, %llu rows, %.2fs",
+		    "counted in their open windows), %llu rejected, %llu "
+		    "filtered; %llu windows, %llu rows, %.2fs",
 		    (unsigned long long)f.t.in,
 		    (unsigned long long)rn.aggregated,
 		    (unsigned long long)rn.nlate,
 		    (unsigned long long)rn.partly,
 		    (unsigned long long)f.t.rejected,
+		    (unsigned long long)f.t.filtered,
 		    (unsigned long long)rn.windows,
 		    (unsigned long long)rn.rows, now_seconds() - f.t.start);
+	if (stats_write(co.stats, &f.t, run_stats(&rn)) < 0)
+		status = 1;
 	for (size_t i = 0; i < rn.nparts; i++)
 		part_free(&rn, rn.parts[i]);
 	free(rn.parts);
@@ -399,6 +450,9 @@ main(int argc, char **argv)
 	metrics_free(rn.m, rn.nm);
 	infields_free(rn.in, rn.nin);
 	free(rn.parsed);
+	free(rn.on);
+	json_decref(rn.left_by);
+	where_free(f.where);
 	opt_list_free(rn.dims, rn.ndims);
 	rec_free(&rn.row);
 	buf_free(&rn.key);

@@ -8,7 +8,7 @@
  * the slide (epoch-aligned).  Session windows: per key, from the first
  * event to the last plus the gap.  The watermark W is the largest event
  * time seen less the allowed delay, and never moves back; a window is
- * final once end <= W (STREAMING.md, section 2).
+ * final once end <= W (the rule Spark, Flink and Kafka Streams agree on).
  */
 #ifndef SLUICE_WINDOW_H
 #define SLUICE_WINDOW_H
@@ -158,6 +158,12 @@ struct part {
 	struct panes ps;
 	struct sessions ss;
 	int at_end;		/* caught up with the partition's end */
+	int64_t eof_offset;	/* the end it last caught up with; -1: none */
+	int64_t end;		/* the partition's end as last asked of
+				   Kafka (the next offset to be written);
+				   -1: not asked, or no answer */
+	int64_t low;		/* its first offset still kept, asked with
+				   end (retention, kafka-mock's bound) */
 };
 
 struct run {
@@ -177,6 +183,8 @@ struct run {
 	struct part **parts;	/* the inputs held */
 	size_t nparts;
 	struct parsed *parsed;
+	unsigned char *on;	/* metrics with a where: which count the
+				   record (NULL: all do) */
 	const char **names;	/* the time, the dimensions, the inputs */
 	struct rec_finder find;	/* where they are in a record */
 	struct rejects *late;
@@ -187,6 +195,8 @@ struct run {
 	struct rec row;
 	int columns_set;
 	double next_trigger;	/* monotonic seconds */
+	double next_idle;	/* the idle timeout's next look */
+	double next_tick;	/* the earlier of the two: window_clock() */
 	struct latency lat;	/* since the last metrics line */
 	uint64_t in_before;	/* events at the last metrics line */
 	double last_metrics;
@@ -197,6 +207,13 @@ struct run {
 	size_t nhome;
 	int split_said;
 	void (*on_trigger)(struct run *rn);	/* after each trigger */
+	/* Kafka: messages in the topics not read yet, as the metrics
+	   line says it (-1: not known); at the end rn->lag instead. */
+	int64_t (*lag_fn)(struct run *rn);
+	int64_t lag;		/* asked of Kafka at the end; -1: not known */
+	int64_t gone;		/* and of those, gone before they were read */
+	json_t *left_by;	/* the lag by partition, at the end ("t[p]":
+				   n, null when not known); NULL: not Kafka */
 	void *trigger_ctx;
 	char msg[256];
 };
@@ -222,9 +239,13 @@ void window_advance(struct run *rn, struct part *p, int64_t w);
    metrics line; then on_trigger.  force: now, whatever the time. */
 void window_trigger(struct run *rn, int force);
 
-/* While the input is quiet (src_on_idle, or a poll that got nothing):
-   triggers, and the idle timeout. */
-void window_idle(void *ctx);
+/*
+ * On the clock, whatever the input's rate (src_on_clock() for stdin;
+ * between messages and on time for Kafka): the trigger when it is due,
+ * and the idle timeout.  Cheap when nothing is due.  Returns the
+ * milliseconds until something is (0 or more).
+ */
+int window_clock(void *ctx);
 
 /* The output's columns, once. */
 void window_columns(struct run *rn);
@@ -244,6 +265,8 @@ struct consume_opts {
 	const char *from;	/* "earliest" or "latest" */
 	int stop_at_end;
 	double timeout;		/* seconds for the brokers to answer */
+	double drain;		/* stopped by a signal: seconds to go on
+				   reading what was in the topic then */
 	const char *checkpoint;	/* --checkpoint DIR, or NULL */
 	const char *config;	/* the window options, as checkpoints hold them */
 };
