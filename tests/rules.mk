@@ -1,8 +1,12 @@
 # Unit tests (tests/unit/*.c, one TAP program each) and test tools.
 UNIT_SRC := $(wildcard tests/unit/*.c)
 UNIT_BINS := $(UNIT_SRC:tests/unit/%.c=$(O)/tests/unit/%.t)
-TOOL_BINS := $(O)/tests/bin/rec-cat $(O)/tests/bin/trickle
+# rec-cat and trickle for the tests; lat-* time events through a stream
+# (tests/stream-clock.t, bench/stream-latency.bench).
+TOOL_BINS := $(addprefix $(O)/tests/bin/,rec-cat trickle lat-emit lat-tap \
+	lat-poll lat-stats)
 TEST_BINS += $(UNIT_BINS) $(TOOL_BINS)
+LIBS_lat-poll := $(call pc_libs,sqlite3)
 
 $(O)/tests/unit/%.t: $(O)/tests/unit/%.o $(LIBA)
 	$(link)
@@ -11,4 +15,16 @@ $(O)/tests/bin/rec-cat: $(O)/tests/tools/rec-cat.o $(LIBA)
 	$(link)
 
 $(O)/tests/bin/trickle: $(O)/tests/tools/trickle.o
+	$(link)
+
+$(O)/tests/bin/lat-emit: $(O)/tests/tools/lat-emit.o $(LIBA)
+	$(link)
+
+$(O)/tests/bin/lat-tap: $(O)/tests/tools/lat-tap.o $(LIBA)
+	$(link)
+
+$(O)/tests/bin/lat-poll: $(O)/tests/tools/lat-poll.o $(LIBA)
+	$(link)
+
+$(O)/tests/bin/lat-stats: $(O)/tests/tools/lat-stats.o $(LIBA)
 	$(link)
