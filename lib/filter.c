@@ -8,13 +8,11 @@
 #include "stats.h"
 
 int
-filter_keep(struct filter *f, const struct rec *r)
+filter_where(struct filter *f, const struct rec *r)
 {
 	const char *why;
 	int k;
 
-	if (f->where == NULL)
-		return 1;
 	if ((k = where_test(f->where, r, &why)) > 0)
 		return 1;
 	if (k == 0) {

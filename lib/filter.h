@@ -64,8 +64,15 @@ int filter_run(struct filter *f, char **inputs, int n, filter_fn each,
  * Does r pass --where?  1 when it does (or there is none); 0 when it
  * does not: then it is counted filtered, or, when the expression cannot
  * be worked out for it, diverted with the reason (counted rejected).
+ * (Without --where, a test and no call: it is on every record's path.)
  */
-int filter_keep(struct filter *f, const struct rec *r);
+int filter_where(struct filter *f, const struct rec *r);
+
+static inline int
+filter_keep(struct filter *f, const struct rec *r)
+{
+	return f->where == NULL || filter_where(f, r);
+}
 
 /* Write r as a clean record (counted out; refused by the writer: diverted). */
 void filter_put(struct filter *f, const struct rec *r);

@@ -48,18 +48,33 @@ state_add(const struct metric *m, struct mstate *st, const struct parsed *p)
 	}
 }
 
-void
-states_add(const struct metric *m, size_t nm, struct mstate *st,
+/* Metrics with a where: only those on[] says, and a filtered count
+   keeps its own. */
+static void
+states_add_some(const struct metric *m, size_t nm, struct mstate *st,
     const struct parsed *in, const unsigned char *on)
 {
 	for (size_t i = 0; i < nm; i++) {
-		if (on != NULL && !on[i])
+		if (!on[i])
 			continue;
 		if (m[i].in >= 0 && !in[m[i].in].null)
 			state_add(&m[i], &st[i], &in[m[i].in]);
 		else if (m[i].kind == A_COUNT && m[i].where != NULL)
-			st[i].n++;	/* a filtered count keeps its own */
+			st[i].n++;
 	}
+}
+
+void
+states_add(const struct metric *m, size_t nm, struct mstate *st,
+    const struct parsed *in, const unsigned char *on)
+{
+	if (on != NULL) {
+		states_add_some(m, nm, st, in, on);
+		return;
+	}
+	for (size_t i = 0; i < nm; i++)
+		if (m[i].in >= 0 && !in[m[i].in].null)
+			state_add(&m[i], &st[i], &in[m[i].in]);
 }
 
 int

@@ -33,6 +33,7 @@ struct consumer {
 				   more checkpoints of this state */
 	int failed;
 	struct part *last;	/* where the last message went */
+	int no_answer;		/* asked where the partitions end, in vain */
 };
 
 static struct part *
@@ -414,34 +415,73 @@ position(const struct part *p)
 }
 
 /*
- * Ask Kafka where each partition held ends now (p->end), within about
- * ms in all: a broker that does not answer leaves the rest unknown.
+ * One offset of every partition held, asked of their leaders within ms
+ * (ListOffsets: which is RD_KAFKA_OFFSET_END for where each ends,
+ * RD_KAFKA_OFFSET_BEGINNING for its first message still kept), into
+ * got[i]; -1 where there is no answer.  librdkafka 2.0's
+ * rd_kafka_query_watermark_offsets() can wait forever for a leader that
+ * is down (librdkafka #4460): rd_kafka_offsets_for_times() keeps to its
+ * time, and asks each leader once for all its partitions.
+ */
+static int
+ask_offsets(struct consumer *c, int64_t which, int ms, int64_t *got)
+{
+	struct run *rn = c->rn;
+	rd_kafka_topic_partition_list_t *l =
+	    rd_kafka_topic_partition_list_new((int)rn->nparts + 1);
+	rd_kafka_resp_err_t err;
+
+	for (size_t i = 0; i < rn->nparts; i++) {
+		got[i] = -1;
+		rd_kafka_topic_partition_list_add(l, rn->parts[i]->topic,
+		    rn->parts[i]->partition)->offset = which;
+	}
+	err = rd_kafka_offsets_for_times(c->rk, l, ms > 0 ? ms : 1);
+	if (err == RD_KAFKA_RESP_ERR_NO_ERROR)
+		for (size_t i = 0; i < rn->nparts; i++) {
+			const rd_kafka_topic_partition_t *tp =
+			    rd_kafka_topic_partition_list_find(l,
+			    rn->parts[i]->topic, rn->parts[i]->partition);
+
+			if (tp != NULL && tp->err == RD_KAFKA_RESP_ERR_NO_ERROR &&
+			    tp->offset >= 0)
+				got[i] = tp->offset;
+		}
+	rd_kafka_topic_partition_list_destroy(l);
+	if (err != RD_KAFKA_RESP_ERR_NO_ERROR)
+		diag("where the partitions end: %s", rd_kafka_err2str(err));
+	return err == RD_KAFKA_RESP_ERR_NO_ERROR ? 0 : -1;
+}
+
+/*
+ * Ask Kafka where each partition held ends now (p->end) and its first
+ * message kept (p->low), within about ms in all: a broker that does not
+ * answer leaves them unknown.
  */
 static void
 ask_ends(struct consumer *c, int ms)
 {
 	struct run *rn = c->rn;
+	int64_t *hi = ecalloc(rn->nparts + 1, sizeof *hi);
+	int64_t *lo = ecalloc(rn->nparts + 1, sizeof *lo);
 	double until = now_seconds() + ms / 1e3;
 
-	for (size_t i = 0; i < rn->nparts; i++) {
-		struct part *p = rn->parts[i];
-		int64_t lo, hi;
-		double left = until - now_seconds();
-		rd_kafka_resp_err_t err;
-
-		p->end = -1;
-		if (left <= 0)
-			continue;
-		err = rd_kafka_query_watermark_offsets(c->rk, p->topic,
-		    p->partition, &lo, &hi, (int)(left * 1e3) + 1);
-		if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
-			p->end = hi;
-			p->low = lo;
-		}
+	for (size_t i = 0; i < rn->nparts; i++)
+		hi[i] = lo[i] = -1;
+	/* A cluster that did not answer once is not waited for again. */
+	if (rn->nparts > 0 && !c->no_answer) {
+		if (ask_offsets(c, RD_KAFKA_OFFSET_END, ms, hi) == 0)
+			ask_offsets(c, RD_KAFKA_OFFSET_BEGINNING,
+			    (int)((until - now_seconds()) * 1e3), lo);
 		else
-			diag("%s: where it ends: %s", p->where,
-			    rd_kafka_err2str(err));
+			c->no_answer = 1;
 	}
+	for (size_t i = 0; i < rn->nparts; i++) {
+		rn->parts[i]->end = hi[i];
+		rn->parts[i]->low = lo[i] > 0 ? lo[i] : 0;
+	}
+	free(hi);
+	free(lo);
 }
 
 /* The lag as the client last heard it (no request to the brokers):

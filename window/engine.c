@@ -496,7 +496,7 @@ into_panes(struct run *rn, struct part *p, int64_t ts, uint64_t hash,
 		gi = table_get(&pn->t, rn->key.p, (uint32_t)rn->key.n, hash);
 		if (pn->t.g[gi].records++ == 0 && p->where != NULL)
 			window_key_home(rn, p);
-		pn->t.g[gi].changed = 1;
+		pn->t.g[gi].changed = 1;	/* for update mode */
 		states_add(rn->m, rn->nm, table_states(&pn->t, gi), rn->parsed,
 		    rn->on);
 		pn->dirty = 1;
