@@ -17,6 +17,7 @@ struct spec {
 	size_t nm;
 	struct metric *kpi;	/* over everything (--kpis) */
 	size_t nkpi;
+	int kpi_copied;		/* kpi[i] is m[i] (a where tested once) */
 	struct infield *in;
 	size_t nin;
 };

@@ -153,12 +153,14 @@ default_spec(struct spec *sp, const struct schema *sc, int have_groups,
 			sp->kpi[i].name = estrdup(sp->m[i].name);
 			sp->kpi[i].field = sp->m[i].field ?
 			    estrdup(sp->m[i].field) : NULL;
+			/* The where's text says what the state is; m[i]'s
+			   test serves both. */
 			sp->kpi[i].where = sp->m[i].where ?
 			    estrdup(sp->m[i].where) : NULL;
-			sp->kpi[i].test = sp->m[i].where ?
-			    where_compile(sp->m[i].where, sc, NULL, 0) : NULL;
+			sp->kpi[i].test = NULL;
 		}
 		sp->nkpi = sp->nm;
+		sp->kpi_copied = 1;
 	}
 }
 
@@ -265,7 +267,8 @@ each(struct filter *f, struct rec *r, void *ctx)
 		const char *why;
 
 		if (metrics_test(sp->m, sp->nm, r, rn->on, &why) < 0 ||
-		    metrics_test(sp->kpi, sp->nkpi, r, rn->kpi_on, &why) < 0) {
+		    (!sp->kpi_copied && metrics_test(sp->kpi, sp->nkpi, r,
+		    rn->kpi_on, &why) < 0)) {
 			snprintf(rn->msg, sizeof rn->msg, "%s", why);
 			reject(f, r, "where", rn);
 			return;
@@ -536,6 +539,17 @@ main(int argc, char **argv)
 		add_metric(&rn.sp.m, &rn.sp.nm, metrics[i], sc);
 	free(metrics);
 	default_spec(&rn.sp, sc, groups != NULL, date != NULL, nmetrics > 0);
+	{
+		const char **cols = ecalloc(rn.sp.ndims + 2, sizeof *cols);
+
+		for (size_t i = 0; i < rn.sp.ndims; i++)
+			cols[i] = rn.sp.dims[i];
+		cols[rn.sp.ndims] = rn.sp.date_col;
+		if (metrics_check_names(rn.sp.m, rn.sp.nm, cols, rn.sp.ndims + 1,
+		    err, sizeof err) < 0)
+			usage_error("%s", err);
+		free(cols);
+	}
 	spec_inputs(&rn.sp);
 	rn.names = ecalloc(1 + rn.sp.ndims + rn.sp.nin, sizeof *rn.names);
 	rn.names[0] = rn.sp.date;
@@ -550,7 +564,8 @@ main(int argc, char **argv)
 	    metrics_filtered(rn.sp.kpi, rn.sp.nkpi);
 	if (rn.filtered) {
 		rn.on = ecalloc(rn.sp.nm + 1, 1);
-		rn.kpi_on = ecalloc(rn.sp.nkpi + 1, 1);
+		rn.kpi_on = rn.sp.kpi_copied ? rn.on :
+		    ecalloc(rn.sp.nkpi + 1, 1);
 	}
 	if (where != NULL)
 		f.where = ewhere(where, sc);
@@ -574,8 +589,9 @@ main(int argc, char **argv)
 	finder_free(&rn.find);
 	free(rn.names);
 	free(rn.in);
+	if (rn.kpi_on != rn.on)
+		free(rn.kpi_on);
 	free(rn.on);
-	free(rn.kpi_on);
 	where_free(f.where);
 	schema_free(sc);
 done:

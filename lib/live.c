@@ -9,13 +9,14 @@
 struct hold {
 	void (*fn)(void *ctx);
 	void *ctx;
+	int output;		/* flushed after the program's hooks */
 };
 
 static struct hold *held;
 static size_t nheld, capheld;
 
-void
-live_hold(void (*fn)(void *ctx), void *ctx)
+static void
+hold(void (*fn)(void *ctx), void *ctx, int output)
 {
 	if (nheld == capheld) {
 		capheld = capheld ? capheld * 2 : 8;
@@ -23,7 +24,20 @@ live_hold(void (*fn)(void *ctx), void *ctx)
 	}
 	held[nheld].fn = fn;
 	held[nheld].ctx = ctx;
+	held[nheld].output = output;
 	nheld++;
+}
+
+void
+live_hold(void (*fn)(void *ctx), void *ctx)
+{
+	hold(fn, ctx, 0);
+}
+
+void
+live_hold_output(void (*fn)(void *ctx), void *ctx)
+{
+	hold(fn, ctx, 1);
 }
 
 void
@@ -45,9 +59,11 @@ live_release(void (*fn)(void *ctx), void *ctx)
 void
 live_flush(void)
 {
-	/* A hook may release itself (a failed output closes): by index,
+	/* The program's hooks, then the outputs they may have written to.
+	   A hook may release itself (a failed output closes): by index,
 	   from the end. */
-	for (size_t i = nheld; i-- > 0;)
-		if (i < nheld)
-			held[i].fn(held[i].ctx);
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = nheld; i-- > 0;)
+			if (i < nheld && held[i].output == pass)
+				held[i].fn(held[i].ctx);
 }

@@ -17,6 +17,11 @@
 void live_hold(void (*fn)(void *ctx), void *ctx);
 void live_release(void (*fn)(void *ctx), void *ctx);
 
+/* The same for an output (out.c): outputs are flushed after every
+   program's hook has run, so what a hook writes (a sink's rejects when
+   it commits) goes out in the same flush. */
+void live_hold_output(void (*fn)(void *ctx), void *ctx);
+
 /* Send on everything held: about to wait. */
 void live_flush(void);
 

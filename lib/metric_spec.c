@@ -154,6 +154,28 @@ done:
 	return rc;
 }
 
+int
+metrics_check_names(const struct metric *m, size_t n,
+    const char *const *others, size_t nothers, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < n; i++) {
+		for (size_t k = 0; k < i; k++)
+			if (strcmp(m[i].name, m[k].name) == 0) {
+				snprintf(err, errlen, "two metrics make the column "
+				    "\"%s\": name one (-m NAME=...)", m[i].name);
+				return -1;
+			}
+		for (size_t k = 0; k < nothers; k++)
+			if (others[k] != NULL && strcmp(m[i].name, others[k]) == 0) {
+				snprintf(err, errlen, "the metric \"%s\" has the "
+				    "name of a field grouped by: name it (-m "
+				    "NAME=...)", m[i].name);
+				return -1;
+			}
+	}
+	return 0;
+}
+
 enum need
 metric_need(enum agg_kind k)
 {

@@ -52,6 +52,11 @@ int agg_parse(const char *s, enum agg_kind *k);
 int metric_parse(const char *s, const struct schema *sc, struct metric *m,
     char *err, size_t errlen);
 
+/* Each metric's name (the output column) once, and none a name of
+   others (the group's fields); else -1 with a message in err. */
+int metrics_check_names(const struct metric *m, size_t n,
+    const char *const *others, size_t nothers, char *err, size_t errlen);
+
 /* What metric kind k needs of its field's value. */
 enum need metric_need(enum agg_kind k);
 

@@ -191,7 +191,7 @@ out_open(const char *path, int flags, int gzip_level)
 	o->buf = emalloc(o->cap);
 	if (o->tmp == NULL) {
 		o->live = 1;
-		live_hold(flush_held, o);
+		live_hold_output(flush_held, o);
 	}
 	return o;
 }

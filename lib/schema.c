@@ -818,8 +818,10 @@ check_analysis(struct ctx *c, const json_t *a)
 		    "field", 1, NULL);
 		an->revenue_where = jc_string(&c->jc, "analysis.revenue", rev,
 		    "where", 0, NULL);
+		/* A numeric field, or an enrichment (cleanse adds it). */
 		if (an->revenue_field != NULL &&
-		    !schema_has_name(c->s, an->revenue_field) &&
+		    (schema_field_index(c->s, an->revenue_field) >= 0 ||
+		    !schema_has_name(c->s, an->revenue_field)) &&
 		    need_field(c, "analysis.revenue.field", an->revenue_field,
 		    "the revenue", numbers, 3) < 0)
 			return;

@@ -1,8 +1,10 @@
+#define _GNU_SOURCE	/* ppoll */
 #include "src.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -52,27 +54,39 @@ tick(void)
 /*
  * Wait until fd has bytes to read (or its end): first, if it has none
  * now, what the program holds goes on (live.h); the tick runs on time
- * meanwhile.  0, or -1 when a signal asked the program to stop.
+ * meanwhile.  0, or -1 when a signal asked the program to stop.  The
+ * stop signals are let in only inside ppoll(), so one that comes just
+ * before the wait still ends it (not the next input).
  */
 static int
 wait_readable(int fd)
 {
 	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	sigset_t stops, old;
 	int sent = 0;
 
+	sigemptyset(&stops);
+	sigaddset(&stops, SIGINT);
+	sigaddset(&stops, SIGTERM);
 	for (;;) {
-		int ms = tick(), k;
+		int ms = tick(), k, e;
+		struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000 };
 
-		if (stop_requested)
+		if (!sent)
+			ts.tv_sec = ts.tv_nsec = 0;
+		sigprocmask(SIG_BLOCK, &stops, &old);
+		if (stop_requested) {
+			sigprocmask(SIG_SETMASK, &old, NULL);
 			return -1;
-		k = poll(&pfd, 1, sent ? ms : 0);
+		}
+		k = ppoll(&pfd, 1, sent && ms < 0 ? NULL : &ts, &old);
+		e = errno;
+		sigprocmask(SIG_SETMASK, &old, NULL);
 		if (k > 0)
 			return 0;
 		if (k < 0) {
-			if (errno != EINTR)
+			if (e != EINTR)
 				return 0;	/* the read says why */
-			if (stop_requested)
-				return -1;
 			continue;
 		}
 		if (!sent) {

@@ -99,8 +99,7 @@ where_test(struct where *w, const struct rec *r, const char **why)
 		   condition. */
 		if (val_to_bool(&v, &b) == 0)
 			return b;
-		*why = "the --where expression gives a value, not true or "
-		    "false";
+		*why = "the where expression gives a value, not true or false";
 		return -1;
 	}
 	}

@@ -7,10 +7,11 @@
  *
  * A record is kept when the expression is true; false and null drop it,
  * as SQL's WHERE does.  A field the record lacks is null, like an empty
- * CSV cell or a JSON null: a comparison with null is null (so the
- * record is dropped) but for == and !=, which take null as a value
- * (`coupon == null` holds for a record without one).  CSV text that
- * spells a number compares as that number.
+ * CSV cell or a JSON null: a comparison (< <= > >=) with null is false,
+ * so `price > 10` drops a record without a price and `not (price > 10)`
+ * keeps it; == and != take null as a value (`coupon == null` holds for a
+ * record without one).  CSV text that spells a number compares as that
+ * number.
  */
 #ifndef SLUICE_WHERE_H
 #define SLUICE_WHERE_H

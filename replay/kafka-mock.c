@@ -102,6 +102,11 @@ struct watch {
 	size_t ntopics;
 	int aside;		/* an error was queued for a request it makes */
 	double due;		/* monotonic seconds the next check is due */
+	/* Brokers made down or slow by command: the watch waits for them
+	   to come back (its requests would stall the command loop). */
+	unsigned char down[65];
+	int rtt[65];
+	int hindered;		/* some broker is down or slow */
 };
 
 /*
@@ -372,9 +377,19 @@ error_code(const char *s, rd_kafka_resp_err_t *err)
 }
 
 /* Each broker b (all: -1) set down or up. */
+/* Is any broker down or slow by command? */
+static void
+watch_hindered(struct watch *w, int nbrokers)
+{
+	w->hindered = 0;
+	for (int i = 1; i <= nbrokers; i++)
+		if (w->down[i] || w->rtt[i] > 0)
+			w->hindered = 1;
+}
+
 static int
 set_brokers(rd_kafka_mock_cluster_t *mc, int nbrokers, const char *which,
-    int up)
+    int up, struct watch *w)
 {
 	long b = -1;
 	char *end;
@@ -390,7 +405,9 @@ set_brokers(rd_kafka_mock_cluster_t *mc, int nbrokers, const char *which,
 				rd_kafka_mock_broker_set_up(mc, i);
 			else
 				rd_kafka_mock_broker_set_down(mc, i);
+			w->down[i] = !up;
 		}
+	watch_hindered(w, nbrokers);
 	return 0;
 }
 
@@ -433,12 +450,15 @@ command(rd_kafka_mock_cluster_t *mc, int nbrokers, struct watch *wt,
 	if (n == 0 || w[0][0] == '#')
 		return;
 	if ((strcmp(w[0], "down") == 0 || strcmp(w[0], "up") == 0) && n == 2) {
-		ok = set_brokers(mc, nbrokers, w[1], w[0][0] == 'u') == 0;
+		ok = set_brokers(mc, nbrokers, w[1], w[0][0] == 'u', wt) == 0;
 	} else if (strcmp(w[0], "rtt") == 0 && n == 3) {
 		long b = strtol(w[1], NULL, 10), ms = strtol(w[2], NULL, 10);
 
-		if ((ok = b >= 1 && b <= nbrokers && ms >= 0))
+		if ((ok = b >= 1 && b <= nbrokers && ms >= 0)) {
 			rd_kafka_mock_broker_set_rtt(mc, (int32_t)b, (int)ms);
+			wt->rtt[b] = (int)ms;
+			watch_hindered(wt, nbrokers);
+		}
 	} else if (strcmp(w[0], "error") == 0 && (n == 3 || n == 4)) {
 		int16_t key;
 		rd_kafka_resp_err_t err;
@@ -608,7 +628,8 @@ main(int argc, char **argv)
 		/* On a timer, never per message: a metadata request and two
 		   of offsets a second, whatever the traffic. */
 		if (w.rk != NULL && t >= w.due) {
-			if (!w.aside && watch_check(&w, ASK_MS) == 0)
+			if (!w.aside && !w.hindered &&
+			    watch_check(&w, ASK_MS) == 0)
 				watch_say(&w, t);
 			t = now_seconds();
 			w.due = t + CHECK_MS / 1000.0;
@@ -629,19 +650,22 @@ main(int argc, char **argv)
 		rd_kafka_mock_broker_set_rtt(mc, i, 0);
 		rd_kafka_mock_broker_set_up(mc, i);
 	}
-	watch_close(&w, dropped);
 	{
 		/* --stats: what it dropped, in all and by partition (a
-		   pipeline's chain of counts names it). */
+		   pipeline's chain of counts names it); null when it could
+		   not watch. */
+		int watched = w.rk != NULL;
 		json_int_t total = 0;
 		const char *k;
 		json_t *v;
 
+		watch_close(&w, dropped);
 		json_object_foreach(dropped, k, v)
 			total += json_integer_value(v);
 		tally.start = started;
-		if (stats_write(co.stats, &tally, json_pack("{s:I,s:o}",
-		    "dropped", total, "dropped_by_partition", dropped)) < 0)
+		if (stats_write(co.stats, &tally, json_pack("{s:o,s:o}",
+		    "dropped", watched ? json_integer(total) : json_null(),
+		    "dropped_by_partition", dropped)) < 0)
 			status = 1;
 	}
 	rd_kafka_mock_cluster_destroy(mc);

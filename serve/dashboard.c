@@ -605,7 +605,8 @@ stream(struct ctx *c)
 		    "stream_windows WHERE window_start >= ?", p, 1, &health);
 	}
 	if (table_columns(c->db, "stream_metrics", &metric)) {
-		int pipelines = has_column(&metric, "program");
+		/* A pipeline's chain, once one stopped: its own columns. */
+		int pipelines = has_column(&metric, "chain_closes");
 
 		rows_free(&metric);
 		/* The stream's health: stream-window's latest line.  The

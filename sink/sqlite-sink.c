@@ -560,19 +560,36 @@ last_rows(struct filter *f, void *ctx)
 		settle(s);
 }
 
-/* About to wait for input: what is held lands now, so readers of the
-   table see each row as it comes (a replace lands only whole). */
+/* About to wait for input: the open transaction lands now, so readers
+   of the table see each row as it comes (a replace lands only whole).
+   Rows held to type a new table are not settled by a pause, which can
+   come after one row: by their number or age (settle_clock). */
 static void
 land(void *ctx)
 {
 	struct sink *s = ctx;
 
-	if (s->failed)
-		return;
-	if (!s->exists && s->npending > 0)
-		settle(s);
-	if (s->in_tx && s->mode != M_REPLACE && commit(s) < 0)
+	if (!s->failed && s->in_tx && s->mode != M_REPLACE && commit(s) < 0)
 		s->failed = 1;
+}
+
+/* On the clock: rows held --batch-ms to type a new table make it, so a
+   quiet stream's first rows wait no longer than that. */
+static int
+settle_clock(void *ctx)
+{
+	struct sink *s = ctx;
+	double left = s->batch_secs;
+
+	if (!s->failed && !s->exists && s->npending > 0) {
+		left = s->first_pending + s->batch_secs - now_seconds();
+		if (left <= 0) {
+			settle(s);
+			land(s);
+			left = s->batch_secs;
+		}
+	}
+	return (int)(left * 1000) + 1;
 }
 
 int
@@ -680,6 +697,7 @@ main(int argc, char **argv)
 	if (!s.failed) {
 		stop_on_signals();
 		live_hold(land, &s);
+		src_on_clock(settle_clock, &s);
 		f.co = &co;
 		f.own_summary = 1;
 		f.finish = last_rows;

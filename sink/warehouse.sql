@@ -66,7 +66,9 @@ CREATE TABLE IF NOT EXISTS data_quality_metrics (
 -- Events, users and revenue by hour and event type.  Revenue is sales:
 -- what purchases are worth (the e-commerce schema's analysis.revenue);
 -- a view or a search sells nothing, so its revenue is 0.
-CREATE VIEW IF NOT EXISTS v_hourly_event_summary AS
+-- (Made again: before, it summed the worth of every event.)
+DROP VIEW IF EXISTS v_hourly_event_summary;
+CREATE VIEW v_hourly_event_summary AS
 SELECT strftime('%Y-%m-%d %H:00', event_time) AS hour,
        event_type,
        count(*) AS events,

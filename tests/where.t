@@ -70,6 +70,9 @@ is "$rc" 2 "a metric's where that does not parse: a usage error"
 like "$(err)" "n=count where price >: where: column" "naming the metric"
 run batch-agg -m "r=rate_true:x where price > 1" "$T/n.csv"
 is "$rc" 2 "rate_true with a where is refused (its share is of all records)"
+run batch-agg -m count -m "count where price > 1" --date none -g id "$T/n.csv"
+is "$rc" 2 "two metrics making one column (a where, no name): a usage error"
+like "$(err)" 'two metrics make the column "record_count": name one' "  saying which"
 
 # --- batch-agg: --where and metrics with a where, against DuckDB -------------------
 run batch-agg --date none -g category -m count \
@@ -95,6 +98,17 @@ filt=$(count filtered)
   FROM read_csv('$T/valid.csv', all_varchar = true)" >"$T/duck"
 is "$(cat "$T/duck")" "{\"n\":\"$filt\"}" "batch-agg: the filtered count is DuckDB's count of the others"
 
+# The KPIs: the same metrics over every record kept.
+run batch-agg --date none -g category -m count \
+    -m "purchases=count where $purchase" -m "revenue=sum:total_amount where $purchase" \
+    --where "user_segment != 'new'" --kpis "$T/kpis.csv" "$T/valid.csv"
+"$DUCK" "SELECT count(*)::VARCHAR AS record_count,
+    (count(*) FILTER (WHERE event_type = 'purchase'))::VARCHAR AS purchases,
+    (sum(total_amount::DECIMAL(18,2)) FILTER (WHERE event_type = 'purchase'))::VARCHAR AS revenue
+  FROM read_csv('$T/valid.csv', all_varchar = true) WHERE user_segment IS DISTINCT FROM 'new'" >"$T/theirs.jsonl"
+"$DUCK" "SELECT * FROM read_csv('$T/kpis.csv', all_varchar = true)" >"$T/ours.jsonl"
+is_file "$T/ours.jsonl" "$T/theirs.jsonl" "--kpis: the filtered count and sum over every record kept, as DuckDB has them"
+
 # Partials: split in two, merged, the same.
 head -n 1 "$T/valid.csv" >"$T/v1.csv"; cp "$T/v1.csv" "$T/v2.csv"
 sed 1d "$T/valid.csv" | awk -v a="$T/v1.csv" -v b="$T/v2.csv" 'NR % 2 { print >> a; next } { print >> b }'
@@ -116,6 +130,21 @@ is "$(head -n 1 "$T/out" | tr ',' '\n' | tail -n 1)" revenue "with --schema ecom
   FROM read_csv('$T/valid.csv', all_varchar = true) GROUP BY ALL ORDER BY ALL" >"$T/theirs.jsonl"
 "$DUCK" "SELECT category, revenue FROM read_csv('$T/out', all_varchar = true)" >"$T/ours.jsonl"
 is_file "$T/ours.jsonl" "$T/theirs.jsonl" "...the sales of purchases only, as DuckDB sums them"
+
+# A schema's revenue is checked when the schema is loaded.
+python3 -c "
+import json, sys
+s = json.load(open('$SLUICE_SCHEMAS/ecommerce.json'))
+s['analysis']['revenue']['where'] = \"event_type == 'purchase' and (\"
+json.dump(s, open('$T/bad-rev.json', 'w'))
+s['analysis']['revenue'] = {'field': 'category'}
+json.dump(s, open('$T/bad-rev2.json', 'w'))
+"
+run batch-agg --schema "$T/bad-rev.json" "$T/valid.csv"
+is "$rc" 2 "a schema whose revenue's where does not parse is refused"
+like "$(err)" "analysis.revenue.where: column [0-9]+" "  naming where, and the column"
+run batch-agg --schema "$T/bad-rev2.json" "$T/valid.csv"
+like "$rc:$(err)" '^2:.*analysis.revenue.field: .*category.* is a string field' "a revenue of text is refused"
 
 # --- stream-window ----------------------------------------------------------------------
 cat >"$T/s.jsonl" <<'END'

@@ -203,8 +203,11 @@ revoked(struct consumer *c, rd_kafka_topic_partition_list_t *l)
 {
 	struct run *rn = c->rn;
 
-	if (!rd_kafka_assignment_lost(c->rk) && cycle(c) < 0)
-		c->failed = 1;
+	if (!rd_kafka_assignment_lost(c->rk)) {
+		window_updates(rn);
+		if (cycle(c) < 0)
+			c->failed = 1;
+	}
 	for (int i = 0; i < l->cnt; i++) {
 		size_t at;
 		struct part *p = find_part(rn, l->elems[i].topic,
@@ -556,7 +559,9 @@ say_lag(struct consumer *c)
 				    (long long)(p->low - at));
 		}
 	}
-	rn->lag = known ? total : -1;
+	/* No partition held (a group with more members than partitions,
+	   or taken away at the stop): nothing known of a lag. */
+	rn->lag = known && rn->nparts > 0 ? total : -1;
 	rn->gone = gone;
 	rn->lag_fn = NULL;
 	if (b.n > 0 && !rn->f->co->quiet)
@@ -633,9 +638,13 @@ consume(struct run *rn, const struct consume_opts *ko)
 			break;
 	}
 	say_lag(&c);
-	/* Saved as it stands; then at the end every window is written
-	   (and not saved so: a later run takes the windows up where they
-	   were, a file cut back to before these rows). */
+	/* Update mode: what was read since the last trigger (all the
+	   drain read, say) written.  Then saved as it stands; then at the
+	   end every window is written (and not saved so: a later run takes
+	   the windows up where they were, a file cut back to before these
+	   rows). */
+	if (!f->stop)
+		window_updates(rn);
 	if (!c.failed && !f->stop && cycle(&c) < 0)
 		c.failed = 1;
 	if (ko->stop_at_end && !stop_requested && !f->stop) {

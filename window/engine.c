@@ -278,31 +278,37 @@ window_metrics_line(struct run *rn)
 }
 
 void
-window_trigger(struct run *rn, int force)
+window_updates(struct run *rn)
+{
+	uint64_t rows = rn->rows;
+
+	if (!rn->update || rn->f->w == NULL)
+		return;
+	for (size_t k = 0; k < rn->nparts; k++) {
+		struct part *p = rn->parts[k];
+
+		if (rn->gap > 0)
+			sessions_each(&p->ss, update_session, rn);
+		for (size_t i = 0; i < p->ps.n; i++)
+			if (p->ps.v[i].dirty)
+				write_pane(rn, &p->ps.v[i], 0);
+	}
+	if (rn->rows > rows && out_flush(rn->f->out) < 0)
+		rn->f->stop = 1;
+}
+
+void
+window_trigger(struct run *rn)
 {
 	double t = now_seconds();
 
-	if (!force && t < rn->next_trigger)
+	if (t < rn->next_trigger)
 		return;
 	/* On the grid: a trigger run late does not put the next off. */
 	rn->next_trigger += rn->trigger;
 	if (rn->next_trigger <= t)
 		rn->next_trigger = t + rn->trigger;
-	if (rn->update && rn->f->w != NULL) {
-		uint64_t rows = rn->rows;
-
-		for (size_t k = 0; k < rn->nparts; k++) {
-			struct part *p = rn->parts[k];
-
-			if (rn->gap > 0)
-				sessions_each(&p->ss, update_session, rn);
-			for (size_t i = 0; i < p->ps.n; i++)
-				if (p->ps.v[i].dirty)
-					write_pane(rn, &p->ps.v[i], 0);
-		}
-		if (rn->rows > rows && out_flush(rn->f->out) < 0)
-			rn->f->stop = 1;
-	}
+	window_updates(rn);
 	if (rn->metrics != NULL)
 		window_metrics_line(rn);
 	if (rn->on_trigger != NULL)
@@ -331,7 +337,7 @@ window_clock(void *ctx)
 	double t = now_seconds(), next;
 
 	if (t >= rn->next_tick) {
-		window_trigger(rn, 0);
+		window_trigger(rn);
 		next = rn->next_trigger;
 		if (rn->idle > 0) {
 			/* A quarter of the timeout: the watermark moves on

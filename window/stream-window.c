@@ -369,6 +369,19 @@ main(int argc, char **argv)
 		    "windows would belong to none");
 	rn.time_field = strcmp(time_arg, "now") == 0 ? NULL : time_arg;
 	set_metrics(&rn, mspecs, nmspecs, sc);
+	{
+		const char **cols = ecalloc(rn.ndims + 4, sizeof *cols);
+
+		cols[0] = "window_start";
+		cols[1] = "window_end";
+		cols[2] = rn.update ? "final" : NULL;
+		for (size_t i = 0; i < rn.ndims; i++)
+			cols[3 + i] = rn.dims[i];
+		if (metrics_check_names(rn.m, rn.nm, cols, rn.ndims + 3, err,
+		    sizeof err) < 0)
+			usage_error("%s", err);
+		free(cols);
+	}
 	if (metrics_filtered(rn.m, rn.nm))
 		rn.on = ecalloc(rn.nm + 1, 1);
 	if (where != NULL)
@@ -439,6 +452,8 @@ main(int argc, char **argv)
 		    (unsigned long long)f.t.filtered,
 		    (unsigned long long)rn.windows,
 		    (unsigned long long)rn.rows, now_seconds() - f.t.start);
+	/* out: aggregated, so in = out + late + rejected + filtered. */
+	f.t.out = rn.aggregated;
 	if (stats_write(co.stats, &f.t, run_stats(&rn)) < 0)
 		status = 1;
 	for (size_t i = 0; i < rn.nparts; i++)

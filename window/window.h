@@ -236,8 +236,16 @@ void window_homes_free(struct run *rn);
 void window_advance(struct run *rn, struct part *p, int64_t w);
 
 /* Every --trigger: in update mode the open windows that changed, the
-   metrics line; then on_trigger.  force: now, whatever the time. */
-void window_trigger(struct run *rn, int force);
+   metrics line; then on_trigger. */
+void window_trigger(struct run *rn);
+
+/*
+ * Update mode: the rows of every open window's groups that changed since
+ * they were last written, now.  Before each checkpoint (a trigger, a
+ * partition taken away, the end), so a checkpoint never holds a change
+ * whose row was not written: groups read back from one are as written.
+ */
+void window_updates(struct run *rn);
 
 /*
  * On the clock, whatever the input's rate (src_on_clock() for stdin;
