@@ -8,25 +8,10 @@
 # Errors queued for the requests the watch makes are left to the clients.
 . "$SLUICE_TOP/tests/lib.sh"
 RP=$(prog kafka-replay)
-MOCK=$(prog kafka-mock)
 SG=$(prog schema-gen)
 
-mkfifo "$T/ctl"
-$SLUICE_WRAP "$MOCK" -q --topic big:1 --topic small:1 --port-file "$T/port" \
-    <"$T/ctl" >/dev/null 2>"$T/mock.err" &
-mock=$!
-exec 3>"$T/ctl"
+mock_up -q --topic big:1 --topic small:1
 trap 'exec 3>&-; kill $mock 2>/dev/null; wait $mock 2>/dev/null; rm -rf "$T"' EXIT
-for i in $(seq 100); do [ -s "$T/port" ] && break; sleep 0.1; done
-B=$(cat "$T/port")
-# wait_for PATTERN [SECONDS]: until a line of kafka-mock's stderr matches.
-wait_for() {
-    for i in $(seq $(( ${2:-15} * 10 ))); do
-        grep -Eq "$1" "$T/mock.err" && return 0
-        sleep 0.1
-    done
-    return 1
-}
 # left TOPIC: what kcat reads back from the beginning, "count first last"
 # (offsets, all partitions together).
 left() {
@@ -51,7 +36,7 @@ kept=$1 first=$2 last=$3
 gone=$((N - kept))
 ok "$(( !(gone > 0 && kept > 10000) ))" "big keeps some of them: kcat reads $kept, $gone gone"
 is "$first:$last" "$gone:$((N - 1))" "  the oldest are the ones gone: offsets $gone to $((N - 1)) are left"
-wait_for "^kafka-mock: big\[0\]: the oldest $gone of $N messages are gone, the newest $kept kept \(a partition keeps its newest 5 MiB of record batches\)"
+wait_for "$T/mock.err" "^kafka-mock: big\[0\]: the oldest $gone of $N messages are gone, the newest $kept kept \(a partition keeps its newest 5 MiB of record batches\)"
 ok $? "kafka-mock says so on stderr with the counts, even with -q"
 like "$(grep 'big\[0\]' "$T/mock.err" | tail -n 1)" ": a consumer that had not read them never will$" \
     "  and what it means"
@@ -61,7 +46,7 @@ ok "$(( !(n >= 1 && n <= 3) ))" "  not a flood: $n line(s) for $N messages"
 set -- $(left fresh)
 fkept=$1
 fgone=$((N - fkept))
-wait_for "^kafka-mock: fresh\[[0-9]+\]: the oldest $fgone of $N messages are gone, the newest $fkept kept "
+wait_for "$T/mock.err" "^kafka-mock: fresh\[[0-9]+\]: the oldest $fgone of $N messages are gone, the newest $fkept kept "
 ok $? "a topic made on the fly by a producer is watched too: $fgone of $N gone"
 t_fresh=$(date +%s.%N)
 
@@ -75,7 +60,7 @@ is "$(grep -v -e 'big\[0\]: the oldest' -e 'fresh\[[0-9]*\]: the oldest' "$T/moc
 # Errors queued for list_offsets: the watch stands aside (they are for
 # the clients), its last check still counts what went meanwhile.
 echo "error list_offsets NOT_LEADER_FOR_PARTITION 5" >&3
-wait_for "dropped messages are said only at the end from now on" 5
+wait_for "$T/mock.err" "dropped messages are said only at the end from now on" 5
 ok $? "errors queued for list_offsets: the watch stands aside, and says so"
 said=$(grep -c 'fresh\[' "$T/mock.err")
 "$RP" -q -b "$B" -t fresh --key order_date "$T/orders.csv"

@@ -4,6 +4,8 @@
 #   is "$got" "$want" "label"            # strings equal
 #   is_file GOT WANT "label"             # files byte-identical (diff shown)
 #   like "$got" PATTERN "label"          # grep -E pattern matches
+#   wait_for FILE PATTERN [SECONDS]      # until a line of FILE matches
+#   mock_up ARGS...                      # a kafka-mock: $mock, $B, commands on fd 3
 #   ok STATUS "label"                    # passes when STATUS is 0: ok $? "label";
 #                                        # with arithmetic, ok "$(( x <= 1 ))" passes
 #                                        # when x > 1 (the expression is 0)
@@ -84,6 +86,29 @@ run() {
     _p=$(prog "$1"); shift
     rc=0
     $SLUICE_WRAP "$_p" "$@" <"$_in" >"$T/out" 2>"$T/err" || rc=$?
+}
+
+# wait_for FILE PATTERN [SECONDS]: until a line of FILE matches the
+# extended regular expression (30 s at most); 1 if none did.
+wait_for() {
+    for _i in $(seq $(( ${3:-30} * 10 ))); do
+        grep -Eq -- "$2" "$1" 2>/dev/null && return 0
+        sleep 0.1
+    done
+    return 1
+}
+
+# mock_up ARGS...: a kafka-mock (under $SLUICE_WRAP) with ARGS, taking
+# commands written to fd 3, its stderr in $T/mock.err; $mock its pid, $B
+# its brokers.  The test's EXIT trap closes fd 3 and kills $mock.
+mock_up() {
+    mkfifo "$T/ctl"
+    $SLUICE_WRAP "$(prog kafka-mock)" "$@" --port-file "$T/port" <"$T/ctl" \
+        >/dev/null 2>"$T/mock.err" &
+    mock=$!
+    exec 3>"$T/ctl"
+    for _i in $(seq 100); do [ -s "$T/port" ] && break; sleep 0.1; done
+    B=$(cat "$T/port")
 }
 
 out() { cat "$T/out"; }

@@ -10,23 +10,10 @@ RP=$(prog kafka-replay)
 bound=1000
 [ -n "$SLUICE_WRAP" ] && bound=3000
 
-mkfifo "$T/ctl"
-$SLUICE_WRAP "$(prog kafka-mock)" -q --topic slow:3 --topic backlog:2 --topic stopnow:2 \
-    --port-file "$T/port" <"$T/ctl" >/dev/null 2>"$T/mock.err" &
-mock=$!
-exec 3>"$T/ctl"
+mock_up -q --topic slow:3 --topic backlog:2 --topic stopnow:2
 pids=""
 trap 'exec 3>&-; kill $mock $pids 2>/dev/null; wait 2>/dev/null; rm -rf "$T"' EXIT
-for i in $(seq 100); do [ -s "$T/port" ] && break; sleep 0.1; done
-B=$(cat "$T/port")
 FAST="-X session.timeout.ms=6000 -X heartbeat.interval.ms=500"
-wait_for() {  # wait_for FILE PATTERN [SECONDS]
-    for i in $(seq $(( ${3:-30} * 10 ))); do
-        grep -q "$2" "$1" 2>/dev/null && return 0
-        sleep 0.1
-    done
-    return 1
-}
 
 # --- 2 events a second over 3 partitions ------------------------------------------
 # A steady stream (lat-emit: an event every 500 ms, whatever comes out),
@@ -76,8 +63,10 @@ is "$parts" 3 "  read from all three partitions"
 "$RP" -q -b "$B" -t stopnow --key category "$T/backlog.jsonl"
 echo "rtt 1 300" >&3
 # (--drain 20s: room for valgrind; it ends as soon as it has read them.)
+# In update mode: what the drain read reaches the output before it ends.
 $SLUICE_WRAP "$SW" -b "$B" -t backlog -G g-backlog $FAST --time now --size 1h \
-    -g category -m count --drain 20s --stats "$T/drain.json" -o "$T/drain.out" 2>"$T/drain.err" &
+    -g category -m count --mode update --drain 20s --stats "$T/drain.json" \
+    --checkpoint "$T/drain.ck" -o "$T/drain.out" 2>"$T/drain.err" &
 sw=$!
 pids="$sw"
 wait_for "$T/drain.err" "reading backlog" 60
@@ -88,6 +77,21 @@ like "$(cat "$T/drain.err")" "^stream-window: 20000 in, 20000 aggregated" \
     "before stopping it read the 20000 events the topic held"
 is "$(jq -c '[.in, .left_in_topic, .gone_unread]' "$T/drain.json")" "[20000,0,0]" \
     "--stats: 20000 in, none left in the topic, none gone"
+is "$(jq -s 'group_by([.window_start, .category]) | map(last.record_count) | add' "$T/drain.out")" 20000 \
+    "  and the rows written say so: each group's latest counts add up to the 20000"
+# Those rows were written before the checkpoint was saved: a restart
+# goes on from the end of the file, cutting nothing back.
+size=$(wc -c <"$T/drain.out" | tr -d ' ')
+$SLUICE_WRAP "$SW" -b "$B" -t backlog -G g-backlog $FAST --time now --size 1h \
+    -g category -m count --mode update --drain 0 --checkpoint "$T/drain.ck" \
+    -o "$T/drain.out" 2>"$T/drain2.err" &
+sw=$!
+pids="$sw"
+wait_for "$T/drain2.err" "reading backlog" 60
+kill -TERM $sw
+wait $sw
+like "$(cat "$T/drain2.err")" "drain.out: going on from the checkpoint, at byte $size\$" \
+    "  the checkpoint was saved after them (a restart goes on at byte $size, the file's end)"
 
 # --drain 0: it stops at once, and says what it leaves.
 $SLUICE_WRAP "$SW" -b "$B" -t stopnow -G g-stopnow $FAST --time now --size 1h \

@@ -10,30 +10,15 @@
 . "$SLUICE_TOP/tests/lib.sh"
 SW=$(prog stream-window)
 RP=$(prog kafka-replay)
-MOCK=$(prog kafka-mock)
 
-mkfifo "$T/ctl"
-$SLUICE_WRAP "$MOCK" --topic events:4 --topic killed:4 --topic shared:4 \
-    --topic bad:1 --topic unkeyed:2 --port-file "$T/port" <"$T/ctl" >/dev/null 2>"$T/mock.err" &
-mock=$!
-exec 3>"$T/ctl"
+mock_up --topic events:4 --topic killed:4 --topic shared:4 --topic bad:1 --topic unkeyed:2
 pids=""
 trap 'exec 3>&-; kill $mock $pids 2>/dev/null; wait 2>/dev/null; rm -rf "$T"' EXIT
-for i in $(seq 100); do [ -s "$T/port" ] && break; sleep 0.1; done
-B=$(cat "$T/port")
 # Rebalances in seconds, not the default 45 (a dead member is noticed
 # after session.timeout.ms).
 FAST="-X session.timeout.ms=6000 -X heartbeat.interval.ms=500"
 WIN="--time event_time --size 1h --slide 15m --watermark 5m -g category -m count -m revenue=sum:price -m users=approx_distinct:user_id"
 
-# wait_for FILE PATTERN [SECONDS]: until a line of FILE matches.
-wait_for() {
-    for i in $(seq $(( ${3:-30} * 10 ))); do
-        grep -q "$2" "$1" 2>/dev/null && return 0
-        sleep 0.1
-    done
-    return 1
-}
 # in_of FILE: events_in of the last --metrics line.
 in_of() {
     tail -n 1 "$1" 2>/dev/null | sed -n 's/.*"events_in":\([0-9]*\).*/\1/p'

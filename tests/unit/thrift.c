@@ -1,5 +1,6 @@
 /* The Thrift compact writer against bytes readers accepted
-   (../shared/PARQUET.md, section 2) and the protocol's edge cases. */
+   (docs/parquet.md, "Thrift compact protocol") and the protocol's edge
+   cases. */
 #include <stdio.h>
 #include <string.h>
 
