@@ -362,11 +362,12 @@ live(struct run *rn, uint64_t limit)
 	while (made < limit && !stop_requested) {
 		double due = t0 + (double)made / o->rate, now = now_seconds();
 
-		/* Sleep when ahead; flush first so readers see what is made. */
+		/* Sleep when ahead; what is made goes on first (live.h). */
 		if (due > now + 0.001) {
 			struct timespec ts;
 
-			if (out != NULL && out_flush(out) < 0)
+			live_flush();
+			if (out != NULL && out_failed(out))
 				break;
 			ts.tv_sec = (time_t)(due - now);
 			ts.tv_nsec = (long)((due - now - (double)ts.tv_sec) *
