@@ -1,7 +1,7 @@
 /*
  * partial.c - mergeable states as JSON Lines, so an aggregation can be
- * cut across machines and put back together exactly (DESIGN.md, "Scaling
- * past one machine").  A partial file is a header line saying what was
+ * cut across machines and put back together exactly (batch-agg(1),
+ * "Scaling past one machine").  A partial file is a header line saying what was
  * aggregated, then one line a group, then the KPI states:
  *
  *   {"sluice_partial":1,"date":"order_date","date_col":"order_date",

@@ -1,7 +1,7 @@
 /*
  * pq.h - what parquet-sink's parts share: columns buffered for a row
  * group, their encodings, compression, and the file they go into.
- * ../shared/PARQUET.md has the facts of the format this follows: flat
+ * docs/parquet.md has the facts of the format this follows: flat
  * schemas, data page v1, PLAIN or dictionary, statistics on every chunk.
  */
 #ifndef SLUICE_PQ_H
