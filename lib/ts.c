@@ -89,12 +89,28 @@ valid_date(unsigned y, unsigned m, unsigned d)
 }
 
 int
+ts_in_range(int64_t us)
+{
+	return us >= TS_MIN_US && us <= TS_MAX_US;
+}
+
+/* An 8-digit whole number is a compact date (20250115), as in text;
+   with a fraction it is neither a date nor a time. */
+static int
+eight_digits(double a)
+{
+	return a >= 1e7 && a < 1e8;
+}
+
+int
 ts_from_epoch(double x, int64_t *us)
 {
 	double a = fabs(x), v;
 
 	if (!isfinite(x))
 		return -1;
+	if (x > 0 && eight_digits(a))
+		return x == floor(x) ? ts_from_epoch_int((int64_t)x, us) : -1;
 	if (a < 1e11)
 		v = x * 1e6;
 	else if (a < 1e14)
@@ -104,24 +120,23 @@ ts_from_epoch(double x, int64_t *us)
 	else
 		return -1;
 	*us = (int64_t)llround(v);
-	return 0;
+	return ts_in_range(*us) ? 0 : -1;
 }
 
 int
 ts_from_epoch_int(int64_t i, int64_t *us)
 {
-	int64_t a = i < 0 ? -i : i;
+	int64_t a;
 
-	/* 8 digits are a compact date (20250115), as in text. */
 	if (i >= 10000000 && i <= 99999999) {
 		char text[9];
 
 		snprintf(text, sizeof text, "%08lld", (long long)i);
 		return ts_parse(text, 8, us);
 	}
-
 	if (i == INT64_MIN)
-		return -1;
+		return -1;	/* no magnitude to take */
+	a = i < 0 ? -i : i;
 	if (a < INT64_C(100000000000))
 		*us = i * TS_US_PER_SEC;
 	else if (a < INT64_C(100000000000000))
@@ -130,7 +145,7 @@ ts_from_epoch_int(int64_t i, int64_t *us)
 		*us = i;
 	else
 		return -1;
-	return 0;
+	return ts_in_range(*us) ? 0 : -1;
 }
 
 /* Epoch numbers: integers exactly, decimals through ts_from_epoch. */
@@ -219,9 +234,11 @@ ts_parse(const char *p, size_t n, int64_t *us)
 					return -1;	/* "+05:" */
 				if (s < e && digits(&s, e, 2, &om) < 0)
 					return -1;
-				if (oh > 23 || om > 59)
-					return -1;
 				offset = sign * (int64_t)(oh * 60 + om) * 60;
+				/* Real zones lie within -12:00..+14:00. */
+				if (om > 59 || offset < -12 * 3600 ||
+				    offset > 14 * 3600)
+					return -1;
 			} else {
 				return -1;
 			}
@@ -232,7 +249,9 @@ ts_parse(const char *p, size_t n, int64_t *us)
 	days = ts_days_from_civil(y, mo, d);
 	*us = ((days * 86400 + h * 3600 + mi * 60 + sec) - offset) *
 	    TS_US_PER_SEC + frac;
-	return 0;
+	/* 9999-12-31T23:30-01:00 is past the last instant a four-digit
+	   year can write. */
+	return ts_in_range(*us) ? 0 : -1;
 }
 
 /* v as exactly width decimal digits, leading zeros. */
@@ -254,9 +273,11 @@ ts_format_date(char buf[TS_BUFSZ], int64_t us)
 	ts_civil_from_days(ts_floor(us, TS_US_PER_DAY) / TS_US_PER_DAY,
 	    &y, &m, &d);
 	/* By hand: this runs once a record or more, and snprintf costs. */
+	/* Out of range (only arithmetic makes such times): ISO 8601's
+	   expanded years, signed, so no one mistakes them for 0000-9999. */
 	if (y < 0 || y > 9999)
-		return (size_t)snprintf(buf, TS_BUFSZ, "%04lld-%02u-%02u",
-		    (long long)y, m, d);
+		return (size_t)snprintf(buf, TS_BUFSZ, "%c%04lld-%02u-%02u",
+		    y < 0 ? '-' : '+', (long long)(y < 0 ? -y : y), m, d);
 	put_digits(buf, (unsigned)y, 4);
 	buf[4] = '-';
 	put_digits(buf + 5, m, 2);

@@ -12,6 +12,14 @@
 #define TS_US_PER_SEC	INT64_C(1000000)
 #define TS_US_PER_DAY	(INT64_C(86400) * TS_US_PER_SEC)
 
+/*
+ * The instants sluice reads and writes: 0000-01-01T00:00:00Z to
+ * 9999-12-31T23:59:59.999999Z, what four-digit years can spell.  A time
+ * outside is a bad value, whatever form it came in.
+ */
+#define TS_MIN_US	(INT64_C(-62167219200) * TS_US_PER_SEC)
+#define TS_MAX_US	(INT64_C(253402300800) * TS_US_PER_SEC - 1)
+
 /* Longest text ts_format() writes, with its NUL. */
 enum { TS_BUFSZ = 40 };
 
@@ -23,29 +31,37 @@ enum { TS_BUFSZ = 40 };
  *   2025-01-15T10:30, ...T10:30:00    'T', 't' or one space between
  *   ...10:30:00.123456789             fractional seconds ('.' or ','),
  *                                     kept to the microsecond
- *   ...Z  ...+05:30  ...-0800  ...+05 a UTC offset
+ *   ...Z  ...+05:30  ...-0800  ...+05 a UTC offset, -12:00 to +14:00
  *   1736937000, 1736937000.25         epoch seconds (below 1e11)
  *   1736937000123                     epoch milliseconds (1e11 to 1e14)
- * An 8-digit number is a compact date, or not a time at all (20250230):
- * epoch seconds of 8 digits would fall in 1970-1973, where no data is.
- * Years are 0000 to 9999.
+ * An 8-digit number is a compact date, or not a time at all (20250230,
+ * 20250115.5): epoch seconds of 8 digits would fall in 1970-1973, where
+ * no data is.  The instant must lie in TS_MIN_US..TS_MAX_US once its
+ * offset is applied.
  * Returns 0, or -1 when the text is not a valid time (month 13, Feb 30,
- * hour 24, trailing bytes...).
+ * hour 24, trailing bytes, out of range...).
  */
 int ts_parse(const char *p, size_t n, int64_t *us);
 
 /*
  * Take a number as epoch time by its magnitude: below 1e11 seconds, below
- * 1e14 milliseconds, below 1e17 microseconds.  Returns 0, or -1 beyond.
+ * 1e14 milliseconds, below 1e17 microseconds; a positive one of 8 digits
+ * is a compact date when whole, and nothing otherwise.  Returns 0, or -1
+ * beyond, or when the instant is out of range.
  */
 int ts_from_epoch(double x, int64_t *us);
 
-/* The same for an integer, exactly; 8 digits are a compact date. */
+/* The same for an integer, exactly. */
 int ts_from_epoch_int(int64_t x, int64_t *us);
+
+/* Is us within TS_MIN_US..TS_MAX_US? */
+int ts_in_range(int64_t us);
 
 /*
  * Print us as ISO 8601 in UTC: "2025-01-15T10:30:00Z", with ".123" or
- * ".123456" when there is a fraction.  Returns the length.
+ * ".123456" when there is a fraction.  A year outside 0000-9999 (only
+ * arithmetic makes one) is signed, ISO 8601's expanded form: "-0044",
+ * "+10000".  Returns the length.
  */
 size_t ts_format(char buf[TS_BUFSZ], int64_t us);
 

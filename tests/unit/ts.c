@@ -112,9 +112,54 @@ main(void)
 	    INT64_C(3723000000));
 	is_str(buf, "0099-03-04T01:02:03Z", "a year below 1000 keeps its zeros");
 	ts_format(buf, ts_days_from_civil(12345, 12, 31) * TS_US_PER_DAY);
-	is_str(buf, "12345-12-31T00:00:00Z", "a year past 9999");
+	is_str(buf, "+12345-12-31T00:00:00Z", "a year past 9999, signed");
 	ts_format_date(buf, ts_days_from_civil(-44, 3, 15) * TS_US_PER_DAY);
-	is_str(buf, "-044-03-15", "a year before 0");
+	is_str(buf, "-0044-03-15", "a year before 0, signed, four digits");
+	ts_format_date(buf, ts_days_from_civil(-143, 1, 1) * TS_US_PER_DAY);
+	is_str(buf, "-0143-01-01", "  (not -143-01-01)");
+
+	/* Only 0000-01-01T00:00:00Z..9999-12-31T23:59:59.999999Z. */
+	parse_case("0000-01-01", "0000-01-01T00:00:00Z");
+	parse_case("0000-01-01T00:00:00-01:00", "0000-01-01T01:00:00Z");
+	parse_case("0000-01-01T00:30:00+01:00", NULL);
+	parse_case("9999-12-31T23:59:59.999999Z",
+	    "9999-12-31T23:59:59.999999Z");
+	parse_case("9999-12-31T23:30:00+01:00", "9999-12-31T22:30:00Z");
+	parse_case("9999-12-31T23:30:00-01:00", NULL);
+	parse_case("-62167219200", "0000-01-01T00:00:00Z");
+	parse_case("-62167219201", NULL);
+	parse_case("-62167219200001", NULL);
+	parse_case("-99999999999999999", NULL);
+	ok(ts_from_epoch(-62167219201.0, &us) < 0,
+	    "an epoch number before year 0 is refused");
+	ok(ts_from_epoch_int(INT64_MIN, &us) < 0 &&
+	    ts_from_epoch_int(INT64_MIN + 1, &us) < 0 &&
+	    ts_from_epoch_int(INT64_MAX, &us) < 0, "int64 extremes refused");
+	ok(ts_in_range(TS_MIN_US) && ts_in_range(TS_MAX_US) &&
+	    !ts_in_range(TS_MIN_US - 1) && !ts_in_range(TS_MAX_US + 1),
+	    "the range's ends");
+	ts_format(buf, TS_MIN_US);
+	is_str(buf, "0000-01-01T00:00:00Z", "first instant");
+	ts_format(buf, TS_MAX_US);
+	is_str(buf, "9999-12-31T23:59:59.999999Z", "last instant");
+
+	/* Real zone offsets only: -12:00 to +14:00. */
+	parse_case("2025-01-15T10:30:00+14:00", "2025-01-14T20:30:00Z");
+	parse_case("2025-01-15T10:30:00-12:00", "2025-01-15T22:30:00Z");
+	parse_case("2025-01-15T10:30:00+14:01", NULL);
+	parse_case("2025-01-15T10:30:00-12:01", NULL);
+	parse_case("2025-01-15T10:30:00+23:59", NULL);
+	parse_case("2025-01-15T10:30:00-2359", NULL);
+	parse_case("2025-01-15T10:30:00-13", NULL);
+	parse_case("2025-01-15T10:30:00+05:60", NULL);
+
+	/* 8 digits before a point are still a date, or nothing. */
+	parse_case("20250115.5", NULL);
+	parse_case("20250115.0", "2025-01-15T00:00:00Z");
+	parse_case("2025011.5", "1970-01-24T10:30:11.500Z");
+	ok(ts_from_epoch(20250115.5, &us) < 0, "20250115.5 as a number too");
+	ok(ts_from_epoch(20250115.0, &us) == 0 &&
+	    us == INT64_C(1736899200000000), "a whole 8-digit double is a date");
 
 	is_int(ts_floor(-1, 1000), -1000, "floor of a negative time");
 	is_int(ts_floor(1999, 1000), 1000, "floor of a positive time");
