@@ -29,6 +29,21 @@ size_t csv_max_record = (size_t)64 << 20;
 
 #define NULL_CELL SIZE_MAX
 
+/*
+ * After a malformed record, the rest of it is skipped the way a lenient
+ * reader (Python's csv module) would read it: a quote that opens a cell
+ * holds line breaks until it closes, and any other quote is text.  So
+ * recovery resumes where that record truly ends, never inside a quoted
+ * cell: the next record is not made of a cell's text.
+ */
+enum skip {
+	SKIP_NONE,	/* not skipping */
+	SKIP_START,	/* at a cell's start */
+	SKIP_TEXT,	/* in an unquoted cell (quotes are text) */
+	SKIP_QUOTED,	/* in a quoted cell */
+	SKIP_QUOTE	/* just after a quote in a quoted cell */
+};
+
 struct cell {
 	size_t o;		/* offset in cells, or NULL_CELL */
 	size_t n;		/* length (a cell may hold NUL bytes) */
@@ -51,7 +66,9 @@ struct csv_engine {
 	size_t rec_bytes;	/* bytes fed to the record being read */
 	size_t rec_cells;	/* cells.n where that record's bytes begin */
 	struct buf recraw;	/* its text, when libcsv reads it */
-	int skip_line;		/* after an error: drop up to a line break */
+	enum skip skip;		/* after an error: where in the bad record */
+	size_t width;		/* cells of the first record (the header);
+				   0 until one is read */
 	size_t rec_first;	/* first cell of the record being read */
 	unsigned long rec_line;	/* and its line */
 	unsigned long span_line; /* line of the span being fed */
@@ -145,6 +162,8 @@ on_record(int c, void *data)
 	struct csv_engine *e = data;
 
 	(void)c;
+	if (e->width == 0)
+		e->width = e->noff - e->rec_first;
 	push(e, e->rec_first, e->noff - e->rec_first, e->rec_line, NULL);
 	e->rec_first = e->noff;
 	e->rec_cells = e->cells.n;
@@ -193,7 +212,8 @@ compact(struct csv_engine *e)
 			c.o -= base;
 		e->off[i] = c;
 	}
-	memmove(e->cells.p, e->cells.p + base, e->cells.n - base);
+	if (e->cells.n > base)	/* (cells.p is NULL when all were null) */
+		memmove(e->cells.p, e->cells.p + base, e->cells.n - base);
 	e->cells.n -= base;
 	e->noff = keep;
 	e->rec_first = 0;
@@ -266,9 +286,64 @@ blank(const char *p, size_t n)
 }
 
 /*
+ * Skip p[0..n) of a malformed record (see enum skip).  Returns 1 when the
+ * record ends in it: at a line break outside quotes, the piece's end.
+ */
+static int
+skip_piece(struct csv_engine *e, const char *p, size_t n)
+{
+	for (const char *end = p + n; p < end; p++) {
+		char c = *p;
+
+		switch (e->skip) {
+		case SKIP_QUOTED:
+			if (c == '"')
+				e->skip = SKIP_QUOTE;
+			continue;
+		case SKIP_QUOTE:
+			if (c == '"') {
+				e->skip = SKIP_QUOTED;	/* a doubled quote */
+				continue;
+			}
+			break;
+		case SKIP_START:
+			if (c == '"') {
+				e->skip = SKIP_QUOTED;
+				continue;
+			}
+			break;
+		default:
+			break;
+		}
+		if (c == '\n' || c == '\r') {
+			e->skip = SKIP_NONE;
+			return 1;
+		}
+		e->skip = c == ',' ? SKIP_START : SKIP_TEXT;
+	}
+	return 0;
+}
+
+/* Where libcsv stood when it gave up on a record, as a skip state. */
+static enum skip
+skip_from_parser(const struct csv_parser *cp)
+{
+	switch (cp->pstate) {
+	case 1:		/* FIELD_NOT_BEGUN */
+		return SKIP_START;
+	case 2:		/* FIELD_BEGUN */
+		return cp->quoted ? SKIP_QUOTED : SKIP_TEXT;
+	case 3:		/* FIELD_MIGHT_HAVE_ENDED */
+		return SKIP_QUOTE;
+	default:
+		return SKIP_START;
+	}
+}
+
+/*
  * Feed one piece: bytes ending with one line break, or the rest of what is
  * buffered.  Counts the line, takes the fast path where it can, turns
- * libcsv's complaints into bad records and resumes after the next break.
+ * libcsv's complaints into bad records and skips the rest of them.
  */
 static void
 feed_piece(struct reader *rd, struct csv_engine *e, const char *p, size_t n)
@@ -279,8 +354,8 @@ feed_piece(struct reader *rd, struct csv_engine *e, const char *p, size_t n)
 	e->span_line = rd->line + 1;
 	if (ends_line)
 		rd->line++;
-	if (e->skip_line) {
-		e->skip_line = !ends_line;
+	if (e->skip != SKIP_NONE) {
+		skip_piece(e, p, n);
 		return;
 	}
 	if (e->p.pstate == 0) {		/* between records */
@@ -288,8 +363,9 @@ feed_piece(struct reader *rd, struct csv_engine *e, const char *p, size_t n)
 		e->rec_bytes = 0;
 		e->recraw.n = 0;
 		if (blank(p, n)) {
-			/* One column: a blank line is its null. */
-			if (e->names != NULL && e->ncols == 1) {
+			/* One column: a blank line is its null.  (By the
+			   header's width: it may not be taken yet.) */
+			if (e->width == 1) {
 				on_cell(NULL, 0, e);
 				on_record('\n', e);
 			}
@@ -304,12 +380,14 @@ feed_piece(struct reader *rd, struct csv_engine *e, const char *p, size_t n)
 		push_error(e, "malformed quoting: a quote inside an unquoted "
 		    "cell, or text after a closing quote");
 		discard_partial(e);
-		/* Resume after the break that ends this piece. */
-		e->skip_line = !ends_line;
+		/* The offending byte is text (a lenient reader keeps it in
+		   its cell); the record goes on after it. */
+		e->skip = SKIP_TEXT;
+		skip_piece(e, p + used + 1, n - used - 1);
 	} else if (e->p.pstate != 0 && (e->rec_bytes += n) > csv_max_record) {
+		e->skip = skip_from_parser(&e->p);
 		push_error(e, "record too long (an unclosed quote?)");
 		discard_partial(e);
-		e->skip_line = !ends_line;
 	}
 }
 
@@ -326,8 +404,8 @@ feed(struct reader *rd, struct csv_engine *e)
 		return RD_ERR;
 	if (r == 0) {
 		e->at_eof = 1;
-		if (e->skip_line)
-			return RD_OK;
+		if (e->skip != SKIP_NONE)
+			return RD_OK;	/* the bad record is out already */
 		if (csv_fini(&e->p, on_cell, on_record, e) != 0) {
 			push_error(e, "unterminated quoted field (a quote opened "
 			    "here never closes)");

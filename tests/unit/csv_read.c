@@ -40,6 +40,36 @@ main(void)
 	    "2:a=1|3:a=2|4:a=3|");
 	READS_AS("one column: a blank line is a null", ".csv",
 	    "a\n\nx\n\n\"\"\n", "2:a=<null>|3:a=x|4:a=<null>|5:a=|");
+	READS_AS("one column, lone CRs: a blank line is still a null", ".csv",
+	    "a\r\r1\r\r2\r\r", "2:a=<null>|3:a=1|4:a=<null>|5:a=2|"
+	    "6:a=<null>|");
+	READS_AS("one column, blank line before the header: skipped", ".csv",
+	    "\r\na\r\n\r\n1\r\n", "3:a=<null>|4:a=1|");
+	READS_AS("a header of null names, no rows", ".csv", ",\n", "");
+	READS_AS("a header of null names", ".csv", ",\n1,2\n,\n",
+	    "2:column1=1,column2=2|3:column1=<null>,column2=<null>|");
+	/* After bad quoting the record goes on as a lenient reader (Python's
+	   csv) reads it: a quoted cell's lines are not records. */
+	READS_AS("bad quote, then a quoted cell over lines", ".csv",
+	    "a,b\nx\"y,\"first\n1,2\n\"\nok,3\n",
+	    "2:BAD(malformed quoting: a quote inside an unquoted cell, or "
+	    "text after a closing quote)|5:a=ok,b=3|");
+	READS_AS("text after a closing quote, then a quoted cell", ".csv",
+	    "a,b\n\"ab\"c,\"x\r\n1,2\r\n\"\r\n3,4\r\n",
+	    "2:BAD(malformed quoting: a quote inside an unquoted cell, or "
+	    "text after a closing quote)|5:a=3,b=4|");
+	READS_AS("doubled quotes in the skipped cell", ".csv",
+	    "a,b\rx\"y,\"p\"\"\r1,2\r\"\"\"\r3,4\r",
+	    "2:BAD(malformed quoting: a quote inside an unquoted cell, or "
+	    "text after a closing quote)|5:a=3,b=4|");
+	READS_AS("a quote mid-cell in the skipped part is text", ".csv",
+	    "a,b\nx\"y,p\"q\n1,2\n",
+	    "2:BAD(malformed quoting: a quote inside an unquoted cell, or "
+	    "text after a closing quote)|3:a=1,b=2|");
+	READS_AS("the bad record's quote never closes", ".csv",
+	    "a,b\nx\"y,\"open\n1,2\n",
+	    "2:BAD(malformed quoting: a quote inside an unquoted cell, or "
+	    "text after a closing quote)|");
 	READS_AS("two columns: blank lines are skipped", ".csv",
 	    "a,b\n\n1,2\n", "3:a=1,b=2|");
 	READS_AS("unicode", ".csv", "name\ncaf\xc3\xa9 \xe2\x82\xac\n",
