@@ -1,8 +1,12 @@
 #include "jcheck.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "diag.h"
 
 void
 jc_fail(struct jcheck *jc, const char *path, const char *fmt, ...)
@@ -240,4 +244,80 @@ jc_object(struct jcheck *jc, const char *path, const json_t *obj,
 		return NULL;
 	}
 	return v;
+}
+
+long
+jc_stray_control(const char *p, size_t n)
+{
+	int in_string = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)p[i];
+
+		if (in_string) {
+			if (c == '\\')
+				i++;	/* the escaped byte is the string's */
+			else if (c == '"')
+				in_string = 0;
+		} else if (c == '"') {
+			in_string = 1;
+		} else if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') {
+			return (long)i;
+		}
+	}
+	return -1;
+}
+
+json_t *
+jc_load_file(const char *path, size_t flags, json_error_t *err)
+{
+	FILE *f = fopen(path, "rb");
+	char *text = NULL;
+	size_t n = 0, cap = 0, k;
+	long bad;
+	int saved;
+	json_t *j;
+
+	if (f == NULL) {
+		saved = errno;
+		snprintf(err->text, sizeof err->text, "unable to open %s: %s",
+		    path, strerror(saved));
+		err->line = err->column = -1;
+		errno = saved;
+		return NULL;
+	}
+	do {
+		if (n == cap)
+			text = erealloc(text, cap = cap ? cap * 2 : 65536);
+		n += k = fread(text + n, 1, cap - n, f);
+	} while (k > 0);
+	if (ferror(f)) {
+		saved = errno;
+		snprintf(err->text, sizeof err->text, "unable to read %s: %s",
+		    path, strerror(saved));
+		err->line = err->column = -1;
+		fclose(f);
+		free(text);
+		errno = saved;
+		return NULL;
+	}
+	fclose(f);
+	if ((bad = jc_stray_control(text, n)) >= 0) {
+		int line = 1, column = 1;
+
+		for (long i = 0; i < bad; i++) {
+			column = text[i] == '\n' ? 1 : column + 1;
+			line += text[i] == '\n';
+		}
+		snprintf(err->text, sizeof err->text, "control character "
+		    "0x%02x outside a string", (unsigned char)text[bad]);
+		err->line = line;
+		err->column = column;
+		err->position = (int)bad;
+		free(text);
+		return NULL;
+	}
+	j = json_loadb(text, n, flags, err);
+	free(text);
+	return j;
 }

@@ -59,6 +59,21 @@ const json_t *jc_array(struct jcheck *jc, const char *path, const json_t *obj,
 const json_t *jc_object(struct jcheck *jc, const char *path,
     const json_t *obj, const char *key, int required);
 
+/*
+ * The offset of the first control character (below 0x20: not space, tab,
+ * LF or CR) outside the strings of the JSON text p[0..n), or -1 when there
+ * is none.  JSON allows none there, but jansson's lexer takes a NUL after
+ * a number or a literal for the end of it: {"v": 123<NUL>} would read as
+ * {"v":123}.  Check text with this before jansson reads it.
+ */
+long jc_stray_control(const char *p, size_t n);
+
+/*
+ * json_load_file(), refusing a stray control character as above
+ * (err->text says where).  NULL on failure, as json_load_file().
+ */
+json_t *jc_load_file(const char *path, size_t flags, json_error_t *err);
+
 /* "path.key" or "path[i]" into buf (size n). */
 const char *jc_path(char *buf, size_t n, const char *path, const char *key);
 const char *jc_index(char *buf, size_t n, const char *path, size_t i);

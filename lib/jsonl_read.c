@@ -11,8 +11,11 @@
  * checks the two agree).  Keys keep their order.  A repeated
  * key, a line that is not an object, or JSON that does not parse makes a
  * bad record carrying the line's text.  An integer too large for 64 bits
- * is kept as a string of its exact digits (jq would round it to a double,
- * and jansson would fail the line).
+ * is kept digit for digit as a numeral (val.h), which JSON writers write
+ * back unquoted (jq would round it to a double, and jansson would fail the
+ * line); inside a nested array or object it can only be a string.  A
+ * string may hold \u0000 (values carry their length); a key may not
+ * (field names are C strings), which jansson reports.
  */
 #include <jansson.h>
 #include <stdint.h>
@@ -21,6 +24,7 @@
 
 #include "buf.h"
 #include "diag.h"
+#include "jcheck.h"
 #include "num.h"
 #include "reader_impl.h"
 #include "utf8.h"
@@ -28,8 +32,14 @@
 struct jsonl_engine {
 	json_t *root;		/* the current line's object */
 	struct buf fixed;	/* a line with its big integers quoted */
+	size_t *big;		/* which of its members (0, 1, ...) were */
+	size_t nbig, capbig;
 	struct buf line;	/* the line, its strings unescaped in place */
 };
+
+/* How jansson reads a line: a repeated key is an error; a string may
+   hold NUL (a key may not, jansson says so). */
+#define JSONL_FLAGS (JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL)
 
 /* Tests turn the flat path off, to compare it with jansson's. */
 int jsonl_read_fast = 1;
@@ -181,9 +191,12 @@ json_number(char *p, char *e, int *integral)
 	return p;
 }
 
-/* A number, true, false or null at *pp, into v.  -1: not flat. */
+/*
+ * A number, true, false or null at *pp, into v; an integer beyond 64
+ * bits is copied into r's memory as a numeral.  -1: not flat.
+ */
 static int
-flat_scalar(char **pp, char *e, struct val *v)
+flat_scalar(char **pp, char *e, struct val *v, struct rec *r)
 {
 	char *p = *pp, *t;
 	int integral;
@@ -224,7 +237,9 @@ flat_scalar(char **pp, char *e, struct val *v)
 		v->type = VAL_INT;
 		v->u.i = i;
 	} else {
-		return -1;	/* beyond 64 bits: the jansson path keeps it */
+		/* Beyond 64 bits (rare): its digits, NUL-terminated. */
+		*v = val_numeral(rec_strdup(r, p, (size_t)(t - p)),
+		    (size_t)(t - p));
 	}
 	*pp = t;
 	return 0;
@@ -302,7 +317,7 @@ flat_object(struct jsonl_engine *e, const char *line, size_t len,
 			v->scale = 0;
 			v->u.s.p = s;
 			v->u.s.n = vn;
-		} else if (flat_scalar(&p, end, v) < 0) {
+		} else if (flat_scalar(&p, end, v, r) < 0) {
 			goto slow;
 		}
 		/* A repeated key: jansson names it.  Length and first
@@ -334,15 +349,20 @@ slow:
 /*
  * Copy the line with every integer too large for 64 bits put in quotes,
  * so it reads as a string with its exact digits instead of failing (or
- * turning every number of the line into a double).
+ * turning every number of the line into a double).  The members of the
+ * object whose values were such integers are noted in e->big, by their
+ * place, to be made numerals again.
  */
 static void
-quote_big_integers(const char *p, size_t n, struct buf *out)
+quote_big_integers(struct jsonl_engine *en, const char *p, size_t n)
 {
 	const char *e = p + n;
+	struct buf *out = &en->fixed;
 	int in_string = 0;
+	size_t depth = 0, member = 0;
 
 	out->n = 0;
+	en->nbig = 0;
 	while (p < e) {
 		const char *t = p;
 		int64_t v;
@@ -361,6 +381,12 @@ quote_big_integers(const char *p, size_t n, struct buf *out)
 			continue;
 		}
 		if (*p != '-' && (*p < '0' || *p > '9')) {
+			if (*p == '{' || *p == '[')
+				depth++;
+			else if ((*p == '}' || *p == ']') && depth > 0)
+				depth--;
+			else if (*p == ',' && depth == 1)
+				member++;
 			buf_addc(out, *p++);
 			continue;
 		}
@@ -374,6 +400,15 @@ quote_big_integers(const char *p, size_t n, struct buf *out)
 			buf_addc(out, '"');
 			buf_add(out, p, (size_t)(t - p));
 			buf_addc(out, '"');
+			if (depth == 1) {
+				if (en->nbig == en->capbig) {
+					en->capbig = en->capbig ?
+					    en->capbig * 2 : 8;
+					en->big = erealloc(en->big, en->capbig *
+					    sizeof *en->big);
+				}
+				en->big[en->nbig++] = member;
+			}
 		} else {
 			buf_add(out, p, (size_t)(t - p));
 		}
@@ -434,17 +469,27 @@ jsonl_parse(struct reader *rd, const char *p, size_t n)
 	const char *key;
 	json_error_t err;
 	json_t *v;
+	size_t member = 0, k = 0;
+	long bad;
 
 	r->raw = p;
 	r->rawn = n;
 	if (jsonl_read_fast && flat_object(e, p, n, r) == 0)
 		return RD_OK;
-	e->root = json_loadb(p, n, JSON_REJECT_DUPLICATES, &err);
+	/* (The flat path never takes such a byte: it stops on it.) */
+	if ((bad = jc_stray_control(p, n)) >= 0) {
+		rd_bad(rd, "column %ld: control character 0x%02x outside a "
+		    "string", bad + 1, (unsigned char)p[bad]);
+		return RD_BAD;
+	}
+	e->nbig = 0;
+	e->root = json_loadb(p, n, JSONL_FLAGS, &err);
 	if (e->root == NULL && strstr(err.text, "too big") != NULL) {
-		/* jansson has no type for it: keep its digits as text. */
-		quote_big_integers(p, n, &e->fixed);
-		e->root = json_loadb(e->fixed.p, e->fixed.n,
-		    JSON_REJECT_DUPLICATES, &err);
+		/* jansson has no type for it: its digits as a string, made
+		   a numeral again below. */
+		quote_big_integers(e, p, n);
+		e->root = json_loadb(e->fixed.p, e->fixed.n, JSONL_FLAGS,
+		    &err);
 	}
 	if (e->root == NULL) {
 		rd_bad(rd, "column %d: %s", err.column, err.text);
@@ -455,8 +500,17 @@ jsonl_parse(struct reader *rd, const char *p, size_t n)
 		    json_is_array(e->root) ? "an array" : "a scalar");
 		return RD_BAD;
 	}
-	json_object_foreach(e->root, key, v)
-		rec_add(r, key, val_from_json(v));
+	/* jansson keeps members in the order they came. */
+	json_object_foreach(e->root, key, v) {
+		struct val x = val_from_json(v);
+
+		if (k < e->nbig && e->big[k] == member && json_is_string(v)) {
+			x = val_numeral(x.u.s.p, x.u.s.n);
+			k++;
+		}
+		rec_add(r, key, x);
+		member++;
+	}
 	return RD_OK;
 }
 
@@ -467,6 +521,7 @@ jsonl_free_engine(struct reader *rd)
 
 	json_decref(e->root);
 	buf_free(&e->fixed);
+	free(e->big);
 	buf_free(&e->line);
 	free(e);
 }

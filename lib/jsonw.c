@@ -210,7 +210,10 @@ jw_val(struct out *o, const struct val *v)
 		}
 		break;
 	case VAL_TEXT:
-		jw_text(o, v->u.s.p, v->u.s.n);
+		if (v->scale == VAL_NUMERAL)	/* a JSON number, digit for digit */
+			out_write(o, v->u.s.p, v->u.s.n);
+		else
+			jw_text(o, v->u.s.p, v->u.s.n);
 		break;
 	case VAL_JSON:
 		jw_json(o, v->u.j);

@@ -30,7 +30,8 @@ enum val_type {
 struct val {
 	enum val_type type;
 	int scale;			/* VAL_DEC: digits after the point;
-					   VAL_STR/TEXT: VAL_PLAIN or 0 */
+					   VAL_STR/TEXT: VAL_PLAIN,
+					   VAL_NUMERAL or 0 */
 	union {
 		int b;
 		int64_t i;
@@ -50,6 +51,13 @@ struct val {
  * val_plain(); anything else is looked at byte by byte.
  */
 #define VAL_PLAIN 1
+
+/*
+ * VAL_TEXT marked numeral is a JSON integer too long for 64 bits, kept
+ * digit for digit: it reads as text that spells a number (val_to_double
+ * takes it), and JSON writers write it back unquoted, the same digits.
+ */
+#define VAL_NUMERAL 2
 
 /* Narrow p[0..n) to leave out the spaces and tabs around it. */
 void text_trim(const char **p, size_t *n);
@@ -112,6 +120,14 @@ static inline struct val
 val_text(const char *p, size_t n)
 {
 	struct val v = { .type = VAL_TEXT, .u.s = { p, n } };
+	return v;
+}
+
+/* A JSON integer beyond 64 bits, its digits p[0..n) (see VAL_NUMERAL). */
+static inline struct val
+val_numeral(const char *p, size_t n)
+{
+	struct val v = { .type = VAL_TEXT, .scale = VAL_NUMERAL, .u.s = { p, n } };
 	return v;
 }
 

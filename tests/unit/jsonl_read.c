@@ -45,9 +45,40 @@ main(void)
 	    "1:BAD(column 9: unable to decode byte 0xe9 near '\"caf')|");
 	READS_AS("two objects on a line", ".jsonl", "{\"a\":1}{\"a\":2}\n",
 	    "1:BAD(column 8: end of file expected near '{')|");
-	READS_AS("NUL escape refused", ".jsonl", "{\"s\":\"a\\u0000b\"}\n",
-	    "1:BAD(column 15: \\u0000 is not allowed without JSON_ALLOW_NUL "
-	    "near '\"a\\u0000b\"')|");
+	READS_AS("NUL escape in a key: a bad record", ".jsonl",
+	    "{\"a\\u0000b\":1}\n",
+	    "1:BAD(column 11: NUL byte in object key not supported near "
+	    "'\"a\\u0000b\"')|");
+	/* jansson takes a raw NUL after a number or literal for the end of
+	   the token: {"v": 123<NUL>} would read as {"v":123}. */
+	READS_AS("raw NUL after a number", ".jsonl", "{\"v\": 123\0}\n",
+	    "1:BAD(column 10: control character 0x00 outside a string)|");
+	READS_AS("raw NUL after true", ".jsonl", "{\"v\":true\0 }\n{\"v\":1}\n",
+	    "1:BAD(column 10: control character 0x00 outside a string)|"
+	    "2:v=1|");
+	READS_AS("raw control byte between tokens", ".jsonl",
+	    "{\"v\":1,\x01\"w\":2}\n",
+	    "1:BAD(column 8: control character 0x01 outside a string)|");
+	READS_AS("raw NUL in a string stays jansson's error", ".jsonl",
+	    "{\"v\":\"a\0b\"}\n",
+	    "1:BAD(column 7: control character 0x0 near '\"a')|");
+	READS_AS("escaped quote before a raw NUL", ".jsonl",
+	    "{\"v\":\"a\\\"\",\"w\":2\0}\n",
+	    "1:BAD(column 17: control character 0x00 outside a string)|");
+
+	/* \u0000 in a value is kept: values carry their length. */
+	{
+		static const char nul[] = "{\"s\":\"a\\u0000b\",\"t\":\"\\u0000\"}\n";
+
+		rd = rd_open(temp_file(".jsonl", nul, sizeof nul - 1, 0),
+		    FMT_AUTO);
+		ok(rd_next(rd, &r) == RD_OK && r->n == 2 &&
+		    r->f[0].v.type == VAL_STR && r->f[0].v.u.s.n == 3 &&
+		    memcmp(r->f[0].v.u.s.p, "a\0b", 4) == 0 &&
+		    r->f[1].v.u.s.n == 1 && r->f[1].v.u.s.p[0] == '\0',
+		    "\\u0000 in a string value is kept, with its length");
+		rd_close(rd);
+	}
 
 	/* Huge numbers: 64-bit integers exact, larger ones as doubles. */
 	{
@@ -63,9 +94,10 @@ main(void)
 	ok(rd_next(rd, &r) == RD_OK && r->f[0].v.type == VAL_INT &&
 	    r->f[0].v.u.i == INT64_MAX && r->f[1].v.u.i == INT64_MIN,
 	    "int64 limits exact");
-	ok(rd_next(rd, &r) == RD_OK && r->f[0].v.type == VAL_STR &&
+	ok(rd_next(rd, &r) == RD_OK && r->f[0].v.type == VAL_TEXT &&
+	    r->f[0].v.scale == VAL_NUMERAL &&
 	    strcmp(r->f[0].v.u.s.p, "123456789012345678901234567890") == 0,
-	    "too big for int64: its exact digits as text, not a failure");
+	    "too big for int64: a numeral of its exact digits, not a failure");
 	ok(r->f[1].v.type == VAL_INT && r->f[1].v.u.i == 3,
 	    "(the rest of that line keeps its types)");
 	ok(rd_next(rd, &r) == RD_OK && r->f[0].v.u.d == 1e308 &&
@@ -77,6 +109,36 @@ main(void)
 	    "a bad record carries its text");
 	is_int(rd_next(rd, &r), RD_EOF, "then the end");
 	rd_close(rd);
+
+	/* Big integers are numerals whichever path reads them (a \\u
+	   escape or nesting sends a line to jansson), and only at the top. */
+	{
+		static const char big[] =
+		    "{\"b\":-123456789012345678901234567890,\"i\":1}\n"
+		    "{\"s\":\"\\u0041\",\"b\":123456789012345678901234567890}\n"
+		    "{\"n\":[1,{\"x\":99999999999999999999}],\"s\":\"9,\",\"b\":"
+		    "99999999999999999999,\"c\":99999999999999999999}\n";
+
+		rd = rd_open(temp_file(".jsonl", big, sizeof big - 1, 0),
+		    FMT_AUTO);
+		ok(rd_next(rd, &r) == RD_OK && r->f[0].v.type == VAL_TEXT &&
+		    r->f[0].v.scale == VAL_NUMERAL && r->f[0].v.u.s.n == 31 &&
+		    strcmp(r->f[0].v.u.s.p,
+		    "-123456789012345678901234567890") == 0 &&
+		    r->f[1].v.type == VAL_INT, "flat path: a numeral");
+		ok(rd_next(rd, &r) == RD_OK && r->f[0].v.type == VAL_STR &&
+		    r->f[1].v.type == VAL_TEXT &&
+		    r->f[1].v.scale == VAL_NUMERAL &&
+		    strcmp(r->f[1].v.u.s.p,
+		    "123456789012345678901234567890") == 0,
+		    "jansson's path: a numeral");
+		ok(rd_next(rd, &r) == RD_OK && r->n == 4 &&
+		    r->f[0].v.type == VAL_JSON && r->f[1].v.type == VAL_STR &&
+		    r->f[1].v.scale == 0 && r->f[2].v.scale == VAL_NUMERAL &&
+		    r->f[3].v.scale == VAL_NUMERAL,
+		    "members counted past nesting and strings");
+		rd_close(rd);
+	}
 
 	/* A line longer than the read buffer. */
 	{
