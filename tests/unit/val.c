@@ -69,6 +69,27 @@ main(void)
 	    "double epoch seconds");
 	v = val_bool(1);
 	ok(val_to_time(&v, &i) < 0, "a boolean is no time");
+	v = val_double(20250115.5);
+	ok(val_to_time(&v, &i) < 0, "20250115.5 is no time (8 digits: a date)");
+	v = val_int(INT64_MIN);
+	ok(val_to_time(&v, &i) < 0, "INT64_MIN is no time");
+	v = val_str("9999-12-31T23:30:00-01:00", 25);
+	ok(val_to_time(&v, &i) < 0, "a time past 9999 is none");
+
+	/* A JSON integer beyond 64 bits: text that spells a number. */
+	v = val_numeral("123456789012345678901234567890", 30);
+	ok(v.type == VAL_TEXT && v.scale == VAL_NUMERAL, "a numeral is text");
+	ok(val_to_int(&v, &i) < 0, "  no int");
+	ok(val_to_double(&v, &d) == 0 && d == 1.2345678901234568e29,
+	    "  a double when asked");
+	s = val_to_text(&v, &scratch, &n);
+	ok(n == 30 && strcmp(s, "123456789012345678901234567890") == 0,
+	    "  its digits as text");
+
+	/* Strings carry their length: a NUL inside is kept. */
+	v = val_str("a\0b", 3);
+	s = val_to_text(&v, &scratch, &n);
+	ok(n == 3 && memcmp(s, "a\0b", 3) == 0, "a NUL inside a string is kept");
 
 	v = val_double(0.1);
 	s = val_to_text(&v, &scratch, &n);
