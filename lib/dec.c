@@ -74,7 +74,7 @@ dec_parse(const char *p, size_t n, int scale, struct dec *out)
 	k = intlen + exp + scale;
 	if (nd > 0 && k > DEC_DIGITS)
 		return -1;
-	for (long i = 0; i < k; i++)
+	for (long i = 0; i < k && nd > 0; i++)
 		v = v * 10 + (i < nd ? dig[i] : 0);
 	if (k >= 0 && k < nd && dig[k] >= 5 &&
 	    ++v == (uint64_t)pow10_64[DEC_DIGITS])
