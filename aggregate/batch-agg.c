@@ -252,8 +252,8 @@ each(struct filter *f, struct rec *r, void *ctx)
 		const struct val *v = rec_at(r, at[1 + sp->ndims + i]);
 		const char *s;
 
-		if (parsed_from(v, sp->in[i].need, &rn->in[i], &rn->scratch,
-		    r) == 0)
+		if (parsed_in(v, &sp->in[i], &rn->in[i], &rn->scratch, r) ==
+		    0)
 			continue;
 		s = shown(rn, v, &len);
 		snprintf(rn->msg, sizeof rn->msg, sp->in[i].need == N_NUMBER ?
@@ -316,9 +316,21 @@ write_rows(struct run *rn, struct writer *w)
 	struct spec *sp = &rn->sp;
 	size_t *order = table_sorted(&rn->t);
 	int *places = ecalloc(sp->nm + 1, sizeof *places);
+	const char **cols = ecalloc(sp->nm + sp->ndims + 2, sizeof *cols);
+	size_t nc = 0;
 	uint64_t layout = rec_layout_new();
 	int rc = 0;
 
+	/* The header even when there is no group, as DuckDB's COPY writes
+	   it: a reader of the file knows its columns either way. */
+	if (sp->date != NULL)
+		cols[nc++] = sp->date_col;
+	for (size_t i = 0; i < sp->ndims; i++)
+		cols[nc++] = sp->dims[i];
+	for (size_t i = 0; i < sp->nm; i++)
+		cols[nc++] = sp->m[i].name;
+	wr_columns(w, cols, nc);
+	free(cols);
 	per_metric_places(&rn->t, order, sp->nm, places);
 	for (size_t k = 0; k < rn->t.n && rc == 0; k++) {
 		const struct group *g = &rn->t.g[order[k]];
@@ -551,6 +563,12 @@ main(int argc, char **argv)
 		free(cols);
 	}
 	spec_inputs(&rn.sp);
+	/* Each declared decimal rounded to its scale as it is read, as
+	   cleanse and the sinks read it; seed 000's amount is to the cent. */
+	infields_declare(rn.sp.in, rn.sp.nin, sc);
+	for (size_t i = 0; sc == NULL && nmetrics == 0 && i < rn.sp.nin; i++)
+		if (strcmp(rn.sp.in[i].name, "amount") == 0)
+			rn.sp.in[i].scale = 2;
 	rn.names = ecalloc(1 + rn.sp.ndims + rn.sp.nin, sizeof *rn.names);
 	rn.names[0] = rn.sp.date;
 	for (size_t i = 0; i < rn.sp.ndims; i++)

@@ -362,8 +362,12 @@ typed(struct smode *m, size_t i, struct val v, struct rec *o, char *msg,
 	{
 		const char *s = val_to_text(&v, &m->scratch, &n);
 
-		snprintf(msg, msize, "%s: \"%.*s\" is not a %s", sf->name,
-		    (int)(n > 40 ? 40 : n), s, ftype_name(sf->type));
+		/* Numbers also fail by their size: say so. */
+		snprintf(msg, msize, "%s: \"%.*s\" is not a %s%s", sf->name,
+		    (int)(n > 40 ? 40 : n), s, ftype_name(sf->type),
+		    sf->type == FT_DECIMAL ? " (or has more than 18 digits)" :
+		    sf->type == FT_FLOAT ? " (or is beyond a double's range)" :
+		    "");
 	}
 	return -1;
 }

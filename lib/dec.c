@@ -12,12 +12,16 @@ static const int64_t pow10_64[DEC_MAX_SCALE + 1] = {
 };
 
 int
-dec_parse(const char *p, size_t n, struct dec *out)
+dec_parse(const char *p, size_t n, int scale, struct dec *out)
 {
 	const char *e = p + n;
+	unsigned char dig[DEC_DIGITS + 1];	/* the first significant digits */
+	long nd = 0;		/* significant digits (leading zeros dropped) */
+	long intlen = 0;	/* of them before the point; 0.00x: -2 */
+	long frac = 0;		/* digits written after the point */
+	long exp = 0, k;
+	int neg = 0, point = 0, any = 0;
 	uint64_t v = 0;
-	int neg = 0, nd = 0, frac = 0, point = 0, any = 0;
-	long exp = 0;
 
 	if (p < e && (*p == '-' || *p == '+'))
 		neg = *p++ == '-';
@@ -26,14 +30,15 @@ dec_parse(const char *p, size_t n, struct dec *out)
 
 		if (c <= 9) {
 			any = 1;
-			if (v == 0 && c == 0) {
-				frac += point;	/* leading zeros: no digit */
+			frac += point;
+			if (nd == 0 && c == 0) {
+				intlen -= point;	/* 0.0x: not a digit */
 				continue;
 			}
-			if (++nd > 18)
-				return -1;
-			v = v * 10 + c;
-			frac += point;
+			if (nd <= DEC_DIGITS)
+				dig[nd] = (unsigned char)c;
+			nd++;
+			intlen += !point;
 		} else if (*p == '.' && !point) {
 			point = 1;
 		} else {
@@ -46,51 +51,97 @@ dec_parse(const char *p, size_t n, struct dec *out)
 		int64_t x;
 
 		if ((*p != 'e' && *p != 'E') ||
-		    num_parse_int(p + 1, (size_t)(e - p - 1), &x) < 0 ||
-		    x > 40 || x < -40)
+		    num_parse_int(p + 1, (size_t)(e - p - 1), &x) < 0)
 			return -1;
-		exp = (long)x;
+		/* Past these, a value is 0 or too large whatever its digits. */
+		exp = x > 100000 ? 100000 : x < -100000 ? -100000 : (long)x;
 	}
-	/* The value is v * 10^(exp - frac). */
-	frac -= (int)exp;
-	if (frac < 0) {
-		if (nd - frac > 18)
+	if (scale > DEC_MAX_SCALE)
+		return -1;
+	if (scale < 0) {
+		/* Exactly: the decimals as written, less the exponent. */
+		long s = frac - exp;
+
+		if (s > DEC_MAX_SCALE && nd > 0)
 			return -1;
-		v *= (uint64_t)pow10_64[-frac];
-		frac = 0;
+		scale = s < 0 || s > DEC_MAX_SCALE ? 0 : (int)s;
 	}
-	if (frac > DEC_MAX_SCALE) {
-		if (v != 0)
-			return -1;
-		frac = 0;
-	}
+	/*
+	 * The value is 0.DIG * 10^(intlen + exp); times 10^scale, its first
+	 * k digits are the mantissa and the next one rounds it, half away
+	 * from zero (a tie is decided by that digit alone).
+	 */
+	k = intlen + exp + scale;
+	if (nd > 0 && k > DEC_DIGITS)
+		return -1;
+	for (long i = 0; i < k && nd > 0; i++)
+		v = v * 10 + (i < nd ? dig[i] : 0);
+	if (k >= 0 && k < nd && dig[k] >= 5 &&
+	    ++v == (uint64_t)pow10_64[DEC_DIGITS])
+		return -1;	/* 999...9.5: one digit too many */
 	out->mant = neg ? -(int64_t)v : (int64_t)v;
-	out->scale = frac;
+	out->scale = scale;
 	return 0;
 }
 
 int
-val_to_dec(const struct val *v, struct dec *out)
+dec_round(struct dec *d, int scale)
+{
+	dec_wide div, q, r;
+
+	if (scale < 0 || d->scale <= scale) {
+		if (scale < 0 || d->scale == scale)
+			return 0;
+		/* More decimals: zeros, within 18 digits. */
+		q = (dec_wide)d->mant * pow10_64[scale - d->scale];
+		if (q <= -pow10_64[DEC_DIGITS] || q >= pow10_64[DEC_DIGITS])
+			return -1;
+		d->mant = (int64_t)q;
+		d->scale = scale;
+		return 0;
+	}
+	div = pow10_64[d->scale - scale];
+	q = d->mant / div;
+	r = d->mant % div;
+	if (2 * (r < 0 ? -r : r) >= div)
+		q += d->mant < 0 ? -1 : 1;
+	d->mant = (int64_t)q;
+	d->scale = scale;
+	return 0;
+}
+
+int
+val_to_dec(const struct val *v, int scale, struct dec *out)
 {
 	char b[NUM_BUFSZ];
+	const char *p;
 	size_t n;
 
 	switch (v->type) {
 	case VAL_INT:
+		if (v->u.i <= -pow10_64[DEC_DIGITS] ||
+		    v->u.i >= pow10_64[DEC_DIGITS])
+			return -1;
 		out->mant = v->u.i;
 		out->scale = 0;
-		return 0;
+		return dec_round(out, scale);
 	case VAL_DEC:
+		if (v->scale > DEC_MAX_SCALE || v->u.i <= -pow10_64[DEC_DIGITS] ||
+		    v->u.i >= pow10_64[DEC_DIGITS])
+			return -1;
 		out->mant = v->u.i;
 		out->scale = v->scale;
-		return out->scale <= DEC_MAX_SCALE ? 0 : -1;
+		return dec_round(out, scale);
 	case VAL_DOUBLE:
 		if ((n = num_fmt_double(b, v->u.d)) == 0)
 			return -1;
-		return dec_parse(b, n, out);
+		return dec_parse(b, n, scale, out);
 	case VAL_TEXT:
 	case VAL_STR:
-		return dec_parse(v->u.s.p, v->u.s.n, out);
+		p = v->u.s.p;
+		n = v->u.s.n;
+		text_trim(&p, &n);
+		return dec_parse(p, n, scale, out);
 	default:
 		return -1;
 	}

@@ -1,5 +1,7 @@
 #include "jsonw.h"
 
+#include <float.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -85,20 +87,28 @@ jw_string(struct out *o, const char *s, size_t n)
 /*
  * Would a reader get back exactly this number?  An integer must fit in 64
  * bits; any other number must have at most 15 significant digits, which a
- * double keeps.  Longer numbers stay text, so nothing is rounded away.
+ * double keeps, and lie in a double's normal range: 1e400 would not read
+ * back at all (no double is that large), 1e-400 would read as 0, and
+ * 1.5e-320 (a subnormal) with fewer digits.  Any other number stays text,
+ * so nothing is rounded away and what sluice writes it reads.
  */
 static int
 exact_number(const char *p, size_t n)
 {
 	int64_t i;
-	int digits = 0, leading = 1;
+	int digits = 0, leading = 1, exp = 0;
+	double d;
 
 	if (!num_is_json(p, n))
 		return 0;
 	if (memchr(p, '.', n) == NULL && memchr(p, 'e', n) == NULL &&
 	    memchr(p, 'E', n) == NULL)
 		return num_parse_int(p, n, &i) == 0;
-	for (size_t k = 0; k < n && p[k] != 'e' && p[k] != 'E'; k++) {
+	for (size_t k = 0; k < n; k++) {
+		if (p[k] == 'e' || p[k] == 'E') {
+			exp = 1;
+			break;
+		}
 		if (p[k] < '0' || p[k] > '9')
 			continue;
 		if (p[k] != '0')
@@ -106,7 +116,15 @@ exact_number(const char *p, size_t n)
 		if (!leading)
 			digits++;
 	}
-	return digits <= 15;
+	if (digits > 15)
+		return 0;
+	/* Without an exponent, 15 digits reach past the range only in a
+	   text hundreds of bytes long (0.000...1): else no need to look. */
+	if (!exp && n < 300)
+		return 1;
+	if (num_parse_double(p, n, &d) < 0)
+		return 0;	/* beyond a double either way */
+	return d == 0 ? digits == 0 : fabs(d) >= DBL_MIN;
 }
 
 void

@@ -17,8 +17,10 @@ void jw_string(struct out *o, const char *p, size_t n);
 /*
  * Untyped text as JSON: "true"/"false" as booleans, a JSON number that a
  * reader gets back exactly (a 64-bit integer, or at most 15 significant
- * digits) as that number token as written ("12.50" stays 12.50), anything
- * else as a string ("007", "12345678901234567890123").
+ * digits within a double's normal range) as that number token as written
+ * ("12.50" stays 12.50), anything else as a string ("007",
+ * "12345678901234567890123", "1e400", "1e-400"), which reads back as the
+ * same text.
  */
 void jw_text(struct out *o, const char *p, size_t n);
 

@@ -205,7 +205,20 @@ infield_of(struct infield **in, size_t *n, const char *name,
 	*in = erealloc(*in, (*n + 1) * sizeof **in);
 	(*in)[*n].name = estrdup(name);
 	(*in)[*n].need = need;
+	(*in)[*n].scale = -1;
 	return (int)(*n)++;
+}
+
+void
+infields_declare(struct infield *in, size_t n, const struct schema *sc)
+{
+	for (size_t i = 0; sc != NULL && i < n; i++) {
+		int k = in[i].need == N_NUMBER ?
+		    schema_field_index(sc, in[i].name) : -1;
+
+		if (k >= 0 && sc->fields[k].type == FT_DECIMAL)
+			in[i].scale = sc->fields[k].scale;
+	}
 }
 
 void

@@ -167,15 +167,15 @@ states_free(const struct metric *m, size_t nm, struct mstate *st)
 
 
 int
-parsed_from(const struct val *v, enum need need, struct parsed *p,
+parsed_in(const struct val *v, const struct infield *f, struct parsed *p,
     struct buf *scratch, struct rec *r)
 {
 	p->null = v == NULL || val_is_null(v) || val_is_empty_text(v);
 	if (p->null)
 		return 0;
-	switch (need) {
+	switch (f->need) {
 	case N_NUMBER:
-		return val_to_dec(v, &p->d);
+		return val_to_dec(v, f->scale, &p->d);
 	case N_BOOL:
 		return val_to_bool(v, &p->b);
 	case N_TEXT:
@@ -188,4 +188,13 @@ parsed_from(const struct val *v, enum need need, struct parsed *p,
 		break;
 	}
 	return 0;
+}
+
+int
+parsed_from(const struct val *v, enum need need, struct parsed *p,
+    struct buf *scratch, struct rec *r)
+{
+	struct infield f = { NULL, need, -1 };
+
+	return parsed_in(v, &f, p, scratch, r);
 }

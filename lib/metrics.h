@@ -64,12 +64,22 @@ enum need metric_need(enum agg_kind k);
 struct infield {
 	char *name;
 	enum need need;
+	int scale;		/* N_NUMBER: the decimals each value is
+				   rounded to as it is read (a field declared
+				   decimal), or -1: exactly as written */
 };
 
-/* The slot of field name read as need in (*in)[0..*n), added if new:
-   a metric's `in`. */
+/* The slot of field name read as need in (*in)[0..*n), added if new
+   (scale -1): a metric's `in`. */
 int infield_of(struct infield **in, size_t *n, const char *name,
     enum need need);
+
+/*
+ * Give the number fields sc declares decimal their scale, so each value
+ * is rounded to it as it is read (dec_parse), as cleanse and the sinks
+ * round it: a sum is the sum of the values a NUMERIC column would hold.
+ */
+void infields_declare(struct infield *in, size_t n, const struct schema *sc);
 
 void infields_free(struct infield *in, size_t n);
 
@@ -94,10 +104,15 @@ struct parsed {
 };
 
 /*
- * Read value v (NULL: missing) as need asks into p; a string it makes
- * lives in r.  0, or -1 when it is not what is needed (a number: not
- * one, or more than 18 digits; a boolean: not one).
+ * Read value v (NULL: missing) as field f asks into p: a number rounded
+ * to f's scale (val_to_dec); a string it makes lives in r.  0, or -1
+ * when it is not what is needed (a number: not one, or more than 18
+ * digits; a boolean: not one).
  */
+int parsed_in(const struct val *v, const struct infield *f,
+    struct parsed *p, struct buf *scratch, struct rec *r);
+
+/* parsed_in for a field of no declared scale: numbers exactly. */
 int parsed_from(const struct val *v, enum need need, struct parsed *p,
     struct buf *scratch, struct rec *r);
 

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dec.h"
+
 /* "00" "01" ... "99": two digits per division. */
 static const char digit_pairs[201] =
     "00010203040506070809101112131415161718192021222324252627282930313233"
@@ -79,6 +81,16 @@ decimal_shape(const char *p, size_t n)
 	return p == e ? 0 : -1;
 }
 
+/* Has the mantissa of number p[0..n) a digit other than 0? */
+static int
+has_nonzero_digit(const char *p, size_t n)
+{
+	for (const char *e = p + n; p < e && *p != 'e' && *p != 'E'; p++)
+		if (*p >= '1' && *p <= '9')
+			return 1;
+	return 0;
+}
+
 int
 num_parse_double(const char *p, size_t n, double *out)
 {
@@ -131,6 +143,11 @@ num_parse_double(const char *p, size_t n, double *out)
 		free(tmp);
 	if (errno == ERANGE && (d == HUGE_VAL || d == -HUGE_VAL))
 		return -1;
+	/* Nor too small: a number with a digit not 0 that no double holds
+	   but as zero (1e-400) is refused, not read as 0, as PostgreSQL's
+	   float8 refuses it.  (Subnormals, 5e-324, are values.) */
+	if (d == 0 && errno == ERANGE && has_nonzero_digit(p, n))
+		return -1;
 	*out = d;
 	return 0;
 }
@@ -138,68 +155,12 @@ num_parse_double(const char *p, size_t n, double *out)
 int
 num_parse_decimal(const char *p, size_t n, int scale, int64_t *out)
 {
-	const char *e = p + n, *q;
-	char digits[64];
-	long nd = 0, intlen = 0, exp = 0, k;
-	int neg = 0, point = 0;
-	uint64_t v = 0;
-	const uint64_t limit = (uint64_t)INT64_MAX;
+	struct dec d;
 
-	if (scale < 0 || scale > 18 || decimal_shape(p, n) < 0)
+	/* One parser and one rounding for every decimal: dec.c's. */
+	if (scale < 0 || dec_parse(p, n, scale, &d) < 0)
 		return -1;
-	if (*p == '-' || *p == '+')
-		neg = *p++ == '-';
-	for (q = p; q < e && *q != 'e' && *q != 'E'; q++)
-		;
-	if (q < e) {
-		int64_t x;
-
-		if (num_parse_int(q + 1, (size_t)(e - q - 1), &x) < 0 ||
-		    x > 1000 || x < -1000)
-			return -1;
-		exp = (long)x;
-		e = q;
-	}
-	/*
-	 * The mantissa's digits, leading zeros dropped, and how many stand
-	 * before the point: the value is 0.DIGITS * 10^(intlen + exp).
-	 */
-	for (; p < e; p++) {
-		if (*p == '.') {
-			point = 1;
-			intlen = nd;
-			continue;
-		}
-		if (nd == 0 && *p == '0') {
-			if (point)
-				intlen--;	/* 0.00x: a zero after the point */
-			continue;
-		}
-		if (nd < (long)sizeof digits)
-			digits[nd++] = *p;
-		else if (!point)
-			return -1;	/* more than 64 integer digits */
-	}
-	if (!point)
-		intlen = nd;
-	/* Times 10^scale, the first K digits are the integer part. */
-	k = intlen + exp + scale;
-	if (k > 19)
-		return -1;
-	for (long i = 0; i < k; i++) {
-		unsigned d = i < nd ? (unsigned)(digits[i] - '0') : 0;
-
-		if (v > (limit - d) / 10)
-			return -1;
-		v = v * 10 + d;
-	}
-	/* Half away from zero: the first digit dropped decides. */
-	if (k >= 0 && k < nd && digits[k] >= '5') {
-		if (v == limit)
-			return -1;
-		v++;
-	}
-	*out = neg ? -(int64_t)v : (int64_t)v;
+	*out = d.mant;
 	return 0;
 }
 
@@ -245,6 +206,12 @@ num_fmt_double(char buf[NUM_BUFSZ], double d)
 
 	if (!isfinite(d))
 		return 0;
+	/* Negative zero keeps its sign and its point: "-0" reads back as
+	   the integer 0 (JSON readers, ours included), "-0.0" as -0.0. */
+	if (d == 0 && signbit(d)) {
+		memcpy(buf, "-0.0", 5);
+		return 4;
+	}
 	/*
 	 * For a normal double, %.15g finds the shortest spelling whenever it
 	 * has 15 digits or fewer (%g drops trailing zeros; 15-digit decimals

@@ -124,6 +124,18 @@ like "$(err)" "batch-agg: 1 rejected for parse; the first: .*bad.csv:8: " "a rag
 like "$(err)" "batch-agg: 8 in, 2 aggregated into 2 groups, 6 rejected, " "in = aggregated + rejected"
 is "$(wc -l <"$T/rej.jsonl")" 6 "--reject gets every one of them"
 like "$(grep 'bad.csv:6"' "$T/rej.jsonl")" '"rule":"date","message":"order_date is missing"' "a missing date"
+# No group at all (no rows, or every row bad): the header alone, as
+# DuckDB's COPY writes it, so a reader still knows the columns.
+printf 'order_date,product,amount\n' >"$T/none.csv"
+run batch-agg "$T/none.csv"
+is "$rc:$(out)" "0:order_date,product,total_amount" "no rows: the CSV header alone"
+"$DUCK" "COPY (SELECT order_date, product, sum(amount::DECIMAL(18,2)) AS total_amount
+  FROM read_csv('$T/none.csv', all_varchar = true) GROUP BY ALL) TO '$T/none-duck.csv'" >/dev/null
+is "$(out)" "$(cat "$T/none-duck.csv")" "  as DuckDB's COPY writes the empty result"
+run batch-agg -g product -m n=count -m sum:amount --date none "$T/bad.csv" -q --where "amount == 99"
+is "$(out)" "product,n,sum_amount" "every record filtered out: the header of the columns asked for"
+run batch-agg -f jsonl "$T/none.csv"
+is "$rc:$(out)" "0:" "JSON Lines: no group, no line"
 run batch-agg -q "$T/no-such.csv"
 is "$rc:$(err)" "1:batch-agg: $T/no-such.csv: No such file or directory" "a missing input: exit 1"
 

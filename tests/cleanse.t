@@ -44,6 +44,29 @@ run cleanse "$T/j.jsonl"
 is "$(out)" '{"order_id":null,"order_date":"2025-03-02","store_id":null,"store_city":null,"product":"Chai","quantity":null,"unit_price":null,"amount":12.50}' \
     "JSON Lines: names normalised, the UTC date of an offset time, amount to the cent"
 
+# With a schema, numbers as every program reads them: padded values are
+# numbers; a declared decimal is rounded to its scale as it is read (half
+# away from zero); past 18 digits, or beyond a double, a value is bad,
+# with its reason (1e-400 is not 0; 1e400 is not infinity).
+cat >"$T/num.json" <<'END'
+{"name": "num", "fields": [{"name": "id", "type": "int"},
+  {"name": "f", "type": "float"}, {"name": "d", "type": "decimal", "scale": 2}]}
+END
+printf '%s\n' id,f,d '1, 2.5 , 12.505' '2,5e-324,-0.005' '3,-0.0,1e-400' \
+    '4,1e400,1' '5,1e-400,1' '6,1,99999999999999999.99' '7,1,9999999999999999.995' \
+    '8,1,9999999999999999.994' >"$T/num.csv"
+run cleanse --schema "$T/num.json" --reject "$T/numrej.jsonl" "$T/num.csv"
+is "$(out)" "$(printf '%s\n' id,f,d 1,2.5,12.51 2,5e-324,-0.01 3,-0.0,0.00 8,1,9999999999999999.99)" \
+    "padded numbers read; decimals rounded to the cent as read; -0.0 kept; a subnormal kept"
+like "$(sed -n 1p "$T/numrej.jsonl")" 'num.csv:5".*"f: \\"1e400\\" is not a float \(or is beyond a double.s range\)"' \
+    "1e400: a bad value, with its reason"
+like "$(sed -n 2p "$T/numrej.jsonl")" 'num.csv:6".*"f: \\"1e-400\\" is not a float' \
+    "1e-400: a bad value, not 0"
+like "$(sed -n 3p "$T/numrej.jsonl")" 'num.csv:7".*"d: \\"99999999999999999.99\\" is not a decimal \(or has more than 18 digits\)"' \
+    "19 digits: a bad value, with its reason"
+like "$(sed -n 4p "$T/numrej.jsonl")" 'num.csv:8".*is not a decimal' \
+    "rounding up into a 19th digit: likewise"
+
 # Malformed input is counted and diverted too.
 printf 'order_id,date,amount\n1,2025-01-01,5\n2,2025-01-01\n3,2025-01-01,"7\n' >"$T/bad.csv"
 run cleanse "$T/bad.csv"

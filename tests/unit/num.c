@@ -92,7 +92,11 @@ main(void)
 	double_case("1E-2", 1, 0.01);
 	double_case("+2.5e+1", 1, 25.0);
 	double_case("12.50", 1, 12.5);
-	double_case("1e-400", 1, 0.0);	/* underflow to zero is a value */
+	/* Beyond a double, either way: refused, never read as 0 or inf. */
+	double_case("1e-400", 0, 0);
+	double_case("-1e-400", 0, 0);
+	double_case("0.0e-400", 1, 0.0);	/* zero is zero */
+	double_case("5e-324", 1, 5e-324);	/* a subnormal is a value */
 	double_case("1e400", 0, 0);
 	double_case("inf", 0, 0);
 	double_case("nan", 0, 0);
@@ -125,8 +129,11 @@ main(void)
 	dec_case("15e-1", 0, 1, 2);
 	dec_case("123456.789", 0, 1, 123457);
 	dec_case("1e-7", 2, 1, 0);
-	dec_case("92233720368547758.07", 2, 1, INT64_MAX);
-	dec_case("92233720368547758.08", 2, 0, 0);
+	/* 18 digits at most, after rounding (Parquet's precision 18). */
+	dec_case("9999999999999999.99", 2, 1, INT64_C(999999999999999999));
+	dec_case("-9999999999999999.994", 2, 1, -INT64_C(999999999999999999));
+	dec_case("9999999999999999.995", 2, 0, 0);
+	dec_case("92233720368547758.07", 2, 0, 0);
 	dec_case("123456789012345678901234e-10", 0, 1, INT64_C(12345678901235));
 	dec_case("0.000000000000000000000000000000000125e33", 2, 1, 13);
 	dec_case("1e-1000", 2, 1, 0);
@@ -157,6 +164,8 @@ main(void)
 	fmt_double_case(2.5e-320, "2.5e-320");
 	fmt_double_case(0x1p-24, "5.9604644775390625e-08");	/* see num.h */
 	fmt_double_case(1.7976931348623157e308, "1.7976931348623157e+308");
+	fmt_double_case(-0.0, "-0.0");	/* "-0" would read as the integer 0 */
+	fmt_double_case(0.0, "0");
 	fmt_double_case(NAN, "");
 	fmt_double_case(INFINITY, "");
 

@@ -153,6 +153,31 @@ main(void)
 	    "JSON: text typed only where it is spelled as JSON");
 	free(got);
 
+	/* Numbers no double holds stay text (a reader would refuse 1e400
+	   and read 1e-400 as 0); -0.0 keeps its sign. */
+	rec_clear(&r[0]);
+	rec_add(&r[0], "big", val_text("1e400", 5));
+	rec_add(&r[0], "tiny", val_text("-1e-400", 7));
+	rec_add(&r[0], "sub", val_text("1.5e-320", 8));
+	rec_add(&r[0], "max", val_text("1.79769313486231e308", 20));
+	rec_add(&r[0], "over", val_text("1.79769313486232e308", 20));
+	rec_add(&r[0], "min", val_text("2.2250738585073e-308", 20));
+	rec_add(&r[0], "z", val_text("0e-999", 6));
+	rec_add(&r[0], "nz", val_text("-0.0", 4));
+	rec_add(&r[0], "dz", val_double(-0.0));
+	got = write_all(FMT_JSONL, r, 1, &skipped, why, sizeof why);
+	is_str(got, "{\"big\":\"1e400\",\"tiny\":\"-1e-400\","
+	    "\"sub\":\"1.5e-320\",\"max\":1.79769313486231e308,"
+	    "\"over\":\"1.79769313486232e308\",\"min\":2.2250738585073e-308,"
+	    "\"z\":0e-999,\"nz\":-0.0,\"dz\":-0.0}\n",
+	    "JSON: numbers past a double's range stay text; -0.0 stays -0.0");
+	free(got);
+	got = write_all(FMT_CSV, r, 1, &skipped, why, sizeof why);
+	is_str(got, "big,tiny,sub,max,over,min,z,nz,dz\n1e400,-1e-400,1.5e-320,"
+	    "1.79769313486231e308,1.79769313486232e308,2.2250738585073e-308,"
+	    "0e-999,-0.0,-0.0\n", "CSV: a double -0.0 is written -0.0");
+	free(got);
+
 	/* What we write, jansson reads back to the same strings. */
 	{
 		struct buf all = { 0 };
