@@ -372,6 +372,23 @@ typed(struct smode *m, size_t i, struct val v, struct rec *o, char *msg,
 	return -1;
 }
 
+/*
+ * Does the whole of s[0..n) match re?  A value may hold a NUL (JSON's
+ * \u0000), where a plain regexec() would stop: REG_STARTEND gives it the
+ * length, and without it a value with a NUL matches no pattern.
+ */
+static int
+pattern_matches(const regex_t *re, const char *s, size_t n)
+{
+#ifdef REG_STARTEND
+	regmatch_t m = { .rm_so = 0, .rm_eo = (regoff_t)n };
+
+	return regexec(re, s, 1, &m, REG_STARTEND) == 0;
+#else
+	return memchr(s, 0, n) == NULL && regexec(re, s, 0, NULL, 0) == 0;
+#endif
+}
+
 /* Does rule ru hold?  0 yes; -1 no, with the message in msg. */
 static int
 check_rule(struct smode *m, struct rule *ru, char *msg, size_t msize,
@@ -419,7 +436,7 @@ check_rule(struct smode *m, struct rule *ru, char *msg, size_t msize,
 			    ru->min : ru->max);
 			return -1;
 		}
-		if (ru->has_re && regexec(&ru->re, s, 0, NULL, 0) != 0) {
+		if (ru->has_re && !pattern_matches(&ru->re, s, n)) {
 			snprintf(msg, msize, "%s \"%.*s\" does not match the "
 			    "pattern", fname, (int)(n > 40 ? 40 : n), s);
 			return -1;

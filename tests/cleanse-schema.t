@@ -76,6 +76,13 @@ like "$(rule 10)" '"rule":"type".*"n: \\"x\\" is not a int".*"ok: \\"maybe\\" is
     "wrong types: every one listed"
 like "$(rule 11)" '"rule":"duplicate"' "a duplicate key goes to the dead letters too"
 
+# A value holding \u0000 is checked whole: the pattern cannot stop at the NUL.
+printf '%s\n' '{"id":"1","kind":"a","n":1,"amt":1,"ok":true,"code":"X01\u0000!","at":"2025-01-15"}' \
+    '{"id":"2","kind":"a","n":1,"amt":1,"ok":true,"code":"X02","at":"2025-01-15"}' >"$T/nul.jsonl"
+run cleanse --schema "$T/s.json" --reject "$T/nul.r" "$T/nul.jsonl"
+like "$(err)" "2 in, 1 out, 1 rejected" "a NUL inside a value does not end the pattern's match"
+like "$(cat "$T/nul.r")" '"rule":"code_shape"' "the rule that caught it"
+
 run cleanse --schema "$T/nope.json" "$T/in.csv"
 is "$rc" 2 "a missing schema: exit 2"
 printf '{"fields": [{"name": "a", "gen": "unifrom"}]}\n' >"$T/bad.json"
