@@ -113,6 +113,7 @@ struct sink {
 	unsigned long pub_files;
 	size_t swapped;		/* overwrite: partitions replaced */
 	int stopped;		/* SIGINT/SIGTERM before the end */
+	int broken;		/* an input was not read whole */
 	struct pq_val *conv;
 	uint64_t layout;
 	int *from;		/* column -> input field */
@@ -599,9 +600,10 @@ last_rows(struct filter *f, void *ctx)
 /*
  * The end: the last row groups written, every file finished, partitions
  * swapped in.  A stop (SIGINT, SIGTERM) before the end of the input, or
- * before the swaps begin, publishes nothing in overwrite mode and with
- * -o: the old partitions and file stay as they were.  Append mode puts
- * what is complete in place, as it does all along.
+ * before the swaps begin, or an input not read whole, publishes nothing
+ * in overwrite mode and with -o: the old partitions and file stay as
+ * they were.  Append mode puts what is complete in place, as it does all
+ * along.
  */
 static void
 finish(struct sink *s, struct filter *f)
@@ -609,7 +611,7 @@ finish(struct sink *s, struct filter *f)
 	int keep;
 
 	s->stopped = stop_requested != 0;
-	keep = s->append || !s->stopped;
+	keep = s->append || (!s->stopped && !s->broken);
 	if (keep && !s->typed && s->npending > 0)
 		settle(f, s);	/* (no output was opened: nothing rejected) */
 	if (s->names == NULL && s->output != NULL && keep && !s->failed) {
@@ -644,7 +646,8 @@ finish(struct sink *s, struct filter *f)
 		else
 			finish_file(s, s->parts[i]);
 	}
-	if (s->dir != NULL && !s->append && !s->failed && !stop_requested) {
+	if (s->dir != NULL && !s->append && keep && !s->failed &&
+	    !stop_requested) {
 		char *copy = estrdup(s->dir);
 		char *parent = dirname(copy);
 
@@ -678,8 +681,9 @@ finish(struct sink *s, struct filter *f)
 static void
 tell_kept(const struct sink *s, const struct filter *f)
 {
-	const char *why = s->failed ? "after the failure" :
-	    "stopped before the end of the input";
+	const char *why = s->failed ? "after the failure" : s->stopped ?
+	    "stopped before the end of the input" :
+	    "an input was not read whole";
 	/* Read, neither rejected nor filtered, and not in place. */
 	unsigned long long lost = f->t.in - f->t.rejected - f->t.filtered -
 	    s->pub_rows;
@@ -857,8 +861,9 @@ main(int argc, char **argv)
 	f.want_header = 1;
 	f.finish = last_rows;
 	status = filter_run(&f, argv + optind, argc - optind, each, &s);
+	s.broken = status != 0;
 	finish(&s, &f);
-	if (s.failed || s.stopped) {
+	if (s.failed || s.stopped || (s.broken && !s.append)) {
 		tell_kept(&s, &f);
 		status = 1;
 	}
@@ -888,6 +893,11 @@ main(int argc, char **argv)
 	free(s.parts);
 	names_free(&s.colix);
 	names_free(&s.partix);
+	/* Rows held to type the columns that a stop left unwritten: */
+	free(s.pvals);
+	free(s.psrc);
+	free(s.pline);
+	arena_free(&s.pmem);
 	for (size_t k = 0; k < s.ncols; k++) {
 		free(s.names[k]);
 		buf_free(&s.conv[k].scratch);

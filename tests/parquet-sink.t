@@ -209,6 +209,11 @@ run parquet-sink -d "$T/ow" -p day "$T/d2.csv"
 got=$("$DUCK" "SELECT string_agg(day || ':' || n, ' ' ORDER BY day) AS r FROM read_parquet('$T/ow/**/*.parquet', hive_partitioning = true)")
 is "$got" '{"r":"2025-01-01:1 2025-01-02:20 2025-01-03:30"}' \
     "overwrite: the partitions in the input replaced, the others kept (dynamic partition overwrite)"
+run parquet-sink -d "$T/ow" -p day "$T/d1.csv" "$T/no-such.csv"
+like "$rc:$(err | sed -n 2p)" "^1:parquet-sink: an input was not read whole: nothing replaced, every partition in .*/ow is as it was" \
+    "overwrite with an input that cannot be read: exit 1, nothing replaced"
+got=$("$DUCK" "SELECT string_agg(day || ':' || n, ' ' ORDER BY day) AS r FROM read_parquet('$T/ow/**/*.parquet', hive_partitioning = true)")
+is "$got" '{"r":"2025-01-01:1 2025-01-02:20 2025-01-03:30"}' "  the partitions as they were"
 is "$(ls -a "$T" | grep -c '^\.ow\.stage')" 0 "no staging folder left"
 run parquet-sink -d "$T/ow" -p day --mode append "$T/d2.csv"
 got=$("$DUCK" "SELECT count(*) AS n FROM read_parquet('$T/ow/**/*.parquet', hive_partitioning = true)")
