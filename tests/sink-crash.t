@@ -14,19 +14,22 @@ DUCK=$SLUICE_TOP/scripts/duckdb
 PQ=$(prog parquet-sink)
 SQ=$(prog sqlite-sink)
 
-# gen N RUN: rows id 1..N over five days, tagged with the run.
+# gen N RUN: rows id 1..N over 40 days (so that a run's end, its files
+# finished and its partitions swapped in, takes a good part of it, and
+# kills land there too), tagged with the run.
 gen() {
     awk -v n="$1" -v run="$2" 'BEGIN { print "id,day,run,v"
-        for (i = 1; i <= n; i++) printf "%d,2025-01-%02d,%s,%d\n", i, i % 5 + 1, run, (i * 7) % 1000 }'
+        for (i = 1; i <= n; i++) printf "%d,2025-%02d-%02d,%s,%d\n", i, int(i % 40 / 20) + 1,
+            i % 20 + 1, run, (i * 7) % 1000 }'
 }
 gen 50000 a >"$T/a.csv"
-gen 400000 b >"$T/b.csv"
-gen 150000 b >"$T/sb.csv"	# sqlite-sink is slower
+gen 200000 b >"$T/b.csv"
+gen 60000 b >"$T/sb.csv"	# sqlite-sink is slower
 
 # --- A stop before the end of the input ---------------------------------------------
 # stop_mid N PROGRAM ARGS...: PROGRAM reads the first N lines of b.csv
 # from a FIFO, and is sent SIGTERM while it waits for more.
-pause=1
+pause=0.5
 [ -n "$SLUICE_WRAP" ] && pause=5
 stop_mid() {
     _n=$1; _p=$2; shift 2
@@ -86,7 +89,7 @@ if [ -n "$SLUICE_WRAP" ]; then
 fi
 seed=${SINK_CRASH_SEED:-$(od -An -N2 -tu2 /dev/urandom | tr -d ' ')}
 echo "# seed $seed (SINK_CRASH_SEED=$seed to run these kills again)"
-KILLS=5
+KILLS=7	# a mode: 21 kills a sink
 # Kill points: KILLS a mode, uniform over 1.2 times a whole run.
 awk -v seed="$seed" 'BEGIN { srand(seed); for (i = 0; i < 100; i++) printf "%.3f\n", rand() * 1.2 }' >"$T/points"
 point=0
@@ -113,19 +116,21 @@ seconds() {
 
 # parquet-sink, overwrite partitioned: each day a's rows or b's, whole.
 want_a=$(gen 50000 a | awk -F, 'NR > 1 { n[$2]++ } END { for (d in n) print d ":a:" n[d] }' | sort)
-want_b=$(gen 400000 b | awk -F, 'NR > 1 { n[$2]++ } END { for (d in n) print d ":b:" n[d] }' | sort)
+want_b=$(gen 200000 b | awk -F, 'NR > 1 { n[$2]++ } END { for (d in n) print d ":b:" n[d] }' | sort)
 "$PQ" -q -d "$T/ref" -p day "$T/a.csv"
 "$PQ" -q -d "$T/ref" -p day "$T/b.csv"
 "$PQ" -q -d "$T/lake" -p day "$T/a.csv"
+"$PQ" -q -d "$T/len" -p day "$T/a.csv"	# b's run then swaps, as below
 len=$(seconds "$PQ" -q -d "$T/len" -p day "$T/b.csv")
 bad=0
 for i in $(seq $KILLS); do
     kill_at "$len" "$PQ" -q -d "$T/lake" -p day "$T/b.csv"
     got=$(days "$T/lake" | sed 's/.*"r":"//; s/".*//')
-    [ "$(echo "$got" | wc -w)" = 5 ] || { bad=$((bad + 1)); echo "# lake: $got" >&2; }
+    [ "$(echo "$got" | wc -w)" = 40 ] || { bad=$((bad + 1)); echo "# lake: $got" >&2; }
     for p in $got; do
         printf '%s\n%s\n' "$want_a" "$want_b" | grep -qx "$p" || { bad=$((bad + 1)); echo "# lake: $p" >&2; }
     done
+    echo "# kill $i: $(echo "$got" | tr ' ' '\n' | grep -c ':b:') of 40 days replaced"
 done
 is "$bad" 0 "parquet-sink -d -p, killed $KILLS times: each day's partition a's whole or b's whole"
 "$PQ" -q -d "$T/lake" -p day "$T/b.csv"
@@ -205,13 +210,13 @@ bad=0
 for i in $(seq $KILLS); do
     kill_at "$len" "$SQ" -q -d "$T/rep.db" -t t --mode replace "$T/sb.csv"
     got=$(sound "$T/rep.db" "SELECT run || ':' || count(*) FROM t GROUP BY run")
-    [ "$got" = "ok a:50000 " ] || [ "$got" = "ok b:150000 " ] || { bad=$((bad + 1)); echo "# replace: $got" >&2; }
+    [ "$got" = "ok a:50000 " ] || [ "$got" = "ok b:60000 " ] || { bad=$((bad + 1)); echo "# replace: $got" >&2; }
 done
 is "$bad" 0 "sqlite-sink replace, killed $KILLS times: a's table or b's, whole, integrity_check ok"
 "$SQ" -q -d "$T/rep.db" -t t --mode replace "$T/sb.csv"
 is "$(sqlite3 "$T/rep.db" "$q")" "$(sqlite3 "$T/ref.db" "$q")" \
     "  the rerun gives the uninterrupted run's table"
 echo "# $landed of $point kills landed while the sink ran"
-ok "$(( landed * 2 < point ))" "most kills landed mid-run ($landed of $point)"
+ok "$(( landed * 3 < point ))" "a third of the kills or more landed mid-run ($landed of $point)"
 
 done_testing
