@@ -160,7 +160,7 @@ dict_add(struct pq_col *c, const char *s, size_t n)
 	if (h == 0)
 		h = 1;
 	if ((c->ndict + 1) * 2 > c->dslots) {
-		size_t slots = c->dslots ? c->dslots * 2 : 256;
+		size_t slots = c->dslots ? c->dslots * 2 : 16;
 		struct pq_dslot *t = ecalloc(slots, sizeof *t);
 
 		for (size_t i = 0; i < c->dslots; i++) {
@@ -199,7 +199,7 @@ dict_add(struct pq_col *c, const char *s, size_t n)
 		buf_add(&c->dict, s, n);
 	}
 	if (c->nidx == c->capidx) {
-		c->capidx = c->capidx ? c->capidx * 2 : 1024;
+		c->capidx = c->capidx ? c->capidx * 2 : 16;
 		c->idx = erealloc(c->idx, c->capidx * sizeof *c->idx);
 	}
 	c->idx[c->nidx++] = c->dslot[j].entry;
@@ -234,7 +234,7 @@ void
 pq_col_put(struct pq_col *c, const struct pq_val *v)
 {
 	if (c->rows == c->cap) {
-		c->cap = c->cap ? c->cap * 2 : 1024;
+		c->cap = c->cap ? c->cap * 2 : 16;
 		c->def = erealloc(c->def, c->cap);
 	}
 	c->def[c->rows++] = !v->null;

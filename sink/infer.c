@@ -87,14 +87,17 @@ widen(enum guess a, enum guess b)
 }
 
 
-enum pq_kind
-pq_infer(const struct val *const *vals, size_t n)
+int
+pq_widen(int guess, const struct val *v)
 {
-	enum guess g = G_NONE;
+	return guess == G_STRING ? G_STRING :
+	    (int)widen((enum guess)guess, guess_of(v));
+}
 
-	for (size_t i = 0; i < n && g != G_STRING; i++)
-		g = widen(g, guess_of(vals[i]));
-	switch (g) {
+enum pq_kind
+pq_guess_kind(int guess)
+{
+	switch ((enum guess)guess) {
 	case G_BOOL:
 		return K_BOOL;
 	case G_INT:
@@ -108,4 +111,14 @@ pq_infer(const struct val *const *vals, size_t n)
 	default:
 		return K_STRING;
 	}
+}
+
+enum pq_kind
+pq_infer(const struct val *const *vals, size_t n)
+{
+	int g = 0;
+
+	for (size_t i = 0; i < n && g != G_STRING; i++)
+		g = pq_widen(g, vals[i]);
+	return pq_guess_kind(g);
 }

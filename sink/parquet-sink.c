@@ -9,12 +9,15 @@
  * appear whole or not at all.
  */
 #include <libgen.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "names.h"
 #include "sink.h"
 
 static const struct program prog = {
@@ -32,6 +35,8 @@ static const struct program prog = {
 	    "                          replaced, each atomically) or append\n"
 	    "      --roll-rows N       append: a new file every N rows\n"
 	    "      --roll-seconds S    append: a new file every S seconds\n"
+	    "      --max-open-files N  files open at once at most (default: the\n"
+	    "                          limit on open files, less 16)\n"
 	    "  -c, --codec C           snappy (default), zstd, gzip, none\n"
 	    "      --row-group-rows N  rows a row group (default 122880)\n"
 	    "      --where EXPR        write only the records EXPR holds for; the\n"
@@ -40,18 +45,29 @@ static const struct program prog = {
 };
 
 enum { OPT_MODE = OPT_PROGRAM, OPT_ROLL_ROWS, OPT_ROLL_SECONDS,
-	OPT_ROW_GROUP, OPT_WHERE };
+	OPT_ROW_GROUP, OPT_WHERE, OPT_MAX_OPEN };
 
-/* One partition (or the whole output): its columns and open file. */
+/* File descriptors kept for everything but the part files: the standard
+   streams, an input (and its gzip), --reject, --stats, a folder synced. */
+enum { FD_HEADROOM = 16 };
+
+/*
+ * One partition (or the whole output): its columns, the rows of the row
+ * group being built, and its file.  The file is opened when its first
+ * row group is full, or at its end, so partitions of less than a row
+ * group hold no file open until they are written one after another.
+ */
 struct part {
 	char *value;		/* the partition's folder name, "col=v" */
 	char *dir;		/* where its files go now */
 	char *final_dir;	/* overwrite: where they go at the end */
 	struct pq_col *cols;
-	struct pq_file *f;
-	uint64_t file_rows;
-	double opened;
-	uint64_t hash;
+	struct pq_file *f;	/* the file being written, or NULL */
+	uint64_t file_rows;	/* rows of that file, written and buffered */
+	double opened;		/* when its first row came */
+	uint64_t used;		/* the sink's tick at its last row */
+	uint64_t rows_done;	/* rows in its finished files */
+	unsigned long files_done;
 };
 
 struct sink {
@@ -80,11 +96,24 @@ struct sink {
 	const char *src_seen, *src_copy;
 	uint64_t playout;
 	double first_pending;
-	struct part *parts;
+	struct part **parts;
 	size_t nparts;
+	struct names colix;	/* column name -> index in names */
+	struct names partix;	/* folder name -> index in parts */
+	size_t nopen;		/* files open */
+	size_t max_open;	/* at most: then the least recently used
+				   one is finished, and its partition's
+				   next rows go into a new part file */
+	uint64_t tick;		/* rows put so far */
 	char *stage;		/* overwrite: the staging folder */
 	char run_id[32];
-	unsigned long files;
+	unsigned long files;	/* part files begun (their numbers) */
+	/* What readers can see: rows and files put in place. */
+	uint64_t pub_rows;
+	unsigned long pub_files;
+	size_t swapped;		/* overwrite: partitions replaced */
+	int stopped;		/* SIGINT/SIGTERM before the end */
+	int broken;		/* an input was not read whole */
 	struct pq_val *conv;
 	uint64_t layout;
 	int *from;		/* column -> input field */
@@ -107,10 +136,7 @@ usage_if(int bad, const char *why)
 static int
 column_of(const struct sink *s, const char *name)
 {
-	for (size_t c = 0; c < s->ncols; c++)
-		if (strcmp(s->names[c], name) == 0)
-			return (int)c;
-	return -1;
+	return (int)names_find(&s->colix, name, strlen(name));
 }
 
 static void
@@ -127,6 +153,7 @@ add_column(struct sink *s, const char *name)
 	    column_of(s, name) >= 0)
 		return;
 	s->names[s->ncols] = estrdup(name);
+	names_add(&s->colix, s->names[s->ncols], strlen(name), s->ncols);
 	if (fi >= 0) {
 		s->kinds[s->ncols] = of[s->sc->fields[fi].type];
 		s->scales[s->ncols] = s->sc->fields[fi].scale;
@@ -166,46 +193,56 @@ set_columns(struct sink *s, const struct rec *r)
 	}
 }
 
-/* Where each column is in records of r's layout. */
+/*
+ * Where each column is in records of r's layout (the first field of its
+ * name), the partition's field, and a field the file has no column for.
+ * One pass over the fields, each looked up by hash: a record of a
+ * million fields takes a million lookups, not a million scans.
+ */
 static void
 locate(struct sink *s, const struct rec *r)
 {
 	if (r->layout != 0 && r->layout == s->layout)
 		return;
-	s->pidx = s->pcol ? rec_index(r, s->pcol) : -1;
-	for (size_t c = 0; c < s->ncols; c++)
-		s->from[c] = rec_index(r, s->names[c]);
-	/* A field the file has no column for. */
+	s->pidx = -1;
 	s->stray = -1;
-	for (size_t i = 0; i < r->n && s->stray < 0; i++)
-		if ((int)i != s->pidx && (r->f[i].name == NULL ||
-		    column_of(s, r->f[i].name) < 0))
+	for (size_t c = 0; c < s->ncols; c++)
+		s->from[c] = -1;
+	for (size_t i = 0; i < r->n; i++) {
+		const char *name = r->f[i].name;
+		int c;
+
+		if (name != NULL && s->pcol != NULL && s->pidx < 0 &&
+		    strcmp(name, s->pcol) == 0) {
+			s->pidx = (int)i;
+			continue;
+		}
+		c = name != NULL ? column_of(s, name) : -1;
+		if (c >= 0 && s->from[c] < 0)
+			s->from[c] = (int)i;
+		else if (c < 0 && s->stray < 0)
 			s->stray = (int)i;
+	}
 	s->layout = r->layout;
 }
 
 static struct part *
 part_for(struct sink *s, const char *value, size_t n)
 {
-	uint64_t h;
 	struct part *p;
 	struct buf b = { 0 };
+	long i;
 
 	/* Most records go where the one before went. */
 	if (s->last != NULL && strlen(s->last->value) == n &&
 	    memcmp(s->last->value, value, n) == 0)
 		return s->last;
-	h = hash_table_key(value, n);
-	for (size_t i = 0; i < s->nparts; i++)
-		if (s->parts[i].hash == h &&
-		    strlen(s->parts[i].value) == n &&
-		    memcmp(s->parts[i].value, value, n) == 0)
-			return s->last = &s->parts[i];
+	if ((i = names_find(&s->partix, value, n)) >= 0)
+		return s->last = s->parts[i];
 	s->parts = erealloc(s->parts, (s->nparts + 1) * sizeof *s->parts);
-	p = &s->parts[s->nparts++];
-	memset(p, 0, sizeof *p);
-	p->hash = h;
+	p = s->parts[s->nparts] = ecalloc(1, sizeof *p);
 	p->value = estrndup(value, n);
+	names_add(&s->partix, p->value, n, s->nparts++);
 	p->cols = ecalloc(s->ncols + 1, sizeof *p->cols);
 	for (size_t c = 0; c < s->ncols; c++)
 		pq_col_init(&p->cols[c], s->names[c], s->kinds[c], s->scales[c]);
@@ -241,22 +278,78 @@ open_file(struct sink *s, struct part *p)
 		s->failed = 1;
 		return -1;
 	}
-	p->file_rows = 0;
-	p->opened = now_seconds();
+	s->nopen++;
 	return 0;
 }
 
-static int
-close_file(struct sink *s, struct part *p)
-{
-	int rc = 0;
+static int finish_file(struct sink *s, struct part *p);
 
-	if (p->f != NULL && pq_close(p->f) < 0) {
-		s->failed = 1;
-		rc = -1;
+/*
+ * p's file, open: when --max-open-files are open, the least recently
+ * used is finished first (a complete file, footer and all; its
+ * partition's next rows go into a new part file, as Spark writes several
+ * files a partition), so any number of partitions fits any limit.
+ */
+static int
+ensure_open(struct sink *s, struct part *p)
+{
+	if (p->f != NULL)
+		return 0;
+	while (s->nopen >= s->max_open) {
+		struct part *lru = NULL;
+
+		for (size_t i = 0; i < s->nparts; i++)
+			if (s->parts[i]->f != NULL && (lru == NULL ||
+			    s->parts[i]->used < lru->used))
+				lru = s->parts[i];
+		if (lru == NULL || finish_file(s, lru) < 0)
+			return -1;
 	}
+	return open_file(s, p);
+}
+
+/*
+ * Write p's rows and finish its file: footer, fsync, rename.  In append
+ * mode and for -o the file is then in place; in overwrite mode it waits
+ * in the staging folder for its partition's swap.
+ */
+static int
+finish_file(struct sink *s, struct part *p)
+{
+	uint64_t rows = p->file_rows;
+	int rc;
+
+	if (p->f == NULL && rows == 0)
+		return 0;
+	if (ensure_open(s, p) < 0)
+		return -1;
+	rc = pq_close(p->f);
 	p->f = NULL;
-	return rc;
+	p->file_rows = 0;
+	s->nopen--;
+	if (rc < 0) {
+		s->failed = 1;
+		return -1;
+	}
+	p->rows_done += rows;
+	p->files_done++;
+	if (s->append || s->output != NULL) {
+		s->pub_rows += rows;
+		s->pub_files++;
+	}
+	return 0;
+}
+
+/* Give p's file and rows up: nothing of them is kept. */
+static void
+drop_file(struct sink *s, struct part *p)
+{
+	if (p->f != NULL) {
+		pq_discard(p->f);
+		p->f = NULL;
+		s->nopen--;
+	}
+	p->file_rows = 0;
 }
 
 /* Does r have a field the file has no column for?  Then it is rejected. */
@@ -300,36 +393,48 @@ put(struct filter *f, struct sink *s, struct rec *r)
 	}
 	if (s->pcol != NULL) {
 		const struct val *v = s->pidx >= 0 ? &r->f[s->pidx].v : NULL;
+		size_t n = 0;
+		const char *txt = v == NULL || val_is_null(v) ? NULL :
+		    val_to_text(v, &s->scratch, &n);
 
 		esc->n = 0;
 		hive_escape(esc, s->pcol, strlen(s->pcol));
 		buf_addc(esc, '=');
-		if (v == NULL || val_is_null(v)) {
+		/* Null and "" alike, as Spark and Hive write them: a
+		   folder "col=" is refused by Spark's partition discovery. */
+		if (n == 0)
 			buf_adds(esc, "__HIVE_DEFAULT_PARTITION__");
-		} else {
-			size_t n;
-			const char *txt = val_to_text(v, &s->scratch, &n);
-
+		else
 			hive_escape(esc, txt, n);
+		if (esc->n > NAME_MAX) {
+			struct rej_reason why = { "partition", s->msg };
+
+			snprintf(s->msg, sizeof s->msg, "the partition value "
+			    "makes a folder name of %zu bytes, more than a file "
+			    "name can have (%d)", esc->n, NAME_MAX);
+			filter_reject(f, r, &why, 1);
+			return 0;
 		}
 		pv = esc->p;
 		pn = esc->n;
 	}
 	p = part_for(s, pv, pn);
-	if (p->f == NULL && open_file(s, p) < 0)
-		return -1;
+	if (p->file_rows == 0)
+		p->opened = now_seconds();
 	for (size_t c = 0; c < s->ncols; c++)
 		pq_col_put(&p->cols[c], &s->conv[c]);
 	p->file_rows++;
+	p->used = ++s->tick;
 	f->t.out++;
-	if (p->cols[0].rows >= (size_t)s->rg_rows && pq_row_group(p->f) < 0) {
+	if (p->cols[0].rows >= (size_t)s->rg_rows &&
+	    (ensure_open(s, p) < 0 || pq_row_group(p->f) < 0)) {
 		s->failed = 1;
 		return -1;
 	}
 	if (s->append && ((s->roll_rows > 0 &&
 	    p->file_rows >= (uint64_t)s->roll_rows) || (s->roll_seconds > 0 &&
 	    now_seconds() - p->opened >= s->roll_seconds)))
-		return close_file(s, p);
+		return finish_file(s, p);
 	return 0;
 }
 
@@ -349,9 +454,9 @@ roll_clock(void *ctx)
 	    now - s->first_pending >= s->roll_seconds)
 		settle(s->filter, s);
 	for (size_t i = 0; i < s->nparts; i++)
-		if (s->parts[i].f != NULL &&
-		    now - s->parts[i].opened >= s->roll_seconds)
-			close_file(s, &s->parts[i]);
+		if (s->parts[i]->file_rows > 0 &&
+		    now - s->parts[i]->opened >= s->roll_seconds)
+			finish_file(s, s->parts[i]);
 	return (int)(s->roll_seconds * 1000 / 4);
 }
 
@@ -480,24 +585,36 @@ each(struct filter *f, struct rec *r, void *ctx)
 		settle(f, s);
 }
 
-/* The end: the last row group, every file closed, partitions in place. */
 /* After the last record, while rejects can still be written: the rows
-   held to decide the types. */
+   held to decide the types (not when stopped in overwrite mode, where
+   nothing is to be written). */
 static void
 last_rows(struct filter *f, void *ctx)
 {
 	struct sink *s = ctx;
 
-	if (!s->typed && s->npending > 0)
+	if (!s->typed && s->npending > 0 && (s->append || !stop_requested))
 		settle(f, s);
 }
 
+/*
+ * The end: the last row groups written, every file finished, partitions
+ * swapped in.  A stop (SIGINT, SIGTERM) before the end of the input, or
+ * before the swaps begin, or an input not read whole, publishes nothing
+ * in overwrite mode and with -o: the old partitions and file stay as
+ * they were.  Append mode puts what is complete in place, as it does all
+ * along.
+ */
 static void
 finish(struct sink *s, struct filter *f)
 {
-	if (!s->typed && s->npending > 0)
+	int keep;
+
+	s->stopped = stop_requested != 0;
+	keep = s->append || (!s->stopped && !s->broken);
+	if (keep && !s->typed && s->npending > 0)
 		settle(f, s);	/* (no output was opened: nothing rejected) */
-	if (s->names == NULL && s->output != NULL && !s->failed) {
+	if (s->names == NULL && s->output != NULL && keep && !s->failed) {
 		/* No records: the header's columns (or the schema's), typed
 		   as the schema says, else strings, in a file of 0 rows. */
 		struct rec h;
@@ -516,21 +633,27 @@ finish(struct sink *s, struct filter *f)
 		s->typed = 1;
 		rec_free(&h);
 	}
-	if (s->output != NULL && s->nparts == 0 && !s->failed)
-		open_file(s, part_for(s, "", 0));	/* 0 rows: still a file */
+	if (s->output != NULL && s->nparts == 0 && keep && !s->failed)
+		ensure_open(s, part_for(s, "", 0));	/* 0 rows: still a file */
 	for (size_t i = 0; i < s->nparts; i++) {
-		if (s->failed && s->parts[i].f != NULL) {
-			pq_discard(s->parts[i].f);
-			s->parts[i].f = NULL;
+		/* A stop while the files were written still counts. */
+		if (!s->append && stop_requested) {
+			s->stopped = 1;
+			keep = 0;
 		}
-		close_file(s, &s->parts[i]);
+		if (s->failed || !keep)
+			drop_file(s, s->parts[i]);
+		else
+			finish_file(s, s->parts[i]);
 	}
-	if (s->dir != NULL && !s->append && !s->failed) {
+	if (s->dir != NULL && !s->append && keep && !s->failed &&
+	    !stop_requested) {
 		char *copy = estrdup(s->dir);
 		char *parent = dirname(copy);
 
+		/* From here on a stop waits: each swap is quick. */
 		for (size_t i = 0; i < s->nparts && !s->failed; i++) {
-			struct part *p = &s->parts[i];
+			struct part *p = s->parts[i];
 
 			if (s->pcol == NULL) {
 				/* The whole folder is the partition. */
@@ -540,11 +663,63 @@ finish(struct sink *s, struct filter *f)
 			    swap_in(p->dir, p->final_dir, s->dir) < 0) {
 				s->failed = 1;
 			}
+			if (s->failed)
+				break;
+			s->pub_rows += p->rows_done;
+			s->pub_files += p->files_done;
+			s->swapped++;
 		}
 		free(copy);
+	} else if (!s->append && stop_requested) {
+		s->stopped = 1;
 	}
 	if (s->stage != NULL)
 		remove_tree(s->stage);
+}
+
+/* After a stop or a failure: what readers see now, and what they do not. */
+static void
+tell_kept(const struct sink *s, const struct filter *f)
+{
+	const char *why = s->failed ? "after the failure" : s->stopped ?
+	    "stopped before the end of the input" :
+	    "an input was not read whole";
+	/* Read, neither rejected nor filtered, and not in place. */
+	unsigned long long lost = f->t.in - f->t.rejected - f->t.filtered -
+	    s->pub_rows;
+
+	if (s->append)
+		diag("%s: %llu rows in %lu complete files are in place%s", why,
+		    (unsigned long long)s->pub_rows, s->pub_files,
+		    s->stopped && !s->failed ? "; what came after them was "
+		    "not read" : "");
+	else if (s->output != NULL)
+		diag("%s: %s is as it was (%llu records read not written)", why,
+		    s->output, lost);
+	else if (s->swapped == 0)
+		diag("%s: nothing replaced, every partition in %s is as it "
+		    "was (%llu records read not written)", why, s->dir, lost);
+	else
+		diag("%s: %zu of %zu partitions in %s replaced, the others "
+		    "are as they were (%llu records read not written)", why,
+		    s->swapped, s->nparts, s->dir, lost);
+}
+
+/* The open files allowed: --max-open-files, else what the limit leaves. */
+static size_t
+open_files_limit(long long opt)
+{
+	struct rlimit rl;
+	rlim_t n;
+
+	if (opt > 0)
+		return (size_t)opt;
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur == RLIM_INFINITY)
+		return 1000;
+	n = rl.rlim_cur > 2 * FD_HEADROOM ? rl.rlim_cur - FD_HEADROOM :
+	    rl.rlim_cur / 2;
+	/* More than a thousand files open buys nothing but memory. */
+	return n < 1 ? 1 : n > 1000 ? 1000 : (size_t)n;
 }
 
 int
@@ -561,6 +736,7 @@ main(int argc, char **argv)
 		{ "roll-seconds", required_argument, NULL, OPT_ROLL_SECONDS },
 		{ "row-group-rows", required_argument, NULL, OPT_ROW_GROUP },
 		{ "where", required_argument, NULL, OPT_WHERE },
+		{ "max-open-files", required_argument, NULL, OPT_MAX_OPEN },
 		STATS_LONGOPT,
 		{ NULL, 0, NULL, 0 }
 	};
@@ -570,6 +746,7 @@ main(int argc, char **argv)
 	struct schema *sc = NULL;
 	char err[512], *end;
 	const char *where = NULL;
+	long long max_open = 0;
 	int c, status;
 
 	diag_init(argv[0]);
@@ -607,6 +784,9 @@ main(int argc, char **argv)
 		case OPT_WHERE:
 			where = optarg;
 			break;
+		case OPT_MAX_OPEN:
+			max_open = opt_number("--max-open-files", optarg, 1);
+			break;
 		case OPT_ROW_GROUP:
 			s.rg_rows = opt_number("--row-group-rows", optarg, 1);
 			usage_if(s.rg_rows > INT32_MAX,
@@ -622,6 +802,16 @@ main(int argc, char **argv)
 	usage_if((s.roll_rows || s.roll_seconds) && !s.append,
 	    "--roll-rows and --roll-seconds need --mode append");
 	usage_if(s.append && s.dir == NULL, "--mode append needs -d DIR");
+	if (s.pcol != NULL) {
+		struct buf b = { 0 };
+
+		hive_escape(&b, s.pcol, strlen(s.pcol));
+		usage_if(b.n + sizeof "=__HIVE_DEFAULT_PARTITION__" - 1 >
+		    NAME_MAX, "-p: the column's name makes folder names too "
+		    "long for a file system");
+		buf_free(&b);
+	}
+	s.max_open = open_files_limit(max_open);
 	if (co.schema != NULL &&
 	    (sc = schema_load(co.schema, err, sizeof err)) == NULL) {
 		fprintf(stderr, "%s: %s\n", progname, err);
@@ -671,29 +861,43 @@ main(int argc, char **argv)
 	f.want_header = 1;
 	f.finish = last_rows;
 	status = filter_run(&f, argv + optind, argc - optind, each, &s);
+	s.broken = status != 0;
 	finish(&s, &f);
-	if (s.failed)
+	if (s.failed || s.stopped || (s.broken && !s.append)) {
+		tell_kept(&s, &f);
 		status = 1;
+	}
+	/* Written: the rows readers can see, in the files put in place. */
+	f.t.out = s.pub_rows;
 	if (!co.quiet)
 		fprintf(stderr, "%s: %llu in, %llu written, %llu rejected, %llu "
 		    "filtered, %lu file%s, %.2fs\n", progname,
 		    (unsigned long long)f.t.in, (unsigned long long)f.t.out,
 		    (unsigned long long)f.t.rejected,
-		    (unsigned long long)f.t.filtered,
-		    s.output ? 1UL : s.files, s.output || s.files == 1 ? "" :
-		    "s", now_seconds() - f.t.start);
+		    (unsigned long long)f.t.filtered, s.pub_files,
+		    s.pub_files == 1 ? "" : "s", now_seconds() - f.t.start);
 	if (stats_write(co.stats, &f.t, json_pack("{s:I}", "files",
-	    (json_int_t)(s.output ? 1 : s.files))) < 0)
+	    (json_int_t)s.pub_files)) < 0)
 		status = 1;
 	for (size_t i = 0; i < s.nparts; i++) {
+		struct part *p = s.parts[i];
+
 		for (size_t k = 0; k < s.ncols; k++)
-			pq_col_free(&s.parts[i].cols[k]);
-		free(s.parts[i].cols);
-		free(s.parts[i].value);
-		free(s.parts[i].dir);
-		free(s.parts[i].final_dir);
+			pq_col_free(&p->cols[k]);
+		free(p->cols);
+		free(p->value);
+		free(p->dir);
+		free(p->final_dir);
+		free(p);
 	}
 	free(s.parts);
+	names_free(&s.colix);
+	names_free(&s.partix);
+	/* Rows held to type the columns that a stop left unwritten: */
+	free(s.pvals);
+	free(s.psrc);
+	free(s.pline);
+	arena_free(&s.pmem);
 	for (size_t k = 0; k < s.ncols; k++) {
 		free(s.names[k]);
 		buf_free(&s.conv[k].scratch);

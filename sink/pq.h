@@ -80,6 +80,14 @@ void pq_col_free(struct pq_col *c);
 /* The kind values[0..n) of one column fit (infer.c). */
 enum pq_kind pq_infer(const struct val *const *vals, size_t n);
 
+/*
+ * The same one value at a time, for values that come in no column's
+ * order: a guess starts at 0, pq_widen() takes each value in, and
+ * pq_guess_kind() gives the kind they fit.
+ */
+int pq_widen(int guess, const struct val *v);
+enum pq_kind pq_guess_kind(int guess);
+
 /* The RLE / bit-packed hybrid (encoding.c). */
 void pq_rle(struct buf *b, const uint32_t *v, size_t n, int bit_width);
 void pq_levels(struct buf *b, const uint8_t *v, size_t n);

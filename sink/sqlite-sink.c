@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "names.h"
 #include "pq.h"
 
 static const struct program prog = {
@@ -56,6 +57,8 @@ struct sink {
 	const struct schema *sc;
 	struct col *cols;	/* the table's columns */
 	size_t ncols;
+	struct names colix;	/* column name (any case) -> index in cols */
+	int max_cols;		/* SQLite's limit on a table's columns */
 	int exists;		/* the table is there */
 	/* The statement for the columns of the last record's layout: */
 	sqlite3_stmt *ins;
@@ -66,6 +69,7 @@ struct sink {
 	/* The open transaction: */
 	int in_tx;
 	long long tx_rows;
+	unsigned long long committed;	/* rows in committed transactions */
 	double tx_start;
 	/* Records before the table exists, for inferring its types: */
 	struct rec *pending;
@@ -158,11 +162,9 @@ schema_kind(const struct sink *s, const char *name, int *scale)
 static int
 col_index(const struct sink *s, const char *name)
 {
-	/* SQLite's identifiers ignore case: "A" is column "a". */
-	for (size_t i = 0; i < s->ncols; i++)
-		if (sqlite3_stricmp(s->cols[i].name, name) == 0)
-			return (int)i;
-	return -1;
+	/* SQLite's identifiers ignore case: "A" is column "a" (colix
+	   folds ASCII, as SQLite does). */
+	return (int)names_find(&s->colix, name, strlen(name));
 }
 
 static void
@@ -170,6 +172,7 @@ add_col(struct sink *s, const char *name, enum pq_kind kind, int scale)
 {
 	s->cols = erealloc(s->cols, (s->ncols + 1) * sizeof *s->cols);
 	s->cols[s->ncols].name = estrdup(name);
+	names_add(&s->colix, s->cols[s->ncols].name, strlen(name), s->ncols);
 	s->cols[s->ncols].kind = kind;
 	s->cols[s->ncols].scale = scale;
 	s->ncols++;
@@ -204,11 +207,16 @@ read_table(struct sink *s)
 static int
 commit(struct sink *s)
 {
+	long long rows = s->tx_rows;
+
 	if (!s->in_tx)
 		return 0;
 	s->in_tx = 0;
 	s->tx_rows = 0;
-	return exec(s, "COMMIT");
+	if (exec(s, "COMMIT") < 0)
+		return -1;
+	s->committed += (unsigned long long)rows;
+	return 0;
 }
 
 static int
@@ -288,7 +296,30 @@ add_column(struct sink *s, const char *name, const struct val *v)
 	return exec(s, buf_cstr(&s->sql));
 }
 
-/* The insert for r's fields, made when the field set changes. */
+/*
+ * Would r's new fields take the table past SQLite's limit on columns?
+ * Then it is a bad record, diverted (1): no table can hold it.
+ */
+static int
+too_wide(struct sink *s, const struct rec *r)
+{
+	size_t room = s->ncols < (size_t)s->max_cols ?
+	    (size_t)s->max_cols - s->ncols : 0, add = 0;
+	struct rej_reason why = { "columns", s->msg };
+
+	for (size_t i = 0; i < r->n && add <= room; i++)
+		if (r->f[i].name != NULL && col_index(s, r->f[i].name) < 0)
+			add++;
+	if (add <= room)
+		return 0;
+	snprintf(s->msg, sizeof s->msg, "its fields would give the table more "
+	    "columns than SQLite allows (%d)", s->max_cols);
+	filter_reject(s->f, r, &why, 1);
+	return 1;
+}
+
+/* The insert for r's fields, made when the field set changes.  0, 1
+   when r was rejected, or -1. */
 static int
 prepare(struct sink *s, const struct rec *r)
 {
@@ -297,6 +328,8 @@ prepare(struct sink *s, const struct rec *r)
 
 	if (r->layout != 0 && r->layout == s->layout && s->ins != NULL)
 		return 0;
+	if (too_wide(s, r))
+		return 1;
 	s->slot = erealloc(s->slot, (r->n + 1) * sizeof *s->slot);
 	s->nslot = r->n;
 	for (size_t i = 0; i < r->n; i++) {
@@ -381,7 +414,8 @@ insert(struct sink *s, struct rec *r)
 	int param = 0, rc;
 	char d[TS_BUFSZ];
 
-	if (prepare(s, r) < 0 || begin(s) < 0)
+	/* New columns in the transaction: one sync for all, not one each. */
+	if (begin(s) < 0 || prepare(s, r) != 0)
 		return;
 	/* An upsert's key must be there: a null never conflicts, so a
 	   replay would add the row again. */
@@ -469,41 +503,57 @@ insert(struct sink *s, struct rec *r)
 		commit(s);
 }
 
-/* The first records decide the new table's types; then they go in. */
+/*
+ * The first records decide the new table's types; then they go in.  One
+ * pass over each record's fields, each column found by hash, its type
+ * guessed value by value: a record of a million fields is a million
+ * steps.
+ */
 static void
 settle(struct sink *s)
 {
-	const struct val **vals = ecalloc(s->npending + 1, sizeof *vals);
-	static const struct val nul = { .type = VAL_NULL };
+	int *guess = NULL;	/* a column's type guess; -1: the schema's */
+	size_t capg = 0;
+	char *wide = ecalloc(s->npending + 1, 1);
+	size_t nwide = 0;
 
-	/* Columns: every name, in the order first seen. */
-	for (size_t i = 0; i < s->npending; i++)
-		for (size_t j = 0; j < s->pending[i].n; j++) {
-			const char *name = s->pending[i].f[j].name;
+	for (size_t i = 0; i < s->npending; i++) {
+		const struct rec *q = &s->pending[i];
 
-			if (name != NULL && col_index(s, name) < 0) {
-				int scale = 0, k = schema_kind(s, name, &scale);
+		if ((wide[i] = (char)too_wide(s, q))) {
+			nwide++;
+			continue;
+		}
+		for (size_t j = 0; j < q->n; j++) {
+			const char *name = q->f[j].name;
+			int c, scale = 0, k;
 
+			if (name == NULL)
+				continue;
+			if ((c = col_index(s, name)) < 0) {
+				k = schema_kind(s, name, &scale);
 				add_col(s, name, k >= 0 ? (enum pq_kind)k :
 				    K_STRING, scale);
-				if (k < 0)
-					s->cols[s->ncols - 1].kind = (enum pq_kind)-1;
+				c = (int)s->ncols - 1;
+				if (s->ncols > capg) {
+					capg = s->ncols * 2;
+					guess = erealloc(guess, capg * sizeof *guess);
+				}
+				guess[c] = k >= 0 ? -1 : 0;
 			}
+			if (guess[c] >= 0)
+				guess[c] = pq_widen(guess[c], &q->f[j].v);
 		}
-	for (size_t c = 0; c < s->ncols; c++) {
-		if ((int)s->cols[c].kind != -1)
-			continue;
-		for (size_t i = 0; i < s->npending; i++) {
-			int k = rec_index(&s->pending[i], s->cols[c].name);
-
-			vals[i] = k >= 0 ? &s->pending[i].f[k].v : &nul;
-		}
-		s->cols[c].kind = pq_infer(vals, s->npending);
 	}
-	free(vals);
-	if (create_table(s) == 0 && key_index(s) == 0)
+	for (size_t c = 0; c < s->ncols; c++)
+		if (guess[c] >= 0)
+			s->cols[c].kind = pq_guess_kind(guess[c]);
+	free(guess);
+	if (nwide < s->npending && create_table(s) == 0 && key_index(s) == 0)
 		for (size_t i = 0; i < s->npending && !s->failed; i++)
-			insert(s, &s->pending[i]);
+			if (!wide[i])
+				insert(s, &s->pending[i]);
+	free(wide);
 	for (size_t i = 0; i < s->npending; i++)
 		rec_free(&s->pending[i]);
 	free(s->pending);
@@ -592,6 +642,25 @@ settle_clock(void *ctx)
 	return (int)(left * 1000) + 1;
 }
 
+/* After a stop or a failure: what readers see now. */
+static void
+tell_kept(const struct sink *s, const struct filter *f, int stopped)
+{
+	const char *why = s->failed && !stopped ? "after the failure" :
+	    "stopped before the end of the input";
+	/* Read, neither rejected nor filtered, and not committed. */
+	unsigned long long lost = f->t.in - f->t.rejected - f->t.filtered -
+	    s->committed;
+
+	if (s->mode == M_REPLACE)
+		diag("%s: table %s is as it was (%llu records read not "
+		    "written)", why, s->table, lost);
+	else
+		diag("%s: %llu rows committed to table %s%s (%llu records read "
+		    "not written)", why, s->committed, s->table, stopped ?
+		    ", each batch whole" : "", lost);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -607,13 +676,14 @@ main(int argc, char **argv)
 		STATS_LONGOPT,
 		{ NULL, 0, NULL, 0 }
 	};
-	struct sink s = { .batch_rows = 10000, .batch_secs = 0.1 };
+	struct sink s = { .batch_rows = 10000, .batch_secs = 0.1,
+	    .colix = { .fold = 1 } };
 	struct common_opts co = { 0 };
 	struct filter f = { 0 };
 	struct schema *sc = NULL;
 	const char *keys = NULL, *where = NULL;
 	char err[512];
-	int c, status;
+	int c, status, stopped;
 
 	diag_init(argv[0]);
 	while ((c = getopt_long(argc, argv, COMMON_SHORTOPTS "d:t:", longopts,
@@ -684,14 +754,14 @@ main(int argc, char **argv)
 		read_table(&s);
 	if (!s.failed && s.exists && key_index(&s) < 0)
 		s.failed = 1;
-	if (!s.failed && s.mode == M_REPLACE && s.exists) {
-		/* One transaction: readers see the old rows until the end. */
-		if (begin(&s) == 0) {
-			s.sql.n = 0;
-			buf_adds(&s.sql, "DELETE FROM ");
-			buf_sql_ident(&s.sql, s.table);
-			exec(&s, buf_cstr(&s.sql));
-		}
+	s.max_cols = sqlite3_limit(s.db, SQLITE_LIMIT_COLUMN, -1);
+	/* One transaction, the table's making too: readers see the old rows
+	   (or no table) until the new are all there. */
+	if (!s.failed && s.mode == M_REPLACE && begin(&s) == 0 && s.exists) {
+		s.sql.n = 0;
+		buf_adds(&s.sql, "DELETE FROM ");
+		buf_sql_ident(&s.sql, s.table);
+		exec(&s, buf_cstr(&s.sql));
 	}
 	status = 1;
 	if (!s.failed) {
@@ -703,15 +773,20 @@ main(int argc, char **argv)
 		f.finish = last_rows;
 		status = filter_run(&f, argv + optind, argc - optind, each, &s);
 		live_release(land, &s);
+		stopped = stop_requested != 0;
 		/* Replace keeps the old rows unless the new are all there. */
-		if (s.mode == M_REPLACE && (status != 0 || stop_requested))
+		if (s.mode == M_REPLACE && (status != 0 || stopped))
 			s.failed = 1;
 		if (!s.failed)
 			commit(&s);
 		else if (s.in_tx)
 			sqlite3_exec(s.db, "ROLLBACK", NULL, NULL, NULL);
-		if (s.failed)
+		if (s.failed || stopped) {
+			tell_kept(&s, &f, stopped);
 			status = 1;
+		}
+		/* Written: the rows committed, that readers can see. */
+		f.t.out = s.committed;
 		if (!co.quiet)
 			fprintf(stderr, "%s: %llu in, %llu written, %llu "
 			    "rejected, %llu filtered, %.2fs\n", progname,
@@ -731,6 +806,7 @@ main(int argc, char **argv)
 		free(s.cols[i].name);
 	free(s.cols);
 	opt_list_free(s.keys, s.nkeys);
+	names_free(&s.colix);
 	free(s.slot);
 	free(s.colset);
 	buf_free(&s.sql);

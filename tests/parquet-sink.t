@@ -155,6 +155,51 @@ is "$(cd "$T/odd" && ls | sort | tr '\n' ' ')" 'k=100%25 k=__HIVE_DEFAULT_PARTIT
     "partition values percent-encoded; a null is __HIVE_DEFAULT_PARTITION__"
 got=$("$DUCK" "SELECT string_agg(coalesce(k, 'NULL') || '=' || v, ' ' ORDER BY v) AS r FROM read_parquet('$T/odd/**/*.parquet', hive_partitioning = true)")
 is "$got" '{"r":"a/b=1 NULL=2 100%=3 x y=4"}' "and DuckDB decodes them"
+# "" as null (a folder "k=" is refused by Spark), ".." as a name like any
+# other; a value too long for a folder name is a bad record, not the end.
+long=$(awk 'BEGIN { for (i = 0; i < 300; i++) printf "x" }')
+printf '{"k":"","v":1}\n{"k":"..","v":2}\n{"k":"%s","v":3}\n{"k":".","v":4}\n' "$long" >"$T/odd.jsonl"
+run parquet-sink --reject "$T/odd-rej.jsonl" -d "$T/odd2" -p k "$T/odd.jsonl"
+is "$rc:$(cd "$T/odd2" && ls | sort | tr '\n' ' ')" '0:k=. k=.. k=__HIVE_DEFAULT_PARTITION__ ' \
+    "an empty value is __HIVE_DEFAULT_PARTITION__, as Spark and Hive write it"
+like "$(err)" '4 in, 3 written, 1 rejected' "a value too long for a folder name: the record rejected, the rest written"
+like "$(cat "$T/odd-rej.jsonl")" '"rule":"partition","message":"the partition value makes a folder name of 302 bytes' \
+    "  with its reason"
+got=$("$DUCK" "SELECT string_agg(coalesce(k, 'NULL') || '=' || v, ' ' ORDER BY v) AS r FROM read_parquet('$T/odd2/**/*.parquet', hive_partitioning = true)")
+is "$got" '{"r":"NULL=1 ..=2 .=4"}' "DuckDB reads __HIVE_DEFAULT_PARTITION__ back as NULL"
+run parquet-sink -d "$T/odd3" -p "$long" "$T/odd.jsonl"
+like "$rc:$(err)" "^2:.*-p: the column's name makes folder names too long" "a partition column whose name cannot make a folder: a usage error"
+
+# --- More partitions than files can be open -----------------------------------------
+# 1100 days under a limit of 64 open files: the least recently used file
+# is finished and the partition's later rows go into a new part file.
+# days N: three rows a day for N days, the days taking turns.
+days() {
+    awk -v n="$1" 'BEGIN { print "day,v"; for (r = 0; r < 3; r++) for (i = 0; i < n; i++)
+        printf "%s,%d\n", strftime("%Y-%m-%d", 1577880000 + i * 86400, 1), i * 10 + r }'
+}
+days 1100 >"$T/days.csv"
+days 200 >"$T/days200.csv"
+days 50 >"$T/days50.csv"
+days_sql="SELECT count(*) AS n, count(DISTINCT day) AS days, (SELECT count(*) FROM (
+    SELECT day::VARCHAR, count(*), sum(v) FROM read_csv('CSV') GROUP BY 1 EXCEPT
+    SELECT day::VARCHAR, count(*), sum(v) FROM read_parquet('DIR/**/*.parquet', hive_partitioning = true) GROUP BY 1)) AS diff
+    FROM read_parquet('DIR/**/*.parquet', hive_partitioning = true)"
+(ulimit -n 64; run parquet-sink -d "$T/days" -p day "$T/days.csv"; echo "$rc" >"$T/rc")
+is "$(cat "$T/rc"):$(ls "$T/days" | wc -l | tr -d ' ')" 0:1100 "ulimit -n 64: 1100 partitions written, one folder a day"
+like "$(err)" "3300 in, 3300 written, 0 rejected, 0 filtered, 1100 files" "  a file a day, as the summary says"
+is "$("$DUCK" "$(echo "$days_sql" | sed "s|DIR|$T/days|g; s|CSV|$T/days.csv|")")" '{"n":"3300","days":"1100","diff":"0"}' \
+    "  DuckDB reads every row back, each day's count and sum as in the input"
+(ulimit -n 64; run parquet-sink --row-group-rows 2 -d "$T/days2" -p day "$T/days200.csv"; echo "$rc" >"$T/rc")
+files=$(find "$T/days2" -name '*.parquet' | wc -l | tr -d ' ')
+is "$(cat "$T/rc"):$(( files > 200 ))" 0:1 "a row group full in each partition: files finished to make room, later rows in more part files ($files)"
+like "$(err)" "600 in, 600 written, 0 rejected, 0 filtered, $files files" "  the summary counts the files there"
+is "$("$DUCK" "$(echo "$days_sql" | sed "s|DIR|$T/days2|g; s|CSV|$T/days200.csv|")")" '{"n":"600","days":"200","diff":"0"}' \
+    "  DuckDB reads every row back, each day's count and sum as in the input"
+run parquet-sink --max-open-files 2 --row-group-rows 1 -d "$T/days3" -p day --mode append "$T/days50.csv"
+is "$rc:$(find "$T/days3" -name '*.parquet' | wc -l | tr -d ' ')" 0:150 "--max-open-files 2, append: a file a row, none lost"
+is "$("$DUCK" "$(echo "$days_sql" | sed "s|DIR|$T/days3|g; s|CSV|$T/days50.csv|")")" '{"n":"150","days":"50","diff":"0"}' \
+    "  every row read back"
 
 # --- Overwrite replaces only the partitions written; append adds -------------------
 printf 'day,n\n2025-01-01,1\n2025-01-02,2\n' >"$T/d1.csv"
@@ -164,6 +209,11 @@ run parquet-sink -d "$T/ow" -p day "$T/d2.csv"
 got=$("$DUCK" "SELECT string_agg(day || ':' || n, ' ' ORDER BY day) AS r FROM read_parquet('$T/ow/**/*.parquet', hive_partitioning = true)")
 is "$got" '{"r":"2025-01-01:1 2025-01-02:20 2025-01-03:30"}' \
     "overwrite: the partitions in the input replaced, the others kept (dynamic partition overwrite)"
+run parquet-sink -d "$T/ow" -p day "$T/d1.csv" "$T/no-such.csv"
+like "$rc:$(err | sed -n 2p)" "^1:parquet-sink: an input was not read whole: nothing replaced, every partition in .*/ow is as it was" \
+    "overwrite with an input that cannot be read: exit 1, nothing replaced"
+got=$("$DUCK" "SELECT string_agg(day || ':' || n, ' ' ORDER BY day) AS r FROM read_parquet('$T/ow/**/*.parquet', hive_partitioning = true)")
+is "$got" '{"r":"2025-01-01:1 2025-01-02:20 2025-01-03:30"}' "  the partitions as they were"
 is "$(ls -a "$T" | grep -c '^\.ow\.stage')" 0 "no staging folder left"
 run parquet-sink -d "$T/ow" -p day --mode append "$T/d2.csv"
 got=$("$DUCK" "SELECT count(*) AS n FROM read_parquet('$T/ow/**/*.parquet', hive_partitioning = true)")
@@ -239,6 +289,18 @@ if [ -z "$SLUICE_WRAP" ]; then
 else
     for i in 1 2 3 4; do ok 0 "# SKIP signals under valgrind (timing)"; done
 fi
+
+# --- Wide records ----------------------------------------------------------------------
+# 50000 fields: each found by hash, not a scan of the columns a field
+# (it took over a minute).
+awk 'BEGIN { printf "{\"id\":1"; for (i = 0; i < 50000; i++) printf ",\"k%d\":%d", i, i; print "}" }' >"$T/wide.jsonl"
+start=$(date +%s)
+run parquet-sink -o "$T/wide.parquet" "$T/wide.jsonl"
+secs=$(( $(date +%s) - start ))
+is "$rc:$("$DUCK" "SELECT count(*) AS n, sum(k49999) AS s FROM '$T/wide.parquet'")" '0:{"n":"1","s":"49999"}' \
+    "a record of 50000 fields: written, read back"
+[ -n "$SLUICE_WRAP" ] && secs=0
+ok "$(( secs > 15 ))" "  in seconds ($secs), not minutes"
 
 run parquet-sink "$T/types.csv"
 is "$rc" 2 "-o or -d is required"

@@ -153,4 +153,20 @@ is "$(sqlite3 "$T/pause.db" "SELECT type FROM pragma_table_info('t') WHERE name 
     "a pause in the input does not type a new table from the rows before it (x is REAL either way)"
 is "$(sqlite3 "$T/pause.db" "SELECT count(*), typeof(max(x)) FROM t")" "400|real" "  all 400 rows, the numbers as numbers"
 
+# --- Wide records ----------------------------------------------------------------------
+# A record of 50000 fields is one bad record (a SQLite table has at most
+# 2000 columns), found in a pass over its fields, not a scan a field.
+awk 'BEGIN { printf "{\"id\":1"; for (i = 0; i < 50000; i++) printf ",\"k%d\":%d", i, i; print "}";
+    printf "{\"id\":2"; for (i = 0; i < 1998; i++) printf ",\"k%d\":%d", i, i; print "}" }' >"$T/wide.jsonl"
+start=$(date +%s)
+run sqlite-sink --reject "$T/wide-rej.jsonl" -d "$T/wide.db" -t w "$T/wide.jsonl"
+secs=$(( $(date +%s) - start ))
+[ -n "$SLUICE_WRAP" ] && secs=0
+like "$rc:$(err | tail -n 1)" "^0:.*2 in, 1 written, 1 rejected" "a record of 50000 fields rejected, one of 1999 written"
+ok "$(( secs > 15 ))" "  in seconds ($secs), not minutes"
+like "$(head -c 300 "$T/wide-rej.jsonl")" '"rule":"columns","message":"its fields would give the table more columns than SQLite allows \(2000\)"' \
+    "  with its reason"
+is "$(sqlite3 "$T/wide.db" "SELECT count(*), sum(k1997) FROM w; SELECT count(*) FROM pragma_table_info('w')" | tr '\n' ' ')" \
+    "1|1997 1999 " "  the 1999 columns of the other"
+
 done_testing
