@@ -59,6 +59,10 @@ guess_of(const struct val *v)
 	n = v->u.s.n;
 	if (n == 0)
 		return v->type == VAL_TEXT ? G_NONE : G_STRING;
+	/* A JSON integer beyond 64 bits keeps its digits: no column type
+	   here holds it exactly, and a double would round it. */
+	if (v->type == VAL_TEXT && v->scale == VAL_NUMERAL)
+		return G_STRING;
 	if (v->type == VAL_TEXT && num_parse_int(p, n, &i) == 0)
 		return G_INT;
 	if (v->type == VAL_TEXT && num_parse_double(p, n, &d) == 0)

@@ -57,6 +57,16 @@ print(a == b and all(type(r["id"]) is int for r in b))
 run rec-cat -q -f csv "$T/big.jsonl"
 is "$(head -n 2 "$T/out")" "id,n
 123456789012345678901234567890,1" "  and CSV out writes the digits"
+printf '%s\n' '{"id":123456789012345678901234567890}' '{"id":-99999999999999999999}' \
+    '{"id":18446744073709551616}' >"$T/bigs.jsonl"
+run parquet-sink -o "$T/big.parquet" "$T/bigs.jsonl"
+is "$("$SLUICE_TOP/scripts/duckdb" "select string_agg(id, ' ' order by id) as ids from '$T/big.parquet'" | jq -r .ids)" \
+    "-99999999999999999999 123456789012345678901234567890 18446744073709551616" \
+    "  parquet-sink keeps their digits (as text: no column type holds them)"
+run sqlite-sink --db "$T/big.db" -t big "$T/bigs.jsonl"
+is "$(sqlite3 "$T/big.db" "select group_concat(id || ':' || typeof(id), ' ') from (select id from big order by id)")" \
+    "-99999999999999999999:text 123456789012345678901234567890:text 18446744073709551616:text" \
+    "  and so does sqlite-sink"
 
 # --- CSV -------------------------------------------------------------------------
 printf 'a,b\nx"y,"first\n1,2\n"\nok,3\n' >"$T/rec.csv"
