@@ -414,7 +414,8 @@ jsonl_next(struct reader *rd)
 		rec_clear(r);
 		r->line = rd->line;
 		if (st == -2) {
-			rd_bad(rd, "line longer than %zu bytes", src_max_line);
+			rd_bad(rd, "line longer than SLUICE_MAX_LINE_BYTES "
+			    "(%zu bytes)", src_max_line);
 			return RD_BAD;
 		}
 		if (!blank(p, n))
@@ -438,7 +439,7 @@ jsonl_parse(struct reader *rd, const char *p, size_t n)
 	r->raw = p;
 	r->rawn = n;
 	if (jsonl_read_fast && flat_object(e, p, n, r) == 0)
-		return RD_OK;
+		goto placed;
 	e->root = json_loadb(p, n, JSON_REJECT_DUPLICATES, &err);
 	if (e->root == NULL && strstr(err.text, "too big") != NULL) {
 		/* jansson has no type for it: keep its digits as text. */
@@ -457,6 +458,12 @@ jsonl_parse(struct reader *rd, const char *p, size_t n)
 	}
 	json_object_foreach(e->root, key, v)
 		rec_add(r, key, val_from_json(v));
+placed:
+	if (r->n > src_max_fields) {
+		rd_bad(rd, "%zu fields, more than SLUICE_MAX_COLUMNS (%zu)",
+		    r->n, src_max_fields);
+		return RD_BAD;
+	}
 	return RD_OK;
 }
 
@@ -489,6 +496,7 @@ rd_open_messages(const char *name)
 	rd->src.eof = 1;
 	rd->fmt = FMT_JSONL;
 	jsonl_reader_init(rd);
+	src_limits();
 	return rd;
 }
 
