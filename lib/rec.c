@@ -4,18 +4,11 @@
 #include <string.h>
 
 #include "diag.h"
-#include "hash.h"
+#include "nameidx.h"
 
-/* A slot of the name index: a field's position and its name's hash. */
-struct rec_slot {
-	uint32_t at;		/* the field's index + 1; 0: empty */
-	uint32_t tag;		/* the hash's high half, to compare less */
-};
-
+/* The name index of a wide record (rec_index()). */
 struct rec_idx {
-	struct rec_slot *slot;	/* open addressing, slot[0..mask] in use */
-	size_t cap;		/* slots allocated */
-	size_t mask;
+	struct nameidx names;
 	size_t n;		/* fields r->f[0..n) are in it */
 };
 
@@ -74,7 +67,7 @@ rec_free(struct rec *r)
 	free(r->held);
 	free(r->f);
 	if (r->idx != NULL)
-		free(r->idx->slot);
+		nameidx_free(&r->idx->names);
 	free(r->idx);
 	arena_free(&r->mem);
 	rec_init(r);
@@ -116,31 +109,6 @@ rec_set(struct rec *r, const char *name, struct val v)
 	return &r->f[i];
 }
 
-/* Put field i in x, unless an earlier field has its name. */
-static void
-idx_put(struct rec_idx *x, const struct rec *r, size_t i)
-{
-	const char *name = r->f[i].name;
-	uint64_t h;
-	uint32_t tag;
-
-	if (name == NULL)
-		return;
-	h = hash_table_key(name, strlen(name));
-	tag = (uint32_t)(h >> 32);
-	for (size_t j = h & x->mask;; j = (j + 1) & x->mask) {
-		struct rec_slot *sl = &x->slot[j];
-
-		if (sl->at == 0) {
-			sl->at = (uint32_t)i + 1;
-			sl->tag = tag;
-			return;
-		}
-		if (sl->tag == tag && strcmp(r->f[sl->at - 1].name, name) == 0)
-			return;
-	}
-}
-
 /*
  * rec_index() on a wide record.  The index is a cache: it changes, the
  * record does not.  It grows with the fields appended since it was made
@@ -150,38 +118,17 @@ static int
 idx_find(const struct rec *r, const char *name)
 {
 	struct rec_idx *x = r->idx;
-	uint64_t h;
-	uint32_t tag;
 
 	if (x == NULL)
 		x = ((struct rec *)r)->idx = ecalloc(1, sizeof *x);
-	if (x->n == 0 || x->n > r->n || r->n > x->mask / 2) {
-		/* New, cleared, or too full: from scratch, half empty. */
-		size_t want = 64;
-
-		while (want / 2 < r->n)
-			want *= 2;
-		if (want > x->cap) {
-			free(x->slot);
-			x->slot = emalloc(want * sizeof *x->slot);
-			x->cap = want;
-		}
-		memset(x->slot, 0, want * sizeof *x->slot);
-		x->mask = want - 1;
+	if (x->n == 0 || x->n > r->n) {
+		nameidx_reset(&x->names, r->n);
 		x->n = 0;
 	}
 	for (; x->n < r->n; x->n++)
-		idx_put(x, r, x->n);
-	h = hash_table_key(name, strlen(name));
-	tag = (uint32_t)(h >> 32);
-	for (size_t j = h & x->mask;; j = (j + 1) & x->mask) {
-		const struct rec_slot *sl = &x->slot[j];
-
-		if (sl->at == 0)
-			return -1;
-		if (sl->tag == tag && strcmp(r->f[sl->at - 1].name, name) == 0)
-			return (int)sl->at - 1;
-	}
+		if (r->f[x->n].name != NULL)
+			nameidx_put(&x->names, r->f[x->n].name, (uint32_t)x->n);
+	return (int)nameidx_get(&x->names, name);
 }
 
 int
