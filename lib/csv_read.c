@@ -59,7 +59,7 @@ struct csv_engine {
 	size_t ncols;
 	uint64_t layout;	/* for records with every column */
 	int at_eof;
-	size_t too_wide;	/* cells past SLUICE_MAX_COLUMNS, not kept */
+	size_t too_wide;	/* cells past SLUICE_MAX_COLUMNS not kept */
 	char wide_msg[64];	/* the reason for such a record */
 };
 
@@ -84,11 +84,13 @@ on_cell(void *s, size_t n, void *data)
 {
 	struct csv_engine *e = data;
 
-	if (e->noff - e->rec_first >= src_max_fields) {
-		e->too_wide++;	/* memory bounded by the limit, not the line */
-		return;
-	}
 	if (e->noff == e->capoff) {
+		/* Checked only as the array grows, so memory stays bounded
+		   by the limit, not the line; on_record() checks exactly. */
+		if (e->noff - e->rec_first >= src_max_fields) {
+			e->too_wide++;
+			return;
+		}
 		e->capoff = e->capoff ? e->capoff * 2 : 64;
 		e->off = erealloc(e->off, e->capoff * sizeof *e->off);
 	}
@@ -148,7 +150,7 @@ on_record(int c, void *data)
 	struct csv_engine *e = data;
 
 	(void)c;
-	if (e->too_wide > 0) {
+	if (e->too_wide > 0 || e->noff - e->rec_first > src_max_fields) {
 		e->too_wide = 0;
 		e->noff = e->rec_first;
 		e->cells.n = e->rec_cells;
