@@ -80,9 +80,9 @@ enum { REC_SCAN_MAX = 32 };
 
 /*
  * The index of the first field called name, or -1.  A narrow record is
- * scanned; a wide one gets a hash index of its names the first time, so
- * finding every field of a record costs time linear in its width, not
- * quadratic.
+ * scanned; a wide one, after a few lookups, gets a hash index of its
+ * names, so finding every field of a record costs time linear in its
+ * width, not quadratic.
  */
 int rec_index(const struct rec *r, const char *name);
 

@@ -80,6 +80,15 @@ main(void)
 	ok(rec_index(&r, "g39") == 39 && rec_index(&r, "g3") == -1 &&
 	    rec_index(&r, "f1") == -1, "fields written in place, a NULL name");
 
+	/* The first lookups scan, later ones hash: the same answers. */
+	fill(&r, names, 100, 'f');
+	ok(rec_index(&r, "f99") == 99 && rec_index(&r, "f0") == 0,
+	    "a wide record's first lookups (scanned)");
+	rec_add(&r, "extra", val_null());
+	ok(rec_index(&r, "extra") == 100 && rec_index(&r, "nope") == -1 &&
+	    rec_index(&r, "f50") == 50 && rec_index(&r, "extra") == 100 &&
+	    rec_index(&r, "f98") == 98, "and the ones after (hashed)");
+
 	rec_free(&r);
 	free(names);
 	free(other);
