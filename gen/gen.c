@@ -496,9 +496,10 @@ resolve(void *ctx, const char *name)
 	struct names *nm = ctx;
 	struct generator *g = nm->g;
 
-	for (size_t i = 0; i < nm->defined; i++)
-		if (strcmp(g->s->fields[i].name, name) == 0)
-			return (int)i;
+	int at = schema_field_index(g->s, name);
+
+	if (at >= 0 && (size_t)at < nm->defined)
+		return at;
 	for (size_t e = 0; e < g->nent; e++) {
 		size_t len = strlen(g->ent[e].name);
 
@@ -786,6 +787,8 @@ build_entities(struct generator *g, char *err, size_t errlen)
 	const char *name;
 	json_t *e;
 	size_t k = 0, var = g->s->nfields;
+	size_t bytes = 0;	/* the pools take: values, then strings */
+	int over = 0;		/* more than SCHEMA_MAX_POOL_BYTES */
 
 	/* Rows do not depend on a day, but time and {day} need one. */
 	set_day(g, g->schema_start);
@@ -813,6 +816,7 @@ build_entities(struct generator *g, char *err, size_t errlen)
 				en->attrs[a++] = key;
 			en->cells = ecalloc(en->nrows * en->nattrs,
 			    sizeof *en->cells);
+			bytes += en->nrows * en->nattrs * sizeof *en->cells;
 			for (size_t r = 0; r < en->nrows; r++)
 				for (a = 0; a < en->nattrs; a++)
 					en->cells[r * en->nattrs + a] =
@@ -834,11 +838,12 @@ build_entities(struct generator *g, char *err, size_t errlen)
 			en->attrs = ecalloc(en->nattrs, sizeof *en->attrs);
 			en->cells = ecalloc(en->nrows * en->nattrs,
 			    sizeof *en->cells);
+			bytes += en->nrows * en->nattrs * sizeof *en->cells;
 			compile_sub(g, fields, &sfs, &gf);
 			for (size_t a = 0; a < en->nattrs; a++)
 				en->attrs[a] = sfs[a].name;
 			rec_init(&tmp);
-			for (size_t r = 0; r < en->nrows; r++) {
+			for (size_t r = 0; r < en->nrows && !over; r++) {
 				g->base = hash_combine(hash_combine(g->seed,
 				    en->key), r);
 				g->i = r;
@@ -852,11 +857,14 @@ build_entities(struct generator *g, char *err, size_t errlen)
 						v = val_null();
 
 					/* Keep strings beyond the scratch. */
-					if (v.type == VAL_STR)
+					if (v.type == VAL_STR) {
 						v.u.s.p = arena_strndup(&en->mem,
 						    v.u.s.p, v.u.s.n);
+						bytes += v.u.s.n + 1;
+					}
 					en->cells[r * en->nattrs + a] = v;
 				}
+				over = bytes > SCHEMA_MAX_POOL_BYTES;
 			}
 			rec_free(&tmp);
 			for (size_t a = 0; a < en->nattrs; a++) {
@@ -870,6 +878,15 @@ build_entities(struct generator *g, char *err, size_t errlen)
 			free(sfs);
 			g->day = day;
 			g->i = i;
+			if (over) {
+				/* Checked at load for the values; strings are
+				   known only as they are made. */
+				snprintf(err, errlen, "%s: entities.%s: the "
+				    "entity pools take more than %zu MiB (the "
+				    "values and their strings)", g->s->name,
+				    name, SCHEMA_MAX_POOL_BYTES >> 20);
+				return -1;
+			}
 		}
 		if (wattr != NULL) {
 			size_t a;
@@ -905,8 +922,6 @@ build_entities(struct generator *g, char *err, size_t errlen)
 		}
 		var += en->nattrs;
 	}
-	(void)err;
-	(void)errlen;
 	return 0;
 }
 

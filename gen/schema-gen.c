@@ -627,7 +627,7 @@ main(int argc, char **argv)
 	rn.s = schema_load(schema_name, err, sizeof err);
 	if (rn.s == NULL) {
 		fprintf(stderr, "%s: %s\n", progname, err);
-		return 2;
+		return schema_load_status();
 	}
 	if (o.describe) {
 		/* name,type,generator as CSV, for scripts and people. */

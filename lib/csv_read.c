@@ -12,6 +12,7 @@
  */
 #include <csv.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,10 +20,6 @@
 #include "diag.h"
 #include "reader_impl.h"
 #include "utf8.h"
-
-/* A record longer than this is taken for an unclosed quote (tests lower
-   it to exercise the guard). */
-size_t csv_max_record = (size_t)64 << 20;
 
 /* How much of a malformed record's text a dead letter keeps. */
 #define RAW_KEEP 4096
@@ -79,6 +76,8 @@ struct csv_engine {
 	size_t ncols;
 	uint64_t layout;	/* for records with every column */
 	int at_eof;
+	size_t too_wide;	/* cells past SLUICE_MAX_COLUMNS not kept */
+	char wide_msg[64];	/* the reason for such a record */
 };
 
 static int
@@ -103,6 +102,12 @@ on_cell(void *s, size_t n, void *data)
 	struct csv_engine *e = data;
 
 	if (e->noff == e->capoff) {
+		/* Checked only as the array grows, so memory stays bounded
+		   by the limit, not the line; on_record() checks exactly. */
+		if (e->noff - e->rec_first >= src_max_fields) {
+			e->too_wide++;
+			return;
+		}
 		e->capoff = e->capoff ? e->capoff * 2 : 64;
 		e->off = erealloc(e->off, e->capoff * sizeof *e->off);
 	}
@@ -162,9 +167,17 @@ on_record(int c, void *data)
 	struct csv_engine *e = data;
 
 	(void)c;
-	if (e->width == 0)
-		e->width = e->noff - e->rec_first;
-	push(e, e->rec_first, e->noff - e->rec_first, e->rec_line, NULL);
+	if (e->too_wide > 0 || e->noff - e->rec_first > src_max_fields) {
+		e->too_wide = 0;
+		e->noff = e->rec_first;
+		e->cells.n = e->rec_cells;
+		push(e, 0, 0, e->rec_line, e->wide_msg);
+	} else {
+		if (e->width == 0)
+			e->width = e->noff - e->rec_first;
+		push(e, e->rec_first, e->noff - e->rec_first, e->rec_line,
+		    NULL);
+	}
 	e->rec_first = e->noff;
 	e->rec_cells = e->cells.n;
 	e->rec_bytes = 0;
@@ -187,6 +200,7 @@ discard_partial(struct csv_engine *e)
 	e->noff = e->rec_first;
 	e->cells.n = e->rec_cells;	/* give the bytes back too */
 	e->rec_bytes = 0;
+	e->too_wide = 0;
 }
 
 /* Once every queued record is taken, reuse the buffers from the start. */
@@ -384,9 +398,11 @@ feed_piece(struct reader *rd, struct csv_engine *e, const char *p, size_t n)
 		   its cell); the record goes on after it. */
 		e->skip = SKIP_TEXT;
 		skip_piece(e, p + used + 1, n - used - 1);
-	} else if (e->p.pstate != 0 && (e->rec_bytes += n) > csv_max_record) {
+	} else if (e->p.pstate != 0 && (e->rec_bytes += n) > src_max_line) {
 		e->skip = skip_from_parser(&e->p);
-		push_error(e, "record too long (an unclosed quote?)");
+		/* SLUICE_MAX_LINE_BYTES, src.h: the message is a constant. */
+		push_error(e, "record longer than SLUICE_MAX_LINE_BYTES (an "
+		    "unclosed quote?)");
 		discard_partial(e);
 	}
 }
@@ -450,6 +466,11 @@ check_utf8(struct reader *rd, struct csv_engine *e, const struct pending *pd)
 static void
 take_header(struct reader *rd, struct csv_engine *e, const struct pending *pd)
 {
+	struct rec taken;	/* the names given, each with the suffix a
+				   repeat of it tries next: looked up by
+				   hash, so a wide header is not quadratic */
+
+	rec_init(&taken);
 	e->ncols = pd->n;
 	e->layout = rec_layout_new();
 	e->names = ecalloc(pd->n ? pd->n : 1, sizeof *e->names);
@@ -457,29 +478,31 @@ take_header(struct reader *rd, struct csv_engine *e, const struct pending *pd)
 		struct cell c = e->off[pd->first + i];
 		const char *name = c.o == NULL_CELL ? "" : e->cells.p + c.o;
 		struct buf b = { 0 };
+		int at;
 
 		/* Unnamed and repeated columns get names of their own. */
 		if (*name == '\0')
 			buf_printf(&b, "column%zu", i + 1);
 		else
 			buf_adds(&b, name);
-		for (int k = 2;; k++) {
-			size_t j;
+		if ((at = rec_index(&taken, buf_cstr(&b))) >= 0) {
+			int64_t k = taken.f[at].v.u.i;
 
-			for (j = 0; j < i; j++)
-				if (strcmp(e->names[j], buf_cstr(&b)) == 0)
-					break;
-			if (j == i)
-				break;
-			b.n = 0;
-			buf_printf(&b, "%s_%d", *name ? name : "column", k);
+			do {
+				b.n = 0;
+				buf_printf(&b, "%s_%lld", *name ? name :
+				    "column", (long long)k++);
+			} while (rec_index(&taken, buf_cstr(&b)) >= 0);
+			taken.f[at].v.u.i = k;
 		}
 		if (strcmp(buf_cstr(&b), name) != 0)
 			diag_at(rd->src.name, pd->line, "column %zu renamed "
 			    "\"%s\" (%s)", i + 1, buf_cstr(&b),
 			    *name ? "repeated name" : "no name");
 		e->names[i] = (char *)buf_cstr(&b);
+		rec_add(&taken, e->names[i], val_int(2));
 	}
+	rec_free(&taken);
 }
 
 static enum rd_status
@@ -581,6 +604,8 @@ csv_reader_init(struct reader *rd)
 	struct csv_engine *e = ecalloc(1, sizeof *e);
 
 	parser_start(e);
+	snprintf(e->wide_msg, sizeof e->wide_msg, "more fields than "
+	    "SLUICE_MAX_COLUMNS (%zu)", src_max_fields);
 	rd->engine = e;
 	rd->next = csv_next;
 	rd->free = csv_free_engine;

@@ -449,7 +449,8 @@ jsonl_next(struct reader *rd)
 		rec_clear(r);
 		r->line = rd->line;
 		if (st == -2) {
-			rd_bad(rd, "line longer than %zu bytes", src_max_line);
+			rd_bad(rd, "line longer than SLUICE_MAX_LINE_BYTES "
+			    "(%zu bytes)", src_max_line);
 			return RD_BAD;
 		}
 		if (!blank(p, n))
@@ -475,7 +476,7 @@ jsonl_parse(struct reader *rd, const char *p, size_t n)
 	r->raw = p;
 	r->rawn = n;
 	if (jsonl_read_fast && flat_object(e, p, n, r) == 0)
-		return RD_OK;
+		goto placed;
 	/* (The flat path never takes such a byte: it stops on it.) */
 	if ((bad = jc_stray_control(p, n)) >= 0) {
 		rd_bad(rd, "column %ld: control character 0x%02x outside a "
@@ -511,6 +512,12 @@ jsonl_parse(struct reader *rd, const char *p, size_t n)
 		rec_add(r, key, x);
 		member++;
 	}
+placed:
+	if (r->n > src_max_fields) {
+		rd_bad(rd, "%zu fields, more than SLUICE_MAX_COLUMNS (%zu)",
+		    r->n, src_max_fields);
+		return RD_BAD;
+	}
 	return RD_OK;
 }
 
@@ -544,6 +551,7 @@ rd_open_messages(const char *name)
 	rd->src.eof = 1;
 	rd->fmt = FMT_JSONL;
 	jsonl_reader_init(rd);
+	src_limits();
 	return rd;
 }
 

@@ -37,9 +37,6 @@ extern int csv_read_fast;
    this off to check both paths give the same records. */
 extern int jsonl_read_fast;
 
-/* The longest CSV record before it counts as an unclosed quote. */
-extern size_t csv_max_record;
-
 /* Make rd->rec a bad record with a printf-style reason. */
 void rd_bad(struct reader *rd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

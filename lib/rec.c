@@ -4,6 +4,19 @@
 #include <string.h>
 
 #include "diag.h"
+#include "nameidx.h"
+
+/* The name index of a wide record (rec_index()). */
+struct rec_idx {
+	struct nameidx names;
+	size_t n;		/* fields r->f[0..n) are in it; 0: not made */
+	unsigned scans;		/* lookups answered by a scan meanwhile */
+};
+
+/* Lookups a wide record answers by scanning before its names are hashed:
+   a few scans cost less than hashing every name (a JSON record of 40
+   fields, two of them wanted), more would not. */
+enum { REC_SCANS = 4 };
 
 void
 rec_init(struct rec *r)
@@ -42,6 +55,8 @@ rec_clear(struct rec *r)
 {
 	release_held(r);
 	r->n = 0;
+	if (r->idx != NULL)
+		r->idx->n = r->idx->scans = 0;
 	r->layout = 0;
 	r->src = NULL;
 	r->line = 0;
@@ -57,6 +72,9 @@ rec_free(struct rec *r)
 	release_held(r);
 	free(r->held);
 	free(r->f);
+	if (r->idx != NULL)
+		nameidx_free(&r->idx->names);
+	free(r->idx);
 	arena_free(&r->mem);
 	rec_init(r);
 }
@@ -97,9 +115,37 @@ rec_set(struct rec *r, const char *name, struct val v)
 	return &r->f[i];
 }
 
+/*
+ * rec_index() on a wide record looked up more than a few times.  The
+ * index is a cache: it changes, the record does not.  It grows with the fields appended since it was made
+ * and starts over after rec_clear().
+ */
+static int
+idx_find(const struct rec *r, const char *name)
+{
+	struct rec_idx *x = r->idx;
+
+	if (x->n == 0 || x->n > r->n) {
+		nameidx_reset(&x->names, r->n);
+		x->n = 0;
+	}
+	for (; x->n < r->n; x->n++)
+		if (r->f[x->n].name != NULL)
+			nameidx_put(&x->names, r->f[x->n].name, (uint32_t)x->n);
+	return (int)nameidx_get(&x->names, name);
+}
+
 int
 rec_index(const struct rec *r, const char *name)
 {
+	if (r->n > REC_SCAN_MAX) {
+		struct rec_idx *x = r->idx;
+
+		if (x == NULL)
+			x = ((struct rec *)r)->idx = ecalloc(1, sizeof *x);
+		if (x->n > 0 || ++x->scans > REC_SCANS)
+			return idx_find(r, name);
+	}
 	for (size_t i = 0; i < r->n; i++)
 		if (r->f[i].name != NULL && strcmp(r->f[i].name, name) == 0)
 			return (int)i;

@@ -6,6 +6,11 @@
  * program that builds records (a generator, an aggregator) owns them: its
  * strings go into the record's arena through rec_strdup() and live until
  * rec_clear().
+ *
+ * A producer that writes r->f[] and r->n directly (a reader, a generator)
+ * starts each record from rec_clear(), and only appends: the index that
+ * makes rec_index() fast on a wide record covers the fields it has seen
+ * and is forgotten only by rec_clear().
  */
 #ifndef SLUICE_REC_H
 #define SLUICE_REC_H
@@ -15,6 +20,8 @@
 
 #include "arena.h"
 #include "val.h"
+
+struct rec_idx;
 
 struct field {
 	const char *name;	/* NULL for a cell past a CSV header's end */
@@ -36,6 +43,8 @@ struct rec {
 	struct arena mem;	/* strings owned by the record */
 	json_t **held;		/* JSON values it keeps a reference to */
 	size_t nheld, capheld;
+	struct rec_idx *idx;	/* its names hashed, made by the first
+				   rec_index() on a wide record; NULL */
 };
 
 /*
@@ -66,7 +75,15 @@ struct field *rec_add(struct rec *r, const char *name, struct val v);
 /* Replace the value of the field called name, or append it. */
 struct field *rec_set(struct rec *r, const char *name, struct val v);
 
-/* The index of the first field called name, or -1. */
+/* Records up to this many fields are scanned by name; wider ones hashed. */
+enum { REC_SCAN_MAX = 32 };
+
+/*
+ * The index of the first field called name, or -1.  A narrow record is
+ * scanned; a wide one, after a few lookups, gets a hash index of its
+ * names, so finding every field of a record costs time linear in its
+ * width, not quadratic.
+ */
 int rec_index(const struct rec *r, const char *name);
 
 /* The value of the first field called name, or NULL. */

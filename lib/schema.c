@@ -2,17 +2,21 @@
 
 #include <errno.h>
 #include <dirent.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "buf.h"
 #include "diag.h"
 #include "expr.h"
 #include "jcheck.h"
+#include "src.h"
+#include "val.h"
 #include "ts.h"
 #include "where.h"
 
@@ -67,6 +71,14 @@ schema_dirs(char dirs[][PATH_MAX], int max)
 	return k;
 }
 
+static int
+is_dir(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
 char *
 schema_find(const char *name)
 {
@@ -74,7 +86,7 @@ schema_find(const char *name)
 	int k = schema_dirs(dirs, 4);
 	struct buf b = { 0 };
 
-	if (access(name, R_OK) == 0)
+	if (access(name, R_OK) == 0 && !is_dir(name))
 		return estrdup(name);
 	if (strchr(name, '/') != NULL)
 		return NULL;
@@ -134,6 +146,7 @@ struct ctx {
 	int all_fields;		/* rules: every field is usable */
 	char **attrs;		/* "entity.attr" names expressions may use */
 	size_t nattrs;
+	size_t pool_bytes;	/* the generated pools' values take */
 };
 
 static int
@@ -141,10 +154,10 @@ resolve(void *vctx, const char *name)
 {
 	struct ctx *c = vctx;
 	size_t limit = c->all_fields ? c->s->nfields : c->defined;
+	int at = schema_field_index(c->s, name);
 
-	for (size_t i = 0; i < limit; i++)
-		if (strcmp(c->s->fields[i].name, name) == 0)
-			return (int)i;
+	if (at >= 0 && (size_t)at < limit)
+		return at;
 	for (size_t i = 0; i < c->nattrs; i++)
 		if (strcmp(c->attrs[i], name) == 0)
 			return (int)(c->s->nfields + i);
@@ -547,10 +560,19 @@ check_fields(struct ctx *c, const char *path, const json_t *arr,
 	size_t i, n = json_array_size(arr);
 	json_t *f;
 	char at[256];
+	struct nameidx local = { 0 }, *names = in_entity ? &local :
+	    &c->s->names;	/* the names so far, for repeats */
 
 	size_t saved = c->defined;
 
+	if (n > src_max_fields) {
+		jc_fail(&c->jc, path, "%zu fields, more than a record may "
+		    "have (SLUICE_MAX_COLUMNS, %zu)", n, src_max_fields);
+		*nout = 0;
+		return ecalloc(1, sizeof *out);
+	}
 	out = ecalloc(n ? n : 1, sizeof *out);
+	nameidx_reset(names, n);
 	*nout = n;
 	/* An entity's or a list's fields see no record fields. */
 	if (in_entity)
@@ -565,10 +587,10 @@ check_fields(struct ctx *c, const char *path, const json_t *arr,
 			c->defined = i;
 		}
 		check_field(c, at, f, &out[i], in_entity);
-		for (size_t j = 0; j < i && !c->jc.failed; j++)
-			if (strcmp(out[j].name, out[i].name) == 0)
-				jc_fail(&c->jc, at, "field \"%s\" appears twice",
-				    out[i].name);
+		if (!c->jc.failed && nameidx_put(names, out[i].name,
+		    (uint32_t)i) >= 0)
+			jc_fail(&c->jc, at, "field \"%s\" appears twice",
+			    out[i].name);
 		if (c->jc.failed)
 			break;
 	}
@@ -576,6 +598,7 @@ check_fields(struct ctx *c, const char *path, const json_t *arr,
 		c->s->nfields = n;
 	else
 		c->defined = saved;
+	nameidx_free(&local);
 	return out;
 }
 
@@ -647,9 +670,11 @@ check_entities(struct ctx *c, const json_t *ents)
 			long long count = jc_int(&c->jc, path, e, "count", 1, 0);
 			size_t nattrs = c->nattrs;
 
-			if (!c->jc.failed && (count < 1 || count > 10000000))
+			if (!c->jc.failed && (count < 1 ||
+			    count > SCHEMA_MAX_POOL_ROWS))
 				jc_fail(&c->jc, jc_path(at, sizeof at, path,
-				    "count"), "1 to 10000000 rows");
+				    "count"), "1 to %lld rows",
+				    SCHEMA_MAX_POOL_ROWS);
 			/* An entity's fields see no other entity. */
 			c->nattrs = 0;
 			sf = check_fields(c, jc_path(at, sizeof at, path,
@@ -659,6 +684,14 @@ check_entities(struct ctx *c, const json_t *ents)
 				add_attr(c, name, sf[i].name);
 			free(sf);
 			n = (size_t)count;
+			/* Its values, before any string: bounded here. */
+			c->pool_bytes += n * nf * sizeof(struct val);
+			if (!c->jc.failed && c->pool_bytes >
+			    SCHEMA_MAX_POOL_BYTES)
+				jc_fail(&c->jc, path, "the entity pools would "
+				    "take more than %zu MiB (%lld rows of %zu "
+				    "attributes here)", SCHEMA_MAX_POOL_BYTES >>
+				    20, count, nf);
 		}
 		if (!c->jc.failed && json_object_get(e, "weights") != NULL) {
 			if (rows == NULL)
@@ -1298,6 +1331,96 @@ check_enrich(struct ctx *c, const json_t *enrich)
 	c->all_fields = 0;
 }
 
+static int load_status;		/* schema_load_status() */
+
+int
+schema_load_status(void)
+{
+	return load_status;
+}
+
+/* Why name cannot be read as a file: an errno, ENOENT if it is not there. */
+static int
+why_unreadable(const char *name)
+{
+	int fd = open(name, O_RDONLY | O_CLOEXEC), e;
+	struct stat st;
+
+	if (fd < 0)
+		return errno;
+	e = fstat(fd, &st) == 0 && S_ISDIR(st.st_mode) ? EISDIR : ENOENT;
+	close(fd);
+	return e;
+}
+
+/* Reading the file for jansson, SCHEMA_MAX_BYTES at most. */
+struct capped {
+	int fd;
+	long long total;
+	int err;		/* errno of a failed read, or EFBIG */
+};
+
+static size_t
+capped_read(void *buf, size_t n, void *data)
+{
+	struct capped *cp = data;
+	ssize_t r;
+
+	do
+		r = read(cp->fd, buf, n);
+	while (r < 0 && errno == EINTR);
+	if (r < 0) {
+		cp->err = errno;
+		return (size_t)-1;
+	}
+	if ((cp->total += r) > SCHEMA_MAX_BYTES) {
+		cp->err = EFBIG;
+		return (size_t)-1;
+	}
+	return (size_t)r;
+}
+
+/*
+ * The JSON document at path, or NULL with err set and load_status 1 when
+ * it could not be read (the system's reason), 2 when it is not JSON or
+ * larger than a schema may be.
+ */
+static json_t *
+read_json(const char *path, const char *base, char *err, size_t errlen)
+{
+	struct capped cp = { .fd = open(path, O_RDONLY | O_CLOEXEC) };
+	struct stat st;
+	json_error_t jerr;
+	json_t *root;
+
+	if (cp.fd >= 0 && fstat(cp.fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+		close(cp.fd);
+		cp.fd = -1;
+		errno = EISDIR;
+	}
+	if (cp.fd < 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		load_status = 1;
+		return NULL;
+	}
+	root = json_load_callback(capped_read, &cp, JSON_REJECT_DUPLICATES,
+	    &jerr);
+	close(cp.fd);
+	if (root != NULL)
+		return root;
+	if (cp.err == EFBIG) {
+		snprintf(err, errlen, "%s: larger than a schema may be (%lld "
+		    "MiB)", base, SCHEMA_MAX_BYTES >> 20);
+	} else if (cp.err != 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(cp.err));
+		load_status = 1;
+	} else {
+		snprintf(err, errlen, "%s:%d:%d: %s", base, jerr.line,
+		    jerr.column, jerr.text);
+	}
+	return NULL;
+}
+
 struct schema *
 schema_load(const char *name, char *err, size_t errlen)
 {
@@ -1307,31 +1430,33 @@ schema_load(const char *name, char *err, size_t errlen)
 	    "version_field", "enrich", "analysis", NULL };
 	struct schema *s;
 	struct ctx c = { 0 };
-	json_error_t jerr;
 	const json_t *fields;
 	const char *base;
 	int64_t us;
 
+	src_limits();	/* SLUICE_MAX_COLUMNS bounds the fields */
+	load_status = 2;
 	s = ecalloc(1, sizeof *s);
 	s->path = schema_find(name);
 	if (s->path == NULL) {
-		snprintf(err, errlen, "%s: no such schema file or bundled "
-		    "schema (schema-gen --list lists them)", name);
+		int e = why_unreadable(name);
+
+		if (e != ENOENT) {
+			snprintf(err, errlen, "%s: %s", name, strerror(e));
+			load_status = 1;
+		} else {
+			snprintf(err, errlen, "%s: no such schema file or "
+			    "bundled schema (schema-gen --list lists them)",
+			    name);
+		}
 		free(s);
 		return NULL;
 	}
 	base = strrchr(s->path, '/') ? strrchr(s->path, '/') + 1 : s->path;
 	c.jc = (struct jcheck){ .file = base, .err = err, .errlen = errlen };
 	c.s = s;
-	s->root = json_load_file(s->path, JSON_REJECT_DUPLICATES, &jerr);
-	if (s->root == NULL) {
-		if (errno == ENOENT || strstr(jerr.text, "unable to open"))
-			snprintf(err, errlen, "%s: %s", s->path, jerr.text);
-		else
-			snprintf(err, errlen, "%s:%d:%d: %s", base, jerr.line,
-			    jerr.column, jerr.text);
+	if ((s->root = read_json(s->path, base, err, errlen)) == NULL)
 		goto fail;
-	}
 	if (!json_is_object(s->root)) {
 		jc_fail(&c.jc, "", "a schema is a JSON object");
 		goto fail;
@@ -1447,6 +1572,7 @@ schema_free(struct schema *s)
 	if (s == NULL)
 		return;
 	free(s->fields);
+	nameidx_free(&s->names);
 	free(s->since);
 	free(s->defaults);
 	free(s->version_numbers);
@@ -1461,8 +1587,5 @@ schema_free(struct schema *s)
 int
 schema_field_index(const struct schema *s, const char *name)
 {
-	for (size_t i = 0; i < s->nfields; i++)
-		if (strcmp(s->fields[i].name, name) == 0)
-			return (int)i;
-	return -1;
+	return (int)nameidx_get(&s->names, name);
 }

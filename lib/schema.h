@@ -12,6 +12,19 @@
 #include <jansson.h>
 #include <stddef.h>
 
+#include "nameidx.h"
+
+/*
+ * What a schema may ask (sluice-schema(5), LIMITS), so a hostile file
+ * costs bounded time and memory: the file's bytes, rows a generated
+ * entity pool may have, and the memory every pool together may take (its
+ * values counted at load, its strings as schema-gen makes them).  Fields
+ * are bounded by the records' limit, SLUICE_MAX_COLUMNS (src.h).
+ */
+#define SCHEMA_MAX_BYTES ((long long)16 << 20)
+#define SCHEMA_MAX_POOL_ROWS 1000000LL
+#define SCHEMA_MAX_POOL_BYTES ((size_t)256 << 20)
+
 enum ftype {
 	FT_STRING, FT_INT, FT_FLOAT, FT_DECIMAL, FT_BOOL, FT_DATE, FT_TIMESTAMP,
 	FT_JSON		/* a JSON array or object (a list of items) */
@@ -48,6 +61,7 @@ struct schema {
 	json_t *root;		/* the whole document */
 	struct schema_field *fields;
 	size_t nfields;
+	struct nameidx names;	/* the fields' names, to their index */
 	const char *id;		/* the id field, or NULL */
 	long long seed;		/* defaults for schema-gen */
 	long long records;
@@ -88,9 +102,17 @@ int schema_list(void);
  */
 struct schema *schema_load(const char *name, char *err, size_t errlen);
 
+/*
+ * After schema_load() failed, the exit status it calls for: 1 when the
+ * file is there but could not be read (the message says the system's
+ * reason, as for any input), 2 when it is not there or not a valid schema
+ * (a usage error).
+ */
+int schema_load_status(void);
+
 void schema_free(struct schema *s);
 
-/* The index of the field called name, or -1. */
+/* The index of the field called name, or -1 (a hash lookup). */
 int schema_field_index(const struct schema *s, const char *name);
 
 /* Is name a field, or a field cleanse adds (an enrichment)? */

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -16,7 +17,51 @@
 
 enum { SRC_CHUNK = 256 * 1024 };
 
-size_t src_max_line = (size_t)64 << 20;
+size_t src_max_line = SRC_MAX_LINE_DEFAULT;
+size_t src_max_fields = SRC_MAX_FIELDS_DEFAULT;
+
+/*
+ * A limit from the environment: a whole number, with K, M or G for
+ * powers of 1024.  Unset or empty leaves *to as it is.
+ */
+static void
+limit_from_env(const char *var, size_t *to)
+{
+	const char *env = getenv(var);
+	char *end;
+	unsigned long long v;
+	int shift = 0;
+
+	if (env == NULL || *env == '\0')
+		return;
+	errno = 0;
+	v = strtoull(env, &end, 10);
+	if (*end == 'K' || *end == 'k')
+		shift = 10;
+	else if (*end == 'M' || *end == 'm')
+		shift = 20;
+	else if (*end == 'G' || *end == 'g')
+		shift = 30;
+	if (shift != 0)
+		end++;
+	if (errno != 0 || end == env || *end != '\0' || *env == '-' ||
+	    v == 0 || v > (SIZE_MAX >> 1) >> shift)
+		fatal(2, "%s: \"%s\" is not a limit (a whole number above 0, "
+		    "with K, M or G for 1024, 1024^2 or 1024^3)", var, env);
+	*to = (size_t)v << shift;
+}
+
+void
+src_limits(void)
+{
+	static int done;
+
+	if (done)
+		return;
+	done = 1;
+	limit_from_env("SLUICE_MAX_LINE_BYTES", &src_max_line);
+	limit_from_env("SLUICE_MAX_COLUMNS", &src_max_fields);
+}
 
 static int (*clock_fn)(void *);	/* src_on_clock() */
 static void *clock_ctx;
@@ -132,6 +177,7 @@ src_open(struct src *s, const char *path)
 {
 	struct stat st;
 
+	src_limits();
 	memset(s, 0, sizeof *s);
 	if (strcmp(path, "-") == 0) {
 		/* dup so that closing it leaves fd 0 alone. */

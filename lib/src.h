@@ -9,8 +9,23 @@
 #include <stddef.h>
 #include <zlib.h>
 
-/* Longest line src_line() takes (tests lower it). */
+/*
+ * What one record may ask of a reader, so hostile input costs bounded
+ * time and memory (sluice(7), LIMITS).  A longer line (JSON Lines) or
+ * record (CSV, across its quoted line breaks), or a record with more
+ * fields, is a bad record; a CSV header with more columns ends its input.
+ * Set from the environment (SLUICE_MAX_LINE_BYTES, SLUICE_MAX_COLUMNS)
+ * by the first src_open(), so every program takes the same settings;
+ * tests lower them directly.
+ */
 extern size_t src_max_line;
+extern size_t src_max_fields;
+
+#define SRC_MAX_LINE_DEFAULT ((size_t)16 << 20)
+#define SRC_MAX_FIELDS_DEFAULT ((size_t)16384)
+
+/* Read the limits from the environment (once); exits 2 on a bad value. */
+void src_limits(void);
 
 struct src {
 	int fd;			/* the open input */

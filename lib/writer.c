@@ -175,41 +175,53 @@ map_fits(const struct writer *w, const struct rec *r)
 	return matched == r->n;
 }
 
-/* Match r's fields to the header; 0, or -1 with w->err set. */
+/*
+ * Match r's fields to the header; 0, or -1 with w->err set.  A name is
+ * looked up by rec_index() (hashed on a wide record), so a wide record
+ * costs time linear in its width; a scan remains only for what the index
+ * cannot say: a name the header repeats, a field with no name.
+ */
 static int
 csv_match(struct writer *w, const struct rec *r)
 {
-	size_t i, j, k, found = 0;
+	size_t i, j, found = 0;
 	char tmp[32];
+	unsigned char *used;	/* fields already matched to a column */
+	int named = 1;
 
 	if (map_fits(w, r))
 		return 0;
+	used = ecalloc(r->n ? r->n : 1, 1);
+	for (j = 0; j < r->n && named; j++)
+		named = r->f[j].name != NULL;
 	for (i = 0; i < w->ncols; i++) {
+		int at = named ? rec_index(r, w->cols[i]) : -1;
+
 		w->map[i] = SIZE_MAX;
-		for (j = 0; j < r->n; j++) {
-			if (strcmp(name_of(r, j, tmp), w->cols[i]) != 0)
-				continue;
+		if (at >= 0 && !used[at]) {
+			j = (size_t)at;
+		} else if (!named || at >= 0) {
 			/* A repeated name takes the next field of that name. */
-			for (k = 0; k < i && w->map[k] != j; k++)
-				;
-			if (k < i)
+			for (j = 0; j < r->n; j++)
+				if (!used[j] && strcmp(name_of(r, j, tmp),
+				    w->cols[i]) == 0)
+					break;
+			if (j == r->n)
 				continue;
-			w->map[i] = j;
-			found++;
-			break;
+		} else {
+			continue;
 		}
+		used[j] = 1;
+		w->map[i] = j;
+		found++;
 	}
 	w->mapped = found == r->n;
 	w->layout = r->layout;
+	for (j = 0; j < r->n && used[j]; j++)
+		;
+	free(used);
 	if (w->mapped)
 		return 0;
-	for (j = 0; j < r->n; j++) {
-		for (i = 0; i < w->ncols; i++)
-			if (w->map[i] == j)
-				break;
-		if (i == w->ncols)
-			break;
-	}
 	snprintf(w->err, sizeof w->err, "field \"%s\" is not one of the CSV "
 	    "output's columns (fixed by its header)",
 	    j < r->n ? name_of(r, j, tmp) : "?");

@@ -63,6 +63,11 @@ parse_query(const char *qs, struct req *rq)
 	return rc;
 }
 
+/*
+ * Every answer's header, HTML, JSON or error: what it is, and what a
+ * browser may do with it (CSP: only the page's own style; not sniffed as
+ * anything else; never in a frame; no referrer sent on).
+ */
 static void
 header(struct out *o, const char *status, int json)
 {
@@ -70,7 +75,26 @@ header(struct out *o, const char *status, int json)
 	out_puts(o, status);
 	out_puts(o, json ? "\r\nContent-Type: application/json\r\n" :
 	    "\r\nContent-Type: text/html; charset=utf-8\r\n");
+	out_puts(o, "Content-Security-Policy: ");
+	out_puts(o, page_csp);
+	out_puts(o, "\r\nX-Content-Type-Options: nosniff\r\n"
+	    "X-Frame-Options: DENY\r\nReferrer-Policy: no-referrer\r\n");
+	if (strncmp(status, "405", 3) == 0)
+		out_puts(o, "Allow: GET, HEAD\r\n");
 	out_puts(o, "Cache-Control: no-store\r\n\r\n");
+}
+
+/* A method other than GET and HEAD: the dashboard only reads. */
+static void
+not_allowed(struct ctx *c, const char *method)
+{
+	header(c->o, "405 Method Not Allowed", 0);
+	page_begin(c->o, c->title, 0, "");
+	out_puts(c->o, "<div class=\"card\"><h2>Method not allowed</h2><p>");
+	html_text(c->o, method);
+	out_puts(c->o, " is not answered here: the dashboard only reads "
+	    "(GET, HEAD).</p></div>");
+	page_end(c->o);
 }
 
 static void
@@ -779,7 +803,10 @@ main(int argc, char **argv)
 {
 	struct ctx c = { 0 };
 	const char *path = getenv("SLUICE_DB"), *r = getenv("SLUICE_REFRESH");
-	int rc = 0;
+	const char *method = getenv("REQUEST_METHOD");
+	struct out *real = NULL;	/* HEAD: stdout, while c.o is all */
+	struct buf all = { 0 };
+	int rc = 0, head;
 
 	diag_init(argv[0]);
 	if (argc > 1 && (strcmp(argv[1], "--help") == 0 ||
@@ -813,7 +840,18 @@ main(int argc, char **argv)
 		c.currency = NULL;
 	c.rq.view = "batch";
 	c.rq.refresh = r && *r ? atoi(r) : 10;
-	if (parse_query(getenv("QUERY_STRING"), &c.rq) < 0) {
+	/* No method: run by hand, as a GET. */
+	if (method == NULL || *method == '\0')
+		method = "GET";
+	head = strcmp(method, "HEAD") == 0;
+	if (head) {
+		/* Made whole, then its header only is sent. */
+		real = c.o;
+		c.o = out_mem(&all);
+	}
+	if (!head && strcmp(method, "GET") != 0) {
+		not_allowed(&c, method);
+	} else if (parse_query(getenv("QUERY_STRING"), &c.rq) < 0) {
 		not_found(&c);
 	} else if (path == NULL || sqlite3_open_v2(path, &c.db,
 	    SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
@@ -823,9 +861,12 @@ main(int argc, char **argv)
 		struct buf cpath = { 0 }, key = { 0 }, page = { 0 }, req = { 0 };
 		int cached;
 
-		buf_printf(&req, "%s %d %d %s %s", c.rq.view, c.rq.json,
+		/* "h2": pages kept before every answer had its security
+		   headers are not served again. */
+		buf_printf(&req, "h2 %s %d %d %s %s", c.rq.view, c.rq.json,
 		    c.rq.refresh, c.title, c.currency ? c.currency : "");
-		cached = cache_path(&cpath, &key, path, buf_cstr(&req)) == 0;
+		cached = !head && cache_path(&cpath, &key, path,
+		    buf_cstr(&req)) == 0;
 		if (cached && cache_serve(buf_cstr(&cpath), &key) == 0) {
 			out_discard(c.o);
 			c.o = NULL;
@@ -850,6 +891,16 @@ main(int argc, char **argv)
 		buf_free(&key);
 		buf_free(&page);
 		buf_free(&req);
+	}
+	if (head) {
+		const char *p, *end;
+
+		out_close(c.o);
+		c.o = real;
+		p = buf_cstr(&all);
+		end = strstr(p, "\r\n\r\n");
+		out_write(c.o, p, end ? (size_t)(end - p) + 4 : all.n);
+		buf_free(&all);
 	}
 	sqlite3_close(c.db);
 	buf_free(&c.sql);

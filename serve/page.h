@@ -15,6 +15,12 @@
 void html_text(struct out *o, const char *s);
 void html_textn(struct out *o, const char *s, size_t n);
 
+/*
+ * The Content-Security-Policy every answer carries: nothing may load or
+ * run but the page's own style (by its hash); no frame may hold it.
+ */
+extern const char page_csp[];
+
 /* The CGI header and the page's start: title, refresh, style. */
 void page_begin(struct out *o, const char *title, int refresh,
     const char *active);

@@ -39,8 +39,20 @@ $SLUICE_WRAP "$(prog sqlite-sink)" -q -d "$WH" -t batch_kpis "$T/kpis.csv"
 
 cgi "view=batch"
 is "$rc" 0 "the batch view"
-is "$(cat "$T/head")" "$(printf 'Status: 200 OK\nContent-Type: text/html; charset=utf-8\nCache-Control: no-store\n')" \
-    "CGI headers: status, type, no caching"
+# What every answer says a browser may do with it.
+csp=$(sed -n 's/^Content-Security-Policy: //p' "$T/head")
+secure='X-Content-Type-Options: nosniff
+X-Frame-Options: DENY
+Referrer-Policy: no-referrer'
+is "$(cat "$T/head")" "$(printf 'Status: 200 OK\nContent-Type: text/html; charset=utf-8\nContent-Security-Policy: %s\n%s\nCache-Control: no-store\n' "$csp" "$secure")" \
+    "CGI headers: status, type, the security headers, no caching"
+like "$csp" "^default-src 'none'; style-src 'sha256-[A-Za-z0-9+/]{43}='; base-uri 'none'; form-action 'none'; frame-ancestors 'none'$" \
+    "the CSP: nothing but the page's style, by its hash; no framing"
+style_hash=$(sed -n 's|.*<style>\(.*\)</style>.*|\1|p' "$T/body" | tr -d '\n' |
+    python3 -c 'import base64, hashlib, sys; print("sha256-" + base64.b64encode(hashlib.sha256(sys.stdin.buffer.read()).digest()).decode())')
+like "$csp" "style-src '$style_hash'" "  the hash is the page's <style>'s ($style_hash)"
+is "$(grep -o '<style' "$T/body" | wc -l | tr -d ' '):$(grep -c ' style=' "$T/body")" "1:0" \
+    "  one <style>, no style attributes"
 like "$(cat "$T/body")" '<meta http-equiv="refresh" content="10">' "the page refreshes itself"
 is "$(grep -o '<div class="tile">' "$T/body" | wc -l | tr -d ' ')" 4 "four KPI tiles"
 is "$(grep -o '<svg class="chart"' "$T/body" | wc -l | tr -d ' ')" 2 "two charts, inline SVG"
@@ -100,6 +112,44 @@ $SLUICE_WRAP "$(prog sqlite-sink)" -q -d "$WH" -t batch_daily "$T/more-daily.csv
 cgi "view=batch&format=json"
 is "$(js 'j.kpis.distinct')" "$(sqlite3 "$WH" "SELECT count(DISTINCT product) FROM batch_daily")" \
     "after a write to the warehouse, a fresh page (the new product counted)"
+
+# --- Methods and headers on every answer -------------------------------------------
+# method METHOD QUERY: like cgi, with that REQUEST_METHOD.
+method() {
+    QUERY_STRING=$2 REQUEST_METHOD=$1 SLUICE_DB=$WH SLUICE_CACHE=$T/cache \
+        $SLUICE_WRAP "$CGI" >"$T/resp" 2>"$T/cgi.err"
+    rc=$?
+    sed -n '1,/^\r$/p' "$T/resp" | tr -d '\r' >"$T/head"
+    sed '1,/^\r$/d' "$T/resp" >"$T/body"
+}
+for m in PUT DELETE PATCH OPTIONS TRACE POST; do
+    method $m "view=batch"
+    is "$rc:$(head -n 1 "$T/head"):$(grep '^Allow:' "$T/head")" "0:Status: 405 Method Not Allowed:Allow: GET, HEAD" \
+        "$m: 405, Allow: GET, HEAD (it was 200 and the page)"
+    ok "$(grep -q '<div class="tile">' "$T/body"; echo $(( ! $? )))" "  not the dashboard"
+done
+like "$(cat "$T/body")" "POST is not answered here" "  the page says why"
+for q in "view=batch" "view=batch&format=json" "view=stream&format=json" "view=nope"; do
+    method GET "$q"
+    is "$(grep -c "^Content-Security-Policy: $csp\$" "$T/head"):$(grep -cxF "$secure" "$T/head")" "1:3" \
+        "GET $q: the CSP, nosniff, DENY, no-referrer"
+done
+method DELETE "view=nope"
+is "$(grep -c "^Content-Security-Policy: $csp\$" "$T/head"):$(grep -cxF "$secure" "$T/head")" "1:3" \
+    "a 405: the same headers"
+QUERY_STRING=view=batch REQUEST_METHOD=GET SLUICE_DB=$T/none.db SLUICE_CACHE= $SLUICE_WRAP "$CGI" |
+    tr -d '\r' | sed -n '1,/^$/p' >"$T/head"
+is "$(grep -c "^Content-Security-Policy: $csp\$" "$T/head"):$(grep -cxF "$secure" "$T/head")" "1:3" \
+    "no warehouse: the same headers"
+method GET "view=batch"
+cp "$T/head" "$T/get-head"
+method HEAD "view=batch"
+is "$rc:$(wc -c <"$T/body" | tr -d ' ')" "0:0" "HEAD: no body"
+is_file "$T/head" "$T/get-head" "  and GET's headers"
+method HEAD "view=nope"
+is "$(head -n 1 "$T/head"):$(wc -c <"$T/body" | tr -d ' ')" "Status: 404 Not Found:0" "HEAD of a 404: its header only"
+QUERY_STRING=view=batch SLUICE_DB=$WH SLUICE_CACHE= $SLUICE_WRAP "$CGI" | tr -d '\r' | head -n 1 >"$T/head"
+is "$(cat "$T/head")" "Status: 200 OK" "no REQUEST_METHOD (run by hand): a GET"
 
 # --- Edge cases a review found ----------------------------------------------------
 QUERY_STRING=format=json SLUICE_DB=$WH SLUICE_CACHE= SLUICE_CURRENCY=$(printf '\377') \
@@ -207,18 +257,21 @@ if [ -z "$SLUICE_WRAP" ] && command -v chromium >/dev/null 2>&1; then
     like "$(cat "$T/serve.out")" "^dashboard: http://127.0.0.1:$port/cgi-bin/dashboard.cgi" "scripts/serve prints its URL"
     for view in batch stream; do
         chromium --headless --no-sandbox --disable-gpu --dump-dom \
-            "http://127.0.0.1:$port/cgi-bin/dashboard.cgi?view=$view&refresh=0" >"$T/dom-$view.html" 2>/dev/null
+            --enable-logging=stderr --v=0 \
+            "http://127.0.0.1:$port/cgi-bin/dashboard.cgi?view=$view&refresh=0" >"$T/dom-$view.html" 2>"$T/chromium.err"
         is "$(grep -o '<svg class="chart"' "$T/dom-$view.html" | wc -l | tr -d ' ')" 2 \
             "Chromium renders the $view view's two charts"
         ok "$(grep -q '<div class="tile"><span>' "$T/dom-$view.html"; echo $?)" \
             "and its tiles"
+        is "$(grep -c 'Content Security Policy' "$T/chromium.err")" 0 \
+            "  with no CSP violation in its console"
     done
     like "$(cat "$T/dom-batch.html")" '<span>revenue</span><b>INR ' "the batch tiles as rendered"
     like "$(cat "$T/dom-stream.html")" '<span>dead letters</span><b>1</b>' "the stream health as rendered"
     kill "$spid" 2>/dev/null
     wait "$spid" 2>/dev/null
 else
-    for i in 1 2 3 4 5 6 7 8; do ok 0 "# SKIP Chromium (under valgrind, or not installed)"; done
+    for i in 1 2 3 4 5 6 7 8 9; do ok 0 "# SKIP Chromium (under valgrind, or not installed)"; done
 fi
 
 done_testing

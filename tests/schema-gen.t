@@ -198,7 +198,7 @@ bad "unknown anomaly kind" 'anomalies.kinds.nul: unknown anomaly kind "nul" \(di
     '{"fields": [{"name": "a"}], "anomalies": {"rate": 0.1, "kinds": {"nul": ["a"]}}}'
 bad "sessions that cannot begin" 'sessions.start: the weights add up to 0' \
     '{"fields": [{"name": "e"}], "sessions": {"field": "e", "start": {"view": 0}, "transitions": {"view": {"end": 1}}}}'
-bad "a huge entity" 'entities.e.count: 1 to 10000000 rows' \
+bad "a huge entity" 'entities.e.count: 1 to 1000000 rows' \
     '{"entities": {"e": {"count": 4611686018427387904, "fields": [{"name": "a"}]}}, "fields": [{"name": "x"}]}'
 bad "an entity using another" 'entities.b.fields\[0\].expr: column 1: unknown name "a.k"' \
     '{"entities": {"a": {"rows": [{"k": 1}]}, "b": {"count": 2, "fields": [{"name": "m", "type": "int", "gen": "derived", "expr": "a.k * 10"}]}}, "fields": [{"name": "x"}]}'
@@ -224,6 +224,60 @@ like "$(err)" '^schema-gen: bad.json:2:16: ' "JSON syntax errors give line and c
 run schema-gen --validate "$T/no-such.json"
 like "$(err)" 'no such schema file or bundled schema' "a missing schema says so"
 is "$rc" 2 "and exits 2"
+# A schema that is there but cannot be read: the system's reason, exit 1
+# (it said "no such schema file" and exited 2).
+mkdir "$T/adir"
+run schema-gen --validate "$T/adir"
+is "$rc:$(err)" "1:schema-gen: $T/adir: Is a directory" "a folder given as the schema: its reason, exit 1"
+run schema-gen --validate "$T/bad.json/x.json"
+is "$rc:$(err)" "1:schema-gen: $T/bad.json/x.json: Not a directory" "a path through a file: its reason, exit 1"
+if [ "$(id -u)" != 0 ]; then
+    cp "$T/bad.json" "$T/locked.json" && chmod 000 "$T/locked.json"
+    run schema-gen --validate "$T/locked.json"
+    is "$rc:$(err)" "1:schema-gen: $T/locked.json: Permission denied" "an unreadable schema: Permission denied, exit 1"
+else
+    cp "$T/bad.json" "$T/locked.json" && chmod 000 "$T/locked.json"
+    su nobody -s /bin/sh -c "'$(prog schema-gen)' --validate '$T/locked.json'" \
+        >/dev/null 2>"$T/err" </dev/null
+    is "$?:$(err)" "1:schema-gen: $T/locked.json: Permission denied" "an unreadable schema: Permission denied, exit 1"
+fi
+(cd "$T/adir" && mkdir retail && $SLUICE_WRAP "$(prog schema-gen)" --validate retail) \
+    >/dev/null 2>"$T/err"
+like "$?:$(err)" "^0:schema-gen: .*retail.json: ok" "a folder named like a bundled schema does not hide it"
+
+# --- What a schema may ask (sluice-schema(5), Limits) -------------------
+awk 'BEGIN { printf "{\"fields\": ["; for (i = 1; i <= 16385; i++)
+    printf "{\"name\": \"f%d\"}%s", i, i < 16385 ? "," : "]}\n" }' >"$T/wide.json"
+timeout 20 $SLUICE_WRAP "$(prog schema-gen)" --validate "$T/wide.json" >/dev/null 2>"$T/err"
+is "$?:$(err)" "2:schema-gen: wide.json: fields: 16385 fields, more than a record may have (SLUICE_MAX_COLUMNS, 16384)" \
+    "more fields than a record may have: refused, naming the limit"
+SLUICE_MAX_COLUMNS=16385 timeout 20 $SLUICE_WRAP "$(prog schema-gen)" -n 2 "$T/wide.json" >"$T/out" 2>"$T/err"
+is "$?:$(head -n 1 "$T/out" | tr , '\n' | sed -n '1p;16385p' | paste -sd' ')" "0:f1 f16385" \
+    "SLUICE_MAX_COLUMNS raises it; 16,385 fields load in seconds (it was quadratic)"
+awk 'BEGIN { printf "{\"fields\": ["; for (i = 1; i <= 3000; i++) printf "{\"name\": \"f%d\"},", i;
+    print "{\"name\": \"f1500\"}]}" }' >"$T/twice.json"
+run schema-gen --validate "$T/twice.json"
+is "$rc:$(err)" "2:schema-gen: twice.json: fields[3000]: field \"f1500\" appears twice" \
+    "a repeated field name is still found"
+awk 'BEGIN { printf "{\"fields\": [{\"name\": \"a\"}], \"description\": \""
+    for (i = 0; i < 17 * 1024; i++) printf "%1024s", ""; print "\"}" }' >"$T/huge.json"
+run schema-gen --validate "$T/huge.json"
+is "$rc:$(err)" "2:schema-gen: huge.json: larger than a schema may be (16 MiB)" "a file over 16 MiB is refused"
+bad "a pool of 1,000,001 rows (10M took 1 GB)" 'entities.e.count: 1 to 1000000 rows' \
+    '{"entities": {"e": {"count": 1000001, "fields": [{"name": "a"}]}}, "fields": [{"name": "x"}]}'
+bad "pools whose values pass 256 MiB" 'entities.f: the entity pools would take more than 256 MiB \(1000000 rows of 6 attributes here\)' \
+    '{"entities": {"e": {"count": 1000000, "fields": [{"name": "a"}, {"name": "b"}, {"name": "c"}, {"name": "d"}, {"name": "e"}, {"name": "f"}]},
+      "f": {"count": 1000000, "fields": [{"name": "a"}, {"name": "b"}, {"name": "c"}, {"name": "d"}, {"name": "e"}, {"name": "f"}]}},
+      "fields": [{"name": "x"}]}'
+cat >"$T/strings.json" <<'END'
+{"name": "strs", "records": 1,
+ "entities": {"users": {"count": 1000000, "fields": [{"name": "bio", "gen": "pattern",
+   "pattern": "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"}]}},
+ "fields": [{"name": "u", "type": "string", "gen": "ref", "entity": "users", "attr": "bio"}]}
+END
+run schema-gen -n 1 "$T/strings.json"
+is "$rc:$(err)" "2:schema-gen: strs: entities.users: the entity pools take more than 256 MiB (the values and their strings)" \
+    "a pool whose strings pass 256 MiB: stopped, naming it (1 GB for 10M rows before)"
 
 # The truth file's record numbers are the records' numbers in their day.
 cat >"$T/tr.json" <<'END'

@@ -190,14 +190,15 @@ main(void)
 	   records (CR-only, one span) never do. */
 	{
 		struct buf in = { 0 };
-		csv_max_record = 1024;
+		src_max_line = 1024;
 		buf_adds(&in, "a,b\n1,\"");
 		for (int i = 0; i < 300; i++)
 			buf_adds(&in, "open quote\n");
 		buf_adds(&in, "\n");
 		got = describe(temp_file(".csv", in.p, in.n, 0), FMT_CSV);
-		ok(strncmp(got, "2:BAD(record too long (an unclosed quote?))|",
-		    44) == 0, "an unclosed quote trips the guard: %.60s", got);
+		ok(strncmp(got, "2:BAD(record longer than SLUICE_MAX_LINE_BYTES "
+		    "(an unclosed quote?))|", 69) == 0,
+		    "an unclosed quote trips the guard: %.80s", got);
 		free(got);
 		in.n = 0;
 		buf_adds(&in, "a,b\r");
@@ -217,7 +218,7 @@ main(void)
 			rd_close(rd);
 		}
 		buf_free(&in);
-		csv_max_record = (size_t)64 << 20;
+		src_max_line = SRC_MAX_LINE_DEFAULT;
 	}
 
 	/* Columns. */

@@ -168,7 +168,8 @@ main(void)
 		rd = rd_open(temp_file(".jsonl", in.p, in.n, 0), FMT_AUTO);
 		ok(rd_next(rd, &r) == RD_OK, "a short line");
 		ok(rd_next(rd, &r) == RD_BAD && r->line == 2 &&
-		    strcmp(r->err, "line longer than 100 bytes") == 0,
+		    strcmp(r->err, "line longer than SLUICE_MAX_LINE_BYTES "
+		    "(100 bytes)") == 0,
 		    "a long line followed by a newline is refused");
 		ok(rd_next(rd, &r) == RD_OK && r->line == 3, "then the next");
 		rd_close(rd);
@@ -183,7 +184,7 @@ main(void)
 		rd_close(rd);
 		buf_free(&in);
 	}
-	src_max_line = (size_t)64 << 20;
+	src_max_line = SRC_MAX_LINE_DEFAULT;
 
 	/* Forced format: a JSON file read as CSV is one odd column. */
 	{
