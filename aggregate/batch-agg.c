@@ -541,7 +541,7 @@ main(int argc, char **argv)
 	    (sc = schema_load(co.schema, err, sizeof err)) == NULL) {
 		fprintf(stderr, "%s: %s\n", progname, err);
 		free(metrics);
-		return 2;
+		return schema_load_status();
 	}
 	if (groups != NULL)
 		rn.sp.dims = opt_list(groups, &rn.sp.ndims);

@@ -132,7 +132,7 @@ main(int argc, char **argv)
 			fprintf(stderr, "%s: %s\n", progname, err);
 			if (rp.out != NULL)
 				out_discard(rp.out);
-			return 2;
+			return schema_load_status();
 		}
 		if (opt.late_after >= 0 && s->analysis.timestamp == NULL)
 			fatal(2, "--late-after: %s names no analysis.timestamp",

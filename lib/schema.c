@@ -1377,6 +1377,12 @@ capped_read(void *buf, size_t n, void *data)
 		cp->err = EFBIG;
 		return (size_t)-1;
 	}
+	/* A NUL byte is never JSON, but jansson's lexer takes one after a
+	   number or a literal for the end of the text and reads on. */
+	if (memchr(buf, 0, (size_t)r) != NULL) {
+		cp->err = EILSEQ;
+		return (size_t)-1;
+	}
 	return (size_t)r;
 }
 
@@ -1411,6 +1417,9 @@ read_json(const char *path, const char *base, char *err, size_t errlen)
 	if (cp.err == EFBIG) {
 		snprintf(err, errlen, "%s: larger than a schema may be (%lld "
 		    "MiB)", base, SCHEMA_MAX_BYTES >> 20);
+	} else if (cp.err == EILSEQ) {
+		snprintf(err, errlen, "%s: holds a NUL byte (not JSON text)",
+		    base);
 	} else if (cp.err != 0) {
 		snprintf(err, errlen, "%s: %s", path, strerror(cp.err));
 		load_status = 1;

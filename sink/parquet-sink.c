@@ -815,7 +815,7 @@ main(int argc, char **argv)
 	if (co.schema != NULL &&
 	    (sc = schema_load(co.schema, err, sizeof err)) == NULL) {
 		fprintf(stderr, "%s: %s\n", progname, err);
-		return 2;
+		return schema_load_status();
 	}
 	s.sc = sc;
 	if (where != NULL)

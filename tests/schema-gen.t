@@ -241,6 +241,18 @@ else
         >/dev/null 2>"$T/err" </dev/null
     is "$?:$(err)" "1:schema-gen: $T/locked.json: Permission denied" "an unreadable schema: Permission denied, exit 1"
 fi
+# Every program that takes --schema says the same (they exited 2).
+for p in cleanse batch-agg parquet-sink sqlite-sink stream-window; do
+    case $p in
+    parquet-sink) o="-o $T/x.parquet" ;; sqlite-sink) o="--db $T/x.db -t x" ;; *) o= ;;
+    esac
+    run $p --schema "$T/adir" $o </dev/null
+    is "$rc:$(err)" "1:$p: $T/adir: Is a directory" "  $p: its reason, exit 1"
+done
+# A NUL byte after a number: jansson's lexer took it for the end of the text.
+printf '{"fields": [{"name": "a", "gen": "uniform", "min": 0, "max": 1\0}]}' >"$T/nul.json"
+run schema-gen --validate "$T/nul.json"
+is "$rc:$(err)" "2:schema-gen: nul.json: holds a NUL byte (not JSON text)" "a schema holding a NUL byte is refused"
 (cd "$T/adir" && mkdir retail && $SLUICE_WRAP "$(prog schema-gen)" --validate retail) \
     >/dev/null 2>"$T/err"
 like "$?:$(err)" "^0:schema-gen: .*retail.json: ok" "a folder named like a bundled schema does not hide it"

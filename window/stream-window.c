@@ -341,7 +341,7 @@ main(int argc, char **argv)
 		}
 	if (co.schema != NULL && (sc = schema_load(co.schema, err,
 	    sizeof err)) == NULL)
-		fatal(2, "%s", err);
+		fatal(schema_load_status(), "%s", err);
 	if (time_arg == NULL && sc != NULL)
 		time_arg = sc->analysis.timestamp;
 	if (time_arg == NULL)
