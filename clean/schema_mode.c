@@ -217,15 +217,17 @@ map_fields(struct smode *m, const struct rec *r, const char *const *names)
 		return;
 	m->extra = erealloc(m->extra, r->n ? r->n : 1);
 	memset(m->extra, 1, r->n);
-	for (size_t i = 0; i < m->s->nfields; i++) {
+	/* Each of the record's names looked up once (a hash): a wide JSON
+	   record, mapped anew each time, stays linear. */
+	for (size_t i = 0; i < m->s->nfields; i++)
 		m->from[i] = -1;
-		for (size_t j = 0; j < r->n; j++)
-			if (m->extra[j] &&
-			    strcmp(names[j], m->s->fields[i].name) == 0) {
-				m->from[i] = (int)j;
-				m->extra[j] = 0;
-				break;
-			}
+	for (size_t j = 0; j < r->n; j++) {
+		int i = schema_field_index(m->s, names[j]);
+
+		if (i >= 0 && m->from[i] < 0) {
+			m->from[i] = (int)j;
+			m->extra[j] = 0;
+		}
 	}
 	m->nin = r->n;
 	m->layout = r->layout;
