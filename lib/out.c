@@ -145,6 +145,116 @@ temp_name(const char *path)
 	return (char *)buf_cstr(&b);
 }
 
+/*
+ * Is the symbolic link at path one of the kernel's (/proc/self/fd/N, what
+ * /dev/stdout and /dev/fd/N lead to)?  Such a link names an open file, not
+ * a path: what it reads as ("pipe:[123]", a file since renamed) is no
+ * place to put a new file.
+ */
+static int
+on_proc(const char *path)
+{
+	static dev_t proc_dev;
+	static int known;	/* 1: proc_dev is /proc's; -1: no /proc */
+	struct stat st;
+
+	if (known == 0) {
+		known = stat("/proc/self", &st) == 0 ? 1 : -1;
+		proc_dev = st.st_dev;
+	}
+	return known == 1 && lstat(path, &st) == 0 && st.st_dev == proc_dev;
+}
+
+enum where { W_FILE, W_DIRECT };
+
+/*
+ * Follow path's chain of symbolic links to the name a new file must take
+ * so that the links go on naming it (a dangling link: the name it points
+ * to).  W_DIRECT when the chain ends at anything but a regular file or
+ * nothing (a device, a FIFO, a socket, a folder), or goes through /proc:
+ * those are opened and written in place, never renamed over.  *final gets
+ * the name (malloc'ed); -1 with errno set for a loop.
+ */
+static int
+resolve(const char *path, char **final)
+{
+	char *cur = estrdup(path);
+	struct stat st;
+
+	for (int hops = 0;; hops++) {
+		char link[PATH_MAX];
+		ssize_t n;
+
+		if (lstat(cur, &st) < 0 || !S_ISLNK(st.st_mode))
+			break;
+		if (hops == 40) {
+			free(cur);
+			errno = ELOOP;
+			return -1;
+		}
+		if (on_proc(cur)) {
+			*final = cur;
+			return W_DIRECT;
+		}
+		if ((n = readlink(cur, link, sizeof link - 1)) < 0)
+			break;
+		link[n] = '\0';
+		if (link[0] != '/' && strrchr(cur, '/') != NULL) {
+			/* Relative to the folder the link is in. */
+			struct buf b = { 0 };
+
+			buf_add(&b, cur, (size_t)(strrchr(cur, '/') - cur) + 1);
+			buf_add(&b, link, (size_t)n);
+			free(cur);
+			cur = estrdup(buf_cstr(&b));
+			buf_free(&b);
+		} else {
+			free(cur);
+			cur = estrdup(link);
+		}
+	}
+	*final = cur;
+	if (lstat(cur, &st) == 0 && !S_ISREG(st.st_mode))
+		return W_DIRECT;
+	return W_FILE;
+}
+
+/*
+ * Open the file o->path for an atomic write: a temporary beside the file
+ * the path leads to, renamed over it at close.  What is not a regular file
+ * is written in place (there is no atomicity to give there): stdout or
+ * stderr through /dev/stdout and the like go to that descriptor itself.
+ * Returns the fd, or -1 with errno set.
+ */
+static int
+open_atomic(struct out *o)
+{
+	char *final;
+	int how = resolve(o->path, &final);
+	struct stat st, fd_st;
+
+	if (how < 0)
+		return -1;
+	if (how == W_FILE) {
+		free(o->path);
+		o->path = final;
+		o->tmp = temp_name(final);
+		return open(o->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+		    0666);
+	}
+	free(final);
+	if (stat(o->path, &st) < 0)
+		return -1;
+	/* Our own stdout or stderr: share its offset, as a dup does. */
+	for (int fd = STDOUT_FILENO; fd <= STDERR_FILENO; fd++)
+		if (fstat(fd, &fd_st) == 0 && st.st_dev == fd_st.st_dev &&
+		    st.st_ino == fd_st.st_ino)
+			return fcntl(fd, F_DUPFD_CLOEXEC, 0);
+	/* A regular file only through /proc: emptied as ">" would. */
+	return open(o->path, O_WRONLY | O_CLOEXEC |
+	    (S_ISREG(st.st_mode) ? O_TRUNC : 0));
+}
+
 struct out *
 out_open(const char *path, int flags, int gzip_level)
 {
@@ -155,22 +265,21 @@ out_open(const char *path, int flags, int gzip_level)
 		o->name = "stdout";
 	} else {
 		int oflags = O_WRONLY | O_CREAT | O_CLOEXEC;
-		const char *target = path;
 
 		o->path = estrdup(path);
-		o->name = o->path;
+		o->given = estrdup(path);
+		o->name = o->given;
 		if (flags & OUT_ATOMIC) {
-			o->tmp = temp_name(path);
-			target = o->tmp;
-			oflags |= O_TRUNC;
+			o->fd = open_atomic(o);
 		} else {
 			oflags |= (flags & OUT_APPEND) ? O_APPEND : O_TRUNC;
+			o->fd = open(path, oflags, 0666);
 		}
-		o->fd = open(target, oflags, 0666);
 		if (o->fd < 0) {
 			diag("%s: %s", path, strerror(errno));
 			free(o->tmp);
 			free(o->path);
+			free(o->given);
 			free(o);
 			return NULL;
 		}
@@ -241,6 +350,7 @@ release(struct out *o)
 	free(o->buf);
 	free(o->tmp);
 	free(o->path);
+	free(o->given);
 	free(o);
 }
 
