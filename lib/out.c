@@ -15,6 +15,41 @@
 
 enum { OUT_BUFSZ = 128 * 1024 };
 
+/*
+ * Atomic files being written.  A program that exits before closing one
+ * (fatal(): out of memory, a failure deep in a library) would leave its
+ * temporary behind: at exit, they are removed.
+ */
+static struct out *pending;
+
+static void
+remove_pending(void)
+{
+	for (struct out *o = pending; o != NULL; o = o->next_pending)
+		unlink(o->tmp);
+}
+
+static void
+add_pending(struct out *o)
+{
+	static int registered;
+
+	if (!registered)
+		registered = atexit(remove_pending) == 0;
+	o->next_pending = pending;
+	pending = o;
+}
+
+static void
+drop_pending(struct out *o)
+{
+	for (struct out **p = &pending; *p != NULL; p = &(*p)->next_pending)
+		if (*p == o) {
+			*p = o->next_pending;
+			return;
+		}
+}
+
 static void
 fail(struct out *o, int e)
 {
@@ -255,6 +290,24 @@ open_atomic(struct out *o)
 	    (S_ISREG(st.st_mode) ? O_TRUNC : 0));
 }
 
+/* out_open() could not go on: what it made is undone.  Returns NULL. */
+static struct out *
+open_failed(struct out *o, int e)
+{
+	diag("%s: %s", o->name, strerror(e));
+	if (o->fd >= 0)
+		close(o->fd);
+	if (o->tmp != NULL && o->fd >= 0) {
+		unlink(o->tmp);
+		drop_pending(o);
+	}
+	free(o->tmp);
+	free(o->path);
+	free(o->given);
+	free(o);
+	return NULL;
+}
+
 struct out *
 out_open(const char *path, int flags, int gzip_level)
 {
@@ -275,25 +328,24 @@ out_open(const char *path, int flags, int gzip_level)
 			oflags |= (flags & OUT_APPEND) ? O_APPEND : O_TRUNC;
 			o->fd = open(path, oflags, 0666);
 		}
-		if (o->fd < 0) {
-			diag("%s: %s", path, strerror(errno));
-			free(o->tmp);
-			free(o->path);
-			free(o->given);
-			free(o);
-			return NULL;
-		}
+		if (o->fd < 0)
+			return open_failed(o, errno);
+		if (o->tmp != NULL)
+			add_pending(o);
 	}
 	if (gzip_level > 0) {
 		char mode[8];
 		/* A dup of our own: gzclose closes it, we keep o->fd. */
 		int fd = dup(o->fd);
 
+		if (fd < 0)
+			return open_failed(o, errno);
 		snprintf(mode, sizeof mode, "wb%d", gzip_level > 9 ? 9 :
 		    gzip_level);
-		o->gz = fd < 0 ? NULL : gzdopen(fd, mode);
-		if (o->gz == NULL)
-			fatal(1, "%s: cannot start gzip", o->name);
+		if ((o->gz = gzdopen(fd, mode)) == NULL) {
+			close(fd);
+			return open_failed(o, ENOMEM);
+		}
 		gzbuffer(o->gz, 128 * 1024);
 	}
 	o->cap = OUT_BUFSZ;
@@ -345,6 +397,8 @@ out_mem(struct buf *b)
 static void
 release(struct out *o)
 {
+	if (o->tmp != NULL)
+		drop_pending(o);
 	if (o->live)
 		live_release(flush_held, o);
 	free(o->buf);

@@ -35,6 +35,7 @@ struct out {
 	int err;		/* errno of the first failure, then sticky */
 	int gz_pending;		/* gzip holds bytes not yet flushed */
 	int live;		/* flushed before the program waits (live.h) */
+	struct out *next_pending;	/* atomic files not yet closed */
 };
 
 /*
