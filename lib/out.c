@@ -195,7 +195,8 @@ on_proc(const char *path)
 
 	if (known == 0) {
 		known = stat("/proc/self", &st) == 0 ? 1 : -1;
-		proc_dev = st.st_dev;
+		if (known == 1)
+			proc_dev = st.st_dev;
 	}
 	return known == 1 && lstat(path, &st) == 0 && st.st_dev == proc_dev;
 }
@@ -295,7 +296,7 @@ static struct out *
 open_failed(struct out *o, int e)
 {
 	diag("%s: %s", o->name, strerror(e));
-	if (o->fd >= 0)
+	if (o->fd >= 0 && o->fd != STDOUT_FILENO)
 		close(o->fd);
 	if (o->tmp != NULL && o->fd >= 0) {
 		unlink(o->tmp);
