@@ -161,7 +161,7 @@ $schema_todo" \
 faults "batch-agg -o --kpis" "write: -o FILE is written in place, not atomically (lib/filter.c); a failure leaves it half-done
 malloc: -o FILE is written in place (lib/filter.c): out of memory leaves it empty" \
     "$(prog batch-agg)" -q -o "$W/agg.csv" --kpis "$W/kpis.csv" "$T/in.csv"
-faults "parquet-sink -o" "malloc: lib/stats.c crashes when json_pack/json_dumps return NULL; snappy throws std::bad_alloc (abort)" \
+faults "parquet-sink -o" "malloc: lib/stats.c crashes when json_pack/json_dumps return NULL, and writes the counts without their extra fields, exit 0, when the caller's json_pack failed; snappy throws std::bad_alloc (abort)" \
     "$(prog parquet-sink)" -q -o "$W/o.parquet" --stats "$W/stats.json" "$T/in.csv"
 faults "parquet-sink -d" "malloc: out of memory (fatal) leaves DIR/.NAME.stage-* behind (sink/parts.c)" \
     "$(prog parquet-sink)" -q -d "$W/lake" -p order_date "$T/in.csv"
