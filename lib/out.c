@@ -201,15 +201,15 @@ on_proc(const char *path)
 	return known == 1 && lstat(path, &st) == 0 && st.st_dev == proc_dev;
 }
 
-enum where { W_FILE, W_DIRECT };
+enum where { W_FILE, W_DIRECT, W_PROC };
 
 /*
  * Follow path's chain of symbolic links to the name a new file must take
  * so that the links go on naming it (a dangling link: the name it points
  * to).  W_DIRECT when the chain ends at anything but a regular file or
- * nothing (a device, a FIFO, a socket, a folder), or goes through /proc:
- * those are opened and written in place, never renamed over.  *final gets
- * the name (malloc'ed); -1 with errno set for a loop.
+ * nothing (a device, a FIFO, a socket, a folder), W_PROC when it goes
+ * through /proc: those are opened and written in place, never renamed
+ * over.  *final gets the name (malloc'ed); -1 with errno set for a loop.
  */
 static int
 resolve(const char *path, char **final)
@@ -230,7 +230,7 @@ resolve(const char *path, char **final)
 		}
 		if (on_proc(cur)) {
 			*final = cur;
-			return W_DIRECT;
+			return W_PROC;
 		}
 		if ((n = readlink(cur, link, sizeof link - 1)) < 0)
 			break;
@@ -256,39 +256,59 @@ resolve(const char *path, char **final)
 }
 
 /*
- * Open the file o->path for an atomic write: a temporary beside the file
- * the path leads to, renamed over it at close.  What is not a regular file
- * is written in place (there is no atomicity to give there): stdout or
- * stderr through /dev/stdout and the like go to that descriptor itself.
- * Returns the fd, or -1 with errno set.
+ * path, through /proc, is our stdout or stderr (/dev/stdout, /dev/fd/2):
+ * a dup of that descriptor, sharing its offset as the shell's >&1 does
+ * (opening it again would write over what is there, or empty a file).
+ * Else -1 with errno 0; on failure -1 with errno set.
  */
 static int
-open_atomic(struct out *o)
+std_dup(const char *path)
 {
-	char *final;
-	int how = resolve(o->path, &final);
 	struct stat st, fd_st;
 
-	if (how < 0)
+	if (stat(path, &st) < 0)
 		return -1;
-	if (how == W_FILE) {
-		free(o->path);
-		o->path = final;
-		o->tmp = temp_name(final);
-		return open(o->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-		    0666);
-	}
-	free(final);
-	if (stat(o->path, &st) < 0)
-		return -1;
-	/* Our own stdout or stderr: share its offset, as a dup does. */
 	for (int fd = STDOUT_FILENO; fd <= STDERR_FILENO; fd++)
 		if (fstat(fd, &fd_st) == 0 && st.st_dev == fd_st.st_dev &&
 		    st.st_ino == fd_st.st_ino)
 			return fcntl(fd, F_DUPFD_CLOEXEC, 0);
+	errno = 0;
+	return -1;
+}
+
+/*
+ * Open the file o->path for writing, as out_open()'s flags say: an
+ * atomic file is a temporary beside the file the path leads to, renamed
+ * over it at close.  What is not a regular file is written in place
+ * (there is no atomicity to give there), our stdout or stderr through
+ * /dev/stdout and the like on that descriptor itself.  Returns the fd,
+ * or -1 with errno set.
+ */
+static int
+open_path(struct out *o, int flags)
+{
+	char *final;
+	int how = resolve(o->path, &final), fd, oflags = O_WRONLY | O_CLOEXEC;
+	struct stat st;
+
+	if (how < 0)
+		return -1;
+	if (how == W_FILE && (flags & OUT_ATOMIC)) {
+		free(o->path);
+		o->path = final;
+		o->tmp = temp_name(final);
+		return open(o->tmp, oflags | O_CREAT | O_TRUNC, 0666);
+	}
+	free(final);
+	if (how == W_PROC && ((fd = std_dup(o->path)) >= 0 || errno != 0))
+		return fd;
+	if (!(flags & OUT_ATOMIC))
+		return open(o->path, oflags | O_CREAT | ((flags & OUT_APPEND) ?
+		    O_APPEND : O_TRUNC), 0666);
 	/* A regular file only through /proc: emptied as ">" would. */
-	return open(o->path, O_WRONLY | O_CLOEXEC |
-	    (S_ISREG(st.st_mode) ? O_TRUNC : 0));
+	if (stat(o->path, &st) == 0 && S_ISREG(st.st_mode))
+		oflags |= O_TRUNC;
+	return open(o->path, oflags);
 }
 
 /* out_open() could not go on: what it made is undone.  Returns NULL. */
@@ -318,17 +338,10 @@ out_open(const char *path, int flags, int gzip_level)
 		o->fd = STDOUT_FILENO;
 		o->name = "stdout";
 	} else {
-		int oflags = O_WRONLY | O_CREAT | O_CLOEXEC;
-
 		o->path = estrdup(path);
 		o->given = estrdup(path);
 		o->name = o->given;
-		if (flags & OUT_ATOMIC) {
-			o->fd = open_atomic(o);
-		} else {
-			oflags |= (flags & OUT_APPEND) ? O_APPEND : O_TRUNC;
-			o->fd = open(path, oflags, 0666);
-		}
+		o->fd = open_path(o, flags);
 		if (o->fd < 0)
 			return open_failed(o, errno);
 		if (o->tmp != NULL)

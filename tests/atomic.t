@@ -149,6 +149,19 @@ is "$rc" 0 "--kpis to a link to /proc/self/fd/1"
 is_file "$T/out" "$T/want.kpis" "the KPIs went to stdout"
 [ -L "$T/fd1" ]
 ok $? "the link is still a link"
+# Outputs written in place (cleanse -o, --reject) never rename: they go
+# on the descriptor, not through a second open that would empty the file
+# stdout is (what came before lost, what comes after over it).
+_c=$(prog cleanse)
+$SLUICE_WRAP "$_c" -q "$T/in.csv" >"$T/clean-want.csv"
+{ echo before; cat "$T/clean-want.csv"; echo after; } >"$T/so2-want.txt"
+ln -s /proc/self/fd/1 "$T/fd1b"
+for o in "$T/fd1b" /dev/stdout; do
+    [ "$o" = /dev/stdout ] && ! [ -L "$T/fd1" ] && continue   # (as below)
+    { echo before; $SLUICE_WRAP "$_c" -q -o "$o" --reject "$o" "$T/in.csv"; echo after; } \
+        >"$T/so2.txt" 2>"$T/err"
+    is_file "$T/so2.txt" "$T/so2-want.txt" "cleanse -o $o into a file: what came before is kept"
+done
 if [ -L "$T/fd1" ] && [ -L /dev/stdout ]; then
     # stdout a file with something in it already: the KPIs are added at
     # stdout's offset, nothing before them is lost.
