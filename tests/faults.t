@@ -137,7 +137,7 @@ faults() {
             if [ "$n" -ge 6 ]; then n=$((n + step)); else n=$((n + 1)); fi
             [ "$runs" -gt 40 ] && { bad="$bad still firing after 40 runs;"; break; }
         done
-        label="$name, $class failing ($e): $runs runs, $failed exit 1 cleanly"
+        label="$name, $class failing ($e): $runs runs, $failed of them exit 1"
         if [ -z "$bad" ]; then
             ok 0 "$label"
         elif [ -n "$todo" ] && printf '%s\n' "$todo" | grep -q "^$class:"; then
