@@ -15,6 +15,41 @@
 
 enum { OUT_BUFSZ = 128 * 1024 };
 
+/*
+ * Atomic files being written.  A program that exits before closing one
+ * (fatal(): out of memory, a failure deep in a library) would leave its
+ * temporary behind: at exit, they are removed.
+ */
+static struct out *pending;
+
+static void
+remove_pending(void)
+{
+	for (struct out *o = pending; o != NULL; o = o->next_pending)
+		unlink(o->tmp);
+}
+
+static void
+add_pending(struct out *o)
+{
+	static int registered;
+
+	if (!registered)
+		registered = atexit(remove_pending) == 0;
+	o->next_pending = pending;
+	pending = o;
+}
+
+static void
+drop_pending(struct out *o)
+{
+	for (struct out **p = &pending; *p != NULL; p = &(*p)->next_pending)
+		if (*p == o) {
+			*p = o->next_pending;
+			return;
+		}
+}
+
 static void
 fail(struct out *o, int e)
 {
@@ -145,6 +180,155 @@ temp_name(const char *path)
 	return (char *)buf_cstr(&b);
 }
 
+/*
+ * Is the symbolic link at path one of the kernel's (/proc/self/fd/N, what
+ * /dev/stdout and /dev/fd/N lead to)?  Such a link names an open file, not
+ * a path: what it reads as ("pipe:[123]", a file since renamed) is no
+ * place to put a new file.
+ */
+static int
+on_proc(const char *path)
+{
+	static dev_t proc_dev;
+	static int known;	/* 1: proc_dev is /proc's; -1: no /proc */
+	struct stat st;
+
+	if (known == 0) {
+		known = stat("/proc/self", &st) == 0 ? 1 : -1;
+		if (known == 1)
+			proc_dev = st.st_dev;
+	}
+	return known == 1 && lstat(path, &st) == 0 && st.st_dev == proc_dev;
+}
+
+enum where { W_FILE, W_DIRECT, W_PROC };
+
+/*
+ * Follow path's chain of symbolic links to the name a new file must take
+ * so that the links go on naming it (a dangling link: the name it points
+ * to).  W_DIRECT when the chain ends at anything but a regular file or
+ * nothing (a device, a FIFO, a socket, a folder), W_PROC when it goes
+ * through /proc: those are opened and written in place, never renamed
+ * over.  *final gets the name (malloc'ed); -1 with errno set for a loop.
+ */
+static int
+resolve(const char *path, char **final)
+{
+	char *cur = estrdup(path);
+	struct stat st;
+
+	for (int hops = 0;; hops++) {
+		char link[PATH_MAX];
+		ssize_t n;
+
+		if (lstat(cur, &st) < 0 || !S_ISLNK(st.st_mode))
+			break;
+		if (hops == 40) {
+			free(cur);
+			errno = ELOOP;
+			return -1;
+		}
+		if (on_proc(cur)) {
+			*final = cur;
+			return W_PROC;
+		}
+		if ((n = readlink(cur, link, sizeof link - 1)) < 0)
+			break;
+		link[n] = '\0';
+		if (link[0] != '/' && strrchr(cur, '/') != NULL) {
+			/* Relative to the folder the link is in. */
+			struct buf b = { 0 };
+
+			buf_add(&b, cur, (size_t)(strrchr(cur, '/') - cur) + 1);
+			buf_add(&b, link, (size_t)n);
+			free(cur);
+			cur = estrdup(buf_cstr(&b));
+			buf_free(&b);
+		} else {
+			free(cur);
+			cur = estrdup(link);
+		}
+	}
+	*final = cur;
+	if (lstat(cur, &st) == 0 && !S_ISREG(st.st_mode))
+		return W_DIRECT;
+	return W_FILE;
+}
+
+/*
+ * path, through /proc, is our stdout or stderr (/dev/stdout, /dev/fd/2):
+ * a dup of that descriptor, sharing its offset as the shell's >&1 does
+ * (opening it again would write over what is there, or empty a file).
+ * Else -1 with errno 0; on failure -1 with errno set.
+ */
+static int
+std_dup(const char *path)
+{
+	struct stat st, fd_st;
+
+	if (stat(path, &st) < 0)
+		return -1;
+	for (int fd = STDOUT_FILENO; fd <= STDERR_FILENO; fd++)
+		if (fstat(fd, &fd_st) == 0 && st.st_dev == fd_st.st_dev &&
+		    st.st_ino == fd_st.st_ino)
+			return fcntl(fd, F_DUPFD_CLOEXEC, 0);
+	errno = 0;
+	return -1;
+}
+
+/*
+ * Open the file o->path for writing, as out_open()'s flags say: an
+ * atomic file is a temporary beside the file the path leads to, renamed
+ * over it at close.  What is not a regular file is written in place
+ * (there is no atomicity to give there), our stdout or stderr through
+ * /dev/stdout and the like on that descriptor itself.  Returns the fd,
+ * or -1 with errno set.
+ */
+static int
+open_path(struct out *o, int flags)
+{
+	char *final;
+	int how = resolve(o->path, &final), fd, oflags = O_WRONLY | O_CLOEXEC;
+	struct stat st;
+
+	if (how < 0)
+		return -1;
+	if (how == W_FILE && (flags & OUT_ATOMIC)) {
+		free(o->path);
+		o->path = final;
+		o->tmp = temp_name(final);
+		return open(o->tmp, oflags | O_CREAT | O_TRUNC, 0666);
+	}
+	free(final);
+	if (how == W_PROC && ((fd = std_dup(o->path)) >= 0 || errno != 0))
+		return fd;
+	if (!(flags & OUT_ATOMIC))
+		return open(o->path, oflags | O_CREAT | ((flags & OUT_APPEND) ?
+		    O_APPEND : O_TRUNC), 0666);
+	/* A regular file only through /proc: emptied as ">" would. */
+	if (stat(o->path, &st) == 0 && S_ISREG(st.st_mode))
+		oflags |= O_TRUNC;
+	return open(o->path, oflags);
+}
+
+/* out_open() could not go on: what it made is undone.  Returns NULL. */
+static struct out *
+open_failed(struct out *o, int e)
+{
+	diag("%s: %s", o->name, strerror(e));
+	if (o->fd >= 0 && o->fd != STDOUT_FILENO)
+		close(o->fd);
+	if (o->tmp != NULL && o->fd >= 0) {
+		unlink(o->tmp);
+		drop_pending(o);
+	}
+	free(o->tmp);
+	free(o->path);
+	free(o->given);
+	free(o);
+	return NULL;
+}
+
 struct out *
 out_open(const char *path, int flags, int gzip_level)
 {
@@ -154,37 +338,28 @@ out_open(const char *path, int flags, int gzip_level)
 		o->fd = STDOUT_FILENO;
 		o->name = "stdout";
 	} else {
-		int oflags = O_WRONLY | O_CREAT | O_CLOEXEC;
-		const char *target = path;
-
 		o->path = estrdup(path);
-		o->name = o->path;
-		if (flags & OUT_ATOMIC) {
-			o->tmp = temp_name(path);
-			target = o->tmp;
-			oflags |= O_TRUNC;
-		} else {
-			oflags |= (flags & OUT_APPEND) ? O_APPEND : O_TRUNC;
-		}
-		o->fd = open(target, oflags, 0666);
-		if (o->fd < 0) {
-			diag("%s: %s", path, strerror(errno));
-			free(o->tmp);
-			free(o->path);
-			free(o);
-			return NULL;
-		}
+		o->given = estrdup(path);
+		o->name = o->given;
+		o->fd = open_path(o, flags);
+		if (o->fd < 0)
+			return open_failed(o, errno);
+		if (o->tmp != NULL)
+			add_pending(o);
 	}
 	if (gzip_level > 0) {
 		char mode[8];
 		/* A dup of our own: gzclose closes it, we keep o->fd. */
 		int fd = dup(o->fd);
 
+		if (fd < 0)
+			return open_failed(o, errno);
 		snprintf(mode, sizeof mode, "wb%d", gzip_level > 9 ? 9 :
 		    gzip_level);
-		o->gz = fd < 0 ? NULL : gzdopen(fd, mode);
-		if (o->gz == NULL)
-			fatal(1, "%s: cannot start gzip", o->name);
+		if ((o->gz = gzdopen(fd, mode)) == NULL) {
+			close(fd);
+			return open_failed(o, ENOMEM);
+		}
 		gzbuffer(o->gz, 128 * 1024);
 	}
 	o->cap = OUT_BUFSZ;
@@ -236,11 +411,14 @@ out_mem(struct buf *b)
 static void
 release(struct out *o)
 {
+	if (o->tmp != NULL)
+		drop_pending(o);
 	if (o->live)
 		live_release(flush_held, o);
 	free(o->buf);
 	free(o->tmp);
 	free(o->path);
+	free(o->given);
 	free(o);
 }
 

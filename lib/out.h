@@ -13,7 +13,12 @@
 #include <zlib.h>
 
 enum {
-	OUT_ATOMIC = 1,	/* write "DIR/.NAME.tmp-PID", rename at close */
+	/*
+	 * Write "DIR/.NAME.tmp-PID" beside the file the path's symbolic
+	 * links lead to, rename it over that file at close (the links stay
+	 * links).  A device, FIFO, socket or /dev/stdout is written in place.
+	 */
+	OUT_ATOMIC = 1,
 	OUT_APPEND = 2	/* add to the end of an existing file */
 };
 
@@ -21,7 +26,8 @@ struct out {
 	int fd;			/* where the bytes go */
 	gzFile gz;		/* gzip stream over fd, or NULL */
 	const char *name;	/* "stdout" or the path, for messages */
-	char *path;		/* final name of an atomic file */
+	char *given;		/* the path as given, which name shows */
+	char *path;		/* final name of an atomic file (links followed) */
 	char *tmp;		/* its temporary name while being written */
 	struct buf *mem;	/* out_mem(): bytes are appended here */
 	char *buf;		/* bytes not yet written: buf[0..n) */
@@ -29,6 +35,7 @@ struct out {
 	int err;		/* errno of the first failure, then sticky */
 	int gz_pending;		/* gzip holds bytes not yet flushed */
 	int live;		/* flushed before the program waits (live.h) */
+	struct out *next_pending;	/* atomic files not yet closed */
 };
 
 /*

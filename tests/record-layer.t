@@ -196,7 +196,7 @@ if command -v script >/dev/null 2>&1 && [ -z "$SLUICE_WRAP" ]; then
     is "$(err)" "" "no progress when stderr is not a terminal"
 fi
 
-run rec-cat -q --reject /nonexistent/dir/rej.jsonl "$DATA/clean.csv"
+run rec-cat -q --reject "$T/nonexistent/dir/rej.jsonl" "$DATA/clean.csv"
 is "$rc" 1 "an unwritable reject file: exit 1"
 
 done_testing

@@ -28,3 +28,14 @@ $(O)/tests/bin/lat-poll: $(O)/tests/tools/lat-poll.o $(LIBA)
 
 $(O)/tests/bin/lat-stats: $(O)/tests/tools/lat-stats.o $(LIBA)
 	$(link)
+
+# faults.so: LD_PRELOAD'ed by tests/faults.t to make the Nth write, fsync,
+# rename, open or malloc fail.  Never sanitized: a sanitizer's runtime
+# must come first in the process, and it has its own malloc.
+FAULTS_SO := $(O)/tests/bin/faults.so
+TEST_BINS += $(FAULTS_SO)
+
+$(FAULTS_SO): tests/tools/faults.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CPPFLAGS) -std=c11 $(WARNINGS) $(WERROR) $(CFLAGS) -fPIC \
+		-shared -o $@ $< -ldl
