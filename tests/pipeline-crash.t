@@ -40,6 +40,13 @@ killed() {
     wait "$_p" 2>/dev/null
 }
 ms() { date +%s%3N; }
+# todo STATUS LABEL WHY: a check of a known defect in another part, said
+# as a TAP TODO (shown, not failing the test) until it is mended.
+todo() {
+    tap_n=$((tap_n + 1))
+    if [ "$1" = 0 ]; then echo "ok $tap_n - $2 # TODO $3"
+    else echo "not ok $tap_n - $2 # TODO $3"; fi
+}
 
 # --- stream-pipeline, in the background ----------------------------------------------
 # Its results as lines "0|1 label" in $T/stream.tap, said at the end.
@@ -71,7 +78,9 @@ SD=$T/stream
         r $bad "  every JSON Lines line and the checkpoint parse"
     done
     RUN_SECONDS=4 "$P" 2>"$T/stream.err"
-    r $? "stream-pipeline after $SKILLS kills: a rerun (RUN_SECONDS=4) exits 0"
+    rc=$?
+    r $rc "stream-pipeline after $SKILLS kills: a rerun (RUN_SECONDS=4) exits 0"
+    [ $rc = 0 ] || { cat "$T/stream.err"; tail -n 30 "$SD/logs/stream-pipeline.log"; } | sed 's/^/#   /' >&2
     grep -q "counts: the chain closes" "$T/stream.err"
     r $? "  its chain of counts closes"
     grep -q "from the checkpoint" "$SD/logs/stream-pipeline.log"
@@ -111,12 +120,18 @@ files() {
         done)
     done | cksum
 }
-# tables: the warehouse's batch tables and quality rows, in order.
+# tables: the warehouse's batch tables and quality rows, in order, as a
+# checksum; the rows themselves in $T/tables.
 tables() {
     sqlite3 "$D/warehouse.db" 'SELECT * FROM batch_daily ORDER BY 1, 2, 3;
         SELECT * FROM batch_kpis; SELECT count(*) FROM dead_letter;
-        SELECT inputs, "in", out, rejected FROM data_quality_metrics ORDER BY rowid' 2>&1 | cksum
+        SELECT inputs, "in", out, rejected FROM data_quality_metrics ORDER BY rowid' >"$T/tables" 2>&1
+    sqlite3 "$D/warehouse.db" "SELECT rowid, run, input_sha256 FROM data_quality_metrics" >"$T/runs" 2>&1
+    cksum <"$T/tables"
 }
+# differ WANT: what in the tables differs from $T/tables.WANT (a failure's
+# diagnostics).
+differ() { { diff "$T/tables.$1" "$T/tables" | head -n 10; cat "$T/runs"; } | sed "s/^/#   /" >&2; }
 whole() { sqlite3 "$D/warehouse.db" 'PRAGMA integrity_check' 2>&1; }
 leftovers() {
     (cd "$D/output" && ls -d .batch-pipeline.* .link-* 2>/dev/null)
@@ -132,6 +147,7 @@ for x in A B A B; do
     t=$(( $(ms) - t0 ))
     [ "$t" -gt "$longest" ] && longest=$t
     eval "F$x=\$(files) W$x=\$(tables)"
+    cp "$T/tables" "$T/tables.$x"
 done
 is "$(whole)" ok "uninterrupted runs over inputs A and B in turn (the longest $longest ms): the warehouse whole"
 [ "$FA" != "$FB" ] && [ "$WA" != "$WB" ]
@@ -153,11 +169,15 @@ for at in $(points "$KILLS" "$longest" 0); do
     else sw=neither; fi
     [ $sf = old ] && [ $sw = new ] && saw_tables=$((saw_tables + 1))
     [ $sf != neither ] && [ $sw != neither ] && [ "$sf$sw" != newold ] && [ "$(whole)" = ok ]
-    ok $? "batch-pipeline $cur -> $next killed at $at ms ($i of $KILLS): outputs $sf, warehouse $sw ($(whole))"
+    st=$?
+    ok $st "batch-pipeline $cur -> $next killed at $at ms ($i of $KILLS): outputs $sf, warehouse $sw ($(whole))"
+    [ $st = 0 ] || differ $next
     INPUT="$T/$next/*" "$P" 2>"$T/err"
     rc=$?
     [ $rc = 0 ] && [ "$(files)" = "$fn" ] && [ "$(tables)" = "$wn" ] && [ -z "$(leftovers)" ]
-    ok $? "  the rerun (exit $rc) equals an uninterrupted run over $next; nothing of the killed run left $(leftovers | tr '\n' ' ')"
+    st=$?
+    ok $st "  the rerun (exit $rc) equals an uninterrupted run over $next; nothing of the killed run left $(leftovers | tr '\n' ' ')"
+    [ $st = 0 ] || differ $next
     cur=$next
 done
 echo "# batch-pipeline: after the kills readers saw the old outputs $saw_old times, the new $saw_new; the new tables with the old files $saw_tables"
@@ -201,7 +221,8 @@ done
 # late event is then glued to it (stream-window's to mend: see the
 # report of issue 17).
 [ $torn = 0 ]
-ok $? "stream-window's --late after a kill ends with a whole line ($torn of $KILLS cut one) # TODO appended files are not cut back to a whole line on a rerun without --checkpoint"
+todo $? "stream-window's --late after a kill ends with a whole line ($torn of $KILLS cut one)" \
+    "appended files are not cut back to a whole line on a rerun without --checkpoint"
 
 # --- stream-pipeline's results ----------------------------------------------------
 wait $stream
