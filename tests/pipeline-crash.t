@@ -11,17 +11,22 @@
 # tables or the killed one's (PRAGMA integrity_check, rows), never newer
 # files than tables; then a rerun must equal an uninterrupted run over the
 # same input, files and warehouse, with nothing of the killed run left.
-# stream-window over a file has no checkpoint (a file is read again from
-# its start): after a kill its -o and --late files hold a prefix of an
-# uninterrupted run's, and a rerun writes exactly that run's.
-# stream-pipeline (kafka-mock, running beside the others as it mostly
-# waits): after each kill every process of it ends (in order, by its
-# watcher), the lock is freed, the warehouse is whole, every JSON Lines
-# line and the checkpoint parse, and a rerun closes its chain of counts.
+# stream-window over a file has no checkpoint (--checkpoint is refused
+# without Kafka; a file is read again from its start): after a kill its
+# -o and --late files hold a prefix of an uninterrupted run's, and a
+# rerun writes exactly that run's rows to -o.
+# (--late appends, so the rerun's follow the killed run's; a kill can
+# cut its last line, which the rerun's first is then glued to: a TODO
+# for stream-window.)  stream-pipeline (its own kafka-mock; 12 kills,
+# running beside the others as it mostly waits): after each kill every
+# process of it ends (in order, by its watcher), the lock is freed, the
+# warehouse is whole, every JSON Lines line and the checkpoint parse,
+# and a rerun (its live source cannot be run again alike) closes its
+# chain of counts, taking up the checkpoint.
 . "$SLUICE_TOP/tests/lib.sh"
 seed=${CRASH_SEED:-$(( $(date +%s) % 100000 ))}
 KILLS=${CRASH_KILLS:-20}
-SKILLS=${CRASH_STREAM_KILLS:-6}
+SKILLS=${CRASH_STREAM_KILLS:-12}
 echo "# seed $seed (CRASH_SEED=$seed runs these kill points again)"
 # points N MAX SALT: N random whole numbers in [0, MAX), one a line.
 points() {
@@ -56,7 +61,7 @@ SD=$T/stream
     P=$SLUICE_TOP/scripts/stream-pipeline
     r() { echo "$1 $2" >>"$T/stream.tap"; }
     i=0
-    for at in $(points "$SKILLS" 4000 7); do
+    for at in $(points "$SKILLS" 3500 7); do
         i=$((i + 1))
         at=$((at + 500))
         killed "$at" "$P"
