@@ -1,9 +1,15 @@
 #!/bin/sh
 # scripts/batch-pipeline: a week of retail data through cleanse, batch-agg,
 # parquet-sink and sqlite-sink, the outputs reconciled with the input
-# (totals to the cent, Parquet read back by DuckDB); the cron lock; a
-# stage that fails ends the run with exit 1 and leaves the outputs as
-# they were; no input within WAIT_SECONDS is an error.
+# (totals to the cent, Parquet read back by DuckDB); the published layout
+# (output/current, a link to the run's folder; output/NAME, links into
+# it); a rerun over the same input replaces its data_quality_metrics row;
+# a run without dead letters empties dead_letter; KEEP_RUNS; the cron
+# lock; a stage that fails ends the run with exit 1 and leaves the
+# outputs as they were; an output folder from before runs/ (and what an
+# older run killed while publishing had moved aside) becomes the first
+# run; no input within WAIT_SECONDS is an error.  (Kills at random
+# moments: tests/pipeline-crash.t.)
 . "$SLUICE_TOP/tests/lib.sh"
 P=$SLUICE_TOP/scripts/batch-pipeline
 D=$T/data
@@ -37,6 +43,23 @@ is "$(sqlite3 "$D/warehouse.db" 'SELECT "in", out, rejected FROM data_quality_me
     "the warehouse's quality metrics reconcile"
 ls -a "$D/output" >"$T/listing"
 is "$(grep -c '^\.batch' "$T/listing")" 0 "no work folder left behind"
+run_id() { basename "$(readlink "$D/output/current")"; }
+like "$(readlink "$D/output/current")" '^runs/[0-9]{8}T[0-9]{9}Z$' "output/current: a link to the run's folder"
+l=""
+for n in analysis_csv analysis_csv_kpis analysis_parquet quality; do l="$l $(readlink "$D/output/$n")"; done
+is "$l" " current/analysis_csv current/analysis_csv_kpis current/analysis_parquet current/quality" \
+    "  output/NAME: links into current/"
+is "$(jq -r .run "$D/output/quality/metrics.jsonl")" "$(run_id)" "  the metrics name their run"
+first=$(run_id)
+
+# Again over the same input: its quality row replaced, not another added.
+"$P" 2>"$T/err"
+is "$?" 0 "a rerun over the same input: exit 0"
+[ "$(run_id)" != "$first" ]
+ok $? "  a new run folder published ($(run_id))"
+is "$(sqlite3 "$D/warehouse.db" 'SELECT count(*) || " " || max(run) FROM data_quality_metrics')" "1 $(run_id)" \
+    "  data_quality_metrics: still one row for this input, the new run's"
+is "$(ls "$D/output/runs" | tr '\n' ' ')" "$first $(run_id) " "  both runs kept"
 
 # The cron lock: while a run holds it, another does not start.
 flock "$D/.batch-pipeline.lock" sleep 3 &
@@ -62,6 +85,36 @@ is "$(cat "$D/output/analysis_csv/part-00000.csv" | cksum)" "$before" "  the pub
 is "$(ls "$D/output/analysis_parquet" | wc -l | tr -d ' ')" 7 "  the Parquet partitions as they were"
 ls -a "$D/output" >"$T/listing"
 is "$(grep -c '^\.batch' "$T/listing")" 0 "  no work folder left"
+is "$(sqlite3 "$D/warehouse.db" 'SELECT count(*) FROM data_quality_metrics')" 1 "  nor a row in the warehouse"
+
+# Without the orders that have no date: no dead letters, and none left
+# in dead_letter; KEEP_RUNS=2 keeps the published run and one more.
+grep -v '^X-' "$D/input/retail_2025-01-15.csv" >"$T/day" && mv "$T/day" "$D/input/retail_2025-01-15.csv"
+KEEP_RUNS=2 "$P" 2>"$T/err"
+is "$?" 0 "input without dead letters: exit 0"
+is "$(sqlite3 "$D/warehouse.db" 'SELECT count(*) FROM dead_letter')" 0 "  dead_letter emptied"
+is "$(sqlite3 "$D/warehouse.db" 'SELECT count(*) FROM data_quality_metrics')" 2 "  a quality row for each input"
+is "$(ls "$D/output/runs" | wc -l | tr -d ' ')" 2 "  KEEP_RUNS=2: two run folders left"
+KEEP_RUNS=0 "$P" 2>"$T/err"
+is "$?" 2 "KEEP_RUNS=0: a usage error"
+
+# An output folder from before runs/: its folders become the first run,
+# and one an older run killed while publishing had moved aside comes back.
+M=$T/old
+mkdir -p "$M/output/analysis_csv" "$M/output/analysis_csv_kpis" "$M/output/quality" \
+    "$M/output/.batch-pipeline.AbC123/old-analysis_parquet" "$M/input"
+for n in analysis_csv analysis_csv_kpis quality; do echo "old $n" >"$M/output/$n/old.txt"; done
+echo "old analysis_parquet" >"$M/output/.batch-pipeline.AbC123/old-analysis_parquet/old.txt"
+"$SLUICE_BIN/schema-gen" -q retail -n 50 --days 1 -d "$M/input"
+DATA=$M "$P" 2>"$T/err"
+is "$?" 0 "an output folder from before runs/: exit 0"
+cat "$M"/output/runs/*/*/old.txt 2>/dev/null | sort >"$T/old.txt"
+is "$(tr '\n' , <"$T/old.txt")" "old analysis_csv,old analysis_csv_kpis,old analysis_parquet,old quality," \
+    "  its four outputs kept as the first run, the one moved aside among them"
+is "$(ls "$M/output/runs" | wc -l | tr -d ' ')" 2 "  and the new run published beside it"
+is "$(readlink "$M/output/analysis_parquet")" current/analysis_parquet "  output/NAME now links into current/"
+ls -a "$M/output" >"$T/listing"
+is "$(grep -c '^\.batch' "$T/listing")" 0 "  the old work folder removed"
 
 # No input within WAIT_SECONDS.
 DATA=$T/empty "$P" 2>"$T/err"

@@ -30,10 +30,14 @@ is "$?" 0 "paths inside: removed"
 ok "$(( $(ls "$T/outside" | wc -l) != 1 ))" "  a symbolic link goes as a link, not what it points to"
 ok "$(( $(ls "$D/input" | wc -l) != 0 ))" "  the file is gone"
 
+# What a stream-pipeline stopped before it could tidy leaves is its own.
+mkdir "$D/.stream-pipeline.run"
 "$C" --data "$D" >"$T/out" 2>&1
-is "$?" 0 "everything: exit 0"
+is "$?" 0 "everything (a stream-pipeline's run folder among it): exit 0"
 is "$(ls "$D" | tr '\n' ' ')" "checkpoints input logs output " "  the skeleton, empty"
 is "$(find "$D" -type f | wc -l | tr -d ' ')" 0 "  no file left"
+[ ! -e "$D/.stream-pipeline.run" ]
+ok $? "  the run folder gone"
 "$C" --data / --dry-run >"$T/out" 2>&1   # (--dry-run: nothing goes, whatever)
 is "$?" 2 "the root as the data folder: refused"
 "$C" --data "$SLUICE_TOP" --force --dry-run >"$T/out" 2>&1
