@@ -311,6 +311,47 @@ open_path(struct out *o, int flags)
 	return open(o->path, oflags);
 }
 
+/*
+ * A file appended to must not go on from half a line: a program killed
+ * mid-write (SIGKILL, a crash, a full disk) can leave its last line cut
+ * short, and the next line would be glued to it.  Cut such a tail back
+ * to the end of the last whole line, and say so.  Returns 0, or -1 with
+ * errno set.
+ */
+static int
+drop_partial_line(int fd, const char *name)
+{
+	char b[4096];
+	struct stat st;
+	off_t end, at;
+	ssize_t n = 0, i;
+	int rfd;
+
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size == 0)
+		return 0;
+	if ((rfd = open(name, O_RDONLY | O_CLOEXEC)) < 0)
+		return 0;	/* write-only: nothing to look at */
+	for (end = st.st_size; end > 0; end = at) {
+		at = end > (off_t)sizeof b ? end - (off_t)sizeof b : 0;
+		if ((n = pread(rfd, b, (size_t)(end - at), at)) <= 0)
+			break;
+		for (i = n; i > 0 && b[i - 1] != '\n'; i--)
+			;
+		if (i > 0) {
+			end = at + i;
+			break;
+		}
+	}
+	close(rfd);
+	if (n < 0 || end == st.st_size)
+		return n < 0 ? -1 : 0;
+	if (ftruncate(fd, end) < 0)
+		return -1;
+	diag("%s: its last line was cut short (a run stopped mid-write?): "
+	    "%lld bytes dropped", name, (long long)(st.st_size - end));
+	return 0;
+}
+
 /* out_open() could not go on: what it made is undone.  Returns NULL. */
 static struct out *
 open_failed(struct out *o, int e)
@@ -346,6 +387,9 @@ out_open(const char *path, int flags, int gzip_level)
 			return open_failed(o, errno);
 		if (o->tmp != NULL)
 			add_pending(o);
+		if ((flags & OUT_APPEND) && gzip_level <= 0 &&
+		    drop_partial_line(o->fd, o->path) < 0)
+			return open_failed(o, errno);
 	}
 	if (gzip_level > 0) {
 		char mode[8];

@@ -185,6 +185,19 @@ else
     echo "ok $((tap_n += 1)) # SKIP /dev/stdout: a link to /proc/self/fd/1 was replaced"
 fi
 
+# A file appended to (dead letters, late events) that a killed run left
+# with its last line cut short: cut back to its last whole line first,
+# so the next line is not glued to the part line.
+printf '{"a":1}\n{"a":2}\n{"a":' >"$T/torn.jsonl"
+printf 'x,y\n1,2\n' | {
+    $SLUICE_WRAP "$(prog cleanse)" -q --reject "$T/torn.jsonl" >/dev/null 2>"$T/err"; }
+like "$(err)" "torn.jsonl: its last line was cut short .*: 5 bytes dropped" "an appended file's cut last line: said"
+is "$(head -n 2 "$T/torn.jsonl")" '{"a":1}
+{"a":2}' "  the whole lines kept"
+jq -c . "$T/torn.jsonl" >/dev/null 2>&1
+ok $? "  and every line is whole JSON after the append"
+is "$(wc -l <"$T/torn.jsonl" | tr -d ' ')" 3 "  (the new dead letter follows them)"
+
 # Whatever happened above: the machine's devices and links are as they were.
 [ -c /dev/null ] && [ -c /dev/full ]
 ok $? "/dev/null and /dev/full are still character devices"
