@@ -29,21 +29,19 @@ logged(const rd_kafka_t *rk, int level, const char *fac, const char *buf)
 		diag("kafka: %s: %s", fac, buf);
 }
 
-/* librdkafka's error events.  Connections that fail are logged by
-   librdkafka itself (logged() above); every broker down is noted, so
-   the wait for them can be bounded. */
+/* librdkafka's error events.  librdkafka logs them itself (logged()
+   above): every broker down is noted, so the wait for them can be
+   bounded. */
 static void
 errored(rd_kafka_t *rk, int err, const char *reason, void *opaque)
 {
 	(void)rk;
+	(void)reason;
 	(void)opaque;
 	if (err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN) {
 		if (down_since == 0)
 			down_since = now_seconds();
 		next_probe = now_seconds() + 1;
-	} else if (err != RD_KAFKA_RESP_ERR__TRANSPORT &&
-	    err != RD_KAFKA_RESP_ERR__RESOLVE) {
-		diag("kafka: %s", reason);
 	}
 }
 
