@@ -38,7 +38,8 @@ static const struct program prog = {
 	    "      --seed N            the shuffle's seed (default: the clock)\n"
 	    "      --loop              the inputs again and again, until a signal\n"
 	    "      --stdout            the events to stdout, not Kafka\n"
-	    "      --timeout SECS      brokers must answer, and messages be\n"
+	    "      --timeout SECS      brokers must answer (at the start, and\n"
+	    "                          after an outage), and messages be\n"
 	    "                          acknowledged, within SECS (default 30)\n"
 	    STATS_HELP,
 	.versions = NULL,
