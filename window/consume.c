@@ -730,7 +730,8 @@ say_stranded(const struct consumer *c, int saved)
  * Leave the group: the last offsets committed, the partitions given
  * back.  Within ms at most, whatever the brokers do; then the client
  * is destroyed (without leaving, if that did not end: the group then
- * waits session.timeout.ms for this member), a second at most.
+ * waits session.timeout.ms for this member, and the client a second at
+ * most).
  */
 static void
 close_consumer(struct consumer *c, double ms)
@@ -770,8 +771,10 @@ close_consumer(struct consumer *c, double ms)
 		rd_kafka_event_destroy(ev);
 	}
 	rd_kafka_queue_destroy(q);
-	kafka_destroy(c->rk, closed ? 0 : RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE,
-	    1000);
+	if (closed)
+		rd_kafka_destroy(c->rk);
+	else
+		kafka_destroy(c->rk, RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE, 1000);
 }
 
 int
