@@ -240,7 +240,6 @@ assigned(struct consumer *c, rd_kafka_topic_partition_list_t *l)
 {
 	int *restored = ecalloc((size_t)l->cnt + 1, sizeof *restored);
 	struct run *rn = c->rn;
-
 	size_t first = rn->nparts;
 
 	c->heard = now_seconds();
