@@ -1,7 +1,8 @@
 /*
  * kafka.h - what every sluice program that speaks Kafka does the same
  * way: its configuration from -b and -X, librdkafka's errors in our
- * words, and the check that the brokers answer within --timeout.
+ * words, the check that the brokers answer within --timeout, and how
+ * long they have not.
  */
 #ifndef SLUICE_KAFKA_H
 #define SLUICE_KAFKA_H
@@ -27,5 +28,25 @@ int kafka_set(rd_kafka_conf_t *conf, const char *key, const char *value);
  * brokers ... within Ns (--timeout)" reported.
  */
 int kafka_reachable(rd_kafka_t *rk, const char *brokers, double timeout_s);
+
+/*
+ * How long the brokers have not answered, in seconds: 0 while some
+ * broker does.  librdkafka says when every broker is down (its error
+ * events, served by rd_kafka_poll() or rd_kafka_consumer_poll()); from
+ * then on, once a second, a metadata request (200 ms at most) asks
+ * whether one is back.  For clients made with kafka_conf().
+ */
+double kafka_down_for(rd_kafka_t *rk);
+
+/* A broker answered (a message came): they are up. */
+void kafka_heard(void);
+
+/*
+ * rd_kafka_destroy_flags(rk, flags), waited for ms at most: librdkafka
+ * 2.0's termination can wait seconds for requests to brokers that are
+ * down.  0 when it ended; -1 when it goes on, on a thread of its own,
+ * until it ends or the process exits (nothing of rk may be used).
+ */
+int kafka_destroy(rd_kafka_t *rk, int flags, double ms);
 
 #endif

@@ -38,7 +38,8 @@ static const struct program prog = {
 	    "      --seed N            the shuffle's seed (default: the clock)\n"
 	    "      --loop              the inputs again and again, until a signal\n"
 	    "      --stdout            the events to stdout, not Kafka\n"
-	    "      --timeout SECS      brokers must answer, and messages be\n"
+	    "      --timeout SECS      brokers must answer (at the start, and\n"
+	    "                          after an outage), and messages be\n"
 	    "                          acknowledged, within SECS (default 30)\n"
 	    STATS_HELP,
 	.versions = NULL,
@@ -59,6 +60,7 @@ struct replay {
 	struct progress pg;
 	struct event ev;
 	int now;		/* --now: the shift is not known yet */
+	int dead;		/* no broker answered for --timeout: stop */
 	int shuffle, loop;
 	double timeout;
 	/* --shuffle: the events, held */
@@ -82,12 +84,25 @@ parse_positive(const char *opt, const char *arg)
 	return v;
 }
 
+/* Stop sending: a signal, or the brokers gone for --timeout (said
+   once). */
+static int
+stopping(struct replay *rp)
+{
+	if (!rp->dead && producer_down_for(rp->p) >= rp->timeout) {
+		rp->dead = 1;
+		diag("no broker has answered for %.0fs (--timeout %gs): stopping",
+		    producer_down_for(rp->p), rp->timeout);
+	}
+	return stop_requested || rp->dead;
+}
+
 /* Wait s seconds, serving Kafka's deliveries meanwhile. */
 static void
 wait_for(struct replay *rp, double s)
 {
 	live_flush();	/* --stdout: what is written goes on first */
-	while (s > 0 && !stop_requested) {
+	while (s > 0 && !stopping(rp)) {
 		double t0 = now_seconds();
 
 		if (s >= 0.002) {
@@ -111,7 +126,7 @@ send_paced(struct replay *rp, const struct event *ev)
 
 		if (w > 0)
 			wait_for(rp, w);
-		if (stop_requested)
+		if (stopping(rp))
 			return 0;
 		pace_sent(&rp->pace);
 		producer_send(rp->p, ev);
@@ -184,7 +199,7 @@ read_inputs(struct replay *rp, char **inputs, int n, enum fmt fmt)
 {
 	int status = 0;
 
-	for (int i = 0; i < n && !stop_requested; i++) {
+	for (int i = 0; i < n && !stopping(rp); i++) {
 		struct reader *rd = rd_open(inputs[i], fmt);
 		struct rec *r;
 		enum rd_status st;
@@ -193,7 +208,7 @@ read_inputs(struct replay *rp, char **inputs, int n, enum fmt fmt)
 			status = 1;
 			continue;
 		}
-		while (!stop_requested &&
+		while (!stopping(rp) &&
 		    ((st = rd_next(rd, &r)) == RD_OK || st == RD_BAD)) {
 			progress_tick(&rp->pg, ++rp->t.in);
 			if (st == RD_BAD) {
@@ -227,7 +242,7 @@ send_shuffled(struct replay *rp, unsigned long long seed)
 		rp->hv[i - 1] = rp->hv[j];
 		rp->hv[j] = tmp;
 	}
-	for (size_t i = 0; i < rp->nhv && !stop_requested; i++) {
+	for (size_t i = 0; i < rp->nhv && !stopping(rp); i++) {
 		const struct held_event *h = &rp->hv[i];
 		struct event ev = { 0 };
 
@@ -403,12 +418,12 @@ main(int argc, char **argv)
 		}
 		if (rp.shuffle)
 			send_shuffled(&rp, seed++);
-		if (rp.loop && !stop_requested &&
+		if (rp.loop && !stopping(&rp) &&
 		    producer_counts(rp.p)->produced == before) {
 			diag("--loop: a pass sent nothing; stopping");
 			break;
 		}
-	} while (rp.loop && !stop_requested && status == 0);
+	} while (rp.loop && !stopping(&rp) && status == 0);
 	progress_done(&rp.pg);
 	live_release(send_held, &rp);
 	/* --shuffle reads once and sends the held events (again with
@@ -416,8 +431,22 @@ main(int argc, char **argv)
 	   was sent, and what was skipped. */
 	if (rp.shuffle)
 		rp.t.in = rp.t.rejected + producer_counts(rp.p)->produced;
-	if (producer_close(rp.p, rp.timeout, &d) < 0)
+	/*
+	 * What is in flight: waited for a second past the messages' own
+	 * timeout (so theirs is the reason given), not past --timeout of
+	 * the brokers down; stopped by a signal, 5 seconds at most, and
+	 * none with the brokers down.
+	 */
+	if (producer_close(rp.p, rp.dead ? 0 : stop_requested ? (rp.timeout < 5 ?
+	    rp.timeout : 5) : rp.timeout + 1, stop_requested ? 0.001 :
+	    rp.timeout, &d) < 0)
 		status = 1;
+	if (rp.dead)
+		diag("without the brokers: read %llu records, %llu delivered, "
+		    "%llu not acknowledged (they may be in Kafka or not), %llu "
+		    "skipped", (unsigned long long)rp.t.in,
+		    (unsigned long long)d.delivered, (unsigned long long)d.failed,
+		    (unsigned long long)rp.t.rejected);
 	if (rej_close(rp.rj) < 0)
 		status = 1;
 	secs = now_seconds() - rp.t.start;
@@ -446,5 +475,5 @@ main(int argc, char **argv)
 	free(props);
 	free(from);
 	free(to);
-	return status != 0 || d.failed > 0;
+	return status != 0 || d.failed > 0 || rp.dead;
 }

@@ -217,6 +217,13 @@ producer_flush(struct producer *p)
 			note_failure(p, "larger than the producer's queue "
 			    "(queue.buffering.max.kbytes)");
 			done++;
+		} else if (full && stop_requested) {
+			/* Stopped while the brokers take nothing: the rest is
+			   not waited for. */
+			p->d.failed += p->nbatch - done;
+			note_failure(p, "not sent: stopped while the producer's "
+			    "queue was full");
+			done = p->nbatch;
 		} else if (full) {
 			rd_kafka_poll(p->rk, 10);
 		}
@@ -289,8 +296,15 @@ producer_counts(const struct producer *p)
 	return &p->d;
 }
 
+double
+producer_down_for(struct producer *p)
+{
+	return p->rk != NULL ? kafka_down_for(p->rk) : 0;
+}
+
 int
-producer_close(struct producer *p, double timeout_s, struct delivery *final)
+producer_close(struct producer *p, double wait_s, double down_s,
+    struct delivery *final)
 {
 	int rc = 0;
 
@@ -299,10 +313,13 @@ producer_close(struct producer *p, double timeout_s, struct delivery *final)
 	} else {
 		uint64_t open;
 
+		double until = now_seconds() + wait_s;
+
 		producer_flush(p);
-		/* A second past the messages' own timeout, so theirs is the
-		   reason given. */
-		rd_kafka_flush(p->rk, (int)(timeout_s * 1000) + 1000);
+		/* A tenth of a second at a time, to see the brokers gone. */
+		while (rd_kafka_outq_len(p->rk) > 0 && now_seconds() < until &&
+		    kafka_down_for(p->rk) < down_s)
+			rd_kafka_flush(p->rk, 100);
 		/* What is left will not go: purged, its reports say failed. */
 		if (p->d.produced > p->d.delivered + p->d.failed) {
 			note_failure(p, "not acknowledged in time");

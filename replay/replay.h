@@ -120,11 +120,16 @@ struct delivery {
 const struct delivery *producer_counts(const struct producer *p);
 
 /*
- * Wait (up to timeout_s) for every message to be delivered or fail,
- * then close, the last counts to *final.  Messages still in flight
- * count as failed.  0, or -1 when any message failed (or stdout did).
+ * Wait (up to wait_s, and not once no broker has answered for down_s)
+ * for every message to be delivered or fail, then close, the last
+ * counts to *final.  Messages still in flight count as failed.  0, or
+ * -1 when any message failed (or stdout did).
  */
-int producer_close(struct producer *p, double timeout_s,
+int producer_close(struct producer *p, double wait_s, double down_s,
     struct delivery *final);
+
+/* Seconds no broker has answered (kafka_down_for()); 0 while one does,
+   and for stdout. */
+double producer_down_for(struct producer *p);
 
 #endif

@@ -140,14 +140,17 @@ int_of(const json_t *o, const char *k)
 	return (int64_t)json_integer_value(json_object_get(o, k));
 }
 
-/* Windows of one partition from JSON into p; -1 when malformed. */
+/* Windows of one partition from JSON into p; -1 when malformed, with
+   where and why in why[0..n) when it can say more than that. */
 static int
-read_part(struct run *rn, struct part *p, const json_t *j)
+read_part(struct run *rn, struct part *p, const json_t *j, char *why,
+    size_t n)
 {
 	const json_t *panes = json_object_get(j, "panes"), *pane, *g;
 	const json_t *sess = json_object_get(j, "sessions"), *s;
 	size_t i, k;
 
+	*why = '\0';
 	if (!json_is_array(panes) || !json_is_array(sess))
 		return -1;
 	p->next_offset = int_of(j, "next_offset");
@@ -161,12 +164,26 @@ read_part(struct run *rn, struct part *p, const json_t *j)
 		if (!json_is_array(groups))
 			return -1;
 		json_array_foreach(groups, k, g) {
-			size_t gi;
+			size_t gi, had = pn->t.n;
 
 			if (key_from_json(json_object_get(g, "k"), &rn->key) < 0)
 				return -1;
 			gi = table_get(&pn->t, rn->key.p, (uint32_t)rn->key.n,
 			    hash_table_key(rn->key.p, rn->key.n));
+			/* A key twice in one window: a checkpoint this program
+			   never writes (edited, or damaged), and reading the
+			   second over the first would lose its state. */
+			if (pn->t.n == had) {
+				char *key = json_dumps(json_object_get(g, "k"),
+				    JSON_COMPACT), start[TS_BUFSZ];
+
+				start[ts_format(start, pn->start)] = '\0';
+				snprintf(why, n, "pane %zu (window start %s), group "
+				    "%zu: the key %s a second time in the window",
+				    i + 1, start, k + 1, key);
+				free(key);
+				return -1;
+			}
 			pn->t.g[gi].records = (uint64_t)int_of(g, "n");
 			if (states_read(rn->m, rn->nm, json_object_get(g, "s"),
 			    table_states(&pn->t, gi)) < 0)
@@ -231,8 +248,11 @@ ckpt_restore(struct checkpoint *c, struct run *rn, struct part *p)
 	int rc = each_file(c, take_newest, &nw);
 
 	if (rc == 0 && nw.best != NULL) {
-		if (read_part(rn, p, nw.best) < 0) {
-			diag("%s: a damaged checkpoint of %s", nw.from, p->where);
+		char why[512];
+
+		if (read_part(rn, p, nw.best, why, sizeof why) < 0) {
+			diag("%s: a damaged checkpoint of %s%s%s", nw.from,
+			    p->where, *why ? ": " : "", why);
 			rc = -1;
 		} else {
 			rc = 1;

@@ -34,6 +34,10 @@ struct consumer {
 	int failed;
 	struct part *last;	/* where the last message went */
 	int no_answer;		/* asked where the partitions end, in vain */
+	double heard;		/* monotonic seconds of the last message (or
+				   partition end, or assignment) */
+	int dead;		/* stopped for want of the brokers: what is
+				   left is not asked of them, nor waited for */
 };
 
 static struct part *
@@ -69,14 +73,20 @@ cycle(struct consumer *c)
 			return -1;
 	if (ckpt_save(c->ck, rn, c->files) < 0)
 		return -1;
-	l = rd_kafka_topic_partition_list_new((int)rn->nparts + 1);
-	for (size_t i = 0; i < rn->nparts; i++)
-		if (rn->parts[i]->next_offset >= 0)
-			rd_kafka_topic_partition_list_add(l, rn->parts[i]->topic,
-			    rn->parts[i]->partition)->offset =
-			    rn->parts[i]->next_offset;
 	/* Advisory (the checkpoint is the truth): asynchronous, its result
-	   said by committed(). */
+	   said by committed(); only what moved.  Not while the brokers are
+	   down: a commit then waits for the coordinator, and so would the
+	   end (librdkafka's termination waits for every commit). */
+	if (kafka_down_for(c->rk) > 0)
+		return 0;
+	l = rd_kafka_topic_partition_list_new((int)rn->nparts + 1);
+	for (size_t i = 0; i < rn->nparts; i++) {
+		struct part *p = rn->parts[i];
+
+		if (p->next_offset >= 0 && p->next_offset != p->committed)
+			rd_kafka_topic_partition_list_add(l, p->topic,
+			    p->partition)->offset = p->committed = p->next_offset;
+	}
 	if (l->cnt > 0 && (err = rd_kafka_commit(c->rk, l, 1)) !=
 	    RD_KAFKA_RESP_ERR_NO_ERROR)
 		diag("committing offsets: %s", rd_kafka_err2str(err));
@@ -163,13 +173,76 @@ check_committed(struct consumer *c, const rd_kafka_topic_partition_list_t *l,
 	rd_kafka_topic_partition_list_destroy(got);
 }
 
+/*
+ * A partition's checkpoint past its end: the topic was deleted and made
+ * again (or kafka-mock restarted) since it was saved, and its windows
+ * and offset are of messages that are gone.  Reading from there would
+ * silently start over (librdkafka's offset reset) with the old windows:
+ * refused, the partition, its offset and the end said; or, with
+ * --reset-past-end, the partition starts afresh from --from.  The ends
+ * of l's restored partitions (rn->parts[first..]) are asked within
+ * --timeout; unknown, nothing is said.
+ */
+static void
+check_ends(struct consumer *c, rd_kafka_topic_partition_list_t *l,
+    int *restored, size_t first)
+{
+	struct run *rn = c->rn;
+	rd_kafka_topic_partition_list_t *q =
+	    rd_kafka_topic_partition_list_new(l->cnt + 1);
+
+	for (int i = 0; i < l->cnt; i++)
+		if (restored[i])
+			rd_kafka_topic_partition_list_add(q, l->elems[i].topic,
+			    l->elems[i].partition)->offset = RD_KAFKA_OFFSET_END;
+	if (q->cnt == 0 || rd_kafka_offsets_for_times(c->rk, q,
+	    (int)(c->ko->timeout * 1e3)) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+		rd_kafka_topic_partition_list_destroy(q);
+		return;
+	}
+	for (int i = 0; i < l->cnt; i++) {
+		rd_kafka_topic_partition_t *tp = &l->elems[i];
+		const rd_kafka_topic_partition_t *e =
+		    rd_kafka_topic_partition_list_find(q, tp->topic,
+		    tp->partition);
+		struct part *p = rn->parts[first + (size_t)i];
+
+		if (!restored[i] || e == NULL || e->err || e->offset < 0 ||
+		    p->next_offset <= e->offset)
+			continue;
+		diag("%s: the checkpoint is at offset %lld, past the "
+		    "partition's end, %lld: the topic was made again since "
+		    "(or kafka-mock restarted), and the saved windows are of "
+		    "messages that are gone.  %s", p->where,
+		    (long long)p->next_offset, (long long)e->offset,
+		    c->ko->reset_past_end ? "Its saved state is dropped "
+		    "(--reset-past-end): read from --from" : "Empty the "
+		    "checkpoint folder, or --reset-past-end to read the "
+		    "partition afresh from --from");
+		if (!c->ko->reset_past_end) {
+			c->failed = 1;
+			rn->f->stop = 1;
+			continue;
+		}
+		part_free(rn, p);
+		rn->parts[first + (size_t)i] = part_new(rn, tp->topic,
+		    tp->partition);
+		tp->offset = c->ko->from != NULL && strcmp(c->ko->from,
+		    "latest") == 0 ? RD_KAFKA_OFFSET_END :
+		    RD_KAFKA_OFFSET_BEGINNING;
+		restored[i] = 0;
+	}
+	rd_kafka_topic_partition_list_destroy(q);
+}
+
 static void
 assigned(struct consumer *c, rd_kafka_topic_partition_list_t *l)
 {
 	int *restored = ecalloc((size_t)l->cnt + 1, sizeof *restored);
-
 	struct run *rn = c->rn;
+	size_t first = rn->nparts;
 
+	c->heard = now_seconds();
 	rn->parts = erealloc(rn->parts, (rn->nparts + (size_t)l->cnt + 1) *
 	    sizeof *rn->parts);
 	for (int i = 0; i < l->cnt; i++) {
@@ -191,8 +264,10 @@ assigned(struct consumer *c, rd_kafka_topic_partition_list_t *l)
 		}
 		rn->parts[rn->nparts++] = p;
 	}
-	if (c->ck != NULL)
+	if (c->ck != NULL) {
+		check_ends(c, l, restored, first);
 		check_committed(c, l, restored);
+	}
 	free(restored);
 }
 
@@ -273,6 +348,14 @@ open_consumer(struct consumer *c)
 		   (kafka-mock) only when this is up, so it bounds the
 		   latency there: a tenth of --trigger, 10 to 100 ms. */
 		"fetch.wait.max.ms", fetch_wait,
+		/* A member that stops answering (killed, or cut off) is
+		   given up, and its partitions moved, after 6 s, the least
+		   brokers accept, not librdkafka's 45: a checkpoint moves
+		   the windows with them.  The same bounds what a broker
+		   outage during the group's join costs: the join waits for
+		   the member whose answer was lost. */
+		"session.timeout.ms", "6000",
+		"heartbeat.interval.ms", "1000",
 		NULL
 	};
 	rd_kafka_conf_t *conf;
@@ -378,6 +461,10 @@ message(struct consumer *c, struct reader *msgs, rd_kafka_message_t *m)
 	if (p == NULL || p->partition != m->partition ||
 	    strcmp(p->topic, topic) != 0)
 		p = c->last = find_part(rn, topic, m->partition, NULL);
+	if (!m->err || m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+		kafka_heard();
+		c->heard = now_seconds();
+	}
 	if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
 		if (p != NULL) {
 			p->at_end = 1;
@@ -574,6 +661,121 @@ say_lag(struct consumer *c)
 	buf_free(&b);
 }
 
+/*
+ * Have the brokers failed us?  None has answered for --timeout (every
+ * one down); or, with --stop-at-end, the partitions not read to their
+ * end have sent nothing for that long (their leaders down, the others
+ * up).  Said, and 1: the run ends.  A shorter outage is waited out.
+ */
+static int
+brokers_gone(struct consumer *c)
+{
+	const struct run *rn = c->rn;
+	double down = kafka_down_for(c->rk);
+	struct buf b = { 0 };
+
+	if (down >= c->ko->timeout) {
+		diag("no broker of %s has answered for %.0fs (--timeout %gs)",
+		    c->ko->brokers, down, c->ko->timeout);
+	} else if (c->ko->stop_at_end && rn->nparts > 0 && !all_at_end(rn) &&
+	    now_seconds() - c->heard >= c->ko->timeout) {
+		for (size_t i = 0; i < rn->nparts; i++)
+			if (!rn->parts[i]->at_end)
+				buf_printf(&b, "%s%s", b.n ? ", " : "",
+				    rn->parts[i]->where);
+		diag("nothing came from %s for %.0fs (--timeout %gs), not read "
+		    "to the end: its leader does not answer", buf_cstr(&b),
+		    now_seconds() - c->heard, c->ko->timeout);
+		buf_free(&b);
+	} else {
+		return 0;
+	}
+	c->dead = 1;
+	c->no_answer = 1;	/* the lag is not asked of them */
+	return 1;
+}
+
+/* Stopped for want of the brokers: what was read, saved and written,
+   so the next run's start is known. */
+static void
+say_stranded(const struct consumer *c, int saved)
+{
+	const struct run *rn = c->rn;
+	const struct filter *f = rn->f;
+	struct buf b = { 0 };
+	size_t open = 0;
+
+	for (size_t i = 0; i < rn->nparts; i++) {
+		const struct part *p = rn->parts[i];
+
+		open += rn->gap > 0 ? p->ss.open : p->ps.n;
+		if (p->next_offset >= 0)
+			buf_printf(&b, "%s%s up to offset %lld", b.n ? ", " : "",
+			    p->where, (long long)p->next_offset);
+	}
+	diag("without the brokers: read %llu messages%s%s%s; %s; %llu rows of "
+	    "final windows written to %s, %zu windows open not written",
+	    (unsigned long long)f->t.in, b.n ? " (" : "", b.n ?
+	    buf_cstr(&b) : "", b.n ? ")" : "", c->ck == NULL ?
+	    "nothing saved (no --checkpoint): the next run reads them again" :
+	    saved ? "all saved in the checkpoint, where the next run goes on" :
+	    "the checkpoint could not be saved", (unsigned long long)rn->rows,
+	    f->output != NULL && strcmp(f->output, "-") != 0 ? f->output :
+	    "standard output", open);
+	buf_free(&b);
+}
+
+/*
+ * Leave the group: the last offsets committed, the partitions given
+ * back.  Within ms at most, whatever the brokers do; then the client
+ * is destroyed (without leaving, if that did not end: the group then
+ * waits session.timeout.ms for this member, and the client a second at
+ * most).
+ */
+static void
+close_consumer(struct consumer *c, double ms)
+{
+	rd_kafka_queue_t *q;
+	rd_kafka_error_t *e;
+	rd_kafka_event_t *ev;
+	double until = now_seconds() + ms / 1e3;
+	int closed;
+
+	if (ms <= 0) {
+		kafka_destroy(c->rk, RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE, 1000);
+		return;
+	}
+	q = rd_kafka_queue_new(c->rk);
+	closed = (e = rd_kafka_consumer_close_queue(c->rk, q)) == NULL;
+	if (e != NULL) {
+		diag("leaving the group: %s", rd_kafka_error_string(e));
+		rd_kafka_error_destroy(e);
+	}
+	while (closed && !rd_kafka_consumer_closed(c->rk)) {
+		double left = until - now_seconds();
+
+		if (left <= 0) {
+			closed = 0;
+			diag("leaving the group: no answer within %.1fs; its "
+			    "other members wait session.timeout.ms for this "
+			    "one", ms / 1e3);
+			break;
+		}
+		/* The revocation comes as an event here, not a callback. */
+		if ((ev = rd_kafka_queue_poll(q, left < 0.1 ? 1 + (int)(left *
+		    1e3) : 100)) != NULL && rd_kafka_event_type(ev) ==
+		    RD_KAFKA_EVENT_REBALANCE)
+			rebalance(c->rk, rd_kafka_event_error(ev),
+			    rd_kafka_event_topic_partition_list(ev), c);
+		rd_kafka_event_destroy(ev);
+	}
+	rd_kafka_queue_destroy(q);
+	if (closed)
+		rd_kafka_destroy(c->rk);
+	else
+		kafka_destroy(c->rk, RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE, 1000);
+}
+
 int
 consume(struct run *rn, const struct consume_opts *ko)
 {
@@ -607,9 +809,19 @@ consume(struct run *rn, const struct consume_opts *ko)
 	while (!f->stop) {
 		rd_kafka_message_t *m;
 
+		if (brokers_gone(&c))
+			break;
 		/* Stopped: what was in the topic then is read first, for
-		   --drain at most (a second signal ends it). */
+		   --drain at most (a second signal ends it); not when the
+		   brokers are down (it could not be asked). */
 		if (stop_requested && !draining) {
+			if (kafka_down_for(c.rk) > 0) {
+				diag("stopped with the brokers down for %.0fs: what "
+				    "the topic holds is not read (--drain)",
+				    kafka_down_for(c.rk));
+				c.dead = c.no_answer = 1;
+				break;
+			}
 			if (ko->drain <= 0 || rn->nparts == 0)
 				break;
 			draining = 1;
@@ -647,7 +859,10 @@ consume(struct run *rn, const struct consume_opts *ko)
 		window_updates(rn);
 	if (!c.failed && !f->stop && cycle(&c) < 0)
 		c.failed = 1;
-	if (ko->stop_at_end && !stop_requested && !f->stop) {
+	if (c.dead) {
+		say_stranded(&c, !c.failed && !f->stop);
+		c.failed = 1;
+	} else if (ko->stop_at_end && !stop_requested && !f->stop) {
 		c.ended = 1;
 		for (size_t i = 0; i < rn->nparts; i++)
 			window_advance(rn, rn->parts[i], W_END);
@@ -664,8 +879,10 @@ consume(struct run *rn, const struct consume_opts *ko)
 	if (rn->metrics != NULL)
 		window_metrics_line(rn);
 	c.ended = 1;		/* closing revokes: nothing more to save */
-	rd_kafka_consumer_close(c.rk);
-	rd_kafka_destroy(c.rk);
+	/* A stop is prompt: a few seconds at most for the group, none
+	   when the brokers are known to be down. */
+	close_consumer(&c, c.dead ? 0 : 1e3 * (ko->timeout < 5 ? ko->timeout :
+	    5));
 done:
 	progress_done(&f->pg);
 	if (f->w != NULL && wr_close(f->w) < 0)

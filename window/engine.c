@@ -31,6 +31,7 @@ part_new(struct run *rn, const char *topic, int32_t partition)
 	p->partition = partition;
 	p->next_offset = -1;
 	p->eof_offset = -1;
+	p->committed = -1;
 	p->end = -1;
 	p->low = 0;
 	p->w = p->max_ts = W_NONE;

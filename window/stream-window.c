@@ -64,17 +64,23 @@ static const struct program prog = {
 	    "                          end, writing every window\n"
 	    "      --checkpoint DIR    save windows and offsets here every\n"
 	    "                          --trigger; start from what is saved\n"
+	    "      --reset-past-end    a partition whose checkpoint is past its\n"
+	    "                          end (the topic made again): read afresh\n"
+	    "                          from --from (default: exit 1)\n"
 	    "      --drain DUR         stopped by a signal: first read what the\n"
 	    "                          topic held then, for DUR at most\n"
 	    "                          (default 5s; 0: stop at once)\n"
-	    "      --timeout SECS      the brokers must answer within (default 30)\n",
+	    "      --timeout SECS      the brokers must answer within, at the\n"
+	    "                          start and whenever they go down (default\n"
+	    "                          30); else exit 1\n",
 	.versions = NULL,
 };
 
 enum {
 	OPT_TIME = OPT_PROGRAM, OPT_SIZE, OPT_SLIDE, OPT_GAP, OPT_WATERMARK,
 	OPT_LATE, OPT_IDLE, OPT_MODE, OPT_TRIGGER, OPT_METRICS, OPT_FROM,
-	OPT_STOP, OPT_CHECKPOINT, OPT_TIMEOUT, OPT_DRAIN, OPT_WHERE
+	OPT_STOP, OPT_CHECKPOINT, OPT_TIMEOUT, OPT_DRAIN, OPT_WHERE,
+	OPT_RESET_PAST_END
 };
 
 static int64_t
@@ -231,6 +237,7 @@ main(int argc, char **argv)
 		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 		{ "drain", required_argument, NULL, OPT_DRAIN },
 		{ "where", required_argument, NULL, OPT_WHERE },
+		{ "reset-past-end", no_argument, NULL, OPT_RESET_PAST_END },
 		STATS_LONGOPT,
 		{ 0 }
 	};
@@ -323,6 +330,9 @@ main(int argc, char **argv)
 		case OPT_CHECKPOINT:
 			ko.checkpoint = optarg;
 			break;
+		case OPT_RESET_PAST_END:
+			ko.reset_past_end = 1;
+			break;
 		case OPT_WHERE:
 			where = optarg;
 			break;
@@ -400,7 +410,7 @@ main(int argc, char **argv)
 			    "processes)");
 		if (optind < argc)
 			usage_error("files and Kafka both: read one or the other");
-	} else if (ko.checkpoint != NULL) {
+	} else if (ko.checkpoint != NULL || ko.reset_past_end) {
 		usage_error("--checkpoint needs Kafka (-b, -t, -G): a pipe "
 		    "cannot be read again from a saved place");
 	} else if (ko.from != NULL || ko.stop_at_end || ko.nprops > 0 ||

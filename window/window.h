@@ -164,6 +164,8 @@ struct part {
 				   -1: not asked, or no answer */
 	int64_t low;		/* its first offset still kept, asked with
 				   end (retention, kafka-mock's bound) */
+	int64_t committed;	/* the offset last committed to Kafka; -1:
+				   none */
 };
 
 struct run {
@@ -276,6 +278,8 @@ struct consume_opts {
 	double drain;		/* stopped by a signal: seconds to go on
 				   reading what was in the topic then */
 	const char *checkpoint;	/* --checkpoint DIR, or NULL */
+	int reset_past_end;	/* a checkpoint past its partition's end:
+				   dropped, not refused */
 	const char *config;	/* the window options, as checkpoints hold them */
 };
 

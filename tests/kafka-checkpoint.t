@@ -1,0 +1,71 @@
+#!/bin/sh
+# stream-window's checkpoints that cannot be right: one that lists a key
+# twice in one window (edited by hand, or damaged) is refused with its
+# place; one whose offsets lie past its partition's end (the topic
+# made again, kafka-mock restarted) is refused naming the partition,
+# unless --reset-past-end.
+. "$SLUICE_TOP/tests/lib.sh"
+SW=$(prog stream-window)
+RP=$(prog kafka-replay)
+
+mock_up --topic dup:1
+pids=""
+trap 'exec 3>&-; kill $mock $pids 2>/dev/null; wait 2>/dev/null; rm -rf "$T"' EXIT
+FAST="-X session.timeout.ms=6000 -X heartbeat.interval.ms=500"
+WIN="--time event_time --size 1h -g category -m count -m users=distinct:user_id -m u=approx_distinct:user_id"
+
+$SLUICE_WRAP "$(prog schema-gen)" -q ecommerce -n 400 --anomalies 0 -f jsonl |
+    mlr --ijsonl --ojsonl sort -f event_time >"$T/events.jsonl"
+N=$(wc -l <"$T/events.jsonl" | tr -d ' ')
+
+# --- A key twice in one window of a checkpoint ----------------------------------
+"$RP" -q -b "$B" -t dup --key category "$T/events.jsonl"
+run stream-window $WIN -b "$B" -t dup -G g-dup $FAST --checkpoint "$T/ck" \
+    -o "$T/dup.jsonl" --stop-at-end
+is "$rc" 0 "a checkpoint with open windows, saved at the end"
+ck=$(ls "$T"/ck/*.ckpt)
+cp "$ck" "$T/good.ckpt"
+key=$(jq -c '.parts[0].panes[0].groups[0].k' "$ck")
+# The same group twice (a valid state both times), then with another
+# state (another user among its distinct values).
+jq -c '.parts[0].panes[0].groups += [.parts[0].panes[0].groups[0]]' \
+    "$T/good.ckpt" >"$ck"
+run stream-window $WIN -b "$B" -t dup -G g-dup $FAST --checkpoint "$T/ck" \
+    -o "$T/dup.jsonl" --stop-at-end
+is "$rc" 1 "a checkpoint listing a key twice in a window: exit 1"
+like "$(err)" "^stream-window: $ck: a damaged checkpoint of dup\[0\]: pane 1 \(window start [0-9T:-]+Z\), group [0-9]+: the key \\$key a second time in the window" \
+    "  said with its place: the file, the partition, the pane and the key"
+jq -c '.parts[0].panes[0].groups += [.parts[0].panes[0].groups[0] | .s[1] += ["someone else"] | .n += 1]' \
+    "$T/good.ckpt" >"$ck"
+run stream-window $WIN -b "$B" -t dup -G g-dup $FAST --checkpoint "$T/ck" \
+    -o "$T/dup.jsonl" --stop-at-end
+is "$rc" 1 "the same key again with other values: refused too (not read over the first)"
+like "$(err)" "the key \\$key a second time" "  said"
+cp "$T/good.ckpt" "$ck"
+
+# --- A checkpoint past the topic's end -----------------------------------------------
+# kafka-mock started again, empty: the topic "dup" holds 10 messages,
+# the checkpoint says offsets past them.  Refused, naming the partition
+# (before, the partition silently started over with the old windows);
+# with --reset-past-end, read afresh.
+exec 3>&-
+kill $mock
+wait $mock 2>/dev/null
+rm -f "$T/ctl" "$T/port"
+mock_up --topic dup:1
+head -n 10 "$T/events.jsonl" >"$T/ten.jsonl"
+"$RP" -q -b "$B" -t dup --key category "$T/ten.jsonl"
+saved=$(jq '.parts[] | select(.topic == "dup" and .partition == 0) | .next_offset' "$ck")
+run stream-window $WIN -b "$B" -t dup -G g-dup $FAST --checkpoint "$T/ck" \
+    -o "$T/dup.jsonl" --stop-at-end
+is "$rc" 1 "a checkpoint past the partition's end (kafka-mock restarted): exit 1"
+like "$(err)" "dup\[0\]: the checkpoint is at offset $saved, past the partition's end, 10: the topic was made again since \(or kafka-mock restarted\)" \
+    "  said, with the partition, the checkpoint's offset and the end"
+run stream-window $WIN -b "$B" -t dup -G g-dup $FAST --checkpoint "$T/ck" \
+    -o "$T/fresh.jsonl" --stop-at-end --reset-past-end
+is "$rc" 0 "--reset-past-end: read afresh, exit 0"
+run stream-window $WIN -f jsonl "$T/ten.jsonl"
+sort "$T/out" >"$T/want10"
+sort "$T/fresh.jsonl" >"$T/got"
+is_file "$T/got" "$T/want10" "  the windows of the 10 messages only"
+done_testing
