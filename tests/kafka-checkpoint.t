@@ -41,6 +41,13 @@ run stream-window $WIN -b "$B" -t dup -G g-dup $FAST --checkpoint "$T/ck" \
     -o "$T/dup.jsonl" --stop-at-end
 is "$rc" 1 "the same key again with other values: refused too (not read over the first)"
 like "$(err)" "the key \\$key a second time" "  said"
+# A NUL byte after a number: jansson alone took it for the end of the text.
+jq -c . "$T/good.ckpt" | sed 's/"sluice_checkpoint":1/&@NUL@/' |
+    perl -pe 's/\@NUL\@/\0/' >"$ck"
+run stream-window $WIN -b "$B" -t dup -G g-dup $FAST --checkpoint "$T/ck" \
+    -o "$T/dup.jsonl" --stop-at-end
+is "$rc" 1 "a checkpoint with a NUL byte after a number: refused"
+like "$(err)" "$ck: a damaged checkpoint: .*control character 0x00" "  said"
 cp "$T/good.ckpt" "$ck"
 
 # --- A checkpoint past the topic's end -----------------------------------------------

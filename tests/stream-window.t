@@ -218,4 +218,12 @@ like "$(err)" " 0 late " "time-ordered events: none late"
 "$DUCK" "SELECT * FROM read_csv('$T/ours.csv', all_varchar = true)" >"$T/ours.jsonl"
 is_file "$T/ours.jsonl" "$T/theirs.jsonl" \
     "1h/15m sliding windows by category equal DuckDB's query: count, exact sum, min, distinct ($(wc -l <"$T/theirs.jsonl") rows)"
+# The last hour of 9999: a window that would end in the year 10000 is a
+# time sluice cannot read back ("+10000-01-01..."): its event is rejected.
+printf '%s\n' '{"t":"9999-12-31T22:30:00Z"}' '{"t":"9999-12-31T23:30:00Z"}' >"$T/y9999.jsonl"
+run stream-window --time t --size 1h "$T/y9999.jsonl"
+is "$(out)" '{"window_start":"9999-12-31T22:00:00Z","window_end":"9999-12-31T23:00:00Z","record_count":1}' \
+    "a window ending at 9999-12-31T23:00:00Z is written"
+like "$(err)" 'y9999.jsonl:2: t: its window would end past 9999-12-31.*2 in, 1 aggregated, 0 late .*1 rejected' \
+    "  one that would end in the year 10000: rejected, counted"
 done_testing

@@ -33,6 +33,7 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include "jcheck.h"
 #include "window.h"
 
 struct checkpoint {
@@ -66,7 +67,9 @@ static json_t *
 load(const char *path, const char *config)
 {
 	json_error_t e;
-	json_t *j = json_load_file(path, 0, &e);
+	/* (jc_load_file: jansson alone takes a NUL byte after a number for
+	   the end of the text.) */
+	json_t *j = jc_load_file(path, 0, &e);
 	const char *had;
 
 	if (j == NULL) {

@@ -449,6 +449,15 @@ read_record(struct run *rn, struct rec *r, int64_t *ts)
 			reject(rn, r, "time");
 			return -1;
 		}
+		/* Its windows must end where a time can be written: an end
+		   past 9999-12-31 would be a time sluice refuses to read. */
+		if (*ts > TS_MAX_US + 1 - (rn->gap > 0 ? rn->gap : rn->size)) {
+			snprintf(rn->msg, sizeof rn->msg, "%s: its window "
+			    "would end past 9999-12-31 (the last time sluice "
+			    "writes)", rn->time_field);
+			reject(rn, r, "time");
+			return -1;
+		}
 	}
 	rn->key.n = 0;
 	for (size_t i = 0; i < rn->ndims; i++)
