@@ -224,6 +224,7 @@ printf '%s\n' '{"t":"9999-12-31T22:30:00Z"}' '{"t":"9999-12-31T23:30:00Z"}' >"$T
 run stream-window --time t --size 1h "$T/y9999.jsonl"
 is "$(out)" '{"window_start":"9999-12-31T22:00:00Z","window_end":"9999-12-31T23:00:00Z","record_count":1}' \
     "a window ending at 9999-12-31T23:00:00Z is written"
-like "$(err)" 'y9999.jsonl:2: t: its window would end past 9999-12-31.*2 in, 1 aggregated, 0 late .*1 rejected' \
-    "  one that would end in the year 10000: rejected, counted"
+like "$(err)" 'y9999.jsonl:2: t: its window would end past 9999-12-31' \
+    "  one that would end in the year 10000: rejected, with its place"
+like "$(err)" '2 in, 1 aggregated, 0 late .*1 rejected' "  and counted"
 done_testing
