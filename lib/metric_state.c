@@ -189,12 +189,3 @@ parsed_in(const struct val *v, const struct infield *f, struct parsed *p,
 	}
 	return 0;
 }
-
-int
-parsed_from(const struct val *v, enum need need, struct parsed *p,
-    struct buf *scratch, struct rec *r)
-{
-	struct infield f = { NULL, need, -1 };
-
-	return parsed_in(v, &f, p, scratch, r);
-}

@@ -112,9 +112,6 @@ struct parsed {
 int parsed_in(const struct val *v, const struct infield *f,
     struct parsed *p, struct buf *scratch, struct rec *r);
 
-/* parsed_in for a field of no declared scale: numbers exactly. */
-int parsed_from(const struct val *v, enum need need, struct parsed *p,
-    struct buf *scratch, struct rec *r);
 
 /* Add one value p to metric m's state st. */
 void state_add(const struct metric *m, struct mstate *st,

@@ -57,6 +57,13 @@ $SLUICE_WRAP "$(prog batch-agg)" -q $agg --partial "$T/in.csv" >"$T/p.partial"
 run batch-agg --merge "$T/p.partial"
 is "$(out)" "$want" "batch-agg --partial | --merge: the same sums"
 
+# stream-window: the same windows' sums (one day, every event in it).
+awk -F, 'NR > 1 { printf "%s,%s,2025-01-15T10:00:00Z\n", $1, $2 } NR == 1 { print $0 ",t" }' \
+    "$T/in.csv" >"$T/timed.csv"
+run stream-window --schema "$T/s.json" --time t --size 1d -g g -m sum:amount -f csv "$T/timed.csv"
+is "$(cut -d, -f3- "$T/out" | sort)" "$(printf '%s\n' a,0.02 b,6.69 c,0.99 d,0.13 g,sum_amount)" \
+    "stream-window: the same sums"
+
 # JSON input: numbers, strings with spaces, an integer, all alike.
 printf '%s\n' '{"g":"a","amount":0.005}' '{"g":"a","amount":" 0.005"}' \
     '{"g":"b","amount":1.115}' '{"g":"b","amount":2}' >"$T/in.jsonl"

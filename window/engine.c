@@ -465,7 +465,7 @@ read_record(struct run *rn, struct rec *r, int64_t *ts)
 	for (size_t i = 0; i < rn->nin; i++) {
 		const struct val *v = rec_at(r, at[1 + rn->ndims + i]);
 
-		if (parsed_from(v, rn->in[i].need, &rn->parsed[i], &rn->scratch,
+		if (parsed_in(v, &rn->in[i], &rn->parsed[i], &rn->scratch,
 		    r) < 0) {
 			size_t n;
 			const char *t = val_to_text(v, &rn->scratch, &n);

@@ -159,6 +159,9 @@ set_metrics(struct run *rn, const char **specs, size_t n,
 		rn->m[i].in = rn->m[i].field ? infield_of(&rn->in, &rn->nin,
 		    rn->m[i].field, metric_need(rn->m[i].kind)) : -1;
 	}
+	/* A declared decimal is rounded to its scale as it is read, as
+	   every program reads it (sluice-schema(5), Numbers). */
+	infields_declare(rn->in, rn->nin, sc);
 	free(defaults);
 	buf_free(&b);
 }
