@@ -99,6 +99,16 @@ route(const struct shape *sh, const struct rec *r, struct event *ev,
 		*msg = buf_cstr(&ev->scratch);
 		return NULL;
 	}
+	/* A topic's name is a C string: one cut at a NUL (JSON's \u0000)
+	   would send the event to another topic. */
+	if (ev->topic_buf.n > 0 &&
+	    memchr(ev->topic_buf.p, 0, ev->topic_buf.n) != NULL) {
+		ev->scratch.n = 0;
+		buf_printf(&ev->scratch, "%s holds a NUL byte: no topic is "
+		    "named so", sh->topic_field);
+		*msg = buf_cstr(&ev->scratch);
+		return NULL;
+	}
 	if (sh->nroutes == 0)
 		return buf_cstr(&ev->topic_buf);
 	for (size_t i = 0; i < sh->nroutes; i++)

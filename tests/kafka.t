@@ -138,6 +138,13 @@ consume orders '%s\n' | grep -v '^x$' >"$T/kafka.jsonl"
 is "$(sort "$T/stdout.jsonl" | md5sum)" "$(sort "$T/kafka.jsonl" | md5sum)" \
     "--stdout writes exactly what went to Kafka"
 
+# A topic field holding \u0000 is a bad record: its name cut at the NUL
+# would be another topic's ("a").
+printf '%s\n' '{"k":"a\u0000b","v":1}' '{"k":"a","v":2}' >"$T/nul.jsonl"
+run kafka-replay --stdout --topic-field k "$T/nul.jsonl"
+is "$(jq -c '[.k, .v]' "$T/out")" '["a",2]' "--topic-field with a NUL in its value: not sent to a cut name"
+like "$(err)" 'nul.jsonl:1: k holds a NUL byte' "  a bad record with its place"
+
 # --- --now and --speed -----------------------------------------------------------
 printf 'id,ts\n1,2025-01-15T10:00:00Z\n2,2025-01-15T10:00:01Z\n3,2025-01-15T10:00:02Z\n' >"$T/times.csv"
 t0=$(date +%s.%N)
