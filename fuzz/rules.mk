@@ -38,13 +38,9 @@ fuzz: deps
 
 fuzz-build: $(FUZZ_BINS)
 
-# The project's sources: coverage for the fuzzer, no libFuzzer main.
+# The project's sources and the targets' (build/fuzz/fuzz/*.o):
+# coverage for the fuzzer; libFuzzer's main() comes at the link.
 $(FUZZ_O)/%.o: %.c
-	@mkdir -p $(@D)
-	$(FUZZ_CC) $(ALL_CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link \
-		-c -o $@ $<
-# The targets (in their own folder: build/%.o would take fuzz/%.c).
-$(FUZZ_O)/target/%.o: fuzz/%.c
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(ALL_CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link \
 		-c -o $@ $<
@@ -56,8 +52,7 @@ $(FUZZ_LIBA): $(FUZZ_LIB_OBJ)
 $(FUZZ_O)/bin/checkpoint: $(FUZZ_OBJ_checkpoint)
 $(FUZZ_O)/bin/partial: $(FUZZ_OBJ_partial)
 $(FUZZ_O)/bin/query: $(FUZZ_OBJ_query)
-$(FUZZ_O)/bin/%: $(FUZZ_O)/target/%.o $(FUZZ_O)/target/fuzz.o $(FUZZ_LIBA)
+$(FUZZ_O)/bin/%: $(FUZZ_O)/fuzz/%.o $(FUZZ_O)/fuzz/fuzz.o $(FUZZ_LIBA)
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $(filter %.o,$^) \
-		$(filter %.a,$^) $(FUZZ_LIBS_$*) \
-		$(LIB_LIBS)
+		$(filter %.a,$^) $(FUZZ_LIBS_$*) $(LIB_LIBS)
