@@ -81,14 +81,31 @@ fuzz_use_values(const struct rec *r)
 	buf_free(&scratch);
 }
 
+/* p[0..n) to f, bytes that are not printable ASCII as \xHH. */
+static void
+show(FILE *f, const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)p[i];
+
+		if (c >= 0x20 && c < 0x7f && c != '\\')
+			fputc(c, f);
+		else
+			fprintf(f, "\\x%02x", c);
+	}
+	fputc('\n', f);
+}
+
 _Noreturn void
 fuzz_fail(const char *what, const char *a, size_t an, const char *b,
     size_t bn)
 {
 	FILE *f = real_stderr != NULL ? real_stderr : stderr;
 
-	fprintf(f, "fuzz: %s\n--- one:\n%.*s\n--- other:\n%.*s\n", what,
-	    (int)an, a, (int)bn, b);
+	fprintf(f, "fuzz: %s\n--- one:\n", what);
+	show(f, a, an);
+	fputs("--- other:\n", f);
+	show(f, b, bn);
 	fflush(f);
 	abort();
 }

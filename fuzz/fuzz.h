@@ -42,8 +42,9 @@ const char *fuzz_file(const uint8_t *data, size_t size);
  */
 void fuzz_use_values(const struct rec *r);
 
-/* Print "fuzz: what" and the two sides (n bytes each) to the real
-   stderr, and abort: a finding. */
+/* Print "fuzz: what" and the two sides (n bytes each, \xHH for bytes
+   that are not printable ASCII) to the real stderr, and abort: a
+   finding. */
 _Noreturn void fuzz_fail(const char *what, const char *a, size_t an,
     const char *b, size_t bn);
 
