@@ -59,6 +59,22 @@ fuzz_file(const uint8_t *data, size_t size)
 }
 
 void
+fuzz_each_record(const uint8_t *data, size_t size, enum fmt fmt,
+    void (*fn)(const struct rec *r))
+{
+	struct reader *rd = rd_open(fuzz_file(data, size), fmt);
+	struct rec *r;
+	enum rd_status st;
+
+	if (rd == NULL)
+		abort();	/* a memory file always opens */
+	while ((st = rd_next(rd, &r)) == RD_OK || st == RD_BAD)
+		if (st == RD_OK)
+			fn(r);
+	rd_close(rd);
+}
+
+void
 fuzz_use_values(const struct rec *r)
 {
 	struct buf scratch = { 0 };

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "reader.h"
 #include "rec.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -34,6 +35,13 @@ int fuzz_setup(void);
  * asked for FMT_AUTO sniffs it.
  */
 const char *fuzz_file(const uint8_t *data, size_t size);
+
+/*
+ * Read the input as a file of format fmt, as programs read one, and call
+ * fn(r) for each good record (bad ones are only counted by the reader).
+ */
+void fuzz_each_record(const uint8_t *data, size_t size, enum fmt fmt,
+    void (*fn)(const struct rec *r));
 
 /*
  * Every conversion a program may ask of r's values (number, decimal,

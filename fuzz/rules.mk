@@ -10,7 +10,7 @@
 FUZZ_CC ?= clang-14
 FUZZ_SECONDS ?= 60
 FUZZ_FLAGS ?=
-FUZZ_TARGETS ?= csv jsonl json-diff ts schema expr checkpoint partial query
+FUZZ_TARGETS ?= csv jsonl json-diff csv-json ts schema expr checkpoint partial query
 FUZZ_O := build/fuzz
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer
