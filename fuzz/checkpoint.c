@@ -25,7 +25,9 @@ enum { NSPECS = sizeof specs / sizeof specs[0] };
 /* Grouped by two dimensions: a key has two parts. */
 static char *dims[] = { "store", "city" };
 
-static char dir[] = "/tmp/sluice-fuzz-ckpt-XXXXXX";
+/* In $TMPDIR (fuzz/run gives one under build/fuzz/: a crash skips
+   remove_dir()). */
+static char dir[4096];
 static char file[sizeof dir + 32];
 static struct metric *metrics;
 
@@ -44,7 +46,10 @@ int
 fuzz_setup(void)
 {
 	char err[256];
+	const char *tmp = getenv("TMPDIR");
 
+	snprintf(dir, sizeof dir, "%s/sluice-fuzz-ckpt-XXXXXX",
+	    tmp != NULL && *tmp ? tmp : "/tmp");
 	if (mkdtemp(dir) == NULL)
 		return -1;
 	atexit(remove_dir);
