@@ -4,6 +4,7 @@
 #   make test         install missing dependencies, build, run every test
 #   make asan         the same tests against an ASan+UBSan build
 #   make valgrind     the same tests under valgrind (memcheck)
+#   make fuzz         each parser's libFuzzer target FUZZ_SECONDS (60) seconds
 #   make bench        side-by-side benchmarks against peer tools
 #   make demo         the batch and streaming pipelines, then the dashboard
 #                     (DEMO_SECONDS=30, DEMO_SERVE=0 to skip serving)
@@ -60,7 +61,7 @@ PROGRAMS :=
 TEST_BINS :=
 include $(sort $(wildcard */rules.mk))
 
-.PHONY: all test check asan valgrind bench install clean deps demo
+.PHONY: all test check asan valgrind fuzz bench install clean deps demo
 .DEFAULT_GOAL := all
 # Keep objects make would think intermediate (test programs).
 .SECONDARY:
