@@ -12,12 +12,14 @@
 #include "buf.h"
 #include "fuzz.h"
 #include "reader_impl.h"
+#include "src.h"
 
 int
 fuzz_setup(void)
 {
-	/* Small, so short inputs reach the unclosed-quote guard. */
-	csv_max_record = 1024;
+	/* Small, so short inputs reach the unclosed-quote guard
+	   (SLUICE_MAX_LINE_BYTES). */
+	src_max_line = 1024;
 	return 0;
 }
 
