@@ -107,8 +107,14 @@ metrics_from(const json_t *a, struct metric **m, size_t *n)
 		(*m)[i].where = json_string_value(json_object_get(x, "where")) ?
 		    estrdup(json_string_value(json_object_get(x, "where"))) :
 		    NULL;
-		(*m)[i].places = (int)json_integer_value(json_object_get(x,
+		/* -1 (exact) to DEC_MAX_SCALE: more would overflow the
+		   printing of a sum. */
+		json_int_t places = json_integer_value(json_object_get(x,
 		    "places"));
+
+		if (places < -1 || places > DEC_MAX_SCALE)
+			return -1;
+		(*m)[i].places = (int)places;
 	}
 	return 0;
 }
@@ -208,7 +214,10 @@ partial_read(const char *path, struct spec *sp, struct table *t,
 			rc = -1;
 			break;
 		}
+		/* Zeroed: a line that fails before states_read() has
+		   filled them frees states that are all empty. */
 		tmp = erealloc(tmp, (sp->nm + sp->nkpi + 1) * sizeof *tmp);
+		memset(tmp, 0, (sp->nm + sp->nkpi + 1) * sizeof *tmp);
 		n = rec_get(r, "n");
 		if (n == NULL || n->type != VAL_INT || n->u.i < 0) {
 			diag_at(r->src, r->line, "a partial line without its "

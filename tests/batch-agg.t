@@ -187,6 +187,17 @@ cp "$T/out" "$T/dense1.partial"
 run batch-agg --partial -g g -m u=approx_distinct:u "$T/dense2.csv"
 cp "$T/out" "$T/dense2.partial"
 ok "$(( $(wc -c <"$T/dense1.partial") > 40000 ))" "a dense HyperLogLog's partial is small ($(wc -c <"$T/dense1.partial") bytes)"
+# Damaged partials (found by fuzz/partial): refused with their place,
+# never a crash (places 100000 overflowed the printing of a sum; a group
+# line without its key freed states never read).
+cp "$SLUICE_TOP/fuzz/regress/partial/places-100000.jsonl" "$T/places.partial"
+run batch-agg --merge "$T/places.partial"
+is "$rc:$(err)" "1:batch-agg: $T/places.partial:1: a malformed partial header" \
+    "a partial header with places past 18: refused, exit 1"
+cp "$SLUICE_TOP/fuzz/regress/partial/group-without-key.jsonl" "$T/nokey.partial"
+run batch-agg --merge "$T/nokey.partial"
+like "$rc:$(err)" "^1:batch-agg: $T/nokey.partial:2: a malformed partial group" \
+    "a group line without its key: refused, exit 1"
 run batch-agg --merge "$T/dense1.partial" "$T/dense2.partial"
 is_file "$T/out" "$T/dense-whole.csv" "  and merges to exactly the single run's estimate ($(tail -n 1 "$T/dense-whole.csv"))"
 

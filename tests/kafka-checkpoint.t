@@ -48,6 +48,17 @@ run stream-window $WIN -b "$B" -t dup -G g-dup $FAST --checkpoint "$T/ck" \
     -o "$T/dup.jsonl" --stop-at-end
 is "$rc" 1 "a checkpoint with a NUL byte after a number: refused"
 like "$(err)" "$ck: a damaged checkpoint: .*control character 0x00" "  said"
+# A pane starting near the largest integer (fuzz/checkpoint found one): its
+# window's end overflowed.  A time past 9999-12-31 is damage.
+jq -c '.parts[0].panes[0].start = 9000000000000000000' "$T/good.ckpt" >"$ck"
+run stream-window $WIN -b "$B" -t dup -G g-dup $FAST --checkpoint "$T/ck" \
+    -o "$T/dup.jsonl" --stop-at-end
+is "$rc" 1 "a pane starting past the times sluice reads: refused"
+like "$(err)" "$ck: a damaged checkpoint of dup\[0\]" "  said, with the partition"
+jq -c '.parts[0].panes[0].groups[0].n = -5' "$T/good.ckpt" >"$ck"
+run stream-window $WIN -b "$B" -t dup -G g-dup $FAST --checkpoint "$T/ck" \
+    -o "$T/dup.jsonl" --stop-at-end
+is "$rc" 1 "a negative count of records: refused"
 cp "$T/good.ckpt" "$ck"
 
 # --- A checkpoint past the topic's end -----------------------------------------------

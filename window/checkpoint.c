@@ -143,6 +143,36 @@ int_of(const json_t *o, const char *k)
 	return (int64_t)json_integer_value(json_object_get(o, k));
 }
 
+/*
+ * A time of the checkpoint into *us: an integer within the times sluice
+ * reads (or W_NONE, "none yet", where none is allowed).  0, or -1.  A
+ * time past them would overflow the window arithmetic it goes into.
+ */
+static int
+time_of(const json_t *o, const char *k, int none_ok, int64_t *us)
+{
+	const json_t *x = json_object_get(o, k);
+
+	if (!json_is_integer(x))
+		return -1;
+	*us = (int64_t)json_integer_value(x);
+	if (none_ok && *us == W_NONE)
+		return 0;
+	return *us >= TS_MIN_US && *us <= TS_MAX_US ? 0 : -1;
+}
+
+/* A count of the checkpoint: an integer, not negative.  0, or -1. */
+static int
+count_of(const json_t *o, const char *k, uint64_t *n)
+{
+	const json_t *x = json_object_get(o, k);
+
+	if (!json_is_integer(x) || json_integer_value(x) < 0)
+		return -1;
+	*n = (uint64_t)json_integer_value(x);
+	return 0;
+}
+
 /* Windows of one partition from JSON into p; -1 when malformed, with
    where and why in why[0..n) when it can say more than that. */
 static int
@@ -157,15 +187,19 @@ read_part(struct run *rn, struct part *p, const json_t *j, char *why,
 	if (!json_is_array(panes) || !json_is_array(sess))
 		return -1;
 	p->next_offset = int_of(j, "next_offset");
-	p->w = int_of(j, "w");
-	p->max_ts = int_of(j, "max_ts");
+	if (time_of(j, "w", 1, &p->w) < 0 ||
+	    time_of(j, "max_ts", 1, &p->max_ts) < 0)
+		return -1;
 	p->max_seen_at = now_seconds();
 	json_array_foreach(panes, i, pane) {
-		struct pane *pn = panes_get(&p->ps, int_of(pane, "start"));
 		const json_t *groups = json_object_get(pane, "groups");
+		struct pane *pn;
+		int64_t at;
 
-		if (!json_is_array(groups))
+		if (!json_is_array(groups) ||
+		    time_of(pane, "start", 0, &at) < 0)
 			return -1;
+		pn = panes_get(&p->ps, at);
 		json_array_foreach(groups, k, g) {
 			size_t gi, had = pn->t.n;
 
@@ -187,8 +221,8 @@ read_part(struct run *rn, struct part *p, const json_t *j, char *why,
 				free(key);
 				return -1;
 			}
-			pn->t.g[gi].records = (uint64_t)int_of(g, "n");
-			if (states_read(rn->m, rn->nm, json_object_get(g, "s"),
+			if (count_of(g, "n", &pn->t.g[gi].records) < 0 ||
+			    states_read(rn->m, rn->nm, json_object_get(g, "s"),
 			    table_states(&pn->t, gi)) < 0)
 				return -1;
 		}
@@ -196,11 +230,12 @@ read_part(struct run *rn, struct part *p, const json_t *j, char *why,
 	json_array_foreach(sess, i, s) {
 		struct session one = { 0 };
 
-		one.start = int_of(s, "start");
-		one.end = int_of(s, "end");
-		one.records = (uint64_t)int_of(s, "n");
 		one.st = ecalloc(rn->nm ? rn->nm : 1, sizeof *one.st);
-		if (key_from_json(json_object_get(s, "k"), &rn->key) < 0 ||
+		if (time_of(s, "start", 0, &one.start) < 0 ||
+		    time_of(s, "end", 0, &one.end) < 0 ||
+		    one.end < one.start ||
+		    count_of(s, "n", &one.records) < 0 ||
+		    key_from_json(json_object_get(s, "k"), &rn->key) < 0 ||
 		    states_read(rn->m, rn->nm, json_object_get(s, "s"),
 		    one.st) < 0) {
 			states_free(rn->m, rn->nm, one.st);
