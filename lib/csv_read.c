@@ -149,14 +149,14 @@ push(struct csv_engine *e, size_t first, size_t n, unsigned long line,
 	pd->utf8_ok = 0;
 }
 
-/* A parse error for the record being read, with its text so far. */
+/* A parse error at line, with the text in recraw. */
 static void
-push_error(struct csv_engine *e, const char *why)
+push_error(struct csv_engine *e, unsigned long line, const char *why)
 {
 	struct pending *pd;
 	size_t n = e->recraw.n;
 
-	push(e, 0, 0, e->rec_line, why);
+	push(e, 0, 0, line, why);
 	pd = &e->q[e->qn - 1];
 	while (n > 0 && (e->recraw.p[n - 1] == '\n' ||
 	    e->recraw.p[n - 1] == '\r'))
@@ -331,8 +331,10 @@ skip_piece(struct csv_engine *e, const char *p, size_t n)
 		case SKIP_START:
 			if (c == '"') {
 				e->skip = SKIP_QUOTED;
-				/* A piece is at most one line. */
+				/* A piece is at most one line.  Its text
+				   is kept from here (skip_rest()). */
 				e->quote_line = e->span_line;
+				e->recraw.n = 0;
 				continue;
 			}
 			break;
@@ -352,12 +354,13 @@ skip_piece(struct csv_engine *e, const char *p, size_t n)
 /*
  * The lines a quote opened while skipping took, to the current one, as a
  * bad record of their own: a quote that never closes loses them, but says
- * which and counts them (one record, at the quote's line).
+ * which and counts them (one record, at the quote's line, with the text
+ * skipped from the piece where it opened).
  */
 static void
 lost_quote(struct csv_engine *e, const char *why)
 {
-	push(e, 0, 0, e->quote_line, why);
+	push_error(e, e->quote_line, why);
 	e->q[e->qn - 1].last = e->span_line;
 }
 
@@ -371,8 +374,13 @@ static void
 skip_rest(struct csv_engine *e, const char *p, size_t n)
 {
 	e->skip_bytes += n;
-	if (skip_piece(e, p, n) || e->skip_bytes <= src_max_line ||
-	    (e->skip != SKIP_QUOTED && e->skip != SKIP_QUOTE))
+	if (skip_piece(e, p, n) || (e->skip != SKIP_QUOTED &&
+	    e->skip != SKIP_QUOTE))
+		return;
+	if (e->recraw.n < RAW_KEEP)	/* for lost_quote() */
+		buf_add(&e->recraw, p, n < RAW_KEEP - e->recraw.n ? n :
+		    RAW_KEEP - e->recraw.n);
+	if (e->skip_bytes <= src_max_line)
 		return;
 	/* SLUICE_MAX_LINE_BYTES, src.h: the message is a constant. */
 	lost_quote(e, "after bad quoting, a quote opened here is still open "
@@ -418,7 +426,7 @@ feed_piece(struct reader *rd, struct csv_engine *e, const char *p, size_t n)
 	buf_add(&e->recraw, p, n);
 	used = csv_parse(&e->p, p, n, on_cell, on_record, e);
 	if (used < n) {
-		push_error(e, "malformed quoting: a quote inside an unquoted "
+		push_error(e, e->rec_line, "malformed quoting: a quote inside an unquoted "
 		    "cell, or text after a closing quote");
 		discard_partial(e);
 		/* The offending byte is text (a lenient reader keeps it in
@@ -429,7 +437,7 @@ feed_piece(struct reader *rd, struct csv_engine *e, const char *p, size_t n)
 			skip_rest(e, p + used + 1, n - used - 1);
 	} else if (e->p.pstate != 0 && (e->rec_bytes += n) > src_max_line) {
 		/* SLUICE_MAX_LINE_BYTES, src.h: the message is a constant. */
-		push_error(e, "record longer than SLUICE_MAX_LINE_BYTES (an "
+		push_error(e, e->rec_line, "record longer than SLUICE_MAX_LINE_BYTES (an "
 		    "unclosed quote?)");
 		e->q[e->qn - 1].last = e->span_line;
 		discard_partial(e);
@@ -460,7 +468,7 @@ feed(struct reader *rd, struct csv_engine *e)
 		if (e->skip != SKIP_NONE)
 			return RD_OK;
 		if (csv_fini(&e->p, on_cell, on_record, e) != 0) {
-			push_error(e, "unterminated quoted field (a quote opened "
+			push_error(e, e->rec_line, "unterminated quoted field (a quote opened "
 			    "here never closes)");
 			discard_partial(e);
 		}

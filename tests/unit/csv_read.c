@@ -194,6 +194,14 @@ main(void)
 		    memcmp(r->raw, "1,\"open\n2,3", 11) == 0,
 		    "an unterminated quote keeps what it swallowed");
 		rd_close(rd);
+		/* One the bad record left open keeps what it skipped. */
+		rd = rd_open(temp_file(".csv", "a,b\nx\"y,\"open\n1,2\n3,4",
+		    21, 0), FMT_AUTO);
+		ok(rd_next(rd, &r) == RD_BAD && rd_next(rd, &r) == RD_BAD &&
+		    r->line == 2 && r->rawn == 15 &&
+		    memcmp(r->raw, "y,\"open\n1,2\n3,4", 15) == 0,
+		    "a quote left open after bad quoting keeps what it took");
+		rd_close(rd);
 	}
 
 	/* The record-size guard: a long unclosed quote trips it; many short
