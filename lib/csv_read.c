@@ -31,14 +31,18 @@
  * reader (Python's csv module) would read it: a quote that opens a cell
  * holds line breaks until it closes, and any other quote is text.  So
  * recovery resumes where that record truly ends, never inside a quoted
- * cell: the next record is not made of a cell's text.
+ * cell: the next record is not made of a cell's text.  A quote that is
+ * still open after SLUICE_MAX_LINE_BYTES, or at the end of the input,
+ * makes one more bad record of the lines it took (the loss is bounded and
+ * counted); then reading resumes at the next line.
  */
 enum skip {
 	SKIP_NONE,	/* not skipping */
 	SKIP_START,	/* at a cell's start */
 	SKIP_TEXT,	/* in an unquoted cell (quotes are text) */
 	SKIP_QUOTED,	/* in a quoted cell */
-	SKIP_QUOTE	/* just after a quote in a quoted cell */
+	SKIP_QUOTE,	/* just after a quote in a quoted cell */
+	SKIP_LINE	/* to the line's end, quotes and all */
 };
 
 struct cell {
@@ -51,6 +55,7 @@ struct pending {
 	size_t n;		/* cells */
 	unsigned long line;	/* where it starts */
 	const char *err;	/* a parse error instead of cells */
+	unsigned long last;	/* lines line..last skipped for it, or 0 */
 	size_t raw, rawn;	/* the error's line: rawtext[raw..+rawn) */
 	int utf8_ok;		/* its text is known to be valid UTF-8 */
 };
@@ -64,6 +69,8 @@ struct csv_engine {
 	size_t rec_cells;	/* cells.n where that record's bytes begin */
 	struct buf recraw;	/* its text, when libcsv reads it */
 	enum skip skip;		/* after an error: where in the bad record */
+	size_t skip_bytes;	/* bytes skipped since */
+	unsigned long quote_line; /* where its last quoted cell opened */
 	size_t width;		/* cells of the first record (the header);
 				   0 until one is read */
 	size_t rec_first;	/* first cell of the record being read */
@@ -137,18 +144,19 @@ push(struct csv_engine *e, size_t first, size_t n, unsigned long line,
 	pd->n = n;
 	pd->line = line;
 	pd->err = err;
+	pd->last = 0;
 	pd->raw = pd->rawn = 0;
 	pd->utf8_ok = 0;
 }
 
-/* A parse error for the record being read, with its text so far. */
+/* A parse error at line, with the text in recraw. */
 static void
-push_error(struct csv_engine *e, const char *why)
+push_error(struct csv_engine *e, unsigned long line, const char *why)
 {
 	struct pending *pd;
 	size_t n = e->recraw.n;
 
-	push(e, 0, 0, e->rec_line, why);
+	push(e, 0, 0, line, why);
 	pd = &e->q[e->qn - 1];
 	while (n > 0 && (e->recraw.p[n - 1] == '\n' ||
 	    e->recraw.p[n - 1] == '\r'))
@@ -323,6 +331,10 @@ skip_piece(struct csv_engine *e, const char *p, size_t n)
 		case SKIP_START:
 			if (c == '"') {
 				e->skip = SKIP_QUOTED;
+				/* A piece is at most one line.  Its text
+				   is kept from here (skip_rest()). */
+				e->quote_line = e->span_line;
+				e->recraw.n = 0;
 				continue;
 			}
 			break;
@@ -333,25 +345,48 @@ skip_piece(struct csv_engine *e, const char *p, size_t n)
 			e->skip = SKIP_NONE;
 			return 1;
 		}
-		e->skip = c == ',' ? SKIP_START : SKIP_TEXT;
+		if (e->skip != SKIP_LINE)
+			e->skip = c == ',' ? SKIP_START : SKIP_TEXT;
 	}
 	return 0;
 }
 
-/* Where libcsv stood when it gave up on a record, as a skip state. */
-static enum skip
-skip_from_parser(const struct csv_parser *cp)
+/*
+ * The lines a quote opened while skipping took, to the current one, as a
+ * bad record of their own: a quote that never closes loses them, but says
+ * which and counts them (one record, at the quote's line, with the text
+ * skipped from the piece where it opened).
+ */
+static void
+lost_quote(struct csv_engine *e, const char *why)
 {
-	switch (cp->pstate) {
-	case 1:		/* FIELD_NOT_BEGUN */
-		return SKIP_START;
-	case 2:		/* FIELD_BEGUN */
-		return cp->quoted ? SKIP_QUOTED : SKIP_TEXT;
-	case 3:		/* FIELD_MIGHT_HAVE_ENDED */
-		return SKIP_QUOTE;
-	default:
-		return SKIP_START;
-	}
+	push_error(e, e->quote_line, why);
+	e->q[e->qn - 1].last = e->span_line;
+}
+
+/*
+ * Skip p[0..n), the next piece of a bad record.  A quote still open past
+ * SLUICE_MAX_LINE_BYTES is given up on: its lines are lost_quote()'s and
+ * reading resumes at the next line, so a quote that never closes cannot
+ * take the rest of a big file.
+ */
+static void
+skip_rest(struct csv_engine *e, const char *p, size_t n)
+{
+	e->skip_bytes += n;
+	if (skip_piece(e, p, n) || (e->skip != SKIP_QUOTED &&
+	    e->skip != SKIP_QUOTE))
+		return;
+	if (e->recraw.n < RAW_KEEP)	/* for lost_quote() */
+		buf_add(&e->recraw, p, n < RAW_KEEP - e->recraw.n ? n :
+		    RAW_KEEP - e->recraw.n);
+	if (e->skip_bytes <= src_max_line)
+		return;
+	/* SLUICE_MAX_LINE_BYTES, src.h: the message is a constant. */
+	lost_quote(e, "after bad quoting, a quote opened here is still open "
+	    "after SLUICE_MAX_LINE_BYTES");
+	e->skip = p[n - 1] == '\n' || p[n - 1] == '\r' ? SKIP_NONE :
+	    SKIP_LINE;
 }
 
 /*
@@ -369,7 +404,7 @@ feed_piece(struct reader *rd, struct csv_engine *e, const char *p, size_t n)
 	if (ends_line)
 		rd->line++;
 	if (e->skip != SKIP_NONE) {
-		skip_piece(e, p, n);
+		skip_rest(e, p, n);
 		return;
 	}
 	if (e->p.pstate == 0) {		/* between records */
@@ -391,19 +426,24 @@ feed_piece(struct reader *rd, struct csv_engine *e, const char *p, size_t n)
 	buf_add(&e->recraw, p, n);
 	used = csv_parse(&e->p, p, n, on_cell, on_record, e);
 	if (used < n) {
-		push_error(e, "malformed quoting: a quote inside an unquoted "
+		push_error(e, e->rec_line, "malformed quoting: a quote inside an unquoted "
 		    "cell, or text after a closing quote");
 		discard_partial(e);
 		/* The offending byte is text (a lenient reader keeps it in
 		   its cell); the record goes on after it. */
 		e->skip = SKIP_TEXT;
-		skip_piece(e, p + used + 1, n - used - 1);
+		e->skip_bytes = 0;
+		if (used + 1 < n)
+			skip_rest(e, p + used + 1, n - used - 1);
 	} else if (e->p.pstate != 0 && (e->rec_bytes += n) > src_max_line) {
-		e->skip = skip_from_parser(&e->p);
 		/* SLUICE_MAX_LINE_BYTES, src.h: the message is a constant. */
-		push_error(e, "record longer than SLUICE_MAX_LINE_BYTES (an "
+		push_error(e, e->rec_line, "record longer than SLUICE_MAX_LINE_BYTES (an "
 		    "unclosed quote?)");
+		e->q[e->qn - 1].last = e->span_line;
 		discard_partial(e);
+		/* As for any over-long line, the next line is read as usual
+		   (man/sluice.7, Limits), even inside the quote. */
+		e->skip = ends_line ? SKIP_NONE : SKIP_LINE;
 	}
 }
 
@@ -420,10 +460,15 @@ feed(struct reader *rd, struct csv_engine *e)
 		return RD_ERR;
 	if (r == 0) {
 		e->at_eof = 1;
+		/* The bad record is out already; a quote it left open
+		   took the lines after it. */
+		if (e->skip == SKIP_QUOTED)
+			lost_quote(e, "after bad quoting, a quote opened here "
+			    "never closes");
 		if (e->skip != SKIP_NONE)
-			return RD_OK;	/* the bad record is out already */
+			return RD_OK;
 		if (csv_fini(&e->p, on_cell, on_record, e) != 0) {
-			push_error(e, "unterminated quoted field (a quote opened "
+			push_error(e, e->rec_line, "unterminated quoted field (a quote opened "
 			    "here never closes)");
 			discard_partial(e);
 		}
@@ -533,7 +578,12 @@ csv_next(struct reader *rd)
 			return RD_ERR;
 		}
 		if (pd->err != NULL) {
-			rd_bad(rd, "%s", pd->err);
+			if (pd->last > pd->line)
+				rd_bad(rd, "%s: lines %lu..%lu skipped, counted "
+				    "as this one bad record", pd->err, pd->line,
+				    pd->last);
+			else
+				rd_bad(rd, "%s", pd->err);
 			if (pd->rawn > 0) {
 				r->raw = e->rawtext.p + pd->raw;
 				r->rawn = pd->rawn;

@@ -75,6 +75,38 @@ is "$(out)" '{"a":"ok","b":3}' "after bad quoting, no record made of a quoted ce
 is "$(grep -c 'malformed quoting' "$T/err")" 1 "  one bad record, the one at line 2"
 like "$(err)" 'rec.csv:2: malformed' "  (at line 2)"
 
+# quote_case LIMIT FILE COUNTS REASON FIRST ROWS LABEL: parquet-sink's
+# counts and reason under SLUICE_MAX_LINE_BYTES=LIMIT, then rec-cat's
+# first record and how many.
+quote_case() {
+    SLUICE_MAX_LINE_BYTES=$1 run parquet-sink -o "$T/q.parquet" "$2"
+    is "$rc:$(sed -n 's/^parquet-sink: \([^,]*,[^,]*,[^,]*\),.*s$/\1/p' "$T/err")" \
+        "0:$3" "$7"
+    like "$(err)" "$4" "  saying which lines it took"
+    SLUICE_MAX_LINE_BYTES=$1 run rec-cat -q -f jsonl "$2"
+    is "$(head -n 1 "$T/out") $(wc -l <"$T/out")" "$5 $6" \
+        "  and reading the lines after them"
+}
+
+# A quote that the bad record opens and never closes: what it took is a
+# bad record of its own, with the lines, never a silent loss; past
+# SLUICE_MAX_LINE_BYTES it is given up on and the lines after are read.
+{ printf 'a,b\nx"y,"z\n'; seq 1 100000 | sed 's/$/,1/'; } >"$T/open.csv"
+quote_case 16M "$T/open.csv" "2 in, 0 written, 2 rejected" \
+    'open.csv:2: after bad quoting, a quote opened here never closes: lines 2\.\.100002 skipped, counted as this one bad record' \
+    "" 0 "a bad record's quote that never closes: counted"
+# 5 bytes skipped at line 2, then 4 to 8 a line: 102400 bytes at line 14190.
+quote_case 100K "$T/open.csv" "85814 in, 85812 written, 2 rejected" \
+    'open.csv:2: after bad quoting, a quote opened here is still open after SLUICE_MAX_LINE_BYTES: lines 2\.\.14190 skipped, counted as this one bad record' \
+    '{"a":14189,"b":1}' 85812 "  past SLUICE_MAX_LINE_BYTES: given up on, the rest read"
+
+# A record over the limit (a quote opened between records): the next
+# line is read as usual, as for any over-long line.
+{ printf 'a,b\n"open,1\n'; seq 1 1000 | sed 's/$/,1/'; } >"$T/long.csv"
+quote_case 1K "$T/long.csv" "813 in, 812 written, 1 rejected" \
+    'long.csv:2: record longer than SLUICE_MAX_LINE_BYTES \(an unclosed quote\?\): lines 2\.\.190 skipped, counted as this one bad record' \
+    '{"a":189,"b":1}' 812 "an over-long CSV record: the lines after it are read"
+
 printf 'a\r\r1\r\r2\r' >"$T/cr.csv"
 run rec-cat -q -f jsonl "$T/cr.csv"
 is "$(out)" '{"a":null}

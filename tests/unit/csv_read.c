@@ -66,10 +66,20 @@ main(void)
 	    "a,b\nx\"y,p\"q\n1,2\n",
 	    "2:BAD(malformed quoting: a quote inside an unquoted cell, or "
 	    "text after a closing quote)|3:a=1,b=2|");
+	/* Its quote never closes: the lines it took are said and counted,
+	   not dropped. */
 	READS_AS("the bad record's quote never closes", ".csv",
 	    "a,b\nx\"y,\"open\n1,2\n",
 	    "2:BAD(malformed quoting: a quote inside an unquoted cell, or "
-	    "text after a closing quote)|");
+	    "text after a closing quote)|2:BAD(after bad quoting, a quote "
+	    "opened here never closes: lines 2..3 skipped, counted as this "
+	    "one bad record)|");
+	READS_AS("a later cell's quote never closes", ".csv",
+	    "a,b\nx\"y,\"c\nd\",\"open\n2,3",
+	    "2:BAD(malformed quoting: a quote inside an unquoted cell, or "
+	    "text after a closing quote)|3:BAD(after bad quoting, a quote "
+	    "opened here never closes: lines 3..4 skipped, counted as this "
+	    "one bad record)|");
 	READS_AS("two columns: blank lines are skipped", ".csv",
 	    "a,b\n\n1,2\n", "3:a=1,b=2|");
 	READS_AS("unicode", ".csv", "name\ncaf\xc3\xa9 \xe2\x82\xac\n",
@@ -184,6 +194,14 @@ main(void)
 		    memcmp(r->raw, "1,\"open\n2,3", 11) == 0,
 		    "an unterminated quote keeps what it swallowed");
 		rd_close(rd);
+		/* One the bad record left open keeps what it skipped. */
+		rd = rd_open(temp_file(".csv", "a,b\nx\"y,\"open\n1,2\n3,4",
+		    21, 0), FMT_AUTO);
+		ok(rd_next(rd, &r) == RD_BAD && rd_next(rd, &r) == RD_BAD &&
+		    r->line == 2 && r->rawn == 15 &&
+		    memcmp(r->raw, "y,\"open\n1,2\n3,4", 15) == 0,
+		    "a quote left open after bad quoting keeps what it took");
+		rd_close(rd);
 	}
 
 	/* The record-size guard: a long unclosed quote trips it; many short
@@ -196,9 +214,54 @@ main(void)
 			buf_adds(&in, "open quote\n");
 		buf_adds(&in, "\n");
 		got = describe(temp_file(".csv", in.p, in.n, 0), FMT_CSV);
+		/* 11 bytes a line: 1028 bytes at line 94.  Then, as after
+		   any over-long line, the next line is read as usual. */
 		ok(strncmp(got, "2:BAD(record longer than SLUICE_MAX_LINE_BYTES "
-		    "(an unclosed quote?))|", 69) == 0,
-		    "an unclosed quote trips the guard: %.80s", got);
+		    "(an unclosed quote?): lines 2..94 skipped, counted as this "
+		    "one bad record)|95:BAD(expected 2 fields (the header's), "
+		    "found 1)|", 166) == 0,
+		    "an unclosed quote trips the guard: %.200s", got);
+		free(got);
+		/* A bad record's quote that does not close within the limit
+		   loses those lines only, counted; then lines are records
+		   again. */
+		in.n = 0;
+		buf_adds(&in, "a,b\nx\"y,\"open\n");
+		for (int i = 0; i < 300; i++)
+			buf_printf(&in, "%03d,quote\n", i);
+		got = describe(temp_file(".csv", in.p, in.n, 0), FMT_CSV);
+		{
+			/* 8 bytes skipped at line 2, 10 a line after it. */
+			const char *want = "2:BAD(malformed quoting: a quote "
+			    "inside an unquoted cell, or text after a closing "
+			    "quote)|2:BAD(after bad quoting, a quote opened "
+			    "here is still open after SLUICE_MAX_LINE_BYTES: "
+			    "lines 2..104 skipped, counted as this one bad "
+			    "record)|105:a=102,b=quote|106:a=103,b=quote|";
+			const char *last = "|302:a=299,b=quote|";
+
+			ok(strncmp(got, want, strlen(want)) == 0,
+			    "a bad record's quote open past the limit: %.300s",
+			    got);
+			ok(strlen(got) > strlen(last) && strcmp(got +
+			    strlen(got) - strlen(last), last) == 0,
+			    "  then every line after it");
+		}
+		free(got);
+		/* Its part of the line that crosses the limit goes too. */
+		in.n = 0;
+		buf_adds(&in, "a,b\nx\"y,\"");
+		/* Longer than a read: the limit is crossed mid-line, and
+		   the rest of the line is skipped (its ,\" opens no cell). */
+		for (int i = 0; i < 300000; i++)
+			buf_adds(&in, i % 7 == 0 ? "\"\"" : "q");
+		buf_adds(&in, "\"x,\"");
+		buf_adds(&in, "\n1,2\n");
+		got = describe(temp_file(".csv", in.p, in.n, 0), FMT_CSV);
+		ok(strstr(got, "|2:BAD(after bad quoting, a quote opened here "
+		    "is still open after SLUICE_MAX_LINE_BYTES)|3:a=1,b=2|") !=
+		    NULL, "a quote open past the limit within one line: %.300s",
+		    got);
 		free(got);
 		in.n = 0;
 		buf_adds(&in, "a,b\r");
