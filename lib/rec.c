@@ -10,13 +10,18 @@
 struct rec_idx {
 	struct nameidx names;
 	size_t n;		/* fields r->f[0..n) are in it; 0: not made */
-	unsigned scans;		/* lookups answered by a scan meanwhile */
+	size_t cmps;		/* names the scans compared meanwhile */
 };
 
-/* Lookups a wide record answers by scanning before its names are hashed:
-   a few scans cost less than hashing every name (a JSON record of 40
-   fields, two of them wanted), more would not. */
-enum { REC_SCANS = 4 };
+/*
+ * The names a wide record's scans may compare, per field it has, before
+ * its names are hashed.  Hashing a name costs several comparisons, so a
+ * record whose lookups find their fields near the start, or are few (a
+ * JSON record of 40 fields, seven of them wanted), is never hashed; one
+ * looked up field by field is hashed once the scans have cost about two
+ * passes over it, which keeps finding every field linear in its width.
+ */
+enum { REC_SCAN_BUDGET = 2 };
 
 void
 rec_init(struct rec *r)
@@ -56,7 +61,7 @@ rec_clear(struct rec *r)
 	release_held(r);
 	r->n = 0;
 	if (r->idx != NULL)
-		r->idx->n = r->idx->scans = 0;
+		r->idx->n = r->idx->cmps = 0;
 	r->layout = 0;
 	r->src = NULL;
 	r->line = 0;
@@ -116,9 +121,9 @@ rec_set(struct rec *r, const char *name, struct val v)
 }
 
 /*
- * rec_index() on a wide record looked up more than a few times.  The
- * index is a cache: it changes, the record does not.  It grows with the fields appended since it was made
- * and starts over after rec_clear().
+ * rec_index() on a wide record whose scans have spent their budget.
+ * The index is a cache: it changes, the record does not.  It grows with the
+ * fields appended since it was made and starts over after rec_clear().
  */
 static int
 idx_find(const struct rec *r, const char *name)
@@ -138,18 +143,28 @@ idx_find(const struct rec *r, const char *name)
 int
 rec_index(const struct rec *r, const char *name)
 {
-	if (r->n > REC_SCAN_MAX) {
-		struct rec_idx *x = r->idx;
+	struct rec_idx *x = NULL;
+	size_t i;
 
+	if (r->n > REC_SCAN_MAX) {
+		x = r->idx;
 		if (x == NULL)
 			x = ((struct rec *)r)->idx = ecalloc(1, sizeof *x);
-		if (x->n > 0 || ++x->scans > REC_SCANS)
+		if (x->n > 0 || x->cmps >= REC_SCAN_BUDGET * r->n)
 			return idx_find(r, name);
 	}
-	for (size_t i = 0; i < r->n; i++)
+	for (i = 0; i < r->n; i++)
 		if (r->f[i].name != NULL && strcmp(r->f[i].name, name) == 0)
-			return (int)i;
-	return -1;
+			break;
+	if (x != NULL)
+		x->cmps += i < r->n ? i + 1 : i;
+	return i < r->n ? (int)i : -1;
+}
+
+int
+rec_indexed(const struct rec *r)
+{
+	return r->idx != NULL && r->idx->n > 0;
 }
 
 struct val *

@@ -80,11 +80,14 @@ enum { REC_SCAN_MAX = 32 };
 
 /*
  * The index of the first field called name, or -1.  A narrow record is
- * scanned; a wide one, after a few lookups, gets a hash index of its
- * names, so finding every field of a record costs time linear in its
- * width, not quadratic.
+ * scanned; a wide one, once its scans have compared about twice as many
+ * names as it has, gets a hash index of them, so finding every field of a
+ * record costs time linear in its width, not quadratic.
  */
 int rec_index(const struct rec *r, const char *name);
+
+/* Whether rec_index() has hashed r's names: for tests of when it does. */
+int rec_indexed(const struct rec *r);
 
 /* The value of the first field called name, or NULL. */
 struct val *rec_get(const struct rec *r, const char *name);

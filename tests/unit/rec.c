@@ -82,12 +82,37 @@ main(void)
 
 	/* The first lookups scan, later ones hash: the same answers. */
 	fill(&r, names, 100, 'f');
-	ok(rec_index(&r, "f99") == 99 && rec_index(&r, "f0") == 0,
-	    "a wide record's first lookups (scanned)");
+	ok(rec_index(&r, "f99") == 99 && rec_index(&r, "f0") == 0 &&
+	    !rec_indexed(&r), "a wide record's first lookups (scanned)");
 	rec_add(&r, "extra", val_null());
 	ok(rec_index(&r, "extra") == 100 && rec_index(&r, "nope") == -1 &&
 	    rec_index(&r, "f50") == 50 && rec_index(&r, "extra") == 100 &&
-	    rec_index(&r, "f98") == 98, "and the ones after (hashed)");
+	    rec_indexed(&r) && rec_index(&r, "f98") == 98,
+	    "and the ones after (hashed)");
+
+	/*
+	 * A record of 43 fields whose seven wanted fields sit near its start
+	 * (batch-agg's group and sums over JSON) is scanned however often it
+	 * is looked up: hashing all 43 names would cost more than the scans.
+	 */
+	static const int wanted[] = { 2, 3, 4, 5, 7, 8, 10 };
+	int found = 0;
+
+	fill(&r, names, 43, 'f');
+	for (size_t k = 0; k < sizeof wanted / sizeof wanted[0]; k++)
+		found += rec_index(&r, names[wanted[k]]) == wanted[k];
+	ok(found == 7 && !rec_indexed(&r),
+	    "seven lookups near a 43-field record's start: not hashed");
+
+	/* Scans that cost twice its width: hashed before the third. */
+	fill(&r, names, 1000, 'f');
+	ok(rec_index(&r, "f999") == 999 && rec_index(&r, "nope") == -1 &&
+	    !rec_indexed(&r), "two full scans of a wide record: not hashed");
+	ok(rec_index(&r, "f998") == 998 && rec_indexed(&r),
+	    "the third lookup hashes its names");
+	fill(&r, names, 1000, 'f');
+	ok(!rec_indexed(&r) && all_found(&r, names, 1000) && rec_indexed(&r),
+	    "after rec_clear: scanned anew, then hashed");
 
 	rec_free(&r);
 	free(names);
