@@ -225,6 +225,7 @@ static void
 read_table(struct sink *s)
 {
 	sqlite3_stmt *st;
+	int rc;
 
 	s->sql.n = 0;
 	buf_adds(&s->sql, "SELECT name, type FROM pragma_table_info(?)");
@@ -233,15 +234,29 @@ read_table(struct sink *s)
 		db_fail(s, "reading the table");
 		return;
 	}
-	sqlite3_bind_text(st, 1, s->table, -1, SQLITE_STATIC);
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	/* Every failure counts: a table that seems not there (out of
+	   memory) would be made again and, replaced, keep its old rows. */
+	rc = sqlite3_bind_text(st, 1, s->table, -1, SQLITE_STATIC);
+	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *name = (const char *)sqlite3_column_text(st, 0);
 		const char *decl = (const char *)sqlite3_column_text(st, 1);
-		int scale = 0, k = schema_kind(s, name, &scale);
+		int scale = 0, k;
 
+		if (name == NULL || (decl == NULL &&
+		    sqlite3_column_type(st, 1) != SQLITE_NULL)) {
+			rc = SQLITE_NOMEM;
+			break;
+		}
+		k = schema_kind(s, name, &scale);
 		add_col(s, name, k >= 0 ? (enum pq_kind)k : kind_of_sql(decl),
 		    scale);
 		s->exists = 1;
+		rc = SQLITE_OK;
+	}
+	if (rc != SQLITE_DONE) {
+		db_report(s->path, s->db, rc, "reading the table",
+		    sqlite3_errstr(rc));
+		s->failed = 1;
 	}
 	sqlite3_finalize(st);
 }
@@ -474,7 +489,10 @@ insert(struct sink *s, struct rec *r)
 			return;
 		}
 	}
-	for (size_t i = 0; i < s->nslot; i++) {
+	/* A bind that fails (out of memory copying a text) would leave
+	   the column NULL and the row written: never. */
+	rc = SQLITE_OK;
+	for (size_t i = 0; i < s->nslot && rc == SQLITE_OK; i++) {
 		const struct col *c;
 
 		if (s->slot[i] < 0)
@@ -491,38 +509,56 @@ insert(struct sink *s, struct rec *r)
 			return;
 		}
 		if (pv.null) {
-			sqlite3_bind_null(s->ins, param);
+			rc = sqlite3_bind_null(s->ins, param);
 			continue;
 		}
 		switch (c->kind) {
 		case K_BOOL:
 		case K_INT:
-			sqlite3_bind_int64(s->ins, param, pv.i);
+			rc = sqlite3_bind_int64(s->ins, param, pv.i);
 			break;
 		case K_DOUBLE:
-			sqlite3_bind_double(s->ins, param, pv.d);
+			rc = sqlite3_bind_double(s->ins, param, pv.d);
 			break;
 		case K_DECIMAL: {
 			double x;
 			size_t n = num_fmt_decimal(d, pv.i, c->scale);
 
 			num_parse_double(d, n, &x);
-			sqlite3_bind_double(s->ins, param, x);
+			rc = sqlite3_bind_double(s->ins, param, x);
 			break;
 		}
 		case K_DATE:
-			sqlite3_bind_text(s->ins, param, d, (int)ts_format_date(d,
-			    pv.i * TS_US_PER_DAY), SQLITE_TRANSIENT);
+			rc = sqlite3_bind_text(s->ins, param, d,
+			    (int)ts_format_date(d, pv.i * TS_US_PER_DAY),
+			    SQLITE_TRANSIENT);
 			break;
 		case K_TIMESTAMP:
-			sqlite3_bind_text(s->ins, param, d, (int)ts_format(d,
-			    pv.i), SQLITE_TRANSIENT);
+			rc = sqlite3_bind_text(s->ins, param, d,
+			    (int)ts_format(d, pv.i), SQLITE_TRANSIENT);
 			break;
 		case K_STRING:
-			sqlite3_bind_text(s->ins, param, pv.s, (int)pv.n,
+			rc = sqlite3_bind_text(s->ins, param, pv.s, (int)pv.n,
 			    SQLITE_TRANSIENT);
 			break;
 		}
+	}
+	if (rc != SQLITE_OK) {
+		buf_free(&pv.scratch);
+		if ((rc & 0xff) == SQLITE_TOOBIG) {
+			struct rej_reason why = { "constraint", s->msg };
+
+			snprintf(s->msg, sizeof s->msg, "%s",
+			    sqlite3_errstr(rc));
+			filter_reject(s->f, r, &why, 1);
+		} else {
+			db_report(s->path, s->db, rc, "inserting",
+			    sqlite3_errstr(rc));
+			s->failed = 1;
+		}
+		sqlite3_reset(s->ins);
+		sqlite3_clear_bindings(s->ins);
+		return;
 	}
 	buf_free(&pv.scratch);
 	rc = sqlite3_step(s->ins);
