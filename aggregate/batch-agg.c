@@ -592,6 +592,11 @@ main(int argc, char **argv)
 
 	f.co = &co;
 	f.output = output;
+	/* -o appears whole or not at all; a stop (SIGINT, SIGTERM) before
+	   the end of input leaves it as it was, and no partial groups go
+	   to stdout either: exit 1. */
+	f.atomic = 1;
+	stop_on_signals();
 	f.reasons = &reasons;
 	f.by_kind = 1;
 	f.own_summary = 1;
@@ -600,7 +605,7 @@ main(int argc, char **argv)
 	if (status == 0 && rn.kpis_path != NULL && write_kpis(&rn, &co) < 0)
 		status = 1;
 	summary(&rn, &f.t, co.quiet);
-	if (stats_write(co.stats, &f.t, json_pack("{s:I,s:I}", "aggregated",
+	if (stats_write(co.stats, &f.t, stats_pack("{s:I,s:I}", "aggregated",
 	    (json_int_t)f.t.out, "groups", (json_int_t)rn.t.n)) < 0)
 		status = 1;
 	counts_free(&reasons);

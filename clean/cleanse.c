@@ -118,6 +118,11 @@ main(int argc, char **argv)
 		}
 	}
 	f.co = &co;
+	/* -o appears whole or not at all; a stop (SIGINT, SIGTERM) before
+	   the end of input leaves it as it was (on stdout, the records
+	   passed on stay passed on): exit 1. */
+	f.atomic = 1;
+	stop_on_signals();
 	f.reasons = &reasons;
 	if (co.schema == NULL && opt.dedup != NULL)
 		usage_error("--dedup needs --schema (the key's fields)");

@@ -103,7 +103,7 @@ filter_run(struct filter *f, char **inputs, int n, filter_fn each,
     void *ctx)
 {
 	static char *stdin_only[] = { "-" };
-	int have_cols = 0;
+	int have_cols = 0, cut;
 
 	if (n == 0) {
 		inputs = stdin_only;
@@ -126,7 +126,8 @@ filter_run(struct filter *f, char **inputs, int n, filter_fn each,
 			enum fmt fmt = f->co->out_fmt ? f->co->out_fmt :
 			    rd_format(rd);
 
-			f->out = out_open(f->output, 0, f->gzip ? 6 : 0);
+			f->out = out_open(f->output, f->atomic ? OUT_ATOMIC :
+			    0, f->gzip ? 6 : 0);
 			if (f->out == NULL) {
 				rd_close(rd);
 				f->status = 1;
@@ -178,11 +179,23 @@ filter_run(struct filter *f, char **inputs, int n, filter_fn each,
 			f->status = 1;
 	}
 	progress_done(&f->pg);
-	if (f->finish != NULL && f->w != NULL && !f->stop)
+	cut = f->atomic && stop_requested;
+	/* A stop cut the input short (the reader took it for the end):
+	   what was read is not all there was. */
+	if (cut) {
+		diag("stopped before the end of input%s%s", f->output ?
+		    "; left as it was: " : "", f->output ? f->output : "");
+		f->status = 1;
+	}
+	if (f->finish != NULL && f->w != NULL && !f->stop && !cut)
 		f->finish(f, ctx);
 	if (f->w != NULL && wr_close(f->w) < 0)
 		f->status = 1;
-	if (f->out != NULL && out_close(f->out) < 0)
+	/* Only a whole run is published: a file missing an input's
+	   records, or the end of a cut one, is not the program's answer. */
+	if (f->out != NULL && f->atomic && f->status != 0)
+		out_discard(f->out);
+	else if (f->out != NULL && out_close(f->out) < 0)
 		f->status = 1;
 	if (rej_close(f->rj) < 0)
 		f->status = 1;

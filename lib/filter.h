@@ -27,6 +27,11 @@ struct filter {
 	const struct common_opts *co;
 	const char *output;	/* NULL: stdout */
 	int gzip;		/* compress the output */
+	int atomic;		/* the output file appears whole at the end
+				   (OUT_ATOMIC), or stays as it was when the
+				   run fails or a stop signal (SIGINT,
+				   SIGTERM) ends it before the end of input:
+				   then the exit status is 1 */
 	int keep_columns;	/* CSV header of the input fixes the output's */
 	struct counts *reasons;	/* or NULL: each rule rejected records failed */
 	int by_kind;		/* rejects summed up by rule at the end (the
@@ -55,7 +60,8 @@ typedef void (*filter_fn)(struct filter *f, struct rec *r, void *ctx);
 
 /*
  * Run the loop over inputs[0..n) (none: stdin).  Returns the exit status:
- * 0, or 1 when an input could not be read or the output failed.
+ * 0, or 1 when an input could not be read or the output failed (or, with
+ * atomic, a stop signal came before the end of input).
  */
 int filter_run(struct filter *f, char **inputs, int n, filter_fn each,
     void *ctx);

@@ -22,22 +22,64 @@ enum { OUT_BUFSZ = 128 * 1024 };
  */
 static struct out *pending;
 
+/* Other things half-made, removed at exit the same way (remove_at_exit). */
+struct doomed {
+	char *path;
+	int (*rm)(const char *);
+	struct doomed *next;
+};
+static struct doomed *doomed;
+
 static void
 remove_pending(void)
 {
 	for (struct out *o = pending; o != NULL; o = o->next_pending)
 		unlink(o->tmp);
+	for (struct doomed *d = doomed; d != NULL; d = d->next)
+		d->rm(d->path);
 }
 
 static void
-add_pending(struct out *o)
+remove_pending_at_exit(void)
 {
 	static int registered;
 
 	if (!registered)
 		registered = atexit(remove_pending) == 0;
+}
+
+static void
+add_pending(struct out *o)
+{
+	remove_pending_at_exit();
 	o->next_pending = pending;
 	pending = o;
+}
+
+void
+remove_at_exit(const char *path, int (*rm)(const char *))
+{
+	struct doomed *d = emalloc(sizeof *d);
+
+	remove_pending_at_exit();
+	d->path = estrdup(path);
+	d->rm = rm;
+	d->next = doomed;
+	doomed = d;
+}
+
+void
+keep_at_exit(const char *path)
+{
+	for (struct doomed **p = &doomed; *p != NULL; p = &(*p)->next)
+		if (strcmp((*p)->path, path) == 0) {
+			struct doomed *d = *p;
+
+			*p = d->next;
+			free(d->path);
+			free(d);
+			return;
+		}
 }
 
 static void

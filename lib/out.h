@@ -57,6 +57,16 @@ struct out *out_mem(struct buf *b);
  */
 int mkdir_p(const char *dir);
 
+/*
+ * Have rm(path) called when the program exits (exit(), fatal()), unless
+ * keep_at_exit(path) comes first: for what a run makes and must not
+ * leave behind however it ends (a staging folder), as atomic files'
+ * temporaries are.  path is copied.  (A signal's death or SIGKILL runs
+ * nothing: the next run cleans up after those.)
+ */
+void remove_at_exit(const char *path, int (*rm)(const char *));
+void keep_at_exit(const char *path);
+
 /* Write everything buffered.  Returns 0, or -1 (reported once). */
 int out_flush(struct out *o);
 

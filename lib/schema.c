@@ -1387,9 +1387,28 @@ capped_read(void *buf, size_t n, void *data)
 }
 
 /*
+ * Did an allocation of jansson's fail while it parsed?  Its lexer does not
+ * always say so (a string it could not copy is "invalid syntax", a failure
+ * at the start leaves the error empty), and a schema that is fine must
+ * not be called bad for want of memory: while read_json() parses, this
+ * allocator notes every failure.
+ */
+static int parse_oom;
+
+static void *
+noting_malloc(size_t n)
+{
+	void *p = malloc(n);
+
+	if (p == NULL)
+		parse_oom = 1;
+	return p;
+}
+
+/*
  * The JSON document at path, or NULL with err set and load_status 1 when
- * it could not be read (the system's reason), 2 when it is not JSON or
- * larger than a schema may be.
+ * it could not be read (the system's reason) or memory ran out, 2 when it
+ * is not JSON or larger than a schema may be.
  */
 static json_t *
 read_json(const char *path, const char *base, char *err, size_t errlen)
@@ -1398,6 +1417,8 @@ read_json(const char *path, const char *base, char *err, size_t errlen)
 	struct stat st;
 	json_error_t jerr;
 	json_t *root;
+	json_malloc_t jmalloc;
+	json_free_t jfree;
 
 	if (cp.fd >= 0 && fstat(cp.fd, &st) == 0 && S_ISDIR(st.st_mode)) {
 		close(cp.fd);
@@ -1409,12 +1430,19 @@ read_json(const char *path, const char *base, char *err, size_t errlen)
 		load_status = 1;
 		return NULL;
 	}
+	json_get_alloc_funcs(&jmalloc, &jfree);
+	json_set_alloc_funcs(noting_malloc, jfree);
+	parse_oom = 0;
 	root = json_load_callback(capped_read, &cp, JSON_REJECT_DUPLICATES,
 	    &jerr);
+	json_set_alloc_funcs(jmalloc, jfree);
 	close(cp.fd);
 	if (root != NULL)
 		return root;
-	if (cp.err == EFBIG) {
+	if (parse_oom || json_error_code(&jerr) == json_error_out_of_memory) {
+		snprintf(err, errlen, "%s: out of memory", path);
+		load_status = 1;
+	} else if (cp.err == EFBIG) {
 		snprintf(err, errlen, "%s: larger than a schema may be (%lld "
 		    "MiB)", base, SCHEMA_MAX_BYTES >> 20);
 	} else if (cp.err == EILSEQ) {

@@ -23,8 +23,15 @@
 
 /*
  * Write t's counts and extra's members (taken; may be NULL) to path,
- * unless path is NULL.  Returns 0, or -1 (reported).
+ * unless path is NULL.  Returns 0, or -1 (reported; out of memory too).
  */
 int stats_write(const char *path, const struct tally *t, json_t *extra);
+
+/*
+ * json_pack() for stats_write()'s extra: never NULL (jansson returns NULL
+ * when memory runs out, and NULL would be taken for "no extra", the counts
+ * published without them); on failure it exits 1 with the reason.
+ */
+json_t *stats_pack(const char *fmt, ...);
 
 #endif

@@ -673,8 +673,10 @@ finish(struct sink *s, struct filter *f)
 	} else if (!s->append && stop_requested) {
 		s->stopped = 1;
 	}
-	if (s->stage != NULL)
+	if (s->stage != NULL) {
 		remove_tree(s->stage);
+		keep_at_exit(s->stage);
+	}
 }
 
 /* After a stop or a failure: what readers see now, and what they do not. */
@@ -846,6 +848,9 @@ main(int argc, char **argv)
 			buf_printf(&b, "%s/.%s.stage-%s-%ld", parent, base,
 			    s.run_id, (long)getpid());
 			s.stage = (char *)buf_cstr(&b);
+			/* However the run ends (fatal(): out of memory), its
+			   staging folder goes. */
+			remove_at_exit(s.stage, remove_tree);
 			if (mkdir_p(s.stage) < 0)
 				return 1;
 		}
@@ -876,7 +881,7 @@ main(int argc, char **argv)
 		    (unsigned long long)f.t.rejected,
 		    (unsigned long long)f.t.filtered, s.pub_files,
 		    s.pub_files == 1 ? "" : "s", now_seconds() - f.t.start);
-	if (stats_write(co.stats, &f.t, json_pack("{s:I}", "files",
+	if (stats_write(co.stats, &f.t, stats_pack("{s:I}", "files",
 	    (json_int_t)s.pub_files)) < 0)
 		status = 1;
 	for (size_t i = 0; i < s.nparts; i++) {

@@ -9,6 +9,7 @@
  * A value that is not of its column's type, or that a CHECK refuses,
  * rejects its record: in = written + rejected + filtered (--where).
  */
+#include <errno.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,11 +82,52 @@ struct sink {
 	struct buf sql, scratch;
 };
 
+/*
+ * The errno of the last system call SQLite saw fail, from its error log
+ * ("os_unix.c:LINE: (ERRNO) open(PATH) - ..."), logged as the call fails.
+ * (sqlite3_system_errno() reads errno later, once SQLite has made other
+ * calls: it said "No such file or directory" for "Too many open files".)
+ */
+static int os_errno;
+
+static void
+on_sqlite_log(void *ctx, int rc, const char *msg)
+{
+	const char *p = strstr(msg, ": (");
+
+	(void)ctx;
+	(void)rc;
+	if (strncmp(msg, "os_", 3) == 0 && p != NULL && atoi(p + 3) > 0)
+		os_errno = atoi(p + 3);
+}
+
+/*
+ * "PATH: [WHAT: ]SQLite's message[: the system's reason]": SQLite says
+ * "disk I/O error" or "unable to open database file", the system which
+ * (No space left on device, Too many open files).  msg NULL: db's last
+ * message, or rc's when there is no db (it could not be made).
+ */
+static void
+db_report(const char *path, sqlite3 *db, int rc, const char *what,
+    const char *msg)
+{
+	int e = os_errno;
+
+	/* A full disk is SQLITE_FULL, not logged: the write failed with
+	   ENOSPC (nothing else here limits the database's size). */
+	if (e == 0 && db != NULL && (sqlite3_errcode(db) & 0xff) == SQLITE_FULL)
+		e = ENOSPC;
+	if (msg == NULL)
+		msg = db != NULL ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+	diag("%s: %s%s%s%s%s", path, what ? what : "", what ? ": " : "", msg,
+	    e != 0 ? ": " : "", e != 0 ? strerror(e) : "");
+}
+
 /* A failure of the database itself: report, and stop with exit 1. */
 static void
 db_fail(struct sink *s, const char *what)
 {
-	diag("%s: %s: %s", s->path, what, sqlite3_errmsg(s->db));
+	db_report(s->path, s->db, SQLITE_ERROR, what, NULL);
 	s->failed = 1;
 }
 
@@ -95,7 +137,7 @@ exec(struct sink *s, const char *sql)
 	char *err = NULL;
 
 	if (sqlite3_exec(s->db, sql, NULL, NULL, &err) != SQLITE_OK) {
-		diag("%s: %s", s->path, err ? err : sqlite3_errmsg(s->db));
+		db_report(s->path, s->db, SQLITE_ERROR, NULL, err);
 		sqlite3_free(err);
 		s->failed = 1;
 		return -1;
@@ -183,6 +225,7 @@ static void
 read_table(struct sink *s)
 {
 	sqlite3_stmt *st;
+	int rc;
 
 	s->sql.n = 0;
 	buf_adds(&s->sql, "SELECT name, type FROM pragma_table_info(?)");
@@ -191,15 +234,29 @@ read_table(struct sink *s)
 		db_fail(s, "reading the table");
 		return;
 	}
-	sqlite3_bind_text(st, 1, s->table, -1, SQLITE_STATIC);
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	/* Every failure counts: a table that seems not there (out of
+	   memory) would be made again and, replaced, keep its old rows. */
+	rc = sqlite3_bind_text(st, 1, s->table, -1, SQLITE_STATIC);
+	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *name = (const char *)sqlite3_column_text(st, 0);
 		const char *decl = (const char *)sqlite3_column_text(st, 1);
-		int scale = 0, k = schema_kind(s, name, &scale);
+		int scale = 0, k;
 
+		if (name == NULL || (decl == NULL &&
+		    sqlite3_column_type(st, 1) != SQLITE_NULL)) {
+			rc = SQLITE_NOMEM;
+			break;
+		}
+		k = schema_kind(s, name, &scale);
 		add_col(s, name, k >= 0 ? (enum pq_kind)k : kind_of_sql(decl),
 		    scale);
 		s->exists = 1;
+		rc = SQLITE_OK;
+	}
+	if (rc != SQLITE_DONE) {
+		db_report(s->path, s->db, rc, "reading the table",
+		    sqlite3_errstr(rc));
+		s->failed = 1;
 	}
 	sqlite3_finalize(st);
 }
@@ -432,7 +489,10 @@ insert(struct sink *s, struct rec *r)
 			return;
 		}
 	}
-	for (size_t i = 0; i < s->nslot; i++) {
+	/* A bind that fails (out of memory copying a text) would leave
+	   the column NULL and the row written: never. */
+	rc = SQLITE_OK;
+	for (size_t i = 0; i < s->nslot && rc == SQLITE_OK; i++) {
 		const struct col *c;
 
 		if (s->slot[i] < 0)
@@ -449,38 +509,56 @@ insert(struct sink *s, struct rec *r)
 			return;
 		}
 		if (pv.null) {
-			sqlite3_bind_null(s->ins, param);
+			rc = sqlite3_bind_null(s->ins, param);
 			continue;
 		}
 		switch (c->kind) {
 		case K_BOOL:
 		case K_INT:
-			sqlite3_bind_int64(s->ins, param, pv.i);
+			rc = sqlite3_bind_int64(s->ins, param, pv.i);
 			break;
 		case K_DOUBLE:
-			sqlite3_bind_double(s->ins, param, pv.d);
+			rc = sqlite3_bind_double(s->ins, param, pv.d);
 			break;
 		case K_DECIMAL: {
 			double x;
 			size_t n = num_fmt_decimal(d, pv.i, c->scale);
 
 			num_parse_double(d, n, &x);
-			sqlite3_bind_double(s->ins, param, x);
+			rc = sqlite3_bind_double(s->ins, param, x);
 			break;
 		}
 		case K_DATE:
-			sqlite3_bind_text(s->ins, param, d, (int)ts_format_date(d,
-			    pv.i * TS_US_PER_DAY), SQLITE_TRANSIENT);
+			rc = sqlite3_bind_text(s->ins, param, d,
+			    (int)ts_format_date(d, pv.i * TS_US_PER_DAY),
+			    SQLITE_TRANSIENT);
 			break;
 		case K_TIMESTAMP:
-			sqlite3_bind_text(s->ins, param, d, (int)ts_format(d,
-			    pv.i), SQLITE_TRANSIENT);
+			rc = sqlite3_bind_text(s->ins, param, d,
+			    (int)ts_format(d, pv.i), SQLITE_TRANSIENT);
 			break;
 		case K_STRING:
-			sqlite3_bind_text(s->ins, param, pv.s, (int)pv.n,
+			rc = sqlite3_bind_text(s->ins, param, pv.s, (int)pv.n,
 			    SQLITE_TRANSIENT);
 			break;
 		}
+	}
+	if (rc != SQLITE_OK) {
+		buf_free(&pv.scratch);
+		if ((rc & 0xff) == SQLITE_TOOBIG) {
+			struct rej_reason why = { "constraint", s->msg };
+
+			snprintf(s->msg, sizeof s->msg, "%s",
+			    sqlite3_errstr(rc));
+			filter_reject(s->f, r, &why, 1);
+		} else {
+			db_report(s->path, s->db, rc, "inserting",
+			    sqlite3_errstr(rc));
+			s->failed = 1;
+		}
+		sqlite3_reset(s->ins);
+		sqlite3_clear_bindings(s->ins);
+		return;
 	}
 	buf_free(&pv.scratch);
 	rc = sqlite3_step(s->ins);
@@ -683,7 +761,7 @@ main(int argc, char **argv)
 	struct schema *sc = NULL;
 	const char *keys = NULL, *where = NULL;
 	char err[512];
-	int c, status, stopped;
+	int c, status, stopped, rc;
 
 	diag_init(argv[0]);
 	while ((c = getopt_long(argc, argv, COMMON_SHORTOPTS "d:t:", longopts,
@@ -737,11 +815,13 @@ main(int argc, char **argv)
 	s.sc = sc;
 	if (where != NULL)
 		f.where = ewhere(where, sc);
+	sqlite3_config(SQLITE_CONFIG_LOG, on_sqlite_log, NULL);
 	/* One thread: no mutexes around every call. */
-	if (sqlite3_open_v2(s.path, &s.db, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
-		diag("%s: %s", s.path, s.db ? sqlite3_errmsg(s.db) :
-		    "cannot open");
+	if ((rc = sqlite3_open_v2(s.path, &s.db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL)) != SQLITE_OK) {
+		/* Out of memory there is no db to ask: rc says so. */
+		db_report(s.path, s.db, rc, NULL, s.db != NULL &&
+		    sqlite3_errcode(s.db) == rc ? NULL : sqlite3_errstr(rc));
 		sqlite3_close(s.db);
 		where_free(f.where);
 		schema_free(sc);
@@ -795,7 +875,7 @@ main(int argc, char **argv)
 			    (unsigned long long)f.t.rejected,
 			    (unsigned long long)f.t.filtered,
 			    now_seconds() - f.t.start);
-		if (stats_write(co.stats, &f.t, json_pack("{s:s}", "table",
+		if (stats_write(co.stats, &f.t, stats_pack("{s:s}", "table",
 		    s.table)) < 0)
 			status = 1;
 	}

@@ -67,6 +67,20 @@ state() {
 # judge RC OLD NEW GOT ERRFILE REASON: the run's outcome is one of the two
 # allowed; prints what is wrong, if anything.
 judge() {
+    # The one crash that is known and named: snappy (C++) throws
+    # std::bad_alloc, which C cannot catch (man/parquet-sink.1, BUGS).
+    # It dies on the spot: outputs as they were, but a temporary may be
+    # left, for the next run to remove.
+    if [ "$1" = 134 ] && [ -n "$abort_ok" ] && grep -q "$abort_ok" "$5"; then
+        printf '%s\n' "$4" | grep -v '^leftover ' | while read -r u d; do
+            g="$u $d"
+            o=$(printf '%s\n' "$2" | grep "^$u ")
+            n=$(printf '%s\n' "$3" | grep "^$u ")
+            [ "$g" = "$o" ] || [ "$g" = "$n" ] ||
+                echo "exit 134 ($abort_ok) and $u is neither as before nor complete"
+        done
+        return
+    fi
     if [ "$1" != 0 ] && [ "$1" != 1 ]; then
         echo "exit $1 (a crash?): $(tail -2 "$5" | tr '\n' ' ')"
         return
@@ -151,31 +165,29 @@ faults() {
     is "$temps" "" "$name: no temporary file left behind, whatever failed"
 }
 
-# Known, and left to be fixed where the code is (each TODO says where).
-schema_todo="malloc: a schema that cannot be loaded for want of memory is exit 2, a bad schema (lib/schema.c); a failed json_pack/json_dumps crashes lib/stats.c"
-faults "cleanse -o" "write: -o FILE is written in place, not atomically (lib/filter.c); a failure leaves it half-done
-open: -o FILE is emptied before the run can fail (lib/filter.c)
-$schema_todo" \
+abort_ok=""
+faults "cleanse -o" "" \
     "$(prog cleanse)" -q --schema retail -o "$W/o.csv" --reject "$W/rej.jsonl" \
     --stats "$W/stats.json" "$T/in.csv"
-faults "batch-agg -o --kpis" "write: -o FILE is written in place, not atomically (lib/filter.c); a failure leaves it half-done
-malloc: -o FILE is written in place (lib/filter.c): out of memory leaves it empty" \
+faults "batch-agg -o --kpis" "" \
     "$(prog batch-agg)" -q -o "$W/agg.csv" --kpis "$W/kpis.csv" "$T/in.csv"
-faults "parquet-sink -o" "malloc: lib/stats.c crashes when json_pack/json_dumps return NULL, and writes the counts without their extra fields, exit 0, when the caller's json_pack failed; snappy throws std::bad_alloc (abort)" \
+abort_ok="std::bad_alloc"
+faults "parquet-sink -o" "" \
     "$(prog parquet-sink)" -q -o "$W/o.parquet" --stats "$W/stats.json" "$T/in.csv"
-faults "parquet-sink -d" "malloc: out of memory (fatal) leaves DIR/.NAME.stage-* behind (sink/parts.c)" \
+faults "parquet-sink -d" "" \
     "$(prog parquet-sink)" -q -d "$W/lake" -p order_date "$T/in.csv"
-sqlite_todo="write: SQLite's message (disk I/O error) without the system's reason (sink/sqlite-sink.c: sqlite3_system_errno)
-fsync: SQLite's message (disk I/O error) without the system's reason (sink/sqlite-sink.c)
-open: SQLite's message (unable to open database file, readonly database) without the system's reason (sink/sqlite-sink.c)
-malloc: 'cannot open' without the reason (sink/sqlite-sink.c)"
+abort_ok=""
+# SQLite retries a failed open read-only; under the shim that retry
+# alone goes on (a real EMFILE fails it too), fails otherwise (ENOENT),
+# and that is the reason SQLite keeps.
+sqlite_todo="open: SQLite reports its read-only retry's reason (No such file or directory), not the shim's one failed open (EMFILE)"
 faults "sqlite-sink" "$sqlite_todo" \
     "$(prog sqlite-sink)" -q -d "$W/w.db" -t orders "$T/in.csv"
 faults "sqlite-sink --mode replace" "$sqlite_todo" \
     "$(prog sqlite-sink)" -q -d "$W/w.db" -t orders --mode replace "$T/in.csv"
-faults "schema-gen --truth" "$schema_todo" \
+faults "schema-gen --truth" "" \
     "$SG" -q ecommerce -n 40 --days 1 --truth "$W/truth.jsonl"
-faults "schema-gen -d" "$schema_todo" \
+faults "schema-gen -d" "" \
     "$SG" -q retail -n 30 --days 2 -d "$W/gen"
 
 # --- stream-window with a checkpoint folder --------------------------------------

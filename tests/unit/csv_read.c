@@ -352,7 +352,14 @@ main(void)
 		    "documents", docs);
 	}
 
-	ok(rd_open("/nonexistent/file.csv", FMT_AUTO) == NULL,
-	    "a missing file does not open");
+	/* A file that is not there, in the test's own temporary folder. */
+	{
+		char missing[300];
+
+		temp_file(".csv", "", 0, 0);
+		snprintf(missing, sizeof missing, "%s/missing.csv", tmpl_dir);
+		ok(rd_open(missing, FMT_AUTO) == NULL,
+		    "a missing file does not open");
+	}
 	return done_testing();
 }

@@ -281,8 +281,15 @@ main(void)
 		ok(out_failed(o), "/dev/full: failure seen while writing");
 		is_int(out_close(o), -1, "/dev/full: close reports it");
 	}
-	ok(out_open("/nonexistent/dir/x", 0, 0) == NULL,
-	    "an unwritable path does not open");
+	/* A folder that is not there, in the test's own temporary one. */
+	{
+		char missing[300];
+
+		temp_file(".out", "", 0, 0);
+		snprintf(missing, sizeof missing, "%s/missing/x", tmpl_dir);
+		ok(out_open(missing, 0, 0) == NULL,
+		    "an unwritable path does not open");
+	}
 
 	/* Dead letters: one JSON object each, with source and reasons. */
 	{
