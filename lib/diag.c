@@ -8,13 +8,27 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 const char *progname = "sluice";
+
+/* jansson's allocator: running out of memory ends the program, as in
+   every other allocation here.  jansson's own handling of a failed
+   malloc is not to be trusted: json_dumps() then leaves keys out and
+   still returns text, and a failed json_pack() makes a NULL that
+   json_array_append_new() drops without a word. */
+static void *
+json_emalloc(size_t n)
+{
+	return emalloc(n);
+}
 
 void
 diag_init(const char *argv0)
 {
 	const char *slash;
 
+	json_set_alloc_funcs(json_emalloc, free);
 	if (argv0 == NULL || *argv0 == '\0')
 		return;
 	slash = strrchr(argv0, '/');
