@@ -17,7 +17,7 @@ static const struct program prog = {
 	    "       batch-agg --merge [options] PARTIAL...",
 	.help =
 	    "Aggregate records by date and dimensions.  Without --schema,\n"
-	    "seed 000's daily product totals: order_date, product,\n"
+	    "the retail job's daily product totals: order_date, product,\n"
 	    "total_amount.  With --schema, its analysis section: the\n"
 	    "timestamp's date and every dimension; record_count, sum_, avg_,\n"
 	    "min_, max_ of each metric, count_ and rate_ of each flag.\n"
@@ -72,7 +72,8 @@ add_metric(struct metric **m, size_t *n, const char *text,
 	(*n)++;
 }
 
-/* The defaults: seed 000's without a schema, seed 001's with one. */
+/* The defaults: the retail totals without a schema, the schema's
+   analysis section with one. */
 static void
 default_spec(struct spec *sp, const struct schema *sc, int have_groups,
     int have_date, int have_metrics)
@@ -135,7 +136,7 @@ default_spec(struct spec *sp, const struct schema *sc, int have_groups,
 		}
 	}
 	buf_free(&b);
-	/* The date's column: seed 001 calls it <timestamp>_date; without a
+	/* The date's column: cleanse --schema calls it <timestamp>_date; without a
 	   schema the field keeps its name (order_date holds dates). */
 	if (sp->date != NULL && sp->date_col == NULL) {
 		b = (struct buf){ 0 };
@@ -145,7 +146,7 @@ default_spec(struct spec *sp, const struct schema *sc, int have_groups,
 			buf_printf(&b, "%s", sp->date);
 		sp->date_col = (char *)buf_cstr(&b);
 	}
-	/* KPIs, when not seed 000's: the same metrics over everything. */
+	/* KPIs, when not the retail totals: the same metrics over everything. */
 	if (sp->nkpi == 0 && sp->nm > 0) {
 		sp->kpi = ecalloc(sp->nm, sizeof *sp->kpi);
 		for (size_t i = 0; i < sp->nm; i++) {
@@ -564,7 +565,7 @@ main(int argc, char **argv)
 	}
 	spec_inputs(&rn.sp);
 	/* Each declared decimal rounded to its scale as it is read, as
-	   cleanse and the sinks read it; seed 000's amount is to the cent. */
+	   cleanse and the sinks read it; the retail amount is to the cent. */
 	infields_declare(rn.sp.in, rn.sp.nin, sc);
 	for (size_t i = 0; sc == NULL && nmetrics == 0 && i < rn.sp.nin; i++)
 		if (strcmp(rn.sp.in[i].name, "amount") == 0)

@@ -3,7 +3,7 @@
  * every reason, and account for each record: in = out + rejected +
  * duplicates + filtered (--where).  See cleanse(1).
  *
- * Without a schema, seed 000's retail cleansing (retail.c); with one,
+ * Without a schema, the retail cleansing (retail.c); with one,
  * versions, types, dimensions, rules, dedup and enrichment
  * (schema_mode.c).  The run's metrics: metrics.c.
  */
@@ -16,7 +16,7 @@ static const struct program prog = {
 	.synopsis = "cleanse [options] [FILE...]",
 	.help =
 	    "Normalise and validate records; divert the bad ones with their\n"
-	    "reasons.  Without --schema, seed 000's retail rules: product\n"
+	    "reasons.  Without --schema, the retail rules: product\n"
 	    "from product or item (blank: UNKNOWN), order_date from the first\n"
 	    "of order_date, date, order_time, timestamp, event_time, amount\n"
 	    "as given or quantity * unit_price, to the cent.\n"

@@ -1,7 +1,7 @@
 /*
  * metrics.c - what a cleanse run did, for people and for the warehouse:
  * warnings on stderr when one rule rejects too much, and with --metrics
- * one JSON object appended to a file (seed 004's data_quality_metrics):
+ * one JSON object appended to a file (the warehouse's data_quality_metrics):
  * the counts, every rule's failures, records per version, validity and a
  * status, HEALTHY, DEGRADED or NO_DATA.
  */

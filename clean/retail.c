@@ -1,5 +1,5 @@
 /*
- * retail.c - seed 000's cleansing, what cleanse does without a schema:
+ * retail.c - the retail cleansing, what cleanse does without a schema:
  *   product    from product, else item; trimmed; blank or missing: UNKNOWN
  *   order_date from the first present of order_date, date, order_time,
  *              timestamp, event_time, in any format lib parses, as

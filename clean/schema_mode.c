@@ -295,7 +295,7 @@ typed(struct smode *m, size_t i, struct val v, struct rec *o, char *msg,
 	size_t n;
 
 	*out = val_null();
-	/* A dimension is never missing: it is UNKNOWN (seed 001). */
+	/* A dimension is never missing: it is UNKNOWN (as the analysis expects). */
 	if (v.type == VAL_NULL && m->role[i] == R_DIM &&
 	    sf->type == FT_STRING) {
 		*out = val_plain("UNKNOWN", 7);

@@ -2,7 +2,7 @@
  * sessions.c - an entity's events in order: a Markov chain over event
  * types ("view" -> "add_to_cart" -> "purchase" or "end"), times that move
  * forward by a gap, one user and one session id throughout, and anonymous
- * sessions that may only do some events (seed 004: user_id 0 only views
+ * sessions that may only do some events (ingest events: user_id 0 only views
  * or searches).  Sessions live within a day and are numbered in it, so a
  * day is still a function of (seed, day).
  */

@@ -18,7 +18,8 @@ static const char *const names[] = {
 	[A_RATE_TRUE] = "rate_true",
 };
 
-/* Default column prefixes: count_true:f is count_f, as seed 001 names. */
+/* Default column prefixes: count_true:f is count_f, the name the
+   schema-driven analysis gives it. */
 static const char *const prefixes[] = {
 	[A_COUNT] = "record_count", [A_SUM] = "sum_", [A_AVG] = "avg_",
 	[A_MIN] = "min_", [A_MAX] = "max_", [A_DISTINCT] = "distinct_",

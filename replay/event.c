@@ -2,7 +2,7 @@
  * event.c - a record as a Kafka event: its fields as one JSON object
  * with an "event_time", its key, its topic.
  *
- * event_time follows seed 000's producer: a record's own event_time,
+ * event_time follows a retail producer: a record's own event_time,
  * else a copy of the first of order_ts, order_time, order_date and
  * timestamp it has, else the time it is sent.  --time-field names the
  * field instead.  The value is copied as written, unless --now shifts

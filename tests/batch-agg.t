@@ -1,5 +1,5 @@
 #!/bin/sh
-# batch-agg: seed 000's daily product totals and seed 001's schema-driven
+# batch-agg: the retail daily product totals and the schema-driven
 # table compared with DuckDB (the same groups, the same sums to the cent),
 # a hand-worked example, bad input counted by kind, and --partial/--merge
 # over 1, 2 and 7 splits giving exactly the single run's result.
@@ -13,7 +13,7 @@ $SLUICE_WRAP "$SG" -q retail -n 4000 --days 3 >"$T/retail.csv"
 run batch-agg --kpis "$T/kpis.csv" "$T/retail.csv"
 is "$rc" 0 "batch-agg on retail runs"
 cp "$T/out" "$T/ours.csv"
-is "$(head -n 1 "$T/ours.csv")" "order_date,product,total_amount" "seed 000's columns"
+is "$(head -n 1 "$T/ours.csv")" "order_date,product,total_amount" "the retail columns"
 like "$(err)" "^batch-agg: 12000 in, 12000 aggregated into [0-9]+ groups, 0 rejected, " "the summary line"
 "$DUCK" "SELECT order_date::VARCHAR AS order_date, product,
     sum(amount::DECIMAL(18,2))::VARCHAR AS total_amount
@@ -33,7 +33,7 @@ run batch-agg --schema card_transactions "$T/card.csv"
 cp "$T/out" "$T/card-ours.csv"
 is "$(head -n 1 "$T/card-ours.csv")" \
     "event_time_date,city,channel,merchant_cat,record_count,sum_amount,avg_amount,min_amount,max_amount,count_is_international,rate_is_international,count_is_contactless,rate_is_contactless,count_is_chip,rate_is_chip,count_label_fraud,rate_label_fraud" \
-    "seed 001's table: the date, the dimensions, then every metric and flag"
+    "the schema's table: the date, the dimensions, then every metric and flag"
 cat >"$T/card.sql" <<END
 SET TimeZone = 'UTC';
 CREATE TABLE o AS SELECT * FROM read_csv('$T/card-ours.csv', all_varchar = true);

@@ -1,5 +1,5 @@
 #!/bin/sh
-# cleanse without a schema: seed 000's retail rules, rejects with reasons,
+# cleanse without a schema: the retail rules, rejects with reasons,
 # the accounting identity, and DuckDB doing the same cleansing in SQL.
 . "$SLUICE_TOP/tests/lib.sh"
 
@@ -36,7 +36,7 @@ is "$(sed -n 2p "$T/out")" "1,2025-02-01,,,Tea,2,,3.00" \
 like "$(cat "$T/rej2.jsonl")" '"errors":\[\{"rule":"order_date".*\},\{"rule":"amount"' \
     "every failed rule is listed"
 is "$(head -n 1 "$T/out")" "order_id,order_date,store_id,store_city,product,quantity,unit_price,amount" \
-    "seed 000's columns first, the aliases used not repeated"
+    "the retail columns first, the aliases used not repeated"
 
 # JSON Lines in: the same rules; names normalised.
 printf '{"Order Date":"2025-03-01T23:30:00-02:00","PRODUCT":" Chai ","amount":12.5}\n' >"$T/j.jsonl"

@@ -82,7 +82,7 @@ for (let i = 0; i < part.length; i++) if (i === 0 || part[i] !== part[i - 1]) ru
 console.log(bad, runs <= 10 ? "in runs" : runs + " runs");' "$T/got-keyless" "$T/keyless.jsonl" >"$T/n"
 is "$(cat "$T/n")" "0 in runs" "  each partition's in the order read, in runs of a batch (not one partition a message)"
 
-# --- Routing: three event types to three topics (seed 003) -------------------
+# --- Routing: three event types to three topics ----------------------------
 $SG -q ecommerce -n 600 --anomalies 0 -f jsonl >"$T/events.jsonl"
 $SLUICE_WRAP "$RP" -q -b "$B" --topic-field event_type --route purchase=purchases \
     --route add_to_cart=carts -t views "$T/events.jsonl"
