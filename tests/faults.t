@@ -197,7 +197,6 @@ faults "schema-gen -d" "" \
 # ends with exactly the output of a run that never failed.  Each run
 # waits ~3 s for its consumer group: the runs go in parallel.
 mock_up --topic ev:2
-trap 'exec 3>&-; kill $mock 2>/dev/null; wait 2>/dev/null; rm -rf "$T"' EXIT
 "$SG" -q ecommerce -n 100 --anomalies 0 -f jsonl >"$T/ev.jsonl"
 "$(prog kafka-replay)" -q -b "$B" -t ev --key category "$T/ev.jsonl"
 SW=$(prog stream-window)

@@ -10,12 +10,10 @@ RP=$(prog kafka-replay)
 
 mock_up --topic dup:1
 pids=""
-trap 'exec 3>&-; kill $mock $pids 2>/dev/null; wait 2>/dev/null; rm -rf "$T"' EXIT
 FAST="-X session.timeout.ms=6000 -X heartbeat.interval.ms=500"
 WIN="--time event_time --size 1h -g category -m count -m users=distinct:user_id -m u=approx_distinct:user_id"
 
-$SLUICE_WRAP "$(prog schema-gen)" -q ecommerce -n 400 --anomalies 0 -f jsonl |
-    mlr --ijsonl --ojsonl sort -f event_time >"$T/events.jsonl"
+ecommerce_events 400 "$T/events.jsonl"
 N=$(wc -l <"$T/events.jsonl" | tr -d ' ')
 
 # --- A key twice in one window of a checkpoint ----------------------------------

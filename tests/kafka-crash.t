@@ -16,11 +16,9 @@ echo "# seed $SEED (SEED=$SEED prove tests/kafka-crash.t runs these kill points 
 
 mock_up --topic crash:3
 pids=""
-trap 'exec 3>&-; kill $mock $pids 2>/dev/null; wait 2>/dev/null; rm -rf "$T"' EXIT
 WIN="--time event_time --size 1h --slide 30m --watermark 5m -g category -m count -m revenue=sum:price -m users=distinct:user_id"
 
-$SLUICE_WRAP "$(prog schema-gen)" -q ecommerce -n 600 --anomalies 0 -f jsonl |
-    mlr --ijsonl --ojsonl sort -f event_time >"$T/events.jsonl"
+ecommerce_events 600 "$T/events.jsonl"
 N=$(wc -l <"$T/events.jsonl" | tr -d ' ')
 run stream-window $WIN -f jsonl "$T/events.jsonl"
 sort "$T/out" >"$T/want"

@@ -10,11 +10,9 @@ RP=$(prog kafka-replay)
 
 mock_up --topic live:2 --topic join:2 --topic term:2 --topic rp:2
 pids=""
-trap 'exec 3>&-; kill $mock $pids 2>/dev/null; wait 2>/dev/null; rm -rf "$T"' EXIT
 FAST="-X session.timeout.ms=6000 -X heartbeat.interval.ms=500"
 
-$SLUICE_WRAP "$(prog schema-gen)" -q ecommerce -n 400 --anomalies 0 -f jsonl |
-    mlr --ijsonl --ojsonl sort -f event_time >"$T/events.jsonl"
+ecommerce_events 400 "$T/events.jsonl"
 N=$(wc -l <"$T/events.jsonl" | tr -d ' ')
 
 # secs_since T0: seconds (one decimal) since T0, from date +%s.%N.

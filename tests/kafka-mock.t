@@ -11,7 +11,6 @@ RP=$(prog kafka-replay)
 SG=$(prog schema-gen)
 
 mock_up -q --topic big:1 --topic small:1
-trap 'exec 3>&-; kill $mock 2>/dev/null; wait $mock 2>/dev/null; rm -rf "$T"' EXIT
 # left TOPIC: what kcat reads back from the beginning, "count first last"
 # (offsets, all partitions together).
 left() {

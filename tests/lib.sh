@@ -100,7 +100,8 @@ wait_for() {
 
 # mock_up ARGS...: a kafka-mock (under $SLUICE_WRAP) with ARGS, taking
 # commands written to fd 3, its stderr in $T/mock.err; $mock its pid, $B
-# its brokers.  The test's EXIT trap closes fd 3 and kills $mock.
+# its brokers.  It sets the EXIT trap: fd 3 closed, the mock and $pids
+# killed, $T removed.
 mock_up() {
     mkfifo "$T/ctl"
     $SLUICE_WRAP "$(prog kafka-mock)" "$@" --port-file "$T/port" <"$T/ctl" \
@@ -109,6 +110,15 @@ mock_up() {
     exec 3>"$T/ctl"
     for _i in $(seq 100); do [ -s "$T/port" ] && break; sleep 0.1; done
     B=$(cat "$T/port")
+    # On exit: the mock and any $pids the test started are stopped.
+    trap 'exec 3>&-; kill $mock ${pids:-} 2>/dev/null; wait $mock ${pids:-} 2>/dev/null; rm -rf "$T"' EXIT
+}
+
+# ecommerce_events N FILE: N e-commerce events with no anomalies, in
+# event-time order, as JSON Lines (the Kafka tests' input).
+ecommerce_events() {
+    $SLUICE_WRAP "$(prog schema-gen)" -q ecommerce -n "$1" --anomalies 0 -f jsonl |
+        mlr --ijsonl --ojsonl sort -f event_time >"$2"
 }
 
 out() { cat "$T/out"; }

@@ -12,7 +12,6 @@ bound=1000
 
 mock_up -q --topic slow:3 --topic backlog:2 --topic stopnow:2
 pids=""
-trap 'exec 3>&-; kill $mock $pids 2>/dev/null; wait 2>/dev/null; rm -rf "$T"' EXIT
 FAST="-X session.timeout.ms=6000 -X heartbeat.interval.ms=500"
 
 # --- 2 events a second over 3 partitions ------------------------------------------

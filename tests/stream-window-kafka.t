@@ -13,7 +13,6 @@ RP=$(prog kafka-replay)
 
 mock_up --topic events:4 --topic killed:4 --topic shared:4 --topic bad:1 --topic unkeyed:2
 pids=""
-trap 'exec 3>&-; kill $mock $pids 2>/dev/null; wait 2>/dev/null; rm -rf "$T"' EXIT
 # Rebalances in seconds, not the default 45 (a dead member is noticed
 # after session.timeout.ms).
 FAST="-X session.timeout.ms=6000 -X heartbeat.interval.ms=500"
@@ -26,8 +25,7 @@ in_of() {
 
 # Three days of e-commerce events in time order, keyed by category so a
 # category's events share a partition and keep their order.
-$SLUICE_WRAP "$(prog schema-gen)" -q ecommerce -n 2000 --anomalies 0 -f jsonl |
-    mlr --ijsonl --ojsonl sort -f event_time >"$T/events.jsonl"
+ecommerce_events 2000 "$T/events.jsonl"
 N=$(wc -l <"$T/events.jsonl" | tr -d ' ')
 run stream-window $WIN -f jsonl "$T/events.jsonl"
 sort "$T/out" >"$T/want"
