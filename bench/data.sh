@@ -1,6 +1,6 @@
 # bench/data.sh - inputs shared by benchmarks, made once under $W.
 #
-# retail_csv N: $W/retail-N.csv, N rows shaped like seed 000's daily
+# retail_csv N: $W/retail-N.csv, N rows shaped like the retail job's daily
 # files (order_id, order_date, store_id, store_city, product, quantity,
 # unit_price, amount), deterministic.  Until schema-gen exists this is awk.
 retail_csv() {

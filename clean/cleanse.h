@@ -26,7 +26,7 @@ char *normalize_name(const char *name, char *buf, size_t size);
 
 void names_free(struct names *nm);
 
-/* Seed 000's cleansing, used without a schema (retail.c). */
+/* The retail rules, used without a schema (retail.c). */
 struct retail;
 struct retail *retail_new(void);
 void retail_each(struct filter *f, struct rec *r, void *ctx);

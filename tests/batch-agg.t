@@ -8,7 +8,7 @@ SG=$(prog schema-gen)
 DUCK=$SLUICE_TOP/scripts/duckdb
 "$DUCK" --install || { echo "Bail out! no DuckDB"; exit 1; }
 
-# --- Seed 000: order_date, product, total_amount ------------------------------
+# --- The retail rules: order_date, product, total_amount ------------------------------
 $SLUICE_WRAP "$SG" -q retail -n 4000 --days 3 >"$T/retail.csv"
 run batch-agg --kpis "$T/kpis.csv" "$T/retail.csv"
 is "$rc" 0 "batch-agg on retail runs"
@@ -27,7 +27,7 @@ is_file "$T/ours.jsonl" "$T/theirs.jsonl" \
 "$DUCK" "SELECT * FROM read_csv('$T/kpis.csv', all_varchar = true)" >"$T/kpi-ours.jsonl"
 is_file "$T/kpi-ours.jsonl" "$T/kpi-theirs.jsonl" "--kpis: total revenue, distinct products, records, as DuckDB has them"
 
-# --- Seed 001: the schema's analysis ------------------------------------------
+# --- Card transactions: the schema's analysis ------------------------------------------
 $SLUICE_WRAP "$SG" -q card_transactions -n 3000 --days 4 >"$T/card.csv"
 run batch-agg --schema card_transactions "$T/card.csv"
 cp "$T/out" "$T/card-ours.csv"
