@@ -21,11 +21,11 @@ like "$(err)" "^cleanse: 10 in, 7 out, 3 rejected, 0 duplicates, " \
     "in = out + rejected + duplicates"
 is "$(wc -l <"$T/rej.jsonl" | tr -d ' ')" 3 "three dead letters"
 like "$(sed -n 1p "$T/rej.jsonl")" \
-    '"source":".*messy-retail.csv:6","errors":\[\{"rule":"order_date","message":"order_date \\"17/01/2025\\" is not a date"\}\]' \
-    "an unparsable date: rejected, with its place and value"
-like "$(sed -n 2p "$T/rej.jsonl")" '"rule":"order_date","message":"no date in ' \
+    '"source":".*messy-retail.csv:6","errors":\[\{"rule":"order_date","field":"order_date","message":"order_date \\"17/01/2025\\" is not a date"\}\]' \
+    "an unparsable date: rejected, with its place, field and value"
+like "$(sed -n 2p "$T/rej.jsonl")" '"rule":"order_date","field":"order_date","message":"no date in ' \
     "a missing date: rejected"
-like "$(sed -n 3p "$T/rej.jsonl")" '"rule":"amount"' \
+like "$(sed -n 3p "$T/rej.jsonl")" '"rule":"amount","field":"amount"' \
     "no amount and no quantity * price: rejected, never a silent zero"
 
 # Both reasons when both fail; product before item; price when no unit_price.
