@@ -35,6 +35,12 @@ is "$(sed -n 2p "$T/out")" "1,2025-02-01,,,Tea,2,,3.00" \
     "product wins over item; date from date; amount from quantity * price"
 like "$(cat "$T/rej2.jsonl")" '"errors":\[\{"rule":"order_date".*\},\{"rule":"amount"' \
     "every failed rule is listed"
+printf '3,Tea,,2025-02-01,,\n4,Tea,,bad,1,\n' >>"$T/p.csv"
+run cleanse --reject "$T/rej3.jsonl" --metrics "$T/m.jsonl" "$T/p.csv"
+is "$(jq -c .rules "$T/m.jsonl")" '{"order_date":2,"amount":3}' \
+    "metrics: the records each rule rejected (line 3 under both, once each)"
+is "$(jq -r '.errors[].rule' "$T/rej3.jsonl" | sort | uniq -c | awk '{ printf "%s=%s ", $2, $1 }')" \
+    "amount=3 order_date=2 " "as the reject file counts them"
 is "$(head -n 1 "$T/out")" "order_id,order_date,store_id,store_city,product,quantity,unit_price,amount" \
     "the retail columns first, the aliases used not repeated"
 
