@@ -395,12 +395,10 @@ typed(struct smode *m, size_t i, struct val v, struct rec *o, char *msg,
 	{
 		const char *s = val_to_text(&v, &m->scratch, &n);
 
-		const char *tn = ftype_name(sf->type);
-
 		/* Numbers also fail by their size: say so. */
 		snprintf(msg, msize, "%s: \"%.*s\" is not %s %s%s", sf->name,
-		    (int)(n > 40 ? 40 : n), s, strchr("aeiou", tn[0]) ? "an" :
-		    "a", tn,
+		    (int)(n > 40 ? 40 : n), s, ftype_article(sf->type),
+		    ftype_name(sf->type),
 		    sf->type == FT_DECIMAL ? " (or has more than 18 digits)" :
 		    sf->type == FT_FLOAT ? " (or is beyond a double's range)" :
 		    "");
