@@ -91,6 +91,11 @@ printf '%s\n' 'rule event_time_required rejected 16.7% of records (2 of 12)' \
 is_file "$T/hand.alerts" "$T/hand.alerts.want" \
     "alerts for the rules over --warn-rule 10%, by records (1 of 12 is not one)"
 like "$(err)" 'warning: rule type rejected 41\.7% of records \(5 of 12\)' "and on stderr"
+# The warehouse's top_rule (sink/warehouse.sql) reads these counts.
+sqlite3 "$T/wh.db" <"$SLUICE_TOP/sink/warehouse.sql" >/dev/null
+run sqlite-sink -d "$T/wh.db" -t data_quality_metrics "$T/hand.m"
+is "$(sqlite3 "$T/wh.db" "SELECT top_rule || ' ' || top_rule_rejects FROM v_data_quality_dashboard")" \
+    "type 5" "v_data_quality_dashboard: top_rule type, 5 records"
 
 # --- Generated faults, against the truth file ----------------------------
 $SLUICE_WRAP "$SG" -q ecommerce -n 6000 --days 1 --anomalies 0.1 -f jsonl \
@@ -136,6 +141,9 @@ counted "$T/gen.m" >"$T/gen.got"
 is_file "$T/gen.got" "$T/gen.count" "--metrics rules: what the truth file injected, rule by rule"
 reckon "$T/gen.rej" | grep -v '^duplicate ' | sort >"$T/gen.jq"
 is_file "$T/gen.got" "$T/gen.jq" "--metrics rules: as jq counts the reject file"
+top=$(sort -k2,2nr -k1,1 "$T/gen.count" | head -n 1 | cut -d ' ' -f 1)
+is "$(jq -r '.rules | to_entries | sort_by(-.value, .key) | .[0].key' "$T/gen.m")" \
+    "$top" "the top rule is the most injected fault's, $top"
 bt=$(grep -c '"kind":"bad_timestamp"' "$T/truth.jsonl")
 nt=$(grep -c '"kind":"null","field":"event_time"' "$T/truth.jsonl")
 is "$(jq '.rules.type, .rules.event_time_required' "$T/gen.m" | paste -sd ' ')" "$bt $nt" \
