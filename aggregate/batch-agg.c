@@ -168,7 +168,7 @@ default_spec(struct spec *sp, const struct schema *sc, int have_groups,
 static void
 reject(struct filter *f, struct rec *r, const char *rule, struct run *rn)
 {
-	struct rej_reason why = { rule, rn->msg };
+	struct rej_reason why = { rule, rn->msg, NULL };
 
 	filter_reject(f, r, &why, 1);
 }

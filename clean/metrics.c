@@ -2,8 +2,8 @@
  * metrics.c - what a cleanse run did, for people and for the warehouse:
  * warnings on stderr when one rule rejects too much, and with --metrics
  * one JSON object appended to a file (the warehouse's data_quality_metrics):
- * the counts, every rule's failures, records per version, validity and a
- * status, HEALTHY, DEGRADED or NO_DATA.
+ * the counts, the records each rule rejected, records per version,
+ * validity and a status, HEALTHY, DEGRADED or NO_DATA.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -39,7 +39,8 @@ cleanse_status(const struct cleanse_report *rp)
 	    "HEALTHY";
 }
 
-/* The rules that failed on more than --warn-rule percent of records. */
+/* The rules that rejected more than --warn-rule percent of the records
+   (the reasons count records, a record once per rule: filter_reject). */
 static json_t *
 alerts(const struct cleanse_report *rp, int quiet)
 {
@@ -80,7 +81,8 @@ cleanse_report(const struct cleanse_report *rp)
 		json_array_append_new(inputs, json_string(rp->inputs[i]));
 	if (rp->ninputs == 0)
 		json_array_append_new(inputs, json_string("-"));
-	/* Every declared rule, failed or not, then the other reasons. */
+	/* Every declared rule, failed or not, then the other reasons; each
+	   with the records it rejected. */
 	rules = json_object();
 	for (size_t i = 0; i < rp->nrules; i++)
 		json_object_set_new(rules, rp->rules[i], json_integer(0));

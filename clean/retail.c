@@ -136,11 +136,13 @@ retail_each(struct filter *f, struct rec *r, void *ctx)
 	}
 	if (date == NULL) {
 		why[nwhy++] = (struct rej_reason){ "order_date", "no date in "
-		    "order_date, date, order_time, timestamp or event_time" };
+		    "order_date, date, order_time, timestamp or event_time",
+		    known[C_ORDER_DATE] };
 	} else if (val_to_time(date, &us) < 0) {
 		snprintf(rt->msg[0], sizeof rt->msg[0], "%s %s is not a date",
 		    known[date_from], shown(date, tmp, sizeof tmp));
-		why[nwhy++] = (struct rej_reason){ "order_date", rt->msg[0] };
+		why[nwhy++] = (struct rej_reason){ "order_date", rt->msg[0],
+		    known[date_from] };
 	}
 	/* The amount: as given, else quantity * price, else nothing. */
 	amount = field(rt, r, C_AMOUNT);
@@ -166,7 +168,7 @@ retail_each(struct filter *f, struct rec *r, void *ctx)
 			    price == field(rt, r, C_PRICE) &&
 			    present(price) ? "price" : "unit_price");
 			why[nwhy++] = (struct rej_reason){ "amount",
-			    rt->msg[1] };
+			    rt->msg[1], known[C_AMOUNT] };
 		}
 	}
 	if (nwhy > 0) {

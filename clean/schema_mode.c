@@ -6,7 +6,9 @@
  * (required, enum, min, max, pattern, max_future, when/check), duplicates
  * by key dropped, and the enrichments computed (the schema's "enrich",
  * and late_arrival with --late-after).  Every failure of a record is
- * reported; a record with any is diverted.
+ * reported, once: a field that fails its type is that field's one fault,
+ * and the rules that read it are not checked (see smode_each).  A record
+ * with any failure is diverted.
  */
 #include <regex.h>
 #include <stdio.h>
@@ -15,6 +17,8 @@
 
 #include "cleanse.h"
 #include "strset.h"
+
+enum { MAX_WHY = 32 };	/* the reasons listed for one record, at most */
 
 struct rule {
 	const char *name;
@@ -30,6 +34,8 @@ struct rule {
 	int64_t max_future;	/* us, or -1 */
 	struct expr *when, *check;
 	const char *message;
+	int *uses;		/* the fields it reads (its own, and those when
+				   and check name), -1 ended */
 };
 
 enum role { R_NONE, R_DIM, R_METRIC, R_FLAG };
@@ -37,6 +43,7 @@ enum role { R_NONE, R_DIM, R_METRIC, R_FLAG };
 struct enrichment {
 	const char *name;
 	struct expr *e;
+	int *uses;		/* the fields it reads, -1 ended */
 };
 
 struct smode {
@@ -51,6 +58,8 @@ struct smode {
 	struct rule *rules;
 	size_t nrules;
 	struct val *vars;	/* typed values of the schema's fields */
+	unsigned char *mistyped;	/* this record's fields that failed
+					   their type (their vars are null) */
 	int ts;			/* the analysis timestamp field, or -1 */
 	char *date_name;	/* "<timestamp>_date" */
 	int *dedup;		/* key fields, -1 ended */
@@ -58,7 +67,8 @@ struct smode {
 	struct rec out;
 	struct buf scratch, key;
 	int64_t now;
-	char msg[32][200];
+	char msg[MAX_WHY + 1][200];	/* the reasons' messages; the last
+					   for those past MAX_WHY, unlisted */
 	struct enrichment *enrich;
 	struct val *enriched;	/* their values for this record */
 	size_t nenrich;
@@ -84,6 +94,23 @@ table(void *ctx, const char *name)
 	return s->lookups ? json_object_get(s->lookups, name) : NULL;
 }
 
+/* The fields of s that field (or -1) is, or a or b (or NULL) read;
+   -1 ended. */
+static int *
+fields_used(const struct schema *s, int field, const struct expr *a,
+    const struct expr *b)
+{
+	int *u = ecalloc(s->nfields + 1, sizeof *u);
+	size_t n = 0;
+
+	for (size_t i = 0; i < s->nfields; i++)
+		if ((int)i == field || (a != NULL && expr_uses(a, (int)i)) ||
+		    (b != NULL && expr_uses(b, (int)i)))
+			u[n++] = (int)i;
+	u[n] = -1;
+	return u;
+}
+
 static int
 listed(const char **list, size_t n, const char *name)
 {
@@ -107,6 +134,8 @@ smode_new(const struct schema *s, const struct cleanse_opts *opt)
 	m->opt = opt;
 	m->role = ecalloc(s->nfields, sizeof *m->role);
 	m->vars = ecalloc(s->nfields, sizeof *m->vars);
+	m->mistyped = ecalloc(s->nfields ? s->nfields : 1,
+	    sizeof *m->mistyped);
 	m->from = ecalloc(s->nfields, sizeof *m->from);
 	for (i = 0; i < s->nfields; i++) {
 		const char *n = s->fields[i].name;
@@ -177,6 +206,7 @@ smode_new(const struct schema *s, const struct cleanse_opts *opt)
 			ru->check = expr_compile(json_string_value(v), &env, err,
 			    sizeof err);
 		ru->message = json_string_value(json_object_get(r, "message"));
+		ru->uses = fields_used(s, ru->field, ru->when, ru->check);
 	}
 	if (dedup != NULL) {
 		size_t n;
@@ -199,6 +229,7 @@ smode_new(const struct schema *s, const struct cleanse_opts *opt)
 		    "name"));
 		m->enrich[i].e = expr_compile(json_string_value(
 		    json_object_get(r, "expr")), &env, err, sizeof err);
+		m->enrich[i].uses = fields_used(s, -1, m->enrich[i].e, NULL);
 	}
 	m->vf = s->version_field ? schema_field_index(s, s->version_field) :
 	    -1;
@@ -365,8 +396,9 @@ typed(struct smode *m, size_t i, struct val v, struct rec *o, char *msg,
 		const char *s = val_to_text(&v, &m->scratch, &n);
 
 		/* Numbers also fail by their size: say so. */
-		snprintf(msg, msize, "%s: \"%.*s\" is not a %s%s", sf->name,
-		    (int)(n > 40 ? 40 : n), s, ftype_name(sf->type),
+		snprintf(msg, msize, "%s: \"%.*s\" is not %s %s%s", sf->name,
+		    (int)(n > 40 ? 40 : n), s, ftype_article(sf->type),
+		    ftype_name(sf->type),
 		    sf->type == FT_DECIMAL ? " (or has more than 18 digits)" :
 		    sf->type == FT_FLOAT ? " (or is beyond a double's range)" :
 		    "");
@@ -461,7 +493,7 @@ check_rule(struct smode *m, struct rule *ru, char *msg, size_t msize,
 
 /*
  * Is the record's event time older than the newest seen before it, less
- * --late-after?  (Seed 004's late_arrival_flag; null without a time.)
+ * --late-after?  (The late_arrival column; null without a time.)
  */
 static struct val
 late_arrival(struct smode *m)
@@ -478,12 +510,22 @@ late_arrival(struct smode *m)
 	return val_bool(late);
 }
 
+/* Does any of uses (-1 ended) name a field this record has mistyped? */
+static int
+reads_mistyped(const struct smode *m, const int *uses)
+{
+	for (; *uses >= 0; uses++)
+		if (m->mistyped[*uses])
+			return 1;
+	return 0;
+}
+
 void
 smode_each(struct filter *f, struct rec *r, void *ctx)
 {
 	struct smode *m = ctx;
 	const char *const *names = names_of(&m->names, r);
-	struct rej_reason why[32];
+	struct rej_reason why[MAX_WHY];
 	size_t nwhy = 0;
 	struct rec *o = &m->out;
 
@@ -498,7 +540,8 @@ smode_each(struct filter *f, struct rec *r, void *ctx)
 	if (s->nversions > 0) {
 		if ((vi = record_version(m, r, m->msg[0], sizeof m->msg[0])) <
 		    0) {
-			why[0] = (struct rej_reason){ "version", m->msg[0] };
+			why[0] = (struct rej_reason){ "version", m->msg[0],
+			    s->version_field };
 			m->per_version[s->nversions]++;
 			filter_reject(f, r, why, 1);
 			return;
@@ -515,30 +558,46 @@ smode_each(struct filter *f, struct rec *r, void *ctx)
 		    (val_is_null(&v) || val_is_empty_text(&v)))
 			v = s->defaults[i] ? val_from_json(s->defaults[i]) :
 			    val_null();
-		if (typed(m, i, v, o, m->msg[nwhy], sizeof m->msg[0]) < 0 &&
-		    nwhy < 32) {
-			why[nwhy] = (struct rej_reason){ "type", m->msg[nwhy] };
+		m->mistyped[i] = typed(m, i, v, o, m->msg[nwhy],
+		    sizeof m->msg[0]) < 0;
+		if (m->mistyped[i] && nwhy < MAX_WHY) {
+			why[nwhy] = (struct rej_reason){ "type", m->msg[nwhy],
+			    s->fields[i].name };
 			nwhy++;
 		}
 	}
 	if (m->vf >= 0)		/* upgraded: the latest version */
 		m->vars[m->vf] = val_int(s->version_numbers[s->nversions - 1]);
-	for (size_t k = 0; k < m->nrules && nwhy < 32; k++)
-		if (check_rule(m, &m->rules[k], m->msg[nwhy],
-		    sizeof m->msg[0], o) < 0) {
-			why[nwhy] = (struct rej_reason){ m->rules[k].name,
-			    m->msg[nwhy] };
+	/*
+	 * One reason per fault.  A field that failed its type was discarded
+	 * (it reads as null), so a rule that reads it is not checked: its
+	 * "required" would call missing a value that is there, a check or a
+	 * when would judge the record by a null it never had, and the
+	 * record is diverted for that field's type already.  (A rule over
+	 * such a field and another one is not checked either: what the
+	 * rule would say is not known.)  The same for an enrichment.
+	 */
+	for (size_t k = 0; k < m->nrules && nwhy < MAX_WHY; k++) {
+		struct rule *ru = &m->rules[k];
+
+		if (!reads_mistyped(m, ru->uses) && check_rule(m, ru,
+		    m->msg[nwhy], sizeof m->msg[0], o) < 0) {
+			why[nwhy] = (struct rej_reason){ ru->name, m->msg[nwhy],
+			    ru->field >= 0 ? s->fields[ru->field].name : NULL };
 			nwhy++;
 		}
-	for (size_t k = 0; k < m->nenrich && nwhy < 32; k++) {
+	}
+	for (size_t k = 0; k < m->nenrich && nwhy < MAX_WHY; k++) {
 		const char *err;
 
-		if (expr_eval(m->enrich[k].e, m->vars, &o->mem,
+		if (reads_mistyped(m, m->enrich[k].uses)) {
+			m->enriched[k] = val_null();
+		} else if (expr_eval(m->enrich[k].e, m->vars, &o->mem,
 		    &m->enriched[k], &err) < 0) {
 			snprintf(m->msg[nwhy], sizeof m->msg[0], "%s: %s",
 			    m->enrich[k].name, err);
 			why[nwhy] = (struct rej_reason){ "enrich",
-			    m->msg[nwhy] };
+			    m->msg[nwhy], NULL };
 			nwhy++;
 		}
 	}
@@ -602,15 +661,19 @@ smode_free(struct smode *m)
 		free(m->rules[k].enum_len);
 		expr_free(m->rules[k].when);
 		expr_free(m->rules[k].check);
+		free(m->rules[k].uses);
 	}
-	for (size_t k = 0; k < m->nenrich; k++)
+	for (size_t k = 0; k < m->nenrich; k++) {
 		expr_free(m->enrich[k].e);
+		free(m->enrich[k].uses);
+	}
 	free(m->enrich);
 	free(m->enriched);
 	free(m->per_version);
 	free(m->rules);
 	free(m->role);
 	free(m->vars);
+	free(m->mistyped);
 	free(m->from);
 	free(m->extra);
 	free(m->date_name);

@@ -18,7 +18,7 @@ filter_where(struct filter *f, const struct rec *r)
 	if (k == 0) {
 		f->t.filtered++;
 	} else {
-		struct rej_reason rr = { "where", why };
+		struct rej_reason rr = { "where", why, NULL };
 
 		filter_reject(f, r, &rr, 1);
 	}
@@ -72,6 +72,20 @@ report_kinds(const struct filter *f)
 	}
 }
 
+/*
+ * Is why[i]'s rule one of why[0..i)'s?  The reasons count records: a rule
+ * that fails on two fields of one record (two "type" errors) counts it
+ * once.
+ */
+static int
+named_before(const struct rej_reason *why, size_t i)
+{
+	for (size_t j = 0; j < i; j++)
+		if (strcmp(why[j].rule, why[i].rule) == 0)
+			return 1;
+	return 0;
+}
+
 void
 filter_reject(struct filter *f, const struct rec *r,
     const struct rej_reason *why, size_t n)
@@ -83,6 +97,8 @@ filter_reject(struct filter *f, const struct rec *r,
 	f->t.rejected++;
 	if (f->reasons != NULL)
 		for (size_t i = 0; i < n; i++) {
+			if (named_before(why, i))
+				continue;
 			counts_add(f->reasons, why[i].rule, 1);
 			if (f->by_kind)
 				first_of_kind(f, r, &why[i]);
@@ -92,7 +108,7 @@ filter_reject(struct filter *f, const struct rec *r,
 void
 filter_duplicate(struct filter *f, const struct rec *r, const char *message)
 {
-	struct rej_reason why = { "duplicate", message };
+	struct rej_reason why = { "duplicate", message, NULL };
 
 	rej_quiet(f->rj, r, &why, 1);
 	f->t.duplicates++;
@@ -148,7 +164,8 @@ filter_run(struct filter *f, char **inputs, int n, filter_fn each,
 				have_cols = 1;
 			}
 			if (st == RD_BAD) {
-				struct rej_reason why = { "parse", r->err };
+				struct rej_reason why = { "parse", r->err,
+				    NULL };
 
 				filter_reject(f, r, &why, 1);
 				continue;

@@ -33,7 +33,8 @@ struct filter {
 				   SIGTERM) ends it before the end of input:
 				   then the exit status is 1 */
 	int keep_columns;	/* CSV header of the input fixes the output's */
-	struct counts *reasons;	/* or NULL: each rule rejected records failed */
+	struct counts *reasons;	/* or NULL: the records each rule rejected
+				   (a record once per rule) */
 	int by_kind;		/* rejects summed up by rule at the end (the
 				   first of each with its place), not shown
 				   one by one; needs reasons */

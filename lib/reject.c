@@ -82,6 +82,10 @@ write_letter(struct rejects *rj, const struct rec *r,
 	for (size_t i = 0; i < n; i++) {
 		out_puts(o, i ? ",{\"rule\":" : "{\"rule\":");
 		jw_string(o, why[i].rule, strlen(why[i].rule));
+		if (why[i].field != NULL) {
+			out_puts(o, ",\"field\":");
+			jw_string(o, why[i].field, strlen(why[i].field));
+		}
 		out_puts(o, ",\"message\":");
 		jw_string(o, why[i].message, strlen(why[i].message));
 		out_putc(o, '}');
@@ -109,7 +113,7 @@ void
 rej_one(struct rejects *rj, const struct rec *r, const char *rule,
     const char *message)
 {
-	struct rej_reason why = { rule, message };
+	struct rej_reason why = { rule, message, NULL };
 
 	rej_put(rj, r, &why, 1);
 }

@@ -2,8 +2,10 @@
  * reject.h - the dead-letter output: records a program diverts, one JSON
  * object per line, with where they came from and every reason:
  *
- *   {"source":"in.csv:12","errors":[{"rule":"parse","message":"..."}],
- *    "record":{...}}
+ *   {"source":"in.csv:12","errors":[{"rule":"type","field":"qty",
+ *    "message":"..."}],"record":{...}}
+ *
+ * An error has "field" when its fault is in one field of the record.
  *
  * A record that could not be split into named fields carries "raw" (its
  * text) or "fields" (its cells, in order) instead of "record".  Each
@@ -22,6 +24,7 @@ enum { REJ_SHOWN = 10 };
 struct rej_reason {
 	const char *rule;	/* a short name: "parse", "required", ... */
 	const char *message;	/* what was wrong, for people */
+	const char *field;	/* the one field at fault, or NULL */
 };
 
 struct rejects;

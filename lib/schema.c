@@ -36,6 +36,12 @@ ftype_name(enum ftype t)
 	return type_names[t];
 }
 
+const char *
+ftype_article(enum ftype t)
+{
+	return strchr("aeiou", type_names[t][0]) != NULL ? "an" : "a";
+}
+
 /* --- Finding schemas -------------------------------------------------- */
 
 /* The folders bundled schemas may live in, in order. */
@@ -428,7 +434,8 @@ check_gen(struct ctx *c, const char *path, const json_t *f,
 
 					jc_fail(&c->jc, jc_index(p2, sizeof p2,
 					    jc_path(at, sizeof at, path,
-					    "values"), i), "not a %s value",
+					    "values"), i), "not %s %s value",
+					    ftype_article(sf->type),
 					    ftype_name(sf->type));
 				}
 		}
@@ -506,7 +513,8 @@ check_gen(struct ctx *c, const char *path, const json_t *f,
 			    "missing");
 		else if (!json_is_null(x) && !fits_type(x, sf->type))
 			jc_fail(&c->jc, jc_path(at, sizeof at, path, "value"),
-			    "not a %s value", ftype_name(sf->type));
+			    "not %s %s value", ftype_article(sf->type),
+			    ftype_name(sf->type));
 	}
 }
 
@@ -1000,7 +1008,8 @@ check_sessions(struct ctx *c, const json_t *se)
 
 				if (fi >= 0 && !json_is_null(v) &&
 				    !fits_type(v, c->s->fields[fi].type))
-					jc_fail(&c->jc, at, "not a %s value",
+					jc_fail(&c->jc, at, "not %s %s value",
+					    ftype_article(c->s->fields[fi].type),
 					    ftype_name(c->s->fields[fi].type));
 			}
 		if (evs != NULL) {

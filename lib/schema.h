@@ -129,4 +129,7 @@ const char *schema_revenue_metric(const struct schema *s, char *buf,
 /* "string", "int", ... */
 const char *ftype_name(enum ftype t);
 
+/* The article of its name: "an" (int), else "a". */
+const char *ftype_article(enum ftype t);
+
 #endif

@@ -127,8 +127,9 @@ pq_value(const char *name, enum pq_kind kind, int scale, const struct val *v,
 		struct buf t = { 0 };
 		const char *s = val_to_text(v, &t, &n);
 
-		snprintf(msg, msize, "%s: \"%.*s\" is not a %s", name,
-		    (int)(n > 40 ? 40 : n), s, pq_kind_name(kind));
+		snprintf(msg, msize, "%s: \"%.*s\" is not %s %s", name,
+		    (int)(n > 40 ? 40 : n), s, kind == K_INT ? "an" : "a",
+		    pq_kind_name(kind));
 		buf_free(&t);
 	}
 	return -1;

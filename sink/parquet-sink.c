@@ -356,7 +356,7 @@ drop_file(struct sink *s, struct part *p)
 static int
 stray(struct filter *f, struct sink *s, struct rec *r)
 {
-	struct rej_reason why = { "column", s->msg };
+	struct rej_reason why = { "column", s->msg, NULL };
 
 	locate(s, r);
 	if (s->stray < 0)
@@ -385,7 +385,7 @@ put(struct filter *f, struct sink *s, struct rec *r)
 
 		if (pq_value(s->names[c], s->kinds[c], s->scales[c], v,
 		    &s->conv[c], s->msg, sizeof s->msg) < 0) {
-			struct rej_reason why = { "type", s->msg };
+			struct rej_reason why = { "type", s->msg, NULL };
 
 			filter_reject(f, r, &why, 1);
 			return 0;
@@ -407,7 +407,7 @@ put(struct filter *f, struct sink *s, struct rec *r)
 		else
 			hive_escape(esc, txt, n);
 		if (esc->n > NAME_MAX) {
-			struct rej_reason why = { "partition", s->msg };
+			struct rej_reason why = { "partition", s->msg, NULL };
 
 			snprintf(s->msg, sizeof s->msg, "the partition value "
 			    "makes a folder name of %zu bytes, more than a file "

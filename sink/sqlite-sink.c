@@ -362,7 +362,7 @@ too_wide(struct sink *s, const struct rec *r)
 {
 	size_t room = s->ncols < (size_t)s->max_cols ?
 	    (size_t)s->max_cols - s->ncols : 0, add = 0;
-	struct rej_reason why = { "columns", s->msg };
+	struct rej_reason why = { "columns", s->msg, NULL };
 
 	for (size_t i = 0; i < r->n && add <= room; i++)
 		if (r->f[i].name != NULL && col_index(s, r->f[i].name) < 0)
@@ -481,7 +481,7 @@ insert(struct sink *s, struct rec *r)
 
 		if (i < 0 || val_is_null(&r->f[i].v) ||
 		    val_is_empty_text(&r->f[i].v)) {
-			struct rej_reason why = { "key", s->msg };
+			struct rej_reason why = { "key", s->msg, NULL };
 
 			snprintf(s->msg, sizeof s->msg, "the key field %s is "
 			    "missing", s->keys[k]);
@@ -501,7 +501,7 @@ insert(struct sink *s, struct rec *r)
 		param++;
 		if (pq_value(c->name, c->kind, c->scale, &r->f[i].v, &pv,
 		    s->msg, sizeof s->msg) < 0) {
-			struct rej_reason why = { "type", s->msg };
+			struct rej_reason why = { "type", s->msg, NULL };
 
 			sqlite3_reset(s->ins);
 			filter_reject(s->f, r, &why, 1);
@@ -546,7 +546,7 @@ insert(struct sink *s, struct rec *r)
 	if (rc != SQLITE_OK) {
 		buf_free(&pv.scratch);
 		if ((rc & 0xff) == SQLITE_TOOBIG) {
-			struct rej_reason why = { "constraint", s->msg };
+			struct rej_reason why = { "constraint", s->msg, NULL };
 
 			snprintf(s->msg, sizeof s->msg, "%s",
 			    sqlite3_errstr(rc));
@@ -567,7 +567,7 @@ insert(struct sink *s, struct rec *r)
 		s->tx_rows++;
 	} else if ((rc & 0xff) == SQLITE_CONSTRAINT ||
 	    (rc & 0xff) == SQLITE_MISMATCH || (rc & 0xff) == SQLITE_TOOBIG) {
-		struct rej_reason why = { "constraint", s->msg };
+		struct rej_reason why = { "constraint", s->msg, NULL };
 
 		snprintf(s->msg, sizeof s->msg, "%s", sqlite3_errmsg(s->db));
 		filter_reject(s->f, r, &why, 1);

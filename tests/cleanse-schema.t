@@ -65,15 +65,15 @@ is "$(out)" "$(printf '%s\n' 'id,kind,n,amt,ok,code,at,at_date,extra' \
     "types applied: dimension trimmed (blank: UNKNOWN), decimal, booleans, timestamps, the date; other fields kept"
 like "$(err)" "10 in, 2 out, 7 rejected, 1 duplicates" "every record accounted for"
 rule() { grep "in.csv:$1\"" "$T/r.jsonl"; }
-like "$(rule 4)" '"rule":"id_required","message":"id is required"' "required"
-like "$(rule 5)" '"rule":"kind_known","message":"kind \\"c\\" is not one of the allowed values"' "enum"
-like "$(rule 6)" '"rule":"n_range","message":"n 10 is above the maximum 9"' "max"
-like "$(rule 7)" '"rule":"n_range","message":"n -1 is below the minimum 0".*"rule":"code_shape"' \
+like "$(rule 4)" '"rule":"id_required","field":"id","message":"id is required"' "required"
+like "$(rule 5)" '"rule":"kind_known","field":"kind","message":"kind \\"c\\" is not one of the allowed values"' "enum"
+like "$(rule 6)" '"rule":"n_range","field":"n","message":"n 10 is above the maximum 9"' "max"
+like "$(rule 7)" '"rule":"n_range","field":"n","message":"n -1 is below the minimum 0".*"rule":"code_shape","field":"code"' \
     "min, and pattern, both listed"
 like "$(rule 8)" '"rule":"not_future"' "max_future"
 like "$(rule 9)" '"rule":"b_needs_amt","message":"kind b needs an amount"' "a conditional rule"
-like "$(rule 10)" '"rule":"type".*"n: \\"x\\" is not a int".*"ok: \\"maybe\\" is not a bool".*"at: \\"nope\\" is not a timestamp"' \
-    "wrong types: every one listed"
+like "$(rule 10)" '"errors":\[\{"rule":"type","field":"n","message":"n: \\"x\\" is not an int"\},\{"rule":"type","field":"ok","message":"ok: \\"maybe\\" is not a bool"\},\{"rule":"type","field":"at","message":"at: \\"nope\\" is not a timestamp"\}\]' \
+    "wrong types: each listed with its field, and no rule judges a discarded value"
 like "$(rule 11)" '"rule":"duplicate"' "a duplicate key goes to the dead letters too"
 
 # A value holding \u0000 is checked whole: the pattern cannot stop at the NUL.

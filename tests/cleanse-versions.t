@@ -58,7 +58,7 @@ like "$(line 3)" '"user_segment":"new","device_type":null,"browser":null,.*"refe
     "a v3 line's nulls stay null: defaults are for older versions only"
 like "$(line 4)" '"event_id":"00000000-0000-4000-8000-000000000005",.*"quantity":null,.*"device_type":null,"browser":"lynx",.*"referrer":null,' \
     "a line with a v3 field is v3 by its field set: what it lacks is null, not defaulted"
-like "$(cat "$T/rej3.jsonl")" '"rule":"version","message":"schema_version \\"7\\" is not a version of ecommerce \(it has 1, 2, 3\)"' \
+like "$(cat "$T/rej3.jsonl")" '"rule":"version","field":"schema_version","message":"schema_version \\"7\\" is not a version of ecommerce \(it has 1, 2, 3\)"' \
     "an unknown version is rejected, naming the ones there are"
 like "$(cat "$T/m3.jsonl")" '"in":5,"out":4,"rejected":1,"duplicates":0,.*"rules":\{.*"version":1\},"versions":\{"1":1,"2":1,"3":2,"unknown":1\}' \
     "metrics: the version rejection and the count per version"

@@ -21,11 +21,11 @@ like "$(err)" "^cleanse: 10 in, 7 out, 3 rejected, 0 duplicates, " \
     "in = out + rejected + duplicates"
 is "$(wc -l <"$T/rej.jsonl" | tr -d ' ')" 3 "three dead letters"
 like "$(sed -n 1p "$T/rej.jsonl")" \
-    '"source":".*messy-retail.csv:6","errors":\[\{"rule":"order_date","message":"order_date \\"17/01/2025\\" is not a date"\}\]' \
-    "an unparsable date: rejected, with its place and value"
-like "$(sed -n 2p "$T/rej.jsonl")" '"rule":"order_date","message":"no date in ' \
+    '"source":".*messy-retail.csv:6","errors":\[\{"rule":"order_date","field":"order_date","message":"order_date \\"17/01/2025\\" is not a date"\}\]' \
+    "an unparsable date: rejected, with its place, field and value"
+like "$(sed -n 2p "$T/rej.jsonl")" '"rule":"order_date","field":"order_date","message":"no date in ' \
     "a missing date: rejected"
-like "$(sed -n 3p "$T/rej.jsonl")" '"rule":"amount"' \
+like "$(sed -n 3p "$T/rej.jsonl")" '"rule":"amount","field":"amount"' \
     "no amount and no quantity * price: rejected, never a silent zero"
 
 # Both reasons when both fail; product before item; price when no unit_price.
@@ -35,6 +35,12 @@ is "$(sed -n 2p "$T/out")" "1,2025-02-01,,,Tea,2,,3.00" \
     "product wins over item; date from date; amount from quantity * price"
 like "$(cat "$T/rej2.jsonl")" '"errors":\[\{"rule":"order_date".*\},\{"rule":"amount"' \
     "every failed rule is listed"
+printf '3,Tea,,2025-02-01,,\n4,Tea,,bad,1,\n' >>"$T/p.csv"
+run cleanse --reject "$T/rej3.jsonl" --metrics "$T/m.jsonl" "$T/p.csv"
+is "$(jq -c .rules "$T/m.jsonl")" '{"order_date":2,"amount":3}' \
+    "metrics: the records each rule rejected (line 3 under both, once each)"
+is "$(jq -r '.errors[].rule' "$T/rej3.jsonl" | sort | uniq -c | awk '{ printf "%s=%s ", $2, $1 }')" \
+    "amount=3 order_date=2 " "as the reject file counts them"
 is "$(head -n 1 "$T/out")" "order_id,order_date,store_id,store_city,product,quantity,unit_price,amount" \
     "the retail columns first, the aliases used not repeated"
 

@@ -240,7 +240,7 @@ cat >"$T/bad.json" <<'END'
 END
 run parquet-sink --schema "$T/bad.json" --reject "$T/rej.jsonl" -o "$T/bad.parquet" "$T/bad.csv"
 like "$(err)" '4 in, 2 written, 2 rejected' "values not of their type: rejected and counted, never nulls"
-like "$(cat "$T/rej.jsonl")" 'bad.csv:3".*"i: \\"nope\\" is not a int"' "with the reason and the place"
+like "$(cat "$T/rej.jsonl")" 'bad.csv:3".*"i: \\"nope\\" is not an int"' "with the reason and the place"
 is "$("$DUCK" "SELECT string_agg(i::VARCHAR, ',') AS r FROM '$T/bad.parquet'")" '{"r":"1,4"}' "the rest written"
 printf 'i,x\n1,a\nbad,b\n3,c\n' >"$T/mixed.csv"
 run parquet-sink --schema "$T/ionly.json" --reject "$T/mixed-rej.jsonl" -o "$T/mixed.parquet" "$T/mixed.csv"

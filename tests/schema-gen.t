@@ -202,7 +202,7 @@ bad "a huge entity" 'entities.e.count: 1 to 1000000 rows' \
     '{"entities": {"e": {"count": 4611686018427387904, "fields": [{"name": "a"}]}}, "fields": [{"name": "x"}]}'
 bad "an entity using another" 'entities.b.fields\[0\].expr: column 1: unknown name "a.k"' \
     '{"entities": {"a": {"rows": [{"k": 1}]}, "b": {"count": 2, "fields": [{"name": "m", "type": "int", "gen": "derived", "expr": "a.k * 10"}]}}, "fields": [{"name": "x"}]}'
-bad "a choice of the wrong type" 'fields\[0\].values\[0\]: not a int value' \
+bad "a choice of the wrong type" 'fields\[0\].values\[0\]: not an int value' \
     '{"fields": [{"name": "n", "type": "int", "gen": "choice", "values": ["one"]}]}'
 bad "sessions of no entity" 'sessions.entity: no entity "nobody"' \
     '{"fields": [{"name": "e"}], "sessions": {"field": "e", "entity": "nobody", "start": {"v": 1}, "transitions": {"v": {"end": 1}}}}'

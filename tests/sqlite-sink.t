@@ -50,7 +50,7 @@ sqlite3 "$DB" "CREATE TABLE checked (id INTEGER, price REAL CHECK (price >= 0))"
 printf 'id,price\n1,2.5\nx,3\n3,-1\n4,\n' >"$T/bad.csv"
 run sqlite-sink -d "$DB" -t checked --reject "$T/rej.jsonl" "$T/bad.csv"
 like "$(err)" "4 in, 2 written, 2 rejected" "a wrong type and a failed CHECK rejected, the rest written"
-like "$(grep 'bad.csv:3"' "$T/rej.jsonl")" '"rule":"type","message":"id: \\"x\\" is not a int"' "the type, with its place"
+like "$(grep 'bad.csv:3"' "$T/rej.jsonl")" '"rule":"type","message":"id: \\"x\\" is not an int"' "the type, with its place"
 like "$(grep 'bad.csv:4"' "$T/rej.jsonl")" '"rule":"constraint","message":"CHECK constraint failed: price >= 0"' "the CHECK, with SQLite's reason"
 is "$(sqlite3 "$DB" "SELECT id || ':' || coalesce(price, 'null') FROM checked ORDER BY id" | tr '\n' ' ')" "1:2.5 4:null " "the good rows"
 

@@ -489,7 +489,7 @@ message(struct consumer *c, struct reader *msgs, rd_kafka_message_t *m)
 	progress_tick(&rn->f->pg, ++rn->f->t.in);
 	if (rd_message(msgs, m->payload, m->len, p->where,
 	    (unsigned long)m->offset, &r) == RD_BAD) {
-		struct rej_reason why = { "parse", r->err };
+		struct rej_reason why = { "parse", r->err, NULL };
 
 		filter_reject(rn->f, r, &why, 1);
 		return;

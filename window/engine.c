@@ -56,7 +56,7 @@ part_free(struct run *rn, struct part *p)
 static void
 reject(struct run *rn, const struct rec *r, const char *rule)
 {
-	struct rej_reason why = { rule, rn->msg };
+	struct rej_reason why = { rule, rn->msg, NULL };
 
 	filter_reject(rn->f, r, &why, 1);
 }

@@ -296,8 +296,9 @@ main(void)
 		const char *path = temp_file(".out", "", 0, 0);
 		struct rejects *rj = rej_open(path);
 		struct rej_reason two[] = {
-			{ "enum", "product \"X\" is not in the list" },
-			{ "min", "quantity -1 is below 1" },
+			{ "enum", "product \"X\" is not in the list",
+			    "product" },
+			{ "check", "a discount needs a coupon", NULL },
 		};
 		json_t *j;
 		char *line, *save;
@@ -332,8 +333,13 @@ main(void)
 		is_int((int64_t)json_array_size(json_object_get(j, "errors")), 2,
 		    "both reasons");
 		is_str(json_string_value(json_object_get(json_array_get(
-		    json_object_get(j, "errors"), 1), "rule")), "min",
+		    json_object_get(j, "errors"), 1), "rule")), "check",
 		    "the second rule");
+		is_str(json_string_value(json_object_get(json_array_get(
+		    json_object_get(j, "errors"), 0), "field")), "product",
+		    "the field at fault, when there is one");
+		ok(json_object_get(json_array_get(json_object_get(j, "errors"),
+		    1), "field") == NULL, "no field when there is none");
 		is_str(json_string_value(json_object_get(json_object_get(j,
 		    "record"), "product")), "X", "the record's fields");
 		ok(json_is_integer(json_object_get(json_object_get(j,
