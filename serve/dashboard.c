@@ -547,11 +547,12 @@ main(int argc, char **argv)
 		   again.  The quality view's status depends on the clock
 		   (NO_DATA when no batch came lately): its pages are kept
 		   for 5 seconds at most. */
-		buf_printf(&req, "h3 %s %s %d %d %s %s %s %lld", c.rq.view,
+		buf_printf(&req, "h3 %s %s %d %d %s %s %s %s %lld", c.rq.view,
 		    c.rq.table, c.rq.json, c.rq.refresh, c.title ? c.title : "",
 		    c.currency ? c.currency : "", getenv("SLUICE_SCHEMA") ?
-		    getenv("SLUICE_SCHEMA") : "", strcmp(c.rq.view, "quality")
-		    == 0 ? (long long)time(NULL) / 5 : 0LL);
+		    getenv("SLUICE_SCHEMA") : "", getenv("SLUICE_NO_DATA_AFTER") ?
+		    getenv("SLUICE_NO_DATA_AFTER") : "", strcmp(c.rq.view,
+		    "quality") == 0 ? (long long)time(NULL) / 5 : 0LL);
 		cached = !head && cache_path(&cpath, &key, path,
 		    buf_cstr(&req)) == 0;
 		if (cached && cache_serve(buf_cstr(&cpath), &key) == 0) {

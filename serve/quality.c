@@ -171,7 +171,9 @@ view_quality(struct ctx *c)
 		    2), v, NULL);
 	}
 	if (cell_num(&tot, 0, 1) > 0) {
-		double p = 100.0 * cell_num(&tot, 0, 2) / cell_num(&tot, 0, 1);
+		/* As cleanse reckons it: (in - rejected) / in. */
+		double p = 100.0 * (cell_num(&tot, 0, 1) - cell_num(&tot, 0, 3)) /
+		    cell_num(&tot, 0, 1);
 
 		snprintf(v, sizeof v, "%.2f%%", p);
 		tile(c, "validity_all", "validity, all batches", json_real(p), v,

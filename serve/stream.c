@@ -493,7 +493,8 @@ view_stream(struct ctx *c)
 	if (w.count != NULL && minutes > 0 && cell_is_num(&last, 0, 1)) {
 		double epm = cell_num(&last, 0, 1) / minutes;
 
-		fmt_amount(v, sizeof v, epm, epm < 100 ? 1 : 0);
+		fmt_amount(v, sizeof v, epm, epm == (double)(long long)epm ||
+		    epm >= 100 ? 0 : 1);
 		tile(c, "events_per_minute", "events per minute",
 		    json_real(epm), v, NULL);
 	}
