@@ -396,6 +396,32 @@ view_batch(struct ctx *c)
 }
 
 /*
+ * The view for a request that names none: the batch results when there
+ * are some, else the windows, else the quality metrics, else batch (its
+ * "no data yet").
+ */
+static const char *
+chosen_view(sqlite3 *db)
+{
+	struct rows r = { 0 };
+	const char *v = "batch";
+
+	if (query(db, "SELECT (SELECT count(*) FROM sqlite_master WHERE name = "
+	    "'batch_daily'), (SELECT count(*) FROM sqlite_master m WHERE type "
+	    "IN ('table', 'view') AND EXISTS (SELECT 1 FROM pragma_table_info("
+	    "m.name) WHERE name = 'window_start')), (SELECT count(*) FROM "
+	    "sqlite_master WHERE name = 'data_quality_metrics')", NULL, 0,
+	    &r) == 0 && r.nrows == 1) {
+		if (cell_num(&r, 0, 0) == 0 && cell_num(&r, 0, 1) > 0)
+			v = "stream";
+		else if (cell_num(&r, 0, 0) == 0 && cell_num(&r, 0, 2) > 0)
+			v = "quality";
+	}
+	rows_free(&r);
+	return v;
+}
+
+/*
  * The dataset's schema: SLUICE_SCHEMA (a bundled name or a file), else
  * the one named by the latest row of data_quality_metrics; NULL when
  * neither names one that loads (the views then go by column names).
@@ -516,7 +542,7 @@ main(int argc, char **argv)
 	c.currency = getenv("SLUICE_CURRENCY");
 	if (c.currency != NULL && *c.currency == '\0')
 		c.currency = NULL;
-	c.rq.view = "batch";
+	c.rq.view = NULL;	/* none asked: chosen from the warehouse */
 	c.rq.refresh = r && *r ? atoi(r) : 5;
 	/* No method: run by hand, as a GET. */
 	if (method == NULL || *method == '\0')
@@ -537,6 +563,8 @@ main(int argc, char **argv)
 	    SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
 		if (c.title == NULL)
 			c.title = "sluice";
+		if (c.rq.view == NULL)
+			c.rq.view = "batch";
 		no_data(&c, "No warehouse yet (SLUICE_DB names none, or it "
 		    "cannot be opened).");
 	} else {
@@ -547,12 +575,13 @@ main(int argc, char **argv)
 		   again.  The quality view's status depends on the clock
 		   (NO_DATA when no batch came lately): its pages are kept
 		   for 5 seconds at most. */
-		buf_printf(&req, "h3 %s %s %d %d %s %s %s %s %lld", c.rq.view,
-		    c.rq.table, c.rq.json, c.rq.refresh, c.title ? c.title : "",
-		    c.currency ? c.currency : "", getenv("SLUICE_SCHEMA") ?
-		    getenv("SLUICE_SCHEMA") : "", getenv("SLUICE_NO_DATA_AFTER") ?
-		    getenv("SLUICE_NO_DATA_AFTER") : "", strcmp(c.rq.view,
-		    "quality") == 0 ? (long long)time(NULL) / 5 : 0LL);
+		buf_printf(&req, "h3 %s %s %d %d %s %s %s %s %lld", c.rq.view ?
+		    c.rq.view : "-", c.rq.table, c.rq.json, c.rq.refresh,
+		    c.title ? c.title : "", c.currency ? c.currency : "",
+		    getenv("SLUICE_SCHEMA") ? getenv("SLUICE_SCHEMA") : "",
+		    getenv("SLUICE_NO_DATA_AFTER") ? getenv("SLUICE_NO_DATA_AFTER")
+		    : "", c.rq.view == NULL || strcmp(c.rq.view, "quality") == 0 ?
+		    (long long)time(NULL) / 5 : 0LL);
 		cached = !head && cache_path(&cpath, &key, path,
 		    buf_cstr(&req)) == 0;
 		if (cached && cache_serve(buf_cstr(&cpath), &key) == 0) {
@@ -570,6 +599,8 @@ main(int argc, char **argv)
 				    "sluice";
 			if (c.currency == NULL && c.schema != NULL)
 				c.currency = c.schema->analysis.currency;
+			if (c.rq.view == NULL)
+				c.rq.view = chosen_view(c.db);
 			if (strcmp(c.rq.view, "stream") == 0)
 				view_stream(&c);
 			else if (strcmp(c.rq.view, "quality") == 0)

@@ -41,7 +41,7 @@ serve() {
     shift
     env SLUICE_CACHE= "$@" PORT=$port "$SLUICE_TOP/scripts/serve" "$db" >"$T/serve.out" 2>&1 &
     spid=$!
-    for i in $(seq 50); do
+    for _ in $(seq 50); do
         curl -sf -o /dev/null "http://127.0.0.1:$port/cgi-bin/dashboard.cgi?view=batch&format=json" && break
         sleep 0.1
     done
@@ -151,7 +151,7 @@ kill "$spid"
 wait "$spid" 2>/dev/null
 busybox httpd -f -p "127.0.0.1:$port" -h "$T/www" &
 spid=$!
-for i in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.1; done
+for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.1; done
 old=$(sqlite3 "$A" "SELECT round(sum(total_revenue), 2) FROM transactions_summary WHERE $lw")
 new=$(sqlite3 "$U" "SELECT round(sum(total_revenue), 2) FROM transactions_summary WHERE $lw")
 rm -f "$T/loads"

@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # tests/dashboard-fixtures.sh - warehouses for the dashboard's tests, made
 # with sqlite3 to the table contracts of the jobs that write them, until
 # those jobs' scripts run in the tests (each function can then become a

@@ -185,6 +185,13 @@ rt "view=stream"
 is "$(tile_of quality):$(tile_of rejected)" "83.83%:194" "stopped: the chain's counts (1200 seen, 100 dead letters + 94 rejected)"
 like "$(cat "$T/body")" "The last run&#39;s counts" "  and its table"
 
+# --- No view asked: the one the warehouse has data for ------------------------------
+for w in "realtime.db stream" "ingest-only.db quality" "wh.db batch"; do
+    [ "${w%% *}" = ingest-only.db ] && ingest_fixture "$T/ingest-only.db"
+    WH=$T/${w%% *} cgi "format=json"
+    is "$(jq -r .view "$T/body")" "${w#* }" "no view= over ${w%% *}: the ${w#* } view"
+done
+
 # --- Any table of windows ----------------------------------------------------------
 GW=$T/generic.db
 sqlite3 "$GW" "CREATE TABLE sensor_windows (window_start TEXT, window_end TEXT, sensor TEXT, readings INTEGER, sum_temp REAL, avg_temp REAL);
