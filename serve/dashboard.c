@@ -63,37 +63,14 @@ find_col(const struct rows *cols, int (*test)(const char *name,
 static const char *
 named(const struct rows *cols, const char *name)
 {
-	for (size_t i = 0; i < cols->nrows; i++)
-		if (name != NULL && strcmp(cell(cols, i, 0), name) == 0)
-			return cell(cols, i, 0);
-	return NULL;
-}
-
-/* The column prefix + name, or NULL. */
-static const char *
-named2(const struct rows *cols, const char *prefix, const char *name)
-{
-	char b[256];
-
-	if (name == NULL)
-		return NULL;
-	snprintf(b, sizeof b, "%s%s", prefix, name);
-	return named(cols, b);
-}
-
-static int
-ends_with(const char *s, const char *suffix)
-{
-	size_t n = strlen(s), k = strlen(suffix);
-
-	return n >= k && strcmp(s + n - k, suffix) == 0;
+	return column_named(cols, "", name);
 }
 
 static int
 is_date_col(const char *name, const char *type)
 {
 	(void)type;
-	return strcmp(name, "order_date") == 0 || ends_with(name, "_date");
+	return strcmp(name, "order_date") == 0 || str_ends(name, "_date");
 }
 
 static int
@@ -129,7 +106,7 @@ batch_columns(sqlite3 *db, const struct schema *sc, struct rows *cols,
 		return 0;
 	/* The day: the schema's timestamp (or batch-agg's day of it). */
 	if (an != NULL && an->timestamp != NULL &&
-	    (bc->date = named2(cols, an->timestamp, "_date")) == NULL)
+	    (bc->date = column_named(cols, an->timestamp, "_date")) == NULL)
 		bc->date = named(cols, an->timestamp);
 	if (bc->date == NULL)
 		bc->date = find_col(cols, is_date_col);
@@ -139,9 +116,9 @@ batch_columns(sqlite3 *db, const struct schema *sc, struct rows *cols,
 	if ((bc->rev = named(cols, "revenue")) == NULL)
 		bc->rev = find_col(cols, is_total);
 	if (bc->rev == NULL && an != NULL)
-		bc->rev = named2(cols, "sum_", an->revenue_field);
+		bc->rev = column_named(cols, "sum_", an->revenue_field);
 	if (bc->rev == NULL && an != NULL && an->nmetrics > 0)
-		bc->rev = named2(cols, "sum_", an->metrics[0]);
+		bc->rev = column_named(cols, "sum_", an->metrics[0]);
 	if (bc->rev == NULL)
 		bc->rev = find_col(cols, is_sum);
 	bc->count = named(cols, "record_count");

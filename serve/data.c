@@ -2,6 +2,7 @@
  * data.c - the warehouse, read-only: queries with bound parameters (no
  * user text ever reaches SQL), rows kept as strings.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -127,4 +128,32 @@ table_columns(sqlite3 *db, const char *table, struct rows *cols)
 	    cols) < 0)
 		return 0;
 	return cols->nrows > 0;
+}
+
+const char *
+column_named(const struct rows *cols, const char *prefix, const char *name)
+{
+	char b[256];
+
+	if (name == NULL)
+		return NULL;
+	snprintf(b, sizeof b, "%s%s", prefix, name);
+	for (size_t i = 0; i < cols->nrows; i++)
+		if (strcmp(cell(cols, i, 0), b) == 0)
+			return cell(cols, i, 0);
+	return NULL;
+}
+
+int
+str_starts(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+int
+str_ends(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), k = strlen(suffix);
+
+	return n >= k && strcmp(s + n - k, suffix) == 0;
 }

@@ -126,6 +126,15 @@ json_t *cell_json(const struct rows *r, size_t row, size_t col);
 /* Does the table exist?  Its columns and declared types, into cols. */
 int table_columns(sqlite3 *db, const char *table, struct rows *cols);
 
+/* The column prefix + name among cols (table_columns' rows), as cols
+   spells it, or NULL (name NULL: NULL). */
+const char *column_named(const struct rows *cols, const char *prefix,
+    const char *name);
+
+/* Does s start, or end, with this? */
+int str_starts(const char *s, const char *prefix);
+int str_ends(const char *s, const char *suffix);
+
 /* An identifier, quoted for SQL (lib's). */
 #define sql_ident buf_sql_ident
 

@@ -25,10 +25,7 @@ enum { BATCHES = 100, RECENT = 1000, RULE_BATCHES = 1000 };
 static const char *
 pcol(const struct rows *cols, const char *name)
 {
-	for (size_t i = 0; i < cols->nrows; i++)
-		if (strcmp(cell(cols, i, 0), name) == 0)
-			return cell(cols, i, 0);
-	return NULL;
+	return column_named(cols, "", name);
 }
 
 /* Seconds since the time ts (ISO 8601), or -1 when it is not one. */
@@ -51,7 +48,7 @@ view_quality(struct ctx *c)
 	struct buf *q = &c->sql;
 	const char *dead = NULL, *status, *after = getenv("SLUICE_NO_DATA_AFTER");
 	double quiet = after && *after ? strtod(after, NULL) : 300, a;
-	double migrated = 0, top = -1;
+	double migrated = 0;
 	long long newest = -1;
 	char v[96], t[256], span[64];
 	const char *source;
@@ -206,7 +203,6 @@ view_quality(struct ctx *c)
 		    json_integer((json_int_t)migrated), v, NULL);
 	}
 	if (rules.nrows) {
-		top = cell_num(&rules, 0, 1);
 		snprintf(t, sizeof t, "top cause%s", many ? " (latest batches)" :
 		    "");
 		tile(c, "top_rule", t, json_string(cell(&rules, 0, 0)),
@@ -218,7 +214,6 @@ view_quality(struct ctx *c)
 		    8), v, NULL);
 	}
 	tiles_end(c);
-	(void)top;
 	if (c->rq.json) {
 		json_t *b = json_array(), *r = json_array(), *j;
 

@@ -31,12 +31,6 @@ struct wcols {
 };
 
 static int
-starts(const char *s, const char *p)
-{
-	return strncmp(s, p, strlen(p)) == 0;
-}
-
-static int
 numeric_type(const char *t)
 {
 	return t != NULL && (strstr(t, "INT") || strstr(t, "REAL") ||
@@ -50,27 +44,13 @@ bookkeeping(const char *n)
 {
 	return strcmp(n, "id") == 0 || strcmp(n, "created_at") == 0 ||
 	    strcmp(n, "updated_at") == 0 || strcmp(n, "final") == 0 ||
-	    starts(n, "window_");
+	    str_starts(n, "window_");
 }
 
 static const char *
 col(const struct rows *cols, const char *name)
 {
-	for (size_t i = 0; name != NULL && i < cols->nrows; i++)
-		if (strcmp(cell(cols, i, 0), name) == 0)
-			return cell(cols, i, 0);
-	return NULL;
-}
-
-static const char *
-col2(const struct rows *cols, const char *prefix, const char *name)
-{
-	char b[256];
-
-	if (name == NULL)
-		return NULL;
-	snprintf(b, sizeof b, "%s%s", prefix, name);
-	return col(cols, b);
+	return column_named(cols, "", name);
 }
 
 /* The first numeric column whose name starts with prefix. */
@@ -78,7 +58,7 @@ static const char *
 first_with(const struct wcols *w, const char *prefix)
 {
 	for (size_t i = 0; i < w->nnum; i++)
-		if (starts(w->num[i], prefix))
+		if (str_starts(w->num[i], prefix))
 			return w->num[i];
 	return NULL;
 }
@@ -120,10 +100,10 @@ roles(const struct schema *sc, const struct rows *cols, struct wcols *w)
 		w->count = col(cols, "events");
 	if ((w->rev = col(cols, "revenue")) == NULL &&
 	    (w->rev = col(cols, "total_revenue")) == NULL &&
-	    (w->rev = col2(cols, "sum_", an ? an->revenue_field : NULL)) ==
+	    (w->rev = column_named(cols, "sum_", an ? an->revenue_field : NULL)) ==
 	    NULL && (w->rev = col(cols, "total_amount")) == NULL &&
 	    (w->rev = col(cols, "sum_amount")) == NULL &&
-	    (w->rev = col2(cols, "sum_", an && an->nmetrics ? an->metrics[0] :
+	    (w->rev = column_named(cols, "sum_", an && an->nmetrics ? an->metrics[0] :
 	    NULL)) == NULL)
 		w->rev = first_with(w, "sum_");
 	if ((w->distinct = col(cols, "unique_customers")) == NULL &&
@@ -131,8 +111,8 @@ roles(const struct schema *sc, const struct rows *cols, struct wcols *w)
 	    (w->distinct = first_with(w, "distinct_")) == NULL)
 		w->distinct = first_with(w, "unique_");
 	if ((w->avg = col(cols, "avg_transaction_value")) == NULL &&
-	    (w->rev == NULL || !starts(w->rev, "sum_") ||
-	    (w->avg = col2(cols, "avg_", w->rev + 4)) == NULL))
+	    (w->rev == NULL || !str_starts(w->rev, "sum_") ||
+	    (w->avg = column_named(cols, "avg_", w->rev + 4)) == NULL))
 		w->avg = first_with(w, "avg_");
 	w->chart = w->rev ? w->rev : w->count ? w->count : w->nnum ?
 	    w->num[0] : NULL;
@@ -188,7 +168,7 @@ field(const struct rows *r, const char *name)
 static void
 health_read(sqlite3 *db, struct health *h)
 {
-	struct rows cols = { 0 }, id = { 0 };
+	struct rows cols = { 0 };
 	int program, sw_id = -1, chain_id = -1;
 
 	memset(h, 0, sizeof *h);
@@ -239,7 +219,6 @@ health_read(sqlite3 *db, struct health *h)
 		h->counted = 1;
 	}
 	rows_free(&cols);
-	rows_free(&id);
 }
 
 static void

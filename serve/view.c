@@ -9,20 +9,6 @@
 
 #include "page.h"
 
-static int
-starts(const char *s, const char *prefix)
-{
-	return strncmp(s, prefix, strlen(prefix)) == 0;
-}
-
-static int
-ends(const char *s, const char *suffix)
-{
-	size_t n = strlen(s), k = strlen(suffix);
-
-	return n >= k && strcmp(s + n - k, suffix) == 0;
-}
-
 /* Names that read better said otherwise. */
 static const char *const said[][2] = {
 	{ "record_count", "records" },
@@ -61,7 +47,7 @@ words(char *buf, size_t size, const char *name)
 			return;
 		}
 	for (size_t i = 0; i < sizeof pre / sizeof *pre; i++)
-		if (starts(name, pre[i][0]) && name[strlen(pre[i][0])]) {
+		if (str_starts(name, pre[i][0]) && name[strlen(pre[i][0])]) {
 			lead = pre[i][1];
 			rest = name + strlen(pre[i][0]);
 			break;
@@ -70,20 +56,20 @@ words(char *buf, size_t size, const char *name)
 	for (; *rest && k + 1 < size; rest++)
 		buf[k++] = *rest == '_' ? ' ' : *rest;
 	buf[k < size ? k : size - 1] = '\0';
-	if (ends(buf, " pct") && k >= 4)
+	if (str_ends(buf, " pct") && k >= 4)
 		buf[k - 4] = '\0';
 }
 
 static int
 is_rate(const char *name)
 {
-	return starts(name, "rate_");
+	return str_starts(name, "rate_");
 }
 
 static int
 is_pct(const char *name)
 {
-	return ends(name, "_pct") || ends(name, "percent");
+	return str_ends(name, "_pct") || str_ends(name, "percent");
 }
 
 void
@@ -97,8 +83,8 @@ fmt_value(char *buf, size_t size, const char *name, double v, int isint)
 		snprintf(buf, size, "%.2f%%", v);
 	else if (isint)
 		fmt_amount(buf, size, v, 0);
-	else if (ends(name, "_ms") || ends(name, "_s") || strcmp(name,
-	    "seconds") == 0 || ends(name, "_per_sec"))
+	else if (str_ends(name, "_ms") || str_ends(name, "_s") || strcmp(name,
+	    "seconds") == 0 || str_ends(name, "_per_sec"))
 		fmt_amount(buf, size, v, 1);
 	else
 		fmt_amount(buf, size, v, 2);
