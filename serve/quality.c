@@ -39,6 +39,24 @@ age(const char *ts)
 	return (double)time(NULL) - (double)us / 1e6;
 }
 
+/*
+ * The records by key of the JSON objects in column col ({key: records})
+ * over the latest batches, as rows (what, records); tail orders them.
+ */
+static void
+totals_by_key(struct ctx *c, const char *col, const char *what,
+    const char *tail, struct rows *out)
+{
+	struct buf *q = &c->sql;
+
+	q->n = 0;
+	buf_printf(q, "SELECT key AS %s, sum(value) AS records FROM (SELECT %s "
+	    "FROM data_quality_metrics ORDER BY rowid DESC LIMIT %d), "
+	    "json_each(CASE WHEN json_valid(%s) THEN %s END) GROUP BY 1 %s",
+	    what, col, RULE_BATCHES, col, col, tail);
+	query(c->db, buf_cstr(q), NULL, 0, out);
+}
+
 void
 view_quality(struct ctx *c)
 {
@@ -92,24 +110,12 @@ view_quality(struct ctx *c)
 	    "rowid", pcol(&cols, "min_valid_pct") ? "min_valid_pct" :
 	    "NULL", BATCHES);
 	query(c->db, buf_cstr(q), NULL, 0, &batches);
-	if (pcol(&cols, "rules")) {
-		q->n = 0;
-		buf_printf(q, "SELECT key AS rule, sum(value) AS records FROM "
-		    "(SELECT rules FROM data_quality_metrics ORDER BY rowid DESC "
-		    "LIMIT %d), json_each(CASE WHEN json_valid(rules) THEN rules "
-		    "END) GROUP BY 1 HAVING sum(value) > 0 ORDER BY 2 DESC, 1",
-		    RULE_BATCHES);
-		query(c->db, buf_cstr(q), NULL, 0, &rules);
-	}
-	if (pcol(&cols, "versions")) {
-		q->n = 0;
-		buf_printf(q, "SELECT key AS version, sum(value) AS records FROM "
-		    "(SELECT versions FROM data_quality_metrics ORDER BY rowid "
-		    "DESC LIMIT %d), json_each(CASE WHEN json_valid(versions) "
-		    "THEN versions END) GROUP BY 1 ORDER BY (key GLOB '[0-9]*') "
-		    "DESC, CAST(key AS INTEGER), key", RULE_BATCHES);
-		query(c->db, buf_cstr(q), NULL, 0, &vers);
-	}
+	if (pcol(&cols, "rules"))
+		totals_by_key(c, "rules", "rule", "HAVING sum(value) > 0 ORDER BY "
+		    "2 DESC, 1", &rules);
+	if (pcol(&cols, "versions"))
+		totals_by_key(c, "versions", "version", "ORDER BY (key GLOB "
+		    "'[0-9]*') DESC, CAST(key AS INTEGER), key", &vers);
 	many = cell_num(&tot, 0, 0) > RULE_BATCHES;
 	snprintf(span, sizeof span, many ? "the latest %d batches" :
 	    "all batches", RULE_BATCHES);
