@@ -351,7 +351,7 @@ view_batch(struct ctx *c)
 			vals[i] = cell_num(&lead, i, 1);
 		}
 		out_puts(c->o, "<div class=\"card\" data-live id=\"trend\">");
-		svg_lines(c->o, "Daily revenue", &se, 1, trend.nrows, 2);
+		svg_lines(c->o, "Daily revenue", &se, 1, trend.nrows, 2, 0);
 		out_puts(c->o, "</div><div class=\"card\" data-live "
 		    "id=\"leaders\">");
 		snprintf(tl, sizeof tl, "Top %s%s%s by revenue", w0, dim1 ?

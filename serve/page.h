@@ -84,10 +84,11 @@ struct series {
  * axes, gridlines with values, the first, middle and last x labels, a
  * legend above the plot, and each point's value on hover (<title>).
  * Points from open on (open < n) are of windows still open: drawn
- * dashed, hollow.  places: the values' decimals.
+ * dashed, hollow.  places: the values' decimals; lo: the axis's bottom
+ * (rounded down to a gridline; 0 for amounts).
  */
 void svg_lines(struct out *o, const char *title, const struct series *s,
-    size_t ns, size_t open, int places);
+    size_t ns, size_t open, int places, double lo);
 
 /* Horizontal bars, largest first: a label and its value on each (prefix
    before it, places decimals). */

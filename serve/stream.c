@@ -628,7 +628,7 @@ view_stream(struct ctx *c)
 		out_puts(c->o, "<div class=\"card\" data-live id=\"chart\">");
 		snprintf(t, sizeof t, "%s per window, by %s", cw, kw);
 		t[0] = (char)(t[0] >= 'a' && t[0] <= 'z' ? t[0] - 32 : t[0]);
-		svg_lines(c->o, t, se, nkeys, open, money ? 2 : 0);
+		svg_lines(c->o, t, se, nkeys, open, money ? 2 : 0, 0);
 		out_puts(c->o, "</div><div class=\"card\" data-live "
 		    "id=\"leaders\">");
 		snprintf(t, sizeof t, "Last window: %s by %s", cw, kw);

@@ -44,6 +44,13 @@ nice_step(double max)
 	return (f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10) * mag;
 }
 
+/* v, or lo when it is below (drawn on the axis). */
+static double
+clip(double v, double lo)
+{
+	return v < lo ? lo : v;
+}
+
 /* 1234567 -> "1.2M", for axis labels. */
 static void
 short_num(char *b, size_t n, double v)
@@ -79,7 +86,7 @@ point_title(struct out *o, const char *series, const char *x, double v,
 
 void
 svg_lines(struct out *o, const char *title, const struct series *s,
-    size_t ns, size_t open, int places)
+    size_t ns, size_t open, int places, double lo)
 {
 	double max = 0, step;
 	size_t n = ns > 0 ? s[0].n : 0;
@@ -94,8 +101,11 @@ svg_lines(struct out *o, const char *title, const struct series *s,
 				max = s[k].y[i];
 	if (max <= 0)
 		max = 1;
-	step = nice_step(max);
-	max = ceil(max / step) * step;
+	if (lo >= max)
+		lo = 0;
+	step = nice_step(max - lo);
+	lo = floor(lo / step) * step;
+	max = lo + ceil((max - lo) / step) * step;
 	printfo(o, "<svg class=\"chart\" role=\"img\" viewBox=\"0 0 %d %d\" "
 	    "font-size=\"12\">", W, H);
 	out_puts(o, "<title>");
@@ -116,8 +126,8 @@ svg_lines(struct out *o, const char *title, const struct series *s,
 		out_puts(o, "</text>");
 		lx += 14 + 7 * (int)(len < 40 ? len : 40) + 18;
 	}
-	for (double v = 0; v <= max + step / 2; v += step) {
-		int y = top + ph - (int)lround(v / max * ph);
+	for (double v = lo; v <= max + step / 2; v += step) {
+		int y = top + ph - (int)lround((v - lo) / (max - lo) * ph);
 
 		short_num(lab, sizeof lab, v);
 		printfo(o, "<line x1=\"%d\" x2=\"%d\" y1=\"%d\" y2=\"%d\" "
@@ -171,7 +181,8 @@ svg_lines(struct out *o, const char *title, const struct series *s,
 			for (size_t i = from; i < to; i++) {
 				double x = LEFT + (s[k].n > 1 ? (double)i /
 				    (double)(s[k].n - 1) * pw : pw / 2.0);
-				double y = top + ph - s[k].y[i] / max * ph;
+				double y = top + ph - (clip(s[k].y[i], lo) - lo) /
+				    (max - lo) * ph;
 
 				if (s[k].have != NULL && !s[k].have[i]) {
 					if (pen)
@@ -193,7 +204,8 @@ svg_lines(struct out *o, const char *title, const struct series *s,
 		for (size_t i = 0; i < s[k].n; i++) {
 			double x = LEFT + (s[k].n > 1 ? (double)i /
 			    (double)(s[k].n - 1) * pw : pw / 2.0);
-			double y = top + ph - s[k].y[i] / max * ph;
+			double y = top + ph - (clip(s[k].y[i], lo) - lo) /
+			    (max - lo) * ph;
 
 			if (s[k].have != NULL && !s[k].have[i])
 				continue;
