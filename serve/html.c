@@ -83,19 +83,17 @@ fmt_amount(char *buf, size_t size, double v, int places)
 	"ain{padding:16px 20px;max-width:1200px}.tiles{display:flex;gap:12p" \
 	"x;flex-wrap:wrap}.tile{background:#fff;border-radius:6px;padding:1" \
 	"2px 16px;min-width:150px;box-shadow:0 1px 2px #0002}.tile b{displa" \
-	"y:block;font-size:22px;white-space:nowrap}.tile span{color:#667}.t" \
-	"ile small{display:block;color:#889}.card{background:#fff;border-ra" \
-	"dius:6px;padding:12px 16px;margin-top:14px;box-shadow:0 1px 2px #0" \
-	"002}.card h3{margin:4px 0 8px}.grid{display:grid;grid-template-col" \
-	"umns:repeat(auto-fit,minmax(420px,1fr));gap:0 14px}.scroll{overflo" \
-	"w-x:auto}svg.chart{display:block;width:100%;height:auto}table{bord" \
-	"er-collapse:collapse}td,th{padding:3px 10px;text-align:left;border" \
-	"-bottom:1px solid #eee;white-space:nowrap}th{font-weight:600;color" \
-	":#445}td.n,th.n{text-align:right;font-variant-numeric:tabular-nums" \
-	"}td.w{white-space:normal;min-width:240px}.HEALTHY{color:#1a7f37}.D" \
-	"EGRADED{color:#b35900}.ERROR{color:#c62828}.NO_DATA{color:#667}nav" \
-	".tables a{margin-right:12px}"
-#define PAGE_STYLE_HASH "sha256-PgPi94Se33IGhcaKyeoh/zv9DvSwDIolFwHh//6aoos="
+	"y:block;font-size:22px;white-space:nowrap}.tile span{color:#667}.c" \
+	"ard{background:#fff;border-radius:6px;padding:12px 16px;margin-top" \
+	":14px;box-shadow:0 1px 2px #0002}.card h3{margin:4px 0 8px}.scroll" \
+	"{overflow-x:auto}svg.chart{display:block;width:100%;height:auto}ta" \
+	"ble{border-collapse:collapse}td,th{padding:3px 10px;text-align:lef" \
+	"t;border-bottom:1px solid #eee;white-space:nowrap}th{font-weight:6" \
+	"00;color:#445}td.n,th.n{text-align:right;font-variant-numeric:tabu" \
+	"lar-nums}td.w{white-space:normal;min-width:240px}.HEALTHY{color:#1" \
+	"a7f37}.DEGRADED{color:#b35900}.ERROR{color:#c62828}.NO_DATA{color:" \
+	"#667}nav.tables a{margin-right:12px}"
+#define PAGE_STYLE_HASH "sha256-J+hZEjD4ZeYrHBJmHJzswGHc0TBVwssA/GRcdBkgFRU="
 #define PAGE_SCRIPT \
 	"(function(){var m=document.querySelector(\"main\"),u=m.getAttribut" \
 	"e(\"data-json\"),p=1000*m.getAttribute(\"data-refresh\"),last=\"\"" \

@@ -271,6 +271,7 @@ is "$(jq -r '.dead_letter_table + " " + (.fields | length | tostring)' "$T/body"
     "the batch pipeline's dead_letter table when there is no dead_letter_events"
 
 # --- The page cache: the same request of an unchanged warehouse ------------------------------
+rm -rf "$T/cache"	# this request's page alone there
 cgi "view=batch&format=json"
 cp "$T/resp" "$T/first"
 page=$(grep -l '"view":"batch"' "$T/cache"/*.page | head -n 1)
