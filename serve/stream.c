@@ -284,8 +284,8 @@ view_stream(struct ctx *c)
 	struct buf *q = &c->sql;
 	const char *status = "HEALTHY", *lw[2] = { NULL, NULL };
 	char t[512], v[96], kw[128], cw[128];
-	char **keys = NULL;
-	double *keysum = NULL, quality = -1, minutes = 0;
+	const char **keys = NULL;
+	double quality = -1, minutes = 0;
 	size_t nkeys = 0, open, nw;
 	unsigned char *isopen = NULL;
 
@@ -335,65 +335,6 @@ view_stream(struct ctx *c)
 		isopen[i] = h.watermark ? strcmp(end, h.watermark) > 0 :
 		    h.clock ? strcmp(end, h.clock) > 0 : 0;
 	}
-	/* The points: each window's value by key. */
-	q->n = 0;
-	buf_adds(q, "SELECT window_start, window_end, ");
-	if (w.key)
-		sql_ident(q, w.key);
-	else
-		buf_adds(q, "'all'");
-	buf_adds(q, ", ");
-	sql_ident(q, w.chart);
-	if (w.final && !h.watermark)
-		buf_adds(q, ", final");
-	buf_adds(q, " FROM ");
-	sql_ident(q, w.table);
-	buf_adds(q, " WHERE window_start >= ?");
-	{
-		const char *p[] = { cell(&windows, 0, 0) };
-
-		query(c->db, buf_cstr(q), p, 1, &pts);
-	}
-	/* The keys with the most over these windows (the first 8); a
-	   row not final marks its window open. */
-	keys = ecalloc(pts.nrows + 1, sizeof *keys);
-	keysum = ecalloc(pts.nrows + 1, sizeof *keysum);
-	for (size_t i = 0, wi = 0; i < pts.nrows; i++) {
-		const char *k = cell(&pts, i, 2) ? cell(&pts, i, 2) : "";
-		size_t j;
-
-		for (j = 0; j < nkeys && strcmp(keys[j], k); j++)
-			;
-		if (j == nkeys)
-			keys[nkeys++] = (char *)k;
-		keysum[j] += cell_num(&pts, i, 3);
-		if (w.final && !h.watermark && cell(&pts, i, 4) &&
-		    strcmp(cell(&pts, i, 4), "0") == 0) {
-			for (wi = 0; wi < nw; wi++)
-				if (strcmp(cell(&windows, wi, 0), cell(&pts, i,
-				    0)) == 0)
-					isopen[wi] = 1;
-		}
-	}
-	for (size_t i = 0; i < nkeys; i++)	/* most first, then by name */
-		for (size_t j = i + 1; j < nkeys; j++)
-			if (keysum[j] > keysum[i] || (keysum[j] == keysum[i] &&
-			    strcmp(keys[j], keys[i]) < 0)) {
-				double d = keysum[i];
-				char *s = keys[i];
-
-				keysum[i] = keysum[j];
-				keys[i] = keys[j];
-				keysum[j] = d;
-				keys[j] = s;
-			}
-	if (nkeys > MAX_KEYS)
-		nkeys = MAX_KEYS;
-	for (size_t i = 0; i < nw; i++)
-		if (isopen[i]) {
-			open = i;
-			break;
-		}
 	/* The last window: the newest that has ended by the latest
 	   metrics line's clock (complete), else the newest. */
 	for (size_t i = nw; i-- > 0;)
@@ -438,6 +379,66 @@ view_stream(struct ctx *c)
 	}
 	buf_adds(q, " LIMIT 20");
 	query(c->db, buf_cstr(q), lw, 2, &lastrows);
+	/* The keys with the most in the last window, the first 8 (then
+	   by name): its rows' order. */
+	nkeys = lastrows.nrows < MAX_KEYS ? lastrows.nrows : MAX_KEYS;
+	keys = ecalloc(nkeys + 2, sizeof *keys);
+	keys[0] = cell(&windows, 0, 0);
+	for (size_t i = 0; i < nkeys; i++)
+		keys[i + 1] = w.key && cell(&lastrows, i, 0) ? cell(&lastrows, i,
+		    0) : w.key ? "" : "all";
+	/* Their points, each window's value (the key compared as the
+	   column's type: a store_id of 101 is '101' here). */
+	q->n = 0;
+	buf_adds(q, "SELECT window_start, window_end, ");
+	if (w.key) {
+		buf_adds(q, "coalesce(");
+		sql_ident(q, w.key);
+		buf_adds(q, ", '')");
+	} else {
+		buf_adds(q, "'all'");
+	}
+	buf_adds(q, ", ");
+	sql_ident(q, w.chart);
+	buf_adds(q, " FROM ");
+	sql_ident(q, w.table);
+	buf_adds(q, " WHERE window_start >= ?1");
+	if (w.key) {
+		buf_adds(q, " AND (");
+		sql_ident(q, w.key);
+		buf_adds(q, " IN (NULL");
+		for (size_t i = 0; i < nkeys; i++)
+			buf_printf(q, ", ?%zu", i + 2);
+		buf_adds(q, ") OR (");
+		sql_ident(q, w.key);
+		buf_adds(q, " IS NULL AND '' IN (NULL");
+		for (size_t i = 0; i < nkeys; i++)
+			buf_printf(q, ", ?%zu", i + 2);
+		buf_adds(q, ")))");
+	}
+	query(c->db, buf_cstr(q), keys, w.key ? nkeys + 1 : 1, &pts);
+	keys++;		/* the keys alone from here */
+	if (w.final && !h.watermark) {
+		/* A row not final marks its window open. */
+		struct rows nf = { 0 };
+
+		q->n = 0;
+		buf_adds(q, "SELECT DISTINCT window_start FROM ");
+		sql_ident(q, w.table);
+		buf_adds(q, " WHERE window_start >= ? AND final = 0");
+		query(c->db, buf_cstr(q), keys - 1, 1, &nf);
+		for (size_t i = 0; i < nf.nrows; i++)
+			for (size_t wi = 0; wi < nw; wi++)
+				if (strcmp(cell(&windows, wi, 0), cell(&nf, i, 0))
+				    == 0)
+					isopen[wi] = 1;
+		rows_free(&nf);
+	}
+	for (size_t i = 0; i < nw; i++)
+		if (isopen[i]) {
+			open = i;
+			break;
+		}
 	chain_rows(&h.chain, &chain);
 
 	if (h.counted && h.seen > 0) {
@@ -653,8 +654,7 @@ view_stream(struct ctx *c)
 	health_free(&h);
 out:
 	free(w.num);
-	free(keys);
-	free(keysum);
+	free(keys ? keys - 1 : NULL);
 	free(isopen);
 	rows_free(&tables);
 	rows_free(&cols);
