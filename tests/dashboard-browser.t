@@ -97,8 +97,9 @@ is "$(tile_of events_per_minute)" "$(node -e "const v = $epm; console.log(v === 
     "  events per minute over the last window"
 is "$(tile_of quality)" "$(sqlite3 "$S" "SELECT printf('%.2f%%', 100.0 * (events_in - rejected) / (events_in + dead_letters)) FROM stream_metrics WHERE program = 'stream-pipeline'")" \
     "  data quality from the stream's own counts (the chain's dead letters, rejects)"
-is "$(grep -o '<polyline' "$T/dom" | wc -l | tr -d ' ')" "$(sqlite3 "$S" "SELECT min(count(DISTINCT category), 8) FROM stream_windows")" \
-    "  a line per category (the first 8), dashed: the windows are open"
+is "$(grep -o '<polyline[^>]*stroke-dasharray' "$T/dom" | wc -l | tr -d ' ')" \
+    "$(sqlite3 "$S" "SELECT min(count(*), 8) FROM stream_windows WHERE window_start = '$last'")" \
+    "  a line per category (the last window's first 8), dashed: the windows are open"
 
 # --- The realtime job's warehouse, and the ingest job's ----------------------------------------
 R=$T/realtime.db
