@@ -261,6 +261,15 @@ chain_rows(const struct rows *in, struct rows *out)
 	}
 }
 
+/* Append " FROM table" and the rest of the query to q. */
+static void
+from(struct buf *q, const char *table, const char *rest)
+{
+	buf_adds(q, " FROM ");
+	sql_ident(q, table);
+	buf_adds(q, rest);
+}
+
 /* Append ", sum(col)" (or ", NULL") to q. */
 static void
 sum_of(struct buf *q, const char *c)
@@ -368,9 +377,7 @@ view_stream(struct ctx *c)
 		sql_ident(q, w.num[i]);
 		buf_adds(q, i + 1 < w.nnum ? ", " : "");
 	}
-	buf_adds(q, " FROM ");
-	sql_ident(q, w.table);
-	buf_adds(q, " WHERE window_start = ?1 AND window_end = ?2 ORDER BY ");
+	from(q, w.table, " WHERE window_start = ?1 AND window_end = ?2 ORDER BY ");
 	sql_ident(q, w.chart);
 	buf_adds(q, " DESC");
 	if (w.key) {
@@ -400,21 +407,20 @@ view_stream(struct ctx *c)
 	}
 	buf_adds(q, ", ");
 	sql_ident(q, w.chart);
-	buf_adds(q, " FROM ");
-	sql_ident(q, w.table);
-	buf_adds(q, " WHERE window_start >= ?1");
+	from(q, w.table, " WHERE window_start >= ?1");
 	if (w.key) {
+		struct buf in = { 0 };
+
+		buf_adds(&in, "(NULL");
+		for (size_t i = 0; i < nkeys; i++)
+			buf_printf(&in, ", ?%zu", i + 2);
+		buf_adds(&in, ")");
 		buf_adds(q, " AND (");
 		sql_ident(q, w.key);
-		buf_adds(q, " IN (NULL");
-		for (size_t i = 0; i < nkeys; i++)
-			buf_printf(q, ", ?%zu", i + 2);
-		buf_adds(q, ") OR (");
+		buf_printf(q, " IN %s OR (", buf_cstr(&in));
 		sql_ident(q, w.key);
-		buf_adds(q, " IS NULL AND '' IN (NULL");
-		for (size_t i = 0; i < nkeys; i++)
-			buf_printf(q, ", ?%zu", i + 2);
-		buf_adds(q, ")))");
+		buf_printf(q, " IS NULL AND '' IN %s))", buf_cstr(&in));
+		buf_free(&in);
 	}
 	query(c->db, buf_cstr(q), keys, w.key ? nkeys + 1 : 1, &pts);
 	keys++;		/* the keys alone from here */
