@@ -96,8 +96,9 @@ roles(const struct schema *sc, const struct rows *cols, struct wcols *w)
 	}
 	if ((w->count = col(cols, "total_transactions")) == NULL &&
 	    (w->count = col(cols, "record_count")) == NULL &&
-	    (w->count = col(cols, "count")) == NULL)
-		w->count = col(cols, "events");
+	    (w->count = col(cols, "count")) == NULL &&
+	    (w->count = col(cols, "events")) == NULL)
+		w->count = col(cols, "updates");
 	if ((w->rev = col(cols, "revenue")) == NULL &&
 	    (w->rev = col(cols, "total_revenue")) == NULL &&
 	    (w->rev = column_named(cols, "sum_", an ? an->revenue_field : NULL)) ==
@@ -107,6 +108,7 @@ roles(const struct schema *sc, const struct rows *cols, struct wcols *w)
 	    NULL)) == NULL)
 		w->rev = first_with(w, "sum_");
 	if ((w->distinct = col(cols, "unique_customers")) == NULL &&
+	    (w->distinct = col(cols, "active_customers")) == NULL &&
 	    (w->distinct = first_with(w, "approx_distinct_")) == NULL &&
 	    (w->distinct = first_with(w, "distinct_")) == NULL)
 		w->distinct = first_with(w, "unique_");

@@ -205,6 +205,14 @@ WH=$GW cgi "view=stream"
 like "$(cat "$T/body")" '<h3>Last window \(2026-01-01T00:05:00Z\), by sensor</h3>' "  shown"
 like "$(cat "$T/body")" '<th class="n">average temp</th>' "  columns in words"
 like "$(cat "$T/body")" '<td class="n">21.67</td>' "  averages rounded"
+# The realtime job's customer_activity: no key, all customers a window.
+sqlite3 "$GW" "CREATE TABLE customer_activity (id INTEGER PRIMARY KEY, window_start TEXT NOT NULL, window_end TEXT NOT NULL,
+        events INTEGER, active_customers INTEGER, created_at TEXT, UNIQUE (window_start));
+    INSERT INTO customer_activity (window_start, window_end, events, active_customers)
+        VALUES ('2026-01-01T00:00:00Z', '2026-01-01T00:01:00Z', 378, 345)"
+WH=$GW cgi "view=stream&table=customer_activity"
+is "$(tile_of events_per_minute):$(tile_of active_customers)" "378:345" \
+    "a table of windows with no key: its events per minute and active customers"
 sqlite3 "$RT" ".backup '$T/both.db'"
 sqlite3 "$T/both.db" ".read /dev/stdin" <<'SQL'
 CREATE TABLE stream_windows (window_start TEXT, window_end TEXT, category TEXT, record_count INTEGER, revenue REAL);
