@@ -92,8 +92,8 @@ fmt_amount(char *buf, size_t size, double v, int places)
 	"00;color:#445}td.n,th.n{text-align:right;font-variant-numeric:tabu" \
 	"lar-nums}td.w{white-space:normal;min-width:240px}.HEALTHY{color:#1" \
 	"a7f37}.DEGRADED{color:#b35900}.ERROR{color:#c62828}.NO_DATA{color:" \
-	"#667}nav.tables a{margin-right:12px}"
-#define PAGE_STYLE_HASH "sha256-J+hZEjD4ZeYrHBJmHJzswGHc0TBVwssA/GRcdBkgFRU="
+	"#667}nav.tables{margin-bottom:10px}nav.tables a{margin-right:12px}"
+#define PAGE_STYLE_HASH "sha256-WmfbmHdWrtsXavNiLg5O42oIGGI9aFQz8x2hJtOUwVo="
 #define PAGE_SCRIPT \
 	"(function(){var m=document.querySelector(\"main\"),u=m.getAttribut" \
 	"e(\"data-json\"),p=1000*m.getAttribute(\"data-refresh\"),last=\"\"" \

@@ -242,7 +242,8 @@ clock_of(char *b, size_t n, const char *ts)
 	snprintf(b, n, "%.8s", t ? t + 1 : ts ? ts : "-");
 }
 
-/* The chain row without its empty cells and bookkeeping, for a table. */
+/* The chain row without its empty cells, bookkeeping and nested JSON,
+   for a table. */
 static void
 chain_rows(const struct rows *in, struct rows *out)
 {
@@ -254,7 +255,10 @@ chain_rows(const struct rows *in, struct rows *out)
 	out->type = ecalloc(in->ncols + 1, 1);
 	out->nrows = 1;
 	for (size_t k = 0; k < in->ncols; k++) {
-		if (cell(in, 0, k) == NULL || strcmp(in->names[k], "line") == 0)
+		/* Nor a nested object (a job's counts by topic): the
+		   figures are in the row's own columns. */
+		if (cell(in, 0, k) == NULL || strcmp(in->names[k], "line") == 0 ||
+		    *cell(in, 0, k) == '{' || *cell(in, 0, k) == '[')
 			continue;
 		out->names[out->ncols] = estrdup(in->names[k]);
 		out->cell[out->ncols] = estrdup(cell(in, 0, k));
