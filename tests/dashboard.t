@@ -344,6 +344,14 @@ sqlite3 "$T/huge.db" "CREATE TABLE batch_daily (order_date TEXT, product TEXT, t
     INSERT INTO batch_daily VALUES ('2025-01-01', 'x', 1e53)"
 QUERY_STRING=view=batch SLUICE_DB=$T/huge.db SLUICE_CACHE= $SLUICE_WRAP "$CGI" >"$T/resp" 2>/dev/null
 is "$?" 0 "a revenue of 1e53 renders (its digits cut to the tile, no overflow)"
+sqlite3 "$T/rates.db" "CREATE TABLE batch_daily (event_time_date TEXT, city TEXT, record_count INTEGER, sum_amount REAL,
+        avg_amount REAL, rate_is_international REAL, fraud_pct REAL);
+    INSERT INTO batch_daily VALUES ('2025-01-18', 'Pune', 55, 96750.0, 1759.0909090909, 0.10909090909090909, 3.6363636)"
+QUERY_STRING=view=batch SLUICE_DB=$T/rates.db SLUICE_CACHE= $SLUICE_WRAP "$CGI" >"$T/body" 2>/dev/null
+is "$(grep -o '<td class="n">[^<]*</td>' "$T/body" | sed 's/<[^>]*>//g' | tr '\n' ' ')" "55 96,750.00 1,759.09 10.91% 3.64% " \
+    "rows: counts grouped, money and averages to the cent, a rate and a percentage as percentages (no 96750.0)"
+is "$(grep -o '<th[^>]*>[^<]*</th>' "$T/body" | sed 's/<[^>]*>//g' | tr '\n' '|')" \
+    "event time date|city|records|total amount|average amount|rate is international|fraud|" "  columns named in words"
 
 # --- Rollups (--prepare): the same page, from summaries the triggers keep -----------
 RB=$T/roll.db
