@@ -3,7 +3,7 @@
  * transactions_summary, stream-window's stream_windows, or any table
  * with window_start and window_end), its columns' roles found from their
  * names and the schema's analysis (the key, the count, the revenue, the
- * distinct customers, the average), the last window's tiles, a per-key
+ * distinct customers), the last window's tiles, a per-key
  * chart with the windows still open drawn as open, and the stream's
  * health from stream_metrics: the latest metrics line's time, latency,
  * late events, and data quality from the stream's own counts.
@@ -23,7 +23,6 @@ struct wcols {
 	const char *count;	/* events in a window */
 	const char *rev;	/* revenue */
 	const char *distinct;	/* distinct customers */
-	const char *avg;	/* average value */
 	const char *chart;	/* what the chart draws: rev, else count */
 	int final;		/* has a "final" column */
 	const char **num;	/* the numeric columns, for the table */
@@ -51,6 +50,18 @@ static const char *
 col(const struct rows *cols, const char *name)
 {
 	return column_named(cols, "", name);
+}
+
+/* The first of these n names that is a column of cols, or NULL. */
+static const char *
+first_of(const struct rows *cols, const char *const *names, size_t n)
+{
+	const char *c;
+
+	for (size_t i = 0; i < n; i++)
+		if (*names[i] && (c = col(cols, names[i])) != NULL)
+			return c;
+	return NULL;
 }
 
 /* The first numeric column whose name starts with prefix. */
@@ -94,28 +105,27 @@ roles(const struct schema *sc, const struct rows *cols, struct wcols *w)
 		    numeric_type(cell(cols, i, 1)))
 			w->num[w->nnum++] = n;
 	}
-	if ((w->count = col(cols, "total_transactions")) == NULL &&
-	    (w->count = col(cols, "record_count")) == NULL &&
-	    (w->count = col(cols, "count")) == NULL &&
-	    (w->count = col(cols, "events")) == NULL)
-		w->count = col(cols, "updates");
-	if ((w->rev = col(cols, "revenue")) == NULL &&
-	    (w->rev = col(cols, "total_revenue")) == NULL &&
-	    (w->rev = column_named(cols, "sum_", an ? an->revenue_field : NULL)) ==
-	    NULL && (w->rev = col(cols, "total_amount")) == NULL &&
-	    (w->rev = col(cols, "sum_amount")) == NULL &&
-	    (w->rev = column_named(cols, "sum_", an && an->nmetrics ? an->metrics[0] :
-	    NULL)) == NULL)
-		w->rev = first_with(w, "sum_");
-	if ((w->distinct = col(cols, "unique_customers")) == NULL &&
-	    (w->distinct = col(cols, "active_customers")) == NULL &&
-	    (w->distinct = first_with(w, "approx_distinct_")) == NULL &&
-	    (w->distinct = first_with(w, "distinct_")) == NULL)
-		w->distinct = first_with(w, "unique_");
-	if ((w->avg = col(cols, "avg_transaction_value")) == NULL &&
-	    (w->rev == NULL || !str_starts(w->rev, "sum_") ||
-	    (w->avg = column_named(cols, "avg_", w->rev + 4)) == NULL))
-		w->avg = first_with(w, "avg_");
+	{
+		static const char *const counts[] = { "total_transactions",
+			"record_count", "count", "events", "updates" };
+		char rf[256] = "", mf[256] = "";
+		const char *revs[] = { "revenue", "total_revenue", rf,
+			"total_amount", "sum_amount", mf };
+		static const char *const distincts[] = { "unique_customers",
+			"active_customers" };
+
+		if (an != NULL && an->revenue_field != NULL)
+			snprintf(rf, sizeof rf, "sum_%s", an->revenue_field);
+		if (an != NULL && an->nmetrics > 0)
+			snprintf(mf, sizeof mf, "sum_%s", an->metrics[0]);
+		w->count = first_of(cols, counts, 5);
+		if ((w->rev = first_of(cols, revs, 6)) == NULL)
+			w->rev = first_with(w, "sum_");
+		if ((w->distinct = first_of(cols, distincts, 2)) == NULL &&
+		    (w->distinct = first_with(w, "approx_distinct_")) == NULL &&
+		    (w->distinct = first_with(w, "distinct_")) == NULL)
+			w->distinct = first_with(w, "unique_");
+	}
 	w->chart = w->rev ? w->rev : w->count ? w->count : w->nnum ?
 	    w->num[0] : NULL;
 }
@@ -191,7 +201,8 @@ health_read(sqlite3 *db, struct health *h)
 		/* As numbers: a column sqlite-sink made from a first line
 		   where they were null is TEXT. */
 		query(db, "SELECT CAST(latency_p50_ms AS REAL), "
-		    "CAST(latency_p99_ms AS REAL) FROM stream_metrics WHERE latency_p99_ms IS NOT NULL ORDER BY "
+		    "CAST(latency_p99_ms AS REAL) FROM stream_metrics WHERE "
+		    "latency_p99_ms IS NOT NULL ORDER BY "
 		    "rowid DESC LIMIT 1", NULL, 0, &h->lat);
 	query(db, program ? "SELECT rowid AS line, * FROM stream_metrics WHERE "
 	    "program = 'stream-window' ORDER BY rowid DESC LIMIT 1" :
