@@ -2,6 +2,7 @@
  * data.c - the warehouse, read-only: queries with bound parameters (no
  * user text ever reaches SQL), rows kept as strings.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,9 +34,15 @@ query(sqlite3 *db, const char *sql, const char *const *params,
 			cap = cap ? cap * 2 : 16;
 			out->cell = erealloc(out->cell, cap * (out->ncols ?
 			    out->ncols : 1) * sizeof *out->cell);
+			out->type = erealloc(out->type, cap * (out->ncols ?
+			    out->ncols : 1));
 		}
 		for (size_t c = 0; c < out->ncols; c++) {
+			/* The type first: asking for text converts. */
+			int ty = sqlite3_column_type(st, (int)c);
 			const unsigned char *t = sqlite3_column_text(st, (int)c);
+
+			out->type[out->nrows * out->ncols + c] = (unsigned char)ty;
 
 			out->cell[out->nrows * out->ncols + c] = t ?
 			    estrdup((const char *)t) : NULL;
@@ -59,6 +66,7 @@ rows_free(struct rows *r)
 	for (size_t c = 0; c < r->ncols; c++)
 		free(r->names[c]);
 	free(r->cell);
+	free(r->type);
 	free(r->names);
 	memset(r, 0, sizeof *r);
 }
@@ -71,6 +79,46 @@ cell(const struct rows *r, size_t row, size_t col)
 	return r->cell[row * r->ncols + col];
 }
 
+double
+cell_num(const struct rows *r, size_t row, size_t col)
+{
+	return cell_is_num(r, row, col) ? strtod(cell(r, row, col), NULL) : 0;
+}
+
+int
+cell_is_num(const struct rows *r, size_t row, size_t col)
+{
+	int t;
+
+	if (row >= r->nrows || col >= r->ncols || cell(r, row, col) == NULL)
+		return 0;
+	t = r->type[row * r->ncols + col];
+	return t == SQLITE_INTEGER || t == SQLITE_FLOAT;
+}
+
+int
+col_index(const struct rows *r, const char *name)
+{
+	for (size_t c = 0; c < r->ncols; c++)
+		if (strcmp(r->names[c], name) == 0)
+			return (int)c;
+	return -1;
+}
+
+json_t *
+cell_json(const struct rows *r, size_t row, size_t col)
+{
+	const char *s = cell(r, row, col);
+
+	if (s == NULL)
+		return json_null();
+	if (r->type[row * r->ncols + col] == SQLITE_INTEGER)
+		return json_integer((json_int_t)strtoll(s, NULL, 10));
+	if (r->type[row * r->ncols + col] == SQLITE_FLOAT)
+		return json_real(strtod(s, NULL));
+	return json_string(s);
+}
+
 int
 table_columns(sqlite3 *db, const char *table, struct rows *cols)
 {
@@ -80,4 +128,32 @@ table_columns(sqlite3 *db, const char *table, struct rows *cols)
 	    cols) < 0)
 		return 0;
 	return cols->nrows > 0;
+}
+
+const char *
+column_named(const struct rows *cols, const char *prefix, const char *name)
+{
+	char b[256];
+
+	if (name == NULL)
+		return NULL;
+	snprintf(b, sizeof b, "%s%s", prefix, name);
+	for (size_t i = 0; i < cols->nrows; i++)
+		if (strcmp(cell(cols, i, 0), b) == 0)
+			return cell(cols, i, 0);
+	return NULL;
+}
+
+int
+str_starts(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+int
+str_ends(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), k = strlen(suffix);
+
+	return n >= k && strcmp(s + n - k, suffix) == 0;
 }
