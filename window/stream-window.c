@@ -49,6 +49,8 @@ static const struct program prog = {
 	    "                          update: also its values so far, every\n"
 	    "                          --trigger, marked final false\n"
 	    "      --trigger DUR       how often (default 1s)\n"
+	    "      --round PLACES      averages to PLACES decimals (0 to 9), half\n"
+	    "                          away from zero, from the exact sum\n"
 	    "      --metrics FILE      append the stream's health every --trigger\n"
 	    "  -o, --output FILE       write here, not to stdout\n"
 	    STATS_HELP
@@ -80,7 +82,7 @@ enum {
 	OPT_TIME = OPT_PROGRAM, OPT_SIZE, OPT_SLIDE, OPT_GAP, OPT_WATERMARK,
 	OPT_LATE, OPT_IDLE, OPT_MODE, OPT_TRIGGER, OPT_METRICS, OPT_FROM,
 	OPT_STOP, OPT_CHECKPOINT, OPT_TIMEOUT, OPT_DRAIN, OPT_WHERE,
-	OPT_RESET_PAST_END
+	OPT_RESET_PAST_END, OPT_ROUND
 };
 
 static int64_t
@@ -241,6 +243,7 @@ main(int argc, char **argv)
 		{ "drain", required_argument, NULL, OPT_DRAIN },
 		{ "where", required_argument, NULL, OPT_WHERE },
 		{ "reset-past-end", no_argument, NULL, OPT_RESET_PAST_END },
+		{ "round", required_argument, NULL, OPT_ROUND },
 		STATS_LONGOPT,
 		{ 0 }
 	};
@@ -255,12 +258,14 @@ main(int argc, char **argv)
 	size_t nmspecs = 0;
 	char err[512], *config = NULL, *end;
 	int c, status, kafka, drain_set = 0;
+	long round;
 
 	diag_init(argv[0]);
 	ko.topics = ecalloc((size_t)argc + 1, sizeof *ko.topics);
 	ko.props = ecalloc((size_t)argc + 1, sizeof *ko.props);
 	ko.timeout = 30;
 	ko.drain = 5;
+	rn.round = -1;
 	while ((c = getopt_long(argc, argv, COMMON_SHORTOPTS "g:m:o:b:t:G:X:",
 	    longopts, NULL)) != -1)
 		switch (c) {
@@ -342,6 +347,14 @@ main(int argc, char **argv)
 		case OPT_DRAIN:
 			ko.drain = (double)duration("--drain", optarg, 1) / 1e6;
 			drain_set = 1;
+			break;
+		case OPT_ROUND:
+			round = strtol(optarg, &end, 10);
+			if (*end != '\0' || end == optarg || round < 0 ||
+			    round > 9)
+				usage_error("--round: decimals, 0 to 9, not \"%s\"",
+				    optarg);
+			rn.round = (int)round;
 			break;
 		case OPT_TIMEOUT:
 			ko.timeout = strtod(optarg, &end);

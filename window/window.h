@@ -179,6 +179,7 @@ struct run {
 	struct infield *in;
 	size_t nin;
 	int update;		/* --mode update */
+	int round;		/* --round: averages' decimals, or -1 */
 	double trigger;		/* seconds */
 	/* What the run does: */
 	struct filter *f;
