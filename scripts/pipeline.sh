@@ -229,10 +229,9 @@ pipeline_mock() {
         return
     fi
     fresh=--reset-past-end
-    topics=
-    for t; do topics="$topics --topic $t"; done
-    # shellcheck disable=SC2086
-    setsid "$bin/kafka-mock" -q $topics --port-file "$run/brokers" \
+    _topics=
+    for _t; do _topics="$_topics --topic $_t"; done
+    setsid "$bin/kafka-mock" -q $_topics --port-file "$run/brokers" \
         --stats "$run/mock.json" </dev/null >/dev/null 2>>"$log" 8>&- &
     mock=$!
     started mock
