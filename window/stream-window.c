@@ -69,6 +69,8 @@ static const struct program prog = {
 	    "      --reset-past-end    a partition whose checkpoint is past its\n"
 	    "                          end (the topic made again): read afresh\n"
 	    "                          from --from (default: exit 1)\n"
+	    "      --keep-past-end     the same, keeping its saved windows: the\n"
+	    "                          new topic goes on with the same stream\n"
 	    "      --drain DUR         stopped by a signal: first read what the\n"
 	    "                          topic held then, for DUR at most\n"
 	    "                          (default 5s; 0: stop at once)\n"
@@ -82,7 +84,7 @@ enum {
 	OPT_TIME = OPT_PROGRAM, OPT_SIZE, OPT_SLIDE, OPT_GAP, OPT_WATERMARK,
 	OPT_LATE, OPT_IDLE, OPT_MODE, OPT_TRIGGER, OPT_METRICS, OPT_FROM,
 	OPT_STOP, OPT_CHECKPOINT, OPT_TIMEOUT, OPT_DRAIN, OPT_WHERE,
-	OPT_RESET_PAST_END, OPT_ROUND
+	OPT_RESET_PAST_END, OPT_KEEP_PAST_END, OPT_ROUND
 };
 
 static int64_t
@@ -243,6 +245,7 @@ main(int argc, char **argv)
 		{ "drain", required_argument, NULL, OPT_DRAIN },
 		{ "where", required_argument, NULL, OPT_WHERE },
 		{ "reset-past-end", no_argument, NULL, OPT_RESET_PAST_END },
+		{ "keep-past-end", no_argument, NULL, OPT_KEEP_PAST_END },
 		{ "round", required_argument, NULL, OPT_ROUND },
 		STATS_LONGOPT,
 		{ 0 }
@@ -339,7 +342,10 @@ main(int argc, char **argv)
 			ko.checkpoint = optarg;
 			break;
 		case OPT_RESET_PAST_END:
-			ko.reset_past_end = 1;
+			ko.reset_past_end = PAST_END_DROP;
+			break;
+		case OPT_KEEP_PAST_END:
+			ko.reset_past_end = PAST_END_KEEP;
 			break;
 		case OPT_WHERE:
 			where = optarg;
