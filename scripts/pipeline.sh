@@ -219,8 +219,11 @@ pipeline_stop() {
 # pipeline_mock TOPIC:PARTITIONS...: brokers=KAFKA_BROKERS, else a
 # kafka-mock of our own with these topics (mock= its pid).  A new
 # kafka-mock's topics are empty: the last run's checkpoint lies past
-# their end, and starts afresh (fresh=--reset-past-end); against a real
-# cluster such a checkpoint is an error worth stopping for.
+# their end, and the partitions are read from their start, the saved
+# windows kept (fresh=--keep-past-end): the new topic goes on with the
+# same stream, the sources waiting until stream-window reads
+# (pipeline_reading).  Against a real cluster such a checkpoint is an
+# error worth stopping for.
 pipeline_mock() {
     fresh=
     if [ -n "${KAFKA_BROKERS:-}" ]; then
@@ -228,7 +231,7 @@ pipeline_mock() {
         say "Kafka: $brokers"
         return
     fi
-    fresh=--reset-past-end
+    fresh=--keep-past-end
     _topics=
     for _t; do _topics="$_topics --topic $_t"; done
     setsid "$bin/kafka-mock" -q $_topics --port-file "$run/brokers" \
@@ -249,8 +252,7 @@ pipeline_logged() { logged=$(wc -c <"$log"); }
 # checkpoint's offsets are those of the last run's topics: the sources
 # wait until the N stream-windows have their partitions, so their first
 # read finds each saved offset past the end and starts the partition
-# again from its start (as auto.offset.reset says), keeping the saved
-# windows.  Were events sent first, a saved offset inside the new topic
+# again from its start, keeping the saved windows (--keep-past-end).  Were events sent first, a saved offset inside the new topic
 # would skip them.
 pipeline_reading() {
     [ -n "$mock" ] || return 0
