@@ -17,7 +17,8 @@
 #   pipeline_args "$@"        --help, --watch, or a usage error
 #   pipeline_begin            settings, the lock, the run folder, the watcher
 #   pipeline_mock TOPIC:N...  kafka-mock, unless KAFKA_BROKERS
-#   pipeline_reading N        after starting N stream-windows: wait for them
+#   pipeline_reading N        after starting N stream-windows: wait until
+#                             they read
 #   pipeline_run              until RUN_SECONDS, a signal, or a failure
 # and defines chain(), which prints the chain of counts from $run/*.json
 # once every process has ended (counts.sh helps).  It notes each process
@@ -248,14 +249,17 @@ pipeline_mock() {
 # start (pipeline_reading reads what follows).
 pipeline_logged() { logged=$(wc -c <"$log"); }
 
-# pipeline_reading N: a new kafka-mock's topics start empty, while the
+# pipeline_reading N [always]: a new kafka-mock's topics start empty, while the
 # checkpoint's offsets are those of the last run's topics: the sources
 # wait until the N stream-windows have their partitions, so their first
 # read finds each saved offset past the end and starts the partition
 # again from its start, keeping the saved windows (--keep-past-end).  Were events sent first, a saved offset inside the new topic
 # would skip them.
+# With a second argument, "always", it waits with KAFKA_BROKERS too, so
+# that a run's events are read within it: joining the group can take
+# seconds.
 pipeline_reading() {
-    [ -n "$mock" ] || return 0
+    [ -n "$mock" ] || [ "${2:-}" = always ] || return 0
     for i in $(seq 300); do
         [ "$(tail -c +"$((logged + 1))" "$log" | grep -c '^stream-window: reading ')" -ge "$1" ] && break
         for p in $sw; do kill -0 "$p" 2>/dev/null || return 0; done
