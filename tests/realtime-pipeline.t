@@ -185,8 +185,9 @@ set -- $(hll_within)
 is "$1" 0 "  unique_customers within HyperLogLog's error ($2 of $3 exact)"
 
 # --- Its own kafka-mock, 2 events a second: how soon windows reach the table ----------
+# (hour-long windows, SIZE=1h, for the rerun below)
 C=$T/c
-DATA=$C RATE=2 RUN_SECONDS=8 "$P" 2>"$T/c.err" &
+DATA=$C RATE=2 RUN_SECONDS=8 SIZE=1h "$P" 2>"$T/c.err" &
 pid=$!
 pids="$killer $pid"
 for i in $(seq 100); do [ -s "$C/.realtime-pipeline.run/brokers" ] && break; sleep 0.1; done
@@ -226,8 +227,10 @@ set -- $lat
 ok "$(( ${1:-0} != agg || ${3:-99999} > 2000 ))" \
     "  each transaction in the table within 2 s of its sending (${1:-?} events: p50 ${2:-?} ms, max ${3:-?} ms)"
 # A rerun with a new kafka-mock of its own, empty: the saved windows go
-# on with the new events (--keep-past-end), so the table counts both runs'.
-DATA=$C RATE=20 RUN_SECONDS=2 "$P" 2>"$T/c2.err"
+# on with the new events (--keep-past-end), so the table counts both
+# runs'.  (Hour-long windows, so the two runs share one: dropped, its
+# row would hold the rerun's transactions alone.)
+DATA=$C RATE=20 RUN_SECONDS=2 SIZE=1h "$P" 2>"$T/c2.err"
 is "$?" 0 "a rerun with a new kafka-mock: exit 0"
 agg2=$(chain "$T/c2.err" retail_transactions stream-window | sed 's/.* = \([0-9]*\) aggregated.*/\1/')
 is "$(sqlite3 "$C/warehouse.db" 'SELECT sum(total_transactions) FROM transactions_summary')" "$((agg + agg2))" \
