@@ -269,6 +269,12 @@ assigned(struct consumer *c, rd_kafka_topic_partition_list_t *l)
 			if (!rn->f->co->quiet)
 				diag("%s: from the checkpoint, at offset %lld",
 				    p->where, (long long)p->next_offset);
+		} else if (rc > 0 && !rn->f->co->quiet) {
+			/* Saved before it read a message (since
+			   --keep-past-end, say): its windows, and the
+			   offset the group or --from gives. */
+			diag("%s: from the checkpoint, no message read yet",
+			    p->where);
 		}
 		rn->parts[rn->nparts++] = p;
 	}
