@@ -196,6 +196,8 @@ kcat -C -b "$(cat "$C/.realtime-pipeline.run/brokers")" -t retail_transactions -
     -f '%T\n' >"$T/sent" 2>/dev/null &
 kc=$!
 pids="$killer $pid $kc"
+DATA=$C RUN_SECONDS=1 "$P" 2>"$T/c-second.err"
+is "$?" 75 "its own kafka-mock, running: a second one on the same data folder exits 75"
 # The transactions the table counts, every 100 ms.
 while kill -0 $pid 2>/dev/null; do
     n=$(sqlite3 "$C/warehouse.db" 'SELECT coalesce(sum(total_transactions), 0) FROM transactions_summary' 2>/dev/null) &&
