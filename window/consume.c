@@ -215,6 +215,8 @@ check_ends(struct consumer *c, rd_kafka_topic_partition_list_t *l,
 		    "(or kafka-mock restarted), and the saved windows are of "
 		    "messages that are gone.  %s", p->where,
 		    (long long)p->next_offset, (long long)e->offset,
+		    c->ko->reset_past_end == PAST_END_KEEP ? "Its saved "
+		    "windows are kept (--keep-past-end): read from --from" :
 		    c->ko->reset_past_end ? "Its saved state is dropped "
 		    "(--reset-past-end): read from --from" : "Empty the "
 		    "checkpoint folder, or --reset-past-end to read the "
@@ -224,13 +226,19 @@ check_ends(struct consumer *c, rd_kafka_topic_partition_list_t *l,
 			rn->f->stop = 1;
 			continue;
 		}
-		part_free(rn, p);
-		rn->parts[first + (size_t)i] = part_new(rn, tp->topic,
-		    tp->partition);
+		if (c->ko->reset_past_end == PAST_END_KEEP) {
+			/* The windows and watermark go on; only the
+			   offsets, of the old topic, are forgotten. */
+			p->next_offset = p->committed = -1;
+		} else {
+			part_free(rn, p);
+			rn->parts[first + (size_t)i] = part_new(rn, tp->topic,
+			    tp->partition);
+			restored[i] = 0;
+		}
 		tp->offset = c->ko->from != NULL && strcmp(c->ko->from,
 		    "latest") == 0 ? RD_KAFKA_OFFSET_END :
 		    RD_KAFKA_OFFSET_BEGINNING;
-		restored[i] = 0;
 	}
 	rd_kafka_topic_partition_list_destroy(q);
 }
@@ -261,6 +269,12 @@ assigned(struct consumer *c, rd_kafka_topic_partition_list_t *l)
 			if (!rn->f->co->quiet)
 				diag("%s: from the checkpoint, at offset %lld",
 				    p->where, (long long)p->next_offset);
+		} else if (rc > 0 && !rn->f->co->quiet) {
+			/* Saved before it read a message (since
+			   --keep-past-end, say): its windows, and the
+			   offset the group or --from gives. */
+			diag("%s: from the checkpoint, no message read yet",
+			    p->where);
 		}
 		rn->parts[rn->nparts++] = p;
 	}

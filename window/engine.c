@@ -85,6 +85,46 @@ window_columns(struct run *rn)
 	rn->columns_set = 1;
 }
 
+/*
+ * The average sum / count to places decimals, rounded half away from
+ * zero from the exact decimal sum (SQL's ROUND(AVG(x), places) over a
+ * NUMERIC column: 10.05 / 2 is 5.03, where the double 5.025 would give
+ * 5.02), as text in r.  The quotient is taken before the scaling, so
+ * nothing overflows: the average is below 10^18 at the sum's scale.
+ */
+static struct val
+avg_rounded(const struct dsum *sum, uint64_t count, int places,
+    struct rec *r)
+{
+	dec_wide n = (dec_wide)count, q, rem, p10 = 1, half;
+	struct dsum avg = { 0, places };
+	char b[DSUM_BUFSZ];
+	size_t len;
+	int s = sum->scale;
+
+	if (places >= s) {
+		for (int i = s; i < places; i++)
+			p10 *= 10;
+		q = sum->v / n * p10;
+		rem = sum->v % n * p10;
+		q += rem / n;
+		rem %= n;
+	} else {
+		for (int i = places; i < s; i++)
+			p10 *= 10;
+		n *= p10;
+		q = sum->v / n;
+		rem = sum->v % n;
+	}
+	/* rem has the sum's sign; |rem| < n. */
+	half = rem < 0 ? -rem : rem;
+	if (2 * half >= n)
+		q += sum->v < 0 ? -1 : 1;
+	avg.v = q;
+	len = dsum_fmt(b, &avg, places);
+	return val_text(rec_strdup(r, b, len), len);
+}
+
 /* One row: a group of a window, final or (update mode) so far. */
 static void
 write_row(struct run *rn, int64_t start, int64_t end, const char *key,
@@ -105,8 +145,12 @@ write_row(struct run *rn, int64_t start, int64_t end, const char *key,
 		rec_add(r, rn->dims[i], val_str(rec_strdup(r, v, n), n));
 	}
 	for (size_t i = 0; i < rn->nm; i++)
-		rec_add(r, rn->m[i].name, metric_value(&rn->m[i], &st[i],
-		    records, st[i].v.scale, r));
+		if (rn->m[i].kind == A_AVG && rn->round >= 0 && st[i].n > 0)
+			rec_add(r, rn->m[i].name, avg_rounded(&st[i].v,
+			    st[i].n, rn->round, r));
+		else
+			rec_add(r, rn->m[i].name, metric_value(&rn->m[i],
+			    &st[i], records, st[i].v.scale, r));
 	if (rn->update)
 		rec_add(r, "final", val_bool(final));
 	if (wr_put(rn->f->w, r) == WR_ERR)

@@ -49,6 +49,8 @@ static const struct program prog = {
 	    "                          update: also its values so far, every\n"
 	    "                          --trigger, marked final false\n"
 	    "      --trigger DUR       how often (default 1s)\n"
+	    "      --round PLACES      averages to PLACES decimals (0 to 9), half\n"
+	    "                          away from zero, from the exact sum\n"
 	    "      --metrics FILE      append the stream's health every --trigger\n"
 	    "  -o, --output FILE       write here, not to stdout\n"
 	    STATS_HELP
@@ -67,6 +69,8 @@ static const struct program prog = {
 	    "      --reset-past-end    a partition whose checkpoint is past its\n"
 	    "                          end (the topic made again): read afresh\n"
 	    "                          from --from (default: exit 1)\n"
+	    "      --keep-past-end     the same, keeping its saved windows: the\n"
+	    "                          new topic goes on with the same stream\n"
 	    "      --drain DUR         stopped by a signal: first read what the\n"
 	    "                          topic held then, for DUR at most\n"
 	    "                          (default 5s; 0: stop at once)\n"
@@ -80,7 +84,7 @@ enum {
 	OPT_TIME = OPT_PROGRAM, OPT_SIZE, OPT_SLIDE, OPT_GAP, OPT_WATERMARK,
 	OPT_LATE, OPT_IDLE, OPT_MODE, OPT_TRIGGER, OPT_METRICS, OPT_FROM,
 	OPT_STOP, OPT_CHECKPOINT, OPT_TIMEOUT, OPT_DRAIN, OPT_WHERE,
-	OPT_RESET_PAST_END
+	OPT_RESET_PAST_END, OPT_KEEP_PAST_END, OPT_ROUND
 };
 
 static int64_t
@@ -241,6 +245,8 @@ main(int argc, char **argv)
 		{ "drain", required_argument, NULL, OPT_DRAIN },
 		{ "where", required_argument, NULL, OPT_WHERE },
 		{ "reset-past-end", no_argument, NULL, OPT_RESET_PAST_END },
+		{ "keep-past-end", no_argument, NULL, OPT_KEEP_PAST_END },
+		{ "round", required_argument, NULL, OPT_ROUND },
 		STATS_LONGOPT,
 		{ 0 }
 	};
@@ -255,12 +261,14 @@ main(int argc, char **argv)
 	size_t nmspecs = 0;
 	char err[512], *config = NULL, *end;
 	int c, status, kafka, drain_set = 0;
+	long round;
 
 	diag_init(argv[0]);
 	ko.topics = ecalloc((size_t)argc + 1, sizeof *ko.topics);
 	ko.props = ecalloc((size_t)argc + 1, sizeof *ko.props);
 	ko.timeout = 30;
 	ko.drain = 5;
+	rn.round = -1;
 	while ((c = getopt_long(argc, argv, COMMON_SHORTOPTS "g:m:o:b:t:G:X:",
 	    longopts, NULL)) != -1)
 		switch (c) {
@@ -334,7 +342,10 @@ main(int argc, char **argv)
 			ko.checkpoint = optarg;
 			break;
 		case OPT_RESET_PAST_END:
-			ko.reset_past_end = 1;
+			ko.reset_past_end = PAST_END_DROP;
+			break;
+		case OPT_KEEP_PAST_END:
+			ko.reset_past_end = PAST_END_KEEP;
 			break;
 		case OPT_WHERE:
 			where = optarg;
@@ -342,6 +353,14 @@ main(int argc, char **argv)
 		case OPT_DRAIN:
 			ko.drain = (double)duration("--drain", optarg, 1) / 1e6;
 			drain_set = 1;
+			break;
+		case OPT_ROUND:
+			round = strtol(optarg, &end, 10);
+			if (*end != '\0' || end == optarg || round < 0 ||
+			    round > 9)
+				usage_error("--round: decimals, 0 to 9, not \"%s\"",
+				    optarg);
+			rn.round = (int)round;
 			break;
 		case OPT_TIMEOUT:
 			ko.timeout = strtod(optarg, &end);

@@ -179,6 +179,7 @@ struct run {
 	struct infield *in;
 	size_t nin;
 	int update;		/* --mode update */
+	int round;		/* --round: averages' decimals, or -1 */
 	double trigger;		/* seconds */
 	/* What the run does: */
 	struct filter *f;
@@ -265,6 +266,8 @@ void window_metrics_line(struct run *rn);
 
 /* --- Kafka (consume.c) and checkpoints (checkpoint.c) ------------------ */
 
+enum { PAST_END_DROP = 1, PAST_END_KEEP = 2 };
+
 struct consume_opts {
 	const char *brokers;
 	char **topics;
@@ -279,7 +282,8 @@ struct consume_opts {
 				   reading what was in the topic then */
 	const char *checkpoint;	/* --checkpoint DIR, or NULL */
 	int reset_past_end;	/* a checkpoint past its partition's end:
-				   dropped, not refused */
+				   refused (0), dropped (PAST_END_DROP) or
+				   its windows kept (PAST_END_KEEP) */
 	const char *config;	/* the window options, as checkpoints hold them */
 };
 
