@@ -5,6 +5,7 @@
 #ifndef SLUICE_BUF_H
 #define SLUICE_BUF_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <string.h>
 
@@ -20,6 +21,8 @@ void buf_grow(struct buf *b, size_t extra);
 /* Append printf-formatted text. */
 void buf_printf(struct buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+void buf_vprintf(struct buf *b, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
 
 /* Return the contents as a C string (a NUL is kept after the bytes). */
 const char *buf_cstr(struct buf *b);

@@ -8,6 +8,7 @@
  * health from stream_metrics: the latest metrics line's time, latency,
  * late events, and data quality from the stream's own counts.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -177,11 +178,30 @@ field(const struct rows *r, const char *name)
 	    NULL) : 0;
 }
 
+/* q made anew from fmt: a query's text. */
+static const char *
+__attribute__((format(printf, 2, 3)))
+sqlf(struct buf *q, const char *fmt, ...)
+{
+	va_list ap;
+
+	q->n = 0;
+	va_start(ap, fmt);
+	buf_vprintf(q, fmt, ap);
+	va_end(ap);
+	return buf_cstr(q);
+}
+
 static void
-health_read(sqlite3 *db, struct health *h)
+health_read(sqlite3 *db, const char *table, struct health *h)
 {
 	struct rows cols = { 0 };
+	struct buf q = { 0 };
+	const char *p[1] = { table };
+	size_t np = 0;
+	const char *and = "";
 	int program, sw_id = -1, chain_id = -1;
+	char *named;
 
 	memset(h, 0, sizeof *h);
 	if (!table_columns(db, "stream_metrics", &cols)) {
@@ -190,28 +210,38 @@ health_read(sqlite3 *db, struct health *h)
 	}
 	h->have = 1;
 	program = col(&cols, "program") != NULL;
+	/* Several streams in one warehouse: their lines carry the name of
+	   what they feed (stream-window --name); this table's, when any
+	   line names it, else all (lines from before names were kept). */
+	if (col(&cols, "name") && (named = scalar(db, "SELECT 1 FROM "
+	    "stream_metrics WHERE name = ?1 LIMIT 1", p, 1)) != NULL) {
+		free(named);
+		and = "name = ?1 AND ";
+		np = 1;
+	}
 	if (col(&cols, "time"))
-		h->clock = scalar(db, "SELECT time FROM stream_metrics WHERE "
-		    "time IS NOT NULL ORDER BY rowid DESC LIMIT 1", NULL, 0);
+		h->clock = scalar(db, sqlf(&q, "SELECT time FROM stream_metrics "
+		    "WHERE %stime IS NOT NULL ORDER BY rowid DESC LIMIT 1", and),
+		    p, np);
 	if (col(&cols, "watermark"))
-		h->watermark = scalar(db, "SELECT watermark FROM stream_metrics "
-		    "WHERE watermark IS NOT NULL ORDER BY rowid DESC LIMIT 1",
-		    NULL, 0);
+		h->watermark = scalar(db, sqlf(&q, "SELECT watermark FROM "
+		    "stream_metrics WHERE %swatermark IS NOT NULL ORDER BY "
+		    "rowid DESC LIMIT 1", and), p, np);
 	if (col(&cols, "latency_p99_ms") && col(&cols, "latency_p50_ms"))
 		/* As numbers: a column sqlite-sink made from a first line
 		   where they were null is TEXT. */
-		query(db, "SELECT CAST(latency_p50_ms AS REAL), "
+		query(db, sqlf(&q, "SELECT CAST(latency_p50_ms AS REAL), "
 		    "CAST(latency_p99_ms AS REAL) FROM stream_metrics WHERE "
-		    "latency_p99_ms IS NOT NULL ORDER BY "
-		    "rowid DESC LIMIT 1", NULL, 0, &h->lat);
-	query(db, program ? "SELECT rowid AS line, * FROM stream_metrics WHERE "
-	    "program = 'stream-window' ORDER BY rowid DESC LIMIT 1" :
-	    "SELECT rowid AS line, * FROM stream_metrics ORDER BY rowid DESC "
-	    "LIMIT 1", NULL, 0, &h->sw);
+		    "%slatency_p99_ms IS NOT NULL ORDER BY rowid DESC LIMIT 1",
+		    and), p, np, &h->lat);
+	query(db, sqlf(&q, "SELECT rowid AS line, * FROM stream_metrics "
+	    "WHERE %s%s ORDER BY rowid DESC LIMIT 1", and, program ?
+	    "program = 'stream-window'" : "1"), p, np, &h->sw);
 	if (program)
-		query(db, "SELECT rowid AS line, * FROM stream_metrics WHERE "
-		    "program LIKE '%-pipeline' ORDER BY rowid DESC LIMIT 1",
-		    NULL, 0, &h->chain);
+		query(db, sqlf(&q, "SELECT rowid AS line, * FROM "
+		    "stream_metrics WHERE %sprogram LIKE '%%-pipeline' ORDER "
+		    "BY rowid DESC LIMIT 1", and), p, np, &h->chain);
+	buf_free(&q);
 	if (h->sw.nrows)
 		sw_id = (int)cell_num(&h->sw, 0, 0);
 	if (h->chain.nrows)
@@ -350,7 +380,7 @@ view_stream(struct ctx *c)
 		goto out;
 	}
 	nw = windows.nrows;
-	health_read(c->db, &h);
+	health_read(c->db, w.table, &h);
 	/* Open: its end past the watermark (else, not final; else past
 	   the latest metrics line's time). */
 	isopen = ecalloc(nw + 1, 1);

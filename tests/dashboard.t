@@ -184,6 +184,23 @@ sqlite3 "$RT" "ALTER TABLE stream_metrics ADD COLUMN dead_letters INTEGER;
 rt "view=stream"
 is "$(tile_of quality):$(tile_of rejected)" "83.83%:194" "stopped: the chain's counts (1200 seen, 100 dead letters + 94 rejected)"
 like "$(cat "$T/body")" "The last run&#39;s counts" "  and its table"
+# Two streams' health in one stream_metrics (the stream and realtime
+# jobs in one warehouse): each table's view reads the lines named for it
+# (stream-window --name), the newer lines of the other stream left alone.
+NM=$T/named.db
+cp "$RT" "$NM"
+sqlite3 "$NM" "ALTER TABLE stream_metrics ADD COLUMN name TEXT;
+    UPDATE stream_metrics SET name = 'transactions_summary';
+    CREATE TABLE stream_windows (window_start TEXT, window_end TEXT, category TEXT, record_count INTEGER, revenue REAL);
+    INSERT INTO stream_windows VALUES ('2026-01-10T12:00:00Z', '2026-01-10T13:00:00Z', 'books', 7, 70.5);
+    INSERT INTO stream_metrics (time, program, name, events_in, aggregated, late_events, rejected, filtered, watermark, latency_p50_ms, latency_p99_ms)
+    VALUES ('2026-01-10T12:13:00Z', 'stream-window', 'stream_windows', 50, 50, 0, 0, 0, '2026-01-10T12:12:00Z', 7, 9)"
+WH=$NM cgi "view=stream&table=transactions_summary"
+is "$(tile_of latency_p50):$(tile_of latency_p99):$(tile_of last_update)" "120 ms:480 ms:2026-01-10T12:12:30Z" \
+    "two streams in one stream_metrics: transactions_summary's view reads its own lines (stream-window --name)"
+WH=$NM cgi "view=stream&table=stream_windows"
+is "$(tile_of latency_p50):$(tile_of latency_p99):$(tile_of last_update)" "7 ms:9 ms:2026-01-10T12:13:00Z" \
+    "  and stream_windows' its own"
 
 # --- No view asked: the one the warehouse has data for ------------------------------
 for w in "realtime.db stream" "ingest-only.db quality" "wh.db batch"; do

@@ -169,6 +169,8 @@ is "$(sqlite3 "$A/warehouse.db" "SELECT generated || ' ' || chain_closes || ' ' 
     "$g 1 $(wc -l <"$T/inventory_updates.jsonl")" "stream_metrics: the chain's figures, for the dashboard"
 ok "$(sqlite3 "$A/warehouse.db" "SELECT count(*) < 5 FROM stream_metrics WHERE program = 'stream-window'")" \
     "  and stream-window's health lines"
+is "$(sqlite3 "$A/warehouse.db" "SELECT DISTINCT coalesce(name, '-') FROM stream_metrics")" transactions_summary \
+    "  every line named for the table it is about (another job's lines in one warehouse kept apart)"
 
 # A rerun takes up the checkpoint: the windows open at the stop go on,
 # and the table is again what the topic, both runs' events, says.

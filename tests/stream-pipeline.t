@@ -51,7 +51,8 @@ DUCK=$SLUICE_TOP/scripts/duckdb
 pq=$("$DUCK" "SELECT count(*)::VARCHAR AS n, sum(record_count)::VARCHAR AS s FROM read_parquet('$DATA/output/streaming_windows/*.parquet')")
 is "$pq" "$(sqlite3 "$DB" 'SELECT "{""n"":""" || count(*) || """,""s"":""" || sum(record_count) || """}" FROM stream_windows WHERE final')" \
     "the Parquet files hold the final windows SQLite holds ($pq)"
-is "$(sqlite3 "$DB" 'SELECT count(*) > 0 FROM stream_metrics')" 1 "the stream's health in stream_metrics"
+is "$(sqlite3 "$DB" "SELECT count(*) > 0 FROM stream_metrics WHERE name = 'stream_windows'") $(sqlite3 "$DB" 'SELECT count(*) FROM stream_metrics WHERE name IS NULL')" "1 0" \
+    "the stream's health in stream_metrics, every line named stream_windows"
 
 # A rerun goes on from the checkpoint.
 RUN_SECONDS=6 "$P" 2>"$T/err2"

@@ -117,6 +117,13 @@ console.log(l.length >= 2, last.events_in, last.aggregated, last.windows_emitted
 ' "$T/m.jsonl" >"$T/got"
 is "$(cat "$T/got")" "true 4 4 2 $(( $(wc -l <"$T/up.csv") - 1 )) true true" \
     "--metrics: a line a trigger and at the end, counts, a latency under a second"
+is "$(jq -r 'has("name")' "$T/m.jsonl" | sort -u)" false "  no name without --name"
+printf 'ts,k\n2025-01-15T10:00:10Z,a\n' |
+    "$SW" -q --time ts --size 1m --metrics "$T/named.jsonl" --name sales.windows-1 >/dev/null
+is "$(jq -r .name "$T/named.jsonl" | sort -u)" sales.windows-1 "--name: said in every --metrics line"
+"$SW" --time ts --size 1m --name 'a"b' </dev/null >/dev/null 2>"$T/name.err"
+is "$?:$(head -n 1 "$T/name.err")" '2:stream-window: --name: letters, digits and _-.:/ only, not "a"b"' \
+    "  a name JSON would need quoting for: a usage error"
 
 # --- Session windows, gap 15 m, no delay (worked by hand) ------------------------
 # a 00:00 and 00:10: one session [00:00, 00:25).  b 00:05: [00:05, 00:20).

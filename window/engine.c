@@ -281,11 +281,15 @@ window_metrics_line(struct run *rn)
 	size_t nn = ts_format(now, wall_us());
 	int64_t wm = watermark(rn), lag;
 
-	buf_printf(&b, "{\"time\":\"%.*s\",\"program\":\"stream-window\","
-	    "\"events_in\":%llu,\"aggregated\":%llu,\"late_events\":%llu,"
+	buf_printf(&b, "{\"time\":\"%.*s\",\"program\":\"stream-window\",",
+	    (int)nn, now);
+	if (rn->name != NULL)	/* plain: checked when given */
+		buf_printf(&b, "\"name\":\"%s\",", rn->name);
+	buf_printf(&b, "\"events_in\":%llu,\"aggregated\":%llu,"
+	    "\"late_events\":%llu,"
 	    "\"partly_late\":%llu,\"rejected\":%llu,\"filtered\":%llu,"
 	    "\"windows_open\":%zu,\"windows_emitted\":%llu,\"rows\":%llu,",
-	    (int)nn, now, (unsigned long long)in,
+	    (unsigned long long)in,
 	    (unsigned long long)rn->aggregated,
 	    (unsigned long long)rn->nlate, (unsigned long long)rn->partly,
 	    (unsigned long long)rn->f->t.rejected,

@@ -52,6 +52,8 @@ static const struct program prog = {
 	    "      --round PLACES      averages to PLACES decimals (0 to 9), half\n"
 	    "                          away from zero, from the exact sum\n"
 	    "      --metrics FILE      append the stream's health every --trigger\n"
+	    "      --name NAME         the stream's name in its --metrics lines\n"
+	    "                          (what it feeds: a table, a job)\n"
 	    "  -o, --output FILE       write here, not to stdout\n"
 	    STATS_HELP
 	    "\n"
@@ -84,7 +86,7 @@ enum {
 	OPT_TIME = OPT_PROGRAM, OPT_SIZE, OPT_SLIDE, OPT_GAP, OPT_WATERMARK,
 	OPT_LATE, OPT_IDLE, OPT_MODE, OPT_TRIGGER, OPT_METRICS, OPT_FROM,
 	OPT_STOP, OPT_CHECKPOINT, OPT_TIMEOUT, OPT_DRAIN, OPT_WHERE,
-	OPT_RESET_PAST_END, OPT_KEEP_PAST_END, OPT_ROUND
+	OPT_RESET_PAST_END, OPT_KEEP_PAST_END, OPT_ROUND, OPT_NAME
 };
 
 static int64_t
@@ -247,6 +249,7 @@ main(int argc, char **argv)
 		{ "reset-past-end", no_argument, NULL, OPT_RESET_PAST_END },
 		{ "keep-past-end", no_argument, NULL, OPT_KEEP_PAST_END },
 		{ "round", required_argument, NULL, OPT_ROUND },
+		{ "name", required_argument, NULL, OPT_NAME },
 		STATS_LONGOPT,
 		{ 0 }
 	};
@@ -353,6 +356,15 @@ main(int argc, char **argv)
 		case OPT_DRAIN:
 			ko.drain = (double)duration("--drain", optarg, 1) / 1e6;
 			drain_set = 1;
+			break;
+		case OPT_NAME:
+			/* Written into JSON as it is: plain names only. */
+			if (*optarg == '\0' || optarg[strspn(optarg,
+			    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+			    "0123456789_-.:/")] != '\0')
+				usage_error("--name: letters, digits and _-.:/ "
+				    "only, not \"%s\"", optarg);
+			rn.name = optarg;
 			break;
 		case OPT_ROUND:
 			round = strtol(optarg, &end, 10);

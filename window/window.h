@@ -180,6 +180,7 @@ struct run {
 	size_t nin;
 	int update;		/* --mode update */
 	int round;		/* --round: averages' decimals, or -1 */
+	const char *name;	/* --name: said in each --metrics line */
 	double trigger;		/* seconds */
 	/* What the run does: */
 	struct filter *f;
