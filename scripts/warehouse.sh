@@ -40,3 +40,30 @@ dead_letters() {
     sed -n 's/,"t":"dup",/,/p' "$4.all" >"$5"
     rm -f "$4.all"
 }
+
+# sq TEXT: TEXT as an SQL string literal.
+sq() { printf "'%s'" "$(printf '%s' "$1" | sed "s/'/''/g")"; }
+
+# move_plan TABLE [DELETE]: SQL that, run against the warehouse with a
+# database of a batch's tables attached as s, writes the statements that
+# move s.TABLE's rows in: the table made as the copy's when the
+# warehouse lacks it, a column it lacks added (both made by SQLite from
+# the two definitions, so any name is quoted right), DELETE (a statement
+# on main."TABLE", run when the table was there) first, then the rows
+# inserted.
+move_plan() {
+    _t=$(sq "$1")
+    _has="EXISTS (SELECT 1 FROM main.sqlite_master WHERE type = 'table' AND name = $_t)"
+    cat <<SQL
+SELECT sql || ';' FROM s.sqlite_master WHERE type = 'table' AND name = $_t AND NOT $_has;
+SELECT printf('ALTER TABLE main."%w" ADD COLUMN "%w" %s;', $_t, c.name, c.type)
+    FROM pragma_table_info($_t, 's') c WHERE $_has
+    AND c.name NOT IN (SELECT name FROM pragma_table_info($_t, 'main'));
+SQL
+    [ -z "${2:-}" ] || echo "SELECT $(sq "$2") WHERE $_has;"
+    cat <<SQL
+SELECT printf('INSERT INTO main."%w" (%s) SELECT %s FROM s."%w";', $_t, cols, cols, $_t)
+    FROM (SELECT group_concat(printf('"%w"', name), ', ') AS cols
+    FROM pragma_table_info($_t, 's')) WHERE cols IS NOT NULL;
+SQL
+}
