@@ -20,7 +20,7 @@ schema_file() {
 # when empty the source's file), line, batch_id (BATCH: a number or
 # null); a dead letter's errors and record (or, when it had no names,
 # its cells) as JSON text, and raw; a duplicate's key (event_id) and
-# record.  Returns jq's status.
+# record.  Returns non-zero when a step failed.
 dead_letters() {
     jq -c --arg f "$2" --argjson b "$3" '
         (.source // "") as $src
@@ -36,9 +36,9 @@ dead_letters() {
              raw: (.raw // null), batch_id: $b}
           end' "$1" >"$4.all" || return
     # One jq, split by sed: jq takes tens of milliseconds to start.
-    sed -n 's/,"t":"dead",/,/p' "$4.all" >"$4"
-    sed -n 's/,"t":"dup",/,/p' "$4.all" >"$5"
-    rm -f "$4.all"
+    sed -n 's/,"t":"dead",/,/p' "$4.all" >"$4" &&
+        sed -n 's/,"t":"dup",/,/p' "$4.all" >"$5" &&
+        rm -f "$4.all"
 }
 
 # sq TEXT: TEXT as an SQL string literal.

@@ -4,8 +4,8 @@
 # table reconciled with awk's own reckoning of the input and schema-gen's
 # --truth file (which records are invalid, which are duplicates, across
 # files too); health, alerts and their log lines; the lock and a clean
-# stop; and a pipeline killed (SIGKILL) at random moments and restarted
-# that takes every file exactly once.
+# stop; and a pipeline killed (SIGKILL) and stopped (Ctrl-C) at random
+# moments and restarted that takes every file exactly once.
 . "$SLUICE_TOP/tests/lib.sh"
 export LC_ALL=C	# file names sorted as the pipeline takes them
 P=$SLUICE_TOP/scripts/ingest-pipeline
@@ -191,23 +191,43 @@ D=$T/kill
 mkdir -p "$D/input"
 "$SG" -q ecommerce --rate 5000 --roll 100 -n 3000 --anomalies 0.05 -d "$D/input" --truth "$T/ktruth.jsonl"
 sleep 0.3
-kills=0
-for i in 1 2 3 4 5; do
-    DATA=$D POLL=0.1 SETTLE=0.2 "$P" 2>>"$T/kill.err" &
+# Eight runs, each stopped a random moment (up to 0.3 s) after it
+# committed a batch: by SIGKILL, or by Ctrl-C (SIGINT to the pipeline's
+# process group, its programs too; perl, as a background job of sh starts
+# with SIGINT ignored).
+log=$D/logs/ingest-pipeline.log
+batches() { c=$(grep -c '| INFO | ingest-pipeline: batch [0-9]*: .*: [0-9]* in' "$log" 2>/dev/null); echo "${c:-0}"; }
+kills=0 ints=0
+for i in 1 2 3 4 5 6 7 8; do
+    n=$(batches)
+    DATA=$D POLL=0.1 SETTLE=0.2 setsid perl -e '$SIG{INT} = "DEFAULT"; exec @ARGV' "$P" 2>"$T/run.err" &
     pp=$!
     pids=$pp
-    sleep "$(awk -v s="$$$i" 'BEGIN { srand(s); printf "%.2f", 0.6 + rand() * 1.2 }')"
-    kill -KILL $pp 2>/dev/null && kills=$((kills + 1))
-    wait $pp 2>/dev/null
+    for j in $(seq 150); do
+        [ "$(batches)" -gt "$n" ] && break
+        sleep 0.05
+    done
+    sleep "$(awk -v s="$$$i" 'BEGIN { srand(s); printf "%.2f", rand() * 0.3 }')"
+    if [ $((i % 2)) = 1 ]; then
+        kill -KILL $pp 2>/dev/null && kills=$((kills + 1))
+        wait $pp 2>/dev/null
+    else
+        env kill -INT -- "-$pp"	# (dash's kill takes no process group)
+        for j in $(seq 150); do kill -0 $pp 2>/dev/null || break; sleep 0.1; done
+        kill -KILL $pp 2>/dev/null && echo "# Ctrl-C did not stop it in 15 s"
+        wait $pp && grep -q "the chain closes" "$T/run.err" && ints=$((ints + 1))
+        grep abandoned "$T/run.err" | sed 's/^.*| INFO | /# /'
+    fi
     # Its programs still running hold the lock a moment: a rerun waits.
     for j in $(seq 50); do
         flock -n "$D/.ingest-pipeline.lock" true && break
         sleep 0.1
     done
 done
-is "$kills" 5 "killed five times (SIGKILL)"
+is "$kills" 4 "killed four times (SIGKILL)"
+is "$ints" 4 "Ctrl-C four times: each run stops cleanly (exit 0, its chain closing)"
 done_before=$(q "$D" "SELECT count(*) FROM data_quality_metrics")
-echo "# files done after the kills: $done_before of 30"
+echo "# files done after the kills and stops: $done_before of 30"
 ok "$(( !(done_before > 0 && done_before < 30) ))" "the kills came while files remained"
 DATA=$D POLL=0.1 SETTLE=0.2 RUN_SECONDS=0 "$P" 2>"$T/final.err"
 is "$?" 0 "the last run takes the rest, exit 0"
