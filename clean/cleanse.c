@@ -7,6 +7,8 @@
  * versions, types, dimensions, rules, dedup and enrichment
  * (schema_mode.c).  The run's metrics: metrics.c.
  */
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,6 +30,10 @@ static const struct program prog = {
 	    "Options:\n"
 	    "  -o, --output FILE       write to FILE instead of stdout\n"
 	    "      --dedup F[,F...]    drop records whose key was seen before\n"
+	    "      --seen FILE         with --dedup: keys seen before this run,\n"
+	    "                          one a line (several fields: their values\n"
+	    "                          apart by tabs); such records are\n"
+	    "                          duplicates too\n"
 	    "      --late-after DUR    add late_arrival: the event time is older\n"
 	    "                          than the newest seen less DUR (10m)\n"
 	    "      --metrics FILE      append the run's metrics (a JSON line)\n"
@@ -41,7 +47,7 @@ static const struct program prog = {
 };
 
 enum { OPT_DEDUP = OPT_PROGRAM, OPT_LATE, OPT_METRICS, OPT_MIN_VALID,
-	OPT_WARN_RULE, OPT_WHERE };
+	OPT_WARN_RULE, OPT_WHERE, OPT_SEEN };
 
 /* A percentage option, 0 to 100. */
 static double
@@ -56,6 +62,53 @@ opt_percent(const char *opt, const char *arg)
 	return d;
 }
 
+/*
+ * Add the keys listed in path to seen: a key a line, the values of its
+ * nfields fields apart by tabs, stored as the dedup keeps a key (each
+ * value and a NUL).  A CR before the newline and blank lines are left
+ * out.  Exits 1 when the file cannot be read or a line has another
+ * number of values.
+ */
+static void
+load_seen(struct strset *seen, const char *path, size_t nfields)
+{
+	FILE *fp = fopen(path, "r");
+	char *line = NULL;
+	size_t cap = 0;
+	unsigned long lineno = 0;
+	ssize_t len;
+
+	if (fp == NULL)
+		fatal(1, "--seen: %s: %s", path, strerror(errno));
+	while ((len = getline(&line, &cap, fp)) >= 0) {
+		size_t tabs = 0;
+
+		lineno++;
+		if (len > 0 && line[len - 1] == '\n')
+			line[--len] = '\0';
+		if (len > 0 && line[len - 1] == '\r')
+			line[--len] = '\0';
+		if (len == 0)
+			continue;
+		for (ssize_t i = 0; i < len; i++)
+			if (line[i] == '\t') {
+				line[i] = '\0';	/* fields apart, as a key */
+				tabs++;
+			}
+		if (tabs + 1 != nfields) {
+			diag_at(path, lineno, "--seen: %zu value%s, --dedup "
+			    "names %zu field%s", tabs + 1, tabs ? "s" : "",
+			    nfields, nfields == 1 ? "" : "s");
+			exit(1);
+		}
+		strset_add(seen, line, (size_t)len + 1);
+	}
+	if (ferror(fp))
+		fatal(1, "--seen: %s: %s", path, strerror(errno));
+	fclose(fp);
+	free(line);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -68,12 +121,16 @@ main(int argc, char **argv)
 		{ "min-valid", required_argument, NULL, OPT_MIN_VALID },
 		{ "warn-rule", required_argument, NULL, OPT_WARN_RULE },
 		{ "where", required_argument, NULL, OPT_WHERE },
+		{ "seen", required_argument, NULL, OPT_SEEN },
 		STATS_LONGOPT,
 		{ NULL, 0, NULL, 0 }
 	};
 	struct cleanse_opts opt = { .late_after = -1 };
 	struct cleanse_report rp = { .min_valid = 95, .warn_rule = 10 };
 	const char *metrics = NULL, *where = NULL;
+	char **seen_files = ecalloc((size_t)argc, sizeof *seen_files);
+	size_t nseen_files = 0;
+	struct strset seen = { 0 };
 	struct cleanse_stats st = { 0 };
 	struct counts reasons = { 0 };
 	struct schema *s = NULL;
@@ -113,6 +170,9 @@ main(int argc, char **argv)
 		case OPT_WHERE:
 			where = optarg;
 			break;
+		case OPT_SEEN:
+			seen_files[nseen_files++] = optarg;
+			break;
 		default:
 			common_opt(&prog, &co, c, optarg);
 		}
@@ -126,6 +186,8 @@ main(int argc, char **argv)
 	f.reasons = &reasons;
 	if (co.schema == NULL && opt.dedup != NULL)
 		usage_error("--dedup needs --schema (the key's fields)");
+	if (opt.dedup == NULL && nseen_files > 0)
+		usage_error("--seen needs --dedup (the key's fields)");
 	if (co.schema == NULL && opt.late_after >= 0)
 		usage_error("--late-after needs --schema (its event time)");
 	/* Opened first: a run that cannot report fails before it starts. */
@@ -144,6 +206,15 @@ main(int argc, char **argv)
 			    s->name);
 		if (where != NULL)
 			f.where = ewhere(where, s);
+		if (nseen_files > 0) {
+			size_t nkey;
+			char **key = opt_list(opt.dedup, &nkey);
+
+			opt_list_free(key, nkey);
+			for (size_t i = 0; i < nseen_files; i++)
+				load_seen(&seen, seen_files[i], nkey);
+			opt.seen = &seen;
+		}
 		sm = smode_new(s, &opt);
 		status = filter_run(&f, argv + optind, argc - optind,
 		    smode_each, sm);
@@ -170,6 +241,8 @@ main(int argc, char **argv)
 	if (cleanse_report(&rp) < 0)
 		status = 1;
 	free(rules);
+	free(seen_files);
+	strset_free(&seen);
 	counts_free(&reasons);
 	where_free(f.where);
 	if (sm != NULL)

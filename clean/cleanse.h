@@ -35,6 +35,10 @@ void retail_free(struct retail *rt);
 /* What the options ask of the cleansing. */
 struct cleanse_opts {
 	const char *dedup;	/* key fields, "a,b", or NULL */
+	struct strset *seen;	/* --seen: keys of earlier runs, in the
+				   form the dedup keeps (each field's text
+				   and a NUL), or NULL; smode_new takes the
+				   members over and leaves it empty */
 	int64_t late_after;	/* us; -1: no late_arrival column */
 };
 

@@ -220,6 +220,10 @@ smode_new(const struct schema *s, const struct cleanse_opts *opt)
 		m->dedup[n] = -1;
 		opt_list_free(names, n);
 	}
+	if (opt->seen != NULL) {	/* --seen: earlier runs' keys */
+		m->seen = *opt->seen;
+		*opt->seen = (struct strset){ 0 };
+	}
 	m->nenrich = json_array_size(s->enrich);
 	m->enrich = ecalloc(m->nenrich ? m->nenrich : 1, sizeof *m->enrich);
 	m->enriched = ecalloc(m->nenrich ? m->nenrich : 1,

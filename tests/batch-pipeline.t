@@ -4,7 +4,10 @@
 # (totals to the cent, Parquet read back by DuckDB); the published layout
 # (output/current, a link to the run's folder; output/NAME, links into
 # it); a rerun over the same input replaces its data_quality_metrics row;
-# a run without dead letters empties dead_letter; KEEP_RUNS; the cron
+# a run without dead letters empties its rows of dead_letter_events;
+# with the ecommerce schema, records deduplicated by event_id (the
+# injected duplicates, by schema-gen's truth) and the ingest job's rows
+# left alone; KEEP_RUNS; the cron
 # lock; a stage that fails ends the run with exit 1 and leaves the
 # outputs as they were; an output folder from before runs/ (and what an
 # older run killed while publishing had moved aside) becomes the first
@@ -28,6 +31,10 @@ clean=$(sed -n 's/.*cleanse: 3503 in, \([0-9]*\) out.*/\1/p' "$T/err")
 rejected=$(wc -l <"$D/output/quality/dead_letter.jsonl" | tr -d ' ')
 is "$rejected" 3 "the three orders without a date in the dead letters"
 is "$(( clean + rejected ))" 3503 "in = out + rejected ($clean + $rejected)"
+is "$(sqlite3 "$D/warehouse.db" "SELECT group_concat(source_file || ':' || line || ' ' || json_extract(errors, '$[0].rule')
+    || ' ' || json_extract(record, '$.order_id'), ',') || ' ' || count(batch_id) FROM dead_letter_events")" \
+    "$D/input/retail_2025-01-15.csv:502 order_date X-1,$D/input/retail_2025-01-15.csv:503 order_date X-2,$D/input/retail_2025-01-15.csv:504 order_date X-3 0" \
+    "  and in dead_letter_events: file, line, reason, record (no batch_id: the batch job's)"
 # The clean records' total, by DuckDB from the published CSV, against the
 # warehouse and the KPI file.
 DUCK=$SLUICE_TOP/scripts/duckdb
@@ -92,11 +99,39 @@ is "$(sqlite3 "$D/warehouse.db" 'SELECT count(*) FROM data_quality_metrics')" 1 
 grep -v '^X-' "$D/input/retail_2025-01-15.csv" >"$T/day" && mv "$T/day" "$D/input/retail_2025-01-15.csv"
 KEEP_RUNS=2 "$P" 2>"$T/err"
 is "$?" 0 "input without dead letters: exit 0"
-is "$(sqlite3 "$D/warehouse.db" 'SELECT count(*) FROM dead_letter')" 0 "  dead_letter emptied"
+is "$(sqlite3 "$D/warehouse.db" 'SELECT count(*) FROM dead_letter_events')" 0 "  dead_letter_events emptied"
 is "$(sqlite3 "$D/warehouse.db" 'SELECT count(*) FROM data_quality_metrics')" 2 "  a quality row for each input"
 is "$(ls "$D/output/runs" | wc -l | tr -d ' ')" 2 "  KEEP_RUNS=2: two run folders left"
 KEEP_RUNS=0 "$P" 2>"$T/err"
 is "$?" 2 "KEEP_RUNS=0: a usage error"
+
+# The ecommerce schema: deduplicated by its id, event_id; the ingest
+# job's rows (with a batch_id) stay through the batch job's runs.
+E=$T/ec
+"$SLUICE_BIN/schema-gen" -q ecommerce -n 1000 --days 2 -d "$E/input" --truth "$T/ec-truth.jsonl"
+mkdir -p "$E/logs"
+sqlite3 "$E/warehouse.db" <"$SLUICE_TOP/sink/warehouse.sql" >/dev/null
+sqlite3 "$E/warehouse.db" "INSERT INTO dead_letter_events (source, batch_id) VALUES ('ingested:1', 7);
+    CREATE TABLE dead_letter (x); INSERT INTO dead_letter VALUES (1)"
+for i in 1 2; do
+    DATA=$E SCHEMA=ecommerce "$P" 2>"$T/err"
+    is "$?" 0 "SCHEMA=ecommerce, run $i: exit 0"
+done
+dups=$(jq -s 'map(select(.kind == "duplicate")) | length' "$T/ec-truth.jsonl")
+is "$(sqlite3 "$E/warehouse.db" 'SELECT duplicates FROM data_quality_metrics')" "$dups" \
+    "  --dedup event_id: the $dups duplicates schema-gen injected"
+is "$(sqlite3 "$E/warehouse.db" 'SELECT count(*) || " " || count(DISTINCT event_id) FROM duplicate_events')" "$dups $dups" \
+    "  in duplicate_events, once each after two runs"
+jq -r 'select(.kind == "duplicate") | .id' "$T/ec-truth.jsonl" | sort >"$T/ec-dups"
+sqlite3 "$E/warehouse.db" 'SELECT event_id FROM duplicate_events' | sort >"$T/ec-got"
+is_file "$T/ec-got" "$T/ec-dups" "  the event_ids the truth names"
+is "$(sqlite3 "$E/warehouse.db" 'SELECT count(*) FROM dead_letter_events WHERE batch_id IS NULL') $(sqlite3 "$E/warehouse.db" 'SELECT rejected FROM data_quality_metrics')" \
+    "$(sqlite3 "$E/warehouse.db" 'SELECT rejected FROM data_quality_metrics') $(grep -vc '"rule":"duplicate"' "$E/output/quality/dead_letter.jsonl")" \
+    "  dead_letter_events: the run's rejected records, duplicates apart"
+is "$(sqlite3 "$E/warehouse.db" "SELECT count(*) FROM dead_letter_events WHERE source = 'ingested:1'")" 1 \
+    "  the ingest job's dead letter kept"
+is "$(sqlite3 "$E/warehouse.db" "SELECT count(*) FROM sqlite_master WHERE name = 'dead_letter'")" 0 \
+    "  the old dead_letter table dropped"
 
 # An output folder from before runs/: its folders become the first run,
 # and one an older run killed while publishing had moved aside comes back.

@@ -84,6 +84,44 @@ run cleanse --dedup order_id "$DATA/messy-retail.csv"
 is "$rc" 2 "--dedup without --schema: exit 2 (the key's fields come from it)"
 run cleanse --help
 like "$(out)" "^usage: cleanse " "--help"
+like "$(out)" "--seen FILE" "--help lists --seen"
+
+# --seen: keys of earlier batches are duplicates too, reckoned by awk.
+# Batch one's first 30 valid keys (and blank lines, a CRLF line) are
+# listed; batch one delivered again: those 30 duplicates, the rest as if
+# alone, counts adding up.
+$SLUICE_WRAP "$(prog schema-gen)" -q ecommerce -n 300 --days 1 >"$T/b1.csv"
+run cleanse --schema ecommerce --dedup event_id --reject "$T/r1.jsonl" "$T/b1.csv"
+cp "$T/out" "$T/v1.csv"
+alone=$(sed 1d "$T/v1.csv" | wc -l)
+alone_dup=$(grep -c '"rule":"duplicate"' "$T/r1.jsonl")
+{ echo; sed -n '2,21p' "$T/v1.csv" | cut -d, -f1
+  sed -n '22,31p' "$T/v1.csv" | cut -d, -f1 | sed 's/$/\r/'; echo; } >"$T/seen"
+run cleanse --schema ecommerce --dedup event_id --seen "$T/seen" --reject "$T/r2.jsonl" "$T/b1.csv"
+is "$rc" 0 "--seen: runs"
+awk -F, 'NR == FNR { sub(/\r$/, ""); if (NF) seen[$1] = 1; next } FNR > 1 && !($1 in seen)' \
+    "$T/seen" "$T/v1.csv" >"$T/want2"
+sed 1d "$T/out" >"$T/got2"
+is_file "$T/got2" "$T/want2" "--seen: the listed keys' records left out, the others kept in order"
+total=$(($(wc -l <"$T/b1.csv") - 1))
+like "$(tail -n 1 "$T/err")" "^cleanse: $total in, $((alone - 30)) out, $((total - alone - alone_dup)) rejected, $((alone_dup + 30)) duplicates, 0 filtered" \
+    "--seen: 30 more duplicates, in = out + rejected + duplicates"
+is "$(grep '"rule":"duplicate"' "$T/r2.jsonl" | sed 's/.*"event_id":"\([^"]*\)".*/\1/' | sort | comm -12 - "$(tr -d '\r' <"$T/seen" | sort >"$T/seen.s"; echo "$T/seen.s")" | wc -l | tr -d ' ')" 30 \
+    "--seen: each listed key's record is in the reject file as a duplicate"
+# Two key fields: values apart by a tab.
+printf 'id,n\n1,2\n1,3\n2,2\n' >"$T/k.csv"
+printf '{"name":"k","fields":[{"name":"id","type":"int"},{"name":"n","type":"int"}]}\n' >"$T/k.json"
+printf '1\t3\n' >"$T/k.seen"
+run cleanse --schema "$T/k.json" --dedup id,n --seen "$T/k.seen" "$T/k.csv"
+is "$(out | tr '\n' ' ')" "id,n 1,2 2,2 " "--seen with two key fields: tab-separated values"
+printf '1\n' >"$T/k1.seen"
+run cleanse --schema "$T/k.json" --dedup id,n --seen "$T/k1.seen" "$T/k.csv"
+is "$rc $(out | wc -c | tr -d ' ')" "1 0" "--seen: a line with too few values: exit 1, nothing written"
+like "$(err)" "k1.seen:1: --seen: 1 value, --dedup names 2 fields" "--seen: the bad line's place"
+run cleanse --schema "$T/k.json" --dedup id --seen "$T/none" "$T/k.csv"
+is "$rc" 1 "--seen: a missing file: exit 1"
+run cleanse --schema "$T/k.json" --seen "$T/k.seen" "$T/k.csv"
+is "$rc" 2 "--seen without --dedup: exit 2"
 
 # DuckDB, the same cleansing in SQL, the same records.
 "$SLUICE_TOP/scripts/duckdb" --install || { echo "Bail out! no DuckDB"; exit 1; }

@@ -105,7 +105,8 @@ export DATA=$D SLUICE_BIN WAIT_SECONDS=1
 P=$SLUICE_TOP/scripts/batch-pipeline
 "$SLUICE_BIN/schema-gen" -q retail -n 300 --days 3 -d "$T/A"
 "$SLUICE_BIN/schema-gen" -q retail -n 200 --days 4 --start 2025-02-01 -d "$T/B"
-# Orders without a date: B has dead letters, A none (dead_letter emptied).
+# Orders without a date: B has dead letters, A none (its rows of
+# dead_letter_events emptied).
 for i in 1 2 3; do
     echo "X-$i,never,BOM-01,Mumbai,Masala Chai,1,20.00,20.00" >>"$T/B/retail_2025-02-01.csv"
 done
@@ -131,7 +132,7 @@ files() {
 # checksum; the rows themselves in $T/tables.
 tables() {
     sqlite3 "$D/warehouse.db" 'SELECT * FROM batch_daily ORDER BY 1, 2, 3;
-        SELECT * FROM batch_kpis; SELECT count(*) FROM dead_letter;
+        SELECT * FROM batch_kpis; SELECT count(*) FROM dead_letter_events;
         SELECT inputs, "in", out, rejected FROM data_quality_metrics ORDER BY rowid' >"$T/tables" 2>&1
     sqlite3 "$D/warehouse.db" "SELECT rowid, run, input_sha256 FROM data_quality_metrics" >"$T/runs" 2>&1
     cksum <"$T/tables"

@@ -92,24 +92,24 @@ sqlite3 "$WH" <"$SLUICE_TOP/sink/warehouse.sql" >/dev/null
 $SLUICE_WRAP "$SG" -q ecommerce -n 2000 --days 1 >"$T/ec.csv"
 $SLUICE_WRAP "$(prog cleanse)" -q --schema ecommerce --dedup event_id --reject "$T/dead.jsonl" \
     --metrics "$T/quality.jsonl" "$T/ec.csv" >"$T/valid.csv" 2>/dev/null
-run sqlite-sink -d "$WH" -t events --schema ecommerce "$T/valid.csv"
+run sqlite-sink -d "$WH" -t ecommerce_events --schema ecommerce "$T/valid.csv"
 run sqlite-sink -d "$WH" -t dead_letter_events "$T/dead.jsonl"
 run sqlite-sink -d "$WH" -t data_quality_metrics "$T/quality.jsonl"
 valid=$(($(wc -l <"$T/valid.csv") - 1))
 dead=$(wc -l <"$T/dead.jsonl")
-is "$(sqlite3 "$WH" "SELECT (SELECT count(*) FROM events) || ' ' || (SELECT count(*) FROM dead_letter_events)")" \
-    "$valid $dead" "events and dead letters loaded ($valid, $dead)"
+is "$(sqlite3 "$WH" "SELECT (SELECT count(*) FROM ecommerce_events) || ' ' || (SELECT count(*) FROM dead_letter_events)")" \
+    "$valid $dead" "ecommerce_events and dead letters loaded ($valid, $dead)"
 is "$(sqlite3 "$WH" "SELECT sum(records) FROM v_dead_letters_by_rule WHERE rule = 'duplicate'")" \
     "$(grep -c '"rule":"duplicate"' "$T/dead.jsonl")" "v_dead_letters_by_rule counts the reject file's reasons"
 m=$(sqlite3 "$WH" "SELECT \"in\" || ' ' || out || ' ' || rejected || ' ' || duplicates || ' ' || status FROM v_data_quality_dashboard")
 like "$m" "^$((valid + dead)) $valid [0-9]+ [0-9]+ HEALTHY$" "v_data_quality_dashboard shows the run's metrics"
 is "$(sqlite3 "$WH" "SELECT sum(events) FROM v_category_performance")" "$valid" "v_category_performance covers every event"
 is "$(sqlite3 "$WH" "SELECT round(sum(revenue), 2) FROM v_user_segment_analysis")" \
-    "$(sqlite3 "$WH" "SELECT round(sum(total_amount), 2) FROM events WHERE event_type = 'purchase'")" \
+    "$(sqlite3 "$WH" "SELECT round(sum(total_amount), 2) FROM ecommerce_events WHERE event_type = 'purchase'")" \
     "v_user_segment_analysis: revenue adds up to the purchases'"
 is "$(sqlite3 "$WH" "SELECT sum(events) FROM v_hourly_event_summary")" "$valid" "v_hourly_event_summary covers every event"
 is "$(sqlite3 "$WH" "SELECT round(sum(revenue), 2) || ' ' || sum(revenue > 0 AND event_type <> 'purchase') FROM v_hourly_event_summary")" \
-    "$(sqlite3 "$WH" "SELECT round(sum(total_amount), 2) FROM events WHERE event_type = 'purchase'") 0" \
+    "$(sqlite3 "$WH" "SELECT round(sum(total_amount), 2) FROM ecommerce_events WHERE event_type = 'purchase'") 0" \
     "v_hourly_event_summary: revenue is sales, the purchases' only (views and searches sell nothing)"
 
 # --- Edge cases a review found -------------------------------------------------
