@@ -1,8 +1,9 @@
 #!/bin/sh
 # The dashboard in a browser: every view loaded by headless Chromium
 # (--dump-dom, the DOM after its scripts ran) from warehouses made by the
-# pipelines (scripts/batch-pipeline, scripts/stream-pipeline) and by the
-# realtime and ingest jobs' fixtures (tests/dashboard-fixtures.sh), the
+# pipelines (scripts/batch-pipeline, scripts/stream-pipeline,
+# scripts/realtime-pipeline, scripts/ingest-pipeline) and by the realtime
+# and ingest jobs' fixtures (tests/dashboard-fixtures.sh: fixed times), the
 # numbers shown checked against the warehouse (sqlite3), no CSP
 # violation; and the update in place: a page whose JSON has changed since
 # it loaded shows the new value in its tile, without a reload (the
@@ -122,6 +123,39 @@ is "$(tile_of status):$(tile_of dead_letters):$(tile_of duplicates)" \
     "ingest: status, dead letters, duplicates dropped"
 is "$(grep -o '<title>validity · ' "$T/dom" | wc -l | tr -d ' ')" 5 "  validity a batch"
 like "$(cat "$T/dom")" 'validity 93.00% is under 95%' "  the latest alerts"
+
+# --- The same views from the realtime and ingest jobs themselves ----------------------------
+RD=$T/rt
+DATA=$RD RUN_SECONDS=5 RATE=30 SLUICE_BIN=$SLUICE_BIN "$SLUICE_TOP/scripts/realtime-pipeline" 2>"$T/rt.err"
+is "$?" 0 "the realtime job's warehouse (scripts/realtime-pipeline, 5 s)"
+RW=$RD/warehouse.db
+serve "$RW" SLUICE_SCHEMA=retail_transactions
+dom stream
+no_csp_errors
+# The window the page shows (its start in the tile's title) and what the
+# warehouse holds for it.
+ws=$(curl -s "http://127.0.0.1:$port/cgi-bin/dashboard.cgi?view=stream&format=json" | jq -r .last_window.start)
+rlw="window_start = '$ws'"
+is "$(tile_of events_per_minute)" "$(sqlite3 "$RW" "SELECT sum(total_transactions) FROM transactions_summary WHERE $rlw")" \
+    "realtime job: transactions in its last window ($ws), as transactions_summary holds them"
+is "$(tile_of revenue)" "USD $(grouped "$(sqlite3 "$RW" "SELECT round(sum(total_revenue), 2) FROM transactions_summary WHERE $rlw")" 2)" "  revenue"
+is "$(tile_of active_customers)" "$(sqlite3 "$RW" "SELECT sum(unique_customers) FROM transactions_summary WHERE $rlw")" "  active customers"
+is "$(grep -o '<title>[0-9]* · ' "$T/dom" | sort -u | wc -l | tr -d ' ')" \
+    "$(sqlite3 "$RW" "SELECT min(count(DISTINCT store_id), 8) FROM transactions_summary")" "  a line a store in the chart"
+ID=$T/in
+"$SLUICE_BIN/schema-gen" -q ecommerce -n 400 --rate 4000 --roll 100 -d "$ID/input"
+DATA=$ID RUN_SECONDS=0 SETTLE=0 SLUICE_BIN=$SLUICE_BIN "$SLUICE_TOP/scripts/ingest-pipeline" 2>"$T/in.err"
+is "$?" 0 "the ingest job's warehouse (scripts/ingest-pipeline over $(ls "$ID/input" | wc -l | tr -d ' ') files)"
+IW=$ID/warehouse.db
+serve "$IW"
+dom quality
+no_csp_errors
+is "$(tile_of dead_letters):$(tile_of duplicates)" "$(sqlite3 "$IW" "SELECT (SELECT count(*) FROM dead_letter_events) || ':' || (SELECT count(*) FROM duplicate_events)")" \
+    "ingest job: dead letters and duplicates dropped, as its tables hold them"
+is "$(grep -o '<title>validity · ' "$T/dom" | wc -l | tr -d ' ')" "$(sqlite3 "$IW" 'SELECT count(*) FROM data_quality_metrics')" \
+    "  validity a batch, one point a quality row"
+top=$(sqlite3 "$IW" "SELECT rule FROM v_dead_letters_by_rule ORDER BY records DESC, rule LIMIT 1")
+like "$(cat "$T/dom")" ">$top<" "  dead letters by rule, $top among them"
 
 # --- The update in place ------------------------------------------------------------------
 # A server of our own: the page (HTML) always from the warehouse as it
