@@ -398,16 +398,50 @@ chosen_view(sqlite3 *db)
 	return v;
 }
 
+/* The schema a query's one value names, if a bundled one: never a
+   path from the data. */
+static struct schema *
+named_schema(sqlite3 *db, const char *sql, const char *const *p, size_t np)
+{
+	struct rows r = { 0 };
+	struct schema *s = NULL;
+	char err[512];
+	const char *name;
+
+	if (query(db, sql, p, np, &r) == 0 && r.nrows > 0 &&
+	    (name = cell(&r, 0, 0)) != NULL && *name && strspn(name,
+	    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "0123456789_-") == strlen(name))
+		s = schema_load(name, err, sizeof err);
+	rows_free(&r);
+	return s;
+}
+
+/* Whether table has a column of that name. */
+static int
+has_column(sqlite3 *db, const char *table, const char *column)
+{
+	struct rows r = { 0 };
+	int has = table_columns(db, table, &r) && named(&r, column) != NULL;
+
+	rows_free(&r);
+	return has;
+}
+
 /*
- * The dataset's schema: SLUICE_SCHEMA (a bundled name or a file), else
- * the one named by the latest row of data_quality_metrics; NULL when
- * neither names one that loads (the views then go by column names).
+ * The dataset's schema, for a view: SLUICE_SCHEMA (a bundled name or a
+ * file), else the one the view's own data names, as one warehouse holds
+ * several jobs' (the retail batch job's, the e-commerce ingest job's):
+ * the batch view, the batch job's latest data_quality_metrics row (one
+ * without a batch_id); the quality view, the latest row naming one; the
+ * stream view, the latest stream_metrics line about its table
+ * (stream-window --name, --schema).  NULL when none names one that
+ * loads: the views then go by column names.
  */
 static struct schema *
-dataset_schema(sqlite3 *db)
+dataset_schema(sqlite3 *db, const char *view, const char *table)
 {
 	const char *name = getenv("SLUICE_SCHEMA");
-	struct rows r = { 0 };
 	struct schema *s = NULL;
 	char err[512];
 
@@ -416,22 +450,26 @@ dataset_schema(sqlite3 *db)
 			diag("SLUICE_SCHEMA: %s", err);
 		return s;
 	}
-	if (table_columns(db, "data_quality_metrics", &r)) {
-		int has = named(&r, "schema") != NULL;
+	if (strcmp(view, "stream") == 0) {
+		const char *p[1] = { table };
 
-		rows_free(&r);
-		if (has && query(db, "SELECT schema FROM data_quality_metrics "
-		    "WHERE schema IS NOT NULL ORDER BY rowid DESC LIMIT 1",
-		    NULL, 0, &r) == 0 && r.nrows > 0 && cell(&r, 0, 0) &&
-		    strspn(cell(&r, 0, 0), "abcdefghijklmnopqrstuvwxyz"
-		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") ==
-		    strlen(cell(&r, 0, 0)))
-			/* A bundled schema's name only: never a path from
-			   the data. */
-			s = schema_load(cell(&r, 0, 0), err, sizeof err);
+		if (table != NULL && has_column(db, "stream_metrics", "name") &&
+		    has_column(db, "stream_metrics", "schema"))
+			s = named_schema(db, "SELECT schema FROM stream_metrics "
+			    "WHERE name = ?1 AND schema IS NOT NULL ORDER BY "
+			    "rowid DESC LIMIT 1", p, 1);
+		return s;
 	}
-	rows_free(&r);
-	return s;
+	if (!has_column(db, "data_quality_metrics", "schema"))
+		return NULL;
+	if (strcmp(view, "batch") == 0)
+		return named_schema(db, has_column(db, "data_quality_metrics",
+		    "batch_id") ? "SELECT schema FROM data_quality_metrics "
+		    "WHERE batch_id IS NULL ORDER BY rowid DESC LIMIT 1" :
+		    "SELECT schema FROM data_quality_metrics ORDER BY rowid "
+		    "DESC LIMIT 1", NULL, 0);
+	return named_schema(db, "SELECT schema FROM data_quality_metrics "
+	    "WHERE schema IS NOT NULL ORDER BY rowid DESC LIMIT 1", NULL, 0);
 }
 
 /* dashboard.cgi --prepare: the batch view's rollups, made in db. */
@@ -455,7 +493,7 @@ prepare(const char *path)
 		return 1;
 	}
 	sqlite3_busy_timeout(db, 5000);
-	sc = dataset_schema(db);
+	sc = dataset_schema(db, "batch", NULL);
 	have = batch_columns(db, sc, &cols, &bc);
 	if (have == 0)
 		diag("%s: no table batch_daily to summarise (load the batch "
@@ -495,8 +533,8 @@ main(int argc, char **argv)
 			    "tables\n"
 			    "  SLUICE_DB       the warehouse (SQLite), read-only\n"
 			    "  SLUICE_SCHEMA   the dataset's schema (default: the "
-			    "one data_quality_metrics\n"
-			    "                  names)\n"
+			    "one the view's data\n"
+			    "                  names: quality rows, health lines)\n"
 			    "  SLUICE_REFRESH  seconds between updates (5)\n"
 			    "  SLUICE_CURRENCY shown with revenue (default: the "
 			    "schema's)\n"
@@ -567,17 +605,21 @@ main(int argc, char **argv)
 		} else {
 			/* Made in memory, then sent and kept. */
 			struct out *o = c.o;
+			char *table;
 
 			c.o = out_mem(&page);
 			sqlite3_busy_timeout(c.db, 2000);
-			c.schema = dataset_schema(c.db);
+			if (c.rq.view == NULL)
+				c.rq.view = chosen_view(c.db);
+			table = strcmp(c.rq.view, "stream") == 0 ?
+			    stream_table(c.db, c.rq.table) : NULL;
+			c.schema = dataset_schema(c.db, c.rq.view, table);
+			free(table);
 			if (c.title == NULL)
 				c.title = c.schema ? c.schema->analysis.title :
 				    "sluice";
 			if (c.currency == NULL && c.schema != NULL)
 				c.currency = c.schema->analysis.currency;
-			if (c.rq.view == NULL)
-				c.rq.view = chosen_view(c.db);
 			if (strcmp(c.rq.view, "stream") == 0)
 				view_stream(&c);
 			else if (strcmp(c.rq.view, "quality") == 0)

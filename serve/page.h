@@ -180,6 +180,9 @@ void no_data(struct ctx *c, const char *what);
 /* The views. */
 void view_batch(struct ctx *c);
 void view_stream(struct ctx *c);
+/* The window table the stream view shows: asked ("" for the default),
+   else the first (allocated; NULL when there is none). */
+char *stream_table(sqlite3 *db, const char *asked);
 void view_quality(struct ctx *c);
 
 /* --- The batch view's rollups (rollup.c) ------------------------------ */

@@ -157,6 +157,31 @@ scalar(sqlite3 *db, const char *sql, const char *const *p, size_t np)
 	return s;
 }
 
+/* The table the view shows among tables: the one asked for, else the
+   first; NULL when there is none. */
+static const char *
+window_table_of(const struct rows *tables, const char *asked)
+{
+	for (size_t i = 0; i < tables->nrows; i++)
+		if (!asked[0] || strcmp(asked, cell(tables, i, 0)) == 0)
+			return cell(tables, i, 0);
+	return NULL;
+}
+
+char *
+stream_table(sqlite3 *db, const char *asked)
+{
+	struct rows tables = { 0 };
+	const char *t;
+	char *name;
+
+	window_tables(db, &tables);
+	t = window_table_of(&tables, asked);
+	name = t ? estrdup(t) : NULL;
+	rows_free(&tables);
+	return name;
+}
+
 /* stream_metrics: what the view reads of it. */
 struct health {
 	int have;		/* the table is there */
@@ -346,10 +371,7 @@ view_stream(struct ctx *c)
 	unsigned char *isopen = NULL;
 
 	window_tables(c->db, &tables);
-	for (size_t i = 0; i < tables.nrows && w.table == NULL; i++)
-		if (!c->rq.table[0] || strcmp(c->rq.table, cell(&tables, i, 0))
-		    == 0)
-			w.table = cell(&tables, i, 0);
+	w.table = window_table_of(&tables, c->rq.table);
 	if (w.table == NULL) {
 		rows_free(&tables);
 		no_data(c, c->rq.table[0] ? "The warehouse has no window table "

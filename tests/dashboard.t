@@ -201,6 +201,24 @@ is "$(tile_of latency_p50):$(tile_of latency_p99):$(tile_of last_update)" "120 m
 WH=$NM cgi "view=stream&table=stream_windows"
 is "$(tile_of latency_p50):$(tile_of latency_p99):$(tile_of last_update)" "7 ms:9 ms:2026-01-10T12:13:00Z" \
     "  and stream_windows' its own"
+# Each view's dataset from its own data: the stream view from its
+# table's health lines (stream-window --schema), the batch view from the
+# batch job's quality row, the quality view from the latest row.
+sqlite3 "$NM" "ALTER TABLE stream_metrics ADD COLUMN schema TEXT;
+    UPDATE stream_metrics SET schema = CASE name WHEN 'stream_windows' THEN 'ecommerce' ELSE 'retail_transactions' END;
+    CREATE TABLE data_quality_metrics (time TEXT, schema TEXT, \"in\" INTEGER, out INTEGER, rejected INTEGER, duplicates INTEGER, status TEXT, batch_id INTEGER);
+    INSERT INTO data_quality_metrics VALUES ('2026-01-10T11:00:00Z', 'retail', 10, 10, 0, 0, 'HEALTHY', NULL),
+        ('2026-01-10T12:00:00Z', 'ecommerce', 10, 9, 1, 0, 'HEALTHY', 1);
+    CREATE TABLE batch_daily (order_date TEXT, product TEXT, total_amount REAL);
+    INSERT INTO batch_daily VALUES ('2026-01-10', 'Masala Chai', 12.5)"
+title_of() { sed -n 's|.*<title>\([^<]*\)</title>.*|\1|p' "$T/body" | head -n 1; }
+for v in "stream&table=transactions_summary:Retail transactions" "stream&table=stream_windows:E-commerce events" \
+    "batch:Retail orders" "quality:E-commerce events"; do
+    WH=$NM cgi "view=${v%%:*}"
+    is "$(title_of)" "${v#*:}" "view=${v%%:*} in one warehouse of several jobs: the title its own dataset's"
+done
+WH=$NM cgi "view=batch"
+like "$(tile_of revenue)" '^INR ' "  the batch view's money in the retail orders' currency"
 
 # --- No view asked: the one the warehouse has data for ------------------------------
 for w in "realtime.db stream" "ingest-only.db quality" "wh.db batch"; do

@@ -121,6 +121,10 @@ is "$(jq -r 'has("name")' "$T/m.jsonl" | sort -u)" false "  no name without --na
 printf 'ts,k\n2025-01-15T10:00:10Z,a\n' |
     "$SW" -q --time ts --size 1m --metrics "$T/named.jsonl" --name sales.windows-1 >/dev/null
 is "$(jq -r .name "$T/named.jsonl" | sort -u)" sales.windows-1 "--name: said in every --metrics line"
+is "$(jq -r 'has("schema")' "$T/named.jsonl" | sort -u)" false "  no schema without --schema"
+printf '{"event_time":"2025-01-15T10:00:10Z","category":"books","price":"2.50","event_type":"view"}\n' |
+    "$SW" -q --schema ecommerce --size 1m --metrics "$T/schema.jsonl" >/dev/null
+is "$(jq -r .schema "$T/schema.jsonl" | sort -u)" ecommerce "--schema: named in every --metrics line (the dataset a dashboard reads the analysis of)"
 "$SW" --time ts --size 1m --name 'a"b' </dev/null >/dev/null 2>"$T/name.err"
 is "$?:$(head -n 1 "$T/name.err")" '2:stream-window: --name: letters, digits and _-.:/ only, not "a"b"' \
     "  a name JSON would need quoting for: a usage error"

@@ -285,6 +285,8 @@ window_metrics_line(struct run *rn)
 	    (int)nn, now);
 	if (rn->name != NULL)	/* plain: checked when given */
 		buf_printf(&b, "\"name\":\"%s\",", rn->name);
+	if (rn->schema_json != NULL)
+		buf_printf(&b, "\"schema\":%s,", rn->schema_json);
 	buf_printf(&b, "\"events_in\":%llu,\"aggregated\":%llu,"
 	    "\"late_events\":%llu,"
 	    "\"partly_late\":%llu,\"rejected\":%llu,\"filtered\":%llu,"

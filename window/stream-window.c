@@ -386,6 +386,14 @@ main(int argc, char **argv)
 	if (co.schema != NULL && (sc = schema_load(co.schema, err,
 	    sizeof err)) == NULL)
 		fatal(schema_load_status(), "%s", err);
+	if (sc != NULL) {
+		/* Said in the --metrics lines: which dataset the stream is,
+		   for a dashboard to read its analysis. */
+		json_t *js = json_string(co.schema);
+
+		rn.schema_json = js ? json_dumps(js, JSON_ENCODE_ANY) : NULL;
+		json_decref(js);
+	}
 	if (time_arg == NULL && sc != NULL)
 		time_arg = sc->analysis.timestamp;
 	if (time_arg == NULL)
@@ -521,5 +529,6 @@ main(int argc, char **argv)
 	free(ko.props);
 	free(config);
 	schema_free(sc);
+	free(rn.schema_json);
 	return status;
 }

@@ -181,6 +181,7 @@ struct run {
 	int update;		/* --mode update */
 	int round;		/* --round: averages' decimals, or -1 */
 	const char *name;	/* --name: said in each --metrics line */
+	char *schema_json;	/* --schema as given, a JSON string, or NULL */
 	double trigger;		/* seconds */
 	/* What the run does: */
 	struct filter *f;
