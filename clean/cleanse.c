@@ -192,13 +192,16 @@ main(int argc, char **argv)
 		usage_error("--late-after needs --schema (its event time)");
 	/* Opened first: a run that cannot report fails before it starts. */
 	if (metrics != NULL && (rp.out = out_open(metrics, OUT_APPEND, 0)) ==
-	    NULL)
+	    NULL) {
+		free(seen_files);
 		return 1;
+	}
 	if (co.schema != NULL) {
 		if ((s = schema_load(co.schema, err, sizeof err)) == NULL) {
 			fprintf(stderr, "%s: %s\n", progname, err);
 			if (rp.out != NULL)
 				out_discard(rp.out);
+			free(seen_files);
 			return schema_load_status();
 		}
 		if (opt.late_after >= 0 && s->analysis.timestamp == NULL)
