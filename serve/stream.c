@@ -369,6 +369,8 @@ view_stream(struct ctx *c)
 	double quality = -1, minutes = 0;
 	size_t nkeys = 0, open, nw;
 	unsigned char *isopen = NULL;
+	struct series *se = NULL;
+	const char **xs = NULL;
 
 	window_tables(c->db, &tables);
 	w.table = window_table_of(&tables, c->rq.table);
@@ -491,6 +493,9 @@ view_stream(struct ctx *c)
 		buf_printf(q, " IS NULL AND '' IN %s))", buf_cstr(&in));
 		buf_free(&in);
 	}
+	/* In window order: rows come in the order they were written, and a
+	   partition behind the others writes older windows later. */
+	buf_adds(q, " ORDER BY window_start, window_end");
 	query(c->db, buf_cstr(q), keys, w.key ? nkeys + 1 : 1, &pts);
 	keys++;		/* the keys alone from here */
 	if (w.final && !h.watermark) {
@@ -608,9 +613,43 @@ view_stream(struct ctx *c)
 			tile(c, "last_update", "last update", json_string(h.clock),
 			    h.clock, NULL);
 	}
+	/* Each key's value a window: summed over its rows (a key's window
+	   from several partitions), 0 for a closed window without one,
+	   none (null, a gap) for an open one. */
+	se = ecalloc(nkeys + 1, sizeof *se);
+	xs = ecalloc(nw + 1, sizeof *xs);
+	for (size_t i = 0; i < nw; i++)
+		xs[i] = cell(&windows, i, 0);
+	for (size_t k = 0; k < nkeys; k++) {
+		double *y = ecalloc(nw + 1, sizeof *y);
+		unsigned char *have = ecalloc(nw + 1, 1);
+
+		for (size_t i = 0; i < nw; i++)
+			have[i] = !isopen[i];
+		for (size_t p = 0, i = 0; p < pts.nrows; p++) {
+			if (strcmp(cell(&pts, p, 2) ? cell(&pts, p, 2) : "",
+			    keys[k]) != 0)
+				continue;
+			while (i < nw && strcmp(cell(&windows, i, 0),
+			    cell(&pts, p, 0)) < 0)
+				i++;
+			for (size_t m = i; m < nw && strcmp(cell(&windows, m,
+			    0), cell(&pts, p, 0)) == 0; m++)
+				if (strcmp(cell(&windows, m, 1), cell(&pts, p,
+				    1)) == 0) {
+					y[m] += cell_num(&pts, p, 3);
+					have[m] = 1;
+				}
+		}
+		se[k].name = keys[k];
+		se[k].x = xs;
+		se[k].y = y;
+		se[k].have = have;
+		se[k].n = nw;
+	}
 	tiles_end(c);
 	if (c->rq.json) {
-		json_t *ws = json_array(), *se = json_array(), *hj, *j;
+		json_t *ws = json_array(), *sj = json_array(), *hj, *j;
 
 		for (size_t i = 0; i < nw; i++)
 			json_array_append_new(ws, json_pack("{s:s?,s:s?,s:b}",
@@ -619,21 +658,10 @@ view_stream(struct ctx *c)
 		for (size_t k = 0; k < nkeys; k++) {
 			json_t *ys = json_array();
 
-			for (size_t i = 0; i < nw; i++) {
-				json_t *y = isopen[i] ? json_null() : json_real(0);
-
-				for (size_t p = 0; p < pts.nrows; p++)
-					if (strcmp(cell(&pts, p, 0), cell(&windows,
-					    i, 0)) == 0 && strcmp(cell(&pts, p,
-					    2) ? cell(&pts, p, 2) : "", keys[k]) ==
-					    0) {
-						json_decref(y);
-						y = cell_json(&pts, p, 3);
-						break;
-					}
-				json_array_append_new(ys, y);
-			}
-			json_array_append_new(se, json_pack("{s:s,s:o}", "name",
+			for (size_t i = 0; i < nw; i++)
+				json_array_append_new(ys, se[k].have[i] ?
+				    json_real(se[k].y[i]) : json_null());
+			json_array_append_new(sj, json_pack("{s:s,s:o}", "name",
 			    keys[k], "values", ys));
 		}
 		hj = json_pack("{s:s?,s:s?,s:o,s:o,s:o,s:o,s:o,s:o}",
@@ -652,7 +680,7 @@ view_stream(struct ctx *c)
 		    "view", "stream", "status", status, "table", w.table,
 		    "key", w.key, "metric", w.chart, "count", w.count,
 		    "revenue", w.rev, "distinct", w.distinct, "currency",
-		    c->currency, "windows", ws, "series", se, "last_window",
+		    c->currency, "windows", ws, "series", sj, "last_window",
 		    "start", lw[0], "end", lw[1], "minutes", json_real(minutes),
 		    "totals", json_pack("{s:o,s:o,s:o,s:o}", "rows",
 		    cell_json(&last, 0, 0), "count", cell_json(&last, 0, 1),
@@ -661,41 +689,10 @@ view_stream(struct ctx *c)
 		    "health", hj, "counts", rows_json(&chain));
 		send_json(c, j);
 	} else {
-		struct series *se = ecalloc(nkeys + 1, sizeof *se);
-		const char **xs = ecalloc(nw + 1, sizeof *xs);
 		const char **names = ecalloc(lastrows.nrows + 1, sizeof *names);
 		double *vals = ecalloc(lastrows.nrows + 1, sizeof *vals);
 		int ci = col_index(&lastrows, w.chart), money = w.chart == w.rev;
 
-		for (size_t i = 0; i < nw; i++)
-			xs[i] = cell(&windows, i, 0);
-		for (size_t k = 0; k < nkeys; k++) {
-			double *y = ecalloc(nw + 1, sizeof *y);
-			unsigned char *have = ecalloc(nw + 1, 1);
-
-			for (size_t i = 0; i < nw; i++)
-				have[i] = !isopen[i];	/* closed, none: 0 */
-			for (size_t p = 0, i = 0; p < pts.nrows; p++) {
-				if (strcmp(cell(&pts, p, 2) ? cell(&pts, p, 2) :
-				    "", keys[k]) != 0)
-					continue;
-				while (i < nw && strcmp(cell(&windows, i, 0),
-				    cell(&pts, p, 0)) < 0)
-					i++;
-				for (size_t m = i; m < nw && strcmp(cell(&windows,
-				    m, 0), cell(&pts, p, 0)) == 0; m++)
-					if (strcmp(cell(&windows, m, 1),
-					    cell(&pts, p, 1)) == 0) {
-						y[m] += cell_num(&pts, p, 3);
-						have[m] = 1;
-					}
-			}
-			se[k].name = keys[k];
-			se[k].x = xs;
-			se[k].y = y;
-			se[k].have = have;
-			se[k].n = nw;
-		}
 		for (size_t i = 0; i < lastrows.nrows && ci >= 0; i++) {
 			names[i] = w.key && cell(&lastrows, i, 0) ?
 			    cell(&lastrows, i, 0) : "all";
@@ -717,15 +714,15 @@ view_stream(struct ctx *c)
 			rows_table(c, "counts", "The last run's counts, from the "
 			    "source to the warehouse", &chain);
 		page_end(c->o);
-		for (size_t k = 0; k < nkeys; k++) {
-			free(se[k].y);
-			free((void *)se[k].have);
-		}
-		free(se);
-		free(xs);
 		free(names);
 		free(vals);
 	}
+	for (size_t k = 0; k < nkeys; k++) {
+		free(se[k].y);
+		free((void *)se[k].have);
+	}
+	free(se);
+	free(xs);
 	health_free(&h);
 out:
 	free(w.num);
