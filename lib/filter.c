@@ -209,8 +209,11 @@ filter_run(struct filter *f, char **inputs, int n, filter_fn each,
 	if (f->w != NULL && wr_close(f->w) < 0)
 		f->status = 1;
 	/* Only a whole run is published: a file missing an input's
-	   records, or the end of a cut one, is not the program's answer. */
-	if (f->out != NULL && f->atomic && f->status != 0)
+	   records, or the end of a cut one, is not the program's answer.
+	   Written in place (stdout, a FIFO), the records passed on stay
+	   passed on: what is buffered goes out too. */
+	if (f->out != NULL && f->atomic && f->status != 0 &&
+	    f->out->tmp != NULL)
 		out_discard(f->out);
 	else if (f->out != NULL && out_close(f->out) < 0)
 		f->status = 1;

@@ -83,4 +83,14 @@ exec 4>&-
 is "$rc" 1 "batch-agg to stdout, SIGTERM: exit 1"
 is "$(wc -c <"$T/out" | tr -d ' ')" 0 "batch-agg to stdout: no groups from part of the input"
 
+# An input that cannot be read, after one that could: to stdout, the
+# records of the first stay passed on, all of them (the buffer too),
+# with exit 1; to -o, no file.
+run cleanse "$T/in.csv" "$T/missing.csv"
+is "$rc:$(wc -l <"$T/out" | tr -d ' ')" "1:$(wc -l <"$T/in.csv" | tr -d ' ')" \
+    "cleanse to stdout, its second input missing: exit 1, the first input's records all out"
+rm -f "$T/o.csv"
+run cleanse -o "$T/o.csv" "$T/in.csv" "$T/missing.csv"
+is "$rc:$([ -e "$T/o.csv" ] && echo there || echo none)" "1:none" "  to -o: no file"
+
 done_testing
