@@ -535,7 +535,7 @@ smode_each(struct filter *f, struct rec *r, void *ctx)
 
 	const struct schema *s = m->s;
 	long long ver = 0;
-	int vi = 0;
+	int vi = 0, mistyped;
 
 	map_fields(m, r, names);
 	rec_clear(o);
@@ -581,11 +581,12 @@ smode_each(struct filter *f, struct rec *r, void *ctx)
 	 * such a field and another one is not checked either: what the
 	 * rule would say is not known.)  The same for an enrichment.
 	 */
+	mistyped = nwhy > 0;	/* so far the reasons are type faults */
 	for (size_t k = 0; k < m->nrules && nwhy < MAX_WHY; k++) {
 		struct rule *ru = &m->rules[k];
 
-		if (!reads_mistyped(m, ru->uses) && check_rule(m, ru,
-		    m->msg[nwhy], sizeof m->msg[0], o) < 0) {
+		if (!(mistyped && reads_mistyped(m, ru->uses)) &&
+		    check_rule(m, ru, m->msg[nwhy], sizeof m->msg[0], o) < 0) {
 			why[nwhy] = (struct rej_reason){ ru->name, m->msg[nwhy],
 			    ru->field >= 0 ? s->fields[ru->field].name : NULL };
 			nwhy++;
@@ -594,7 +595,7 @@ smode_each(struct filter *f, struct rec *r, void *ctx)
 	for (size_t k = 0; k < m->nenrich && nwhy < MAX_WHY; k++) {
 		const char *err;
 
-		if (reads_mistyped(m, m->enrich[k].uses)) {
+		if (mistyped && reads_mistyped(m, m->enrich[k].uses)) {
 			m->enriched[k] = val_null();
 		} else if (expr_eval(m->enrich[k].e, m->vars, &o->mem,
 		    &m->enriched[k], &err) < 0) {
