@@ -134,7 +134,11 @@ dom stream
 no_csp_errors
 # The window the page shows (its start in the tile's title) and what the
 # warehouse holds for it.
-ws=$(curl -s "http://127.0.0.1:$port/cgi-bin/dashboard.cgi?view=stream&format=json" | jq -r .last_window.start)
+ws=$(sqlite3 "$RW" "SELECT coalesce((SELECT max(window_start) FROM transactions_summary
+    WHERE window_end <= (SELECT max(time) FROM stream_metrics WHERE name = 'transactions_summary')),
+    (SELECT max(window_start) FROM transactions_summary))")
+is "$(curl -s "http://127.0.0.1:$port/cgi-bin/dashboard.cgi?view=stream&format=json" | jq -r .last_window.start)" "${ws:-none}" \
+    "realtime job: the last window the newest ended by its latest health line ($ws)"
 rlw="window_start = '$ws'"
 is "$(tile_of events_per_minute)" "$(sqlite3 "$RW" "SELECT sum(total_transactions) FROM transactions_summary WHERE $rlw")" \
     "realtime job: transactions in its last window ($ws), as transactions_summary holds them"
@@ -155,7 +159,7 @@ is "$(tile_of dead_letters):$(tile_of duplicates)" "$(sqlite3 "$IW" "SELECT (SEL
 is "$(grep -o '<title>validity · ' "$T/dom" | wc -l | tr -d ' ')" "$(sqlite3 "$IW" 'SELECT count(*) FROM data_quality_metrics')" \
     "  validity a batch, one point a quality row"
 top=$(sqlite3 "$IW" "SELECT rule FROM v_dead_letters_by_rule ORDER BY records DESC, rule LIMIT 1")
-like "$(cat "$T/dom")" ">$top<" "  dead letters by rule, $top among them"
+like "$(cat "$T/dom")" ">${top:-no dead letter}<" "  dead letters by rule, ${top:-none} among them"
 
 # --- The update in place ------------------------------------------------------------------
 # A server of our own: the page (HTML) always from the warehouse as it
