@@ -34,7 +34,7 @@ endif
 
 PKG_CONFIG ?= pkg-config
 # Every library with a .pc; libcsv has none.
-PKGS = jansson zlib rdkafka sqlite3 libzstd snappy
+PKGS = jansson zlib rdkafka sqlite3 libzstd snappy libpq
 PC_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 pc_libs = $(shell $(PKG_CONFIG) --libs $(1) 2>/dev/null)
 
