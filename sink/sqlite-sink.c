@@ -114,9 +114,10 @@ exec(struct sink *t, const char *sql)
 }
 
 static const char *
-sql_type(enum pq_kind k)
+sql_type(const struct tcol *c, char tb[32])
 {
-	switch (k) {
+	(void)tb;
+	switch (c->kind) {
 	case K_BOOL:
 	case K_INT:
 		return "INTEGER";
@@ -224,24 +225,9 @@ lite_rollback(struct sink *t)
 static int
 lite_key_index(struct sink *t)
 {
-	struct buf name = { 0 };
-
 	if (t->nkeys == 0)
 		return 0;
-	t->sql.n = 0;
-	buf_adds(&t->sql, "CREATE UNIQUE INDEX IF NOT EXISTS ");
-	buf_printf(&name, "%s_key", t->name);
-	buf_sql_ident(&t->sql, buf_cstr(&name));
-	buf_free(&name);
-	buf_adds(&t->sql, " ON ");
-	buf_sql_ident(&t->sql, t->name);
-	buf_adds(&t->sql, " (");
-	for (size_t i = 0; i < t->nkeys; i++) {
-		if (i)
-			buf_adds(&t->sql, ", ");
-		buf_sql_ident(&t->sql, t->keys[i]);
-	}
-	buf_adds(&t->sql, ")");
+	table_key_index_sql(t, &t->sql);
 	return exec(t, buf_cstr(&t->sql));
 }
 
@@ -252,17 +238,7 @@ lite_create(struct sink *t)
 {
 	if (begin(t) < 0)
 		return -1;
-	t->sql.n = 0;
-	buf_adds(&t->sql, "CREATE TABLE IF NOT EXISTS ");
-	buf_sql_ident(&t->sql, t->name);
-	buf_adds(&t->sql, " (");
-	for (size_t i = 0; i < t->ncols; i++) {
-		if (i)
-			buf_adds(&t->sql, ", ");
-		buf_sql_ident(&t->sql, t->cols[i].name);
-		buf_printf(&t->sql, " %s", sql_type(t->cols[i].kind));
-	}
-	buf_adds(&t->sql, ")");
+	table_create_sql(t, &t->sql, sql_type);
 	if (exec(t, buf_cstr(&t->sql)) < 0)
 		return -1;
 	return lite_key_index(t);
@@ -274,12 +250,7 @@ lite_add_column(struct sink *t, const struct tcol *c)
 {
 	if (begin(t) < 0)
 		return -1;
-	t->sql.n = 0;
-	buf_adds(&t->sql, "ALTER TABLE ");
-	buf_sql_ident(&t->sql, t->name);
-	buf_adds(&t->sql, " ADD COLUMN ");
-	buf_sql_ident(&t->sql, c->name);
-	buf_printf(&t->sql, " %s", sql_type(c->kind));
+	table_add_column_sql(t, &t->sql, c, sql_type, 0);
 	return exec(t, buf_cstr(&t->sql));
 }
 

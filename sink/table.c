@@ -73,17 +73,23 @@ table_is_key(const struct sink *t, const char *col)
 	return 0;
 }
 
+static void
+name_list(struct buf *b, char *const *names, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			buf_adds(b, ", ");
+		buf_sql_ident(b, names[i]);
+	}
+}
+
 void
 table_on_conflict(struct sink *t, struct buf *b, const int *cols, size_t n)
 {
 	size_t nset = 0;
 
 	buf_adds(b, " ON CONFLICT (");
-	for (size_t k = 0; k < t->nkeys; k++) {
-		if (k)
-			buf_adds(b, ", ");
-		buf_sql_ident(b, t->keys[k]);
-	}
+	name_list(b, t->keys, t->nkeys);
 	buf_adds(b, ") DO ");
 	for (size_t i = 0; i < n && t->mode == M_UPSERT; i++) {
 		const char *name = t->cols[cols[i]].name;
@@ -97,6 +103,56 @@ table_on_conflict(struct sink *t, struct buf *b, const int *cols, size_t n)
 	}
 	if (nset == 0)
 		buf_adds(b, "NOTHING");
+}
+
+void
+table_key_index_sql(struct sink *t, struct buf *b)
+{
+	struct buf name = { 0 };
+
+	b->n = 0;
+	buf_adds(b, "CREATE UNIQUE INDEX IF NOT EXISTS ");
+	buf_printf(&name, "%s_key", t->name);
+	buf_sql_ident(b, buf_cstr(&name));
+	buf_free(&name);
+	buf_adds(b, " ON ");
+	buf_sql_ident(b, t->name);
+	buf_adds(b, " (");
+	name_list(b, t->keys, t->nkeys);
+	buf_adds(b, ")");
+}
+
+void
+table_create_sql(struct sink *t, struct buf *b, table_type_fn *type)
+{
+	char tb[32];
+
+	b->n = 0;
+	buf_adds(b, "CREATE TABLE IF NOT EXISTS ");
+	buf_sql_ident(b, t->name);
+	buf_adds(b, " (");
+	for (size_t i = 0; i < t->ncols; i++) {
+		if (i)
+			buf_adds(b, ", ");
+		buf_sql_ident(b, t->cols[i].name);
+		buf_printf(b, " %s", type(&t->cols[i], tb));
+	}
+	buf_adds(b, ")");
+}
+
+void
+table_add_column_sql(struct sink *t, struct buf *b, const struct tcol *c,
+    table_type_fn *type, int if_not_exists)
+{
+	char tb[32];
+
+	b->n = 0;
+	buf_adds(b, "ALTER TABLE ");
+	buf_sql_ident(b, t->name);
+	buf_adds(b, if_not_exists ? " ADD COLUMN IF NOT EXISTS " :
+	    " ADD COLUMN ");
+	buf_sql_ident(b, c->name);
+	buf_printf(b, " %s", type(c, tb));
 }
 
 /* A field the table lacks: a new column (schema evolution). */

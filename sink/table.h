@@ -118,6 +118,17 @@ void table_reject(struct sink *t, const struct rec *r, const char *rule);
 /* Is c one of the key's columns? */
 int table_is_key(const struct sink *t, const char *col);
 
+/* The statements both dialects spell alike, onto b (emptied first):
+   CREATE UNIQUE INDEX IF NOT EXISTS "NAME_key" ON NAME (keys);
+   CREATE TABLE IF NOT EXISTS NAME (column type, ...), type(c, tb) a
+   column's type in the dialect (tb: room for it); ALTER TABLE NAME ADD
+   COLUMN [IF NOT EXISTS] column type. */
+typedef const char *table_type_fn(const struct tcol *c, char tb[32]);
+void table_key_index_sql(struct sink *t, struct buf *b);
+void table_create_sql(struct sink *t, struct buf *b, table_type_fn *type);
+void table_add_column_sql(struct sink *t, struct buf *b,
+    const struct tcol *c, table_type_fn *type, int if_not_exists);
+
 /* The ON CONFLICT (keys) DO UPDATE SET ... / DO NOTHING tail of an
    upsert of these columns (indexes into t->cols), which both dialects
    spell alike; with t->mode append, DO NOTHING (a keyed append keeps
