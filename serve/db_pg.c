@@ -240,7 +240,7 @@ db_pg_open(const char *where, int writable, char *err, size_t size)
 	   SQLite prints them (15 digits), text as UTF-8. */
 	if (PQsetClientEncoding(h, "UTF8") != 0 || pg_exec(db, "SET TimeZone "
 	    "= 'UTC'; SET DateStyle = 'ISO, YMD'; SET extra_float_digits = 0; "
-	    "SET IntervalStyle = 'postgres'") < 0 || (!writable &&
+	    "SET IntervalStyle = 'postgres'; SET client_min_messages = warning") < 0 || (!writable &&
 	    pg_exec(db, "SET default_transaction_read_only = on") < 0)) {
 		snprintf(err, size, "%s: %s", db->where, db->err[0] ? db->err :
 		    "cannot set the client encoding to UTF8");

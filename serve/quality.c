@@ -81,6 +81,42 @@ totals_by_key(struct ctx *c, const char *col, const char *what,
 	query(c->db, buf_cstr(q), NULL, 0, out);
 }
 
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Sort the items of a comma-separated list s in place (s may be
+   NULL). */
+static void
+sort_list(char *s)
+{
+	char *copy, **item;
+	size_t n = 1, k = 0;
+
+	if (s == NULL)
+		return;
+	for (const char *p = s; *p; p++)
+		n += *p == ',';
+	copy = estrdup(s);
+	item = ecalloc(n, sizeof *item);
+	for (char *p = copy, *e; p != NULL; p = e) {
+		if ((e = strchr(p, ',')) != NULL)
+			*e++ = '\0';
+		item[k++] = p;
+	}
+	qsort(item, n, sizeof *item, cmp_str);
+	*s = '\0';
+	for (size_t i = 0; i < n; i++) {
+		strcat(s, item[i]);
+		if (i + 1 < n)
+			strcat(s, ",");
+	}
+	free(item);
+	free(copy);
+}
+
 void
 view_quality(struct ctx *c)
 {
@@ -192,19 +228,17 @@ view_quality(struct ctx *c)
 		buf_printf(&from, " DESC LIMIT %d) AS d, %s AS e", RECENT, pg ?
 		    "jsonb_array_elements(" PG_JSON("d.errors", "[") ")" :
 		    "json_each(CASE WHEN json_valid(d.errors) THEN d.errors END)");
-		/* By field, with an example (the rules in order). */
+		/* By field, with an example (the rules sorted here: the
+		   dialects list them in an order of their own). */
 		q->n = 0;
 		buf_printf(q, "SELECT coalesce(%s, '(the record)') AS field, "
-		    "count(*) AS faults, ", field);
-		if (pg)
-			buf_printf(q, "string_agg(DISTINCT %s, ',' ORDER BY %s)",
-			    rule, rule);
-		else
-			buf_printf(q, "group_concat(DISTINCT %s)", rule);
-		buf_printf(q, " AS rules, max(d.source) AS example_at, max(%s) AS "
-		    "example %s GROUP BY 1 ORDER BY 2 DESC, 1", msg,
-		    buf_cstr(&from));
+		    "count(*) AS faults, %s(DISTINCT %s%s) AS rules, "
+		    "max(d.source) AS example_at, max(%s) AS example %s GROUP BY "
+		    "1 ORDER BY 2 DESC, 1", field, pg ? "string_agg" :
+		    "group_concat", rule, pg ? ", ','" : "", msg, buf_cstr(&from));
 		query(c->db, buf_cstr(q), NULL, 0, &fields);
+		for (size_t i = 0; i < fields.nrows; i++)
+			sort_list(fields.cell[i * fields.ncols + 2]);
 		/* An example for each rule. */
 		q->n = 0;
 		buf_printf(q, "SELECT %s AS rule, max(d.source) AS example_at, "
