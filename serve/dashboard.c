@@ -8,7 +8,8 @@
  * tables and the schema's analysis section.  A CGI program: any
  * CGI-capable server runs it.  See dashboard.cgi(1).
  *
- * It reads $SLUICE_DB, opened read-only.  Query parameters are
+ * It reads $SLUICE_DB, opened read-only: a SQLite file, or a PostgreSQL
+ * database (db.h).  Query parameters are
  * whitelisted (anything else is a 404 page); data is HTML-escaped; no
  * request text reaches SQL.
  */
@@ -578,12 +579,17 @@ main(int argc, char **argv)
 			printf("dashboard.cgi (sluice) %s\n", SLUICE_VERSION);
 		else
 			printf("usage: dashboard.cgi (run by a web server, CGI)\n"
-			    "       dashboard.cgi --prepare [DB]\n"
+			    "       dashboard.cgi --prepare [DB|CONNINFO]\n"
 			    "  --prepare       keep the batch view's summaries in "
 			    "the warehouse (DB, else\n"
 			    "                  SLUICE_DB): fast pages over big "
 			    "tables\n"
-			    "  SLUICE_DB       the warehouse (SQLite), read-only\n"
+			    "  SLUICE_DB       the warehouse, read-only: a SQLite "
+			    "file, or PostgreSQL's\n"
+			    "                  postgresql://USER@HOST/DB or "
+			    "'host=H dbname=D ...'\n"
+			    "                  (the password from PGPASSFILE or "
+			    "~/.pgpass)\n"
 			    "  SLUICE_SCHEMA   the dataset's schema (default: the "
 			    "one the view's data\n"
 			    "                  names: quality rows, health lines)\n"
