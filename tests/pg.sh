@@ -25,7 +25,7 @@ _pg_as() {
 }
 
 pg_up() {
-    pg_dir=$(mktemp -d /tmp/sluice-pg.XXXXXX)
+    pg_dir=$(mktemp -d "${PG_TMPDIR:-/tmp}/sluice-pg.XXXXXX")
     chmod 755 "$pg_dir"
     [ "$(id -u)" = 0 ] && chown postgres "$pg_dir"
     printf 'sluice-test\n' >"$pg_dir/pw"
