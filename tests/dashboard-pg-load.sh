@@ -13,9 +13,9 @@
 #                                (NUMERIC(18,2), boolean, date,
 #                                timestamptz, jsonb, "SERIAL PRIMARY KEY")
 #
-# Until pg-sink is here, PostgreSQL is loaded with psql: \copy of the CSV
-# sqlite3 writes of what sqlite-sink loaded (NULL unquoted and empty, an
-# empty text as ""), so both hold the values sqlite-sink typed.
+# The PostgreSQL table is made first with those types, then pg-sink loads
+# the same JSONL into it, as a warehouse made by its DDL is loaded (into
+# the database PGDATABASE names).
 
 jsonl_of() {
     sqlite3 -json "$1" "SELECT * FROM \"$2\"" | jq -c '.[]'
@@ -31,8 +31,13 @@ load_both() {
         _ddl=$(printf '%s\n' "$_ddl" | sed "s/^\"${_ct%%:*}\" .*/\"${_ct%%:*}\" ${_ct#*:}/")
     done
     psql_q "CREATE TABLE \"$_t\" ($(printf '%s\n' "$_ddl" | paste -sd, -))" || return 1
-    _cols=$(sqlite3 "$_wh" "SELECT group_concat('\"' || name || '\"', ',') FROM pragma_table_info('$_t')")
-    sqlite3 -csv "$_wh" "SELECT $_cols FROM \"$_t\" ORDER BY rowid" >"$T/load.csv" || return 1
-    "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 \
-        -c "\\copy \"$_t\" ($_cols) FROM '$T/load.csv' WITH (FORMAT csv)"
+    # SQLite keeps JSON as text, which its JSON Lines carry as a string;
+    # a jsonb column takes a JSON value (a string would stay a string).
+    _jq=.
+    for _ct in "$@"; do
+        [ "${_ct#*:}" = jsonb ] &&
+            _jq="$_jq | .\"${_ct%%:*}\" |= (if type == \"string\" then fromjson else . end)"
+    done
+    jq -c "$_jq" "$_jsonl" >"$T/load.jsonl" || return 1
+    $SLUICE_WRAP "$(prog pg-sink)" -q -t "$_t" "$T/load.jsonl"
 }
