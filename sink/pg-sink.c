@@ -103,7 +103,7 @@ struct pg {
 	enum wire *wire;	/* per column of the table */
 	size_t nwire;
 	char *lastmsg;		/* the server's last error */
-	const char *lastcode;
+	char lastcode[6];	/* its SQLSTATE, or "" */
 };
 
 static struct pg *
@@ -134,7 +134,12 @@ copy_err(struct pg *p, const PGresult *r)
 	free(p->lastmsg);
 	p->lastmsg = estrdup(buf_cstr(&b));
 	buf_free(&b);
-	p->lastcode = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+	{
+		const char *c = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) :
+		    NULL;
+
+		snprintf(p->lastcode, sizeof p->lastcode, "%s", c ? c : "");
+	}
 }
 
 /*
@@ -1412,7 +1417,7 @@ careful(struct sink *t, struct seg *s, size_t lo, size_t hi)
 
 		while (s->gone[i])
 			i++;
-		reject_row(t, s, i, p->lastcode && strncmp(p->lastcode, "23",
+		reject_row(t, s, i, strncmp(p->lastcode, "23",
 		    2) == 0 ? "constraint" : "type");
 		return ST_OK;
 	}

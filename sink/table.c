@@ -598,6 +598,7 @@ table_main(int argc, char **argv, const struct program *prog,
 	t.f = &f;
 	status = 1;
 	if (o->open(&t) < 0) {
+		o->close(&t);
 		where_free(f.where);
 		schema_free(sc);
 		sink_free(&t);

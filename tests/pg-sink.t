@@ -154,7 +154,7 @@ like "$("$PGS" --version)" "libpq 1[0-9]" "--version names libpq's"
 seq 1 1500 | sed '1i n' >"$T/seq.csv"
 # A row every 4 ms (perl: no process a row).
 perl -MTime::HiRes=sleep -pe 'BEGIN { $| = 1 } sleep 0.004' "$T/seq.csv" |
-    "$PGS" -d "$PG" -t survive --retry 20 --stats "$T/survive.json" 2>"$T/survive.err" &
+    $SLUICE_WRAP "$PGS" -d "$PG" -t survive --retry 20 --stats "$T/survive.json" 2>"$T/survive.err" &
 sink=$!
 pids=$sink
 wait_for_rows() {
