@@ -266,12 +266,12 @@ wh_stage_sql() {
     fi
 }
 
-# The move: wh_move_begin STAGE, then wh_move STAGE TABLE [WHERE] for
-# each table, then wh_move_end STAGE print the SQL (run with wh_sql) of
-# one transaction that moves the stage's tables into the warehouse: a
-# table made as the stage's when the warehouse lacks it, a column it
-# lacks added, its rows (those WHERE picks, a clause) deleted when it was
-# there, then the stage's rows inserted; on PostgreSQL the stage schema
+# The move: wh_move_begin STAGE [EXTRA], then wh_move STAGE TABLE
+# [WHERE] for each table, then wh_move_end STAGE print the SQL (run with
+# wh_sql) of one transaction that moves the stage's tables into the
+# warehouse: a table made as the stage's when the warehouse lacks it, a
+# column it lacks added, with WHERE (a clause, or empty for all) its rows
+# deleted when it was there, then the stage's rows inserted; on PostgreSQL the stage schema
 # dropped.  wh_move_begin's EXTRA (SQL) runs on the stage before the
 # transaction.  Returns non-zero when a step failed; wh_moves FILE counts
 # the tables a load moves.
@@ -312,7 +312,7 @@ BEGIN
             EXECUTE format('ALTER TABLE %s ADD COLUMN %I %s', wt, c.attname, c.ty);
         END LOOP;
 SQL
-        [ -z "${3:-}" ] || echo "        EXECUTE format('DELETE FROM %s ', wt) || $(sq "$3");"
+        [ $# -lt 3 ] || echo "        EXECUTE format('DELETE FROM %s ', wt) || $(sq "$3");"
         cat <<SQL
     END IF;
     IF st IS NOT NULL THEN
@@ -326,7 +326,7 @@ SQL
     else
         {
             echo "ATTACH $(sq "$1") AS s;"
-            move_plan "$2" ${3:+"DELETE FROM main.\"$2\" $3;"}
+            if [ $# -ge 3 ]; then move_plan "$2" "DELETE FROM main.\"$2\" $3;"; else move_plan "$2"; fi
         } | wh_sql
     fi
 }
