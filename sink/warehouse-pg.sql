@@ -9,7 +9,8 @@
 -- made anew.  It makes its objects in the first schema of search_path
 -- (public unless set).  Load with:
 --   psql -v ON_ERROR_STOP=1 -d 'postgresql://USER@HOST/DB' -f sink/warehouse-pg.sql
--- (a password from ~/.pgpass or PGPASSFILE, never the command line).
+-- (a password from ~/.pgpass or PGPASSFILE, never the command line);
+-- make install puts it beside warehouse.sql in PREFIX/share/sluice.
 -- scripts/ingest-pipeline, scripts/batch-pipeline and
 -- scripts/realtime-pipeline run it at each start when WAREHOUSE names a
 -- PostgreSQL database.  pg-sink adds columns these tables lack when new
