@@ -8,7 +8,8 @@
  * tables and the schema's analysis section.  A CGI program: any
  * CGI-capable server runs it.  See dashboard.cgi(1).
  *
- * It reads $SLUICE_DB, opened read-only.  Query parameters are
+ * It reads $SLUICE_DB, opened read-only: a SQLite file, or a PostgreSQL
+ * database (db.h).  Query parameters are
  * whitelisted (anything else is a 404 page); data is HTML-escaped; no
  * request text reaches SQL.
  */
@@ -42,6 +43,39 @@ not_found(struct ctx *c)
 	    "<a href=\"?view=stream\">stream</a> and "
 	    "<a href=\"?view=quality\">quality</a>, each also as "
 	    "<code>&amp;format=json</code>.</p></div>");
+	page_end(c->o);
+}
+
+/* The warehouse's server cannot be reached: said, with a status that
+   tells a monitor so (the details are on standard error, the web
+   server's log: a page does not tell the world where the server is). */
+static void
+unreachable(struct ctx *c)
+{
+	static const char what[] = "The warehouse's database server cannot be "
+	    "reached (it is down, restarting, or refuses the dashboard); the "
+	    "web server's error log says why. Try again in a moment.";
+
+	header(c->o, "503 Service Unavailable", c->rq.json);
+	if (c->rq.json) {
+		json_t *j = json_pack("{s:s,s:s,s:s}", "view", c->rq.view ?
+		    c->rq.view : "batch", "status", "ERROR", "message", what);
+		char *s = json_dumps(j, JSON_COMPACT);
+
+		out_puts(c->o, s ? s : "{}");
+		out_putc(c->o, '\n');
+		free(s);
+		json_decref(j);
+		return;
+	}
+	page_begin(c->o, c->title, c->rq.refresh, c->rq.view ? c->rq.view :
+	    "", NULL);
+	out_puts(c->o, "<div class=\"tiles\"><div class=\"tile\"><span>status"
+	    "</span><b id=\"tile-status\" class=\"ERROR\">ERROR</b></div>"
+	    "</div>\n<div class=\"card\" id=\"unreachable\"><h2>Warehouse "
+	    "unreachable</h2><p>");
+	html_text(c->o, what);
+	out_puts(c->o, "</p></div>");
 	page_end(c->o);
 }
 
@@ -96,7 +130,7 @@ is_text(const char *name, const char *type)
 }
 
 int
-batch_columns(sqlite3 *db, const struct schema *sc, struct rows *cols,
+batch_columns(struct db *db, const struct schema *sc, struct rows *cols,
     struct batch_cols *bc)
 {
 	const struct schema_analysis *an = sc ? &sc->analysis : NULL;
@@ -172,32 +206,41 @@ segment_name(struct buf *q, const char *a, const char *b)
  * a dimension: see rollup.c) when they are kept, else over the table.
  */
 static void
-batch_queries(struct ctx *c, const struct batch_cols *bc, struct rows *kpi,
-    struct rows *trend, struct rows *lead, struct rows *sample)
+batch_queries(struct ctx *c, const struct batch_cols *bc,
+    const struct rows *cols, struct rows *kpi, struct rows *trend,
+    struct rows *lead, struct rows *sample)
 {
 	struct buf *q = &c->sql, d0 = { 0 }, d1 = { 0 };
+	const char *num = db_sql(c->db)->to_round;
 
+	/* NULLs placed as SQLite places them (first going up, last going
+	   down), said so for PostgreSQL, which places them the other way. */
 	if (rollup_ready(c->db, bc)) {
-		query(c->db, "SELECT round(sum(revenue), 2), sum(records), "
+		q->n = 0;
+		buf_printf(q, "SELECT round(sum(revenue)%s, 2), sum(records), "
 		    "(SELECT count(DISTINCT nullif(d0, '')) FROM "
-		    "batch_daily_by_dim) FROM batch_daily_by_date", NULL, 0, kpi);
-		query(c->db, "SELECT nullif(d, ''), round(revenue, 2) FROM "
-		    "batch_daily_by_date ORDER BY d", NULL, 0, trend);
+		    "batch_daily_by_dim) FROM batch_daily_by_date", num);
+		query(c->db, buf_cstr(q), NULL, 0, kpi);
+		q->n = 0;
+		buf_printf(q, "SELECT nullif(d, ''), round(revenue%s, 2) FROM "
+		    "batch_daily_by_date ORDER BY d", num);
+		query(c->db, buf_cstr(q), NULL, 0, trend);
 		q->n = 0;
 		buf_adds(q, "SELECT ");
 		segment_name(q, "nullif(d0, '')", bc->dim1 ? "nullif(d1, '')" :
 		    NULL);
-		buf_adds(q, ", round(sum(revenue), 2) AS revenue FROM "
-		    "batch_daily_by_dim GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 10");
+		buf_printf(q, ", round(sum(revenue)%s, 2) AS revenue FROM "
+		    "batch_daily_by_dim GROUP BY 1 ORDER BY 2 DESC NULLS LAST, 1 "
+		    "NULLS FIRST LIMIT 10", num);
 		query(c->db, buf_cstr(q), NULL, 0, lead);
 	} else {
 		q->n = 0;
 		buf_adds(q, "SELECT round(sum(");
-		sql_ident(q, bc->rev);
-		buf_adds(q, "), 2), ");
+		sql_number(q, cols, bc->rev);
+		buf_printf(q, ")%s, 2), ", num);
 		if (bc->count != NULL) {
 			buf_adds(q, "sum(");
-			sql_ident(q, bc->count);
+			sql_number(q, cols, bc->count);
 			buf_adds(q, ")");
 		} else {
 			buf_adds(q, "count(*)");
@@ -210,8 +253,9 @@ batch_queries(struct ctx *c, const struct batch_cols *bc, struct rows *kpi,
 		buf_adds(q, "SELECT ");
 		sql_ident(q, bc->date);
 		buf_adds(q, ", round(sum(");
-		sql_ident(q, bc->rev);
-		buf_adds(q, "), 2) FROM batch_daily GROUP BY 1 ORDER BY 1");
+		sql_number(q, cols, bc->rev);
+		buf_printf(q, ")%s, 2) FROM batch_daily GROUP BY 1 ORDER BY 1 "
+		    "NULLS FIRST", num);
 		query(c->db, buf_cstr(q), NULL, 0, trend);
 		sql_ident(&d0, bc->dim0);
 		if (bc->dim1 != NULL)
@@ -220,17 +264,17 @@ batch_queries(struct ctx *c, const struct batch_cols *bc, struct rows *kpi,
 		buf_adds(q, "SELECT ");
 		segment_name(q, buf_cstr(&d0), bc->dim1 ? buf_cstr(&d1) : NULL);
 		buf_adds(q, ", round(sum(");
-		sql_ident(q, bc->rev);
-		buf_adds(q, "), 2) AS revenue FROM batch_daily GROUP BY 1 "
-		    "ORDER BY 2 DESC, 1 LIMIT 10");
+		sql_number(q, cols, bc->rev);
+		buf_printf(q, ")%s, 2) AS revenue FROM batch_daily GROUP BY 1 "
+		    "ORDER BY 2 DESC NULLS LAST, 1 NULLS FIRST LIMIT 10", num);
 		query(c->db, buf_cstr(q), NULL, 0, lead);
 	}
 	q->n = 0;
 	buf_adds(q, "SELECT * FROM batch_daily ORDER BY ");
 	sql_ident(q, bc->date);
-	buf_adds(q, " DESC, ");
+	buf_adds(q, " DESC NULLS LAST, ");
 	sql_ident(q, bc->rev);
-	buf_adds(q, " DESC LIMIT 10");
+	buf_adds(q, " DESC NULLS LAST LIMIT 10");
 	query(c->db, buf_cstr(q), NULL, 0, sample);
 	buf_free(&d0);
 	buf_free(&d1);
@@ -245,8 +289,12 @@ batch_status(struct ctx *c)
 
 	if (table_columns(c->db, "data_quality_metrics", &r)) {
 		rows_free(&r);
-		if (query(c->db, "SELECT status FROM data_quality_metrics ORDER "
-		    "BY rowid DESC LIMIT 1", NULL, 0, &r) == 0 && r.nrows &&
+		c->sql.n = 0;
+		buf_adds(&c->sql, "SELECT status FROM data_quality_metrics ORDER "
+		    "BY ");
+		db_sql(c->db)->rowid(&c->sql, "");
+		buf_adds(&c->sql, " DESC LIMIT 1");
+		if (query(c->db, buf_cstr(&c->sql), NULL, 0, &r) == 0 && r.nrows &&
 		    cell(&r, 0, 0) && strcmp(cell(&r, 0, 0), "DEGRADED") == 0)
 			st = "DEGRADED";
 	}
@@ -275,7 +323,7 @@ view_batch(struct ctx *c)
 	}
 	dim0 = bc.dim0;
 	dim1 = bc.dim1;
-	batch_queries(c, &bc, &kpi, &trend, &lead, &sample);
+	batch_queries(c, &bc, &cols, &kpi, &trend, &lead, &sample);
 	if (kpi.nrows == 0 || cell(&kpi, 0, 0) == NULL) {
 		rows_free(&cols);
 		rows_free(&kpi);
@@ -378,17 +426,12 @@ view_batch(struct ctx *c)
  * "no data yet").
  */
 static const char *
-chosen_view(sqlite3 *db)
+chosen_view(struct db *db)
 {
 	struct rows r = { 0 };
 	const char *v = "batch";
 
-	if (query(db, "SELECT (SELECT count(*) FROM sqlite_master WHERE name = "
-	    "'batch_daily'), (SELECT count(*) FROM sqlite_master m WHERE type "
-	    "IN ('table', 'view') AND EXISTS (SELECT 1 FROM pragma_table_info("
-	    "m.name) WHERE name = 'window_start')), (SELECT count(*) FROM "
-	    "sqlite_master WHERE name = 'data_quality_metrics')", NULL, 0,
-	    &r) == 0 && r.nrows == 1) {
+	if (query(db, db_sql(db)->tables, NULL, 0, &r) == 0 && r.nrows == 1) {
 		if (cell_num(&r, 0, 0) == 0 && cell_num(&r, 0, 1) > 0)
 			v = "stream";
 		else if (cell_num(&r, 0, 0) == 0 && cell_num(&r, 0, 2) > 0)
@@ -401,7 +444,7 @@ chosen_view(sqlite3 *db)
 /* The schema a query's one value names, if a bundled one: never a
    path from the data. */
 static struct schema *
-named_schema(sqlite3 *db, const char *sql, const char *const *p, size_t np)
+named_schema(struct db *db, const char *sql, const char *const *p, size_t np)
 {
 	struct rows r = { 0 };
 	struct schema *s = NULL;
@@ -419,13 +462,24 @@ named_schema(sqlite3 *db, const char *sql, const char *const *p, size_t np)
 
 /* Whether table has a column of that name. */
 static int
-has_column(sqlite3 *db, const char *table, const char *column)
+has_column(struct db *db, const char *table, const char *column)
 {
 	struct rows r = { 0 };
 	int has = table_columns(db, table, &r) && named(&r, column) != NULL;
 
 	rows_free(&r);
 	return has;
+}
+
+/* q made sql, its latest row: by the order of writing, the last. */
+static void
+latest_sql(struct db *db, struct buf *q, const char *sql)
+{
+	q->n = 0;
+	buf_adds(q, sql);
+	buf_adds(q, " ORDER BY ");
+	db_sql(db)->rowid(q, "");
+	buf_adds(q, " DESC LIMIT 1");
 }
 
 /*
@@ -439,10 +493,11 @@ has_column(sqlite3 *db, const char *table, const char *column)
  * loads: the views then go by column names.
  */
 static struct schema *
-dataset_schema(sqlite3 *db, const char *view, const char *table)
+dataset_schema(struct db *db, const char *view, const char *table)
 {
 	const char *name = getenv("SLUICE_SCHEMA");
 	struct schema *s = NULL;
+	struct buf q = { 0 };
 	char err[512];
 
 	if (name != NULL && *name) {
@@ -454,22 +509,21 @@ dataset_schema(sqlite3 *db, const char *view, const char *table)
 		const char *p[1] = { table };
 
 		if (table != NULL && has_column(db, "stream_metrics", "name") &&
-		    has_column(db, "stream_metrics", "schema"))
-			s = named_schema(db, "SELECT schema FROM stream_metrics "
-			    "WHERE name = ?1 AND schema IS NOT NULL ORDER BY "
-			    "rowid DESC LIMIT 1", p, 1);
-		return s;
+		    has_column(db, "stream_metrics", "schema")) {
+			latest_sql(db, &q, "SELECT schema FROM stream_metrics "
+			    "WHERE name = ?1 AND schema IS NOT NULL");
+			s = named_schema(db, buf_cstr(&q), p, 1);
+		}
+	} else if (has_column(db, "data_quality_metrics", "schema")) {
+		latest_sql(db, &q, strcmp(view, "batch") != 0 ? "SELECT schema "
+		    "FROM data_quality_metrics WHERE schema IS NOT NULL" :
+		    has_column(db, "data_quality_metrics", "batch_id") ? "SELECT "
+		    "schema FROM data_quality_metrics WHERE batch_id IS NULL" :
+		    "SELECT schema FROM data_quality_metrics");
+		s = named_schema(db, buf_cstr(&q), NULL, 0);
 	}
-	if (!has_column(db, "data_quality_metrics", "schema"))
-		return NULL;
-	if (strcmp(view, "batch") == 0)
-		return named_schema(db, has_column(db, "data_quality_metrics",
-		    "batch_id") ? "SELECT schema FROM data_quality_metrics "
-		    "WHERE batch_id IS NULL ORDER BY rowid DESC LIMIT 1" :
-		    "SELECT schema FROM data_quality_metrics ORDER BY rowid "
-		    "DESC LIMIT 1", NULL, 0);
-	return named_schema(db, "SELECT schema FROM data_quality_metrics "
-	    "WHERE schema IS NOT NULL ORDER BY rowid DESC LIMIT 1", NULL, 0);
+	buf_free(&q);
+	return s;
 }
 
 /* dashboard.cgi --prepare: the batch view's rollups, made in db. */
@@ -479,33 +533,31 @@ prepare(const char *path)
 	struct rows cols;
 	struct batch_cols bc;
 	struct schema *sc;
-	sqlite3 *db = NULL;
+	struct db *db;
+	char err[1024];
 	int rc = 1, have;
 
 	if (path == NULL || *path == '\0') {
 		diag("--prepare: which warehouse? (DB, or SLUICE_DB)");
 		return 1;
 	}
-	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) !=
-	    SQLITE_OK) {
-		diag("%s: %s", path, sqlite3_errmsg(db));
-		sqlite3_close(db);
+	if ((db = db_open(path, 1, err, sizeof err)) == NULL) {
+		diag("%s", err);
 		return 1;
 	}
-	sqlite3_busy_timeout(db, 5000);
 	sc = dataset_schema(db, "batch", NULL);
 	have = batch_columns(db, sc, &cols, &bc);
 	if (have == 0)
 		diag("%s: no table batch_daily to summarise (load the batch "
-		    "results first)", path);
+		    "results first)", db_where(db));
 	else if (have < 0)
 		diag("%s: batch_daily lacks a date, a revenue or a dimension "
-		    "column", path);
+		    "column", db_where(db));
 	else if (rollup_prepare(db, &bc) == 0)
 		rc = 0;
 	rows_free(&cols);
 	schema_free(sc);
-	sqlite3_close(db);
+	db_close(db);
 	return rc;
 }
 
@@ -517,6 +569,7 @@ main(int argc, char **argv)
 	const char *method = getenv("REQUEST_METHOD");
 	struct out *real = NULL;	/* HEAD: stdout, while c.o is all */
 	struct buf all = { 0 };
+	char err[1024];
 	int rc = 0, head;
 
 	diag_init(argv[0]);
@@ -526,12 +579,17 @@ main(int argc, char **argv)
 			printf("dashboard.cgi (sluice) %s\n", SLUICE_VERSION);
 		else
 			printf("usage: dashboard.cgi (run by a web server, CGI)\n"
-			    "       dashboard.cgi --prepare [DB]\n"
+			    "       dashboard.cgi --prepare [DB|CONNINFO]\n"
 			    "  --prepare       keep the batch view's summaries in "
 			    "the warehouse (DB, else\n"
 			    "                  SLUICE_DB): fast pages over big "
 			    "tables\n"
-			    "  SLUICE_DB       the warehouse (SQLite), read-only\n"
+			    "  SLUICE_DB       the warehouse, read-only: a SQLite "
+			    "file, or PostgreSQL's\n"
+			    "                  postgresql://USER@HOST/DB or "
+			    "'host=H dbname=D ...'\n"
+			    "                  (the password from PGPASSFILE or "
+			    "~/.pgpass)\n"
 			    "  SLUICE_SCHEMA   the dataset's schema (default: the "
 			    "one the view's data\n"
 			    "                  names: quality rows, health lines)\n"
@@ -574,8 +632,16 @@ main(int argc, char **argv)
 		if (c.title == NULL)
 			c.title = "sluice";
 		not_found(&c);
-	} else if (path == NULL || sqlite3_open_v2(path, &c.db,
-	    SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+	} else if (path != NULL && *path && db_is_conninfo(path) &&
+	    (c.db = db_open(path, 0, err, sizeof err)) == NULL) {
+		/* A server that does not answer is not "no data yet". */
+		diag("%s", err);
+		if (c.title == NULL)
+			c.title = "sluice";
+		unreachable(&c);
+		rc = 1;
+	} else if (path == NULL || (c.db == NULL && (c.db = db_open(path, 0,
+	    err, sizeof err)) == NULL)) {
 		if (c.title == NULL)
 			c.title = "sluice";
 		if (c.rq.view == NULL)
@@ -597,8 +663,10 @@ main(int argc, char **argv)
 		    getenv("SLUICE_NO_DATA_AFTER") ? getenv("SLUICE_NO_DATA_AFTER")
 		    : "", c.rq.view == NULL || strcmp(c.rq.view, "quality") == 0 ?
 		    (long long)time(NULL) / 5 : 0LL);
-		cached = !head && cache_path(&cpath, &key, path,
-		    buf_cstr(&req)) == 0;
+		/* A server's tables have no file whose change the cache
+		   could see: its pages are made each time. */
+		cached = !head && !db_is_pg(c.db) && cache_path(&cpath, &key,
+		    path, buf_cstr(&req)) == 0;
 		if (cached && cache_serve(buf_cstr(&cpath), &key) == 0) {
 			out_discard(c.o);
 			c.o = NULL;
@@ -608,7 +676,6 @@ main(int argc, char **argv)
 			char *table;
 
 			c.o = out_mem(&page);
-			sqlite3_busy_timeout(c.db, 2000);
 			if (c.rq.view == NULL)
 				c.rq.view = chosen_view(c.db);
 			table = strcmp(c.rq.view, "stream") == 0 ?
@@ -648,7 +715,7 @@ main(int argc, char **argv)
 		out_write(c.o, p, end ? (size_t)(end - p) + 4 : all.n);
 		buf_free(&all);
 	}
-	sqlite3_close(c.db);
+	db_close(c.db);
 	schema_free(c.schema);
 	json_decref(c.tiles);
 	buf_free(&c.sql);

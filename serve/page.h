@@ -6,8 +6,7 @@
 #ifndef SLUICE_PAGE_H
 #define SLUICE_PAGE_H
 
-#include <sqlite3.h>
-
+#include "db.h"
 #include "schema.h"
 #include "sluice.h"
 
@@ -29,7 +28,7 @@ int parse_query(const char *qs, struct req *rq);
 
 /* One answer's state, as the views make it. */
 struct ctx {
-	sqlite3 *db;
+	struct db *db;
 	struct out *o;
 	struct req rq;
 	const char *title, *currency;
@@ -97,23 +96,14 @@ void svg_bars(struct out *o, const char *title, const char **names,
 
 /* --- Data (data.c) ------------------------------------------------------ */
 
-/* A query's rows as strings (NULL for null), all kept, with each cell's
-   SQLite type (SQLITE_INTEGER, SQLITE_FLOAT, SQLITE_TEXT, ...). */
-struct rows {
-	size_t ncols, nrows;
-	char **names;		/* column names */
-	char **cell;		/* nrows * ncols */
-	unsigned char *type;	/* nrows * ncols */
-};
-
 /* Queries that failed so far (a busy database, say): a page made with
    any is not cached. */
 extern int query_errors;
 
-/* Run sql with text parameters; rows, or -1. */
-int query(sqlite3 *db, const char *sql, const char *const *params,
+/* Run sql with text parameters (db_query, failures counted); rows, or
+   -1. */
+int query(struct db *db, const char *sql, const char *const *params,
     size_t nparams, struct rows *out);
-void rows_free(struct rows *r);
 const char *cell(const struct rows *r, size_t row, size_t col);
 /* The cell as a number (0 for null or text). */
 double cell_num(const struct rows *r, size_t row, size_t col);
@@ -124,8 +114,13 @@ int col_index(const struct rows *r, const char *name);
 /* The cell as JSON: a number for numbers, else a string or null. */
 json_t *cell_json(const struct rows *r, size_t row, size_t col);
 
-/* Does the table exist?  Its columns and declared types, into cols. */
-int table_columns(sqlite3 *db, const char *table, struct rows *cols);
+/* Does the table exist?  Its columns, declared types (as SQLite's:
+   INTEGER, REAL, TEXT, ...) and the database's own types, into cols. */
+int table_columns(struct db *db, const char *table, struct rows *cols);
+
+/* Append column name of cols (table_columns' rows) to q as a number:
+   quoted, a boolean made 0 or 1 (PostgreSQL sums no booleans). */
+void sql_number(struct buf *q, const struct rows *cols, const char *name);
 
 /* The column prefix + name among cols (table_columns' rows), as cols
    spells it, or NULL (name NULL: NULL). */
@@ -182,7 +177,7 @@ void view_batch(struct ctx *c);
 void view_stream(struct ctx *c);
 /* The window table the stream view shows: asked ("" for the default),
    else the first (allocated; NULL when there is none). */
-char *stream_table(sqlite3 *db, const char *asked);
+char *stream_table(struct db *db, const char *asked);
 void view_quality(struct ctx *c);
 
 /* --- The batch view's rollups (rollup.c) ------------------------------ */
@@ -196,16 +191,16 @@ struct batch_cols {
 /* The columns of batch_daily the view reads, the schema's analysis
    first (s may be NULL): 1, 0 (no table) or -1 (lacking one).  Names
    point into cols. */
-int batch_columns(sqlite3 *db, const struct schema *s, struct rows *cols,
+int batch_columns(struct db *db, const struct schema *s, struct rows *cols,
     struct batch_cols *bc);
 
 /* Make the summaries by day and by dimension, the triggers that keep
    them and the latest rows' index, from the rows there now, in one
    transaction; 0, or -1 said. */
-int rollup_prepare(sqlite3 *db, const struct batch_cols *bc);
+int rollup_prepare(struct db *db, const struct batch_cols *bc);
 
 /* Are the summaries there, kept, and made for these columns? */
-int rollup_ready(sqlite3 *db, const struct batch_cols *bc);
+int rollup_ready(struct db *db, const struct batch_cols *bc);
 
 /* --- The page cache (cache.c) ----------------------------------------- */
 

@@ -40,8 +40,26 @@ age(const char *ts)
 }
 
 /*
+ * The JSON the dialects read: SQLite's json_each over text that is
+ * JSON; PostgreSQL's jsonb functions over a jsonb, json or text column
+ * (text that is not JSON fails the query there: PostgreSQL 15 cannot
+ * test it first, so only a text that does not start like an object or
+ * an array is passed over).
+ */
+#define PG_JSON(col, open) "CASE WHEN CAST(" col " AS text) ~ " \
+	"'^[[:space:]]*[" open "]' THEN CAST(" col " AS jsonb) END"
+
+/* Append to q the order of writing of data_quality_metrics' rows. */
+static void
+rowid(struct ctx *c, const char *alias)
+{
+	db_sql(c->db)->rowid(&c->sql, alias);
+}
+
+/*
  * The records by key of the JSON objects in column col ({key: records})
- * over the latest batches, as rows (what, records); tail orders them.
+ * over the latest batches, as rows (what, records); tail filters and
+ * orders them.
  */
 static void
 totals_by_key(struct ctx *c, const char *col, const char *what,
@@ -50,11 +68,53 @@ totals_by_key(struct ctx *c, const char *col, const char *what,
 	struct buf *q = &c->sql;
 
 	q->n = 0;
-	buf_printf(q, "SELECT key AS %s, sum(value) AS records FROM (SELECT %s "
-	    "FROM data_quality_metrics ORDER BY rowid DESC LIMIT %d), "
-	    "json_each(CASE WHEN json_valid(%s) THEN %s END) GROUP BY 1 %s",
-	    what, col, RULE_BATCHES, col, col, tail);
+	buf_printf(q, "SELECT * FROM (SELECT e.key AS %s, ", what);
+	buf_adds(q, db_is_pg(c->db) ? "sum(CAST(e.value #>> '{}' AS numeric))" :
+	    "sum(e.value)");
+	buf_printf(q, " AS records FROM (SELECT %s AS j FROM "
+	    "data_quality_metrics ORDER BY ", col);
+	rowid(c, "");
+	buf_printf(q, " DESC LIMIT %d) AS m, ", RULE_BATCHES);
+	buf_adds(q, db_is_pg(c->db) ? "jsonb_each(" PG_JSON("m.j", "{") ")" :
+	    "json_each(CASE WHEN json_valid(m.j) THEN m.j END)");
+	buf_printf(q, " AS e GROUP BY 1) AS t %s", tail);
 	query(c->db, buf_cstr(q), NULL, 0, out);
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Sort the items of a comma-separated list s in place (s may be
+   NULL). */
+static void
+sort_list(char *s)
+{
+	char *copy, **item;
+	size_t n = 1, k = 0;
+
+	if (s == NULL)
+		return;
+	for (const char *p = s; *p; p++)
+		n += *p == ',';
+	copy = estrdup(s);
+	item = ecalloc(n, sizeof *item);
+	for (char *p = copy, *e; p != NULL; p = e) {
+		if ((e = strchr(p, ',')) != NULL)
+			*e++ = '\0';
+		item[k++] = p;
+	}
+	qsort(item, n, sizeof *item, cmp_str);
+	*s = '\0';
+	for (size_t i = 0; i < n; i++) {
+		strcat(s, item[i]);
+		if (i + 1 < n)
+			strcat(s, ",");
+	}
+	free(item);
+	free(copy);
 }
 
 void
@@ -86,9 +146,12 @@ view_quality(struct ctx *c)
 	/* Where a batch came from: its file, else its inputs, else its run. */
 	source = pcol(&cols, "source_file") ? "source_file" : pcol(&cols,
 	    "inputs") ? "inputs" : pcol(&cols, "run") ? "run" : NULL;
-	query(c->db, "SELECT count(*), sum(\"in\"), sum(out), sum(rejected), "
-	    "sum(duplicates), max(rowid) FROM data_quality_metrics", NULL, 0,
-	    &tot);
+	q->n = 0;
+	buf_adds(q, "SELECT count(*), sum(\"in\"), sum(out), sum(rejected), "
+	    "sum(duplicates), max(");
+	rowid(c, "");
+	buf_adds(q, ") FROM data_quality_metrics");
+	query(c->db, buf_cstr(q), NULL, 0, &tot);
 	if (tot.nrows == 0 || cell_num(&tot, 0, 0) == 0) {
 		rows_free(&cols);
 		rows_free(&dl);
@@ -100,57 +163,89 @@ view_quality(struct ctx *c)
 	q->n = 0;
 	buf_printf(q, "SELECT time, %s AS health, validity_pct, \"in\", out, "
 	    "rejected, duplicates, %s AS source%s FROM data_quality_metrics "
-	    "ORDER BY rowid DESC LIMIT 1", pcol(&cols, "health") ? "health" :
-	    "status", source ? source : "NULL", pcol(&cols, "latency_ms") ?
-	    ", latency_ms" : "");
+	    "ORDER BY ", pcol(&cols, "health") ? "health" : "status", source ?
+	    source : "NULL", pcol(&cols, "latency_ms") ? ", latency_ms" : "");
+	rowid(c, "");
+	buf_adds(q, " DESC LIMIT 1");
 	query(c->db, buf_cstr(q), NULL, 0, &latest);
 	q->n = 0;
-	buf_printf(q, "SELECT * FROM (SELECT rowid, time, validity_pct, %s "
-	    "FROM data_quality_metrics ORDER BY rowid DESC LIMIT %d) ORDER BY "
-	    "rowid", pcol(&cols, "min_valid_pct") ? "min_valid_pct" :
-	    "NULL", BATCHES);
+	buf_adds(q, "SELECT * FROM (SELECT ");
+	rowid(c, "");
+	buf_printf(q, " AS line, time, validity_pct, %s FROM "
+	    "data_quality_metrics ORDER BY 1 DESC LIMIT %d) AS b ORDER BY 1",
+	    pcol(&cols, "min_valid_pct") ? "min_valid_pct" : "NULL", BATCHES);
 	query(c->db, buf_cstr(q), NULL, 0, &batches);
 	if (pcol(&cols, "rules"))
-		totals_by_key(c, "rules", "rule", "HAVING sum(value) > 0 ORDER BY "
+		totals_by_key(c, "rules", "rule", "WHERE records > 0 ORDER BY "
 		    "2 DESC, 1", &rules);
+	/* The versions by number, then the others by name. */
 	if (pcol(&cols, "versions"))
-		totals_by_key(c, "versions", "version", "ORDER BY (key GLOB "
-		    "'[0-9]*') DESC, CAST(key AS INTEGER), key", &vers);
+		totals_by_key(c, "versions", "version", db_is_pg(c->db) ?
+		    "ORDER BY (version ~ '^[0-9]') DESC, CAST(substring(version "
+		    "FROM '^[0-9]+') AS numeric), version" : "ORDER BY (version "
+		    "GLOB '[0-9]*') DESC, CAST(version AS INTEGER), version",
+		    &vers);
 	many = cell_num(&tot, 0, 0) > RULE_BATCHES;
 	snprintf(span, sizeof span, many ? "the latest %d batches" :
 	    "all batches", RULE_BATCHES);
 	if (pcol(&cols, "alerts")) {
+		/* The latest batches' alerts: texts, or objects with a
+		   message. */
 		q->n = 0;
-		buf_printf(q, "SELECT m.time, %s AS source, CASE e.type WHEN "
-		    "'text' THEN e.value ELSE coalesce(json_extract(e.value, "
-		    "'$.message'), e.value) END AS alert FROM (SELECT * FROM "
-		    "data_quality_metrics ORDER BY rowid DESC LIMIT 200) m, "
-		    "json_each(CASE WHEN json_valid(m.alerts) THEN m.alerts END) "
-		    "e ORDER BY m.rowid DESC, e.id LIMIT 10", source ? source :
+		buf_printf(q, "SELECT m.time, %s AS source, ", source ? source :
 		    "NULL");
+		buf_adds(q, db_is_pg(c->db) ? "CASE jsonb_typeof(e.value) WHEN "
+		    "'string' THEN e.value #>> '{}' ELSE coalesce(e.value ->> "
+		    "'message', CAST(e.value AS text)) END" : "CASE e.type WHEN "
+		    "'text' THEN e.value ELSE coalesce(json_extract(e.value, "
+		    "'$.message'), e.value) END");
+		buf_adds(q, " AS alert FROM (SELECT *, ");
+		rowid(c, "");
+		buf_adds(q, " AS line FROM data_quality_metrics ORDER BY ");
+		rowid(c, "");
+		buf_adds(q, " DESC LIMIT 200) AS m, ");
+		buf_adds(q, db_is_pg(c->db) ? "jsonb_array_elements(" PG_JSON(
+		    "m.alerts", "[") ") WITH ORDINALITY AS e(value, id)" :
+		    "json_each(CASE WHEN json_valid(m.alerts) THEN m.alerts END) "
+		    "AS e");
+		buf_adds(q, " ORDER BY m.line DESC, e.id LIMIT 10");
 		query(c->db, buf_cstr(q), NULL, 0, &alerts);
 	}
 	if (dead != NULL) {
-		/* By field, with an example, in the latest dead letters. */
+		/* A dead letter's reasons, e, in the latest dead letters, d;
+		   a reason's field, rule and message. */
+		int pg = db_is_pg(c->db);
+		const char *field = pg ? "e.value ->> 'field'" :
+		    "json_extract(e.value, '$.field')";
+		const char *rule = pg ? "e.value ->> 'rule'" :
+		    "json_extract(e.value, '$.rule')";
+		const char *msg = pg ? "e.value ->> 'message'" :
+		    "json_extract(e.value, '$.message')";
+		struct buf from = { 0 };
+
+		buf_printf(&from, "FROM (SELECT * FROM %s ORDER BY ", dead);
+		db_sql(c->db)->rowid(&from, "");
+		buf_printf(&from, " DESC LIMIT %d) AS d, %s AS e", RECENT, pg ?
+		    "jsonb_array_elements(" PG_JSON("d.errors", "[") ")" :
+		    "json_each(CASE WHEN json_valid(d.errors) THEN d.errors END)");
+		/* By field, with an example (the rules sorted here: the
+		   dialects list them in an order of their own). */
 		q->n = 0;
-		buf_printf(q, "SELECT coalesce(json_extract(e.value, '$.field'), "
-		    "'(the record)') AS field, count(*) AS faults, "
-		    "group_concat(DISTINCT json_extract(e.value, '$.rule')) AS "
-		    "rules, max(d.source) AS example_at, "
-		    "max(json_extract(e.value, '$.message')) AS example "
-		    "FROM (SELECT * FROM %s ORDER BY rowid DESC LIMIT %d) d, "
-		    "json_each(CASE WHEN json_valid(d.errors) THEN d.errors END) "
-		    "e GROUP BY 1 ORDER BY 2 DESC, 1", dead, RECENT);
+		buf_printf(q, "SELECT coalesce(%s, '(the record)') AS field, "
+		    "count(*) AS faults, %s(DISTINCT %s%s) AS rules, "
+		    "max(d.source) AS example_at, max(%s) AS example %s GROUP BY "
+		    "1 ORDER BY 2 DESC, 1", field, pg ? "string_agg" :
+		    "group_concat", rule, pg ? ", ','" : "", msg, buf_cstr(&from));
 		query(c->db, buf_cstr(q), NULL, 0, &fields);
+		for (size_t i = 0; i < fields.nrows; i++)
+			sort_list(fields.cell[i * fields.ncols + 2]);
 		/* An example for each rule. */
 		q->n = 0;
-		buf_printf(q, "SELECT json_extract(e.value, '$.rule') AS rule, "
-		    "max(d.source) AS example_at, max(json_extract(e.value, "
-		    "'$.message')) AS example FROM (SELECT * FROM %s ORDER BY "
-		    "rowid DESC LIMIT %d) d, json_each(CASE WHEN "
-		    "json_valid(d.errors) THEN d.errors END) e GROUP BY 1", dead,
-		    RECENT);
+		buf_printf(q, "SELECT %s AS rule, max(d.source) AS example_at, "
+		    "max(%s) AS example %s GROUP BY 1", rule, msg,
+		    buf_cstr(&from));
 		query(c->db, buf_cstr(q), NULL, 0, &examples);
+		buf_free(&from);
 	}
 	/* The versions: records that came in an older one were migrated. */
 	for (size_t i = 0; i < vers.nrows; i++) {
@@ -298,7 +393,7 @@ view_quality(struct ctx *c)
 		for (size_t i = 0; i < rules.nrows; i++) {
 			byrule.cell[i * 4] = cell(&rules, i, 0) ?
 			    estrdup(cell(&rules, i, 0)) : NULL;
-			byrule.type[i * 4] = SQLITE_TEXT;
+			byrule.type[i * 4] = DB_TEXT;
 			byrule.cell[i * 4 + 1] = cell(&rules, i, 1) ?
 			    estrdup(cell(&rules, i, 1)) : NULL;
 			byrule.type[i * 4 + 1] = rules.type[i * 2 + 1];
@@ -312,7 +407,7 @@ view_quality(struct ctx *c)
 						    estrdup(cell(&examples, k, m)) :
 						    NULL;
 						byrule.type[i * 4 + 1 + m] =
-						    SQLITE_TEXT;
+						    DB_TEXT;
 					}
 				}
 		}

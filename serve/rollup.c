@@ -15,8 +15,11 @@
  * triggers are still there (a table dropped and made again loses its
  * triggers: the view then sums the table, and --prepare mends it).
  *
- * Keys are stored with NULL as '' so a NULL day or product is one row
- * (NULLs are never equal to each other under a UNIQUE key).
+ * Keys are stored as text with NULL as '' so a NULL day or product is
+ * one row (NULLs are never equal to each other under a UNIQUE key).
+ *
+ * On PostgreSQL the same, but for the triggers: one, calling a PL/pgSQL
+ * function (batch_daily_rollup_fn) that runs the same statements.
  */
 #include <string.h>
 
@@ -27,12 +30,18 @@ static const char *const triggers[] = {
 	"batch_daily_rollup_update",
 };
 
+/* The PostgreSQL trigger and its function. */
+static const char pg_trigger[] = "batch_daily_rollup",
+    pg_function[] = "batch_daily_rollup_fn";
+
 /* SQL for column col of the row pfx ("NEW", "OLD" or "" for the
-   table's), or for dflt where it is null (col NULL: always dflt). */
+   table's), as text when text, or for dflt where it is null (col NULL:
+   always dflt). */
 static void
-col_or(struct buf *q, const char *pfx, const char *col, const char *dflt)
+col_or(struct buf *q, const char *pfx, const char *col, int text,
+    const char *dflt)
 {
-	buf_adds(q, "coalesce(");
+	buf_adds(q, text ? "coalesce(CAST(" : "coalesce(");
 	if (col == NULL) {
 		buf_adds(q, "NULL");
 	} else {
@@ -40,20 +49,20 @@ col_or(struct buf *q, const char *pfx, const char *col, const char *dflt)
 			buf_printf(q, "%s.", pfx);
 		sql_ident(q, col);
 	}
-	buf_printf(q, ", %s)", dflt);
+	buf_printf(q, "%s, %s)", text ? " AS TEXT)" : "", dflt);
 }
 
-/* A key (NULL kept as ''), an amount (NULL as 0). */
+/* A key (as text, NULL kept as ''), an amount (NULL as 0). */
 static void
 key_of(struct buf *q, const char *pfx, const char *col)
 {
-	col_or(q, pfx, col, "''");
+	col_or(q, pfx, col, 1, "''");
 }
 
 static void
 amount_of(struct buf *q, const char *pfx, const char *col)
 {
-	col_or(q, pfx, col, "0");
+	col_or(q, pfx, col, 0, "0");
 }
 
 /* A row's records: its count column, else 1. */
@@ -87,9 +96,9 @@ adjust(struct buf *q, const struct batch_cols *bc, const char *pfx, int add,
 		buf_adds(q, ", 1) ON CONFLICT (");
 		for (size_t i = 0; i < nk; i++)
 			buf_printf(q, "%s%s", i ? ", " : "", kcols[i]);
-		buf_adds(q, ") DO UPDATE SET revenue = revenue + "
-		    "excluded.revenue, records = records + excluded.records, "
-		    "n = n + 1;\n");
+		buf_printf(q, ") DO UPDATE SET revenue = %s.revenue + "
+		    "excluded.revenue, records = %s.records + excluded.records, "
+		    "n = %s.n + 1;\n", table, table, table);
 		return;
 	}
 	buf_printf(q, "UPDATE %s SET revenue = revenue - ", table);
@@ -118,19 +127,18 @@ apply_row(struct buf *q, const struct batch_cols *bc, const char *pfx,
 	adjust(q, bc, pfx, add, "batch_daily_by_dim", by_dim, dims, 2);
 }
 
-/* The whole of the preparation, as one script. */
+/* The summaries' tables, made anew from the rows there now. */
 static void
-prepare_sql(struct buf *q, const struct batch_cols *bc)
+tables_sql(struct buf *q, const struct batch_cols *bc)
 {
-	for (size_t i = 0; i < sizeof triggers / sizeof *triggers; i++)
-		buf_printf(q, "DROP TRIGGER IF EXISTS %s;\n", triggers[i]);
 	buf_adds(q, "DROP TABLE IF EXISTS batch_daily_by_date;\n"
 	    "DROP TABLE IF EXISTS batch_daily_by_dim;\n"
 	    "DROP TABLE IF EXISTS batch_daily_rollup;\n"
 	    "CREATE TABLE batch_daily_by_date (d TEXT PRIMARY KEY, "
-	    "revenue REAL, records REAL, n INTEGER);\n"
-	    "CREATE TABLE batch_daily_by_dim (d0 TEXT, d1 TEXT, revenue REAL, "
-	    "records REAL, n INTEGER, PRIMARY KEY (d0, d1));\n"
+	    "revenue DOUBLE PRECISION, records DOUBLE PRECISION, n INTEGER);\n"
+	    "CREATE TABLE batch_daily_by_dim (d0 TEXT, d1 TEXT, revenue "
+	    "DOUBLE PRECISION, records DOUBLE PRECISION, n INTEGER, "
+	    "PRIMARY KEY (d0, d1));\n"
 	    "CREATE TABLE batch_daily_rollup (date_col TEXT, revenue_col TEXT, "
 	    "count_col TEXT, dim0 TEXT, dim1 TEXT);\n");
 	buf_adds(q, "INSERT INTO batch_daily_by_date SELECT ");
@@ -156,6 +164,16 @@ prepare_sql(struct buf *q, const struct batch_cols *bc)
 	buf_adds(q, ", ");
 	sql_ident(q, bc->rev);
 	buf_adds(q, ");\n");
+}
+
+/* The whole of the preparation, as one script: SQLite's. */
+static void
+prepare_sql(struct buf *q, const struct batch_cols *bc)
+{
+	buf_adds(q, "BEGIN IMMEDIATE;\n");
+	for (size_t i = 0; i < sizeof triggers / sizeof *triggers; i++)
+		buf_printf(q, "DROP TRIGGER IF EXISTS %s;\n", triggers[i]);
+	tables_sql(q, bc);
 	buf_printf(q, "CREATE TRIGGER %s AFTER INSERT ON batch_daily BEGIN\n",
 	    triggers[0]);
 	apply_row(q, bc, "NEW", 1);
@@ -169,40 +187,52 @@ prepare_sql(struct buf *q, const struct batch_cols *bc)
 	buf_adds(q, "END;\n");
 }
 
+/* The same for PostgreSQL: a row trigger calling a function that runs
+   the same statements for the row gone (OLD) and the row come (NEW). */
+static void
+prepare_pg(struct buf *q, const struct batch_cols *bc)
+{
+	buf_printf(q, "BEGIN;\nDROP TRIGGER IF EXISTS %s ON batch_daily;\n",
+	    pg_trigger);
+	tables_sql(q, bc);
+	buf_printf(q, "CREATE OR REPLACE FUNCTION %s() RETURNS trigger "
+	    "LANGUAGE plpgsql AS $rollup$\nBEGIN\n"
+	    "IF TG_OP IN ('DELETE', 'UPDATE') THEN\n", pg_function);
+	apply_row(q, bc, "OLD", 0);
+	buf_adds(q, "END IF;\nIF TG_OP IN ('INSERT', 'UPDATE') THEN\n");
+	apply_row(q, bc, "NEW", 1);
+	buf_printf(q, "END IF;\nRETURN NULL;\nEND\n$rollup$;\n"
+	    "CREATE TRIGGER %s AFTER INSERT OR UPDATE OR DELETE ON batch_daily "
+	    "FOR EACH ROW EXECUTE FUNCTION %s();\n", pg_trigger, pg_function);
+}
+
 int
-rollup_prepare(sqlite3 *db, const struct batch_cols *bc)
+rollup_prepare(struct db *db, const struct batch_cols *bc)
 {
 	struct buf q = { 0 };
-	sqlite3_stmt *st = NULL;
-	char *err = NULL;
+	struct rows r = { 0 };
+	const char *const v[] = { bc->date, bc->rev, bc->count, bc->dim0,
+		bc->dim1 };
 	int rc;
 
-	buf_adds(&q, "BEGIN IMMEDIATE;\n");
-	prepare_sql(&q, bc);
-	rc = sqlite3_exec(db, buf_cstr(&q), NULL, NULL, &err);
-	if (rc == SQLITE_OK) {
-		const char *const v[] = { bc->date, bc->rev, bc->count,
-			bc->dim0, bc->dim1 };
-
-		rc = sqlite3_prepare_v2(db, "INSERT INTO batch_daily_rollup "
-		    "VALUES (?, ?, ?, ?, ?)", -1, &st, NULL);
-		for (int i = 0; rc == SQLITE_OK && i < 5; i++)
-			rc = sqlite3_bind_text(st, i + 1, v[i], -1,
-			    SQLITE_STATIC);
-		if (rc == SQLITE_OK && sqlite3_step(st) != SQLITE_DONE)
-			rc = SQLITE_ERROR;
-		sqlite3_finalize(st);
-		if (rc == SQLITE_OK)
-			rc = sqlite3_exec(db, "COMMIT", NULL, NULL, &err);
+	if (db_is_pg(db))
+		prepare_pg(&q, bc);
+	else
+		prepare_sql(&q, bc);
+	rc = db_exec(db, buf_cstr(&q));
+	if (rc == 0)
+		rc = db_query(db, "INSERT INTO batch_daily_rollup VALUES (?, ?, "
+		    "?, ?, ?)", v, 5, &r);
+	rows_free(&r);
+	if (rc == 0)
+		rc = db_exec(db, "COMMIT");
+	if (rc != 0) {
+		diag("%s: cannot prepare the batch rollups: %s", db_where(db),
+		    db_error(db));
+		db_exec(db, "ROLLBACK");
 	}
-	if (rc != SQLITE_OK) {
-		diag("cannot prepare the batch rollups: %s", err ? err :
-		    sqlite3_errmsg(db));
-		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-	}
-	sqlite3_free(err);
 	buf_free(&q);
-	return rc == SQLITE_OK ? 0 : -1;
+	return rc;
 }
 
 static int
@@ -212,7 +242,7 @@ same(const char *a, const char *b)
 }
 
 int
-rollup_ready(sqlite3 *db, const struct batch_cols *bc)
+rollup_ready(struct db *db, const struct batch_cols *bc)
 {
 	struct rows m = { 0 }, t = { 0 };
 	int ok;
@@ -227,11 +257,14 @@ rollup_ready(sqlite3 *db, const struct batch_cols *bc)
 	    same(cell(&m, 0, 0), bc->date) && same(cell(&m, 0, 1), bc->rev) &&
 	    same(cell(&m, 0, 2), bc->count) && same(cell(&m, 0, 3), bc->dim0) &&
 	    same(cell(&m, 0, 4), bc->dim1);
-	ok = ok && query(db, "SELECT count(*) FROM sqlite_master WHERE "
-	    "type = 'trigger' AND tbl_name = 'batch_daily' AND name IN "
-	    "('batch_daily_rollup_insert', 'batch_daily_rollup_delete', "
-	    "'batch_daily_rollup_update')", NULL, 0, &t) == 0 &&
-	    cell(&t, 0, 0) && strcmp(cell(&t, 0, 0), "3") == 0;
+	/* Its triggers, there and on. */
+	ok = ok && query(db, db_is_pg(db) ? "SELECT count(*) = 1 FROM "
+	    "pg_trigger WHERE tgrelid = to_regclass('batch_daily') AND tgname "
+	    "= 'batch_daily_rollup' AND tgenabled <> 'D'" : "SELECT count(*) "
+	    "= 3 FROM sqlite_master WHERE type = 'trigger' AND tbl_name = "
+	    "'batch_daily' AND name IN ('batch_daily_rollup_insert', "
+	    "'batch_daily_rollup_delete', 'batch_daily_rollup_update')", NULL,
+	    0, &t) == 0 && cell(&t, 0, 0) && strcmp(cell(&t, 0, 0), "1") == 0;
 	rows_free(&m);
 	rows_free(&t);
 	return ok;

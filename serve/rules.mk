@@ -1,7 +1,7 @@
 # serve/: dashboard.cgi.
 PROGRAMS += $(B)/dashboard.cgi
 SERVE_OBJ := $(patsubst %.c,$(O)/%.o,$(wildcard serve/*.c))
-LIBS_dashboard.cgi := -lsqlite3
+LIBS_dashboard.cgi := -lsqlite3 $(call pc_libs,libpq)
 
 $(B)/dashboard.cgi: $(SERVE_OBJ) $(LIBA)
 	$(link)

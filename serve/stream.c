@@ -134,19 +134,14 @@ roles(const struct schema *sc, const struct rows *cols, struct wcols *w)
 /* The tables of windows, the realtime job's first, then stream-window's,
    then the others by name. */
 static int
-window_tables(sqlite3 *db, struct rows *t)
+window_tables(struct db *db, struct rows *t)
 {
-	return query(db, "SELECT name FROM sqlite_master m WHERE type IN "
-	    "('table', 'view') AND EXISTS (SELECT 1 FROM pragma_table_info("
-	    "m.name) WHERE name = 'window_start') AND EXISTS (SELECT 1 FROM "
-	    "pragma_table_info(m.name) WHERE name = 'window_end') ORDER BY "
-	    "name <> 'transactions_summary', name <> 'stream_windows', name",
-	    NULL, 0, t);
+	return query(db, db_sql(db)->window_tables, NULL, 0, t);
 }
 
 /* The one value of a one-row query, as text (NULL: none). */
 static char *
-scalar(sqlite3 *db, const char *sql, const char *const *p, size_t np)
+scalar(struct db *db, const char *sql, const char *const *p, size_t np)
 {
 	struct rows r = { 0 };
 	char *s = NULL;
@@ -169,7 +164,7 @@ window_table_of(const struct rows *tables, const char *asked)
 }
 
 char *
-stream_table(sqlite3 *db, const char *asked)
+stream_table(struct db *db, const char *asked)
 {
 	struct rows tables = { 0 };
 	const char *t;
@@ -218,10 +213,10 @@ sqlf(struct buf *q, const char *fmt, ...)
 }
 
 static void
-health_read(sqlite3 *db, const char *table, struct health *h)
+health_read(struct db *db, const char *table, struct health *h)
 {
 	struct rows cols = { 0 };
-	struct buf q = { 0 };
+	struct buf q = { 0 }, rowid = { 0 };
 	const char *p[1] = { table };
 	size_t np = 0;
 	const char *and = "";
@@ -244,28 +239,32 @@ health_read(sqlite3 *db, const char *table, struct health *h)
 		and = "name = ?1 AND ";
 		np = 1;
 	}
+	/* The lines in the order they were written. */
+	db_sql(db)->rowid(&rowid, "");
 	if (col(&cols, "time"))
 		h->clock = scalar(db, sqlf(&q, "SELECT time FROM stream_metrics "
-		    "WHERE %stime IS NOT NULL ORDER BY rowid DESC LIMIT 1", and),
-		    p, np);
+		    "WHERE %stime IS NOT NULL ORDER BY %s DESC LIMIT 1", and,
+		    buf_cstr(&rowid)), p, np);
 	if (col(&cols, "watermark"))
 		h->watermark = scalar(db, sqlf(&q, "SELECT watermark FROM "
 		    "stream_metrics WHERE %swatermark IS NOT NULL ORDER BY "
-		    "rowid DESC LIMIT 1", and), p, np);
+		    "%s DESC LIMIT 1", and, buf_cstr(&rowid)), p, np);
 	if (col(&cols, "latency_p99_ms") && col(&cols, "latency_p50_ms"))
 		/* As numbers: a column sqlite-sink made from a first line
 		   where they were null is TEXT. */
-		query(db, sqlf(&q, "SELECT CAST(latency_p50_ms AS REAL), "
-		    "CAST(latency_p99_ms AS REAL) FROM stream_metrics WHERE "
-		    "%slatency_p99_ms IS NOT NULL ORDER BY rowid DESC LIMIT 1",
-		    and), p, np, &h->lat);
-	query(db, sqlf(&q, "SELECT rowid AS line, * FROM stream_metrics "
-	    "WHERE %s%s ORDER BY rowid DESC LIMIT 1", and, program ?
-	    "program = 'stream-window'" : "1"), p, np, &h->sw);
+		query(db, sqlf(&q, "SELECT CAST(latency_p50_ms AS DOUBLE "
+		    "PRECISION), CAST(latency_p99_ms AS DOUBLE PRECISION) FROM "
+		    "stream_metrics WHERE %slatency_p99_ms IS NOT NULL ORDER BY "
+		    "%s DESC LIMIT 1", and, buf_cstr(&rowid)), p, np, &h->lat);
+	query(db, sqlf(&q, "SELECT %s AS line, * FROM stream_metrics "
+	    "WHERE %s%s ORDER BY 1 DESC LIMIT 1", buf_cstr(&rowid), and,
+	    program ? "program = 'stream-window'" : "TRUE"), p, np, &h->sw);
 	if (program)
-		query(db, sqlf(&q, "SELECT rowid AS line, * FROM "
+		query(db, sqlf(&q, "SELECT %s AS line, * FROM "
 		    "stream_metrics WHERE %sprogram LIKE '%%-pipeline' ORDER "
-		    "BY rowid DESC LIMIT 1", and), p, np, &h->chain);
+		    "BY 1 DESC LIMIT 1", buf_cstr(&rowid), and), p, np,
+		    &h->chain);
+	buf_free(&rowid);
 	buf_free(&q);
 	if (h->sw.nrows)
 		sw_id = (int)cell_num(&h->sw, 0, 0);
@@ -342,17 +341,47 @@ from(struct buf *q, const char *table, const char *rest)
 	buf_adds(q, rest);
 }
 
-/* Append ", sum(col)" (or ", NULL") to q. */
+/* Append ", sum(col)" (or ", NULL") to q; cols: the table's. */
 static void
-sum_of(struct buf *q, const char *c)
+sum_of(struct buf *q, const struct rows *cols, const char *c)
 {
 	if (c == NULL) {
 		buf_adds(q, ", NULL");
 		return;
 	}
 	buf_adds(q, ", sum(");
-	sql_ident(q, c);
+	sql_number(q, cols, c);
 	buf_adds(q, ")");
+}
+
+/* Append the key column k as text, '' for null, to q. */
+static void
+key_text(struct buf *q, const char *k)
+{
+	buf_adds(q, "coalesce(CAST(");
+	sql_ident(q, k);
+	buf_adds(q, " AS TEXT), '')");
+}
+
+/* The whole seconds of the time us (rounded down). */
+static int64_t
+whole_sec(int64_t us)
+{
+	return us >= 0 ? us / TS_US_PER_SEC : -((-us + TS_US_PER_SEC - 1) /
+	    TS_US_PER_SEC);
+}
+
+/* The minutes from start to end (whole seconds, as SQLite's
+   strftime('%s') counts them); 0 when either is not a time. */
+static double
+window_minutes(const char *start, const char *end)
+{
+	int64_t a, b;
+
+	if (start == NULL || end == NULL || ts_parse(start, strlen(start),
+	    &a) < 0 || ts_parse(end, strlen(end), &b) < 0)
+		return 0;
+	return (double)(whole_sec(b) - whole_sec(a)) / 60.0;
 }
 
 void
@@ -396,7 +425,7 @@ view_stream(struct ctx *c)
 	buf_adds(q, "SELECT window_start, window_end FROM (SELECT DISTINCT "
 	    "window_start, window_end FROM ");
 	sql_ident(q, w.table);
-	buf_adds(q, " ORDER BY 1 DESC, 2 DESC LIMIT 48) ORDER BY 1, 2");
+	buf_adds(q, " ORDER BY 1 DESC, 2 DESC LIMIT 48) AS w ORDER BY 1, 2");
 	query(c->db, buf_cstr(q), NULL, 0, &windows);
 	if (windows.nrows == 0) {
 		snprintf(t, sizeof t, "%s is empty.", w.table);
@@ -430,14 +459,12 @@ view_stream(struct ctx *c)
 	}
 	q->n = 0;
 	buf_adds(q, "SELECT count(*)");
-	sum_of(q, w.count);
-	sum_of(q, w.rev);
-	sum_of(q, w.distinct);
-	buf_adds(q, ", (strftime('%s', ?2) - strftime('%s', ?1)) / 60.0 FROM ");
-	sql_ident(q, w.table);
-	buf_adds(q, " WHERE window_start = ?1 AND window_end = ?2");
+	sum_of(q, &cols, w.count);
+	sum_of(q, &cols, w.rev);
+	sum_of(q, &cols, w.distinct);
+	from(q, w.table, " WHERE window_start = ?1 AND window_end = ?2");
 	query(c->db, buf_cstr(q), lw, 2, &last);
-	minutes = cell_num(&last, 0, 4);
+	minutes = window_minutes(lw[0], lw[1]);
 	q->n = 0;
 	buf_adds(q, "SELECT ");
 	if (w.key) {
@@ -450,10 +477,11 @@ view_stream(struct ctx *c)
 	}
 	from(q, w.table, " WHERE window_start = ?1 AND window_end = ?2 ORDER BY ");
 	sql_ident(q, w.chart);
-	buf_adds(q, " DESC");
+	buf_adds(q, " DESC NULLS LAST");
 	if (w.key) {
 		buf_adds(q, ", ");
 		sql_ident(q, w.key);
+		buf_adds(q, " NULLS FIRST");
 	}
 	buf_adds(q, " LIMIT 20");
 	query(c->db, buf_cstr(q), lw, 2, &lastrows);
@@ -465,33 +493,25 @@ view_stream(struct ctx *c)
 	for (size_t i = 0; i < nkeys; i++)
 		keys[i + 1] = w.key && cell(&lastrows, i, 0) ? cell(&lastrows, i,
 		    0) : w.key ? "" : "all";
-	/* Their points, each window's value (the key compared as the
-	   column's type: a store_id of 101 is '101' here). */
+	/* Their points, each window's value (the key compared as text:
+	   a store_id of 101 is '101' here, a null one ''). */
 	q->n = 0;
 	buf_adds(q, "SELECT window_start, window_end, ");
 	if (w.key) {
-		buf_adds(q, "coalesce(");
-		sql_ident(q, w.key);
-		buf_adds(q, ", '')");
+		key_text(q, w.key);
 	} else {
 		buf_adds(q, "'all'");
 	}
 	buf_adds(q, ", ");
-	sql_ident(q, w.chart);
+	sql_number(q, &cols, w.chart);
 	from(q, w.table, " WHERE window_start >= ?1");
 	if (w.key) {
-		struct buf in = { 0 };
-
-		buf_adds(&in, "(NULL");
+		buf_adds(q, " AND ");
+		key_text(q, w.key);
+		buf_adds(q, " IN (NULL");
 		for (size_t i = 0; i < nkeys; i++)
-			buf_printf(&in, ", ?%zu", i + 2);
-		buf_adds(&in, ")");
-		buf_adds(q, " AND (");
-		sql_ident(q, w.key);
-		buf_printf(q, " IN %s OR (", buf_cstr(&in));
-		sql_ident(q, w.key);
-		buf_printf(q, " IS NULL AND '' IN %s))", buf_cstr(&in));
-		buf_free(&in);
+			buf_printf(q, ", ?%zu", i + 2);
+		buf_adds(q, ")");
 	}
 	/* In window order: rows come in the order they were written, and a
 	   partition behind the others writes older windows later. */
@@ -505,7 +525,8 @@ view_stream(struct ctx *c)
 		q->n = 0;
 		buf_adds(q, "SELECT DISTINCT window_start FROM ");
 		sql_ident(q, w.table);
-		buf_adds(q, " WHERE window_start >= ? AND final = 0");
+		buf_adds(q, " WHERE window_start >= ? AND CAST(final AS "
+		    "INTEGER) = 0");
 		query(c->db, buf_cstr(q), keys - 1, 1, &nf);
 		for (size_t i = 0; i < nf.nrows; i++)
 			for (size_t wi = 0; wi < nw; wi++)

@@ -182,7 +182,7 @@ rows_table(struct ctx *c, const char *id, const char *title,
 
 				fmt_value(v, sizeof v, r->names[k], cell_num(r, i,
 				    k), r->type[i * r->ncols + k] ==
-				    SQLITE_INTEGER);
+				    DB_INT);
 				out_puts(o, "<td class=\"n\">");
 				out_puts(o, v);
 			} else {

@@ -1,8 +1,11 @@
-#!/bin/sh
+#!/bin/bash
 # The man pages: lint clean, one per program, and their EXAMPLES run (so
 # the documentation cannot drift from the programs).
 . "$SLUICE_TOP/tests/lib.sh"
+. "$SLUICE_TOP/tests/pg.sh"
 MAN=$SLUICE_TOP/man
+# A PostgreSQL server for pg-sink's examples (the PG* variables name it).
+pg_up
 
 for page in "$MAN"/*.[1-9]; do
     name=$(basename "$page")

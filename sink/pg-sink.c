@@ -1,0 +1,1386 @@
+/*
+ * pg-sink - records into a PostgreSQL table: the same job as sqlite-sink
+ * (table.c), in PostgreSQL's dialect and over its wire.  See pg-sink(1).
+ *
+ * A batch is one transaction.  Its rows are kept, as COPY text lines, and
+ * streamed to the server as they come (COPY ... FROM STDIN straight into
+ * the table; for an upsert, or a keyed append, into a temporary table
+ * and then one INSERT ... SELECT ... ON CONFLICT).  When the server
+ * refuses a value (a CHECK, a number too big for its column) the batch
+ * is rolled back and sent again in halves under savepoints, down to the
+ * rows at fault, which are rejected with the server's reason: a batch
+ * lands whole but for its bad rows, never half.  When the connection is
+ * lost the batch is sent again on a new one, for up to --retry seconds;
+ * if the COMMIT itself went unanswered, the server is asked whether that
+ * transaction committed (txid_status), so a retry never doubles a batch.
+ */
+#include <libpq-fe.h>
+#include <pg_config.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "table.h"
+
+static const struct program prog = {
+	.synopsis = "pg-sink [-d CONNINFO] -t TABLE [options] [FILE...]",
+	.help =
+	    "Write records into a PostgreSQL table (made if missing, widened\n"
+	    "when new fields come).\n"
+	    "\n"
+	    "Options:\n"
+	    "  -d, --db CONNINFO       the server and database: a URI\n"
+	    "                          (postgresql://user@host:port/db) or\n"
+	    "                          \"host=... dbname=...\"; unset parts from the\n"
+	    "                          PG* environment and ~/.pgpass (default: all)\n"
+	    "  -t, --table NAME        the table\n"
+	    "      --mode MODE         append (default), upsert (with --key), or\n"
+	    "                          replace (the table's rows, in one transaction)\n"
+	    "      --key C[,C...]      the unique key an upsert replaces by (with\n"
+	    "                          append: a row whose key is there is skipped)\n"
+	    "      --batch-rows N      rows a transaction at most (default 10000)\n"
+	    "      --batch-ms MS       a transaction's age at most (default 100)\n"
+	    "      --retry SECONDS     how long to keep trying a batch when the\n"
+	    "                          server is gone (default 30; 0: not at all)\n"
+	    "      --where EXPR        write only the records EXPR holds for; the\n"
+	    "                          others are counted filtered\n"
+	    STATS_HELP,
+	.versions = "libpq " PG_VERSION,
+};
+
+enum { OPT_RETRY = OPT_TABLE_NEXT };
+
+/* The rows of a batch that have one set of columns, as COPY text. */
+struct seg {
+	int *cols;		/* indexes into the table's columns */
+	size_t ncols;
+	struct buf text;	/* the rows' lines */
+	size_t *at;		/* row i's line starts at text.p + at[i] */
+	unsigned long *line;	/* where each row came from */
+	const char **src;
+	char *gone;		/* rejected: not sent again */
+	size_t rows, cap;
+};
+
+/* How a statement went. */
+enum res { ST_OK, ST_DATA, ST_LOST, ST_FATAL };
+
+struct pg {
+	PGconn *conn;
+	char where[256];	/* user@host:port/db, for messages */
+	double retry;		/* seconds */
+	int staged;		/* rows go through the stage table */
+	/* The batch: */
+	struct seg *segs;
+	size_t nsegs;
+	int in_tx;		/* a batch's transaction (or savepoint) */
+	int tx_open;		/* replace: the run's transaction */
+	int copying;		/* segs[nsegs - 1]'s COPY is open */
+	size_t sent;		/* of its text, bytes sent */
+	int dirty;		/* the batch must be sent again, carefully */
+	long long nrows;	/* rows put in the batch */
+	char xid[32];		/* the batch transaction's id */
+	long long landed;	/* replace: rows in released savepoints */
+	size_t stage_cols;	/* the stage table has these columns; 0: none */
+	char **srcs;		/* the inputs' names, kept while rows are */
+	size_t nsrcs;
+	char *lastmsg;		/* the server's last error */
+	const char *lastcode;
+};
+
+static struct pg *
+P(struct sink *t)
+{
+	return t->db;
+}
+
+static void
+copy_err(struct pg *p, const PGresult *r)
+{
+	const char *m = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) :
+	    NULL, *d = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_DETAIL) : NULL;
+	const char *col = r ? PQresultErrorField(r, PG_DIAG_COLUMN_NAME) :
+	    NULL;
+	struct buf b = { 0 };
+
+	if (m == NULL)
+		m = PQerrorMessage(p->conn);
+	buf_adds(&b, m);
+	/* libpq's own messages end in a newline. */
+	while (b.n > 0 && (b.p[b.n - 1] == '\n' || b.p[b.n - 1] == ' '))
+		b.n--;
+	if (col != NULL)
+		buf_printf(&b, " (column %s)", col);
+	if (d != NULL)
+		buf_printf(&b, ": %s", d);
+	free(p->lastmsg);
+	p->lastmsg = estrdup(buf_cstr(&b));
+	buf_free(&b);
+	p->lastcode = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+}
+
+/*
+ * What a failed result means: the connection is gone (or going: the
+ * server shutting down, a deadlock to try again), the data is at fault
+ * (a class 22 data exception or 23 integrity violation, a value too big
+ * for an index), or anything else, which ends the run.
+ */
+static enum res
+classify(struct pg *p, const PGresult *r)
+{
+	const char *c;
+
+	copy_err(p, r);
+	if (PQstatus(p->conn) != CONNECTION_OK)
+		return ST_LOST;
+	c = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+	if (c == NULL)
+		return ST_LOST;
+	if (strncmp(c, "08", 2) == 0 || strncmp(c, "57P", 3) == 0 ||
+	    strcmp(c, "40001") == 0 || strcmp(c, "40P01") == 0 ||
+	    strcmp(c, "53300") == 0)
+		return ST_LOST;
+	if (strncmp(c, "22", 2) == 0 || strncmp(c, "23", 2) == 0 ||
+	    strcmp(c, "54000") == 0)
+		return ST_DATA;
+	return ST_FATAL;
+}
+
+/* Run sql (params text, may be NULL): ST_OK, or what went wrong.  *out
+   gets the result when the caller wants its rows. */
+static enum res
+run(struct pg *p, const char *sql, int np, const char *const *params,
+    PGresult **out)
+{
+	PGresult *r = PQexecParams(p->conn, sql, np, NULL, params, NULL, NULL,
+	    0);
+	ExecStatusType st = PQresultStatus(r);
+	enum res res = ST_OK;
+
+	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
+		res = classify(p, r);
+	if (out != NULL && res == ST_OK)
+		*out = r;
+	else
+		PQclear(r);
+	return res;
+}
+
+static int
+failed(struct sink *t, const char *what)
+{
+	diag("%s: %s%s%s", P(t)->where, what ? what : "", what ? ": " : "",
+	    P(t)->lastmsg ? P(t)->lastmsg : "failed");
+	return -1;
+}
+
+/* Run sql where a failure of any kind ends the run: 0, or -1. */
+static int
+must(struct sink *t, const char *sql, const char *what)
+{
+	return run(P(t), sql, 0, NULL, NULL) == ST_OK ? 0 : failed(t, what);
+}
+
+static const char *
+pg_type(const struct tcol *c, char tb[32])
+{
+	switch (c->kind) {
+	case K_BOOL:
+		return "boolean";
+	case K_INT:
+		return "bigint";
+	case K_DOUBLE:
+		return "double precision";
+	case K_DECIMAL:
+		/* Our decimals are 64-bit scaled integers: 18 digits. */
+		snprintf(tb, 32, "numeric(18,%d)", c->scale);
+		return tb;
+	case K_DATE:
+		return "date";
+	case K_TIMESTAMP:
+		return "timestamptz";
+	case K_STRING:
+		break;
+	}
+	return c->json ? "jsonb" : "text";
+}
+
+/* A column of the server's type typname (typmod its modifier) -- how
+   values go into it.  A type not known here takes text, which the
+   server checks. */
+static void
+kind_of_pg(const char *typname, int typmod, struct tcol *c)
+{
+	c->scale = 0;
+	c->json = 0;
+	if (strcmp(typname, "bool") == 0)
+		c->kind = K_BOOL;
+	else if (strcmp(typname, "int2") == 0 || strcmp(typname, "int4") ==
+	    0 || strcmp(typname, "int8") == 0)
+		c->kind = K_INT;
+	else if (strcmp(typname, "float4") == 0 ||
+	    strcmp(typname, "float8") == 0)
+		c->kind = K_DOUBLE;
+	else if (strcmp(typname, "numeric") == 0 && typmod >= 4 &&
+	    ((typmod - 4) & 0xffff) <= 18) {
+		c->kind = K_DECIMAL;
+		c->scale = (typmod - 4) & 0xffff;
+	} else if (strcmp(typname, "date") == 0)
+		c->kind = K_DATE;
+	else if (strcmp(typname, "timestamptz") == 0 ||
+	    strcmp(typname, "timestamp") == 0)
+		c->kind = K_TIMESTAMP;
+	else {
+		c->kind = K_STRING;
+		c->json = strcmp(typname, "jsonb") == 0 ||
+		    strcmp(typname, "json") == 0;
+	}
+}
+
+static void
+quoted_name(struct buf *b, const char *name)
+{
+	b->n = 0;
+	buf_sql_ident(b, name);
+}
+
+/*
+ * The table's columns as the server has them: each of t's columns takes
+ * the server's type (another writer may have made the table or a column
+ * first, with other types); add: the server's columns t lacks are added
+ * to t.  0, or -1.
+ */
+static int
+sync_cols(struct sink *t, int add)
+{
+	struct buf q = { 0 };
+	const char *param;
+	PGresult *r = NULL;
+	int n;
+
+	quoted_name(&q, t->name);
+	param = buf_cstr(&q);
+	if (run(P(t), "SELECT a.attname, format_type(a.atttypid, a.atttypmod), "
+	    "ty.typname, a.atttypmod FROM pg_attribute a JOIN pg_type ty ON "
+	    "ty.oid = a.atttypid WHERE a.attrelid = to_regclass($1) AND "
+	    "a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum", 1, &param,
+	    &r) != ST_OK) {
+		buf_free(&q);
+		return failed(t, "reading the table");
+	}
+	buf_free(&q);
+	n = PQntuples(r);
+	for (int i = 0; i < n; i++) {
+		const char *name = PQgetvalue(r, i, 0);
+		struct tcol c = { 0 };
+		size_t k = names_find(&t->colix, name, strlen(name));
+
+		kind_of_pg(PQgetvalue(r, i, 2), atoi(PQgetvalue(r, i, 3)), &c);
+		if (k != (size_t)-1) {
+			struct tcol *tc = &t->cols[k];
+
+			/* A text column takes what the schema says a value
+			   is (its timestamps as ISO 8601): the server's
+			   other types say how to spell values for them. */
+			if (c.kind != K_STRING || c.json) {
+				tc->kind = c.kind;
+				tc->scale = c.scale;
+			}
+			tc->json = c.json;
+			free(tc->decl);
+			tc->decl = estrdup(PQgetvalue(r, i, 1));
+		} else if (add) {
+			int scale = 0, json = 0,
+			    sk = table_schema_kind(t, name, &scale, &json);
+
+			if (c.kind == K_STRING && !c.json && sk >= 0)
+				table_add_col(t, name, (enum pq_kind)sk, scale,
+				    0, PQgetvalue(r, i, 1));
+			else
+				table_add_col(t, name, c.kind, c.scale, c.json,
+				    PQgetvalue(r, i, 1));
+		}
+	}
+	if (n > 0)
+		t->exists = 1;
+	PQclear(r);
+	return 0;
+}
+
+static int
+pg_read(struct sink *t)
+{
+	t->max_cols = 1600;	/* PostgreSQL's limit on a table's columns */
+	return sync_cols(t, 1);
+}
+
+/* A lock on this table's name for making it or its columns, so two
+   writers making one table do not collide (held to the transaction's
+   end). */
+static int
+ddl_lock(struct sink *t)
+{
+	struct buf q = { 0 };
+	const char *param;
+	enum res res;
+
+	buf_printf(&q, "sluice table %s", t->name);
+	param = buf_cstr(&q);
+	res = run(P(t), "SELECT pg_advisory_xact_lock(hashtext($1))", 1,
+	    &param, NULL);
+	buf_free(&q);
+	return res == ST_OK ? 0 : failed(t, "locking the table's name");
+}
+
+/* Is there a unique index on exactly the key's columns? 1, 0, or -1. */
+static int
+has_key_index(struct sink *t)
+{
+	struct buf name = { 0 }, keys = { 0 }, n = { 0 };
+	const char *params[3];
+	PGresult *r = NULL;
+	int found;
+
+	quoted_name(&name, t->name);
+	buf_adds(&keys, "{");
+	for (size_t k = 0; k < t->nkeys; k++) {
+		buf_adds(&keys, k ? ",\"" : "\"");
+		for (const char *c = t->keys[k]; *c; c++) {
+			if (*c == '"' || *c == '\\')
+				buf_addc(&keys, '\\');
+			buf_addc(&keys, *c);
+		}
+		buf_addc(&keys, '"');
+	}
+	buf_adds(&keys, "}");
+	buf_printf(&n, "%zu", t->nkeys);
+	params[0] = buf_cstr(&name);
+	params[1] = buf_cstr(&n);
+	params[2] = buf_cstr(&keys);
+	if (run(P(t), "SELECT count(*) FROM pg_index i WHERE i.indrelid = "
+	    "to_regclass($1) AND i.indisunique AND i.indpred IS NULL AND "
+	    "i.indexprs IS NULL AND i.indnkeyatts = $2::int AND (SELECT "
+	    "bool_and(a.attname = ANY ($3::text[])) FROM pg_attribute a WHERE "
+	    "a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey))", 3, params,
+	    &r) != ST_OK) {
+		found = failed(t, "reading the table's indexes");
+	} else {
+		found = atoi(PQgetvalue(r, 0, 0)) > 0;
+		PQclear(r);
+	}
+	buf_free(&name);
+	buf_free(&keys);
+	buf_free(&n);
+	return found;
+}
+
+/* The key's unique index unless the table has one (a UNIQUE constraint
+   on those columns is one), in the open transaction. */
+static int
+key_index_in_tx(struct sink *t)
+{
+	int has;
+
+	if (t->nkeys == 0)
+		return 0;
+	if ((has = has_key_index(t)) != 0)
+		return has < 0 ? -1 : 0;
+	table_key_index_sql(t, &t->sql);
+	return must(t, buf_cstr(&t->sql), "making the key's index");
+}
+
+/* DDL: in its own transaction, under the name's lock -- but in
+   --mode replace inside the run's, so readers see the new table whole. */
+static int
+ddl_begin(struct sink *t)
+{
+	if (P(t)->tx_open)
+		return ddl_lock(t);
+	if (must(t, "BEGIN", "beginning") < 0)
+		return -1;
+	return ddl_lock(t);
+}
+
+static int
+ddl_end(struct sink *t, int ok)
+{
+	if (P(t)->tx_open)
+		return ok;
+	if (ok < 0) {
+		run(P(t), "ROLLBACK", 0, NULL, NULL);
+		return -1;
+	}
+	return must(t, "COMMIT", "committing the table's change");
+}
+
+static int
+pg_key_index(struct sink *t)
+{
+	if (t->nkeys == 0)
+		return 0;
+	if (ddl_begin(t) < 0)
+		return -1;
+	return ddl_end(t, key_index_in_tx(t));
+}
+
+static int
+pg_create(struct sink *t)
+{
+	char tb[32];
+	int ok;
+
+	if (ddl_begin(t) < 0)
+		return -1;
+	table_create_sql(t, &t->sql, pg_type);
+	ok = must(t, buf_cstr(&t->sql), "making the table");
+	/* Another writer's table, made first, is the table: its types. */
+	if (ok == 0)
+		ok = sync_cols(t, 0);
+	for (size_t i = 0; ok == 0 && i < t->ncols; i++) {
+		if (t->cols[i].decl != NULL)
+			continue;
+		table_add_column_sql(t, &t->sql, &t->cols[i], pg_type, 1);
+		ok = must(t, buf_cstr(&t->sql), "adding a column");
+		if (ok == 0)
+			t->cols[i].decl = estrdup(pg_type(&t->cols[i], tb));
+	}
+	if (ok == 0)
+		ok = key_index_in_tx(t);
+	return ddl_end(t, ok);
+}
+
+static long long pg_commit(struct sink *t, int last);
+static int flush_replace(struct sink *t);
+
+static int
+pg_add_column(struct sink *t, const struct tcol *c)
+{
+	int ok;
+
+	/* The rows so far land first: a column is its own transaction. */
+	if (!P(t)->tx_open && t->tx_rows > 0) {
+		long long n = pg_commit(t, 0);
+
+		if (n < 0)
+			return -1;
+		t->committed += (unsigned long long)n;
+		t->tx_rows = 0;
+	} else if (P(t)->tx_open && flush_replace(t) < 0) {
+		/* Replacing: the column outside any batch's savepoint, so
+		   sending a batch again does not take it away. */
+		return -1;
+	}
+	if (ddl_begin(t) < 0)
+		return -1;
+	table_add_column_sql(t, &t->sql, c, pg_type, 1);
+	ok = must(t, buf_cstr(&t->sql), "adding a column");
+	/* Another writer's column of that name, made first, is the
+	   column: its type. */
+	if (ok == 0)
+		ok = sync_cols(t, 0);
+	P(t)->stage_cols = 0;
+	return ddl_end(t, ok);
+}
+
+/* The COPY text of one value (its bytes escaped as COPY's text format
+   wants: backslash, tab, newline, carriage return). */
+static void
+copy_escape(struct buf *b, const char *s, size_t n)
+{
+	size_t i = 0, from = 0;
+
+	buf_grow(b, n);
+	for (; i < n; i++) {
+		char e;
+
+		switch (s[i]) {
+		case '\\': e = '\\'; break;
+		case '\t': e = 't'; break;
+		case '\n': e = 'n'; break;
+		case '\r': e = 'r'; break;
+		default: continue;
+		}
+		buf_add(b, s + from, i - from);
+		buf_addc(b, '\\');
+		buf_addc(b, e);
+		from = i + 1;
+	}
+	buf_add(b, s + from, n - from);
+}
+
+/* A string as a JSON string. */
+static void
+json_quote(struct buf *b, const char *s, size_t n)
+{
+	buf_addc(b, '"');
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == '"' || c == '\\') {
+			buf_addc(b, '\\');
+			buf_addc(b, (char)c);
+		} else if (c < 0x20) {
+			buf_printf(b, "\\u%04x", c);
+		} else {
+			buf_addc(b, (char)c);
+		}
+	}
+	buf_addc(b, '"');
+}
+
+/* Row r's line onto b: 0, or 1 when a value is not of its column's
+   kind (r rejected). */
+static int
+format_row(struct sink *t, const struct rec *r, struct buf *b, size_t ord)
+{
+	struct pq_val pv = { 0 };
+	struct buf js = { 0 };
+	char d[64];	/* TS_BUFSZ, NUM_BUFSZ */
+	size_t start = b->n, k = 0;
+
+	if (P(t)->staged)
+		buf_printf(b, "%zu", ord);
+	for (size_t i = 0; i < t->nslot; i++) {
+		const struct tcol *c;
+		const struct val *v = &r->f[i].v;
+		size_t n = 0;
+
+		if (t->slot[i] < 0)
+			continue;
+		c = &t->cols[t->slot[i]];
+		if (k++ > 0 || P(t)->staged)
+			buf_addc(b, '\t');
+		if (pq_value(c->name, c->kind, c->scale, v, &pv, t->msg,
+		    sizeof t->msg) < 0) {
+			buf_free(&pv.scratch);
+			buf_free(&js);
+			b->n = start;
+			table_reject(t, r, "type");
+			return 1;
+		}
+		if (pv.null) {
+			buf_adds(b, "\\N");
+			continue;
+		}
+		switch (c->kind) {
+		case K_BOOL:
+			buf_addc(b, pv.i ? 't' : 'f');
+			break;
+		case K_INT:
+			buf_add(b, d, num_fmt_int(d, pv.i));
+			break;
+		case K_DOUBLE:
+			if ((n = num_fmt_double(d, pv.d)) > 0)
+				buf_add(b, d, n);
+			else
+				buf_adds(b, pv.d != pv.d ? "NaN" : pv.d > 0 ?
+				    "Infinity" : "-Infinity");
+			break;
+		case K_DECIMAL:
+			buf_add(b, d, num_fmt_decimal(d, pv.i, c->scale));
+			break;
+		case K_DATE:
+			buf_add(b, d, ts_format_date(d, pv.i * TS_US_PER_DAY));
+			break;
+		case K_TIMESTAMP:
+			buf_add(b, d, ts_format(d, pv.i));
+			break;
+		case K_STRING:
+			/* JSON: a string value is quoted; text (a CSV cell),
+			   numbers and JSON values go as they are. */
+			if (c->json && v->type == VAL_STR) {
+				js.n = 0;
+				json_quote(&js, pv.s, pv.n);
+				copy_escape(b, js.p, js.n);
+			} else {
+				copy_escape(b, pv.s, pv.n);
+			}
+			break;
+		}
+	}
+	buf_addc(b, '\n');
+	buf_free(&pv.scratch);
+	buf_free(&js);
+	return 0;
+}
+
+static struct seg *
+cur_seg(struct pg *p)
+{
+	return p->nsegs ? &p->segs[p->nsegs - 1] : NULL;
+}
+
+static void
+seg_free(struct seg *s)
+{
+	free(s->cols);
+	buf_free(&s->text);
+	free(s->at);
+	free(s->line);
+	free(s->src);
+	free(s->gone);
+}
+
+static void
+batch_clear(struct pg *p)
+{
+	for (size_t i = 0; i < p->nsegs; i++)
+		seg_free(&p->segs[i]);
+	free(p->segs);
+	p->segs = NULL;
+	p->nsegs = 0;
+	p->dirty = 0;
+	p->nrows = 0;
+	for (size_t i = 0; i + 1 < p->nsrcs; i++)
+		free(p->srcs[i]);
+	/* The last input's name stays: its rows are still coming. */
+	if (p->nsrcs > 1) {
+		p->srcs[0] = p->srcs[p->nsrcs - 1];
+		p->nsrcs = 1;
+	}
+}
+
+/* The stage an upsert's rows go into first: the table's columns as the
+   table has them (no constraints, no defaults), and each row's place. */
+static enum res
+stage(struct sink *t)
+{
+	struct pg *p = P(t);
+	enum res res;
+
+	if (p->stage_cols == t->ncols)
+		return ST_OK;
+	t->sql.n = 0;
+	buf_adds(&t->sql, "DROP TABLE IF EXISTS pg_temp._sluice_stage; "
+	    "CREATE TEMP TABLE _sluice_stage (_sluice_n bigint");
+	for (size_t i = 0; i < t->ncols; i++) {
+		char tb[32];
+
+		buf_adds(&t->sql, ", ");
+		buf_sql_ident(&t->sql, t->cols[i].name);
+		buf_printf(&t->sql, " %s", t->cols[i].decl ? t->cols[i].decl :
+		    pg_type(&t->cols[i], tb));
+	}
+	buf_adds(&t->sql, ")");
+	/* Two statements: no parameters, so the simple protocol. */
+	{
+		PGresult *r = PQexec(p->conn, buf_cstr(&t->sql));
+
+		res = PQresultStatus(r) == PGRES_COMMAND_OK ? ST_OK :
+		    classify(p, r);
+		PQclear(r);
+	}
+	if (res == ST_OK)
+		p->stage_cols = t->ncols;
+	return res;
+}
+
+/* Start COPY of seg's columns (into the stage, or the table). */
+static enum res
+copy_start(struct sink *t, const struct seg *s)
+{
+	struct pg *p = P(t);
+	PGresult *r;
+	enum res res = ST_OK;
+
+	if (p->staged && (res = stage(t)) != ST_OK)
+		return res;
+	t->sql.n = 0;
+	buf_adds(&t->sql, "COPY ");
+	if (p->staged)
+		buf_adds(&t->sql, "_sluice_stage (_sluice_n");
+	else
+		buf_sql_ident(&t->sql, t->name);
+	for (size_t i = 0; i < s->ncols; i++) {
+		buf_adds(&t->sql, i || p->staged ? ", " : " (");
+		buf_sql_ident(&t->sql, t->cols[s->cols[i]].name);
+	}
+	if (s->ncols > 0 || p->staged)
+		buf_adds(&t->sql, ")");
+	buf_adds(&t->sql, " FROM STDIN");
+	r = PQexec(p->conn, buf_cstr(&t->sql));
+	if (PQresultStatus(r) != PGRES_COPY_IN)
+		res = classify(p, r);
+	PQclear(r);
+	return res;
+}
+
+static enum res
+copy_send(struct pg *p, const char *s, size_t n)
+{
+	if (n > 0 && PQputCopyData(p->conn, s, (int)n) != 1) {
+		copy_err(p, NULL);
+		return ST_LOST;
+	}
+	return ST_OK;
+}
+
+/* End the COPY; then, staged, move the stage's rows into the table (the
+   last row of a key in the batch, as one by one would leave it). */
+static enum res
+copy_end(struct sink *t, const struct seg *s)
+{
+	struct pg *p = P(t);
+	PGresult *r;
+	enum res res = ST_OK;
+
+	if (PQputCopyEnd(p->conn, NULL) != 1) {
+		copy_err(p, NULL);
+		return ST_LOST;
+	}
+	while ((r = PQgetResult(p->conn)) != NULL) {
+		if (res == ST_OK && PQresultStatus(r) != PGRES_COMMAND_OK)
+			res = classify(p, r);
+		PQclear(r);
+	}
+	if (res != ST_OK || !p->staged)
+		return res;
+	t->sql.n = 0;
+	buf_adds(&t->sql, "INSERT INTO ");
+	buf_sql_ident(&t->sql, t->name);
+	for (int pass = 0; pass < 2; pass++) {
+		buf_adds(&t->sql, pass ? " FROM (SELECT DISTINCT ON (" : " (");
+		if (pass)
+			for (size_t k = 0; k < t->nkeys; k++) {
+				if (k)
+					buf_adds(&t->sql, ", ");
+				buf_sql_ident(&t->sql, t->keys[k]);
+			}
+		if (pass)
+			buf_adds(&t->sql, ") * FROM _sluice_stage ORDER BY ");
+		for (size_t k = 0; pass && k < t->nkeys; k++) {
+			buf_sql_ident(&t->sql, t->keys[k]);
+			buf_adds(&t->sql, ", ");
+		}
+		if (pass) {
+			buf_adds(&t->sql, t->mode == M_UPSERT ?
+			    "_sluice_n DESC) s" : "_sluice_n) s");
+			break;
+		}
+		for (size_t i = 0; i < s->ncols; i++) {
+			if (i)
+				buf_adds(&t->sql, ", ");
+			buf_sql_ident(&t->sql, t->cols[s->cols[i]].name);
+		}
+		buf_adds(&t->sql, ") SELECT ");
+		for (size_t i = 0; i < s->ncols; i++) {
+			if (i)
+				buf_adds(&t->sql, ", ");
+			buf_sql_ident(&t->sql, t->cols[s->cols[i]].name);
+		}
+	}
+	table_on_conflict(t, &t->sql, s->cols, s->ncols);
+	buf_adds(&t->sql, "; TRUNCATE _sluice_stage");
+	r = PQexec(p->conn, buf_cstr(&t->sql));
+	if (PQresultStatus(r) != PGRES_COMMAND_OK)
+		res = classify(p, r);
+	PQclear(r);
+	return res;
+}
+
+/* Where the server's errors went: what to say, and whether to stop. */
+static int
+lost_or_fatal(struct sink *t, enum res res)
+{
+	if (res == ST_LOST)
+		return 0;
+	return failed(t, "writing");
+}
+
+/* The open COPY ends (the columns change, a column comes, the batch
+   lands).  A refusal marks the batch to be sent again carefully. */
+static int
+finish_copy(struct sink *t)
+{
+	struct pg *p = P(t);
+	struct seg *s = cur_seg(p);
+	enum res res;
+
+	if (!p->copying)
+		return 0;
+	p->copying = 0;
+	res = copy_send(p, s->text.p + p->sent, s->text.n - p->sent);
+	if (res == ST_OK)
+		res = copy_end(t, s);
+	if (res == ST_OK)
+		return 0;
+	p->dirty = 1;
+	return res == ST_FATAL ? lost_or_fatal(t, res) : 0;
+}
+
+static int
+pg_layout(struct sink *t)
+{
+	struct pg *p = P(t);
+	struct seg *s;
+
+	if (finish_copy(t) < 0)
+		return -1;
+	p->segs = erealloc(p->segs, (p->nsegs + 1) * sizeof *p->segs);
+	s = &p->segs[p->nsegs++];
+	memset(s, 0, sizeof *s);
+	s->cols = emalloc((t->nslot + 1) * sizeof *s->cols);
+	for (size_t i = 0; i < t->nslot; i++)
+		if (t->slot[i] >= 0)
+			s->cols[s->ncols++] = t->slot[i];
+	return 0;
+}
+
+/* The name of r's input, kept while its rows are in the batch. */
+static const char *
+src_of(struct pg *p, const char *src)
+{
+	if (src == NULL)
+		return NULL;
+	if (p->nsrcs > 0 && strcmp(p->srcs[p->nsrcs - 1], src) == 0)
+		return p->srcs[p->nsrcs - 1];
+	p->srcs = erealloc(p->srcs, (p->nsrcs + 1) * sizeof *p->srcs);
+	p->srcs[p->nsrcs] = estrdup(src);
+	return p->srcs[p->nsrcs++];
+}
+
+static int begin_batch(struct sink *t);
+
+static int
+pg_put(struct sink *t, const struct rec *r)
+{
+	struct pg *p = P(t);
+	struct seg *s = cur_seg(p);
+
+	if (s == NULL) {
+		if (pg_layout(t) < 0)
+			return -1;
+		s = cur_seg(p);
+	}
+	if (s->rows == s->cap) {
+		s->cap = s->cap ? s->cap * 2 : 256;
+		s->at = erealloc(s->at, s->cap * sizeof *s->at);
+		s->line = erealloc(s->line, s->cap * sizeof *s->line);
+		s->src = erealloc(s->src, s->cap * sizeof *s->src);
+		s->gone = erealloc(s->gone, s->cap);
+	}
+	s->at[s->rows] = s->text.n;
+	if (format_row(t, r, &s->text, s->rows) != 0)
+		return 1;
+	s->line[s->rows] = r->line;
+	s->src[s->rows] = src_of(p, r->src);
+	s->gone[s->rows] = 0;
+	s->rows++;
+	/* Streamed as it comes, while the batch has gone well. */
+	if (!p->dirty && !p->copying && PQstatus(p->conn) == CONNECTION_OK) {
+		enum res res = ST_OK;
+
+		if (!p->in_tx && begin_batch(t) < 0)
+			res = ST_LOST;
+		else if ((res = copy_start(t, s)) == ST_OK) {
+			p->copying = 1;
+			/* The segment's earlier rows (a layout came while
+			   no COPY was open) go first. */
+			p->sent = 0;
+		}
+		if (res == ST_FATAL)
+			return lost_or_fatal(t, res);
+		if (res != ST_OK)
+			p->dirty = 1;
+	}
+	if (p->copying && s->text.n - p->sent >= 1 << 16) {
+		if (copy_send(p, s->text.p + p->sent, s->text.n - p->sent) !=
+		    ST_OK) {
+			p->copying = 0;
+			p->dirty = 1;
+		}
+		p->sent = s->text.n;
+	}
+	if (t->mode == M_REPLACE && ++p->nrows >= t->batch_rows)
+		return flush_replace(t) < 0 ? -1 : 0;
+	return 0;
+}
+
+/* Rows [lo, hi) of s that were not rejected, sent as one COPY. */
+static enum res
+send_range(struct sink *t, struct seg *s, size_t lo, size_t hi)
+{
+	enum res res = copy_start(t, s);
+
+	for (size_t i = lo; i < hi && res == ST_OK; i++) {
+		size_t end = i + 1 < s->rows ? s->at[i + 1] : s->text.n;
+
+		if (!s->gone[i])
+			res = copy_send(P(t), s->text.p + s->at[i],
+			    end - s->at[i]);
+	}
+	if (res == ST_OK)
+		return copy_end(t, s);
+	return res;
+}
+
+/* The row the server refused, rejected: its columns' values as they
+   were sent, its place as it came. */
+static void
+reject_row(struct sink *t, struct seg *s, size_t i, const char *rule)
+{
+	struct pg *p = P(t);
+	size_t end = i + 1 < s->rows ? s->at[i + 1] : s->text.n;
+	const char *q = s->text.p + s->at[i], *e = s->text.p + end - 1;
+	struct rec r;
+
+	rec_init(&r);
+	if (p->staged)	/* the row's place in the batch */
+		while (q < e && *q++ != '\t')
+			;
+	for (size_t c = 0; c < s->ncols; c++) {
+		const char *f = q;
+		struct buf v = { 0 };
+
+		while (q < e && *q != '\t')
+			q++;
+		if (q - f == 2 && f[0] == '\\' && f[1] == 'N') {
+			rec_add(&r, t->cols[s->cols[c]].name, val_null());
+		} else {
+			for (const char *x = f; x < q; x++) {
+				if (*x == '\\' && x + 1 < q) {
+					x++;
+					buf_addc(&v, *x == 't' ? '\t' : *x == 'n' ?
+					    '\n' : *x == 'r' ? '\r' : *x);
+				} else {
+					buf_addc(&v, *x);
+				}
+			}
+			rec_add(&r, t->cols[s->cols[c]].name, val_str(
+			    rec_strdup(&r, v.p ? v.p : "", v.n), v.n));
+		}
+		buf_free(&v);
+		q++;
+	}
+	r.src = s->src[i];
+	r.line = s->line[i];
+	snprintf(t->msg, sizeof t->msg, "%s", p->lastmsg ? p->lastmsg :
+	    "refused by the server");
+	table_reject(t, &r, rule);
+	rec_free(&r);
+	s->gone[i] = 1;
+}
+
+static enum res
+savepoint(struct pg *p, const char *sql)
+{
+	return run(p, sql, 0, NULL, NULL);
+}
+
+/* Rows [lo, hi) under a savepoint: whole, or in halves down to the rows
+   the server refuses, which are rejected.  ST_OK, ST_LOST or ST_FATAL. */
+static enum res
+careful(struct sink *t, struct seg *s, size_t lo, size_t hi)
+{
+	struct pg *p = P(t);
+	enum res res;
+	size_t live = 0;
+
+	for (size_t i = lo; i < hi; i++)
+		live += !s->gone[i];
+	if (live == 0)
+		return ST_OK;
+	/* The stage is made outside the savepoint, so a rollback to it
+	   does not take the stage away. */
+	if (p->staged && (res = stage(t)) != ST_OK)
+		return res;
+	if ((res = savepoint(p, "SAVEPOINT sluice_rows")) != ST_OK)
+		return res;
+	res = send_range(t, s, lo, hi);
+	if (res == ST_OK)
+		return savepoint(p, "RELEASE SAVEPOINT sluice_rows");
+	if (res != ST_DATA)
+		return res;
+	if ((res = savepoint(p, "ROLLBACK TO SAVEPOINT sluice_rows")) != ST_OK)
+		return res;
+	/* The rollback took the stage's rows, not the stage. */
+	if ((res = savepoint(p, "RELEASE SAVEPOINT sluice_rows")) != ST_OK)
+		return res;
+	if (live == 1) {
+		size_t i = lo;
+
+		while (s->gone[i])
+			i++;
+		reject_row(t, s, i, p->lastcode && strncmp(p->lastcode, "23",
+		    2) == 0 ? "constraint" : "type");
+		return ST_OK;
+	}
+	if ((res = careful(t, s, lo, lo + (hi - lo) / 2)) != ST_OK)
+		return res;
+	return careful(t, s, lo + (hi - lo) / 2, hi);
+}
+
+static long long
+batch_rows(const struct pg *p)
+{
+	long long n = 0;
+
+	for (size_t i = 0; i < p->nsegs; i++)
+		for (size_t j = 0; j < p->segs[i].rows; j++)
+			n += !p->segs[i].gone[j];
+	return n;
+}
+
+static void
+nap(double secs)
+{
+	struct timespec ts;
+
+	ts.tv_sec = (time_t)secs;
+	ts.tv_nsec = (long)((secs - (double)ts.tv_sec) * 1e9);
+	nanosleep(&ts, NULL);
+}
+
+/* A new connection, tried until the deadline: 0, or -1. */
+static int
+reconnect(struct sink *t, double deadline);
+
+/* The batch's transaction (or, replacing, its savepoint) begins. */
+static int
+begin_batch(struct sink *t)
+{
+	struct pg *p = P(t);
+	PGresult *r = NULL;
+
+	if (p->tx_open) {
+		if (savepoint(p, "SAVEPOINT sluice_batch") != ST_OK)
+			return -1;
+		p->in_tx = 1;
+		return 0;
+	}
+	/* Its id: if the COMMIT goes unanswered, the server can say. */
+	if (run(p, "BEGIN", 0, NULL, NULL) != ST_OK ||
+	    run(p, "SELECT txid_current()", 0, NULL, &r) != ST_OK)
+		return -1;
+	snprintf(p->xid, sizeof p->xid, "%s", PQgetvalue(r, 0, 0));
+	PQclear(r);
+	p->in_tx = 1;
+	return 0;
+}
+
+static void
+abort_batch(struct pg *p)
+{
+	if (!p->in_tx)
+		return;
+	p->in_tx = 0;
+	p->copying = 0;
+	if (PQstatus(p->conn) != CONNECTION_OK)
+		return;
+	/* A COPY still open ends first. */
+	if (PQtransactionStatus(p->conn) == PQTRANS_ACTIVE) {
+		PGresult *r;
+
+		PQputCopyEnd(p->conn, "abandoned");
+		while ((r = PQgetResult(p->conn)) != NULL)
+			PQclear(r);
+	}
+	if (p->tx_open) {
+		run(p, "ROLLBACK TO SAVEPOINT sluice_batch", 0, NULL, NULL);
+		run(p, "RELEASE SAVEPOINT sluice_batch", 0, NULL, NULL);
+	} else {
+		run(p, "ROLLBACK", 0, NULL, NULL);
+	}
+	/* The stage may have been made in what was rolled back. */
+	p->stage_cols = 0;
+}
+
+/* Did the transaction whose COMMIT went unanswered commit?  1, 0 (it
+   did not: send it again), 2 (not yet known), or -1 (cannot ask). */
+static int
+did_commit(struct pg *p)
+{
+	const char *param = p->xid;
+	PGresult *r = NULL;
+	int yes;
+
+	if (run(p, "SELECT txid_status($1::bigint)", 1, &param, &r) != ST_OK)
+		return -1;
+	yes = !PQgetisnull(r, 0, 0) && strcmp(PQgetvalue(r, 0, 0),
+	    "committed") == 0;
+	/* The old session still ending: ask again. */
+	if (!PQgetisnull(r, 0, 0) && strcmp(PQgetvalue(r, 0, 0),
+	    "in progress") == 0)
+		yes = 2;
+	PQclear(r);
+	return yes;
+}
+
+/* One try at landing the batch: ST_OK (landed), ST_LOST, or ST_FATAL. */
+static enum res
+try_batch(struct sink *t, int *committed_unsure)
+{
+	struct pg *p = P(t);
+	enum res res = ST_OK;
+
+	*committed_unsure = 0;
+	if (!p->dirty && p->copying) {
+		if (finish_copy(t) < 0)
+			return ST_FATAL;
+	}
+	if (p->dirty || !p->in_tx) {
+		/* Again from the start, each segment with care. */
+		abort_batch(p);
+		if (PQstatus(p->conn) != CONNECTION_OK)
+			return ST_LOST;
+		if (begin_batch(t) < 0)
+			return PQstatus(p->conn) != CONNECTION_OK ? ST_LOST :
+			    ST_FATAL;
+		for (size_t i = 0; i < p->nsegs && res == ST_OK; i++)
+			res = careful(t, &p->segs[i], 0, p->segs[i].rows);
+		if (res != ST_OK)
+			return res;
+	}
+	if (p->tx_open) {
+		res = savepoint(p, "RELEASE SAVEPOINT sluice_batch");
+		p->in_tx = 0;
+		return res;
+	}
+	res = run(p, "COMMIT", 0, NULL, NULL);
+	p->in_tx = 0;
+	if (res == ST_LOST)
+		*committed_unsure = 1;
+	return res;
+}
+
+/* Land the batch, trying again on a new connection when the server is
+   lost, until --retry runs out.  The rows landed, or -1. */
+static long long
+land_batch(struct sink *t)
+{
+	struct pg *p = P(t);
+	double deadline = 0;
+	int unsure, told = 0;
+
+	if (p->nsegs == 0)
+		return 0;
+	for (;;) {
+		enum res res = try_batch(t, &unsure);
+		int dc;
+
+		if (res == ST_OK)
+			break;
+		if (res == ST_FATAL) {
+			abort_batch(p);
+			return failed(t, "writing");
+		}
+		if (p->tx_open) {
+			/* The run's transaction is gone with its rows. */
+			p->in_tx = 0;
+			return failed(t, "the connection was lost");
+		}
+		if (deadline == 0)
+			deadline = now_seconds() + p->retry;
+		if (!told++)
+			diag("%s: %s; trying again for up to %gs", p->where,
+			    p->lastmsg ? p->lastmsg : "connection lost",
+			    p->retry);
+		p->in_tx = 0;
+		p->copying = 0;
+		p->dirty = 1;
+		if (reconnect(t, deadline) < 0)
+			return -1;
+		while (unsure && (dc = did_commit(p)) == 2 &&
+		    now_seconds() < deadline)
+			nap(0.2);
+		if (unsure && dc != 0) {
+			if (dc != 1)
+				return failed(t, "asking whether the batch "
+				    "committed");
+			break;
+		}
+	}
+	if (told)
+		diag("%s: the batch landed on a new connection", p->where);
+	{
+		long long n = batch_rows(p);
+
+		batch_clear(p);
+		return n;
+	}
+}
+
+static int
+flush_replace(struct sink *t)
+{
+	long long n = land_batch(t);
+
+	if (n < 0)
+		return -1;
+	P(t)->landed += n;
+	return 0;
+}
+
+static long long
+pg_commit(struct sink *t, int last)
+{
+	struct pg *p = P(t);
+	long long n;
+
+	if (!p->tx_open)
+		return land_batch(t);
+	if (flush_replace(t) < 0)
+		return -1;
+	if (!last)
+		return 0;
+	if (must(t, "COMMIT", "committing") < 0)
+		return -1;
+	p->tx_open = 0;
+	n = p->landed;
+	p->landed = 0;
+	return n;
+}
+
+static void
+pg_rollback(struct sink *t)
+{
+	struct pg *p = P(t);
+
+	abort_batch(p);
+	if (p->tx_open && PQstatus(p->conn) == CONNECTION_OK)
+		run(p, "ROLLBACK", 0, NULL, NULL);
+	p->tx_open = 0;
+	batch_clear(p);
+}
+
+/* --mode replace: the run is one transaction; the old rows go in it. */
+static int
+pg_clear(struct sink *t)
+{
+	struct pg *p = P(t);
+
+	if (must(t, "BEGIN", "beginning") < 0)
+		return -1;
+	p->tx_open = 1;
+	if (!t->exists)
+		return 0;
+	t->sql.n = 0;
+	buf_adds(&t->sql, "DELETE FROM ");
+	buf_sql_ident(&t->sql, t->name);
+	return must(t, buf_cstr(&t->sql), "clearing the table");
+}
+
+static void
+no_notices(void *ctx, const char *msg)
+{
+	(void)ctx;
+	(void)msg;
+}
+
+static int
+connect_db(struct sink *t)
+{
+	static const char *const keys[] = { "connect_timeout",
+	    "fallback_application_name", "dbname", NULL };
+	const char *vals[] = { "10", "pg-sink", t->target, NULL };
+	struct pg *p = P(t);
+	const char *h;
+
+	if (p->conn != NULL)
+		PQfinish(p->conn);
+	/* Options in -d win over these defaults (read later). */
+	p->conn = PQconnectdbParams(keys, vals, 1);
+	h = PQhost(p->conn);
+	if (PQstatus(p->conn) == CONNECTION_OK || p->where[0] == '\0')
+		snprintf(p->where, sizeof p->where, "%s@%s:%s/%s",
+		    PQuser(p->conn) ? PQuser(p->conn) : "",
+		    h ? h : "", PQport(p->conn) ? PQport(p->conn) : "",
+		    PQdb(p->conn) ? PQdb(p->conn) : "");
+	if (PQstatus(p->conn) != CONNECTION_OK) {
+		copy_err(p, NULL);
+		return -1;
+	}
+	/* "relation already exists, skipping" and the like: not news. */
+	PQsetNoticeProcessor(p->conn, no_notices, NULL);
+	/* Our text is UTF-8, whatever the environment says. */
+	if (PQsetClientEncoding(p->conn, "UTF8") != 0) {
+		copy_err(p, NULL);
+		return -1;
+	}
+	p->stage_cols = 0;
+	return 0;
+}
+
+static int
+reconnect(struct sink *t, double deadline)
+{
+	double wait = 0.1;
+
+	for (;;) {
+		if (stop_requested)
+			return failed(t, "stopped while the server was gone");
+		if (connect_db(t) == 0)
+			return 0;
+		if (now_seconds() + wait > deadline)
+			return failed(t, "the server did not come back");
+		nap(wait);
+		wait = wait * 2 > 2 ? 2 : wait * 2;
+	}
+}
+
+static int
+pg_open(struct sink *t)
+{
+	struct pg *p = ecalloc(1, sizeof *p);
+
+	p->retry = P(t) ? P(t)->retry : 30;
+	free(t->db);
+	t->db = p;
+	p->staged = t->nkeys > 0;
+	if (connect_db(t) < 0) {
+		failed(t, NULL);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+pg_close(struct sink *t)
+{
+	struct pg *p = P(t);
+
+	if (p == NULL)
+		return;
+	batch_clear(p);
+	for (size_t i = 0; i < p->nsrcs; i++)
+		free(p->srcs[i]);
+	free(p->srcs);
+	free(p->lastmsg);
+	PQfinish(p->conn);
+	free(p);
+	t->db = NULL;
+}
+
+static int
+pg_take(struct sink *t, int c, const char *arg)
+{
+	if (c != OPT_RETRY)
+		return -1;
+	/* Before the connection: a struct to keep the option in. */
+	if (t->db == NULL)
+		t->db = ecalloc(1, sizeof(struct pg));
+	P(t)->retry = (double)opt_number("--retry", arg, 0);
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct dialect d = {
+		.db_name = "PostgreSQL",
+		.read = pg_read, .create = pg_create,
+		.key_index = pg_key_index, .add_column = pg_add_column,
+		.layout = pg_layout, .put = pg_put, .commit = pg_commit,
+		.rollback = pg_rollback, .clear = pg_clear,
+	};
+	static const struct option longopts[] = {
+		{ "retry", required_argument, NULL, OPT_RETRY },
+		{ NULL, 0, NULL, 0 }
+	};
+	static const struct table_opts o = {
+		.longopts = longopts, .take = pg_take,
+		.open = pg_open, .close = pg_close,
+	};
+
+	return table_main(argc, argv, &prog, &d, &o);
+}
