@@ -27,26 +27,33 @@ schema_file() {
 # JSON Lines for sqlite-sink: source (file:line), source_file (FILE, or
 # when empty the source's file), line, batch_id (BATCH: a number or
 # null); a dead letter's errors and record (or, when it had no names,
-# its cells) as JSON text, and raw; a duplicate's key (event_id) and
+# its cells) as JSON (wh_json: text in SQLite, JSON values for
+# PostgreSQL's json columns), and raw; a duplicate's key (event_id) and
 # record.  Returns non-zero when a step failed.
 dead_letters() {
-    jq -c --arg f "$2" --argjson b "$3" '
+    jq -c --arg f "$2" --argjson b "$3" "$(wh_json)"'
         (.source // "") as $src
         | ([$src | capture(":(?<l>[0-9]+)$")? | .l | tonumber] | .[0]) as $line
         | {source: $src, source_file: (if $f != "" then $f else ($src | sub(":[0-9]+$"; "")) end),
            line: $line}
         + if any(.errors[]; .rule == "duplicate") then
             {t: "dup", event_id: (.record.event_id // null | if . == null then null else tostring end),
-             record: (.record | tojson), batch_id: $b}
+             record: (.record | j), batch_id: $b}
           else
-            {t: "dead", errors: (.errors | tojson),
-             record: ((.record // .fields) | if . == null then null else tojson end),
+            {t: "dead", errors: (.errors | j),
+             record: ((.record // .fields) | if . == null then null else j end),
              raw: (.raw // null), batch_id: $b}
           end' "$1" >"$4.all" || return
     # One jq, split by sed: jq takes tens of milliseconds to start.
     sed -n 's/,"t":"dead",/,/p' "$4.all" >"$4" &&
         sed -n 's/,"t":"dup",/,/p' "$4.all" >"$5" &&
         rm -f "$4.all"
+}
+
+# wh_json: a jq function j, a JSON value as the warehouse's sink takes
+# it for a JSON column: its text in SQLite, itself for PostgreSQL.
+wh_json() {
+    if [ "${wh:-sqlite}" = pg ]; then echo 'def j: .;'; else echo 'def j: tojson;'; fi
 }
 
 # sq TEXT: TEXT as an SQL string literal.
