@@ -1,3 +1,4 @@
+# shellcheck shell=sh disable=SC2034,SC2154
 # scripts/warehouse.sh - what the jobs that load the warehouse share:
 # sourced by scripts/batch-pipeline and scripts/ingest-pipeline, and
 # through scripts/pipeline.sh by the streaming jobs.  Needs $top, $bin
