@@ -129,6 +129,7 @@ install: all
 		install -m 644 $$f $(DESTDIR)$(MANDIR)/man$$s || exit 1; \
 	done
 	$(if $(wildcard gen/schemas/*.json),install -m 644 $(wildcard gen/schemas/*.json) $(DESTDIR)$(DATADIR)/schemas)
+	install -m 644 sink/warehouse.sql sink/warehouse-pg.sql $(DESTDIR)$(DATADIR)
 
 clean:
 	rm -rf build bin lib/libsluice.a

@@ -159,7 +159,8 @@ say() {
     printf '%s %s: %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$me" "$*" >>"$log"
 }
 
-# pipeline_begin: the settings every job takes (bin, data, log, db),
+# pipeline_begin: the settings every job takes (bin, data, log, db, and
+# the warehouse: SQLite's db, or WAREHOUSE, through scripts/warehouse.sh),
 # then the lock, the run folder and the watcher, and the traps that stop
 # it all in order.
 pipeline_begin() {
@@ -169,6 +170,9 @@ pipeline_begin() {
     data=$(cd "$data" && pwd -P)	# as /proc names the lock (ours)
     log=$data/logs/$me.log
     db=$data/warehouse.db
+    # shellcheck source=scripts/warehouse.sh
+    . "$top/scripts/warehouse.sh"
+    wh_init "$db"
 
     # One pipeline a data folder: the checkpoint and the FIFOs are its
     # own.  Every process of the pipeline holds the lock (fd 9) while it
@@ -243,6 +247,22 @@ pipeline_mock() {
     [ -s "$run/brokers" ] || { say "kafka-mock did not start"; exit 1; }
     brokers=$(cat "$run/brokers")
     say "Kafka: kafka-mock at $brokers (KAFKA_BROKERS unset)"
+}
+
+# --- The warehouse -----------------------------------------------------------------
+# pipeline_warehouse: ready the warehouse for several sinks at once:
+# SQLite in WAL mode before they open it (both switching a new database
+# to WAL would deadlock, and SQLite then fails one at once, "database
+# is locked", rather than waiting); with DDL (made for PostgreSQL,
+# sink/warehouse-pg.sql), that applied too.  Exits 1 when the warehouse
+# refuses.
+pipeline_warehouse() {
+    if [ "$wh" = pg ]; then
+        [ "${1:-}" = ddl ] || return 0
+        wh_setup "$run" 2>>"$log" || { say "the warehouse $wh_name could not be set up (see $log)"; exit 1; }
+    else
+        sqlite3 -cmd ".timeout 5000" "$db" 'PRAGMA journal_mode = WAL' >/dev/null
+    fi
 }
 
 # pipeline_logged: note the log's length, before the stream-windows
