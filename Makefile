@@ -8,7 +8,8 @@
 #   make bench        side-by-side benchmarks against peer tools
 #   make demo         the batch and streaming pipelines, then the dashboard
 #                     (DEMO_SECONDS=30, DEMO_SERVE=0 to skip serving)
-#   make install      PREFIX=/usr/local DESTDIR= (programs, man pages, schemas)
+#   make install      PREFIX=/usr/local DESTDIR= (programs, man pages, schemas,
+#                     the warehouse DDL)
 #   make clean
 
 PREFIX ?= /usr/local

@@ -11,7 +11,7 @@ make -s -j2 -C "$SLUICE_TOP" O="$T/build" B="$T/bin" LIBA="$T/build/libsluice.a"
     install DESTDIR="$X" PREFIX=/usr >"$T/out" 2>&1
 is "$?" 0 "make install DESTDIR=$X PREFIX=/usr: exit 0"
 for p in schema-gen kafka-replay kafka-mock cleanse batch-agg stream-window \
-    parquet-sink sqlite-sink dashboard.cgi; do
+    parquet-sink sqlite-sink pg-sink dashboard.cgi; do
     ok "$( [ -x "$X/usr/bin/$p" ]; echo $?)" "usr/bin/$p"
     ok "$( [ -f "$X/usr/share/man/man1/$p.1" ]; echo $?)" "  and usr/share/man/man1/$p.1"
 done
@@ -19,6 +19,9 @@ ok "$( [ -f "$X/usr/share/man/man5/sluice-schema.5" ] && [ -f "$X/usr/share/man/
     "sluice-schema(5) and sluice(7)"
 is "$(ls "$X/usr/share/sluice/schemas" | tr '\n' ' ')" "$(ls "$SLUICE_TOP/gen/schemas" | tr '\n' ' ')" \
     "the bundled schemas in usr/share/sluice/schemas"
+is "$(cmp "$X/usr/share/sluice/warehouse.sql" "$SLUICE_TOP/sink/warehouse.sql" &&
+    cmp "$X/usr/share/sluice/warehouse-pg.sql" "$SLUICE_TOP/sink/warehouse-pg.sql" && echo same)" same \
+    "the warehouse DDL, SQLite's and PostgreSQL's, in usr/share/sluice"
 # From elsewhere, with nothing in the environment pointing at schemas.
 cd "$T"
 is "$(env -u SLUICE_SCHEMAS "$X/usr/bin/schema-gen" --list | tr '\n' ' ')" \

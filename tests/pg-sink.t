@@ -133,6 +133,16 @@ run pg-sink -d "$PG" -t nokey --mode upsert --key id --reject "$T/nokey.jsonl" "
 like "$(err)" "3 in, 1 written, 2 rejected" "--mode upsert: a record without its key rejected"
 is "$(grep -c '"rule":"key","message":"the key field id is missing"' "$T/nokey.jsonl")" 2 "  with the reason"
 
+# A column of a type pg-sink has no binary form for (uuid): the rows go
+# as text, and the server's refusal of one is the row's alone.
+psql_q "CREATE TABLE tagged (id bigint, tag uuid, note text)"
+printf 'id,tag,note\n1,6f1c7e2a-9a9b-4c1e-8d3e-2b5f0c1d2e3f,"a\ttab"\n2,not-a-uuid,b\n3,,c\n' >"$T/uuid.csv"
+run pg-sink -d "$PG" -t tagged --reject "$T/uuid-rej.jsonl" "$T/uuid.csv"
+like "$(err)" "3 in, 2 written, 1 rejected" "a uuid column: rows as text, the bad one rejected"
+like "$(cat "$T/uuid-rej.jsonl")" '"rule":"type","message":"invalid input syntax for type uuid: \\"not-a-uuid\\".*"record":\{"id":"2","tag":"not-a-uuid","note":"b"\}' \
+    "  with the server's reason and its fields"
+is "$(dump tagged id | tr '\t\n' '| ')" '1|6f1c7e2a-9a9b-4c1e-8d3e-2b5f0c1d2e3f|a\ttab 3|\N|c ' "  the others whole"
+
 # --- Replace: the old rows until the new are all there -----------------------------------
 printf 'k\n1\n2\n' | "$PGS" -q -d "$PG" -t repl
 printf 'k\n3\n4\n5\n' | "$PGS" -q -d "$PG" -t repl --mode replace --batch-rows 2
