@@ -86,6 +86,14 @@ $(O)/datadir.stamp: FORCE
 $(O)/lib/schema.o: $(O)/datadir.stamp
 .PHONY: FORCE
 
+# The version, from one place: the VERSION file (lib/opts.c alone has it).
+VERSION := $(shell cat VERSION)
+%/lib/opts.o: ALL_CPPFLAGS += -DSLUICE_VERSION='"$(VERSION)"'
+$(O)/lib/opts.o: VERSION
+# snappy has no run-time version: the one pkg-config knows.
+%/sink/compress.o: ALL_CPPFLAGS += \
+	-DSNAPPY_PC_VERSION='"$(shell $(PKG_CONFIG) --modversion snappy 2>/dev/null)"'
+
 deps:
 	@scripts/deps --check || scripts/deps
 

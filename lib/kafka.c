@@ -214,3 +214,12 @@ kafka_reachable(rd_kafka_t *rk, const char *brokers, double timeout_s)
 	rd_kafka_metadata_destroy(md);
 	return 0;
 }
+
+const char *
+kafka_versions(void)
+{
+	static char v[64];
+
+	snprintf(v, sizeof v, "librdkafka %s", rd_kafka_version_str());
+	return v;
+}

@@ -49,4 +49,7 @@ void kafka_heard(void);
  */
 int kafka_destroy(rd_kafka_t *rk, int flags, double ms);
 
+/* "librdkafka 2.0.2", as loaded (a program's --version). */
+const char *kafka_versions(void);
+
 #endif

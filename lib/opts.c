@@ -61,13 +61,30 @@ print_help(const struct program *p)
 	exit(0);
 }
 
+#ifndef SLUICE_VERSION
+#error "the Makefile passes SLUICE_VERSION, from the VERSION file"
+#endif
+
+const char *
+sluice_version(void)
+{
+	return SLUICE_VERSION;
+}
+
+void
+print_versions(const char *extra)
+{
+	/* libcsv has no run-time version: the one built against. */
+	printf("%s (sluice) %s, ISC licence\n", progname, SLUICE_VERSION);
+	printf("jansson %s, zlib %s, libcsv %d.%d.%d%s%s\n",
+	    jansson_version_str(), zlibVersion(), CSV_MAJOR, CSV_MINOR,
+	    CSV_RELEASE, extra ? ", " : "", extra ? extra : "");
+}
+
 static _Noreturn void
 print_version(const struct program *p)
 {
-	printf("%s (sluice) %s\n", progname, SLUICE_VERSION);
-	printf("jansson %s, zlib %s, libcsv %d.%d.%d%s%s\n", JANSSON_VERSION,
-	    zlibVersion(), CSV_MAJOR, CSV_MINOR, CSV_RELEASE,
-	    p->versions ? ", " : "", p->versions ? p->versions : "");
+	print_versions(p->versions ? p->versions() : NULL);
 	if (fflush(stdout) != 0 || ferror(stdout))
 		exit(1);
 	exit(0);

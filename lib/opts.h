@@ -24,7 +24,8 @@
 
 #include "reader.h"
 
-#define SLUICE_VERSION "0.1.0"
+/* sluice's version: the VERSION file's, which the Makefile passes in. */
+const char *sluice_version(void);
 
 /* Long-only options get codes above any character. */
 enum {
@@ -61,8 +62,17 @@ struct common_opts {
 struct program {
 	const char *synopsis;	/* "cleanse [options] [FILE...]" lines */
 	const char *help;	/* what follows the synopsis in --help */
-	const char *versions;	/* extra library versions, or NULL */
+	/* The versions of the libraries the program links beyond the
+	   record layer's ("sqlite 3.40.1"), as loaded at run time; NULL:
+	   none. */
+	const char *(*versions)(void);
 };
+
+/*
+ * The --version text: "PROGRAM (sluice) VERSION", the licence, and the
+ * libraries' versions (the record layer's, then extra, or NULL).
+ */
+void print_versions(const char *extra);
 
 /*
  * Handle option c (as getopt_long returned it) if it is a common one:

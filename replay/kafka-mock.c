@@ -23,6 +23,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "kafka.h"
 #include "sluice.h"
 
 static const struct program prog = {
@@ -55,7 +56,7 @@ static const struct program prog = {
 	    "                          fetch, metadata, offset_commit...) fail\n"
 	    "                          with ERR (a Kafka error name or number)\n"
 	    "  topic NAME P            make a topic\n",
-	.versions = NULL,
+	.versions = kafka_versions,
 };
 
 enum { OPT_BROKERS = OPT_PROGRAM, OPT_TOPIC, OPT_PORT_FILE };

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "kafka.h"
 #include "replay.h"
 
 static const struct program prog = {
@@ -42,7 +43,7 @@ static const struct program prog = {
 	    "                          after an outage), and messages be\n"
 	    "                          acknowledged, within SECS (default 30)\n"
 	    STATS_HELP,
-	.versions = NULL,
+	.versions = kafka_versions,
 };
 
 enum {

@@ -576,7 +576,7 @@ main(int argc, char **argv)
 	if (argc > 1 && (strcmp(argv[1], "--help") == 0 ||
 	    strcmp(argv[1], "--version") == 0)) {
 		if (strcmp(argv[1], "--version") == 0)
-			printf("dashboard.cgi (sluice) %s\n", SLUICE_VERSION);
+			print_versions(db_versions());
 		else
 			printf("usage: dashboard.cgi (run by a web server, CGI)\n"
 			    "       dashboard.cgi --prepare [DB|CONNINFO]\n"

@@ -5,6 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <libpq-fe.h>
+#include <sqlite3.h>
+
 #include "dbimpl.h"
 #include "sluice.h"
 
@@ -98,4 +101,15 @@ rows_free(struct rows *r)
 	free(r->type);
 	free(r->names);
 	memset(r, 0, sizeof *r);
+}
+
+const char *
+db_versions(void)
+{
+	static char v[96];
+	int n = PQlibVersion();
+
+	snprintf(v, sizeof v, "sqlite %s, libpq %d.%d", sqlite3_libversion(),
+	    n / 10000, n % 10000);
+	return v;
 }

@@ -70,6 +70,9 @@ int db_is_conninfo(const char *where);
 struct db *db_open(const char *where, int writable, char *err, size_t size);
 void db_close(struct db *db);
 
+/* "sqlite 3.40.1, libpq 15.18": the databases' libraries (--version). */
+const char *db_versions(void);
+
 /* Is db PostgreSQL?  Its dialect's phrases. */
 int db_is_pg(const struct db *db);
 const struct dialect *db_sql(const struct db *db);

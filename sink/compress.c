@@ -9,6 +9,21 @@
 
 #include "pq.h"
 
+#ifndef SNAPPY_PC_VERSION
+#define SNAPPY_PC_VERSION "?"
+#endif
+
+const char *
+pq_codec_versions(void)
+{
+	static char v[96];
+
+	/* snappy has no run-time version: the one built against. */
+	snprintf(v, sizeof v, "zstd %s, snappy %s", ZSTD_versionString(),
+	    SNAPPY_PC_VERSION);
+	return v;
+}
+
 int
 pq_codec_parse(const char *s, enum pq_codec *c)
 {

@@ -404,7 +404,7 @@ footer(struct pq_file *f, struct buf *b)
 		tw_end(&w);
 	}
 	snprintf(created, sizeof created, "parquet-sink version %s (build "
-	    "sluice)", SLUICE_VERSION);
+	    "sluice)", sluice_version());
 	tw_string(&w, 6, created);
 	tw_list(&w, 7, TT_STRUCT, f->ncols);
 	for (size_t i = 0; i < f->ncols; i++) {

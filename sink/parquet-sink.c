@@ -42,6 +42,7 @@ static const struct program prog = {
 	    "      --where EXPR        write only the records EXPR holds for; the\n"
 	    "                          others are counted filtered\n"
 	    STATS_HELP,
+	.versions = pq_codec_versions,
 };
 
 enum { OPT_MODE = OPT_PROGRAM, OPT_ROLL_ROWS, OPT_ROLL_SECONDS,

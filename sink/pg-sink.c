@@ -15,12 +15,22 @@
  * transaction committed (txid_status), so a retry never doubles a batch.
  */
 #include <libpq-fe.h>
-#include <pg_config.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "table.h"
+
+static const char *
+pg_versions(void)
+{
+	static char v[64];
+	int n = PQlibVersion();
+
+	/* 150018: 15.18 (10 and later: major * 10000 + minor). */
+	snprintf(v, sizeof v, "libpq %d.%d", n / 10000, n % 10000);
+	return v;
+}
 
 static const struct program prog = {
 	.synopsis = "pg-sink [-d CONNINFO] -t TABLE [options] [FILE...]",
@@ -45,7 +55,7 @@ static const struct program prog = {
 	    "      --where EXPR        write only the records EXPR holds for; the\n"
 	    "                          others are counted filtered\n"
 	    STATS_HELP,
-	.versions = "libpq " PG_VERSION,
+	.versions = pg_versions,
 };
 
 enum { OPT_RETRY = OPT_TABLE_NEXT };

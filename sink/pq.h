@@ -98,6 +98,9 @@ int pq_compress(enum pq_codec codec, int level, const struct buf *in,
     struct buf *out);
 int pq_codec_parse(const char *s, enum pq_codec *c);
 
+/* "zstd 1.5.4, snappy 1.1.9": the codecs' libraries (--version). */
+const char *pq_codec_versions(void);
+
 /* A Parquet file being written (file.c). */
 struct pq_file;
 

@@ -17,6 +17,15 @@
 
 #include "table.h"
 
+static const char *
+lite_versions(void)
+{
+	static char v[64];
+
+	snprintf(v, sizeof v, "sqlite %s", sqlite3_libversion());
+	return v;
+}
+
 static const struct program prog = {
 	.synopsis = "sqlite-sink -d DB -t TABLE [options] [FILE...]",
 	.help =
@@ -35,7 +44,7 @@ static const struct program prog = {
 	    "      --where EXPR        write only the records EXPR holds for; the\n"
 	    "                          others are counted filtered\n"
 	    STATS_HELP,
-	.versions = "sqlite " SQLITE_VERSION,
+	.versions = lite_versions,
 };
 
 struct lite {

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kafka.h"
 #include "window.h"
 
 static const struct program prog = {
@@ -79,7 +80,7 @@ static const struct program prog = {
 	    "      --timeout SECS      the brokers must answer within, at the\n"
 	    "                          start and whenever they go down (default\n"
 	    "                          30); else exit 1\n",
-	.versions = NULL,
+	.versions = kafka_versions,
 };
 
 enum {
