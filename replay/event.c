@@ -12,7 +12,7 @@
 
 #include "replay.h"
 
-static const char *const seed_time_fields[] = {
+static const char *const usual_time_fields[] = {
 	"event_time", "order_ts", "order_time", "order_date", "timestamp",
 };
 
@@ -24,9 +24,9 @@ static const char *const seed_time_fields[] = {
 static struct val *
 time_value(const struct shape *sh, const struct rec *r, struct val **own)
 {
-	enum { NSEED = sizeof seed_time_fields / sizeof *seed_time_fields };
+	enum { NUSUAL = sizeof usual_time_fields / sizeof *usual_time_fields };
 	struct val *best = NULL;
-	size_t rank = NSEED;
+	size_t rank = NUSUAL;
 
 	*own = NULL;
 	for (size_t i = 0; i < r->n; i++) {
@@ -47,8 +47,8 @@ time_value(const struct shape *sh, const struct rec *r, struct val **own)
 			continue;
 		}
 		for (size_t k = 0; k < rank; k++)
-			if (*name == *seed_time_fields[k] &&
-			    strcmp(name, seed_time_fields[k]) == 0) {
+			if (*name == *usual_time_fields[k] &&
+			    strcmp(name, usual_time_fields[k]) == 0) {
 				if (usable) {
 					best = v;
 					rank = k;

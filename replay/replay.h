@@ -14,7 +14,7 @@
 
 /* How records become events. */
 struct shape {
-	const char *time_field;	/* --time-field, or NULL: the seed's list */
+	const char *time_field;	/* --time-field, or NULL: the usual names */
 	const char *key_field;	/* --key, or NULL */
 	const char *topic_field;	/* --topic-field, or NULL */
 	const char *const *route_from;	/* --route VALUE=TOPIC pairs */
