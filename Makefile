@@ -62,7 +62,7 @@ PROGRAMS :=
 TEST_BINS :=
 include $(sort $(wildcard */rules.mk))
 
-.PHONY: all test check asan valgrind fuzz bench install clean deps demo
+.PHONY: all test check asan valgrind fuzz bench install clean deps deps-demo demo
 .DEFAULT_GOAL := all
 # Keep objects make would think intermediate (test programs).
 .SECONDARY:
@@ -97,6 +97,10 @@ $(O)/lib/opts.o: VERSION
 deps:
 	@scripts/deps --check || scripts/deps
 
+# The demo needs the build's and the jobs' packages, not the tests'.
+deps-demo:
+	@scripts/deps --demo --check || scripts/deps --demo
+
 # The tests find the programs through SLUICE_BIN and the test tools through
 # SLUICE_TOOLS; SLUICE_WRAP runs each program under a tool (valgrind).
 PROVE = prove -j2 --timer
@@ -123,7 +127,7 @@ valgrind: deps
 		$(filter %.t,$(TEST_BINS))
 	$(TEST_ENV) SLUICE_WRAP='$(VALGRIND)' $(PROVE) -e '' $(SHELL_TESTS)
 
-demo: deps all
+demo: deps-demo all
 	scripts/demo
 
 bench: deps all $(TEST_BINS)
