@@ -1009,17 +1009,14 @@ set_day(struct generator *g, int64_t day)
 	g->compact[8] = '\0';
 }
 
-void
-gen_day(struct generator *g, int64_t day, uint64_t n, int by_weekday)
+double
+gen_day_weight(const struct generator *g, int64_t day)
 {
 	double factor = 1;
 
-	set_day(g, day);
-	g->i = 0;
-	g->pending_dup = 0;
 	/* Weekday weights and a ramp set how busy each day is. */
 	for (size_t i = 0; i < g->nf; i++) {
-		struct gfield *f = &g->f[i];
+		const struct gfield *f = &g->f[i];
 
 		if (f->kind != G_TIME)
 			continue;
@@ -1032,8 +1029,78 @@ gen_day(struct generator *g, int64_t day, uint64_t n, int by_weekday)
 		}
 		break;
 	}
-	g->n = n == UINT64_MAX || !by_weekday ? n :
-	    (uint64_t)llround((double)n * factor);
+	return factor;
+}
+
+/* A day's fraction of a record left over, for gen_spread(). */
+struct share {
+	double frac;
+	size_t day;
+};
+
+/* Largest fraction first, then the earlier day. */
+static int
+by_fraction(const void *a, const void *b)
+{
+	const struct share *x = a, *y = b;
+
+	if (x->frac != y->frac)
+		return x->frac > y->frac ? -1 : 1;
+	return x->day < y->day ? -1 : x->day > y->day;
+}
+
+void
+gen_spread(const struct generator *g, int64_t first, size_t days,
+    uint64_t n, uint64_t *quota)
+{
+	struct share *sh;
+	double sum = 0;
+	uint64_t given = 0;
+	size_t k;
+
+	if (days == 0)
+		return;
+	sh = ecalloc(days, sizeof *sh);
+	for (k = 0; k < days; k++)
+		sum += sh[k].frac = gen_day_weight(g, first + (int64_t)k);
+	if (!(sum > 0) || !isfinite(sum)) {
+		for (k = 0; k < days; k++)
+			sh[k].frac = 1;
+		sum = (double)days;
+	}
+	for (k = 0; k < days; k++) {
+		double part = (double)n * (sh[k].frac / sum);
+		double whole = floor(part);
+
+		quota[k] = whole < (double)n ? (uint64_t)whole : n;
+		sh[k].frac = part - whole;
+		sh[k].day = k;
+		given += quota[k];
+	}
+	qsort(sh, days, sizeof *sh, by_fraction);
+	/* What is left, one each in that order (more than once round only
+	   when rounding took a record); a record too many (rounding again)
+	   comes back from the other end. */
+	for (k = 0; given < n; k = (k + 1) % days, given++)
+		quota[sh[k].day]++;
+	for (k = days - 1; given > n; k = (k + days - 1) % days)
+		if (quota[sh[k].day] > 0) {
+			quota[sh[k].day]--;
+			given--;
+		}
+	free(sh);
+}
+
+void
+gen_day(struct generator *g, int64_t day, uint64_t n, enum gen_count how)
+{
+	set_day(g, day);
+	g->i = 0;
+	g->made = 0;
+	g->pending_dup = 0;
+	g->exact = how == GEN_EXACT;
+	g->n = n == UINT64_MAX || how == GEN_EXACT ? n :
+	    (uint64_t)llround((double)n * gen_day_weight(g, day));
 	if (g->sess != NULL)
 		sessions_day(g);
 }
@@ -1067,9 +1134,10 @@ gen_next(struct generator *g, struct rec *r, int64_t now_us, int *dup,
 		g->pending_dup = 0;
 		keep_copy(r, &g->last);
 		*dup = 1;
+		g->made++;
 		return 1;
 	}
-	if (g->i >= g->n)
+	if ((g->exact ? g->made : g->i) >= g->n)
 		return 0;
 	rec_clear(r);
 	g->base = hash_mix(g->day_base + g->i * UINT64_C(0xd1b54a32d192ed03));
@@ -1095,7 +1163,11 @@ gen_next(struct generator *g, struct rec *r, int64_t now_us, int *dup,
 			g->vars[i] = val_null();
 	}
 	if (g->anom != NULL && anomalies_apply(g, r, anom)) {
-		g->pending_dup = 1;
+		/* No room for the copy: an ordinary record, untold. */
+		if (g->exact && g->n - g->made < 2)
+			anom->kind = NULL;
+		else
+			g->pending_dup = 1;
 	}
 	/* All fields at once (rec_add one by one costs more than it does). */
 	if (r->cap < g->nf) {
@@ -1111,6 +1183,7 @@ gen_next(struct generator *g, struct rec *r, int64_t now_us, int *dup,
 	if (g->pending_dup)
 		keep_copy(&g->last, r);
 	g->i++;
+	g->made++;
 	return 1;
 }
 

@@ -34,12 +34,40 @@ struct generator *gen_new(const struct schema *s, uint64_t seed, char *err,
 
 void gen_free(struct generator *g);
 
+/* How gen_day() counts a day's records. */
+enum gen_count {
+	GEN_A_DAY,	/* n scaled by the day's weight, duplicates on top */
+	GEN_EXACT	/* n out of gen_next(), duplicates among them */
+};
+
 /*
- * Start a day: day is days since 1970-01-01; n the records it will have,
- * scaled by the schema's weekday weights and ramp when by_weekday is set.
- * Must be called before gen_next() for that day.
+ * Start a day: day is days since 1970-01-01.  GEN_A_DAY makes
+ * n * gen_day_weight() records, rounded, and an injected duplicate's copy
+ * on top of them (what --per-day asks); GEN_EXACT makes n records in all,
+ * copies counted, and a record whose copy would be the n+1st is not made a
+ * duplicate.  Either way the day's records are the first of the same
+ * sequence.  n = UINT64_MAX: no end.  Must be called before gen_next() for
+ * that day.
  */
-void gen_day(struct generator *g, int64_t day, uint64_t n, int by_weekday);
+void gen_day(struct generator *g, int64_t day, uint64_t n,
+    enum gen_count how);
+
+/*
+ * How busy day is beside the others: the weekday weight of the schema's
+ * time field times its ramp that day; 1 when it has neither.
+ */
+double gen_day_weight(const struct generator *g, int64_t day);
+
+/*
+ * Share n records among the days first .. first + days - 1 in proportion
+ * to their gen_day_weight(): each day the whole part of its share, then
+ * what is left one each to the days with the largest fractions, the
+ * earlier day first on a tie -- so with equal weights as evenly as can be,
+ * the earlier days taking the remainder.  (All weights 0 count as equal.)
+ * quota[k] is day first + k's; they sum to n.
+ */
+void gen_spread(const struct generator *g, int64_t first, size_t days,
+    uint64_t n, uint64_t *quota);
 
 /*
  * The next record of the day into r (cleared first; strings live in r).

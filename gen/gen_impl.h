@@ -120,6 +120,8 @@ struct generator {
 	size_t nvars;
 	int64_t day;		/* the day being made */
 	uint64_t n, i;		/* its records, and how many are made */
+	uint64_t made;		/* records out, copies too (GEN_EXACT) */
+	int exact;		/* n counts the copies (GEN_EXACT) */
 	uint64_t base;		/* the current record's key */
 	uint64_t day_base;	/* the day's key, mixed from (seed, day) */
 	char date[16];		/* the day as YYYY-MM-DD */

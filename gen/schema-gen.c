@@ -23,7 +23,10 @@ static const struct program prog = {
 	    "schema by name (retail, card_transactions, ecommerce, ...).\n"
 	    "\n"
 	    "Options:\n"
-	    "  -n, --records N         records per day (default: the schema's)\n"
+	    "  -n, --records N         N records in all, shared among the days\n"
+	    "                          (live: N records, then stop)\n"
+	    "      --per-day N         N records a day, times the day's weekday\n"
+	    "                          weight (default: the schema's records)\n"
 	    "  -s, --seed N            seed (default: the schema's)\n"
 	    "      --start YYYY-MM-DD  first day (default: the schema's, else "
 	    "today)\n"
@@ -47,12 +50,13 @@ static const struct program prog = {
 enum {
 	OPT_START = OPT_PROGRAM, OPT_DAYS, OPT_CLEAR, OPT_RATE, OPT_ROLL,
 	OPT_TRUTH, OPT_VALIDATE, OPT_SAMPLE, OPT_LIST, OPT_DESCRIBE,
-	OPT_ANOMALIES, OPT_AS_VERSION
+	OPT_ANOMALIES, OPT_AS_VERSION, OPT_PER_DAY
 };
 
 struct opts {
 	struct common_opts common;
-	long long records;	/* -1: the schema's */
+	long long records;	/* -n: in all; -1: not given */
+	long long per_day;	/* --per-day; -1: not given */
 	long long seed;
 	int seed_set;
 	const char *start;
@@ -74,6 +78,9 @@ struct run {
 	struct out *truth;
 	uint64_t records, anomalies, duplicates, files;
 	int status;
+	enum gen_count how;	/* how a day's records are counted */
+	uint64_t per_day;	/* GEN_A_DAY: every day's */
+	uint64_t *quota;	/* GEN_EXACT: day k's share of -n */
 	unsigned char *keep;	/* --as-version: per field, in that version */
 	int version_field;	/* its index, or -1 */
 	struct rec old;		/* the record as that version had it */
@@ -171,16 +178,21 @@ write_truth(struct run *rn, const struct rec *r, const struct anomaly *a,
 	out_puts(t, "}\n");
 }
 
-/* Generate one day into w.  Returns 0, or -1 when the output failed. */
+/*
+ * Generate the k-th day from first into w, its records as -n or --per-day
+ * say.  Returns 0, or -1 when the output failed.
+ */
 static int
-one_day(struct run *rn, struct writer *w, int64_t day, uint64_t n)
+one_day(struct run *rn, struct writer *w, int64_t first, long long k)
 {
 	struct rec r;
 	struct anomaly a;
+	int64_t day = first + k;
 	int dup;
 
 	rec_init(&r);
-	gen_day(rn->g, day, n, 1);
+	gen_day(rn->g, day, rn->quota != NULL ? rn->quota[k] : rn->per_day,
+	    rn->how);
 	while (gen_next(rn->g, &r, -1, &dup, &a)) {
 		/* The truth line names the record before its duplicate. */
 		if (a.kind != NULL) {
@@ -275,9 +287,36 @@ clear_dir(const char *dir, const char *dataset, int quiet)
 	return rc;
 }
 
+/*
+ * How many records each day gets: -n N shared among the days (gen_spread()),
+ * else --per-day or the schema's records a day.  Until the next release,
+ * -n over several days says that it no longer means a day's count.
+ */
+static void
+plan_days(struct run *rn, int64_t first, long long days)
+{
+	const struct opts *o = rn->o;
+
+	if (o->records < 0) {
+		rn->how = GEN_A_DAY;
+		rn->per_day = o->per_day >= 0 ? (uint64_t)o->per_day :
+		    (uint64_t)rn->s->records;
+		return;
+	}
+	rn->how = GEN_EXACT;
+	rn->quota = ecalloc((size_t)days, sizeof *rn->quota);
+	gen_spread(rn->g, first, (size_t)days, (uint64_t)o->records,
+	    rn->quota);
+	if (days > 1)
+		diag("-n %lld now counts the records in all (shared among "
+		    "the %lld days); --per-day %lld is a day's count, what -n "
+		    "was before 0.2.0 (this note goes in the next release)",
+		    o->records, days, o->records);
+}
+
 /* One file per day into the folder. */
 static void
-by_day(struct run *rn, int64_t first, long long days, uint64_t n)
+by_day(struct run *rn, int64_t first, long long days)
 {
 	struct opts *o = rn->o;
 
@@ -304,7 +343,7 @@ by_day(struct run *rn, int64_t first, long long days, uint64_t n)
 			return;
 		}
 		w = wr_open(out, o->common.out_fmt);
-		if (one_day(rn, w, first + k, n) < 0 || wr_close(w) < 0) {
+		if (one_day(rn, w, first, k) < 0 || wr_close(w) < 0) {
 			out_discard(out);
 			rn->status = 1;
 			buf_free(&path);
@@ -323,13 +362,13 @@ by_day(struct run *rn, int64_t first, long long days, uint64_t n)
 
 /* All days, one stream on stdout. */
 static void
-to_stdout(struct run *rn, int64_t first, long long days, uint64_t n)
+to_stdout(struct run *rn, int64_t first, long long days)
 {
 	struct out *out = out_open(NULL, 0, rn->o->gzip ? 1 : 0);
 	struct writer *w = wr_open(out, rn->o->common.out_fmt);
 
 	for (long long k = 0; k < days && !stop_requested; k++)
-		if (one_day(rn, w, first + k, n) < 0)
+		if (one_day(rn, w, first, k) < 0)
 			break;
 	if (wr_close(w) < 0 || out_close(out) < 0)
 		rn->status = 1;
@@ -358,7 +397,7 @@ live(struct run *rn, uint64_t limit)
 	    clear_dir(o->dir, rn->s->name, o->common.quiet) < 0)
 		rn->status = 1;
 	rec_init(&r);
-	gen_day(rn->g, today, UINT64_MAX, 0);
+	gen_day(rn->g, today, limit, GEN_EXACT);
 	while (made < limit && !stop_requested) {
 		double due = t0 + (double)made / o->rate, now = now_seconds();
 
@@ -449,7 +488,7 @@ sample(struct run *rn, int64_t first, uint64_t n)
 	uint64_t got = 0;
 	int dup;
 
-	gen_day(rn->g, first, n, 0);
+	gen_day(rn->g, first, n, GEN_EXACT);
 	for (size_t f = 0; f < nf; f++)
 		width[f] = strlen(rn->s->fields[f].name);
 	for (; got < n; got++) {
@@ -518,17 +557,17 @@ main(int argc, char **argv)
 		{ "describe", no_argument, NULL, OPT_DESCRIBE },
 		{ "anomalies", required_argument, NULL, OPT_ANOMALIES },
 		{ "as-version", required_argument, NULL, OPT_AS_VERSION },
+		{ "per-day", required_argument, NULL, OPT_PER_DAY },
 		STATS_LONGOPT,
 		{ NULL, 0, NULL, 0 }
 	};
-	struct opts o = { .records = -1, .days = -1, .sample = -1,
-	    .anomalies = -1 };
+	struct opts o = { .records = -1, .per_day = -1, .days = -1,
+	    .sample = -1, .anomalies = -1 };
 	struct run rn = { .o = &o };
 	char err[512], *end;
 	const char *schema_name;
 	int64_t first, us;
 	long long days;
-	uint64_t n;
 	int c;
 	struct tally tally = { 0 };
 
@@ -596,6 +635,9 @@ main(int argc, char **argv)
 		case OPT_AS_VERSION:
 			o.as_version = opt_number("--as-version", optarg, 1);
 			break;
+		case OPT_PER_DAY:
+			o.per_day = opt_number("--per-day", optarg, 0);
+			break;
 		default:
 			common_opt(&prog, &o.common, c, optarg);
 		}
@@ -612,6 +654,12 @@ main(int argc, char **argv)
 	else
 		usage_error(optind == argc ? "no schema given" :
 		    "one schema, please");
+	if (o.records >= 0 && o.per_day >= 0)
+		usage_error("-n (records in all) or --per-day (records a "
+		    "day), not both");
+	if (o.per_day >= 0 && o.rate > 0)
+		usage_error("--per-day with --rate: a live feed has no days "
+		    "(-n N stops it after N records)");
 	if (o.clear && o.dir == NULL)
 		usage_error("--clear needs -d DIR");
 	if (o.roll && (o.rate == 0 || o.dir == NULL))
@@ -668,7 +716,6 @@ main(int argc, char **argv)
 		schema_free(rn.s);
 		return 2;
 	}
-	n = o.records >= 0 ? (uint64_t)o.records : (uint64_t)rn.s->records;
 	days = o.days > 0 ? o.days : rn.s->days;
 	if (o.start == NULL)
 		o.start = rn.s->start;
@@ -696,10 +743,12 @@ main(int argc, char **argv)
 			stop_on_signals();
 			live(&rn, o.records >= 0 ? (uint64_t)o.records :
 			    UINT64_MAX);
-		} else if (o.dir != NULL) {
-			by_day(&rn, first, days, n);
 		} else {
-			to_stdout(&rn, first, days, n);
+			plan_days(&rn, first, days);
+			if (o.dir != NULL)
+				by_day(&rn, first, days);
+			else
+				to_stdout(&rn, first, days);
 		}
 		if (rn.truth != NULL && out_close(rn.truth) < 0)
 			rn.status = 1;
@@ -727,6 +776,7 @@ main(int argc, char **argv)
 			rn.status = 1;
 	}
 	gen_free(rn.g);
+	free(rn.quota);
 	free(rn.keep);
 	rec_free(&rn.old);
 	schema_free(rn.s);

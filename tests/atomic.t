@@ -8,14 +8,14 @@
 . "$SLUICE_TOP/tests/lib.sh"
 SG=$(prog schema-gen)
 
-$SLUICE_WRAP "$SG" -q retail -n 300 --days 2 >"$T/in.csv"
+$SLUICE_WRAP "$SG" -q retail --per-day 300 --days 2 >"$T/in.csv"
 
 # write_with W PATH: writer W with PATH as its output (kpis: batch-agg
 # --kpis, truth: schema-gen --truth, pq: parquet-sink -o).
 write_with() {
     case $1 in
     kpis) run batch-agg --kpis "$2" "$T/in.csv" ;;
-    truth) run schema-gen ecommerce -n 200 --days 1 -f jsonl --truth "$2" ;;
+    truth) run schema-gen ecommerce --per-day 200 --days 1 -f jsonl --truth "$2" ;;
     pq) run parquet-sink -o "$2" "$T/in.csv" ;;
     esac
 }

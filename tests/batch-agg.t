@@ -9,7 +9,7 @@ DUCK=$SLUICE_TOP/scripts/duckdb
 "$DUCK" --install || { echo "Bail out! no DuckDB"; exit 1; }
 
 # --- The retail rules: order_date, product, total_amount ------------------------------
-$SLUICE_WRAP "$SG" -q retail -n 4000 --days 3 >"$T/retail.csv"
+$SLUICE_WRAP "$SG" -q retail --per-day 4000 --days 3 >"$T/retail.csv"
 run batch-agg --kpis "$T/kpis.csv" "$T/retail.csv"
 is "$rc" 0 "batch-agg on retail runs"
 cp "$T/out" "$T/ours.csv"
@@ -28,7 +28,7 @@ is_file "$T/ours.jsonl" "$T/theirs.jsonl" \
 is_file "$T/kpi-ours.jsonl" "$T/kpi-theirs.jsonl" "--kpis: total revenue, distinct products, records, as DuckDB has them"
 
 # --- Card transactions: the schema's analysis ------------------------------------------
-$SLUICE_WRAP "$SG" -q card_transactions -n 3000 --days 4 >"$T/card.csv"
+$SLUICE_WRAP "$SG" -q card_transactions --per-day 3000 --days 4 >"$T/card.csv"
 run batch-agg --schema card_transactions "$T/card.csv"
 cp "$T/out" "$T/card-ours.csv"
 is "$(head -n 1 "$T/card-ours.csv")" \
@@ -140,7 +140,7 @@ run batch-agg -q "$T/no-such.csv"
 is "$rc:$(err)" "1:batch-agg: $T/no-such.csv: No such file or directory" "a missing input: exit 1"
 
 # --- --partial and --merge: 1, 2 and 7 splits -------------------------------------
-$SLUICE_WRAP "$SG" -q card_transactions -n 2000 --days 3 -f jsonl >"$T/card.jsonl"
+$SLUICE_WRAP "$SG" -q card_transactions --per-day 2000 --days 3 -f jsonl >"$T/card.jsonl"
 args="--schema card_transactions -m count -m sum:amount -m avg:amount -m min:amount -m max:amount
     -m rate_true:label_fraud -m distinct:city -m cards=approx_distinct:card_id"
 # shellcheck disable=SC2086

@@ -17,7 +17,7 @@
 P=$SLUICE_TOP/scripts/batch-pipeline
 D=$T/data
 export DATA=$D SLUICE_BIN WAIT_SECONDS=1
-"$SLUICE_BIN/schema-gen" -q retail -n 500 --days 7 -d "$D/input"
+"$SLUICE_BIN/schema-gen" -q retail --per-day 500 --days 7 -d "$D/input"
 # Three orders without a date, for cleanse to divert.
 for i in 1 2 3; do
     echo "X-$i,never,BOM-01,Mumbai,Masala Chai,1,20.00,20.00" >>"$D/input/retail_2025-01-15.csv"
@@ -108,7 +108,7 @@ is "$?" 2 "KEEP_RUNS=0: a usage error"
 # The ecommerce schema: deduplicated by its id, event_id; the ingest
 # job's rows (with a batch_id) stay through the batch job's runs.
 E=$T/ec
-"$SLUICE_BIN/schema-gen" -q ecommerce -n 1000 --days 2 -d "$E/input" --truth "$T/ec-truth.jsonl"
+"$SLUICE_BIN/schema-gen" -q ecommerce --per-day 1000 --days 2 -d "$E/input" --truth "$T/ec-truth.jsonl"
 mkdir -p "$E/logs"
 sqlite3 "$E/warehouse.db" <"$SLUICE_TOP/sink/warehouse.sql" >/dev/null
 sqlite3 "$E/warehouse.db" "INSERT INTO dead_letter_events (source, batch_id) VALUES ('ingested:1', 7);

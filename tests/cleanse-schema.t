@@ -6,7 +6,7 @@
 SG=$(prog schema-gen)
 
 # --- Scored against the ground truth ------------------------------------
-$SLUICE_WRAP "$SG" -q ecommerce -n 20000 --days 1 --truth "$T/truth.jsonl" >"$T/ec.csv"
+$SLUICE_WRAP "$SG" -q ecommerce --per-day 20000 --days 1 --truth "$T/truth.jsonl" >"$T/ec.csv"
 run cleanse --schema ecommerce --dedup event_id --reject "$T/rej.jsonl" "$T/ec.csv"
 is "$rc" 0 "cleanse --schema ecommerce --dedup event_id runs"
 in=$(($(wc -l <"$T/ec.csv") - 1))

@@ -5,7 +5,7 @@
 # late_arrival flag worked by hand, and --metrics checked value by value.
 . "$SLUICE_TOP/tests/lib.sh"
 SG=$(prog schema-gen)
-gen() { $SLUICE_WRAP "$SG" -q -n 300 --days 2 --anomalies 0 "$@" ecommerce; }
+gen() { $SLUICE_WRAP "$SG" -q --per-day 300 --days 2 --anomalies 0 "$@" ecommerce; }
 
 # --- Migration v1 -> v3, v2 -> v3 -------------------------------------------
 gen >"$T/v3.csv"
@@ -122,7 +122,7 @@ run cleanse --schema "$T/bad3.json" "$T/e.csv"
 is "$rc:$(err)" '2:cleanse: bad3.json: versions[1].added.a: "a" came in version 1 already' "a field comes into the history once"
 
 # --- Metrics ------------------------------------------------------------
-$SLUICE_WRAP "$SG" -q ecommerce -n 5000 --days 1 >"$T/ec.csv"
+$SLUICE_WRAP "$SG" -q ecommerce --per-day 5000 --days 1 >"$T/ec.csv"
 rm -f "$T/m.jsonl"
 run cleanse --schema ecommerce --dedup event_id --metrics "$T/m.jsonl" "$T/ec.csv"
 m=$(cat "$T/m.jsonl")

@@ -90,7 +90,7 @@ like "$(out)" "--seen FILE" "--help lists --seen"
 # Batch one's first 30 valid keys (and blank lines, a CRLF line) are
 # listed; batch one delivered again: those 30 duplicates, the rest as if
 # alone, counts adding up.
-$SLUICE_WRAP "$(prog schema-gen)" -q ecommerce -n 300 --days 1 >"$T/b1.csv"
+$SLUICE_WRAP "$(prog schema-gen)" -q ecommerce --per-day 300 --days 1 >"$T/b1.csv"
 run cleanse --schema ecommerce --dedup event_id --reject "$T/r1.jsonl" "$T/b1.csv"
 cp "$T/out" "$T/v1.csv"
 alone=$(sed 1d "$T/v1.csv" | wc -l)

@@ -21,7 +21,7 @@ command -v chromium >/dev/null 2>&1 || { echo "not ok 1 - chromium is missing: r
 
 # --- The warehouses ------------------------------------------------------------------
 BW=$T/batch
-"$SLUICE_BIN/schema-gen" -q retail -n 400 --days 4 -d "$BW/input"
+"$SLUICE_BIN/schema-gen" -q retail --per-day 400 --days 4 -d "$BW/input"
 DATA=$BW WAIT_SECONDS=1 SLUICE_BIN=$SLUICE_BIN "$SLUICE_TOP/scripts/batch-pipeline" 2>"$T/batch.err"
 is "$?" 0 "the batch pipeline's warehouse"
 SW=$T/stream

@@ -39,7 +39,7 @@ sqlboth() { sqlite3 "$WH" "$1" && psql_q "$1" >/dev/null; }
 
 # --- The batch and stream warehouse (the database "sluice") -----------------------
 WH=$T/wh.db
-$SLUICE_WRAP "$(prog schema-gen)" -q retail -n 500 --days 5 >"$T/orders.csv"
+$SLUICE_WRAP "$(prog schema-gen)" -q retail --per-day 500 --days 5 >"$T/orders.csv"
 printf 'order_id,order_date,store_id,store_city,product,quantity,unit_price,amount\n' >"$T/evil.csv"
 printf 'X1,2025-01-19,S,City,<script>alert(1)</script>,1,1.00,999999.00\n' >>"$T/evil.csv"
 $SLUICE_WRAP "$(prog batch-agg)" -q --kpis "$T/kpis.csv" "$T/orders.csv" "$T/evil.csv" >"$T/daily.csv"

@@ -34,7 +34,7 @@ cgi "view=stream&format=json"
 is "$(js 'j.status')" NO_DATA "and NO_DATA in JSON"
 
 # --- A warehouse -------------------------------------------------------------
-$SLUICE_WRAP "$SG" -q retail -n 500 --days 5 >"$T/orders.csv"
+$SLUICE_WRAP "$SG" -q retail --per-day 500 --days 5 >"$T/orders.csv"
 printf 'order_id,order_date,store_id,store_city,product,quantity,unit_price,amount\n' >"$T/evil.csv"
 printf 'X1,2025-01-19,S,City,<script>alert(1)</script>,1,1.00,999999.00\n' >>"$T/evil.csv"
 $SLUICE_WRAP "$(prog batch-agg)" -q --kpis "$T/kpis.csv" "$T/orders.csv" "$T/evil.csv" >"$T/daily.csv"

@@ -19,8 +19,8 @@ if [ -n "$SLUICE_WRAP" ] || ldd "$SG" 2>/dev/null | grep -q 'libasan'; then
 fi
 [ -f "$FAULTS" ] || { echo "Bail out! no $FAULTS (make check builds it)"; exit 1; }
 
-"$SG" -q retail -n 30 --days 2 >"$T/in.csv"
-"$SG" -q retail -n 20 --days 3 --seed 7 >"$T/old.csv"
+"$SG" -q retail --per-day 30 --days 2 >"$T/in.csv"
+"$SG" -q retail --per-day 20 --days 3 --seed 7 >"$T/old.csv"
 W=$T/w            # a program's outputs, and nothing else
 mkdir "$T/ref"
 
@@ -186,9 +186,9 @@ faults "sqlite-sink" "$sqlite_todo" \
 faults "sqlite-sink --mode replace" "$sqlite_todo" \
     "$(prog sqlite-sink)" -q -d "$W/w.db" -t orders --mode replace "$T/in.csv"
 faults "schema-gen --truth" "" \
-    "$SG" -q ecommerce -n 40 --days 1 --truth "$W/truth.jsonl"
+    "$SG" -q ecommerce --per-day 40 --days 1 --truth "$W/truth.jsonl"
 faults "schema-gen -d" "" \
-    "$SG" -q retail -n 30 --days 2 -d "$W/gen"
+    "$SG" -q retail --per-day 30 --days 2 -d "$W/gen"
 
 # --- stream-window with a checkpoint folder --------------------------------------
 # Its output is live (appended as windows close) and cut back to the
@@ -197,7 +197,7 @@ faults "schema-gen -d" "" \
 # ends with exactly the output of a run that never failed.  Each run
 # waits ~3 s for its consumer group: the runs go in parallel.
 mock_up --topic ev:2
-"$SG" -q ecommerce -n 100 --anomalies 0 -f jsonl >"$T/ev.jsonl"
+"$SG" -q ecommerce --per-day 100 --anomalies 0 -f jsonl >"$T/ev.jsonl"
 "$(prog kafka-replay)" -q -b "$B" -t ev --key category "$T/ev.jsonl"
 SW=$(prog stream-window)
 

@@ -6,7 +6,7 @@
 # writes no groups made from part of its input.
 . "$SLUICE_TOP/tests/lib.sh"
 
-"$(prog schema-gen)" -q retail -n 30 --days 2 >"$T/in.csv"
+"$(prog schema-gen)" -q retail --per-day 30 --days 2 >"$T/in.csv"
 head -11 "$T/in.csv" >"$T/head.csv"
 
 # stopped SIGNAL OUT PROGRAM ARGS...: PROGRAM reads the first 10 rows from

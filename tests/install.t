@@ -26,7 +26,7 @@ is "$(cmp "$X/usr/share/sluice/warehouse.sql" "$SLUICE_TOP/sink/warehouse.sql" &
 cd "$T"
 is "$(env -u SLUICE_SCHEMAS "$X/usr/bin/schema-gen" --list | tr '\n' ' ')" \
     "$(ls "$SLUICE_TOP/gen/schemas" | sed 's/\.json$//' | tr '\n' ' ')" "the installed schema-gen lists them"
-env -u SLUICE_SCHEMAS "$X/usr/bin/schema-gen" -q ecommerce -n 50 --days 1 >"$T/e.csv"
+env -u SLUICE_SCHEMAS "$X/usr/bin/schema-gen" -q ecommerce --per-day 50 --days 1 >"$T/e.csv"
 is "$?" 0 "  and generates from one by name"
 env -u SLUICE_SCHEMAS "$X/usr/bin/cleanse" -q --schema ecommerce "$T/e.csv" >"$T/c.csv" 2>"$T/err"
 is "$?" 0 "the installed cleanse finds --schema ecommerce"

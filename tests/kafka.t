@@ -35,7 +35,7 @@ consume() {
 }
 
 # --- Count, content, keys ---------------------------------------------------
-$SG -q retail -n 1000 --days 2 >"$T/orders.csv"
+$SG -q retail --per-day 1000 --days 2 >"$T/orders.csv"
 $SLUICE_WRAP "$RP" -b "$B" -t orders --key store_id "$T/orders.csv" 2>"$T/err"
 is "$?" 0 "kafka-replay: exit 0"
 like "$(cat "$T/err")" "^kafka-replay: 2000 in, 2000 produced, 2000 delivered, 0 failed, 0 skipped" \
@@ -83,7 +83,7 @@ console.log(bad, runs <= 10 ? "in runs" : runs + " runs");' "$T/got-keyless" "$T
 is "$(cat "$T/n")" "0 in runs" "  each partition's in the order read, in runs of a batch (not one partition a message)"
 
 # --- Routing: three event types to three topics ----------------------------
-$SG -q ecommerce -n 600 --anomalies 0 -f jsonl >"$T/events.jsonl"
+$SG -q ecommerce --per-day 600 --anomalies 0 -f jsonl >"$T/events.jsonl"
 $SLUICE_WRAP "$RP" -q -b "$B" --topic-field event_type --route purchase=purchases \
     --route add_to_cart=carts -t views "$T/events.jsonl"
 is "$?" 0 "routed by event_type"

@@ -114,10 +114,11 @@ mock_up() {
     trap 'exec 3>&-; kill $mock ${pids:-} 2>/dev/null; wait $mock ${pids:-} 2>/dev/null; rm -rf "$T"' EXIT
 }
 
-# ecommerce_events N FILE: N e-commerce events with no anomalies, in
-# event-time order, as JSON Lines (the Kafka tests' input).
+# ecommerce_events N FILE: N e-commerce events a day over the schema's
+# three days (3N), with no anomalies, in event-time order, as JSON Lines
+# (the Kafka tests' input).
 ecommerce_events() {
-    $SLUICE_WRAP "$(prog schema-gen)" -q ecommerce -n "$1" --anomalies 0 -f jsonl |
+    $SLUICE_WRAP "$(prog schema-gen)" -q ecommerce --per-day "$1" --anomalies 0 -f jsonl |
         mlr --ijsonl --ojsonl sort -f event_time >"$2"
 }
 

@@ -30,7 +30,7 @@ slow() {
 w() { echo $SLUICE_WRAP "$(prog "$1")"; }
 
 "$SLUICE_BIN/schema-gen" -q retail -n 12 --days 1 --anomalies 0 >"$T/retail.csv"
-"$SLUICE_BIN/schema-gen" -q ecommerce -n 4 --anomalies 0 -f jsonl | head -n 12 >"$T/ec.jsonl"
+"$SLUICE_BIN/schema-gen" -q ecommerce --per-day 4 --anomalies 0 -f jsonl | head -n 12 >"$T/ec.jsonl"
 
 # shellcheck disable=SC2046
 slow "the record layer (rec-cat), CSV" -H 1 "$T/retail.csv" -- $(w rec-cat)

@@ -117,7 +117,7 @@ like "$(cat "$T/ab-rej.jsonl")" '"rule":"column","message":"field \\"c\\" is not
     "a field with no column: the record rejected, not the value dropped"
 
 # --- Many row groups, the retail schema, DuckDB against the CSV --------------
-$SLUICE_WRAP "$SG" -q retail -n 2500 --days 2 >"$T/retail.csv"
+$SLUICE_WRAP "$SG" -q retail --per-day 2500 --days 2 >"$T/retail.csv"
 run parquet-sink --schema retail --row-group-rows 700 -c zstd -o "$T/retail.parquet" "$T/retail.csv"
 got=$("$DUCK" "SELECT count(DISTINCT row_group_id) AS groups, max(row_group_num_rows) AS most FROM parquet_metadata('$T/retail.parquet')")
 is "$got" '{"groups":"8","most":"700"}' "5000 rows in row groups of 700: 8 of them"

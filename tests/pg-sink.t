@@ -90,7 +90,7 @@ is "$(dump evolve id | tr '\t\n' '| ')" '1|x|\N|\N|\N 2|y|2.5|\N|\N 3|\N|\N|t|{"
     "earlier rows have nulls there"
 
 # --- Upserts: replayed, the same table, and sqlite-sink's -------------------------------
-"$(prog schema-gen)" -q retail -n 3000 -f jsonl --anomalies 0 >"$T/retail.jsonl"
+"$(prog schema-gen)" -q retail --per-day 3000 -f jsonl --anomalies 0 >"$T/retail.jsonl"
 # Each order's latest values: every order twice, the second changed.
 jq -c '.quantity += 1 | .amount = (.amount + 1)' "$T/retail.jsonl" >"$T/changed.jsonl"
 cat "$T/retail.jsonl" "$T/changed.jsonl" >"$T/upserts.jsonl"

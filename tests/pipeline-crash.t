@@ -103,8 +103,8 @@ stream=$!
 D=$T/batch
 export DATA=$D SLUICE_BIN WAIT_SECONDS=1
 P=$SLUICE_TOP/scripts/batch-pipeline
-"$SLUICE_BIN/schema-gen" -q retail -n 300 --days 3 -d "$T/A"
-"$SLUICE_BIN/schema-gen" -q retail -n 200 --days 4 --start 2025-02-01 -d "$T/B"
+"$SLUICE_BIN/schema-gen" -q retail --per-day 300 --days 3 -d "$T/A"
+"$SLUICE_BIN/schema-gen" -q retail --per-day 200 --days 4 --start 2025-02-01 -d "$T/B"
 # Orders without a date: B has dead letters, A none (its rows of
 # dead_letter_events emptied).
 for i in 1 2 3; do
@@ -194,7 +194,7 @@ ls -la "$D/output" | sed 's/^/# /'
 # --- stream-window over a file ---------------------------------------------------------
 # Sorted by time, the events make windows; then events out of order,
 # most of them late, enough for --late to be written in several buffers.
-"$SLUICE_BIN/schema-gen" -q ecommerce -n 12000 -f jsonl >"$T/un.jsonl"
+"$SLUICE_BIN/schema-gen" -q ecommerce --per-day 12000 -f jsonl >"$T/un.jsonl"
 jq -c -s 'sort_by(.event_time | tostring) | .[]' "$T/un.jsonl" >"$T/ev.jsonl"
 head -n 6000 "$T/un.jsonl" >>"$T/ev.jsonl"
 SW="$SLUICE_BIN/stream-window --time event_time --size 1h --slide 15m --watermark 15m -g category -m count -m revenue=sum:price"

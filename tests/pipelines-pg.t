@@ -153,8 +153,8 @@ pq "DROP SCHEMA public CASCADE; CREATE SCHEMA public" >/dev/null 2>&1
 
 # --- batch-pipeline ------------------------------------------------------------------
 B=$T/batch
-"$SLUICE_BIN/schema-gen" -q retail -n 300 --days 3 -d "$B/in" 2>/dev/null
-"$SLUICE_BIN/schema-gen" -q retail -n 200 --days 2 --start 2025-02-01 -d "$B/in2" 2>/dev/null
+"$SLUICE_BIN/schema-gen" -q retail --per-day 300 --days 3 -d "$B/in" 2>/dev/null
+"$SLUICE_BIN/schema-gen" -q retail --per-day 200 --days 2 --start 2025-02-01 -d "$B/in2" 2>/dev/null
 for i in 1 2 3; do
     echo "X-$i,never,BOM-01,Mumbai,Masala Chai,1,20.00,20.00" >>"$B/in/retail_2025-01-15.csv"
 done

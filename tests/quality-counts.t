@@ -102,7 +102,7 @@ is_file "$T/hand.view" "$T/hand.count" \
     "v_dead_letters_by_rule over the dead letters: the records each rule rejected, as --metrics counts them"
 
 # --- Generated faults, against the truth file ----------------------------
-$SLUICE_WRAP "$SG" -q ecommerce -n 6000 --days 1 --anomalies 0.1 -f jsonl \
+$SLUICE_WRAP "$SG" -q ecommerce --per-day 6000 --days 1 --anomalies 0.1 -f jsonl \
     --truth "$T/truth.jsonl" >"$T/gen.jsonl"
 run cleanse --schema ecommerce --dedup event_id --reject "$T/gen.rej" \
     --metrics "$T/gen.m" "$T/gen.jsonl"

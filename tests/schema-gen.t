@@ -7,36 +7,133 @@ SG=$(prog schema-gen)
 sg() { $SLUICE_WRAP "$SG" "$@"; }
 
 # --- Determinism ---------------------------------------------------------------
-sg -q retail -n 300 --days 3 >"$T/a.csv"
-sg -q retail -n 300 --days 3 >"$T/b.csv"
+sg -q retail --per-day 300 --days 3 >"$T/a.csv"
+sg -q retail --per-day 300 --days 3 >"$T/b.csv"
 is_file "$T/a.csv" "$T/b.csv" "same schema, seed and flags: byte-identical"
-sg -q retail -n 300 --days 3 -s 43 >"$T/c.csv"
+sg -q retail --per-day 300 --days 3 -s 43 >"$T/c.csv"
 cmp -s "$T/a.csv" "$T/c.csv"
 is "$?" 1 "another seed differs"
 sg -q retail -n 300 --start 2025-01-16 --days 1 >"$T/day2.csv"
 { head -n 1 "$T/a.csv"; grep ',2025-01-16,' "$T/a.csv"; } >"$T/slice.csv"
 is_file "$T/day2.csv" "$T/slice.csv" "a day made alone is that day of a longer run"
 mkdir "$T/e2" "$T/e1"
-sg -q ecommerce -n 500 --days 2 -f jsonl -d "$T/e2"
-sg -q ecommerce -n 500 --start 2025-02-04 --days 1 -f jsonl -d "$T/e1"
+sg -q ecommerce --per-day 500 --days 2 -f jsonl -d "$T/e2"
+sg -q ecommerce --per-day 500 --start 2025-02-04 --days 1 -f jsonl -d "$T/e1"
 is_file "$T/e1/ecommerce_2025-02-04.jsonl" "$T/e2/ecommerce_2025-02-04.jsonl" \
     "...also with sessions and anomalies"
 
 mkdir "$T/days"
-run schema-gen retail -n 100 --days 3 -d "$T/days"
+run schema-gen retail --per-day 100 --days 3 -d "$T/days"
 is "$(ls "$T/days" | tr '\n' ' ')" \
     "retail_2025-01-15.csv retail_2025-01-16.csv retail_2025-01-17.csv " \
     "-d: one file per day, named NAME_DATE.csv"
 like "$(err)" "retail_2025-01-16.csv: 100 records" "and a line per file written"
 tail -n +2 "$T/days/retail_2025-01-16.csv" >"$T/d16"
 grep ',2025-01-16,' "$T/a.csv" | head -n 100 >"$T/a16"
-is "$(wc -l <"$T/d16")" 100 "-n is per day"
-sg -q retail -n 100 --days 3 >"$T/a100.csv"
+is "$(wc -l <"$T/d16")" 100 "--per-day is per day"
+sg -q retail --per-day 100 --days 3 >"$T/a100.csv"
 grep ',2025-01-16,' "$T/a100.csv" >"$T/a16"
 is_file "$T/d16" "$T/a16" "a day's file holds that day of the stream"
 
+# --- -n: records in all; --per-day: records a day -----------------------------------
+# -n N shares N among the days by weight (weekday weight times ramp): each
+# day the whole part of its share, the rest one each to the largest
+# fractions, the earlier day on a tie.  Reckoned here in whole numbers
+# (weights scaled to integers, a share as quotient and remainder), not in
+# the program's doubles.
+spread() {  # spread N "W1 W2 ...": the days' counts
+    awk -v n="$1" -v w="$2" 'BEGIN {
+        d = split(w, a, " ")
+        for (i = 1; i <= d; i++) sum += a[i]
+        for (i = 1; i <= d; i++) {
+            q[i] = int(n * a[i] / sum); r[i] = (n * a[i]) % sum; left += q[i] }
+        for (left = n - left; left > 0; left--) {
+            b = 0
+            for (i = 1; i <= d; i++)
+                if (!given[i] && (b == 0 || r[i] > r[b])) b = i
+            q[b]++; given[b] = 1
+        }
+        for (i = 1; i <= d; i++) printf "%s%d", (i > 1 ? " " : ""), q[i] }'
+}
+# day_counts DIR: the records in each day's file (JSON Lines), in date order.
+day_counts() {
+    for f in "$1"/*; do awk 'END { print NR }' "$f"; done | paste -sd' ' -
+}
+cat >"$T/ramp.json" <<'END'
+{"name": "ramp", "start": "2025-01-06", "days": 5, "records": 10,
+ "fields": [{"name": "day", "type": "date", "gen": "time", "ramp": 1},
+            {"name": "x", "type": "int", "gen": "uniform", "min": 1, "max": 9}]}
+END
+# retail: 7 days alike; card_transactions: its weekdays from Monday
+# (0.9 ... 1.3 on Saturday) x 100; ecommerce: 3 days, sessions and
+# duplicates (counted among the N); ramp.json: 1 + k/4 over 5 days, x 4.
+for c in "retail;1 1 1 1 1 1 1" "card_transactions;90 90 95 100 110 130 120" \
+    "ecommerce;1 1 1" "$T/ramp.json;4 5 6 7 8"; do
+    s=${c%%;*} w=${c#*;}
+    for n in 1 6 7 8 1000; do
+        rm -rf "$T/nd"
+        sg -q "$s" -n "$n" -f jsonl -d "$T/nd" 2>/dev/null
+        is "$(day_counts "$T/nd")" "$(spread "$n" "$w")" \
+            "-n $n, $(basename "$s" .json): $n records in all, shared by day as weighted"
+    done
+done
+run schema-gen -q ecommerce -n 1000 -f jsonl
+is "$(out | wc -l)" 1000 "-n 1000 to stdout: 1000 lines, duplicates among them"
+like "$(err)" "^schema-gen: -n 1000 now counts the records in all \(shared among the 3 days\); --per-day 1000 is a day's count" \
+    "-n over several days says what it was (for one release)"
+run schema-gen -q retail -n 10 --days 1
+is "$(err)" "" "...and nothing over one day, where it is the same"
+
+# --per-day N: N a day, times the day's weight (weekday weights scaled to
+# average 1 over a week: card_transactions' Monday is 0.9 * 7 / 7.35, so
+# 857 of 1000, rounded); the schema's records a day when neither is given.
+sg -q card_transactions --per-day 1000 -f jsonl -d "$T/pd1"
+is "$(day_counts "$T/pd1")" "857 857 905 952 1048 1238 1143" \
+    "--per-day 1000, card_transactions: 1000 a day times its weekday weight"
+sg -q retail --per-day 7 -f jsonl -d "$T/pd2"
+is "$(day_counts "$T/pd2")" "7 7 7 7 7 7 7" "--per-day 7, retail: 7 a day"
+sg -q "$T/ramp.json" -f jsonl -d "$T/pd3"
+is "$(day_counts "$T/pd3")" "10 13 15 18 20" "no count: the schema's records a day (10), times the ramp"
+
+# Deterministic for a seed; a day's share is the start of that day as
+# --per-day makes it.
+sg -q ecommerce -n 1000 -f jsonl --truth "$T/n1.t" >"$T/n1" 2>/dev/null
+sg -q ecommerce -n 1000 -f jsonl --truth "$T/n2.t" >"$T/n2" 2>/dev/null
+is_file "$T/n1" "$T/n2" "-n: the same seed, the same bytes"
+is_file "$T/n1.t" "$T/n2.t" "...and the same truth"
+sg -q ecommerce -n 1000 -f jsonl -s 5 >"$T/n3" 2>/dev/null
+cmp -s "$T/n1" "$T/n3"
+is "$?" 1 "-n: another seed differs"
+rm -rf "$T/nd"
+sg -q ecommerce -n 1000 -f jsonl -d "$T/nd" 2>/dev/null
+sg -q ecommerce --per-day 1000 -f jsonl -d "$T/pd"
+bad=0
+for f in "$T/nd"/*; do
+    head -n "$(wc -l <"$f")" "$T/pd/${f##*/}" | cmp -s - "$f" || bad=$((bad + 1))
+done
+is "$bad" 0 "-n: each day's records are the first of that day's sequence"
+
+# A duplicate with no room for its copy is an ordinary record: the truth
+# tells only what the output holds (batch and live).
+bad=""
+for n in $(seq 1 24); do
+    sg -q ecommerce -n "$n" --days 1 --anomalies 0.5 -f jsonl --truth "$T/dt" >"$T/do"
+    sg -q ecommerce -n "$n" --rate 1000000 --anomalies 0.5 -f jsonl --truth "$T/lt" >"$T/lo"
+    for m in "do dt" "lo lt"; do
+        o=${m% *} t=${m#* }
+        got="$(wc -l <"$T/$o" | tr -d ' ') $(awk 'NR > 1 && $0 == prev { d++ } { prev = $0 } END { print d + 0 }' "$T/$o")"
+        [ "$got" = "$n $(grep -c '"kind":"duplicate"' "$T/$t")" ] || bad="$bad $o:$n"
+    done
+done
+is "${bad:-none}" none "-n 1 to 24 with duplicates: N records, each told duplicate repeated"
+
+run schema-gen retail -n 5 --per-day 5
+is "$rc" 2 "-n and --per-day: a usage error"
+run schema-gen retail --per-day 5 --rate 10
+is "$rc" 2 "--per-day with --rate (no days live): a usage error"
+
 # --- Statistics over 100k records ------------------------------------------------
-sg -q card_transactions -n 100000 --days 1 >"$T/card.csv"
+sg -q card_transactions --per-day 100000 --days 1 >"$T/card.csv"
 awk -F, 'NR > 1 { n++; c[$4]++ } END {
     bad = 0
     if ((c["POS"] / n - 0.55) ^ 2 > 0.0001) bad++
@@ -86,11 +183,11 @@ if [ -z "$SLUICE_WRAP" ] && [ -x /usr/bin/time ]; then
 fi
 
 # --- Anomalies, truth, sessions ------------------------------------------------------
-sg -q ecommerce -n 100000 --days 1 -f jsonl --truth "$T/truth.jsonl" >"$T/ec.jsonl"
+sg -q ecommerce --per-day 100000 --days 1 -f jsonl --truth "$T/truth.jsonl" >"$T/ec.jsonl"
 total=$(wc -l <"$T/ec.jsonl")
 anoms=$(wc -l <"$T/truth.jsonl")
 dups=$(grep -c '"kind":"duplicate"' "$T/truth.jsonl")
-is "$total" "$((100000 + dups))" "records: 100000 plus one line per duplicate"
+is "$total" "$((100000 + dups))" "--per-day 100000: 100000 records plus one line per duplicate"
 ok "$(awk -v a="$anoms" 'BEGIN { print (a > 1800 && a < 2200) ? 0 : 1 }')" \
     "anomalies at their 2% rate ($anoms in 100000)"
 "$SLUICE_TOP/scripts/duckdb" "
@@ -138,7 +235,7 @@ like "$(cat "$T/q")" '"bad_start":"0"' "sessions begin with view or search"
 
 # --- Every bundled schema, read by DuckDB with its declared types -------------------
 for s in $(sg --list); do
-    sg -q "$s" -n 2000 --days 2 >"$T/$s.csv"
+    sg -q "$s" --per-day 2000 --days 2 >"$T/$s.csv"
     cols=$(sg --describe "$s" | awk -F, 'NR > 1 {
         t = $2; sub(/^decimal\(/, "DECIMAL(18,", t)
         m["string"] = "VARCHAR"; m["int"] = "BIGINT"; m["float"] = "DOUBLE"
@@ -149,7 +246,7 @@ for s in $(sg --list); do
     got=$("$SLUICE_TOP/scripts/duckdb" "SELECT count(*) AS n FROM read_csv('$T/$s.csv',
         header=true, columns={$cols}, auto_detect=false, allow_quoted_nulls=false)" 2>&1)
     is "$got" "{\"n\":\"$((n - 1))\"}" "$s: CSV read by DuckDB with the declared types"
-    sg -q "$s" -n 500 -f jsonl >"$T/$s.jsonl"
+    sg -q "$s" --per-day 500 -f jsonl >"$T/$s.jsonl"
     got=$("$SLUICE_TOP/scripts/duckdb" "SELECT count(*) AS n FROM read_json('$T/$s.jsonl',
         format='newline_delimited', columns={$cols})" 2>&1)
     is "$got" "{\"n\":\"$(wc -l <"$T/$s.jsonl")\"}" "$s: JSON Lines read by DuckDB with the declared types"

@@ -9,7 +9,7 @@ SG=$(prog schema-gen)
 DB=$T/w.db
 
 # --- Rows as they came -----------------------------------------------------------
-$SLUICE_WRAP "$SG" -q retail -n 1500 --days 2 >"$T/retail.csv"
+$SLUICE_WRAP "$SG" -q retail --per-day 1500 --days 2 >"$T/retail.csv"
 run sqlite-sink -d "$DB" -t orders --schema retail "$T/retail.csv"
 is "$rc:$(sed 's/, [0-9.]*s$//' "$T/err")" "0:sqlite-sink: 3000 in, 3000 written, 0 rejected, 0 filtered" "3000 rows written"
 is "$(sqlite3 "$DB" "SELECT type FROM pragma_table_info('orders')" | tr '\n' ' ')" \
@@ -89,7 +89,7 @@ is "$(sqlite3 "$DB" "SELECT group_concat(a) FROM rep")" 3 "--mode replace: the t
 # --- The warehouse: cleanse's output, rejects and metrics, and the views ---------------------
 WH=$T/wh.db
 sqlite3 "$WH" <"$SLUICE_TOP/sink/warehouse.sql" >/dev/null
-$SLUICE_WRAP "$SG" -q ecommerce -n 2000 --days 1 >"$T/ec.csv"
+$SLUICE_WRAP "$SG" -q ecommerce --per-day 2000 --days 1 >"$T/ec.csv"
 $SLUICE_WRAP "$(prog cleanse)" -q --schema ecommerce --dedup event_id --reject "$T/dead.jsonl" \
     --metrics "$T/quality.jsonl" "$T/ec.csv" >"$T/valid.csv" 2>/dev/null
 run sqlite-sink -d "$WH" -t ecommerce_events --schema ecommerce "$T/valid.csv"

@@ -57,7 +57,7 @@ is "$parts" 3 "  read from all three partitions"
 # 20000 events wait in the topic; the broker answers 300 ms late, so the
 # stop, as soon as stream-window has its partitions, comes long before it
 # could have read them.
-"$(prog schema-gen)" -q ecommerce -n 7000 --anomalies 0 -f jsonl | head -n 20000 >"$T/backlog.jsonl"
+"$(prog schema-gen)" -q ecommerce --per-day 7000 --anomalies 0 -f jsonl | head -n 20000 >"$T/backlog.jsonl"
 "$RP" -q -b "$B" -t backlog --key category "$T/backlog.jsonl"
 "$RP" -q -b "$B" -t stopnow --key category "$T/backlog.jsonl"
 echo "rtt 1 300" >&3

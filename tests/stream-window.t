@@ -212,7 +212,7 @@ ok "$(( got < 98000 || got > 102000 ))" "approx_distinct: $got for 100000 (withi
 # --- Against DuckDB: the same sliding windows from a query --------------------------------
 DUCK=$SLUICE_TOP/scripts/duckdb
 "$DUCK" --install || { echo "Bail out! no DuckDB"; exit 1; }
-$SLUICE_WRAP "$(prog schema-gen)" -q ecommerce -n 3000 --anomalies 0 | mlr --csv sort -f event_time >"$T/events.csv"
+$SLUICE_WRAP "$(prog schema-gen)" -q ecommerce --per-day 3000 --anomalies 0 | mlr --csv sort -f event_time >"$T/events.csv"
 run stream-window --time event_time --size 1h --slide 15m --watermark 15m -g category \
     -m count -m revenue=sum:price -m lo=min:price -m users=distinct:user_id "$T/events.csv"
 cp "$T/out" "$T/ours.csv"

@@ -15,7 +15,7 @@ purchase="event_type == 'purchase'"
 count() { sed -n "s/.* \([0-9][0-9]*\) $1[,;].*/\1/p" "$T/err" | head -n 1; }
 
 # --- cleanse ------------------------------------------------------------------
-$SLUICE_WRAP "$SG" -q ecommerce -n 1500 >"$T/ev.csv"
+$SLUICE_WRAP "$SG" -q ecommerce --per-day 1500 >"$T/ev.csv"
 run cleanse --schema ecommerce --dedup event_id --metrics "$T/m.jsonl" \
     --where "$purchase" "$T/ev.csv"
 is "$rc" 0 "cleanse --where runs"
