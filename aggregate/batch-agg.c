@@ -418,18 +418,6 @@ finish(struct filter *f, void *ctx)
 		f->stop = 1;
 }
 
-static void
-summary(const struct run *rn, const struct tally *t, int quiet)
-{
-	if (quiet)
-		return;
-	fprintf(stderr, "%s: %llu in, %llu aggregated into %zu groups, %llu "
-	    "rejected, %llu filtered, %.2fs\n", progname,
-	    (unsigned long long)t->in, (unsigned long long)t->out, rn->t.n,
-	    (unsigned long long)t->rejected, (unsigned long long)t->filtered,
-	    now_seconds() - t->start);
-}
-
 /* --merge: partial files in, the result out. */
 static int
 merge(struct run *rn, char **paths, int n, const char *output,
@@ -461,11 +449,12 @@ merge(struct run *rn, char **paths, int n, const char *output,
 		rc = -1;
 	if (rc == 0 && rn->kpis_path != NULL)
 		rc = write_kpis(rn, co);
-	if (!co->quiet)
-		fprintf(stderr, "%s: %d partials merged: %llu records in %zu "
-		    "groups, %.2fs\n", progname, n,
-		    (unsigned long long)rn->kpi_records, rn->t.n,
-		    now_seconds() - t.start);
+	/* in and out: the records the partials aggregated. */
+	t.in = t.out = rn->kpi_records;
+	if (stats_summary(co->stats, &t, stats_pack("{s:I,s:I,s:I}",
+	    "aggregated", (json_int_t)t.out, "partials", (json_int_t)n,
+	    "groups", (json_int_t)rn->t.n), co->quiet) < 0)
+		rc = -1;
 	return rc < 0 ? 1 : 0;
 }
 
@@ -605,9 +594,8 @@ main(int argc, char **argv)
 	status = filter_run(&f, argv + optind, argc - optind, each, &rn);
 	if (status == 0 && rn.kpis_path != NULL && write_kpis(&rn, &co) < 0)
 		status = 1;
-	summary(&rn, &f.t, co.quiet);
-	if (stats_write(co.stats, &f.t, stats_pack("{s:I,s:I}", "aggregated",
-	    (json_int_t)f.t.out, "groups", (json_int_t)rn.t.n)) < 0)
+	if (stats_summary(co.stats, &f.t, stats_pack("{s:I,s:I}", "aggregated",
+	    (json_int_t)f.t.out, "groups", (json_int_t)rn.t.n), co.quiet) < 0)
 		status = 1;
 	counts_free(&reasons);
 	finder_free(&rn.find);

@@ -752,27 +752,17 @@ main(int argc, char **argv)
 		}
 		if (rn.truth != NULL && out_close(rn.truth) < 0)
 			rn.status = 1;
-		if (!o.common.quiet) {
-			char files[48] = "";
-
-			if (o.dir != NULL)
-				snprintf(files, sizeof files, " in %llu file%s",
-				    (unsigned long long)rn.files,
-				    rn.files == 1 ? "" : "s");
-			fprintf(stderr, "%s: %llu records out%s, %llu "
-			    "anomalies, %llu duplicates, %.2fs\n", progname,
-			    (unsigned long long)rn.records, files,
-			    (unsigned long long)rn.anomalies,
-			    (unsigned long long)rn.duplicates,
-			    now_seconds() - t0);
-		}
 		/* Made, not read: out is the records written (anomalies
-		   and the repeats made among them). */
+		   and the repeats made among them); with -d, in how many
+		   files. */
 		tally.start = t0;
 		tally.out = rn.records;
-		if (stats_write(o.common.stats, &tally, json_pack("{s:I,s:I}",
-		    "anomalies", (json_int_t)rn.anomalies, "repeats",
-		    (json_int_t)rn.duplicates)) < 0)
+		if (stats_summary(o.common.stats, &tally, o.dir != NULL ?
+		    stats_pack("{s:I,s:I,s:I}", "anomalies", (json_int_t)
+		    rn.anomalies, "repeats", (json_int_t)rn.duplicates, "files",
+		    (json_int_t)rn.files) : stats_pack("{s:I,s:I}", "anomalies",
+		    (json_int_t)rn.anomalies, "repeats", (json_int_t)
+		    rn.duplicates), o.common.quiet) < 0)
 			rn.status = 1;
 	}
 	gen_free(rn.g);

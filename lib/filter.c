@@ -219,11 +219,9 @@ filter_run(struct filter *f, char **inputs, int n, filter_fn each,
 		f->status = 1;
 	if (rej_close(f->rj) < 0)
 		f->status = 1;
-	if (!f->own_summary) {
-		tally_print(&f->t, f->co->quiet);
-		if (stats_write(f->co->stats, &f->t, NULL) < 0)
-			f->status = 1;
-	}
+	if (!f->own_summary && stats_summary(f->co->stats, &f->t, NULL,
+	    f->co->quiet) < 0)
+		f->status = 1;
 	if (f->by_kind && f->reasons != NULL)
 		report_kinds(f);
 	return f->status;

@@ -154,19 +154,6 @@ tally_start(struct tally *t)
 	t->start = now_seconds();
 }
 
-void
-tally_print(const struct tally *t, int quiet)
-{
-	if (quiet)
-		return;
-	fprintf(stderr, "%s: %llu in, %llu out, %llu rejected, "
-	    "%llu duplicates, %llu filtered, %.2fs\n", progname,
-	    (unsigned long long)t->in, (unsigned long long)t->out,
-	    (unsigned long long)t->rejected,
-	    (unsigned long long)t->duplicates,
-	    (unsigned long long)t->filtered, now_seconds() - t->start);
-}
-
 static void
 on_stop(int sig)
 {

@@ -1,7 +1,8 @@
 /*
  * opts.h - what every sluice program's command line shares: the common
  * options (same words, same meaning everywhere), --help and --version,
- * usage errors, the closing summary line, and stop signals.
+ * usage errors, the counts a run keeps (stats.h prints them), and stop
+ * signals.
  *
  *	static const struct option longopts[] = {
  *		COMMON_LONGOPTS,
@@ -117,12 +118,6 @@ int64_t wall_us(void);
 
 /* Start the clock. */
 void tally_start(struct tally *t);
-
-/*
- * Print "progname: 10 in, 8 out, 1 rejected, 0 duplicates, 1 filtered,
- * 0.01s" on stderr, unless quiet.
- */
-void tally_print(const struct tally *t, int quiet);
 
 /* Set by SIGINT and SIGTERM once stop_on_signals() installed handlers:
    how many came. */

@@ -102,6 +102,21 @@ fail(struct out *o, int e)
 		diag("%s: %s", o->name, strerror(e));
 }
 
+/* A gzip call failed: the system's reason when there is one, zlib's else. */
+static void
+gz_fail(struct out *o)
+{
+	int zerr;
+	const char *msg = gzerror(o->gz, &zerr);
+
+	if (zerr == Z_ERRNO && errno != 0) {
+		fail(o, errno);
+	} else if (o->err == 0) {
+		diag("%s: %s", o->name, msg);
+		o->err = EIO;
+	}
+}
+
 /* Write n bytes to the fd (or gzip stream), retrying short writes. */
 static void
 emit(struct out *o, const char *p, size_t n)
@@ -116,18 +131,11 @@ emit(struct out *o, const char *p, size_t n)
 		while (n > 0) {
 			unsigned chunk = n > UINT_MAX / 2 ? UINT_MAX / 2 :
 			    (unsigned)n;
-			int w = gzwrite(o->gz, p, chunk);
+			int w;
 
-			if (w <= 0) {
-				int zerr;
-				const char *msg = gzerror(o->gz, &zerr);
-
-				if (zerr == Z_ERRNO) {
-					fail(o, errno);
-				} else {
-					diag("%s: %s", o->name, msg);
-					o->err = EIO;
-				}
+			errno = 0;
+			if ((w = gzwrite(o->gz, p, chunk)) <= 0) {
+				gz_fail(o);
 				return;
 			}
 			p += w;
@@ -175,8 +183,9 @@ out_flush(struct out *o)
 		o->n = 0;
 	}
 	if (o->gz != NULL && o->gz_pending && o->err == 0) {
+		errno = 0;
 		if (gzflush(o->gz, Z_SYNC_FLUSH) != Z_OK)
-			fail(o, EIO);
+			gz_fail(o);
 		o->gz_pending = 0;
 	}
 	return o->err ? -1 : 0;
@@ -200,6 +209,16 @@ out_sync(struct out *o)
 
 	if (out_flush(o) < 0)
 		return -2;
+	/* The member ends here: a file cut back to this length is whole
+	   gzip, and a member appended after it is read on from there. */
+	if (o->gz != NULL) {
+		/* (Nothing written since the last: zlib starts no member.) */
+		errno = 0;
+		if (gzflush(o->gz, Z_FINISH) != Z_OK) {
+			gz_fail(o);
+			return -2;
+		}
+	}
 	if (fstat(o->fd, &st) < 0 || !S_ISREG(st.st_mode))
 		return -1;
 	if (fsync(o->fd) < 0) {
@@ -394,11 +413,157 @@ drop_partial_line(int fd, const char *name)
 	return 0;
 }
 
-/* out_open() could not go on: what it made is undone.  Returns NULL. */
+/*
+ * The same for gzip: a member cut short (a run killed mid-write, between
+ * its flushes) would swallow the next member's bytes as its own, and the
+ * file would read as damaged from there.  Find where the last whole
+ * member ends; a cut one after it is replaced by a whole member holding
+ * its text up to its last whole line (kept aside in a temporary file
+ * meanwhile), and that is said.  Returns 0, or -1 with errno set, or 0
+ * when it reported the failure itself (not gzip at all: nothing is
+ * appended to it).
+ */
+static int
+end_cut_member(int fd, const char *name)
+{
+	enum { CHUNK = 64 * 1024 };
+	unsigned char *in, *text, magic[2];
+	z_stream z = { 0 };
+	struct stat st;
+	off_t at = 0, whole = 0;
+	unsigned long long kept = 0, total = 0, lines = 0;
+	FILE *tmp = NULL;
+	int rfd, rc = -1, r, eof = 0;
+
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size == 0)
+		return 0;
+	if ((rfd = open(name, O_RDONLY | O_CLOEXEC)) < 0)
+		return 0;	/* write-only: nothing to look at */
+	if (pread(rfd, magic, 2, 0) != 2 || magic[0] != 0x1f ||
+	    magic[1] != 0x8b) {
+		close(rfd);
+		diag("%s: not gzip data: a gzip output is not appended to it",
+		    name);
+		errno = 0;
+		return -1;
+	}
+	in = emalloc(CHUNK);
+	text = emalloc(CHUNK);
+	if (inflateInit2(&z, 15 + 16) != Z_OK) {
+		errno = ENOMEM;
+		goto done;
+	}
+	/* Each member in turn, to where the last whole one ends; then the
+	   cut one from there, its text aside. */
+	for (int salvage = 0;; ) {
+		if (z.avail_in == 0 && !eof) {
+			ssize_t n = pread(rfd, in, CHUNK, at);
+
+			if (n < 0)
+				goto done;
+			eof = n == 0;
+			z.next_in = in;
+			z.avail_in = (uInt)n;
+			at += n;
+		}
+		z.next_out = text;
+		z.avail_out = CHUNK;
+		r = inflate(&z, Z_NO_FLUSH);
+		if (salvage) {
+			size_t got = CHUNK - z.avail_out;
+
+			if (got > 0 && fwrite(text, 1, got, tmp) != got)
+				goto done;
+			for (size_t i = 0; i < got; i++)
+				if (text[i] == '\n') {
+					kept = total + i + 1;
+					lines++;
+				}
+			total += got;
+		}
+		if (r == Z_STREAM_END && !salvage) {
+			whole = at - z.avail_in;
+			inflateReset(&z);
+			continue;
+		}
+		if ((r == Z_OK || r == Z_BUF_ERROR) && !(eof && z.avail_in == 0 &&
+		    z.avail_out > 0))
+			continue;
+		/* The end of the file, or bytes that are not gzip. */
+		if (whole == st.st_size) {
+			rc = 0;
+			goto done;
+		}
+		if (salvage)
+			break;
+		salvage = 1;
+		if ((tmp = tmpfile()) == NULL)
+			goto done;
+		inflateReset(&z);
+		z.avail_in = 0;
+		eof = 0;
+		at = whole;
+	}
+	if (ftruncate(fd, whole) < 0 || fflush(tmp) != 0)
+		goto done;
+	if (kept > 0) {
+		/* The kept text as one whole member, appended where the
+		   cut one began. */
+		int zfd = dup(fd);
+		gzFile gz = zfd < 0 ? NULL : gzdopen(zfd, "ab6");
+		off_t from = 0;
+
+		if (gz == NULL) {
+			if (zfd >= 0)
+				close(zfd);
+			goto done;
+		}
+		while ((unsigned long long)from < kept) {
+			size_t want = kept - (unsigned long long)from < CHUNK ?
+			    (size_t)(kept - (unsigned long long)from) : CHUNK;
+			ssize_t got = pread(fileno(tmp), text, want, from);
+
+			if (got <= 0 || gzwrite(gz, text, (unsigned)got) !=
+			    (int)got) {
+				gzclose_w(gz);
+				if (got == 0)
+					errno = EIO;
+				goto done;
+			}
+			from += got;
+		}
+		if (gzclose_w(gz) != Z_OK) {
+			if (errno == 0)
+				errno = EIO;
+			goto done;
+		}
+	}
+	diag("%s: its last gzip member was cut short (a run stopped "
+	    "mid-write?): its %llu whole lines kept, %llu bytes of text after "
+	    "them dropped", name, lines, total - kept);
+	rc = 0;
+done:
+	{
+		int e = errno;
+
+		inflateEnd(&z);
+		if (tmp != NULL)
+			fclose(tmp);
+		close(rfd);
+		free(in);
+		free(text);
+		errno = e;
+	}
+	return rc;
+}
+
+/* out_open() could not go on: what it made is undone (errno e said,
+   unless 0: said already).  Returns NULL. */
 static struct out *
 open_failed(struct out *o, int e)
 {
-	diag("%s: %s", o->name, strerror(e));
+	if (e != 0)
+		diag("%s: %s", o->name, strerror(e));
 	if (o->fd >= 0 && o->fd != STDOUT_FILENO)
 		close(o->fd);
 	if (o->tmp != NULL && o->fd >= 0) {
@@ -410,6 +575,14 @@ open_failed(struct out *o, int e)
 	free(o->given);
 	free(o);
 	return NULL;
+}
+
+int
+out_gzip_name(const char *path)
+{
+	size_t n = path != NULL ? strlen(path) : 0;
+
+	return n > 3 && strcmp(path + n - 3, ".gz") == 0;
 }
 
 struct out *
@@ -429,8 +602,11 @@ out_open(const char *path, int flags, int gzip_level)
 			return open_failed(o, errno);
 		if (o->tmp != NULL)
 			add_pending(o);
-		if ((flags & OUT_APPEND) && gzip_level <= 0 &&
-		    drop_partial_line(o->fd, o->path) < 0)
+		if (gzip_level == 0 && out_gzip_name(path))
+			gzip_level = OUT_GZIP_LEVEL;
+		if ((flags & OUT_APPEND) && (gzip_level > 0 ?
+		    end_cut_member(o->fd, o->path) :
+		    drop_partial_line(o->fd, o->path)) < 0)
 			return open_failed(o, errno);
 	}
 	if (gzip_level > 0) {

@@ -4,6 +4,14 @@
  * under its name, complete, only when out_close() succeeds.  Any other
  * output is flushed whenever the program is about to wait (live.h), so
  * a reader downstream sees each record as it is made.
+ *
+ * A file whose name ends in ".gz" is written as gzip, as reading picks
+ * gzip by the same name: -o x.csv.gz, --reject x.jsonl.gz, any output.
+ * A gzip output flushed while the program waits (Z_SYNC_FLUSH) can be
+ * read up to its last record as it grows (zcat shows each record as it
+ * comes, then says the file ends early until the run closes it).  One
+ * appended to (OUT_APPEND) gets a gzip member of its own each run: gzip
+ * reads concatenated members as one stream.
  */
 #ifndef SLUICE_OUT_H
 #define SLUICE_OUT_H
@@ -38,11 +46,22 @@ struct out {
 	struct out *next_pending;	/* atomic files not yet closed */
 };
 
+/* out_open()'s gzip_level for an output named *.gz: gzip(1)'s default. */
+#define OUT_GZIP_LEVEL 6
+
 /*
- * Open path for writing ("-" or NULL: stdout).  gzip_level 1..9 compresses,
- * 0 or less writes plain bytes.  Returns NULL with the failure reported.
+ * Open path for writing ("-" or NULL: stdout).  gzip_level 1..9 compresses
+ * at that level; 0 goes by the name: a path ending in ".gz" is compressed
+ * (at OUT_GZIP_LEVEL), any other (stdout too) is plain; less than 0 is
+ * plain whatever the name.  Appending gzip to a file whose last member
+ * was cut short (a run killed mid-write) first ends that member after
+ * its last whole line, and says so; appending gzip to a file that is not
+ * gzip fails.  Returns NULL with the failure reported.
  */
 struct out *out_open(const char *path, int flags, int gzip_level);
+
+/* Is path a name out_open() writes gzip to (it ends in ".gz")? */
+int out_gzip_name(const char *path);
 
 /*
  * An output that appends to b (not owned), for building text with the
@@ -73,7 +92,9 @@ int out_flush(struct out *o);
 /*
  * Flush, and for a regular file fsync it: the bytes written so far are
  * on disk.  Returns the file's length (-1 for a pipe or a terminal, where
- * there is none to keep), or -2 (reported).  Not for gzip outputs.
+ * there is none to keep), or -2 (reported).  A gzip output's member is
+ * ended here (what follows goes into a new one), so the file cut back to
+ * that length is whole gzip.
  */
 long long out_sync(struct out *o);
 

@@ -294,7 +294,6 @@ main(int argc, char **argv)
 	int c, to_stdout = 0, have_seed = 0, status = 0, ninputs;
 	char **inputs;
 	struct delivery d;
-	double secs;
 
 	diag_init(argv[0]);
 	rp.timeout = 30;
@@ -450,25 +449,15 @@ main(int argc, char **argv)
 		    (unsigned long long)rp.t.rejected);
 	if (rej_close(rp.rj) < 0)
 		status = 1;
-	secs = now_seconds() - rp.t.start;
-	if (!co.quiet) {
-		diag("%llu in, %llu produced, %llu delivered, %llu failed, "
-		    "%llu skipped, %.0f msg/s, %.2fs",
-		    (unsigned long long)rp.t.in, (unsigned long long)d.produced,
-		    (unsigned long long)d.delivered,
-		    (unsigned long long)d.failed,
-		    (unsigned long long)rp.t.rejected,
-		    secs > 0 ? (double)d.delivered / secs : 0, secs);
-		if (d.failed > 0)
-			diag("%llu messages not delivered; the first: %s",
-			    (unsigned long long)d.failed, d.first_error);
-	}
+	if (!co.quiet && d.failed > 0)
+		diag("%llu messages not delivered; the first: %s",
+		    (unsigned long long)d.failed, d.first_error);
 	/* out: produced; rejected: skipped (in = produced + skipped). */
 	rp.t.out = d.produced;
-	if (stats_write(co.stats, &rp.t, json_pack("{s:I,s:I,s:I,s:I}",
+	if (stats_summary(co.stats, &rp.t, stats_pack("{s:I,s:I,s:I,s:I}",
 	    "produced", (json_int_t)d.produced, "delivered",
 	    (json_int_t)d.delivered, "failed", (json_int_t)d.failed,
-	    "skipped", (json_int_t)rp.t.rejected)) < 0)
+	    "skipped", (json_int_t)rp.t.rejected), co.quiet) < 0)
 		status = 1;
 	event_free(&rp.ev);
 	buf_free(&rp.held);

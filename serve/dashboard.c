@@ -561,6 +561,76 @@ prepare(const char *path)
 	return rc;
 }
 
+static const struct program prog = {
+	.synopsis = "dashboard.cgi (run by a web server, CGI)\n"
+	    "       dashboard.cgi --prepare [DB|CONNINFO]",
+	.help =
+	    "The warehouse as a web page: batch, stream and quality views,\n"
+	    "charts in SVG, or the same data as JSON.  Run by a web server\n"
+	    "for each request (its arguments then are the query's words, and\n"
+	    "not read); by hand, a GET of QUERY_STRING.\n"
+	    "\n"
+	    "Options:\n"
+	    "      --prepare           keep the batch view's summaries in the\n"
+	    "                          warehouse (DB, else SLUICE_DB): fast\n"
+	    "                          pages over big tables\n"
+	    "\n"
+	    "Environment:\n"
+	    "  SLUICE_DB               the warehouse, read-only: a SQLite file,\n"
+	    "                          or PostgreSQL's postgresql://USER@HOST/DB\n"
+	    "                          or 'host=H dbname=D ...' (the password\n"
+	    "                          from PGPASSFILE or ~/.pgpass)\n"
+	    "  SLUICE_SCHEMA           the dataset's schema (default: the one\n"
+	    "                          the view's data names: quality rows,\n"
+	    "                          health lines)\n"
+	    "  SLUICE_REFRESH          seconds between updates (5)\n"
+	    "  SLUICE_CURRENCY         shown with revenue (default: the\n"
+	    "                          schema's)\n"
+	    "  SLUICE_TITLE            the page's title (default: the\n"
+	    "                          schema's, else sluice)\n"
+	    "  SLUICE_NO_DATA_AFTER    seconds without a batch before NO_DATA\n"
+	    "                          (300)\n"
+	    "  QUERY_STRING            view=batch|stream|quality,\n"
+	    "                          format=html|json, refresh=N, table=NAME\n"
+	    "                          (stream)\n",
+	.versions = db_versions,
+};
+
+enum { OPT_PREPARE = OPT_PROGRAM };
+
+/*
+ * The command line, run by hand: --help, --version, or --prepare and
+ * its warehouse (*db, when given).  Returns 1 for --prepare, 0 for a
+ * page.  A usage error exits 2.
+ */
+static int
+by_hand(int argc, char **argv, const char **db)
+{
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, OPT_HELP },
+		{ "version", no_argument, NULL, OPT_VERSION },
+		{ "prepare", no_argument, NULL, OPT_PREPARE },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct common_opts co = { 0 };
+	int c, prep = 0;
+
+	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1)
+		if (c == OPT_PREPARE)
+			prep = 1;
+		else
+			common_opt(&prog, &co, c, optarg);
+	if (!prep && optind < argc)
+		usage_error("\"%s\": a page takes no arguments (its request "
+		    "is QUERY_STRING)", argv[optind]);
+	if (argc - optind > 1)
+		usage_error("--prepare: one warehouse, DB or CONNINFO, not %d",
+		    argc - optind);
+	if (optind < argc)
+		*db = argv[optind];
+	return prep;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -573,43 +643,10 @@ main(int argc, char **argv)
 	int rc = 0, head;
 
 	diag_init(argv[0]);
-	if (argc > 1 && (strcmp(argv[1], "--help") == 0 ||
-	    strcmp(argv[1], "--version") == 0)) {
-		if (strcmp(argv[1], "--version") == 0)
-			print_versions(db_versions());
-		else
-			printf("usage: dashboard.cgi (run by a web server, CGI)\n"
-			    "       dashboard.cgi --prepare [DB|CONNINFO]\n"
-			    "  --prepare       keep the batch view's summaries in "
-			    "the warehouse (DB, else\n"
-			    "                  SLUICE_DB): fast pages over big "
-			    "tables\n"
-			    "  SLUICE_DB       the warehouse, read-only: a SQLite "
-			    "file, or PostgreSQL's\n"
-			    "                  postgresql://USER@HOST/DB or "
-			    "'host=H dbname=D ...'\n"
-			    "                  (the password from PGPASSFILE or "
-			    "~/.pgpass)\n"
-			    "  SLUICE_SCHEMA   the dataset's schema (default: the "
-			    "one the view's data\n"
-			    "                  names: quality rows, health lines)\n"
-			    "  SLUICE_REFRESH  seconds between updates (5)\n"
-			    "  SLUICE_CURRENCY shown with revenue (default: the "
-			    "schema's)\n"
-			    "  SLUICE_TITLE    the page's title (default: the "
-			    "schema's, else sluice)\n"
-			    "  SLUICE_NO_DATA_AFTER  seconds without a batch "
-			    "before NO_DATA (300)\n"
-			    "  QUERY_STRING    view=batch|stream|quality, "
-			    "format=html|json, refresh=N,\n"
-			    "                  table=NAME (stream)\n");
-		return 0;
-	}
-	/* Not from the web: a server may pass a query's words as
-	   arguments. */
-	if (argc > 1 && strcmp(argv[1], "--prepare") == 0 &&
-	    getenv("GATEWAY_INTERFACE") == NULL)
-		return prepare(argc > 2 ? argv[2] : path);
+	/* From a web server, the arguments are a query's words (an
+	   ISINDEX query): never options. */
+	if (getenv("GATEWAY_INTERFACE") == NULL && by_hand(argc, argv, &path))
+		return prepare(path);
 	c.o = out_open(NULL, 0, 0);
 	c.title = getenv("SLUICE_TITLE");
 	c.currency = getenv("SLUICE_CURRENCY");

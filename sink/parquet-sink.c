@@ -875,15 +875,9 @@ main(int argc, char **argv)
 	}
 	/* Written: the rows readers can see, in the files put in place. */
 	f.t.out = s.pub_rows;
-	if (!co.quiet)
-		fprintf(stderr, "%s: %llu in, %llu written, %llu rejected, %llu "
-		    "filtered, %lu file%s, %.2fs\n", progname,
-		    (unsigned long long)f.t.in, (unsigned long long)f.t.out,
-		    (unsigned long long)f.t.rejected,
-		    (unsigned long long)f.t.filtered, s.pub_files,
-		    s.pub_files == 1 ? "" : "s", now_seconds() - f.t.start);
-	if (stats_write(co.stats, &f.t, stats_pack("{s:I}", "files",
-	    (json_int_t)s.pub_files)) < 0)
+	if (stats_summary(co.stats, &f.t, stats_pack("{s:I,s:I}", "written",
+	    (json_int_t)f.t.out, "files", (json_int_t)s.pub_files),
+	    co.quiet) < 0)
 		status = 1;
 	for (size_t i = 0; i < s.nparts; i++) {
 		struct part *p = s.parts[i];

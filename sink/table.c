@@ -635,16 +635,9 @@ table_main(int argc, char **argv, const struct program *prog,
 		}
 		/* Written: the rows committed, that readers can see. */
 		f.t.out = t.committed;
-		if (!co.quiet)
-			fprintf(stderr, "%s: %llu in, %llu written, %llu "
-			    "rejected, %llu filtered, %.2fs\n", progname,
-			    (unsigned long long)f.t.in,
-			    (unsigned long long)f.t.out,
-			    (unsigned long long)f.t.rejected,
-			    (unsigned long long)f.t.filtered,
-			    now_seconds() - f.t.start);
-		if (stats_write(co.stats, &f.t, stats_pack("{s:s}", "table",
-		    t.name)) < 0)
+		if (stats_summary(co.stats, &f.t, stats_pack("{s:I,s:s}",
+		    "written", (json_int_t)f.t.out, "table", t.name),
+		    co.quiet) < 0)
 			status = 1;
 	}
 	o->close(&t);

@@ -25,7 +25,7 @@ done
 "$P" 2>"$T/err"
 is "$?" 0 "a week of retail: exit 0"
 like "$(cat "$T/err")" "cleanse: 3503 in, [0-9]+ out, [0-9]+ rejected" "  a line for cleanse, with its counts"
-like "$(cat "$T/err")" "parquet-sink: [0-9]+ in, [0-9]+ written, 0 rejected, 0 filtered, 7 files" "  and for parquet-sink: a file a day"
+like "$(cat "$T/err")" "parquet-sink: ([0-9]+) in, \1 out, 0 rejected, 0 duplicates, 0 filtered, \1 written, 7 files" "  and for parquet-sink: a file a day"
 like "$(cat "$D/logs/batch-pipeline.log")" "^20[0-9-]*T[0-9:]*Z batch-pipeline: done" "  the log, stamped"
 clean=$(sed -n 's/.*cleanse: 3503 in, \([0-9]*\) out.*/\1/p' "$T/err")
 rejected=$(wc -l <"$D/output/quality/dead_letter.jsonl" | tr -d ' ')

@@ -459,6 +459,28 @@ QUERY_STRING= GATEWAY_INTERFACE=CGI/1.1 SLUICE_DB=$T/none.db SLUICE_CACHE= $SLUI
 is "$(head -n 1 "$T/resp" | tr -d '\r'):$([ -e "$T/x.db" ] && echo made)" "Status: 200 OK:" \
     "run by a web server, --prepare is not an option (no database made)"
 
+# --- The command line: the other programs' shape -----------------------------------------
+run dashboard.cgi --help
+is "$rc:$(head -n 2 "$T/out")" "0:usage: dashboard.cgi (run by a web server, CGI)
+       dashboard.cgi --prepare [DB|CONNINFO]" "--help: the usage lines, exit 0"
+like "$(cat "$T/out")" "^      --prepare  " "  and --prepare among the options"
+run dashboard.cgi --version
+like "$rc:$(head -n 1 "$T/out")" "^0:dashboard.cgi \(sluice\) [0-9]" "--version: exit 0"
+run dashboard.cgi --no-such
+is "$rc:$(tail -n 1 "$T/err")" "2:Try 'dashboard.cgi --help' for more information." \
+    "an unknown option: a usage error, exit 2"
+run dashboard.cgi "$T/x.db"
+is "$rc:$(head -n 1 "$T/err")" "2:dashboard.cgi: \"$T/x.db\": a page takes no arguments (its request is QUERY_STRING)" \
+    "an argument without --prepare: a usage error, exit 2"
+run dashboard.cgi --prepare "$RB" "$T/x.db"
+is "$rc:$(head -n 1 "$T/err")" "2:dashboard.cgi: --prepare: one warehouse, DB or CONNINFO, not 2" \
+    "--prepare with two warehouses: a usage error, exit 2"
+SLUICE_DB=$RB $SLUICE_WRAP "$CGI" --prepare 2>"$T/prep.err"
+is "$?:$(cat "$T/prep.err")" "0:" "--prepare with no DB: SLUICE_DB's, exit 0"
+QUERY_STRING= GATEWAY_INTERFACE=CGI/1.1 SLUICE_DB=$T/none.db SLUICE_CACHE= $SLUICE_WRAP "$CGI" --help nonsense >"$T/resp" 2>&1
+is "$?:$(head -n 1 "$T/resp" | tr -d '\r')" "0:Status: 200 OK" \
+    "run by a web server, arguments are a query's words: a page, not --help nor a usage error"
+
 # --- The whitelist ----------------------------------------------------------------------
 for q in "view=admin" "view=batch&x=1" "format=xml" "refresh=abc" "view=batch%27%3B--" \
     "table=a%27b" "table=a.b" "table=$(printf '%065d' 0)"; do

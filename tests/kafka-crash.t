@@ -22,7 +22,7 @@ ecommerce_events 600 "$T/events.jsonl"
 N=$(wc -l <"$T/events.jsonl" | tr -d ' ')
 run stream-window $WIN -f jsonl "$T/events.jsonl"
 sort "$T/out" >"$T/want"
-like "$(err)" "$N in, $N aggregated, 0 late" "the reference: $N events from a file, none late"
+like "$(err)" "$N in, $N out, 0 rejected, 0 duplicates, 0 filtered, $N aggregated, 0 late" "the reference: $N events from a file, none late"
 
 # The kill points: seconds after each start, 2 to 5 (a group's first
 # join in kafka-mock takes about 3).

@@ -155,7 +155,7 @@ sleep 3
 echo "up all" >&3
 wait $rp
 is "$?" 0 "kafka-replay, the brokers down for 3s: exit 0"
-like "$(cat "$T/rp3.err")" "$half in, $half produced, $half delivered, 0 failed" "  every message delivered"
+like "$(cat "$T/rp3.err")" "$half in, $half out, 0 rejected, 0 duplicates, 0 filtered, $half produced, $half delivered, 0 failed" "  every message delivered"
 took=$(secs_since "$t0")
 ok "$(awk -v t="$took" -v n=$half 'BEGIN { print !(t < n / 200 + 3 + 2) }')" "  in ${took}s: its $(( half / 200 ))s, the outage's 3s, and less than 2s more"
 done_testing

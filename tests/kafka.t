@@ -38,7 +38,7 @@ consume() {
 $SG -q retail --per-day 1000 --days 2 >"$T/orders.csv"
 $SLUICE_WRAP "$RP" -b "$B" -t orders --key store_id "$T/orders.csv" 2>"$T/err"
 is "$?" 0 "kafka-replay: exit 0"
-like "$(cat "$T/err")" "^kafka-replay: 2000 in, 2000 produced, 2000 delivered, 0 failed, 0 skipped" \
+like "$(cat "$T/err")" "^kafka-replay: 2000 in, 2000 out, 0 rejected, 0 duplicates, 0 filtered, 2000 produced, 2000 delivered, 0 failed, 0 skipped" \
     "  and its summary accounts for every record"
 consume orders '%p\t%k\t%s\n' >"$T/got"
 is "$(wc -l <"$T/got" | tr -d ' ')" 2000 "kcat reads back 2000 messages"
@@ -112,7 +112,7 @@ long=$(printf 'x%.0s' $(seq 600))
 printf '{"id":1,"t":"%s"}\n{"id":2,"t":"tf_a"}\n' "$long" >"$T/long.jsonl"
 $SLUICE_WRAP "$RP" -b "$B" --topic-field t "$T/long.jsonl" 2>"$T/err"
 is "$?" 1 "a topic name Kafka refuses: exit 1"
-like "$(cat "$T/err")" "2 in, 2 produced, 1 delivered, 1 failed" "  that message failed, the other delivered"
+like "$(cat "$T/err")" "2 in, 2 out, 0 rejected, 0 duplicates, 0 filtered, 2 produced, 1 delivered, 1 failed" "  that message failed, the other delivered"
 printf '{"id":1,"s":"%s"}\n' "$(printf 'y%.0s' $(seq 3000))" >"$T/big.jsonl"
 timeout 30 $SLUICE_WRAP "$RP" -b "$B" -t big -X queue.buffering.max.kbytes=1 "$T/big.jsonl" 2>"$T/err"
 is "$?" 1 "a message larger than the producer's queue: exit 1, not a hang"
@@ -122,7 +122,7 @@ like "$(cat "$T/err")" "the first: larger than the producer's queue" "  and why"
 printf '{"order_id":"A","order_date":"2025-01-15","amount":1.5}\n{"order_id":"B",\n[1,2]\n{"order_id":"C","amount":2}\n' >"$T/bad.jsonl"
 $SLUICE_WRAP "$RP" -b "$B" -t bad --key order_id --reject "$T/rej.jsonl" "$T/bad.jsonl" 2>"$T/err"
 is "$?" 0 "bad lines do not stop the run"
-like "$(cat "$T/err")" "4 in, 2 produced, 2 delivered, 0 failed, 2 skipped" "  in = produced + skipped"
+like "$(cat "$T/err")" "4 in, 2 out, 2 rejected, 0 duplicates, 0 filtered, 2 produced, 2 delivered, 0 failed, 2 skipped" "  in = produced + skipped"
 like "$(cat "$T/err")" 'bad\.jsonl:2: ' "  the bad line named by its place"
 is "$(node -e 'require("fs").readFileSync(process.argv[1], "utf8").trim().split("\n").forEach(l => { const j = JSON.parse(l); console.log(j.source + " " + j.errors[0].rule) })' "$T/rej.jsonl" | tr '\n' ' ')" \
     "$T/bad.jsonl:2 parse $T/bad.jsonl:3 parse " "  and in the --reject file"
@@ -200,7 +200,7 @@ sleep 1.5
 ctl "up all"
 wait $rp
 is "$?" 0 "a broker down for 1.5 s mid-run: exit 0 once it is back"
-like "$(cat "$T/err")" "4000 in, 4000 produced, 4000 delivered, 0 failed" "  every message delivered"
+like "$(cat "$T/err")" "4000 in, 4000 out, 0 rejected, 0 duplicates, 0 filtered, 4000 produced, 4000 delivered, 0 failed" "  every message delivered"
 consume flaky '%s\n' >"$T/got"
 is "$(wc -l <"$T/got" | tr -d ' '):$(sort "$T/got" | uniq -d | wc -l | tr -d ' ')" "4000:0" \
     "  kcat reads each of the 4000 once: none lost, none twice (an idempotent producer)"

@@ -49,7 +49,7 @@ canon="SELECT s, i::VARCHAR AS i, f::VARCHAR AS f, d::VARCHAR AS d, b::VARCHAR A
     'd': 'DECIMAL(18,2)', 'b': 'BOOLEAN', 'dt': 'DATE', 'ts': 'TIMESTAMPTZ'})" >"$T/types-duck-want.jsonl"
 for codec in snappy zstd gzip none; do
     run parquet-sink --schema "$T/types.json" -c "$codec" -o "$T/types-$codec.parquet" "$T/types.csv"
-    is "$rc:$(err)" "0:parquet-sink: 6 in, 6 written, 0 rejected, 0 filtered, 1 file, $(sed -n 's/.*file, //p' "$T/err")" \
+    is "$rc:$(err)" "0:parquet-sink: 6 in, 6 out, 0 rejected, 0 duplicates, 0 filtered, 6 written, 1 files, $(sed -n 's/.*files, //p' "$T/err")" \
         "$codec: written"
     "$DUCK" "SET TimeZone = 'UTC'" "$canon FROM '$T/types-$codec.parquet'" >"$T/got.jsonl"
     is_file "$T/got.jsonl" "$T/types-duck-want.jsonl" \
@@ -162,7 +162,7 @@ printf '{"k":"","v":1}\n{"k":"..","v":2}\n{"k":"%s","v":3}\n{"k":".","v":4}\n' "
 run parquet-sink --reject "$T/odd-rej.jsonl" -d "$T/odd2" -p k "$T/odd.jsonl"
 is "$rc:$(cd "$T/odd2" && ls | sort | tr '\n' ' ')" '0:k=. k=.. k=__HIVE_DEFAULT_PARTITION__ ' \
     "an empty value is __HIVE_DEFAULT_PARTITION__, as Spark and Hive write it"
-like "$(err)" '4 in, 3 written, 1 rejected' "a value too long for a folder name: the record rejected, the rest written"
+like "$(err)" '4 in, 3 out, 1 rejected, 0 duplicates, 0 filtered, 3 written' "a value too long for a folder name: the record rejected, the rest written"
 like "$(cat "$T/odd-rej.jsonl")" '"rule":"partition","message":"the partition value makes a folder name of 302 bytes' \
     "  with its reason"
 got=$("$DUCK" "SELECT string_agg(coalesce(k, 'NULL') || '=' || v, ' ' ORDER BY v) AS r FROM read_parquet('$T/odd2/**/*.parquet', hive_partitioning = true)")
@@ -187,13 +187,13 @@ days_sql="SELECT count(*) AS n, count(DISTINCT day) AS days, (SELECT count(*) FR
     FROM read_parquet('DIR/**/*.parquet', hive_partitioning = true)"
 (ulimit -n 64; run parquet-sink -d "$T/days" -p day "$T/days.csv"; echo "$rc" >"$T/rc")
 is "$(cat "$T/rc"):$(ls "$T/days" | wc -l | tr -d ' ')" 0:1100 "ulimit -n 64: 1100 partitions written, one folder a day"
-like "$(err)" "3300 in, 3300 written, 0 rejected, 0 filtered, 1100 files" "  a file a day, as the summary says"
+like "$(err)" "3300 in, 3300 out, 0 rejected, 0 duplicates, 0 filtered, 3300 written, 1100 files" "  a file a day, as the summary says"
 is "$("$DUCK" "$(echo "$days_sql" | sed "s|DIR|$T/days|g; s|CSV|$T/days.csv|")")" '{"n":"3300","days":"1100","diff":"0"}' \
     "  DuckDB reads every row back, each day's count and sum as in the input"
 (ulimit -n 64; run parquet-sink --row-group-rows 2 -d "$T/days2" -p day "$T/days200.csv"; echo "$rc" >"$T/rc")
 files=$(find "$T/days2" -name '*.parquet' | wc -l | tr -d ' ')
 is "$(cat "$T/rc"):$(( files > 200 ))" 0:1 "a row group full in each partition: files finished to make room, later rows in more part files ($files)"
-like "$(err)" "600 in, 600 written, 0 rejected, 0 filtered, $files files" "  the summary counts the files there"
+like "$(err)" "600 in, 600 out, 0 rejected, 0 duplicates, 0 filtered, 600 written, $files files" "  the summary counts the files there"
 is "$("$DUCK" "$(echo "$days_sql" | sed "s|DIR|$T/days2|g; s|CSV|$T/days200.csv|")")" '{"n":"600","days":"200","diff":"0"}' \
     "  DuckDB reads every row back, each day's count and sum as in the input"
 run parquet-sink --max-open-files 2 --row-group-rows 1 -d "$T/days3" -p day --mode append "$T/days50.csv"
@@ -231,7 +231,7 @@ is "$quiet:$(ls "$T/quiet" | wc -l)" "1:2" \
     "--roll-seconds on an idle stream: the first rows in a file after 0.5 s, the last at the end"
 run parquet-sink -d "$T/roll" --mode append --roll-rows 1000 "$T/retail.csv"
 is "$(ls "$T/roll" | wc -l | tr -d ' ')" 5 "--roll-rows 1000: 5000 rows in 5 files"
-like "$(err)" "5000 in, 5000 written, 0 rejected, 0 filtered, 5 files" "and the summary says so"
+like "$(err)" "5000 in, 5000 out, 0 rejected, 0 duplicates, 0 filtered, 5000 written, 5 files" "and the summary says so"
 
 # --- Rejects ------------------------------------------------------------------------
 printf 'i,when\n1,2025-01-01\nnope,2025-01-02\n3,someday\n4,2025-01-04\n' >"$T/bad.csv"
@@ -239,17 +239,17 @@ cat >"$T/bad.json" <<'END'
 {"fields": [{"name": "i", "type": "int", "gen": "sequence"}, {"name": "when", "type": "date", "gen": "time"}]}
 END
 run parquet-sink --schema "$T/bad.json" --reject "$T/rej.jsonl" -o "$T/bad.parquet" "$T/bad.csv"
-like "$(err)" '4 in, 2 written, 2 rejected' "values not of their type: rejected and counted, never nulls"
+like "$(err)" '4 in, 2 out, 2 rejected, 0 duplicates, 0 filtered, 2 written' "values not of their type: rejected and counted, never nulls"
 like "$(cat "$T/rej.jsonl")" 'bad.csv:3".*"i: \\"nope\\" is not an int"' "with the reason and the place"
 is "$("$DUCK" "SELECT string_agg(i::VARCHAR, ',') AS r FROM '$T/bad.parquet'")" '{"r":"1,4"}' "the rest written"
 printf 'i,x\n1,a\nbad,b\n3,c\n' >"$T/mixed.csv"
 run parquet-sink --schema "$T/ionly.json" --reject "$T/mixed-rej.jsonl" -o "$T/mixed.parquet" "$T/mixed.csv"
-like "$(err)" '3 in, 2 written, 1 rejected' "a schema column's misfit among rows held to type the others: rejected"
+like "$(err)" '3 in, 2 out, 1 rejected, 0 duplicates, 0 filtered, 2 written' "a schema column's misfit among rows held to type the others: rejected"
 like "$(cat "$T/mixed-rej.jsonl")" 'mixed.csv:3"' "with its place"
 printf 'n\n1\n2\n' >"$T/inf.csv"
 { cat "$T/inf.csv"; echo x; } >"$T/inf2.csv"
 run parquet-sink --row-group-rows 2 -o "$T/inf.parquet" "$T/inf2.csv"
-like "$(err)" '3 in, 2 written, 1 rejected' "after the first row group the types are fixed: a later misfit is rejected"
+like "$(err)" '3 in, 2 out, 1 rejected, 0 duplicates, 0 filtered, 2 written' "after the first row group the types are fixed: a later misfit is rejected"
 
 # --- SIGKILL mid-run: only complete files ---------------------------------------------
 # wait_files DIR N: until DIR holds N entries (at most 20 s).
@@ -283,7 +283,7 @@ if [ -z "$SLUICE_WRAP" ]; then
     sleep 0.1
     pkill -TERM -f "parquet-sink -d $T/term" || true
     wait 2>/dev/null || true
-    written=$(sed -n 's/.* in, \([0-9]*\) written.*/\1/p' "$T/term.err")
+    written=$(sed -n 's/.* \([0-9]*\) written, .*/\1/p' "$T/term.err")
     got=$("$DUCK" "SELECT count(*) AS n FROM read_parquet('$T/term/*.parquet')")
     is "$got" "{\"n\":\"$written\"}" "SIGTERM: every row it says it wrote is in the files ($written)"
 else

@@ -92,18 +92,18 @@ quote_case() {
 # bad record of its own, with the lines, never a silent loss; past
 # SLUICE_MAX_LINE_BYTES it is given up on and the lines after are read.
 { printf 'a,b\nx"y,"z\n'; seq 1 100000 | sed 's/$/,1/'; } >"$T/open.csv"
-quote_case 16M "$T/open.csv" "2 in, 0 written, 2 rejected" \
+quote_case 16M "$T/open.csv" "2 in, 0 out, 2 rejected" \
     'open.csv:2: after bad quoting, a quote opened here never closes: lines 2\.\.100002 skipped, counted as this one bad record' \
     "" 0 "a bad record's quote that never closes: counted"
 # 5 bytes skipped at line 2, then 4 to 8 a line: 102400 bytes at line 14190.
-quote_case 100K "$T/open.csv" "85814 in, 85812 written, 2 rejected" \
+quote_case 100K "$T/open.csv" "85814 in, 85812 out, 2 rejected" \
     'open.csv:2: after bad quoting, a quote opened here is still open after SLUICE_MAX_LINE_BYTES: lines 2\.\.14190 skipped, counted as this one bad record' \
     '{"a":14189,"b":1}' 85812 "  past SLUICE_MAX_LINE_BYTES: given up on, the rest read"
 
 # A record over the limit (a quote opened between records): the next
 # line is read as usual, as for any over-long line.
 { printf 'a,b\n"open,1\n'; seq 1 1000 | sed 's/$/,1/'; } >"$T/long.csv"
-quote_case 1K "$T/long.csv" "813 in, 812 written, 1 rejected" \
+quote_case 1K "$T/long.csv" "813 in, 812 out, 1 rejected" \
     'long.csv:2: record longer than SLUICE_MAX_LINE_BYTES \(an unclosed quote\?\): lines 2\.\.190 skipped, counted as this one bad record' \
     '{"a":189,"b":1}' 812 "an over-long CSV record: the lines after it are read"
 
@@ -273,6 +273,6 @@ END
 run stream-window --time t --size 1h "$T/w.jsonl"
 is "$rc:$(out)" '0:{"window_start":"2025-01-15T10:00:00Z","window_end":"2025-01-15T11:00:00Z","record_count":2}' \
     "stream-window: an instant past 9999 moves no watermark"
-like "$(err)" '4 in, 2 aggregated, 0 late .* 2 rejected' "  it and INT64_MIN are rejected"
+like "$(err)" '4 in, 2 out, 2 rejected, 0 duplicates, 0 filtered, 2 aggregated, 0 late' "  it and INT64_MIN are rejected"
 
 done_testing

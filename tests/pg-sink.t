@@ -46,7 +46,7 @@ EOF
 long=$(head -c 100000 /dev/zero | tr '\0' 'x')
 printf '{"id":7,"name":"%s","amount":"1.005"}\n' "$long" >>"$T/typed.jsonl"
 run pg-sink -d "$PG" -t typed --schema "$T/typed.json" "$T/typed.jsonl"
-is "$rc:$(sed 's/, [0-9.]*s$//' "$T/err")" "0:pg-sink: 7 in, 7 written, 0 rejected, 0 filtered" \
+is "$rc:$(sed 's/, [0-9.]*s$//' "$T/err")" "0:pg-sink: 7 in, 7 out, 0 rejected, 0 duplicates, 0 filtered, 7 written" \
     "a typed corpus: 7 written"
 is "$(psql_q "SELECT string_agg(attname || ' ' || format_type(atttypid, atttypmod), ', ' ORDER BY attnum)
       FROM pg_attribute WHERE attrelid = 'typed'::regclass AND attnum > 0")" \
@@ -96,7 +96,7 @@ jq -c '.quantity += 1 | .amount = (.amount + 1)' "$T/retail.jsonl" >"$T/changed.
 cat "$T/retail.jsonl" "$T/changed.jsonl" >"$T/upserts.jsonl"
 nup=$(wc -l <"$T/upserts.jsonl" | tr -d ' ')
 run pg-sink -d "$PG" -t orders --schema retail --mode upsert --key order_id --batch-rows 1000 "$T/upserts.jsonl"
-is "$rc:$(sed 's/, [0-9.]*s$//' "$T/err")" "0:pg-sink: $nup in, $nup written, 0 rejected, 0 filtered" "upserts: all written"
+is "$rc:$(sed 's/, [0-9.]*s$//' "$T/err")" "0:pg-sink: $nup in, $nup out, 0 rejected, 0 duplicates, 0 filtered, $nup written" "upserts: all written"
 dump orders order_id >"$T/once"
 run pg-sink -d "$PG" -t orders --schema retail --mode upsert --key order_id --batch-rows 777 "$T/upserts.jsonl"
 dump orders order_id >"$T/twice"
@@ -118,7 +118,7 @@ is_file "$T/appended" "$T/once" "--key with append: the rows already there are k
 psql_q "CREATE TABLE checked (id integer PRIMARY KEY, price numeric(6,2) CHECK (price >= 0), code varchar(3))"
 printf 'id,price,code\n1,2.5,abc\nx,3,def\n3,-1,ghi\n4,,jkl\n5,12345.67,mno\n6,1,toolong\n7,1,pqr\n99999999999,1,big\n1,9,dup\n' >"$T/bad.csv"
 run pg-sink -d "$PG" -t checked --reject "$T/rej.jsonl" "$T/bad.csv"
-like "$(err)" "9 in, 3 written, 6 rejected" "the bad rows rejected, the batch's good rows written"
+like "$(err)" "9 in, 3 out, 6 rejected, 0 duplicates, 0 filtered, 3 written" "the bad rows rejected, the batch's good rows written"
 like "$(grep 'bad.csv:3"' "$T/rej.jsonl")" '"rule":"type","message":"id: \\"x\\" is not an int"' "a type, with its place"
 like "$(grep 'bad.csv:4"' "$T/rej.jsonl")" '"rule":"constraint","message":"new row for relation \\"checked\\" violates check constraint' "a CHECK, with the server's reason"
 like "$(grep 'bad.csv:6"' "$T/rej.jsonl")" '"rule":"type","message":"numeric field overflow' "a number too big for its column"
@@ -130,7 +130,7 @@ is "$(dump checked id | tr '\t\n' '| ')" '1|2.50|abc 4|\N|jkl 7|1.00|pqr ' "the 
 like "$(grep 'bad.csv:4"' "$T/rej.jsonl")" '"record":\{"id":"3","price":"-1.00","code":"ghi"\}' "  a refused row's fields in the reject, as they were sent"
 printf '{"id":1,"v":"a"}\n{"v":"no id"}\n{"id":null,"v":"null id"}\n' >"$T/nokey-in.jsonl"
 run pg-sink -d "$PG" -t nokey --mode upsert --key id --reject "$T/nokey.jsonl" "$T/nokey-in.jsonl"
-like "$(err)" "3 in, 1 written, 2 rejected" "--mode upsert: a record without its key rejected"
+like "$(err)" "3 in, 1 out, 2 rejected, 0 duplicates, 0 filtered, 1 written" "--mode upsert: a record without its key rejected"
 is "$(grep -c '"rule":"key","message":"the key field id is missing"' "$T/nokey.jsonl")" 2 "  with the reason"
 
 # A column of a type pg-sink has no binary form for (uuid): the rows go
@@ -138,7 +138,7 @@ is "$(grep -c '"rule":"key","message":"the key field id is missing"' "$T/nokey.j
 psql_q "CREATE TABLE tagged (id bigint, tag uuid, note text)"
 printf 'id,tag,note\n1,6f1c7e2a-9a9b-4c1e-8d3e-2b5f0c1d2e3f,"a\ttab"\n2,not-a-uuid,b\n3,,c\n' >"$T/uuid.csv"
 run pg-sink -d "$PG" -t tagged --reject "$T/uuid-rej.jsonl" "$T/uuid.csv"
-like "$(err)" "3 in, 2 written, 1 rejected" "a uuid column: rows as text, the bad one rejected"
+like "$(err)" "3 in, 2 out, 1 rejected, 0 duplicates, 0 filtered, 2 written" "a uuid column: rows as text, the bad one rejected"
 like "$(cat "$T/uuid-rej.jsonl")" '"rule":"type","message":"invalid input syntax for type uuid: \\"not-a-uuid\\".*"record":\{"id":"2","tag":"not-a-uuid","note":"b"\}' \
     "  with the server's reason and its fields"
 is "$(dump tagged id | tr '\t\n' '| ')" '1|6f1c7e2a-9a9b-4c1e-8d3e-2b5f0c1d2e3f|a\ttab 3|\N|c ' "  the others whole"

@@ -41,7 +41,7 @@ agg="--schema $T/s.json --date none -g g -m sum:amount"
 # shellcheck disable=SC2086
 run batch-agg $agg "$T/in.csv"
 is "$(out)" "$want" "batch-agg: each value to the cent, then summed (by hand)"
-like "$(err)" " 10 in, 10 aggregated into 4 groups, 0 rejected" "  every value read, the padded ones too"
+like "$(err)" " 10 in, 10 out, 0 rejected, 0 duplicates, 0 filtered, 10 aggregated, 4 groups, " "  every value read, the padded ones too"
 
 run cleanse -q --schema "$T/s.json" "$T/in.csv"
 cp "$T/out" "$T/clean.csv"

@@ -11,7 +11,7 @@ DB=$T/w.db
 # --- Rows as they came -----------------------------------------------------------
 $SLUICE_WRAP "$SG" -q retail --per-day 1500 --days 2 >"$T/retail.csv"
 run sqlite-sink -d "$DB" -t orders --schema retail "$T/retail.csv"
-is "$rc:$(sed 's/, [0-9.]*s$//' "$T/err")" "0:sqlite-sink: 3000 in, 3000 written, 0 rejected, 0 filtered" "3000 rows written"
+is "$rc:$(sed 's/, [0-9.]*s$//' "$T/err")" "0:sqlite-sink: 3000 in, 3000 out, 0 rejected, 0 duplicates, 0 filtered, 3000 written" "3000 rows written"
 is "$(sqlite3 "$DB" "SELECT type FROM pragma_table_info('orders')" | tr '\n' ' ')" \
     "TEXT TEXT TEXT TEXT TEXT INTEGER REAL REAL " "the table made from the schema's types"
 sqlite3 "$DB" ".import --csv '$T/retail.csv' raw"
@@ -49,7 +49,7 @@ is "$(sqlite3 "$DB" "SELECT id || '|' || coalesce(a, '-') || '|' || coalesce(b, 
 sqlite3 "$DB" "CREATE TABLE checked (id INTEGER, price REAL CHECK (price >= 0))"
 printf 'id,price\n1,2.5\nx,3\n3,-1\n4,\n' >"$T/bad.csv"
 run sqlite-sink -d "$DB" -t checked --reject "$T/rej.jsonl" "$T/bad.csv"
-like "$(err)" "4 in, 2 written, 2 rejected" "a wrong type and a failed CHECK rejected, the rest written"
+like "$(err)" "4 in, 2 out, 2 rejected, 0 duplicates, 0 filtered, 2 written" "a wrong type and a failed CHECK rejected, the rest written"
 like "$(grep 'bad.csv:3"' "$T/rej.jsonl")" '"rule":"type","message":"id: \\"x\\" is not an int"' "the type, with its place"
 like "$(grep 'bad.csv:4"' "$T/rej.jsonl")" '"rule":"constraint","message":"CHECK constraint failed: price >= 0"' "the CHECK, with SQLite's reason"
 is "$(sqlite3 "$DB" "SELECT id || ':' || coalesce(price, 'null') FROM checked ORDER BY id" | tr '\n' ' ')" "1:2.5 4:null " "the good rows"
@@ -164,7 +164,7 @@ run sqlite-sink --reject "$T/wide-rej.jsonl" -d "$T/wide.db" -t w "$T/wide.jsonl
 unset SLUICE_MAX_COLUMNS
 secs=$(( $(date +%s) - start ))
 [ -n "$SLUICE_WRAP" ] && secs=0
-like "$rc:$(err | tail -n 1)" "^0:.*2 in, 1 written, 1 rejected" "a record of 50000 fields rejected, one of 1999 written"
+like "$rc:$(err | tail -n 1)" "^0:.*2 in, 1 out, 1 rejected, 0 duplicates, 0 filtered, 1 written" "a record of 50000 fields rejected, one of 1999 written"
 ok "$(( secs > 15 ))" "  in seconds ($secs), not minutes"
 like "$(head -c 300 "$T/wide-rej.jsonl")" '"rule":"columns","message":"its fields would give the table more columns than SQLite allows \(2000\)"' \
     "  with its reason"

@@ -72,7 +72,7 @@ wait_for "$T/drain.err" "reading backlog" 60
 kill -TERM $sw
 wait $sw
 is "$?" 0 "SIGTERM with a backlog: exit 0"
-like "$(cat "$T/drain.err")" "^stream-window: 20000 in, 20000 aggregated" \
+like "$(cat "$T/drain.err")" "^stream-window: 20000 in, 20000 out, 0 rejected, 0 duplicates, 0 filtered, 20000 aggregated" \
     "before stopping it read the 20000 events the topic held"
 is "$(jq -c '[.in, .left_in_topic, .gone_unread]' "$T/drain.json")" "[20000,0,0]" \
     "--stats: 20000 in, none left in the topic, none gone"

@@ -29,8 +29,8 @@ like "$(cat "$T/err")" "stopped" "  said"
 ls "$DATA/checkpoints/stream-window" >"$T/ck"
 like "$(cat "$T/ck")" '^stdout-0\.ckpt$' "  the checkpoint saved"
 LOG=$DATA/logs/stream-pipeline.log
-like "$(cat "$LOG")" "stream-window: [0-9]+ in, [0-9]+ aggregated" "  stream-window's summary in the log"
-like "$(cat "$LOG")" "kafka-replay: ([0-9]+) in, \1 produced, \1 delivered, 0 failed" "  kafka-replay's: all it produced delivered"
+like "$(cat "$LOG")" "stream-window: [0-9]+ in, [0-9]+ out, [0-9]+ rejected, 0 duplicates, [0-9]+ filtered, [0-9]+ aggregated" "  stream-window's summary in the log"
+like "$(cat "$LOG")" "kafka-replay: ([0-9]+) in, \1 out, 0 rejected, 0 duplicates, 0 filtered, \1 produced, \1 delivered, 0 failed" "  kafka-replay's: all it produced delivered"
 like "$(cat "$T/err")" "stream-pipeline: counts: the chain closes" "  the chain of counts, source to warehouse, closes"
 gen=$(sed -n 's/.*  generated: \([0-9]*\) events made.*/\1/p' "$T/err")
 cl=$(sed -n 's/.*  cleanse: \([0-9]*\) in = \([0-9]*\) out + \([0-9]*\) rejected.*/\1 \2 \3/p' "$T/err")

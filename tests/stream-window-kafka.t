@@ -29,7 +29,7 @@ ecommerce_events 2000 "$T/events.jsonl"
 N=$(wc -l <"$T/events.jsonl" | tr -d ' ')
 run stream-window $WIN -f jsonl "$T/events.jsonl"
 sort "$T/out" >"$T/want"
-like "$(err)" "$N in, $N aggregated, 0 late" "the reference: $N events from a file, none late"
+like "$(err)" "$N in, $N out, 0 rejected, 0 duplicates, 0 filtered, $N aggregated, 0 late" "the reference: $N events from a file, none late"
 
 # --- What kafka-replay produced -------------------------------------------------
 "$RP" -q -b "$B" -t events --key category "$T/events.jsonl"
@@ -38,7 +38,7 @@ is "$rc" 0 "Kafka: exit 0 at the end of the partitions (--stop-at-end)"
 sort "$T/out" >"$T/got"
 is_file "$T/got" "$T/want" "the windows from Kafka equal those from the file ($(wc -l <"$T/want") rows)"
 like "$(err)" "reading events\[0\], events\[1\], events\[2\], events\[3\]" "  it read all four partitions"
-like "$(err)" "$N in, $N aggregated, 0 late" "  every event accounted for"
+like "$(err)" "$N in, $N out, 0 rejected, 0 duplicates, 0 filtered, $N aggregated, 0 late" "  every event accounted for"
 run stream-window $WIN -b "$B" -t events -G g-events $FAST --stop-at-end
 like "$(err)" "$N in" \
     "without --checkpoint nothing is committed: the group reads it all again..."
@@ -171,7 +171,7 @@ printf '{"event_time":"2025-02-03T00:00:00Z","category":"x","price":1,"user_id":
     kcat -q -b "$B" -P -t bad 2>/dev/null
 run stream-window $WIN -b "$B" -t bad -G g-bad $FAST --stop-at-end --reject "$T/rej.jsonl"
 is "$(out | wc -l | tr -d ' ')" 4 "a good message among bad ones: its four windows"
-like "$(err)" "3 in, 1 aggregated, 0 late .*, 2 rejected" "  the bad counted"
+like "$(err)" "3 in, 1 out, 2 rejected, 0 duplicates, 0 filtered, 1 aggregated, 0 late" "  the bad counted"
 is "$(sed 's/.*"source":"\([^"]*\)".*"rule":"\([a-z]*\)".*/\1 \2/' "$T/rej.jsonl" | tr '\n' ' ')" \
     "bad[0]:1 parse bad[0]:2 time " "  and written to --reject with topic, partition and offset"
 t0=$(date +%s)

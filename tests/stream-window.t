@@ -23,7 +23,7 @@ is "$(out)" "window_start,window_end,product,record_count,revenue
 2025-01-15T11:00:00Z,2025-01-15T12:00:00Z,A,1,1.00
 2025-01-15T11:00:00Z,2025-01-15T12:00:00Z,B,2,3.50
 2025-01-15T12:00:00Z,2025-01-15T13:00:00Z,A,1,7.00" "the windows, as worked by hand"
-like "$(err)" "9 in, 8 aggregated, 1 late \(0 partly late counted in their open windows\), 0 rejected, 0 filtered; 3 windows, 5 rows" \
+like "$(err)" "9 in, 8 out, 0 rejected, 0 duplicates, 0 filtered, 8 aggregated, 1 late, 0 partly late, 3 windows, 5 rows" \
     "in = aggregated + late + rejected"
 like "$(cat "$T/late.jsonl")" '"source":"[^"]*tumbling.csv:8".*"rule":"late".*watermark 2025-01-15T11:05:00Z.*"amount":100.00' \
     "the late event in --late, with its place and the watermark"
@@ -43,7 +43,7 @@ is "$(out)" '{"window_start":"2025-01-15T09:30:00Z","window_end":"2025-01-15T10:
 {"window_start":"2025-01-15T10:45:00Z","window_end":"2025-01-15T11:45:00Z","record_count":1}
 {"window_start":"2025-01-15T11:00:00Z","window_end":"2025-01-15T12:00:00Z","record_count":1}' \
     "sliding: every window holding an event, as worked by hand (JSON Lines)"
-like "$(err)" "4 in, 3 aggregated, 1 late \(1 partly late" "  one late, one partly late"
+like "$(err)" "4 in, 3 out, 0 rejected, 0 duplicates, 0 filtered, 3 aggregated, 1 late, 1 partly late" "  one late, one partly late"
 
 # --- The boundary: end == W is final --------------------------------------------
 printf 'ts,v\n1970-01-01T00:00:30Z,1\n1970-01-01T00:01:00Z,2\n1970-01-01T00:00:59.999Z,4\n1970-01-01T00:01:59.999Z,8\n' >"$T/edge.csv"
@@ -144,7 +144,7 @@ is "$(out)" "window_start,window_end,user,record_count,sum_amount
 2025-01-01T00:30:00Z,2025-01-01T00:45:00Z,a,1,4
 2025-01-01T00:40:00Z,2025-01-01T00:55:00Z,a,1,8
 2025-01-01T00:50:00Z,2025-01-01T01:13:00Z,b,2,60" "sessions: as worked by hand"
-like "$(err)" "8 in, 7 aggregated, 1 late .* 5 windows, 5 rows" "  one late"
+like "$(err)" "8 in, 7 out, 0 rejected, 0 duplicates, 0 filtered, 7 aggregated, 1 late, .* 5 windows, 5 rows" "  one late"
 like "$(cat "$T/late-s.jsonl")" '"source":"[^"]*sessions.csv:8".*watermark 2025-01-01T00:50:00Z' \
     "  the late one in --late"
 # Merging: c 01:00 [01:00, 01:15) and c 01:20 [01:20, 01:35) are bridged
@@ -195,7 +195,7 @@ is "$rc" 2 "--checkpoint without Kafka: a usage error (a pipe cannot be read aga
 printf 'ts,amount\n2025-01-15T10:00:00Z,1.5\nyesterday,2\n,3\n2025-01-15T10:00:01Z,abc\n2025-01-15T10:00:02Z,4\n' >"$T/bad.csv"
 run stream-window --time ts --size 1h -m sum:amount --reject "$T/rej.jsonl" "$T/bad.csv"
 is "$(out | tail -n 1)" "2025-01-15T10:00:00Z,2025-01-15T11:00:00Z,5.5" "bad records do not stop the stream"
-like "$(err)" "5 in, 2 aggregated, 0 late .*, 3 rejected" "  they are counted"
+like "$(err)" "5 in, 2 out, 3 rejected, 0 duplicates, 0 filtered, 2 aggregated, 0 late" "  they are counted"
 is "$(node -e 'require("fs").readFileSync(process.argv[1], "utf8").trim().split("\n").forEach(l => { const j = JSON.parse(l); console.log(j.source.replace(/.*:/, "") + " " + j.errors[0].rule) })' "$T/rej.jsonl" | tr '\n' ' ')" \
     "3 time 4 time 5 number " "  and written to --reject with place and rule"
 run stream-window --size 1h "$T/bad.csv"
@@ -216,7 +216,7 @@ $SLUICE_WRAP "$(prog schema-gen)" -q ecommerce --per-day 3000 --anomalies 0 | ml
 run stream-window --time event_time --size 1h --slide 15m --watermark 15m -g category \
     -m count -m revenue=sum:price -m lo=min:price -m users=distinct:user_id "$T/events.csv"
 cp "$T/out" "$T/ours.csv"
-like "$(err)" " 0 late " "time-ordered events: none late"
+like "$(err)" " 0 late, " "time-ordered events: none late"
 "$DUCK" "SELECT strftime(ws, '%Y-%m-%dT%H:%M:%SZ') AS window_start,
     strftime(ws + INTERVAL 1 HOUR, '%Y-%m-%dT%H:%M:%SZ') AS window_end, category,
     count(*)::VARCHAR AS record_count, sum(price::DECIMAL(18,2))::VARCHAR AS revenue,
@@ -237,5 +237,5 @@ is "$(out)" '{"window_start":"9999-12-31T22:00:00Z","window_end":"9999-12-31T23:
     "a window ending at 9999-12-31T23:00:00Z is written"
 like "$(err)" 'y9999.jsonl:2: t: its window would end past 9999-12-31' \
     "  one that would end in the year 10000: rejected, with its place"
-like "$(err)" '2 in, 1 aggregated, 0 late .*1 rejected' "  and counted"
+like "$(err)" '2 in, 1 out, 1 rejected, 0 duplicates, 0 filtered, 1 aggregated, 0 late' "  and counted"
 done_testing

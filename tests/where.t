@@ -54,7 +54,7 @@ like "$(cat "$T/wr.jsonl")" '"source":".*n.csv:5","errors":\[\{"rule":"where","m
     "... and that record is rejected with rule where, not dropped"
 "$(prog batch-agg)" --date none -g id -m count --where "price * 2 > 10" "$T/n.csv" \
     >/dev/null 2>"$T/err"
-like "$(cat "$T/err")" "4 in, 2 aggregated into 2 groups, 1 rejected, 1 filtered," \
+like "$(cat "$T/err")" "4 in, 2 out, 1 rejected, 0 duplicates, 1 filtered, 2 aggregated, 2 groups," \
     "batch-agg: 4 in = 2 aggregated + 1 rejected + 1 filtered"
 
 run cleanse --where "price > (10" "$T/n.csv"
@@ -165,7 +165,7 @@ window_start,window_end,k,record_count,buys,sales
 2025-01-15T11:00:00Z,2025-01-15T12:00:00Z,a,1,0,
 END
 is_file "$T/out" "$T/want.csv" "stream-window: the test event left out; purchases counted and summed apart (by hand)"
-like "$(err)" "6 in, 5 aggregated, 0 late .*, 0 rejected, 1 filtered;" \
+like "$(err)" "6 in, 5 out, 0 rejected, 0 duplicates, 1 filtered, 5 aggregated, 0 late," \
     "stream-window: 6 in = 5 aggregated + 1 filtered"
 
 # A filtered event moves no watermark: the 12:00 event, left out, does
@@ -182,11 +182,11 @@ is "$rc" 0 "sqlite-sink --where runs"
 n=$(sqlite3 "$T/w.db" "SELECT count(*) FROM p")
 others=$(sqlite3 "$T/w.db" "SELECT count(*) FROM p WHERE event_type <> 'purchase'")
 all=$(($(wc -l <"$T/valid.csv") - 1))
-like "$(err)" "^sqlite-sink: $all in, $n written, 0 rejected, $((all - n)) filtered," \
+like "$(err)" "^sqlite-sink: $all in, $n out, 0 rejected, 0 duplicates, $((all - n)) filtered, $n written," \
     "sqlite-sink: in = written + rejected + filtered ($all = $n + $((all - n)))"
 is "$others" 0 "sqlite-sink: only purchases in the table"
 run parquet-sink -o "$T/p.parquet" --where "$purchase" "$T/valid.csv"
-like "$(err)" "^parquet-sink: $all in, $n written, 0 rejected, $((all - n)) filtered, 1 file," \
+like "$(err)" "^parquet-sink: $all in, $n out, 0 rejected, 0 duplicates, $((all - n)) filtered, $n written, 1 files," \
     "parquet-sink: the same counts"
 is "$("$DUCK" "SELECT count(*) AS n, count(*) FILTER (WHERE event_type <> 'purchase') AS o FROM '$T/p.parquet'")" \
     "{\"n\":\"$n\",\"o\":\"0\"}" "parquet-sink: DuckDB reads the purchases only"

@@ -493,21 +493,9 @@ main(int argc, char **argv)
 		status = 1;
 	if (rn.metrics != NULL && out_close(rn.metrics) < 0)
 		status = 1;
-	if (!co.quiet)
-		diag("%llu in, %llu aggregated, %llu late (%llu partly late "
-		    "counted in their open windows), %llu rejected, %llu "
-		    "filtered; %llu windows, %llu rows, %.2fs",
-		    (unsigned long long)f.t.in,
-		    (unsigned long long)rn.aggregated,
-		    (unsigned long long)rn.nlate,
-		    (unsigned long long)rn.partly,
-		    (unsigned long long)f.t.rejected,
-		    (unsigned long long)f.t.filtered,
-		    (unsigned long long)rn.windows,
-		    (unsigned long long)rn.rows, now_seconds() - f.t.start);
 	/* out: aggregated, so in = out + late + rejected + filtered. */
 	f.t.out = rn.aggregated;
-	if (stats_write(co.stats, &f.t, run_stats(&rn)) < 0)
+	if (stats_summary(co.stats, &f.t, run_stats(&rn), co.quiet) < 0)
 		status = 1;
 	for (size_t i = 0; i < rn.nparts; i++)
 		part_free(&rn, rn.parts[i]);
