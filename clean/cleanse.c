@@ -44,6 +44,7 @@ static const struct program prog = {
 	    "                          for (event_type == 'purchase'); the\n"
 	    "                          others are counted filtered\n"
 	    STATS_HELP,
+	.takes = TAKES_FILTER,
 };
 
 enum { OPT_DEDUP = OPT_PROGRAM, OPT_LATE, OPT_METRICS, OPT_MIN_VALID,

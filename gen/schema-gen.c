@@ -42,6 +42,8 @@ static const struct program prog = {
 	    "      --sample N          show N records as a table and exit\n"
 	    "      --list              list the bundled schemas\n"
 	    STATS_HELP,
+	/* --schema: the schema, as the argument would be */
+	.takes = TAKES_FORMAT | TAKES_SCHEMA | TAKES_QUIET,
 };
 
 enum {

@@ -57,6 +57,7 @@ static const struct program prog = {
 	    "                          with ERR (a Kafka error name or number)\n"
 	    "  topic NAME P            make a topic\n",
 	.versions = kafka_versions,
+	.takes = TAKES_QUIET,
 };
 
 enum { OPT_BROKERS = OPT_PROGRAM, OPT_TOPIC, OPT_PORT_FILE };

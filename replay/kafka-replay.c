@@ -44,6 +44,8 @@ static const struct program prog = {
 	    "                          acknowledged, within SECS (default 30)\n"
 	    STATS_HELP,
 	.versions = kafka_versions,
+	/* No -f (events are JSON), no --schema (records go as they are). */
+	.takes = TAKES_INPUT_FORMAT | TAKES_REJECT | TAKES_QUIET,
 };
 
 enum {
@@ -359,10 +361,6 @@ main(int argc, char **argv)
 		default:
 			common_opt(&prog, &co, c, optarg);
 		}
-	if (co.out_fmt == FMT_CSV)
-		usage_error("-f csv: events are JSON");
-	if (co.schema != NULL)
-		usage_error("--schema: kafka-replay sends records as they are");
 	if (brokers == NULL)
 		brokers = getenv("KAFKA_BROKERS");
 	if (!to_stdout && (brokers == NULL || *brokers == '\0'))

@@ -43,6 +43,7 @@ static const struct program prog = {
 	    "                          others are counted filtered\n"
 	    STATS_HELP,
 	.versions = pq_codec_versions,
+	.takes = TAKES_INPUT_FORMAT | TAKES_SCHEMA | TAKES_REJECT | TAKES_QUIET,
 };
 
 enum { OPT_MODE = OPT_PROGRAM, OPT_ROLL_ROWS, OPT_ROLL_SECONDS,

@@ -56,6 +56,7 @@ static const struct program prog = {
 	    "                          others are counted filtered\n"
 	    STATS_HELP,
 	.versions = pg_versions,
+	.takes = TAKES_INPUT_FORMAT | TAKES_SCHEMA | TAKES_REJECT | TAKES_QUIET,
 };
 
 enum { OPT_RETRY = OPT_TABLE_NEXT };

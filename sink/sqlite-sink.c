@@ -45,6 +45,7 @@ static const struct program prog = {
 	    "                          others are counted filtered\n"
 	    STATS_HELP,
 	.versions = lite_versions,
+	.takes = TAKES_INPUT_FORMAT | TAKES_SCHEMA | TAKES_REJECT | TAKES_QUIET,
 };
 
 struct lite {

@@ -81,6 +81,7 @@ static const struct program prog = {
 	    "                          start and whenever they go down (default\n"
 	    "                          30); else exit 1\n",
 	.versions = kafka_versions,
+	.takes = TAKES_FILTER,
 };
 
 enum {
