@@ -83,7 +83,7 @@ halt() {
     ends 30 $h_sw || signal KILL $h_sw
     if ! ends 2 $h_rest; then
         # A reader still waiting for a writer that never came
-        # (stream-window ended before opening --metrics, say) is let
+        # (stream-window ended before opening --health, say) is let
         # go: a writer opens and closes its FIFO.
         for f in "$run"/*; do
             [ -p "$f" ] && [ "$f" != "$run/alive" ] || continue

@@ -131,7 +131,7 @@ while IFS='	' read -r n args new; do
     [ -n "$n" ] || continue
     "$SLUICE_BIN/$n" $args --help </dev/null >/dev/null 2>"$T/err"
     is "$?" 0 "$n $args: still taken"
-    like "$(err)" "^$n: .* is now $new; the old spelling goes in the next release" \
+    like "$(err)" "^$n: .* is now $new( [^;]*)?; the old spelling goes in the next release" \
         "  warned: now $new"
 done <<'EOF'
 sqlite-sink	-d x.db	-D
