@@ -24,7 +24,7 @@ static const struct program prog = {
 	    "\n"
 	    "Options:\n"
 	    "  -n, --records N         records per day (default: the schema's)\n"
-	    "  -s, --seed N            seed (default: the schema's)\n"
+	    "  -s, --seed N            the generator's seed (default: the schema's)\n"
 	    "      --start YYYY-MM-DD  first day (default: the schema's, else "
 	    "today)\n"
 	    "      --days D            days (default: the schema's)\n"

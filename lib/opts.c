@@ -95,19 +95,19 @@ opt_duration(const char *opt, const char *arg, const char *bare_unit,
 	if (*p == '\0' && p != arg && strcmp(arg, "0") != 0) {
 		/* A bare number: the option's old unit, if it had one. */
 		if (bare_unit == NULL)
-			usage_error("%s: a duration with its unit (500ms, 30s, "
-			    "15m, 2h), not \"%s\"", opt, arg);
+			usage_error("%s: expected a duration with its unit "
+			    "(500ms, 30s, 15m, 2h), not \"%s\"", opt, arg);
 		if (snprintf(with_unit, sizeof with_unit, "%s%s", arg,
 		    bare_unit) >= (int)sizeof with_unit)
 			usage_error("%s: not a duration: \"%s\"", opt, arg);
 		arg = with_unit;
 	}
 	if (ts_parse_duration(arg, &us) < 0)
-		usage_error("%s: a duration (500ms, 30s, 15m, 2h), not \"%s\"",
-		    opt, arg);
+		usage_error("%s: expected a duration (500ms, 30s, 15m, 2h), "
+		    "not \"%s\"", opt, arg);
 	if (us < min_us)
-		usage_error("%s: %s, not \"%s\"", opt, min_us > 0 ?
-		    "more than 0" : "0 or more", arg);
+		usage_error("%s: expected a duration %s, not \"%s\"", opt,
+		    min_us > 0 ? "more than 0" : "of 0 or more", arg);
 	return us;
 }
 

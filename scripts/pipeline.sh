@@ -238,7 +238,7 @@ pipeline_mock() {
     fi
     fresh=--keep-past-end
     _topics=
-    for _t; do _topics="$_topics --topic $_t"; done
+    for _t; do _topics="$_topics --create-topic $_t"; done
     setsid "$bin/kafka-mock" -q $_topics --port-file "$run/brokers" \
         --stats "$run/mock.json" </dev/null >/dev/null 2>>"$log" 8>&- &
     mock=$!
