@@ -37,6 +37,7 @@ static const struct program prog = {
 	    "      --merge             combine partial files into the result\n"
 	    "  -o, --output FILE       write to FILE instead of stdout\n"
 	    STATS_HELP,
+	.takes = TAKES_FILTER,
 };
 
 enum { OPT_DATE = OPT_PROGRAM, OPT_KPIS, OPT_PARTIAL, OPT_MERGE, OPT_WHERE };

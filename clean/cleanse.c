@@ -44,6 +44,7 @@ static const struct program prog = {
 	    "                          for (event_type == 'purchase'); the\n"
 	    "                          others are counted filtered\n"
 	    STATS_HELP,
+	.takes = TAKES_FILTER,
 };
 
 enum { OPT_DEDUP = OPT_PROGRAM, OPT_LATE, OPT_METRICS, OPT_MIN_VALID,
@@ -153,10 +154,8 @@ main(int argc, char **argv)
 			opt.dedup = optarg;
 			break;
 		case OPT_LATE:
-			if (ts_parse_duration(optarg, &opt.late_after) < 0 ||
-			    opt.late_after < 0)
-				usage_error("--late-after: expected a duration "
-				    "(10m, 1h, 30s), not \"%s\"", optarg);
+			opt.late_after = opt_duration("--late-after", optarg,
+			    NULL, 0);
 			break;
 		case OPT_METRICS:
 			metrics = optarg;

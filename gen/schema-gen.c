@@ -27,16 +27,16 @@ static const struct program prog = {
 	    "                          (live: N records, then stop)\n"
 	    "      --per-day N         N records a day, times the day's weekday\n"
 	    "                          weight (default: the schema's records)\n"
-	    "  -s, --seed N            seed (default: the schema's)\n"
+	    "  -s, --seed N            the generator's seed (default: the schema's)\n"
 	    "      --start YYYY-MM-DD  first day (default: the schema's, else "
 	    "today)\n"
 	    "      --days D            days (default: the schema's)\n"
 	    "  -d, --dir DIR           one file per day: DIR/NAME_DATE.csv\n"
 	    "      --clear             first remove this dataset's files in DIR\n"
-	    "  -z, --gzip              compress (fast level)\n"
-	    "      --rate R            live: R records a second, stamped now,\n"
+	    "  -c, --codec CODEC       gzip (its fast level) or none (default)\n"
+	    "      --rate N            live: N records a second, stamped now,\n"
 	    "                          until -n records or a signal\n"
-	    "      --roll N            live with -d: a new file every N records\n"
+	    "      --roll-rows N       live with -d: a new file every N records\n"
 	    "      --truth FILE        write each injected anomaly (JSON Lines)\n"
 	    "      --anomalies RATE    inject anomalies at RATE (0: none)\n"
 	    "      --as-version N      records as version N of the schema had them\n"
@@ -45,12 +45,14 @@ static const struct program prog = {
 	    "      --sample N          show N records as a table and exit\n"
 	    "      --list              list the bundled schemas\n"
 	    STATS_HELP,
+	/* --schema: the schema, as the argument would be */
+	.takes = TAKES_FORMAT | TAKES_SCHEMA | TAKES_QUIET,
 };
 
 enum {
 	OPT_START = OPT_PROGRAM, OPT_DAYS, OPT_CLEAR, OPT_RATE, OPT_ROLL,
 	OPT_TRUTH, OPT_VALIDATE, OPT_SAMPLE, OPT_LIST, OPT_DESCRIBE,
-	OPT_ANOMALIES, OPT_AS_VERSION, OPT_PER_DAY
+	OPT_ANOMALIES, OPT_AS_VERSION, OPT_PER_DAY, OPT_ROLL_ROWS, OPT_OLD_GZIP
 };
 
 struct opts {
@@ -544,11 +546,14 @@ main(int argc, char **argv)
 		{ "records", required_argument, NULL, 'n' },
 		{ "seed", required_argument, NULL, 's' },
 		{ "dir", required_argument, NULL, 'd' },
-		{ "gzip", no_argument, NULL, 'z' },
+		{ "codec", required_argument, NULL, 'c' },
+		/* The old spellings, for one release. */
+		{ "gzip", no_argument, NULL, OPT_OLD_GZIP },
 		{ "start", required_argument, NULL, OPT_START },
 		{ "days", required_argument, NULL, OPT_DAYS },
 		{ "clear", no_argument, NULL, OPT_CLEAR },
 		{ "rate", required_argument, NULL, OPT_RATE },
+		{ "roll-rows", required_argument, NULL, OPT_ROLL_ROWS },
 		{ "roll", required_argument, NULL, OPT_ROLL },
 		{ "truth", required_argument, NULL, OPT_TRUTH },
 		{ "validate", no_argument, NULL, OPT_VALIDATE },
@@ -572,7 +577,7 @@ main(int argc, char **argv)
 	struct tally tally = { 0 };
 
 	diag_init(argv[0]);
-	while ((c = getopt_long(argc, argv, COMMON_SHORTOPTS "n:s:d:z",
+	while ((c = getopt_long(argc, argv, COMMON_SHORTOPTS "n:s:d:c:z",
 	    longopts, NULL)) != -1) {
 		switch (c) {
 		case 'n':
@@ -585,7 +590,16 @@ main(int argc, char **argv)
 		case 'd':
 			o.dir = optarg;
 			break;
+		case 'c':
+			if (strcmp(optarg, "gzip") != 0 &&
+			    strcmp(optarg, "none") != 0)
+				usage_error("-c: expected gzip or none, not \"%s\"",
+				    optarg);
+			o.gzip = strcmp(optarg, "gzip") == 0;
+			break;
 		case 'z':
+		case OPT_OLD_GZIP:
+			opt_old(c == 'z' ? "-z" : "--gzip", "-c gzip (--codec)");
 			o.gzip = 1;
 			break;
 		case OPT_START:
@@ -608,7 +622,10 @@ main(int argc, char **argv)
 				    "second, more than 0, not \"%s\"", optarg);
 			break;
 		case OPT_ROLL:
-			o.roll = opt_number("--roll", optarg, 1);
+			opt_old("--roll N", "--roll-rows N");
+			/* FALLTHROUGH */
+		case OPT_ROLL_ROWS:
+			o.roll = opt_number("--roll-rows", optarg, 1);
 			break;
 		case OPT_TRUTH:
 			o.truth = optarg;
@@ -663,9 +680,10 @@ main(int argc, char **argv)
 	if (o.clear && o.dir == NULL)
 		usage_error("--clear needs -d DIR");
 	if (o.roll && (o.rate == 0 || o.dir == NULL))
-		usage_error("--roll needs --rate and -d DIR");
+		usage_error("--roll-rows needs --rate and -d DIR");
 	if (o.rate > 0 && o.dir != NULL && o.roll == 0)
-		usage_error("--rate with -d needs --roll N (records a file)");
+		usage_error("--rate with -d needs --roll-rows N (records a "
+		    "file)");
 	if (o.common.out_fmt == FMT_AUTO)
 		o.common.out_fmt = FMT_CSV;
 	if (o.truth != NULL && o.as_version > 0)

@@ -12,6 +12,7 @@
 #include <csv.h>
 
 #include "diag.h"
+#include "ts.h"
 
 volatile sig_atomic_t stop_requested;
 
@@ -41,24 +42,73 @@ opt_number(const char *opt, const char *arg, long long min)
 	return v;
 }
 
+/* The common options' --help lines, each with what a program declares
+   to take it by. */
+static const struct {
+	unsigned takes;
+	const char *help;
+} common_help[] = {
+	{ TAKES_FORMAT, "  -f, --format FMT        output csv or jsonl "
+	    "(default: the input's)\n" },
+	{ TAKES_INPUT_FORMAT, "      --input-format FMT  read csv or jsonl "
+	    "(default: by name, else sniffed)\n" },
+	{ TAKES_SCHEMA, "      --schema FILE       the dataset's schema "
+	    "file\n" },
+	{ TAKES_REJECT, "      --reject FILE       append diverted records "
+	    "to FILE (JSON Lines)\n" },
+	{ TAKES_QUIET, "  -q, --quiet             no summary line on "
+	    "stderr\n" },
+};
+
 static _Noreturn void
 print_help(const struct program *p)
 {
 	printf("usage: %s\n%s", p->synopsis, p->help);
-	printf("\nCommon options:\n"
-	    "  -f, --format FMT        output csv or jsonl (default: the "
-	    "input's)\n"
-	    "      --input-format FMT  read csv or jsonl (default: by name, "
-	    "else sniffed)\n"
-	    "      --schema FILE       the dataset's schema file\n"
-	    "      --reject FILE       append diverted records to FILE "
-	    "(JSON Lines)\n"
-	    "  -q, --quiet             no summary line on stderr\n"
-	    "      --help              this help\n"
+	printf("\nCommon options:\n");
+	for (size_t i = 0; i < sizeof common_help / sizeof *common_help; i++)
+		if (p->takes & common_help[i].takes)
+			fputs(common_help[i].help, stdout);
+	printf("      --help              this help\n"
 	    "      --version           version and library versions\n");
 	if (fflush(stdout) != 0 || ferror(stdout))
 		exit(1);
 	exit(0);
+}
+
+void
+opt_old(const char *old, const char *now)
+{
+	diag("%s is now %s; the old spelling goes in the next release", old,
+	    now);
+}
+
+int64_t
+opt_duration(const char *opt, const char *arg, const char *bare_unit,
+    int64_t min_us)
+{
+	const char *p = arg;
+	char with_unit[64];
+	int64_t us;
+
+	while ((*p >= '0' && *p <= '9') || *p == '.')
+		p++;
+	if (*p == '\0' && p != arg && strcmp(arg, "0") != 0) {
+		/* A bare number: the option's old unit, if it had one. */
+		if (bare_unit == NULL)
+			usage_error("%s: expected a duration with its unit "
+			    "(500ms, 30s, 15m, 2h), not \"%s\"", opt, arg);
+		if (snprintf(with_unit, sizeof with_unit, "%s%s", arg,
+		    bare_unit) >= (int)sizeof with_unit)
+			usage_error("%s: not a duration: \"%s\"", opt, arg);
+		arg = with_unit;
+	}
+	if (ts_parse_duration(arg, &us) < 0)
+		usage_error("%s: expected a duration (500ms, 30s, 15m, 2h), "
+		    "not \"%s\"", opt, arg);
+	if (us < min_us)
+		usage_error("%s: expected a duration %s, not \"%s\"", opt,
+		    min_us > 0 ? "more than 0" : "of 0 or more", arg);
+	return us;
 }
 
 #ifndef SLUICE_VERSION
@@ -90,10 +140,42 @@ print_version(const struct program *p)
 	exit(0);
 }
 
+/* Which of the common options c is (TAKES_*), or 0: none of them. */
+static unsigned
+common_bit(int c, const char **name)
+{
+	switch (c) {
+	case 'f':
+		*name = "-f (--format)";
+		return TAKES_FORMAT;
+	case OPT_INPUT_FORMAT:
+		*name = "--input-format";
+		return TAKES_INPUT_FORMAT;
+	case OPT_SCHEMA:
+		*name = "--schema";
+		return TAKES_SCHEMA;
+	case OPT_REJECT:
+		*name = "--reject";
+		return TAKES_REJECT;
+	case 'q':
+		*name = "-q (--quiet)";
+		return TAKES_QUIET;
+	default:
+		return 0;
+	}
+}
+
 void
 common_opt(const struct program *p, struct common_opts *o, int c,
     const char *arg)
 {
+	const char *name = NULL;
+	unsigned bit = common_bit(c, &name);
+
+	/* Listed in every program's option table (COMMON_LONGOPTS), taken
+	   only where it means something: elsewhere as unknown as any. */
+	if (bit != 0 && !(p->takes & bit))
+		usage_error("unknown option %s", name);
 	switch (c) {
 	case 'q':
 		o->quiet = 1;

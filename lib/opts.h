@@ -60,9 +60,25 @@ struct common_opts {
 	const char *stats;	/* --stats FILE (stats.h) */
 };
 
+/* The common options a program can take (struct program's takes). */
+enum {
+	TAKES_FORMAT = 1 << 0,		/* -f, --format FMT */
+	TAKES_INPUT_FORMAT = 1 << 1,	/* --input-format FMT */
+	TAKES_SCHEMA = 1 << 2,		/* --schema FILE */
+	TAKES_REJECT = 1 << 3,		/* --reject FILE */
+	TAKES_QUIET = 1 << 4,		/* -q, --quiet */
+	/* A filter of records: reads them, writes them, diverts some. */
+	TAKES_FILTER = TAKES_FORMAT | TAKES_INPUT_FORMAT | TAKES_SCHEMA |
+	    TAKES_REJECT | TAKES_QUIET
+};
+
 struct program {
 	const char *synopsis;	/* "cleanse [options] [FILE...]" lines */
 	const char *help;	/* what follows the synopsis in --help */
+	/* The common options it takes (TAKES_*): --help lists only these,
+	   and any other is an unknown option (a usage error).  --help,
+	   --version and --stats (where STATS_LONGOPT is given) always. */
+	unsigned takes;
 	/* The versions of the libraries the program links beyond the
 	   record layer's ("sqlite 3.40.1"), as loaded at run time; NULL:
 	   none. */
@@ -77,9 +93,10 @@ void print_versions(const char *extra);
 
 /*
  * Handle option c (as getopt_long returned it) if it is a common one:
- * --help prints and exits 0, --version prints and exits 0, a bad value or
- * an unknown option ('?') is a usage error (exit 2).  Any other c is a
- * program bug and exits 2 too, so "default: common_opt(...)" is complete.
+ * --help prints and exits 0, --version prints and exits 0, a bad value,
+ * an unknown option ('?') or a common option p does not take (p->takes)
+ * is a usage error (exit 2).  Any other c is a program bug and exits 2
+ * too, so "default: common_opt(...)" is complete.
  */
 void common_opt(const struct program *p, struct common_opts *o, int c,
     const char *arg);
@@ -89,6 +106,25 @@ void common_opt(const struct program *p, struct common_opts *o, int c,
  * "5x", below min) is a usage error naming the option.
  */
 long long opt_number(const char *opt, const char *arg, long long min);
+
+/*
+ * An old spelling a user's scripts may still have: warn on stderr
+ * "progname: OLD is now NEW; the old spelling goes in the next release"
+ * (old and now as the user would type them: "--batch-ms MS",
+ * "--batch-time DUR").  The run goes on; its exit status is unchanged.
+ */
+void opt_old(const char *old, const char *now);
+
+/*
+ * An option's duration, in microseconds: a number and a unit (500ms,
+ * 30s, 15m, 2h, 1d; ts_parse_duration()), or "0".  A bare number is in
+ * bare_unit ("s", "ms"), the unit the option had before it took units;
+ * with bare_unit NULL a bare number is a usage error that asks for the
+ * unit.  Below min_us (0: zero allowed, 1: more than zero) is a usage
+ * error naming the option.
+ */
+int64_t opt_duration(const char *opt, const char *arg, const char *bare_unit,
+    int64_t min_us);
 
 /*
  * An option's list of names, "a,b,c", as an array of *n strings (empty

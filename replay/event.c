@@ -67,7 +67,7 @@ event_time_of(const struct shape *sh, const struct rec *r, int64_t *us)
 	return v != NULL && val_to_time(v, us) == 0 ? 0 : -1;
 }
 
-/* A field's text into b; -1 when missing or empty. */
+/* A field's text onto the end of b; -1 when missing or empty. */
 static int
 field_text(const struct rec *r, const char *name, struct buf *b,
     struct buf *scratch)
@@ -79,7 +79,6 @@ field_text(const struct rec *r, const char *name, struct buf *b,
 	if (v == NULL || val_is_null(v) || val_is_empty_text(v))
 		return -1;
 	p = val_to_text(v, scratch, &n);
-	b->n = 0;
 	buf_add(b, p, n);
 	return 0;
 }
@@ -90,6 +89,7 @@ route(const struct shape *sh, const struct rec *r, struct event *ev,
 {
 	if (sh->topic_field == NULL)
 		return sh->topic;
+	ev->topic_buf.n = 0;
 	if (field_text(r, sh->topic_field, &ev->topic_buf, &ev->scratch) < 0) {
 		if (sh->topic != NULL)
 			return sh->topic;
@@ -147,11 +147,16 @@ event_make(const struct shape *sh, struct rec *r, int raw_json,
 	int64_t us = 0;
 
 	ev->has_key = 0;
-	if (sh->key_field != NULL) {
-		if (field_text(r, sh->key_field, &ev->key, &ev->scratch) < 0) {
+	ev->key.n = 0;
+	for (size_t i = 0; i < sh->nkeys; i++) {
+		/* Several fields: their values apart by tabs (as cleanse's
+		   --seen keys). */
+		if (i > 0)
+			buf_add(&ev->key, "\t", 1);
+		if (field_text(r, sh->keys[i], &ev->key, &ev->scratch) < 0) {
 			ev->scratch.n = 0;
 			buf_printf(&ev->scratch, "no %s for the message key",
-			    sh->key_field);
+			    sh->keys[i]);
 			*why = "key";
 			*msg = buf_cstr(&ev->scratch);
 			return -1;

@@ -27,7 +27,8 @@
 #include "sluice.h"
 
 static const struct program prog = {
-	.synopsis = "kafka-mock [--brokers N] [--topic NAME[:PARTITIONS]]... "
+	.synopsis = "kafka-mock [--broker-count N] "
+	    "[--create-topic NAME[:PARTITIONS]]... "
 	    "[--port-file FILE]",
 	.help =
 	    "Serve an in-memory Kafka cluster on 127.0.0.1 (librdkafka's mock)\n"
@@ -42,9 +43,10 @@ static const struct program prog = {
 	    "total of each.\n"
 	    "\n"
 	    "Options:\n"
-	    "      --brokers N         brokers in the cluster (default 1)\n"
-	    "      --topic NAME[:P]    a topic with P partitions (default 1);\n"
-	    "                          others are made when first used\n"
+	    "      --broker-count N    brokers in the cluster (default 1)\n"
+	    "      --create-topic NAME[:PARTITIONS]  a topic with PARTITIONS\n"
+	    "                          partitions (default 1); others are\n"
+	    "                          made when first used\n"
 	    "      --port-file FILE    write the bootstrap servers to FILE too\n"
 	    STATS_HELP
 	    "\n"
@@ -57,9 +59,11 @@ static const struct program prog = {
 	    "                          with ERR (a Kafka error name or number)\n"
 	    "  topic NAME P            make a topic\n",
 	.versions = kafka_versions,
+	.takes = TAKES_QUIET,
 };
 
-enum { OPT_BROKERS = OPT_PROGRAM, OPT_TOPIC, OPT_PORT_FILE };
+enum { OPT_BROKER_COUNT = OPT_PROGRAM, OPT_CREATE_TOPIC, OPT_PORT_FILE,
+	OPT_OLD_BROKERS, OPT_OLD_TOPIC };
 
 /*
  * What a partition keeps, from librdkafka 2.0.2's src/rdkafka_mock.c:
@@ -534,10 +538,11 @@ make_topic(rd_kafka_mock_cluster_t *mc, int nbrokers, const char *spec)
 
 	if (colon != NULL) {
 		*colon = '\0';
-		parts = opt_number("--topic", colon + 1, 1);
+		parts = opt_number("--create-topic", colon + 1, 1);
 	}
 	if (*name == '\0')
-		usage_error("--topic: a topic needs a name (\"%s\")", spec);
+		usage_error("--create-topic: a topic needs a name (\"%s\")",
+		    spec);
 	if (rd_kafka_mock_topic_create(mc, name, (int)parts, nbrokers < 3 ?
 	    nbrokers : 3) != 0)
 		fatal(1, "cannot make topic %s", name);
@@ -549,8 +554,12 @@ main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		COMMON_LONGOPTS,
-		{ "brokers", required_argument, NULL, OPT_BROKERS },
-		{ "topic", required_argument, NULL, OPT_TOPIC },
+		{ "broker-count", required_argument, NULL, OPT_BROKER_COUNT },
+		{ "create-topic", required_argument, NULL, OPT_CREATE_TOPIC },
+		/* The old spellings, for one release (--brokers is a server
+		   list and --topic a topic to read or write elsewhere). */
+		{ "brokers", required_argument, NULL, OPT_OLD_BROKERS },
+		{ "topic", required_argument, NULL, OPT_OLD_TOPIC },
 		{ "port-file", required_argument, NULL, OPT_PORT_FILE },
 		STATS_LONGOPT,
 		{ 0 }
@@ -575,12 +584,18 @@ main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, COMMON_SHORTOPTS, longopts,
 	    NULL)) != -1)
 		switch (c) {
-		case OPT_BROKERS:
-			nbrokers = opt_number("--brokers", optarg, 1);
+		case OPT_OLD_BROKERS:
+			opt_old("--brokers N", "--broker-count N");
+			/* FALLTHROUGH */
+		case OPT_BROKER_COUNT:
+			nbrokers = opt_number("--broker-count", optarg, 1);
 			if (nbrokers > 64)
-				usage_error("--brokers: at most 64");
+				usage_error("--broker-count: at most 64");
 			break;
-		case OPT_TOPIC:
+		case OPT_OLD_TOPIC:
+			opt_old("--topic NAME[:P]", "--create-topic NAME[:PARTITIONS]");
+			/* FALLTHROUGH */
+		case OPT_CREATE_TOPIC:
 			topics[ntopics++] = optarg;
 			break;
 		case OPT_PORT_FILE:

@@ -22,13 +22,14 @@ static const struct program prog = {
 	    "\n"
 	    "Options:\n"
 	    "  -b, --brokers LIST      bootstrap servers (default $KAFKA_BROKERS)\n"
-	    "  -t, --topic NAME        the topic\n"
+	    "  -t, --topic NAME        the topic (one; for more, --topic-field)\n"
 	    "  -X KEY=VALUE            a librdkafka property (SASL, TLS, acks...)\n"
-	    "      --key FIELD         the message key (a key's events share a\n"
-	    "                          partition)\n"
-	    "      --topic-field FIELD the topic is this field's value, or\n"
-	    "      --route VALUE=TOPIC where it is VALUE, TOPIC (repeat it);\n"
-	    "                          unrouted values go to -t\n"
+	    "      --key F[,F...]      the message key: these fields' values\n"
+	    "                          (apart by tabs); a key's events share a\n"
+	    "                          partition\n"
+	    "      --topic-field FIELD  the topic is this field's value; with\n"
+	    "      --route VALUE=TOPIC  TOPIC where it is VALUE (repeat it),\n"
+	    "                          and unrouted values go to -t\n"
 	    "      --time-field FIELD  event_time from FIELD (default: the\n"
 	    "                          record's event_time, order_ts, order_time,\n"
 	    "                          order_date or timestamp, else now)\n"
@@ -36,19 +37,22 @@ static const struct program prog = {
 	    "      --speed X           by event time, X times as fast as it was\n"
 	    "      --now               event times moved so the first is now\n"
 	    "      --shuffle           in random order (the input in memory)\n"
-	    "      --seed N            the shuffle's seed (default: the clock)\n"
+	    "  -s, --seed N            the shuffle's seed (default: the clock)\n"
 	    "      --loop              the inputs again and again, until a signal\n"
 	    "      --stdout            the events to stdout, not Kafka\n"
-	    "      --timeout SECS      brokers must answer (at the start, and\n"
+	    "      --timeout DUR       brokers must answer (at the start, and\n"
 	    "                          after an outage), and messages be\n"
-	    "                          acknowledged, within SECS (default 30)\n"
+	    "                          acknowledged, within DUR (default 30s;\n"
+	    "                          a bare number: seconds)\n"
 	    STATS_HELP,
 	.versions = kafka_versions,
+	/* No -f (events are JSON), no --schema (records go as they are). */
+	.takes = TAKES_INPUT_FORMAT | TAKES_REJECT | TAKES_QUIET,
 };
 
 enum {
 	OPT_KEY = OPT_PROGRAM, OPT_TOPIC_FIELD, OPT_ROUTE, OPT_TIME_FIELD,
-	OPT_RATE, OPT_SPEED, OPT_NOW, OPT_SHUFFLE, OPT_SEED, OPT_LOOP,
+	OPT_RATE, OPT_SPEED, OPT_NOW, OPT_SHUFFLE, OPT_LOOP,
 	OPT_STDOUT, OPT_TIMEOUT
 };
 
@@ -275,7 +279,7 @@ main(int argc, char **argv)
 		{ "speed", required_argument, NULL, OPT_SPEED },
 		{ "now", no_argument, NULL, OPT_NOW },
 		{ "shuffle", no_argument, NULL, OPT_SHUFFLE },
-		{ "seed", required_argument, NULL, OPT_SEED },
+		{ "seed", required_argument, NULL, 's' },
 		{ "loop", no_argument, NULL, OPT_LOOP },
 		{ "stdout", no_argument, NULL, OPT_STDOUT },
 		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
@@ -297,20 +301,28 @@ main(int argc, char **argv)
 
 	diag_init(argv[0]);
 	rp.timeout = 30;
-	while ((c = getopt_long(argc, argv, COMMON_SHORTOPTS "b:t:X:",
+	while ((c = getopt_long(argc, argv, COMMON_SHORTOPTS "b:t:X:s:",
 	    longopts, NULL)) != -1)
 		switch (c) {
 		case 'b':
 			brokers = optarg;
 			break;
 		case 't':
+			if (rp.sh.topic != NULL)
+				usage_error("-t: one topic (\"%s\", then \"%s\"); "
+				    "to send to several, --topic-field FIELD "
+				    "(with --route)", rp.sh.topic, optarg);
 			rp.sh.topic = optarg;
 			break;
 		case 'X':
 			props[nprops++] = optarg;
 			break;
 		case OPT_KEY:
-			rp.sh.key_field = optarg;
+			opt_list_free(rp.sh.keys, rp.sh.nkeys);
+			rp.sh.keys = opt_list(optarg, &rp.sh.nkeys);
+			if (rp.sh.nkeys == 0)
+				usage_error("--key: which fields? not \"%s\"",
+				    optarg);
 			break;
 		case OPT_TOPIC_FIELD:
 			rp.sh.topic_field = optarg;
@@ -342,8 +354,8 @@ main(int argc, char **argv)
 		case OPT_SHUFFLE:
 			rp.shuffle = 1;
 			break;
-		case OPT_SEED:
-			seed = (unsigned long long)opt_number("--seed", optarg, 0);
+		case 's':
+			seed = (unsigned long long)opt_number("-s", optarg, 0);
 			have_seed = 1;
 			break;
 		case OPT_LOOP:
@@ -353,15 +365,12 @@ main(int argc, char **argv)
 			to_stdout = 1;
 			break;
 		case OPT_TIMEOUT:
-			rp.timeout = parse_positive("--timeout", optarg);
+			rp.timeout = (double)opt_duration("--timeout", optarg,
+			    "s", 1) / 1e6;
 			break;
 		default:
 			common_opt(&prog, &co, c, optarg);
 		}
-	if (co.out_fmt == FMT_CSV)
-		usage_error("-f csv: events are JSON");
-	if (co.schema != NULL)
-		usage_error("--schema: kafka-replay sends records as they are");
 	if (brokers == NULL)
 		brokers = getenv("KAFKA_BROKERS");
 	if (!to_stdout && (brokers == NULL || *brokers == '\0'))
@@ -460,6 +469,7 @@ main(int argc, char **argv)
 	    "skipped", (json_int_t)rp.t.rejected), co.quiet) < 0)
 		status = 1;
 	event_free(&rp.ev);
+	opt_list_free(rp.sh.keys, rp.sh.nkeys);
 	buf_free(&rp.held);
 	free(rp.hv);
 	free(props);

@@ -15,7 +15,8 @@
 /* How records become events. */
 struct shape {
 	const char *time_field;	/* --time-field, or NULL: the usual names */
-	const char *key_field;	/* --key, or NULL */
+	char **keys;		/* --key's fields */
+	size_t nkeys;
 	const char *topic_field;	/* --topic-field, or NULL */
 	const char *const *route_from;	/* --route VALUE=TOPIC pairs */
 	const char *const *route_to;

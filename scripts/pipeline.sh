@@ -83,7 +83,7 @@ halt() {
     ends 30 $h_sw || signal KILL $h_sw
     if ! ends 2 $h_rest; then
         # A reader still waiting for a writer that never came
-        # (stream-window ended before opening --metrics, say) is let
+        # (stream-window ended before opening --health, say) is let
         # go: a writer opens and closes its FIFO.
         for f in "$run"/*; do
             [ -p "$f" ] && [ "$f" != "$run/alive" ] || continue
@@ -238,7 +238,7 @@ pipeline_mock() {
     fi
     fresh=--keep-past-end
     _topics=
-    for _t; do _topics="$_topics --topic $_t"; done
+    for _t; do _topics="$_topics --create-topic $_t"; done
     setsid "$bin/kafka-mock" -q $_topics --port-file "$run/brokers" \
         --stats "$run/mock.json" </dev/null >/dev/null 2>>"$log" 8>&- &
     mock=$!

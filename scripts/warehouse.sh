@@ -252,9 +252,9 @@ wh_stage_sink() {
     _s=$1
     shift
     if [ "$wh" = pg ]; then
-        PGOPTIONS="${PGOPTIONS:+$PGOPTIONS }-c search_path=$_s" "$wh_sink" -d "$wh_dest" "$@"
+        PGOPTIONS="${PGOPTIONS:+$PGOPTIONS }-c search_path=$_s" "$wh_sink" -D "$wh_dest" "$@"
     else
-        "$wh_sink" -d "$_s" "$@"
+        "$wh_sink" -D "$_s" "$@"
     fi
 }
 

@@ -34,18 +34,19 @@ static const struct program prog = {
 	    "      --mode MODE         overwrite (default: the partitions written are\n"
 	    "                          replaced, each atomically) or append\n"
 	    "      --roll-rows N       append: a new file every N rows\n"
-	    "      --roll-seconds S    append: a new file every S seconds\n"
+	    "      --roll-time DUR     append: a new file every DUR (30s, 15m)\n"
 	    "      --max-open-files N  files open at once at most (default: the\n"
 	    "                          limit on open files, less 16)\n"
-	    "  -c, --codec C           snappy (default), zstd, gzip, none\n"
+	    "  -c, --codec CODEC       snappy (default), zstd, gzip, none\n"
 	    "      --row-group-rows N  rows a row group (default 122880)\n"
 	    "      --where EXPR        write only the records EXPR holds for; the\n"
 	    "                          others are counted filtered\n"
 	    STATS_HELP,
 	.versions = pq_codec_versions,
+	.takes = TAKES_INPUT_FORMAT | TAKES_SCHEMA | TAKES_REJECT | TAKES_QUIET,
 };
 
-enum { OPT_MODE = OPT_PROGRAM, OPT_ROLL_ROWS, OPT_ROLL_SECONDS,
+enum { OPT_MODE = OPT_PROGRAM, OPT_ROLL_ROWS, OPT_ROLL_TIME, OPT_ROLL_SECONDS,
 	OPT_ROW_GROUP, OPT_WHERE, OPT_MAX_OPEN };
 
 /* File descriptors kept for everything but the part files: the standard
@@ -442,7 +443,7 @@ put(struct filter *f, struct sink *s, struct rec *r)
 static void settle(struct filter *f, struct sink *s);
 
 /* On the clock, whether records come or not: the files open
-   --roll-seconds or longer are closed (and rows held that long to type
+   --roll-time or longer are closed (and rows held that long to type
    them written), so a quiet stream's rows do not wait in an open file
    for the next record.  Looked at four times a period. */
 static int
@@ -736,6 +737,8 @@ main(int argc, char **argv)
 		{ "codec", required_argument, NULL, 'c' },
 		{ "mode", required_argument, NULL, OPT_MODE },
 		{ "roll-rows", required_argument, NULL, OPT_ROLL_ROWS },
+		{ "roll-time", required_argument, NULL, OPT_ROLL_TIME },
+		/* The old spelling, for one release: seconds. */
 		{ "roll-seconds", required_argument, NULL, OPT_ROLL_SECONDS },
 		{ "row-group-rows", required_argument, NULL, OPT_ROW_GROUP },
 		{ "where", required_argument, NULL, OPT_WHERE },
@@ -779,7 +782,12 @@ main(int argc, char **argv)
 		case OPT_ROLL_ROWS:
 			s.roll_rows = opt_number("--roll-rows", optarg, 1);
 			break;
+		case OPT_ROLL_TIME:
+			s.roll_seconds = (double)opt_duration("--roll-time",
+			    optarg, NULL, 1) / 1e6;
+			break;
 		case OPT_ROLL_SECONDS:
+			opt_old("--roll-seconds S", "--roll-time DUR (30s)");
 			s.roll_seconds = strtod(optarg, &end);
 			usage_if(*end != '\0' || !(s.roll_seconds > 0),
 			    "--roll-seconds: expected seconds, more than 0");
@@ -803,7 +811,7 @@ main(int argc, char **argv)
 	    "one of -o FILE or -d DIR, please");
 	usage_if(s.pcol != NULL && s.dir == NULL, "-p needs -d DIR");
 	usage_if((s.roll_rows || s.roll_seconds) && !s.append,
-	    "--roll-rows and --roll-seconds need --mode append");
+	    "--roll-rows and --roll-time need --mode append");
 	usage_if(s.append && s.dir == NULL, "--mode append needs -d DIR");
 	if (s.pcol != NULL) {
 		struct buf b = { 0 };

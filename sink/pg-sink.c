@@ -33,29 +33,31 @@ pg_versions(void)
 }
 
 static const struct program prog = {
-	.synopsis = "pg-sink [-d CONNINFO] -t TABLE [options] [FILE...]",
+	.synopsis = "pg-sink [-D DB] -T TABLE [options] [FILE...]",
 	.help =
 	    "Write records into a PostgreSQL table (made if missing, widened\n"
 	    "when new fields come).\n"
 	    "\n"
 	    "Options:\n"
-	    "  -d, --db CONNINFO       the server and database: a URI\n"
+	    "  -D, --db DB             the server and database: a URI\n"
 	    "                          (postgresql://user@host:port/db) or\n"
 	    "                          \"host=... dbname=...\"; unset parts from the\n"
 	    "                          PG* environment and ~/.pgpass (default: all)\n"
-	    "  -t, --table NAME        the table\n"
+	    "  -T, --table NAME        the table\n"
 	    "      --mode MODE         append (default), upsert (with --key), or\n"
 	    "                          replace (the table's rows, in one transaction)\n"
-	    "      --key C[,C...]      the unique key an upsert replaces by (with\n"
+	    "      --key F[,F...]      the unique key an upsert replaces by (with\n"
 	    "                          append: a row whose key is there is skipped)\n"
 	    "      --batch-rows N      rows a transaction at most (default 10000)\n"
-	    "      --batch-ms MS       a transaction's age at most (default 100)\n"
-	    "      --retry SECONDS     how long to keep trying a batch when the\n"
-	    "                          server is gone (default 30; 0: not at all)\n"
+	    "      --batch-time DUR    a transaction's age at most (default 100ms)\n"
+	    "      --retry DUR         how long to keep trying a batch when the\n"
+	    "                          server is gone (default 30s; 0: not at\n"
+	    "                          all; a bare number: seconds)\n"
 	    "      --where EXPR        write only the records EXPR holds for; the\n"
 	    "                          others are counted filtered\n"
 	    STATS_HELP,
 	.versions = pg_versions,
+	.takes = TAKES_INPUT_FORMAT | TAKES_SCHEMA | TAKES_REJECT | TAKES_QUIET,
 };
 
 enum { OPT_RETRY = OPT_TABLE_NEXT };
@@ -1704,7 +1706,7 @@ connect_db(struct sink *t)
 
 	if (p->conn != NULL)
 		PQfinish(p->conn);
-	/* Options in -d win over these defaults (read later). */
+	/* Options in -D win over these defaults (read later). */
 	p->conn = PQconnectdbParams(keys, vals, 1);
 	h = PQhost(p->conn);
 	if (PQstatus(p->conn) == CONNECTION_OK || p->where[0] == '\0')
@@ -1787,7 +1789,7 @@ pg_take(struct sink *t, int c, const char *arg)
 	/* Before the connection: a struct to keep the option in. */
 	if (t->db == NULL)
 		t->db = ecalloc(1, sizeof(struct pg));
-	P(t)->retry = (double)opt_number("--retry", arg, 0);
+	P(t)->retry = (double)opt_duration("--retry", arg, "s", 0) / 1e6;
 	return 0;
 }
 

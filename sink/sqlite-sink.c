@@ -27,24 +27,25 @@ lite_versions(void)
 }
 
 static const struct program prog = {
-	.synopsis = "sqlite-sink -d DB -t TABLE [options] [FILE...]",
+	.synopsis = "sqlite-sink -D DB -T TABLE [options] [FILE...]",
 	.help =
 	    "Write records into a SQLite table (made if missing, widened when\n"
 	    "new fields come).\n"
 	    "\n"
 	    "Options:\n"
-	    "  -d, --db FILE           the database\n"
-	    "  -t, --table NAME        the table\n"
+	    "  -D, --db DB             the database: a SQLite file\n"
+	    "  -T, --table NAME        the table\n"
 	    "      --mode MODE         append (default), upsert (with --key), or\n"
 	    "                          replace (the table's rows, in one transaction)\n"
-	    "      --key C[,C...]      the unique key an upsert replaces by (with\n"
+	    "      --key F[,F...]      the unique key an upsert replaces by (with\n"
 	    "                          append: a row whose key is there is skipped)\n"
 	    "      --batch-rows N      rows a transaction at most (default 10000)\n"
-	    "      --batch-ms MS       a transaction's age at most (default 100)\n"
+	    "      --batch-time DUR    a transaction's age at most (default 100ms)\n"
 	    "      --where EXPR        write only the records EXPR holds for; the\n"
 	    "                          others are counted filtered\n"
 	    STATS_HELP,
 	.versions = lite_versions,
+	.takes = TAKES_INPUT_FORMAT | TAKES_SCHEMA | TAKES_REJECT | TAKES_QUIET,
 };
 
 struct lite {

@@ -11,8 +11,8 @@
 
 #include "table.h"
 
-enum { OPT_MODE = OPT_PROGRAM, OPT_KEY, OPT_BATCH_ROWS, OPT_BATCH_MS,
-	OPT_WHERE };
+enum { OPT_MODE = OPT_PROGRAM, OPT_KEY, OPT_BATCH_ROWS, OPT_BATCH_TIME,
+	OPT_BATCH_MS, OPT_WHERE };
 
 int
 table_schema_kind(const struct sink *t, const char *name, int *scale,
@@ -435,7 +435,7 @@ land(void *ctx)
 		land_now(t, 0);
 }
 
-/* On the clock: rows held --batch-ms to type a new table make it, so a
+/* On the clock: rows held --batch-time to type a new table make it, so a
    quiet stream's first rows wait no longer than that. */
 static int
 settle_clock(void *ctx)
@@ -493,11 +493,13 @@ all_options(const struct table_opts *o)
 {
 	static const struct option shared[] = {
 		COMMON_LONGOPTS,
-		{ "db", required_argument, NULL, 'd' },
-		{ "table", required_argument, NULL, 't' },
+		{ "db", required_argument, NULL, 'D' },
+		{ "table", required_argument, NULL, 'T' },
 		{ "mode", required_argument, NULL, OPT_MODE },
 		{ "key", required_argument, NULL, OPT_KEY },
 		{ "batch-rows", required_argument, NULL, OPT_BATCH_ROWS },
+		{ "batch-time", required_argument, NULL, OPT_BATCH_TIME },
+		/* The old spelling, for one release: milliseconds. */
 		{ "batch-ms", required_argument, NULL, OPT_BATCH_MS },
 		{ "where", required_argument, NULL, OPT_WHERE },
 		STATS_LONGOPT,
@@ -534,15 +536,23 @@ table_main(int argc, char **argv, const struct program *prog,
 	   makes, so its columns are as the fields spell them; but a field
 	   "A" next to a field "a" would still be one column in SQLite. */
 	t.colix.fold = 1;
-	buf_printf(&shortopts, "%sd:t:%s", COMMON_SHORTOPTS,
+	/* -d and -t: the old letters of -D and -T, for one release (-d is
+	   a folder and -t a topic in the other programs). */
+	buf_printf(&shortopts, "%sD:T:d:t:%s", COMMON_SHORTOPTS,
 	    o->shortopts ? o->shortopts : "");
 	while ((c = getopt_long(argc, argv, buf_cstr(&shortopts), longopts,
 	    NULL)) != -1) {
 		switch (c) {
 		case 'd':
+			opt_old("-d DB", "-D DB (--db)");
+			/* FALLTHROUGH */
+		case 'D':
 			t.target = optarg;
 			break;
 		case 't':
+			opt_old("-t TABLE", "-T TABLE (--table)");
+			/* FALLTHROUGH */
+		case 'T':
 			t.name = optarg;
 			break;
 		case OPT_MODE:
@@ -565,7 +575,12 @@ table_main(int argc, char **argv, const struct program *prog,
 		case OPT_WHERE:
 			where = optarg;
 			break;
+		case OPT_BATCH_TIME:
+			t.batch_secs = (double)opt_duration("--batch-time",
+			    optarg, NULL, 1) / 1e6;
+			break;
 		case OPT_BATCH_MS:
+			opt_old("--batch-ms MS", "--batch-time DUR (100ms)");
 			t.batch_secs = (double)opt_number("--batch-ms", optarg,
 			    1) / 1000;
 			break;
@@ -578,8 +593,8 @@ table_main(int argc, char **argv, const struct program *prog,
 	buf_free(&shortopts);
 	free(longopts);
 	if ((o->target_required && t.target == NULL) || t.name == NULL)
-		usage_error(o->target_required ? "-d DB and -t TABLE, please" :
-		    "-t TABLE, please");
+		usage_error(o->target_required ? "-D DB and -T TABLE, please" :
+		    "-T TABLE, please");
 	if (t.mode == M_UPSERT && keys == NULL)
 		usage_error("--mode upsert needs --key");
 	if (t.mode == M_REPLACE && keys != NULL)

@@ -55,8 +55,8 @@ struct dialect {
 struct sink {
 	const struct dialect *d;
 	void *db;		/* the dialect's */
-	const char *target;	/* -d, as the user gave it (messages) */
-	const char *name;	/* -t */
+	const char *target;	/* -D, as the user gave it (messages) */
+	const char *name;	/* -T */
 	enum mode mode;
 	char **keys;		/* --key, or NULL */
 	size_t nkeys;
@@ -93,10 +93,10 @@ struct table_opts {
 	const char *shortopts;
 	/* Take option c; -1 if it is not the dialect's. */
 	int (*take)(struct sink *t, int c, const char *arg);
-	/* Connect to t->target (NULL: -d not given): 0, or -1 (reported). */
+	/* Connect to t->target (NULL: -D not given): 0, or -1 (reported). */
 	int (*open)(struct sink *t);
 	void (*close)(struct sink *t);
-	int target_required;	/* -d must be given */
+	int target_required;	/* -D must be given */
 };
 
 enum { OPT_TABLE_NEXT = 0x2000 };	/* the dialect's own options from */

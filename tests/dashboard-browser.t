@@ -147,7 +147,7 @@ is "$(tile_of active_customers)" "$(sqlite3 "$RW" "SELECT sum(unique_customers) 
 is "$(grep -o '<title>[0-9]* · ' "$T/dom" | sort -u | wc -l | tr -d ' ')" \
     "$(sqlite3 "$RW" "SELECT min(count(DISTINCT store_id), 8) FROM transactions_summary")" "  a line a store in the chart"
 ID=$T/in
-"$SLUICE_BIN/schema-gen" -q ecommerce -n 400 --rate 4000 --roll 100 -d "$ID/input"
+"$SLUICE_BIN/schema-gen" -q ecommerce -n 400 --rate 4000 --roll-rows 100 -d "$ID/input"
 DATA=$ID RUN_SECONDS=0 SETTLE=0 SLUICE_BIN=$SLUICE_BIN "$SLUICE_TOP/scripts/ingest-pipeline" 2>"$T/in.err"
 is "$?" 0 "the ingest job's warehouse (scripts/ingest-pipeline over $(ls "$ID/input" | wc -l | tr -d ' ') files)"
 IW=$ID/warehouse.db

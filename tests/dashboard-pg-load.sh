@@ -24,7 +24,7 @@ jsonl_of() {
 load_both() {
     _wh=$1 _t=$2 _jsonl=$3
     shift 3
-    $SLUICE_WRAP "$(prog sqlite-sink)" -q -d "$_wh" -t "$_t" "$_jsonl" || return 1
+    $SLUICE_WRAP "$(prog sqlite-sink)" -q -D "$_wh" -T "$_t" "$_jsonl" || return 1
     _ddl=$(sqlite3 "$_wh" "SELECT '\"' || name || '\" ' || CASE type WHEN 'INTEGER' THEN 'bigint'
         WHEN 'REAL' THEN 'double precision' ELSE 'text' END FROM pragma_table_info('$_t')")
     for _ct in "$@"; do
@@ -39,5 +39,5 @@ load_both() {
             _jq="$_jq | .\"${_ct%%:*}\" |= (if type == \"string\" then fromjson else . end)"
     done
     jq -c "$_jq" "$_jsonl" >"$T/load.jsonl" || return 1
-    $SLUICE_WRAP "$(prog pg-sink)" -q -t "$_t" "$T/load.jsonl"
+    $SLUICE_WRAP "$(prog pg-sink)" -q -T "$_t" "$T/load.jsonl"
 }

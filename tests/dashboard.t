@@ -38,8 +38,8 @@ $SLUICE_WRAP "$SG" -q retail --per-day 500 --days 5 >"$T/orders.csv"
 printf 'order_id,order_date,store_id,store_city,product,quantity,unit_price,amount\n' >"$T/evil.csv"
 printf 'X1,2025-01-19,S,City,<script>alert(1)</script>,1,1.00,999999.00\n' >>"$T/evil.csv"
 $SLUICE_WRAP "$(prog batch-agg)" -q --kpis "$T/kpis.csv" "$T/orders.csv" "$T/evil.csv" >"$T/daily.csv"
-$SLUICE_WRAP "$(prog sqlite-sink)" -q -d "$WH" -t batch_daily "$T/daily.csv"
-$SLUICE_WRAP "$(prog sqlite-sink)" -q -d "$WH" -t batch_kpis "$T/kpis.csv"
+$SLUICE_WRAP "$(prog sqlite-sink)" -q -D "$WH" -T batch_daily "$T/daily.csv"
+$SLUICE_WRAP "$(prog sqlite-sink)" -q -D "$WH" -T batch_kpis "$T/kpis.csv"
 
 cgi "view=batch"
 is "$rc" 0 "the batch view"
@@ -107,7 +107,7 @@ for m in 00 15 30 45; do
         echo "2025-01-15T10:$m:00Z,2025-01-15T11:$m:00Z,$p,$(( ${#p} * 10 + ${m#0} )).5" >>"$T/win.csv"
     done
 done
-$SLUICE_WRAP "$(prog sqlite-sink)" -q -d "$WH" -t stream_windows "$T/win.csv"
+$SLUICE_WRAP "$(prog sqlite-sink)" -q -D "$WH" -T stream_windows "$T/win.csv"
 cgi "view=stream"
 is "$rc" 0 "the stream view"
 is "$(grep -o '<svg class="chart"' "$T/body" | wc -l | tr -d ' ')" 2 "two charts"
@@ -326,7 +326,7 @@ cgi "view=batch&format=json"
 is "$(js 'j.view')" cached "served from the cache, no query (a marked copy shows)"
 printf 'order_id,order_date,store_id,store_city,product,quantity,unit_price,amount\nY1,2025-01-19,S,C,Zzz,1,1.00,1.00\n' >"$T/more.csv"
 $SLUICE_WRAP "$(prog batch-agg)" -q "$T/more.csv" >"$T/more-daily.csv"
-$SLUICE_WRAP "$(prog sqlite-sink)" -q -d "$WH" -t batch_daily "$T/more-daily.csv"
+$SLUICE_WRAP "$(prog sqlite-sink)" -q -D "$WH" -T batch_daily "$T/more-daily.csv"
 cgi "view=batch&format=json"
 is "$(js 'j.kpis.distinct')" "$(sqlite3 "$WH" "SELECT count(DISTINCT product) FROM batch_daily")" \
     "after a write to the warehouse, a fresh page (the new product counted)"
@@ -414,7 +414,7 @@ sqlite3 "$RB" "CREATE TABLE other (x)"
 $SLUICE_WRAP "$CGI" --prepare "$RB" 2>"$T/prep.err"
 is "$?" 1 "--prepare with no batch_daily: exit 1"
 like "$(cat "$T/prep.err")" "no table batch_daily" "  and says so"
-$SLUICE_WRAP "$(prog sqlite-sink)" -q -d "$RB" -t batch_daily "$T/daily.csv"
+$SLUICE_WRAP "$(prog sqlite-sink)" -q -D "$RB" -T batch_daily "$T/daily.csv"
 batch_json "$RB" >"$T/before.json"
 $SLUICE_WRAP "$CGI" --prepare "$RB"
 is "$?" 0 "--prepare makes the rollups"
@@ -436,7 +436,7 @@ printf 'order_id,order_date,store_id,store_city,product,quantity,unit_price,amou
 N1,2025-02-01,S,C,Newcomer,2,10.00,20.00
 ' >"$T/new.csv"
 $SLUICE_WRAP "$(prog batch-agg)" -q "$T/new.csv" "$T/orders.csv" >"$T/new-daily.csv"
-$SLUICE_WRAP "$(prog sqlite-sink)" -q -d "$RB" -t batch_daily --mode upsert --key order_date,product "$T/new-daily.csv"
+$SLUICE_WRAP "$(prog sqlite-sink)" -q -D "$RB" -T batch_daily --mode upsert --key order_date,product "$T/new-daily.csv"
 sqlite3 "$RB" "UPDATE batch_daily SET total_amount = total_amount * 3 WHERE product = 'Newcomer';
     DELETE FROM batch_daily WHERE rowid IN (SELECT rowid FROM batch_daily ORDER BY rowid LIMIT 7);
     INSERT INTO batch_daily (order_date, product, total_amount) VALUES (NULL, NULL, 5.5), ('2025-02-02', NULL, NULL)"

@@ -182,9 +182,9 @@ abort_ok=""
 # and that is the reason SQLite keeps.
 sqlite_todo="open: SQLite reports its read-only retry's reason (No such file or directory), not the shim's one failed open (EMFILE)"
 faults "sqlite-sink" "$sqlite_todo" \
-    "$(prog sqlite-sink)" -q -d "$W/w.db" -t orders "$T/in.csv"
+    "$(prog sqlite-sink)" -q -D "$W/w.db" -T orders "$T/in.csv"
 faults "sqlite-sink --mode replace" "$sqlite_todo" \
-    "$(prog sqlite-sink)" -q -d "$W/w.db" -t orders --mode replace "$T/in.csv"
+    "$(prog sqlite-sink)" -q -D "$W/w.db" -T orders --mode replace "$T/in.csv"
 faults "schema-gen --truth" "" \
     "$SG" -q ecommerce --per-day 40 --days 1 --truth "$W/truth.jsonl"
 faults "schema-gen -d" "" \
@@ -196,7 +196,7 @@ faults "schema-gen -d" "" \
 # saying why, leaves any checkpoint whole, and the next run (no fault)
 # ends with exactly the output of a run that never failed.  Each run
 # waits ~3 s for its consumer group: the runs go in parallel.
-mock_up --topic ev:2
+mock_up --create-topic ev:2
 "$SG" -q ecommerce --per-day 100 --anomalies 0 -f jsonl >"$T/ev.jsonl"
 "$(prog kafka-replay)" -q -b "$B" -t ev --key category "$T/ev.jsonl"
 SW=$(prog stream-window)

@@ -100,7 +100,7 @@ like "$(err)" "long.csv:2: record longer than SLUICE_MAX_LINE_BYTES" \
 for p in rec-cat cleanse batch-agg parquet-sink sqlite-sink stream-window; do
     case $p in
     parquet-sink) set -- -o "$T/x.parquet" ;;
-    sqlite-sink) set -- -d "$T/x.db" -t x ;;
+    sqlite-sink) set -- -D "$T/x.db" -T x ;;
     stream-window) set -- --time now --size 1m ;;
     *) set -- ;;
     esac

@@ -1,6 +1,6 @@
 #!/bin/sh
 # scripts/ingest-pipeline: files of 100 e-commerce events written by
-# schema-gen --rate --roll while it runs, taken a file a batch; every
+# schema-gen --rate --roll-rows while it runs, taken a file a batch; every
 # table reconciled with awk's own reckoning of the input and schema-gen's
 # --truth file (which records are invalid, which are duplicates, across
 # files too); health, alerts and their log lines; the lock and a clean
@@ -44,7 +44,7 @@ sleep 0.5
 "$SG" -q ecommerce -n 50 --days 1 --seed 5 --anomalies 0 >"$T/slow.csv"
 (while IFS= read -r l; do printf '%s\n' "$l"; sleep 0.05; done <"$T/slow.csv" >"$D/input/slow_in_place.csv") &
 pids="$pp $!"
-"$SG" -q ecommerce --rate 300 --roll 100 -n 1200 --anomalies 0.04 -d "$D/input" \
+"$SG" -q ecommerce --rate 300 --roll-rows 100 -n 1200 --anomalies 0.04 -d "$D/input" \
     --truth "$T/truth.jsonl" 2>"$T/gen.err"
 # The first file delivered again under a new name, renamed in: every
 # valid event in it is a duplicate of a batch committed before.
@@ -189,7 +189,7 @@ rm "$D/input/trunc.csv.gz"
 # --- Killed at random moments, restarted: every file exactly once ---------------------------
 D=$T/kill
 mkdir -p "$D/input"
-"$SG" -q ecommerce --rate 5000 --roll 100 -n 3000 --anomalies 0.05 -d "$D/input" --truth "$T/ktruth.jsonl"
+"$SG" -q ecommerce --rate 5000 --roll-rows 100 -n 3000 --anomalies 0.05 -d "$D/input" --truth "$T/ktruth.jsonl"
 sleep 0.3
 # Eight runs, each stopped a random moment (up to 0.3 s) after it
 # committed a batch: by SIGKILL, or by Ctrl-C (SIGINT to the pipeline's

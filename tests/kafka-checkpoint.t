@@ -8,7 +8,7 @@
 SW=$(prog stream-window)
 RP=$(prog kafka-replay)
 
-mock_up --topic dup:1
+mock_up --create-topic dup:1
 pids=""
 FAST="-X session.timeout.ms=6000 -X heartbeat.interval.ms=500"
 WIN="--time event_time --size 1h -g category -m count -m users=distinct:user_id -m u=approx_distinct:user_id"
@@ -68,7 +68,7 @@ exec 3>&-
 kill $mock
 wait $mock 2>/dev/null
 rm -f "$T/ctl" "$T/port"
-mock_up --topic dup:1
+mock_up --create-topic dup:1
 head -n 10 "$T/events.jsonl" >"$T/ten.jsonl"
 "$RP" -q -b "$B" -t dup --key category "$T/ten.jsonl"
 saved=$(jq '.parts[] | select(.topic == "dup" and .partition == 0) | .next_offset' "$ck")

@@ -14,7 +14,7 @@ SEED=${SEED:-$(date +%s)}
 KILLS=20
 echo "# seed $SEED (SEED=$SEED prove tests/kafka-crash.t runs these kill points again)"
 
-mock_up --topic crash:3
+mock_up --create-topic crash:3
 pids=""
 WIN="--time event_time --size 1h --slide 30m --watermark 5m -g category -m count -m revenue=sum:price -m users=distinct:user_id"
 

@@ -8,7 +8,7 @@
 SW=$(prog stream-window)
 RP=$(prog kafka-replay)
 
-mock_up --topic live:2 --topic join:2 --topic term:2 --topic rp:2
+mock_up --create-topic live:2 --create-topic join:2 --create-topic term:2 --create-topic rp:2
 pids=""
 FAST="-X session.timeout.ms=6000 -X heartbeat.interval.ms=500"
 
@@ -17,7 +17,7 @@ N=$(wc -l <"$T/events.jsonl" | tr -d ' ')
 
 # secs_since T0: seconds (one decimal) since T0, from date +%s.%N.
 secs_since() { echo "$(date +%s.%N) $1" | awk '{ printf "%.1f", $1 - $2 }'; }
-# in_of FILE: events_in of the last --metrics line.
+# in_of FILE: events_in of the last --health line.
 in_of() { tail -n 1 "$1" 2>/dev/null | sed -n 's/.*"events_in":\([0-9]*\).*/\1/p'; }
 # gone PID SECS: whether PID ends within SECS (else it is killed): 0 if so.
 gone() {
@@ -52,7 +52,7 @@ reading() {
     shift
     "$RP" -q -b "$B" -t "$_n" --key category "$T/first.jsonl"
     "$SW" $W2 -b "$B" -t "$_n" -G "g-$_n" $FAST --checkpoint "$T/ck-$_n" \
-        -o "$T/$_n.jsonl" --trigger 200ms --metrics "$T/$_n-m.jsonl" "$@" 2>"$T/$_n.err" &
+        -o "$T/$_n.jsonl" --trigger 200ms --health "$T/$_n-m.jsonl" "$@" 2>"$T/$_n.err" &
     sw=$!
     pids=$sw
     for _i in $(seq 200); do [ "$(in_of "$T/$_n-m.jsonl")" = "$half" ] && break; sleep 0.1; done

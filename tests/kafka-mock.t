@@ -10,7 +10,7 @@
 RP=$(prog kafka-replay)
 SG=$(prog schema-gen)
 
-mock_up -q --topic big:1 --topic small:1
+mock_up -q --create-topic big:1 --create-topic small:1
 # left TOPIC: what kcat reads back from the beginning, "count first last"
 # (offsets, all partitions together).
 left() {

@@ -10,8 +10,8 @@ SG=$(prog schema-gen)
 
 # The mock, its commands through a FIFO on fd 3.
 mkfifo "$T/ctl"
-$SLUICE_WRAP "$MOCK" --topic orders:3 --topic other:2 --topic paced2000:8 \
-    --topic paced20000:8 --port-file "$T/port" \
+$SLUICE_WRAP "$MOCK" --create-topic orders:3 --create-topic other:2 --create-topic paced2000:8 \
+    --create-topic paced20000:8 --port-file "$T/port" \
     <"$T/ctl" >"$T/mock.out" 2>"$T/mock.err" &
 mock=$!
 exec 3>"$T/ctl"

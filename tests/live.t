@@ -85,13 +85,13 @@ db=$T/live.db
 # shellcheck disable=SC2046
 "$trickle" -p 60 -t 3000 -H 1 \
     -c "sqlite3 $db 'SELECT count(*) FROM t' 2>/dev/null || echo 0" \
-    "$T/retail.csv" -- $(w sqlite-sink) -q -d "$db" -t t --schema retail --batch-ms 60000 \
+    "$T/retail.csv" -- $(w sqlite-sink) -q -D "$db" -T t --schema retail --batch-time 60000ms \
     >"$T/lat" 2>"$T/lat.err"
 is "$(grep -c timeout "$T/lat"):$(tail -n 1 "$T/lat")" "0:exit 0" \
     "sqlite-sink: every row visible to another reader as it comes, exit 0"
 # Polling sqlite3 takes some milliseconds of its own: a bound with room.
 ok "$(grep '^[0-9]' "$T/lat" | sort -g | tail -n 1 | awk -v b="$((bound * 2))" '{ print !($1 < b) }')" \
-    "sqlite-sink: each row visible within $((bound * 2)) ms, although a transaction may last a minute (--batch-ms 60000)"
+    "sqlite-sink: each row visible within $((bound * 2)) ms, although a transaction may last a minute (--batch-time 60000ms)"
 is "$(sqlite3 "$db" 'SELECT count(*) FROM t')" 12 "sqlite-sink: all twelve rows"
 
 # A generator paced to 20 records a second: each line as it is made.

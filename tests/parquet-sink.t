@@ -218,9 +218,9 @@ is "$(ls -a "$T" | grep -c '^\.ow\.stage')" 0 "no staging folder left"
 run parquet-sink -d "$T/ow" -p day --mode append "$T/d2.csv"
 got=$("$DUCK" "SELECT count(*) AS n FROM read_parquet('$T/ow/**/*.parquet', hive_partitioning = true)")
 is "$got" '{"n":"5"}' "append: new files beside the old"
-# A quiet stream: its rows land within --roll-seconds, not at the next record.
+# A quiet stream: its rows land within --roll-time, not at the next record.
 { printf 'k,v\na,1\nb,2\n'; sleep 5; printf 'c,3\n'; } |
-    "$(prog parquet-sink)" -q -d "$T/quiet" --mode append --roll-seconds 0.5 &
+    "$(prog parquet-sink)" -q -d "$T/quiet" --mode append --roll-time 0.5s &
 for i in $(seq 20); do	# up to 4 s, while the stream is quiet
     [ "$(ls "$T/quiet" 2>/dev/null | wc -l)" -ge 1 ] && break
     sleep 0.2
@@ -228,7 +228,7 @@ done
 quiet=$(ls "$T/quiet" 2>/dev/null | wc -l)
 wait
 is "$quiet:$(ls "$T/quiet" | wc -l)" "1:2" \
-    "--roll-seconds on an idle stream: the first rows in a file after 0.5 s, the last at the end"
+    "--roll-time on an idle stream: the first rows in a file after 0.5 s, the last at the end"
 run parquet-sink -d "$T/roll" --mode append --roll-rows 1000 "$T/retail.csv"
 is "$(ls "$T/roll" | wc -l | tr -d ' ')" 5 "--roll-rows 1000: 5000 rows in 5 files"
 like "$(err)" "5000 in, 5000 out, 0 rejected, 0 duplicates, 0 filtered, 5000 written, 5 files" "and the summary says so"

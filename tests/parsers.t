@@ -31,7 +31,7 @@ cp "$T/out" "$T/nulesc.csv"
 run rec-cat -q -f jsonl "$T/nulesc.csv"
 is "$(out)" '{"s":"a\u0000b","t":"\u0000"}' "  and reads it back"
 printf '{"id":1,"s":"ab\\u0000cd"}\n{"id":2,"s":"ab"}\n' >"$T/nuls.jsonl"
-run sqlite-sink -q -d "$T/w.db" -t t "$T/nuls.jsonl"
+run sqlite-sink -q -D "$T/w.db" -T t "$T/nuls.jsonl"
 is "$rc:$(sqlite3 "$T/w.db" 'SELECT id, hex(s) FROM t ORDER BY id')" "0:1|6162006364
 2|6162" "  sqlite-sink stores every byte of it"
 run batch-agg -q -g s --date none -m count "$T/nuls.jsonl"
@@ -63,7 +63,7 @@ run parquet-sink -o "$T/big.parquet" "$T/bigs.jsonl"
 is "$("$SLUICE_TOP/scripts/duckdb" "select string_agg(id, ' ' order by id) as ids from '$T/big.parquet'" | jq -r .ids)" \
     "-99999999999999999999 123456789012345678901234567890 18446744073709551616" \
     "  parquet-sink keeps their digits (as text: no column type holds them)"
-run sqlite-sink --db "$T/big.db" -t big "$T/bigs.jsonl"
+run sqlite-sink --db "$T/big.db" -T big "$T/bigs.jsonl"
 is "$(sqlite3 "$T/big.db" "select group_concat(id || ':' || typeof(id), ' ') from (select id from big order by id)")" \
     "-99999999999999999999:text 123456789012345678901234567890:text 18446744073709551616:text" \
     "  and so does sqlite-sink"

@@ -45,7 +45,7 @@ cat >"$T/typed.jsonl" <<'EOF'
 EOF
 long=$(head -c 100000 /dev/zero | tr '\0' 'x')
 printf '{"id":7,"name":"%s","amount":"1.005"}\n' "$long" >>"$T/typed.jsonl"
-run pg-sink -d "$PG" -t typed --schema "$T/typed.json" "$T/typed.jsonl"
+run pg-sink -D "$PG" -T typed --schema "$T/typed.json" "$T/typed.jsonl"
 is "$rc:$(sed 's/, [0-9.]*s$//' "$T/err")" "0:pg-sink: 7 in, 7 out, 0 rejected, 0 duplicates, 0 filtered, 7 written" \
     "a typed corpus: 7 written"
 is "$(psql_q "SELECT string_agg(attname || ' ' || format_type(atttypid, atttypmod), ', ' ORDER BY attnum)
@@ -68,21 +68,21 @@ is "$(psql_q "SELECT length(name) || ' ' || amount FROM typed WHERE id = 7")" "1
 
 # Without a schema: the types from the values.
 printf 'n,x,t,d,b,s\n1,1.5,2024-01-01T00:00:00Z,2024-01-01,true,abc\n2,2,2024-01-02T00:00:00Z,2024-01-02,false,\n' >"$T/inf.csv"
-run pg-sink -d "$PG" -t inferred "$T/inf.csv"
+run pg-sink -D "$PG" -T inferred "$T/inf.csv"
 is "$(psql_q "SELECT string_agg(attname || ' ' || format_type(atttypid, atttypmod), ', ' ORDER BY attnum)
       FROM pg_attribute WHERE attrelid = 'inferred'::regclass AND attnum > 0")" \
     "n bigint, x double precision, t timestamp with time zone, d date, b boolean, s text" \
     "no schema: the types from the first records"
 
 # --- A URI, its password in PGPASSFILE; the environment's defaults --------------------
-printf '{"id":8,"name":"by uri"}\n' | "$PGS" -q -d "$PGURI" -t typed --schema "$T/typed.json"
+printf '{"id":8,"name":"by uri"}\n' | "$PGS" -q -D "$PGURI" -T typed --schema "$T/typed.json"
 is "$? $(psql_q "SELECT name FROM typed WHERE id = 8")" "0 by uri" "a postgresql:// URI, the password from PGPASSFILE"
-printf '{"id":9,"name":"by env"}\n' | "$PGS" -q -t typed --schema "$T/typed.json"
+printf '{"id":9,"name":"by env"}\n' | "$PGS" -q -T typed --schema "$T/typed.json"
 is "$? $(psql_q "SELECT name FROM typed WHERE id = 9")" "0 by env" "no -d: PGHOST, PGPORT, PGUSER, PGDATABASE"
 
 # --- A new field: a new column ---------------------------------------------------------
 printf '{"id":1,"a":"x"}\n{"id":2,"a":"y","b":2.5}\n{"id":3,"c":true,"j":{"x":1}}\n' >"$T/evolve.jsonl"
-run pg-sink -d "$PG" -t evolve --batch-rows 1 "$T/evolve.jsonl"
+run pg-sink -D "$PG" -T evolve --batch-rows 1 "$T/evolve.jsonl"
 is "$(psql_q "SELECT string_agg(attname || ' ' || format_type(atttypid, atttypmod), ', ' ORDER BY attnum)
       FROM pg_attribute WHERE attrelid = 'evolve'::regclass AND attnum > 0")" \
     "id bigint, a text, b double precision, c boolean, j jsonb" "new fields become new columns, typed by their values"
@@ -95,29 +95,29 @@ is "$(dump evolve id | tr '\t\n' '| ')" '1|x|\N|\N|\N 2|y|2.5|\N|\N 3|\N|\N|t|{"
 jq -c '.quantity += 1 | .amount = (.amount + 1)' "$T/retail.jsonl" >"$T/changed.jsonl"
 cat "$T/retail.jsonl" "$T/changed.jsonl" >"$T/upserts.jsonl"
 nup=$(wc -l <"$T/upserts.jsonl" | tr -d ' ')
-run pg-sink -d "$PG" -t orders --schema retail --mode upsert --key order_id --batch-rows 1000 "$T/upserts.jsonl"
+run pg-sink -D "$PG" -T orders --schema retail --mode upsert --key order_id --batch-rows 1000 "$T/upserts.jsonl"
 is "$rc:$(sed 's/, [0-9.]*s$//' "$T/err")" "0:pg-sink: $nup in, $nup out, 0 rejected, 0 duplicates, 0 filtered, $nup written" "upserts: all written"
 dump orders order_id >"$T/once"
-run pg-sink -d "$PG" -t orders --schema retail --mode upsert --key order_id --batch-rows 777 "$T/upserts.jsonl"
+run pg-sink -D "$PG" -T orders --schema retail --mode upsert --key order_id --batch-rows 777 "$T/upserts.jsonl"
 dump orders order_id >"$T/twice"
 is_file "$T/twice" "$T/once" "the same upserts again (other batches): the same table"
 is "$(wc -l <"$T/once" | tr -d ' ')" "$(( nup / 2 ))" "one row an order"
 # In one batch, a key twice: the later row wins, as one by one.
-"$(prog sqlite-sink)" -q -d "$T/ref.db" -t orders --schema retail --mode upsert --key order_id "$T/upserts.jsonl"
+"$(prog sqlite-sink)" -q -D "$T/ref.db" -T orders --schema retail --mode upsert --key order_id "$T/upserts.jsonl"
 sqlite3 -separator '	' "$T/ref.db" "SELECT order_id, order_date, store_id, store_city, product, quantity,
     printf('%.2f', unit_price), printf('%.2f', amount) FROM orders ORDER BY order_id" >"$T/lite"
 LC_ALL=C sort "$T/lite" -o "$T/lite"
 LC_ALL=C sort "$T/once" -o "$T/once.sorted"
 is_file "$T/once.sorted" "$T/lite" "the table equals sqlite-sink's of the same upserts"
 # A keyed append skips what is there.
-run pg-sink -d "$PG" -t orders --schema retail --key order_id "$T/retail.jsonl"
+run pg-sink -D "$PG" -T orders --schema retail --key order_id "$T/retail.jsonl"
 dump orders order_id >"$T/appended"
 is_file "$T/appended" "$T/once" "--key with append: the rows already there are kept, none added"
 
 # --- Rejects: never half a batch ---------------------------------------------------------
 psql_q "CREATE TABLE checked (id integer PRIMARY KEY, price numeric(6,2) CHECK (price >= 0), code varchar(3))"
 printf 'id,price,code\n1,2.5,abc\nx,3,def\n3,-1,ghi\n4,,jkl\n5,12345.67,mno\n6,1,toolong\n7,1,pqr\n99999999999,1,big\n1,9,dup\n' >"$T/bad.csv"
-run pg-sink -d "$PG" -t checked --reject "$T/rej.jsonl" "$T/bad.csv"
+run pg-sink -D "$PG" -T checked --reject "$T/rej.jsonl" "$T/bad.csv"
 like "$(err)" "9 in, 3 out, 6 rejected, 0 duplicates, 0 filtered, 3 written" "the bad rows rejected, the batch's good rows written"
 like "$(grep 'bad.csv:3"' "$T/rej.jsonl")" '"rule":"type","message":"id: \\"x\\" is not an int"' "a type, with its place"
 like "$(grep 'bad.csv:4"' "$T/rej.jsonl")" '"rule":"constraint","message":"new row for relation \\"checked\\" violates check constraint' "a CHECK, with the server's reason"
@@ -129,7 +129,7 @@ is "$(dump checked id | tr '\t\n' '| ')" '1|2.50|abc 4|\N|jkl 7|1.00|pqr ' "the 
 # The rejects are replayable records: their fields as they were sent.
 like "$(grep 'bad.csv:4"' "$T/rej.jsonl")" '"record":\{"id":"3","price":"-1.00","code":"ghi"\}' "  a refused row's fields in the reject, as they were sent"
 printf '{"id":1,"v":"a"}\n{"v":"no id"}\n{"id":null,"v":"null id"}\n' >"$T/nokey-in.jsonl"
-run pg-sink -d "$PG" -t nokey --mode upsert --key id --reject "$T/nokey.jsonl" "$T/nokey-in.jsonl"
+run pg-sink -D "$PG" -T nokey --mode upsert --key id --reject "$T/nokey.jsonl" "$T/nokey-in.jsonl"
 like "$(err)" "3 in, 1 out, 2 rejected, 0 duplicates, 0 filtered, 1 written" "--mode upsert: a record without its key rejected"
 is "$(grep -c '"rule":"key","message":"the key field id is missing"' "$T/nokey.jsonl")" 2 "  with the reason"
 
@@ -137,23 +137,23 @@ is "$(grep -c '"rule":"key","message":"the key field id is missing"' "$T/nokey.j
 # as text, and the server's refusal of one is the row's alone.
 psql_q "CREATE TABLE tagged (id bigint, tag uuid, note text)"
 printf 'id,tag,note\n1,6f1c7e2a-9a9b-4c1e-8d3e-2b5f0c1d2e3f,"a\ttab"\n2,not-a-uuid,b\n3,,c\n' >"$T/uuid.csv"
-run pg-sink -d "$PG" -t tagged --reject "$T/uuid-rej.jsonl" "$T/uuid.csv"
+run pg-sink -D "$PG" -T tagged --reject "$T/uuid-rej.jsonl" "$T/uuid.csv"
 like "$(err)" "3 in, 2 out, 1 rejected, 0 duplicates, 0 filtered, 2 written" "a uuid column: rows as text, the bad one rejected"
 like "$(cat "$T/uuid-rej.jsonl")" '"rule":"type","message":"invalid input syntax for type uuid: \\"not-a-uuid\\".*"record":\{"id":"2","tag":"not-a-uuid","note":"b"\}' \
     "  with the server's reason and its fields"
 is "$(dump tagged id | tr '\t\n' '| ')" '1|6f1c7e2a-9a9b-4c1e-8d3e-2b5f0c1d2e3f|a\ttab 3|\N|c ' "  the others whole"
 
 # --- Replace: the old rows until the new are all there -----------------------------------
-printf 'k\n1\n2\n' | "$PGS" -q -d "$PG" -t repl
-printf 'k\n3\n4\n5\n' | "$PGS" -q -d "$PG" -t repl --mode replace --batch-rows 2
+printf 'k\n1\n2\n' | "$PGS" -q -D "$PG" -T repl
+printf 'k\n3\n4\n5\n' | "$PGS" -q -D "$PG" -T repl --mode replace --batch-rows 2
 is "$(psql_q "SELECT string_agg(k::text, ' ' ORDER BY k) FROM repl")" "3 4 5" "--mode replace: the new rows only"
 printf 'k\n6\n' >"$T/six.csv"
-run pg-sink -d "$PG" -t repl --mode replace "$T/six.csv" "$T/missing.csv"
+run pg-sink -D "$PG" -T repl --mode replace "$T/six.csv" "$T/missing.csv"
 is "$rc $(psql_q "SELECT string_agg(k::text, ' ' ORDER BY k) FROM repl")" "1 3 4 5" \
     "an input that cannot be read: exit 1, the table as it was"
 
 # --- The server gone ----------------------------------------------------------------------
-run pg-sink -d "host=$pg_dir port=1 user=sluice dbname=sluice" -t x "$T/six.csv"
+run pg-sink -D "host=$pg_dir port=1 user=sluice dbname=sluice" -T x "$T/six.csv"
 is "$rc" 1 "no server: exit 1"
 like "$(err)" "^pg-sink: sluice@$pg_dir:1/sluice: connection to server .* failed" "  said, with where"
 like "$("$PGS" --version)" "libpq 1[0-9]" "--version names libpq's"
@@ -164,7 +164,7 @@ like "$("$PGS" --version)" "libpq 1[0-9]" "--version names libpq's"
 seq 1 1500 | sed '1i n' >"$T/seq.csv"
 # A row every 4 ms (perl: no process a row).
 perl -MTime::HiRes=sleep -pe 'BEGIN { $| = 1 } sleep 0.004' "$T/seq.csv" |
-    $SLUICE_WRAP "$PGS" -d "$PG" -t survive --retry 20 --stats "$T/survive.json" 2>"$T/survive.err" &
+    $SLUICE_WRAP "$PGS" -D "$PG" -T survive --retry 20 --stats "$T/survive.json" 2>"$T/survive.err" &
 sink=$!
 pids=$sink
 wait_for_rows() {
@@ -191,7 +191,7 @@ is "$(jq -r '"\(.in) \(.out)"' "$T/survive.json")" "1500 1500" "  the counts: 15
 
 # Gone for good: --retry runs out, exit 1, what was committed said.
 { printf 'n\n1\n2\n'; sleep 1.5; printf '3\n'; sleep 1; } |
-    "$PGS" -d "$PG" -t gone --retry 1 2>"$T/gone.err" &
+    "$PGS" -D "$PG" -T gone --retry 1 2>"$T/gone.err" &
 sink=$!
 pids=$sink
 sleep 0.8
@@ -203,7 +203,7 @@ like "$(cat "$T/gone.err")" "after the failure: 2 rows committed to table gone \
 pg_start
 
 # --- Two stream-window members of one group, a pg-sink each ---------------------------
-mock_up --topic shared:4 --topic single:4
+mock_up --create-topic shared:4 --create-topic single:4
 trap 'exec 3>&-; kill $mock ${pids:-} 2>/dev/null; wait $mock ${pids:-} 2>/dev/null; pg_down; rm -rf "$T"' EXIT
 FAST="-X session.timeout.ms=6000 -X heartbeat.interval.ms=500"
 WIN="--time event_time --size 1h --watermark 5m -g category -m count -m revenue=sum:price"
@@ -212,11 +212,11 @@ ecommerce_events 2000 "$T/events.jsonl"
 N=$(wc -l <"$T/events.jsonl" | tr -d ' ')
 "$(prog kafka-replay)" -q -b "$B" -t single --key category "$T/events.jsonl"
 "$(prog stream-window)" $WIN -b "$B" -t single -G g-single $FAST --stop-at-end 2>/dev/null |
-    "$PGS" -q -d "$PG" -t one_member --mode upsert --key "$KEY"
+    "$PGS" -q -D "$PG" -T one_member --mode upsert --key "$KEY"
 member() {	# member NAME: a stream-window of g-shared into its own pg-sink
     "$(prog stream-window)" $WIN -b "$B" -t shared -G g-shared $FAST --mode update \
-        --trigger 200ms --metrics "$T/$1-m.jsonl" 2>"$T/$1.err" |
-        "$PGS" -q -d "$PG" -t two_members --mode upsert --key "$KEY" 2>"$T/$1-sink.err" &
+        --trigger 200ms --health "$T/$1-m.jsonl" 2>"$T/$1.err" |
+        "$PGS" -q -D "$PG" -T two_members --mode upsert --key "$KEY" 2>"$T/$1-sink.err" &
 }
 member a
 member b

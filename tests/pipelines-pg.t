@@ -106,7 +106,7 @@ done
 # half cents, tied rules, no rules, a dead letter failing one rule twice.
 V=$T/views
 mkdir -p "$V/input"
-"$SLUICE_BIN/schema-gen" -q ecommerce --rate 100000 --roll 300 -n 900 --anomalies 0.05 --seed 11 \
+"$SLUICE_BIN/schema-gen" -q ecommerce --rate 100000 --roll-rows 300 -n 900 --anomalies 0.05 --seed 11 \
     -d "$V/input" 2>/dev/null
 DATA=$V RUN_SECONDS=0 SETTLE=0 "$S/ingest-pipeline" 2>"$T/err"
 ok $? "views: the data from an ingest run on SQLite"
@@ -228,7 +228,7 @@ pq "DROP SCHEMA public CASCADE; CREATE SCHEMA public" >/dev/null 2>&1
 # under a new name (its events duplicates).
 I=$T/ingest
 mkdir -p "$I/in"
-"$SLUICE_BIN/schema-gen" -q ecommerce --rate 100000 --roll 200 -n 800 --anomalies 0.05 --seed 5 \
+"$SLUICE_BIN/schema-gen" -q ecommerce --rate 100000 --roll-rows 200 -n 800 --anomalies 0.05 --seed 5 \
     -d "$I/in" 2>/dev/null
 cp "$(ls "$I"/in/* | head -n 1)" "$I/in/zz_again.csv"
 export RUN_SECONDS=0 SETTLE=0

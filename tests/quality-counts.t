@@ -93,10 +93,10 @@ is_file "$T/hand.alerts" "$T/hand.alerts.want" \
 like "$(err)" 'warning: rule type rejected 41\.7% of records \(5 of 12\)' "and on stderr"
 # The warehouse's top_rule (sink/warehouse.sql) reads these counts.
 sqlite3 "$T/wh.db" <"$SLUICE_TOP/sink/warehouse.sql" >/dev/null
-run sqlite-sink -d "$T/wh.db" -t data_quality_metrics "$T/hand.m"
+run sqlite-sink -D "$T/wh.db" -T data_quality_metrics "$T/hand.m"
 is "$(sqlite3 "$T/wh.db" "SELECT top_rule || ' ' || top_rule_rejects FROM v_data_quality_dashboard")" \
     "type 5" "v_data_quality_dashboard: top_rule type, 5 records"
-run sqlite-sink -d "$T/wh.db" -t dead_letter_events "$T/hand.rej"
+run sqlite-sink -D "$T/wh.db" -T dead_letter_events "$T/hand.rej"
 sqlite3 -separator ' ' "$T/wh.db" "SELECT rule, records FROM v_dead_letters_by_rule ORDER BY rule" >"$T/hand.view"
 is_file "$T/hand.view" "$T/hand.count" \
     "v_dead_letters_by_rule over the dead letters: the records each rule rejected, as --metrics counts them"

@@ -104,7 +104,7 @@ killer=$!
 pids=$killer
 
 # --- A cluster that keeps its topics (KAFKA_BROKERS): 8 s at 40 a second ------------
-mock_up -q --topic retail_transactions:4 --topic customer_events:1 --topic inventory_updates:4
+mock_up -q --create-topic retail_transactions:4 --create-topic customer_events:1 --create-topic inventory_updates:4
 A=$T/a
 DATA=$A RATE=40 RUN_SECONDS=8 KAFKA_BROKERS=$B "$P" 2>"$T/a.err"
 is "$?" 0 "RUN_SECONDS=8, KAFKA_BROKERS: exit 0"

@@ -82,7 +82,7 @@ theirs=$("$DUCK" "SELECT g, sum(amount::DECIMAL(18,2))::VARCHAR AS s FROM read_c
 is "g,sum_amount
 $theirs" "$want" "DuckDB's own reading of the CSV into DECIMAL(18,2): the same sums"
 
-run sqlite-sink -q --schema "$T/s.json" -d "$T/w.db" -t cents "$T/in.csv"
+run sqlite-sink -q --schema "$T/s.json" -D "$T/w.db" -T cents "$T/in.csv"
 is "$rc" 0 "sqlite-sink writes the table"
 got=$(sqlite3 "$T/w.db" "SELECT g || ',' || printf('%.2f', sum(amount)) FROM cents GROUP BY g ORDER BY g")
 is "g,sum_amount

@@ -341,7 +341,7 @@ fi
 # Every program that takes --schema says the same (they exited 2).
 for p in cleanse batch-agg parquet-sink sqlite-sink stream-window; do
     case $p in
-    parquet-sink) o="-o $T/x.parquet" ;; sqlite-sink) o="--db $T/x.db -t x" ;; *) o= ;;
+    parquet-sink) o="-o $T/x.parquet" ;; sqlite-sink) o="--db $T/x.db -T x" ;; *) o= ;;
     esac
     run $p --schema "$T/adir" $o </dev/null
     is "$rc:$(err)" "1:$p: $T/adir: Is a directory" "  $p: its reason, exit 1"
@@ -442,7 +442,7 @@ is "$rc" 2 "-n lots: exit 2"
 run schema-gen --clear retail
 is "$rc" 2 "--clear without -d: exit 2"
 run schema-gen --rate 10 -d "$T/nope" retail
-is "$rc" 2 "--rate with -d but no --roll: exit 2"
+is "$rc" 2 "--rate with -d but no --roll-rows: exit 2"
 
 mkdir "$T/keep"
 echo precious >"$T/keep/notes.txt"
@@ -455,14 +455,14 @@ run schema-gen -q retail -n 10 --days 1 -d "$T/keep" --clear
 is "$(ls "$T/keep" | tr '\n' ' ')" "cards_2020-01-01.csv notes.txt retail_2025-01-15.csv retail_transactions_2025-03-10.csv " \
     "--clear removes only this dataset's files (not retail_transactions')"
 
-run schema-gen -q retail -n 50 --days 1 -z -d "$T/z"
-is "$(gzip -dc "$T/z/retail_2025-01-15.csv.gz" | wc -l)" 51 "-z: gzip files"
+run schema-gen -q retail -n 50 --days 1 -c gzip -d "$T/z"
+is "$(gzip -dc "$T/z/retail_2025-01-15.csv.gz" | wc -l)" 51 "-c gzip: gzip files"
 run schema-gen -q ecommerce -n 5 --days 1 -f jsonl -d "$T/j"
 is "$(ls "$T/j")" "ecommerce_2025-02-03.jsonl" "-f jsonl names files .jsonl"
 
 # Live: a rate, rolled files, a clean stop.
-sg -q retail --rate 2000 -n 3000 -d "$T/live" --roll 1000 2>"$T/err"
-is "$(ls "$T/live" | wc -l)" 3 "--rate with --roll: a file per 1000 records"
+sg -q retail --rate 2000 -n 3000 -d "$T/live" --roll-rows 1000 2>"$T/err"
+is "$(ls "$T/live" | wc -l)" 3 "--rate with --roll-rows: a file per 1000 records"
 is "$(cat "$T/live"/*.csv | grep -vc '^order_id')" 3000 "every record in them"
 today=$(date -u +%Y-%m-%d)
 is "$(cat "$T/live"/*.csv | grep -v '^order_id' | cut -d, -f2 | sort -u)" "$today" \
@@ -474,7 +474,7 @@ if [ -z "$SLUICE_WRAP" ]; then	# timing means nothing under valgrind
     ok "$(awk -v s="$secs" 'BEGIN { print (s > 1.8 && s < 2.6) ? 0 : 1 }')" \
         "--rate 500 makes 1000 records in about 2 s ($secs s)"
 fi
-$SLUICE_WRAP "$SG" -q retail --rate 200 -d "$T/stop" --roll 100000 &
+$SLUICE_WRAP "$SG" -q retail --rate 200 -d "$T/stop" --roll-rows 100000 &
 pid=$!
 # Once it is writing (its file in progress is there; under valgrind and
 # load that can take a while), then a second more.

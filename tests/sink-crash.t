@@ -68,15 +68,15 @@ like "$rc:$(err)" "^1:parquet-sink: stopped before the end of the input: 2000 ro
     "parquet-sink append, stopped: exit 1, what is complete in place"
 is "$("$DUCK" "SELECT count(*) AS n FROM read_parquet('$T/stopapp/*.parquet')")" '{"n":"2000"}' \
     "  every row read is in the files"
-run sqlite-sink -d "$T/stop.db" -t t --mode replace "$T/a.csv"
-stop_mid 11 "$SQ" -d "$T/stop.db" -t t --mode replace
+run sqlite-sink -D "$T/stop.db" -T t --mode replace "$T/a.csv"
+stop_mid 11 "$SQ" -D "$T/stop.db" -T t --mode replace
 like "$rc:$(err)" "^1:sqlite-sink: stopped before the end of the input: table t is as it was \(10 records read not written\)" \
     "sqlite-sink --mode replace, stopped after 10 rows: exit 1, as it says"
 is "$(sqlite3 "$T/stop.db" "SELECT count(*), min(run) FROM t")" "50000|a" "  the old rows kept (the transaction rolled back)"
-stop_mid 11 "$SQ" -d "$T/stop.db" -t fresh --mode replace
+stop_mid 11 "$SQ" -D "$T/stop.db" -T fresh --mode replace
 is "$rc:$(sqlite3 "$T/stop.db" "SELECT count(*) FROM sqlite_schema WHERE name = 'fresh'")" "1:0" \
     "  a new table stopped before the end is not made"
-stop_mid 11 "$SQ" -d "$T/stop.db" -t app
+stop_mid 11 "$SQ" -D "$T/stop.db" -T app
 like "$rc:$(err)" "^1:sqlite-sink: stopped before the end of the input: 10 rows committed to table app, each batch whole \(0 records read not written\)" \
     "sqlite-sink append, stopped: exit 1, what is committed said"
 is "$(sqlite3 "$T/stop.db" "SELECT count(*) FROM app")" 10 "  every row read is in the table"
@@ -170,15 +170,15 @@ is "$bad" 0 "parquet-sink append, killed $KILLS times: only complete files of 20
 
 # sqlite-sink append, from the same start each time: a's rows, then a
 # prefix of b's (whole transactions), the database sound.
-"$SQ" -q -d "$T/base.db" -t t "$T/a.csv"
-len=$(seconds "$SQ" -q -d "$T/len.db" -t t "$T/sb.csv")
+"$SQ" -q -D "$T/base.db" -T t "$T/a.csv"
+len=$(seconds "$SQ" -q -D "$T/len.db" -T t "$T/sb.csv")
 # sound DB SQL: integrity_check's answer, then SQL's.
 sound() { sqlite3 "$1" "PRAGMA integrity_check; $2" | tr '\n' ' '; }
 bad=0
 for i in $(seq $KILLS); do
     rm -f "$T/app.db"*
     cp "$T/base.db" "$T/app.db"
-    kill_at "$len" "$SQ" -q -d "$T/app.db" -t t "$T/sb.csv"
+    kill_at "$len" "$SQ" -q -D "$T/app.db" -T t "$T/sb.csv"
     got=$(sound "$T/app.db" "SELECT count(*), sum(id) FROM t WHERE run = 'a';
         SELECT count(*) = coalesce(max(id), 0) AND coalesce(sum(id), 0) = count(*) * (count(*) + 1) / 2 FROM t WHERE run = 'b'")
     [ "$got" = "ok 50000|1250025000 1 " ] || { bad=$((bad + 1)); echo "# append: $got" >&2; }
@@ -187,33 +187,33 @@ is "$bad" 0 "sqlite-sink append, killed $KILLS times: the old rows and a prefix 
 
 # sqlite-sink upsert by id: b's rows ids 1..m, a's the rest; the rerun
 # does not double a row.
-"$SQ" -q -d "$T/ref.db" -t t --mode upsert --key id "$T/a.csv"
-"$SQ" -q -d "$T/ref.db" -t t --mode upsert --key id "$T/sb.csv"
-"$SQ" -q -d "$T/ups.db" -t t --mode upsert --key id "$T/a.csv"
-len=$(seconds "$SQ" -q -d "$T/len2.db" -t t --mode upsert --key id "$T/sb.csv")
+"$SQ" -q -D "$T/ref.db" -T t --mode upsert --key id "$T/a.csv"
+"$SQ" -q -D "$T/ref.db" -T t --mode upsert --key id "$T/sb.csv"
+"$SQ" -q -D "$T/ups.db" -T t --mode upsert --key id "$T/a.csv"
+len=$(seconds "$SQ" -q -D "$T/len2.db" -T t --mode upsert --key id "$T/sb.csv")
 bad=0
 for i in $(seq $KILLS); do
-    kill_at "$len" "$SQ" -q -d "$T/ups.db" -t t --mode upsert --key id "$T/sb.csv"
+    kill_at "$len" "$SQ" -q -D "$T/ups.db" -T t --mode upsert --key id "$T/sb.csv"
     got=$(sound "$T/ups.db" "SELECT count(*) = max(id), count(*) = max(50000, (SELECT count(*) FROM t WHERE run = 'b'))
         FROM t; SELECT count(*) = coalesce(max(id), 0) FROM t WHERE run = 'b'")
     [ "$got" = "ok 1|1 1 " ] || { bad=$((bad + 1)); echo "# upsert: $got" >&2; }
 done
 is "$bad" 0 "sqlite-sink upsert, killed $KILLS times: b's rows a prefix, a's the rest, none twice, integrity_check ok"
-"$SQ" -q -d "$T/ups.db" -t t --mode upsert --key id "$T/sb.csv"
+"$SQ" -q -D "$T/ups.db" -T t --mode upsert --key id "$T/sb.csv"
 q="SELECT count(*), sum(id), sum(v), sum(run = 'b') FROM t"
 is "$(sqlite3 "$T/ups.db" "$q")" "$(sqlite3 "$T/ref.db" "$q")" "  the rerun gives the uninterrupted run's table"
 
 # sqlite-sink replace: a's table or b's, whole.
-"$SQ" -q -d "$T/rep.db" -t t --mode replace "$T/a.csv"
-len=$(seconds "$SQ" -q -d "$T/len3.db" -t t --mode replace "$T/sb.csv")
+"$SQ" -q -D "$T/rep.db" -T t --mode replace "$T/a.csv"
+len=$(seconds "$SQ" -q -D "$T/len3.db" -T t --mode replace "$T/sb.csv")
 bad=0
 for i in $(seq $KILLS); do
-    kill_at "$len" "$SQ" -q -d "$T/rep.db" -t t --mode replace "$T/sb.csv"
+    kill_at "$len" "$SQ" -q -D "$T/rep.db" -T t --mode replace "$T/sb.csv"
     got=$(sound "$T/rep.db" "SELECT run || ':' || count(*) FROM t GROUP BY run")
     [ "$got" = "ok a:50000 " ] || [ "$got" = "ok b:60000 " ] || { bad=$((bad + 1)); echo "# replace: $got" >&2; }
 done
 is "$bad" 0 "sqlite-sink replace, killed $KILLS times: a's table or b's, whole, integrity_check ok"
-"$SQ" -q -d "$T/rep.db" -t t --mode replace "$T/sb.csv"
+"$SQ" -q -D "$T/rep.db" -T t --mode replace "$T/sb.csv"
 is "$(sqlite3 "$T/rep.db" "$q")" "$(sqlite3 "$T/ref.db" "$q")" \
     "  the rerun gives the uninterrupted run's table"
 echo "# $landed of $point kills landed while the sink ran"

@@ -10,7 +10,7 @@ DB=$T/w.db
 
 # --- Rows as they came -----------------------------------------------------------
 $SLUICE_WRAP "$SG" -q retail --per-day 1500 --days 2 >"$T/retail.csv"
-run sqlite-sink -d "$DB" -t orders --schema retail "$T/retail.csv"
+run sqlite-sink -D "$DB" -T orders --schema retail "$T/retail.csv"
 is "$rc:$(sed 's/, [0-9.]*s$//' "$T/err")" "0:sqlite-sink: 3000 in, 3000 out, 0 rejected, 0 duplicates, 0 filtered, 3000 written" "3000 rows written"
 is "$(sqlite3 "$DB" "SELECT type FROM pragma_table_info('orders')" | tr '\n' ' ')" \
     "TEXT TEXT TEXT TEXT TEXT INTEGER REAL REAL " "the table made from the schema's types"
@@ -24,22 +24,22 @@ is "$(sqlite3 "$DB" "PRAGMA journal_mode")" wal "WAL, so readers read while it w
 
 # --- Upsert: replaying the same output twice leaves the same table -----------------------
 printf 'window_start,product,revenue\n2025-01-15T10:00:00Z,Tea,10.5\n2025-01-15T10:00:00Z,Coffee,3\n2025-01-15T10:15:00Z,Tea,4\n' >"$T/w1.csv"
-run sqlite-sink -d "$DB" -t windows --mode upsert --key window_start,product "$T/w1.csv"
+run sqlite-sink -D "$DB" -T windows --mode upsert --key window_start,product "$T/w1.csv"
 sqlite3 "$DB" ".dump windows" >"$T/dump1"
-run sqlite-sink -d "$DB" -t windows --mode upsert --key window_start,product "$T/w1.csv"
+run sqlite-sink -D "$DB" -T windows --mode upsert --key window_start,product "$T/w1.csv"
 sqlite3 "$DB" ".dump windows" >"$T/dump2"
 is_file "$T/dump2" "$T/dump1" "upsert replayed twice: the same table"
 printf 'window_start,product,revenue\n2025-01-15T10:15:00Z,Tea,9.25\n2025-01-15T10:30:00Z,Tea,1\n' >"$T/w2.csv"
-run sqlite-sink -d "$DB" -t windows --mode upsert --key window_start,product "$T/w2.csv"
+run sqlite-sink -D "$DB" -T windows --mode upsert --key window_start,product "$T/w2.csv"
 is "$(sqlite3 "$DB" "SELECT window_start || ' ' || product || ' ' || revenue FROM windows ORDER BY window_start, product" | tr '\n' '|')" \
     "2025-01-15T10:00:00Z Coffee 3.0|2025-01-15T10:00:00Z Tea 10.5|2025-01-15T10:15:00Z Tea 9.25|2025-01-15T10:30:00Z Tea 1.0|" \
     "a later value for a key replaces the row; a new key adds one"
-run sqlite-sink -d "$DB" -t windows --mode upsert "$T/w2.csv"
+run sqlite-sink -D "$DB" -T windows --mode upsert "$T/w2.csv"
 is "$rc" 2 "--mode upsert needs --key"
 
 # --- A field that appears later: a new column ------------------------------------------
 printf '{"id":1,"a":"x"}\n{"id":2,"a":"y","b":2.5}\n{"id":3,"c":true}\n' >"$T/evolve.jsonl"
-run sqlite-sink -d "$DB" -t evolve --batch-rows 1 "$T/evolve.jsonl"
+run sqlite-sink -D "$DB" -T evolve --batch-rows 1 "$T/evolve.jsonl"
 is "$(sqlite3 "$DB" "SELECT name || ':' || type FROM pragma_table_info('evolve')" | tr '\n' ' ')" \
     "id:INTEGER a:TEXT b:REAL c:INTEGER " "new fields become new columns, typed by their values"
 is "$(sqlite3 "$DB" "SELECT id || '|' || coalesce(a, '-') || '|' || coalesce(b, '-') || '|' || coalesce(c, '-') FROM evolve ORDER BY id" | tr '\n' ' ')" \
@@ -48,7 +48,7 @@ is "$(sqlite3 "$DB" "SELECT id || '|' || coalesce(a, '-') || '|' || coalesce(b, 
 # --- Rejects: types and CHECKs ------------------------------------------------------------
 sqlite3 "$DB" "CREATE TABLE checked (id INTEGER, price REAL CHECK (price >= 0))"
 printf 'id,price\n1,2.5\nx,3\n3,-1\n4,\n' >"$T/bad.csv"
-run sqlite-sink -d "$DB" -t checked --reject "$T/rej.jsonl" "$T/bad.csv"
+run sqlite-sink -D "$DB" -T checked --reject "$T/rej.jsonl" "$T/bad.csv"
 like "$(err)" "4 in, 2 out, 2 rejected, 0 duplicates, 0 filtered, 2 written" "a wrong type and a failed CHECK rejected, the rest written"
 like "$(grep 'bad.csv:3"' "$T/rej.jsonl")" '"rule":"type","message":"id: \\"x\\" is not an int"' "the type, with its place"
 like "$(grep 'bad.csv:4"' "$T/rej.jsonl")" '"rule":"constraint","message":"CHECK constraint failed: price >= 0"' "the CHECK, with SQLite's reason"
@@ -56,7 +56,7 @@ is "$(sqlite3 "$DB" "SELECT id || ':' || coalesce(price, 'null') FROM checked OR
 
 # --- A slow stream lands within the batch time ----------------------------------------------
 { printf 'n\n1\n'; sleep 3; printf '2\n'; } |
-    "$(prog sqlite-sink)" -q -d "$DB" -t slow --batch-ms 100 &
+    "$(prog sqlite-sink)" -q -D "$DB" -T slow --batch-time 100ms &
 for i in $(seq 12); do
     sleep 0.2
     n=$(sqlite3 "$DB" "SELECT count(*) FROM slow" 2>/dev/null || echo 0)
@@ -64,13 +64,13 @@ for i in $(seq 12); do
 done
 wait
 is "$n:$(sqlite3 "$DB" "SELECT count(*) FROM slow")" "1:2" \
-    "a quiet stream's row is readable within moments (--batch-ms 100), not at the next row"
+    "a quiet stream's row is readable within moments (--batch-time 100ms), not at the next row"
 
 # --- A locked database: a clear error, exit 1 ---------------------------------------------
 if [ -z "$SLUICE_WRAP" ]; then
     { echo "BEGIN EXCLUSIVE; INSERT INTO slow VALUES (9);"; sleep 8; echo "COMMIT;"; } | sqlite3 "$DB" &
     sleep 0.5
-    run sqlite-sink -d "$DB" -t slow "$T/bad.csv"
+    run sqlite-sink -D "$DB" -T slow "$T/bad.csv"
     wait
     is "$rc" 1 "a database locked past the busy timeout: exit 1"
     like "$(err)" "w.db: .*database is locked" "saying so"
@@ -82,8 +82,8 @@ fi
 # --- Replace -----------------------------------------------------------------------------
 printf 'a\n1\n2\n' >"$T/r1.csv"
 printf 'a\n3\n' >"$T/r2.csv"
-run sqlite-sink -d "$DB" -t rep "$T/r1.csv"
-run sqlite-sink -d "$DB" -t rep --mode replace "$T/r2.csv"
+run sqlite-sink -D "$DB" -T rep "$T/r1.csv"
+run sqlite-sink -D "$DB" -T rep --mode replace "$T/r2.csv"
 is "$(sqlite3 "$DB" "SELECT group_concat(a) FROM rep")" 3 "--mode replace: the table's rows replaced"
 
 # --- The warehouse: cleanse's output, rejects and metrics, and the views ---------------------
@@ -92,9 +92,9 @@ sqlite3 "$WH" <"$SLUICE_TOP/sink/warehouse.sql" >/dev/null
 $SLUICE_WRAP "$SG" -q ecommerce --per-day 2000 --days 1 >"$T/ec.csv"
 $SLUICE_WRAP "$(prog cleanse)" -q --schema ecommerce --dedup event_id --reject "$T/dead.jsonl" \
     --metrics "$T/quality.jsonl" "$T/ec.csv" >"$T/valid.csv" 2>/dev/null
-run sqlite-sink -d "$WH" -t ecommerce_events --schema ecommerce "$T/valid.csv"
-run sqlite-sink -d "$WH" -t dead_letter_events "$T/dead.jsonl"
-run sqlite-sink -d "$WH" -t data_quality_metrics "$T/quality.jsonl"
+run sqlite-sink -D "$WH" -T ecommerce_events --schema ecommerce "$T/valid.csv"
+run sqlite-sink -D "$WH" -T dead_letter_events "$T/dead.jsonl"
+run sqlite-sink -D "$WH" -T data_quality_metrics "$T/quality.jsonl"
 valid=$(($(wc -l <"$T/valid.csv") - 1))
 dead=$(wc -l <"$T/dead.jsonl")
 is "$(sqlite3 "$WH" "SELECT (SELECT count(*) FROM ecommerce_events) || ' ' || (SELECT count(*) FROM dead_letter_events)")" \
@@ -114,40 +114,40 @@ is "$(sqlite3 "$WH" "SELECT round(sum(revenue), 2) || ' ' || sum(revenue > 0 AND
 
 # --- Edge cases a review found -------------------------------------------------
 printf '{"a":1}\n{"A":2}\n' >"$T/case.jsonl"
-run sqlite-sink -d "$DB" -t cases "$T/case.jsonl"
+run sqlite-sink -D "$DB" -T cases "$T/case.jsonl"
 is "$rc:$(sqlite3 "$DB" "SELECT group_concat(a) FROM cases")" "0:1,2" \
     "field names differing in case are one column (SQLite ignores the case)"
 printf '{"k":1,"v":5}\n{"v":6}\n' >"$T/nokey.jsonl"
-run sqlite-sink -d "$DB" -t nokey --mode upsert --key k "$T/nokey.jsonl"
-run sqlite-sink -d "$DB" -t nokey --mode upsert --key k "$T/nokey.jsonl"
+run sqlite-sink -D "$DB" -T nokey --mode upsert --key k "$T/nokey.jsonl"
+run sqlite-sink -D "$DB" -T nokey --mode upsert --key k "$T/nokey.jsonl"
 is "$(sqlite3 "$DB" "SELECT count(*) FROM nokey")" 1 "an upsert without its key is rejected (a null key would add a row each replay)"
 like "$(err)" "1 rejected" "and counted"
 seq 1 2000 | sed '1i n' | gzip -c >"$T/many.csv.gz"
 head -c 2000 "$T/many.csv.gz" >"$T/cut.csv.gz"
-run sqlite-sink -d "$DB" -t rep --mode replace "$T/cut.csv.gz"
+run sqlite-sink -D "$DB" -T rep --mode replace "$T/cut.csv.gz"
 is "$rc:$(sqlite3 "$DB" "SELECT group_concat(a) FROM rep")" "1:3" \
     "--mode replace with a broken input: exit 1, the old rows kept"
 
-run sqlite-sink -t x "$T/r1.csv"
-is "$rc" 2 "-d is required"
+run sqlite-sink -T x "$T/r1.csv"
+is "$rc" 2 "-D is required"
 
 # Booleans make an INTEGER column; a later run's booleans go into it.
 printf '{"k":"a","final":true}\n' >"$T/b1.jsonl"
 printf '{"k":"b","final":false}\n' >"$T/b2.jsonl"
 printf 'k,final\nc,true\n' >"$T/b3.csv"
-for f in b1.jsonl b2.jsonl b3.csv; do run sqlite-sink -d "$T/bool.db" -t t "$T/$f"; done
+for f in b1.jsonl b2.jsonl b3.csv; do run sqlite-sink -D "$T/bool.db" -T t "$T/$f"; done
 is "$(sqlite3 "$T/bool.db" 'SELECT k || final FROM t' | tr '\n' ' ')" "a1 b0 c1 " \
     "booleans into the INTEGER column an earlier run made from booleans (JSON and CSV)"
 # A pause in a pipe commits what came, but does not fix a new table's
 # types from the rows before it: 200 rows with x empty, a pause, then
 # numbers with decimals make x REAL, as the same rows from a file do
-# (--batch-ms 5000: the rows are held by time no shorter than the pause,
+# (--batch-time 5000ms: the rows are held by time no shorter than the pause,
 # even under valgrind).
 { echo id,x; for i in $(seq 200); do echo "$i,"; done
   for i in $(seq 200); do echo "$((i + 200)),$i.5"; done; } >"$T/pause.csv"
 { sed -n 1,201p "$T/pause.csv"; sleep 0.1; sed 1,201d "$T/pause.csv"; } |
-    $SLUICE_WRAP "$(prog sqlite-sink)" -q -d "$T/pause.db" -t t --batch-ms 5000
-$SLUICE_WRAP "$(prog sqlite-sink)" -q -d "$T/file.db" -t t "$T/pause.csv"
+    $SLUICE_WRAP "$(prog sqlite-sink)" -q -D "$T/pause.db" -T t --batch-time 5000ms
+$SLUICE_WRAP "$(prog sqlite-sink)" -q -D "$T/file.db" -T t "$T/pause.csv"
 is "$(sqlite3 "$T/pause.db" "SELECT type FROM pragma_table_info('t') WHERE name = 'x'")" \
     "$(sqlite3 "$T/file.db" "SELECT type FROM pragma_table_info('t') WHERE name = 'x'")" \
     "a pause in the input does not type a new table from the rows before it (x is REAL either way)"
@@ -160,7 +160,7 @@ awk 'BEGIN { printf "{\"id\":1"; for (i = 0; i < 50000; i++) printf ",\"k%d\":%d
     printf "{\"id\":2"; for (i = 0; i < 1998; i++) printf ",\"k%d\":%d", i, i; print "}" }' >"$T/wide.jsonl"
 start=$(date +%s)
 export SLUICE_MAX_COLUMNS=60000	# past the default limit (sluice(7))
-run sqlite-sink --reject "$T/wide-rej.jsonl" -d "$T/wide.db" -t w "$T/wide.jsonl"
+run sqlite-sink --reject "$T/wide-rej.jsonl" -D "$T/wide.db" -T w "$T/wide.jsonl"
 unset SLUICE_MAX_COLUMNS
 secs=$(( $(date +%s) - start ))
 [ -n "$SLUICE_WRAP" ] && secs=0

@@ -10,7 +10,7 @@ RP=$(prog kafka-replay)
 bound=1000
 [ -n "$SLUICE_WRAP" ] && bound=3000
 
-mock_up -q --topic slow:3 --topic backlog:2 --topic stopnow:2
+mock_up -q --create-topic slow:3 --create-topic backlog:2 --create-topic stopnow:2
 pids=""
 FAST="-X session.timeout.ms=6000 -X heartbeat.interval.ms=500"
 
@@ -111,7 +111,7 @@ echo "rtt 1 0" >&3
 # A stop while the brokers are gone: the drain asks where the partitions
 # end, for --drain at most, and gives up; the process ends within it and
 # a little more (librdkafka 2.0's watermark query could wait forever).
-"$(prog kafka-mock)" -q --topic gone:2 --port-file "$T/port2" </dev/null >/dev/null 2>&1 &
+"$(prog kafka-mock)" -q --create-topic gone:2 --port-file "$T/port2" </dev/null >/dev/null 2>&1 &
 mock2=$!
 for i in $(seq 100); do [ -s "$T/port2" ] && break; sleep 0.1; done
 $SLUICE_WRAP "$SW" -b "$(cat "$T/port2")" -t gone -G g-gone $FAST --time now --size 1h \

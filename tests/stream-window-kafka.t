@@ -11,14 +11,14 @@
 SW=$(prog stream-window)
 RP=$(prog kafka-replay)
 
-mock_up --topic events:4 --topic killed:4 --topic shared:4 --topic bad:1 --topic unkeyed:2
+mock_up --create-topic events:4 --create-topic killed:4 --create-topic shared:4 --create-topic bad:1 --create-topic unkeyed:2
 pids=""
 # Rebalances in seconds, not the default 45 (a dead member is noticed
 # after session.timeout.ms).
 FAST="-X session.timeout.ms=6000 -X heartbeat.interval.ms=500"
 WIN="--time event_time --size 1h --slide 15m --watermark 5m -g category -m count -m revenue=sum:price -m users=approx_distinct:user_id"
 
-# in_of FILE: events_in of the last --metrics line.
+# in_of FILE: events_in of the last --health line.
 in_of() {
     tail -n 1 "$1" 2>/dev/null | sed -n 's/.*"events_in":\([0-9]*\).*/\1/p'
 }
@@ -64,7 +64,7 @@ nbad=$(( N / 200 ))
 rp=$!
 pids="$rp"
 "$SW" $WIN -b "$B" -t killed -G g-killed $FAST --checkpoint "$T/ck" -o "$T/k.jsonl" \
-    --reject "$T/k-rej.jsonl" --trigger 200ms --metrics "$T/k-m.jsonl" 2>"$T/k1.err" &
+    --reject "$T/k-rej.jsonl" --trigger 200ms --health "$T/k-m.jsonl" 2>"$T/k1.err" &
 sw=$!
 pids="$rp $sw"
 for i in $(seq 300); do
@@ -105,7 +105,7 @@ tail -n +$(( half + 1 )) "$T/events.jsonl" >"$T/second.jsonl"
 "$RP" -q -b "$B" -t shared --key category "$T/first.jsonl"
 start() {	# start NAME: a member of g-shared writing NAME.jsonl
     "$SW" $WIN -b "$B" -t shared -G g-shared $FAST --checkpoint "$T/ck2" \
-        -o "$T/$1.jsonl" --trigger 200ms --metrics "$T/$1-m.jsonl" 2>"$T/$1.err" &
+        -o "$T/$1.jsonl" --trigger 200ms --health "$T/$1-m.jsonl" 2>"$T/$1.err" &
 }
 start a
 a=$!

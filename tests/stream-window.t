@@ -84,7 +84,7 @@ wait $sw
 is "$(wc -l <"$T/idle.csv" | tr -d ' ')" 2 "  once"
 
 # --- --mode update: values so far every --trigger, then the final ones -----------
-"$SW" --time ts --size 1m -g k --mode update --trigger 200ms --metrics "$T/m.jsonl" \
+"$SW" --time ts --size 1m -g k --mode update --trigger 200ms --health "$T/m.jsonl" \
     <"$T/fifo" >"$T/up.csv" 2>/dev/null &
 sw=$!
 exec 4>"$T/fifo"
@@ -116,15 +116,15 @@ console.log(l.length >= 2, last.events_in, last.aggregated, last.windows_emitted
     first !== undefined && first.latency_p99_ms >= 0 && first.latency_p99_ms < 1000, l.every(m => m.program === "stream-window"));
 ' "$T/m.jsonl" >"$T/got"
 is "$(cat "$T/got")" "true 4 4 2 $(( $(wc -l <"$T/up.csv") - 1 )) true true" \
-    "--metrics: a line a trigger and at the end, counts, a latency under a second"
+    "--health: a line a trigger and at the end, counts, a latency under a second"
 is "$(jq -r 'has("name")' "$T/m.jsonl" | sort -u)" false "  no name without --name"
 printf 'ts,k\n2025-01-15T10:00:10Z,a\n' |
-    "$SW" -q --time ts --size 1m --metrics "$T/named.jsonl" --name sales.windows-1 >/dev/null
-is "$(jq -r .name "$T/named.jsonl" | sort -u)" sales.windows-1 "--name: said in every --metrics line"
+    "$SW" -q --time ts --size 1m --health "$T/named.jsonl" --name sales.windows-1 >/dev/null
+is "$(jq -r .name "$T/named.jsonl" | sort -u)" sales.windows-1 "--name: said in every --health line"
 is "$(jq -r 'has("schema")' "$T/named.jsonl" | sort -u)" false "  no schema without --schema"
 printf '{"event_time":"2025-01-15T10:00:10Z","category":"books","price":"2.50","event_type":"view"}\n' |
-    "$SW" -q --schema ecommerce --size 1m --metrics "$T/schema.jsonl" >/dev/null
-is "$(jq -r .schema "$T/schema.jsonl" | sort -u)" ecommerce "--schema: named in every --metrics line (the dataset a dashboard reads the analysis of)"
+    "$SW" -q --schema ecommerce --size 1m --health "$T/schema.jsonl" >/dev/null
+is "$(jq -r .schema "$T/schema.jsonl" | sort -u)" ecommerce "--schema: named in every --health line (the dataset a dashboard reads the analysis of)"
 "$SW" --time ts --size 1m --name 'a"b' </dev/null >/dev/null 2>"$T/name.err"
 is "$?:$(head -n 1 "$T/name.err")" '2:stream-window: --name: letters, digits and _-.:/ only, not "a"b"' \
     "  a name JSON would need quoting for: a usage error"

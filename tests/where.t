@@ -177,7 +177,7 @@ is "$(sed -n 2p "$T/out")" "2025-01-15T10:00:00Z,2025-01-15T11:00:00Z,a,2" \
     "an event --where leaves out does not move the watermark (nothing late)"
 
 # --- The sinks ------------------------------------------------------------------------------
-run sqlite-sink -d "$T/w.db" -t p --where "$purchase" "$T/valid.csv"
+run sqlite-sink -D "$T/w.db" -T p --where "$purchase" "$T/valid.csv"
 is "$rc" 0 "sqlite-sink --where runs"
 n=$(sqlite3 "$T/w.db" "SELECT count(*) FROM p")
 others=$(sqlite3 "$T/w.db" "SELECT count(*) FROM p WHERE event_type <> 'purchase'")

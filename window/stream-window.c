@@ -34,13 +34,12 @@ static const struct program prog = {
 	    "                          DUR apart (instead of --size)\n"
 	    "      --watermark DUR     how late an event may be (default 0)\n"
 	    "  -g, --group F[,F...]    a window's rows by these fields\n"
-	    "  -m, --metric [NAME=]AGG[:FIELD]\n"
+	    "  -m, --metric [NAME=]AGG[:FIELD][ where EXPR]\n"
 	    "                          count, sum, avg, min, max, distinct,\n"
 	    "                          approx_distinct, count_true, rate_true\n"
 	    "                          (repeat it; default count, or with\n"
-	    "                          --schema count and sum, avg of its metrics;\n"
-	    "                          \" where EXPR\" after it: over the events\n"
-	    "                          EXPR holds for)\n"
+	    "                          --schema count and sum, avg of its metrics);\n"
+	    "                          with a where, over the events EXPR holds for\n"
 	    "      --where EXPR        window only the events EXPR holds for; the\n"
 	    "                          others are counted filtered\n"
 	    "      --late FILE         append late events here, with why\n"
@@ -52,8 +51,9 @@ static const struct program prog = {
 	    "      --trigger DUR       how often (default 1s)\n"
 	    "      --round PLACES      averages to PLACES decimals (0 to 9), half\n"
 	    "                          away from zero, from the exact sum\n"
-	    "      --metrics FILE      append the stream's health every --trigger\n"
-	    "      --name NAME         the stream's name in its --metrics lines\n"
+	    "      --health FILE       append the stream's health (a JSON line)\n"
+	    "                          every --trigger\n"
+	    "      --name NAME         the stream's name in its --health lines\n"
 	    "                          (what it feeds: a table, a job)\n"
 	    "  -o, --output FILE       write here, not to stdout\n"
 	    STATS_HELP
@@ -77,28 +77,45 @@ static const struct program prog = {
 	    "      --drain DUR         stopped by a signal: first read what the\n"
 	    "                          topic held then, for DUR at most\n"
 	    "                          (default 5s; 0: stop at once)\n"
-	    "      --timeout SECS      the brokers must answer within, at the\n"
+	    "      --timeout DUR       the brokers must answer within DUR, at the\n"
 	    "                          start and whenever they go down (default\n"
-	    "                          30); else exit 1\n",
+	    "                          30s; a bare number: seconds); else exit 1\n",
 	.versions = kafka_versions,
+	.takes = TAKES_FILTER,
 };
 
 enum {
 	OPT_TIME = OPT_PROGRAM, OPT_SIZE, OPT_SLIDE, OPT_GAP, OPT_WATERMARK,
 	OPT_LATE, OPT_IDLE, OPT_MODE, OPT_TRIGGER, OPT_METRICS, OPT_FROM,
 	OPT_STOP, OPT_CHECKPOINT, OPT_TIMEOUT, OPT_DRAIN, OPT_WHERE,
-	OPT_RESET_PAST_END, OPT_KEEP_PAST_END, OPT_ROUND, OPT_NAME
+	OPT_RESET_PAST_END, OPT_KEEP_PAST_END, OPT_ROUND, OPT_NAME, OPT_HEALTH
 };
 
 static int64_t
 duration(const char *opt, const char *arg, int zero_ok)
 {
-	int64_t us;
+	return opt_duration(opt, arg, NULL, zero_ok ? 0 : 1);
+}
 
-	if (ts_parse_duration(arg, &us) < 0 || us < 0 || (!zero_ok && us == 0))
-		usage_error("%s: a duration such as 90s, 15m or 1h, not \"%s\"",
-		    opt, arg);
-	return us;
+/*
+ * Is arg, given as --health's file, a metric spec ([NAME=]AGG:FIELD,
+ * NAME=AGG) that was meant for -m?  "--metrics sum:amount", a one-letter
+ * slip, would otherwise write a file of that name.  ("./sum:amount" is a
+ * file.)
+ */
+static int
+metric_like(const char *arg)
+{
+	const char *eq = strchr(arg, '='), *agg = eq ? eq + 1 : arg;
+	size_t n = strcspn(agg, ": ");
+	char word[32];
+	enum agg_kind k;
+
+	if ((eq == NULL && agg[n] != ':') || n == 0 || n >= sizeof word)
+		return 0;
+	memcpy(word, agg, n);
+	word[n] = '\0';
+	return agg_parse(word, &k) == 0;
 }
 
 /* stdin and files: one input state for all of them, in turn. */
@@ -236,6 +253,8 @@ main(int argc, char **argv)
 		{ "idle-timeout", required_argument, NULL, OPT_IDLE },
 		{ "mode", required_argument, NULL, OPT_MODE },
 		{ "trigger", required_argument, NULL, OPT_TRIGGER },
+		{ "health", required_argument, NULL, OPT_HEALTH },
+		/* The old spelling, for one release. */
 		{ "metrics", required_argument, NULL, OPT_METRICS },
 		{ "output", required_argument, NULL, 'o' },
 		{ "brokers", required_argument, NULL, 'b' },
@@ -315,6 +334,14 @@ main(int argc, char **argv)
 			rn.trigger = (double)duration("--trigger", optarg, 0) / 1e6;
 			break;
 		case OPT_METRICS:
+			opt_old("--metrics FILE", "--health FILE");
+			/* FALLTHROUGH */
+		case OPT_HEALTH:
+			if (metric_like(optarg))
+				usage_error("%s %s: a metric is -m %s (--metric); "
+				    "--health takes a file (./%s to mean one)",
+				    c == OPT_METRICS ? "--metrics" : "--health",
+				    optarg, optarg, optarg);
 			metrics = optarg;
 			break;
 		case 'o':
@@ -376,10 +403,8 @@ main(int argc, char **argv)
 			rn.round = (int)round;
 			break;
 		case OPT_TIMEOUT:
-			ko.timeout = strtod(optarg, &end);
-			if (*end != '\0' || !(ko.timeout > 0))
-				usage_error("--timeout: seconds, more than 0, not "
-				    "\"%s\"", optarg);
+			ko.timeout = (double)opt_duration("--timeout", optarg,
+			    "s", 1) / 1e6;
 			break;
 		default:
 			common_opt(&prog, &co, c, optarg);
@@ -388,7 +413,7 @@ main(int argc, char **argv)
 	    sizeof err)) == NULL)
 		fatal(schema_load_status(), "%s", err);
 	if (sc != NULL) {
-		/* Said in the --metrics lines: which dataset the stream is,
+		/* Said in the --health lines: which dataset the stream is,
 		   for a dashboard to read its analysis. */
 		json_t *js = json_string(co.schema);
 

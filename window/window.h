@@ -180,7 +180,7 @@ struct run {
 	size_t nin;
 	int update;		/* --mode update */
 	int round;		/* --round: averages' decimals, or -1 */
-	const char *name;	/* --name: said in each --metrics line */
+	const char *name;	/* --name: said in each --health line */
 	char *schema_json;	/* --schema as given, a JSON string, or NULL */
 	double trigger;		/* seconds */
 	/* What the run does: */
@@ -194,7 +194,7 @@ struct run {
 	struct rec_finder find;	/* where they are in a record */
 	struct rejects *late;
 	const char *late_path;	/* --late */
-	struct out *metrics;	/* --metrics */
+	struct out *metrics;	/* --health */
 	uint64_t aggregated, nlate, partly, windows, rows;
 	struct buf key, scratch;
 	struct rec row;
@@ -263,7 +263,7 @@ int window_clock(void *ctx);
 /* The output's columns, once. */
 void window_columns(struct run *rn);
 
-/* One line of the stream's health (--metrics). */
+/* One line of the stream's health (--health). */
 void window_metrics_line(struct run *rn);
 
 /* --- Kafka (consume.c) and checkpoints (checkpoint.c) ------------------ */

@@ -16,6 +16,7 @@ static const struct program prog = {
 	    "Options:\n"
 	    "  -o, --output FILE       write to FILE instead of stdout\n"
 	    "  -z, --gzip              compress the output\n",
+	.takes = TAKES_FILTER,
 };
 
 struct opts {
