@@ -35,7 +35,7 @@ dashboard_db() {
             for (p = 0; p < 500; p++)
                 printf "%s,Product %03d,%.2f\n", day, p, 100 + rand() * 90000 } }' \
         >"$W/daily-1m.csv"
-    "$SLUICE_BIN/sqlite-sink" -q -d "$db" -t batch_daily "$W/daily-1m.csv"
+    "$SLUICE_BIN/sqlite-sink" -q -D "$db" -T batch_daily "$W/daily-1m.csv"
     "$SLUICE_BIN/dashboard.cgi" --prepare "$db"
     awk 'BEGIN { print "window_start,window_end,product,revenue"
         for (i = 0; i < 50000; i++) { t = 1736935200 + i * 60
@@ -43,6 +43,6 @@ dashboard_db() {
                 printf "%s,%s,P%02d,%d.%02d\n", strftime("%Y-%m-%dT%H:%M:%SZ", t, 1),
                     strftime("%Y-%m-%dT%H:%M:%SZ", t + 60, 1), p, (i * 7 + p * 13) % 1000, p } }' \
         >"$W/win-1m.csv"
-    "$SLUICE_BIN/sqlite-sink" -q -d "$db" -t stream_windows --mode upsert \
+    "$SLUICE_BIN/sqlite-sink" -q -D "$db" -T stream_windows --mode upsert \
         --key window_start,product "$W/win-1m.csv"
 }

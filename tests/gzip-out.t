@@ -179,7 +179,7 @@ is "$(sed -n 1p "$T/lat"):$(sed 1d "$T/lat" | grep -c '^[0-9]'):$(tail -n 1 "$T/
 # checkpoint and, started again, cuts the file back to it: a gzip output
 # ends its member there, so the cut file is whole gzip and the next run's
 # member follows.  The same two runs with a plain output: the same text.
-mock_up --topic ev:1
+mock_up --create-topic ev:1
 FAST="-X session.timeout.ms=6000 -X heartbeat.interval.ms=500"
 # both LABEL: the events replayed into the topic, then read to its end
 # into the plain output and into the gzip one, each with its checkpoint.

@@ -77,7 +77,9 @@ for n in $progs; do
         (cd "$T" && "$SLUICE_BIN/$n" $args --help </dev/null >"$T/out" 2>"$T/err")
         rc=$?
         is "$rc" 2 "$n does not list $long: $args is unknown to it (exit 2)"
-        [ "$rc" = 2 ] && like "$(err)" "${long#--}|${args%% *}" "  and says which option"
+        # getopt's own words for a letter: "invalid option -- 'q'".
+        short=${args%% *}
+        [ "$rc" = 2 ] && like "$(err)" "${long#--}|$short|-- '${short#-}'" "  and says which option"
     done
 done
 
