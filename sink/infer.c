@@ -7,7 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "pq.h"
+#include "parquet/pq.h"
 
 /* What one value could be, the narrowest first. */
 enum guess { G_NONE, G_BOOL, G_INT, G_DOUBLE, G_DATE, G_TIMESTAMP,

@@ -12,7 +12,7 @@
 #include <getopt.h>
 
 #include "names.h"
-#include "pq.h"
+#include "parquet/pq.h"
 
 enum mode { M_APPEND, M_UPSERT, M_REPLACE };
 

@@ -11,6 +11,10 @@ LIBS_lat-poll := $(call pc_libs,sqlite3)
 $(O)/tests/unit/%.t: $(O)/tests/unit/%.o $(LIBA)
 	$(link)
 
+# The unit tests of lib/'s other libraries link theirs.
+$(O)/tests/unit/dec.t: $(AGG_LIBA)
+$(O)/tests/unit/thrift.t: $(PARQUET_LIBA)
+
 $(O)/tests/bin/rec-cat: $(O)/tests/tools/rec-cat.o $(LIBA)
 	$(link)
 

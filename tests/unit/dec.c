@@ -6,7 +6,7 @@
 
 #include "dec.h"
 #include "hash.h"
-#include "hll.h"
+#include "agg/hll.h"
 #include "../tap.h"
 
 static void

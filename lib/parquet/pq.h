@@ -1,6 +1,7 @@
 /*
- * pq.h - what parquet-sink's parts share: columns buffered for a row
- * group, their encodings, compression, and the file they go into.
+ * pq.h - the Parquet writer (libsluice-parquet.a, parquet-sink's):
+ * columns buffered for a row group, their encodings, compression, and
+ * the file they go into.
  * docs/parquet.md has the facts of the format this follows: flat
  * schemas, data page v1, PLAIN or dictionary, statistics on every chunk.
  */
