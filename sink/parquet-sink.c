@@ -81,7 +81,7 @@ struct sink {
 	const struct schema *sc;
 	/* The columns: names and kinds, fixed from the first row group. */
 	char **names;
-	enum pq_kind *kinds;
+	enum col_kind *kinds;
 	int *scales;
 	int *fixed;		/* kind known from the schema */
 	size_t ncols;
@@ -115,7 +115,7 @@ struct sink {
 	size_t swapped;		/* overwrite: partitions replaced */
 	int stopped;		/* SIGINT/SIGTERM before the end */
 	int broken;		/* an input was not read whole */
-	struct pq_val *conv;
+	struct col_val *conv;
 	uint64_t layout;
 	int *from;		/* column -> input field */
 	int stray;		/* a field with no column, or -1 */
@@ -143,21 +143,16 @@ column_of(const struct sink *s, const char *name)
 static void
 add_column(struct sink *s, const char *name)
 {
-	static const enum pq_kind of[] = {
-		[FT_STRING] = K_STRING, [FT_INT] = K_INT, [FT_FLOAT] = K_DOUBLE,
-		[FT_DECIMAL] = K_DECIMAL, [FT_BOOL] = K_BOOL, [FT_DATE] = K_DATE,
-		[FT_TIMESTAMP] = K_TIMESTAMP, [FT_JSON] = K_STRING,
-	};
-	int fi = s->sc ? schema_field_index(s->sc, name) : -1;
+	int scale = 0, k = col_schema_kind(s->sc, name, &scale, NULL);
 
 	if ((s->pcol != NULL && strcmp(name, s->pcol) == 0) ||
 	    column_of(s, name) >= 0)
 		return;
 	s->names[s->ncols] = estrdup(name);
 	names_add(&s->colix, s->names[s->ncols], strlen(name), s->ncols);
-	if (fi >= 0) {
-		s->kinds[s->ncols] = of[s->sc->fields[fi].type];
-		s->scales[s->ncols] = s->sc->fields[fi].scale;
+	if (k >= 0) {
+		s->kinds[s->ncols] = (enum col_kind)k;
+		s->scales[s->ncols] = scale;
 		s->fixed[s->ncols] = 1;
 	} else {
 		s->typed = 0;
@@ -384,7 +379,7 @@ put(struct filter *f, struct sink *s, struct rec *r)
 		struct val nul = val_null();
 		const struct val *v = s->from[c] >= 0 ? &r->f[s->from[c]].v : &nul;
 
-		if (pq_value(s->names[c], s->kinds[c], s->scales[c], v,
+		if (col_value(s->names[c], s->kinds[c], s->scales[c], v,
 		    &s->conv[c], s->msg, sizeof s->msg) < 0) {
 			struct rej_reason why = { "type", s->msg, NULL };
 
@@ -474,7 +469,7 @@ settle(struct filter *f, struct sink *s)
 			continue;
 		for (size_t i = 0; i < s->npending; i++)
 			vals[i] = &s->pvals[i * w + c];
-		s->kinds[c] = pq_infer(vals, s->npending);
+		s->kinds[c] = col_infer(vals, s->npending);
 	}
 	free(vals);
 	s->typed = 1;

@@ -1,9 +1,8 @@
 # sink/: parquet-sink (on lib/parquet/), sqlite-sink and pg-sink (they
-# share table.c); all three the type inference and names.c.
+# share table.c); all three names.c, and lib/coltype's column types.
 PROGRAMS += $(B)/parquet-sink $(B)/sqlite-sink $(B)/pg-sink
-SINK_SHARED := $(O)/sink/infer.o $(O)/sink/names.o
-TABLE_OBJ := $(SINK_SHARED) $(O)/sink/table.o $(PARQUET_LIBA)
-PQ_OBJ := $(SINK_SHARED) $(addprefix $(O)/sink/,parts.o parquet-sink.o) \
+TABLE_OBJ := $(O)/sink/names.o $(O)/sink/table.o
+PQ_OBJ := $(addprefix $(O)/sink/,names.o parts.o parquet-sink.o) \
 	$(PARQUET_LIBA)
 LIBS_parquet-sink := $(PARQUET_LIBS)
 LIBS_sqlite-sink := -lsqlite3

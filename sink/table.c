@@ -14,25 +14,6 @@
 enum { OPT_MODE = OPT_PROGRAM, OPT_KEY, OPT_BATCH_ROWS, OPT_BATCH_MS,
 	OPT_WHERE };
 
-int
-table_schema_kind(const struct sink *t, const char *name, int *scale,
-    int *json)
-{
-	static const enum pq_kind of[] = {
-		[FT_STRING] = K_STRING, [FT_INT] = K_INT, [FT_FLOAT] = K_DOUBLE,
-		[FT_DECIMAL] = K_DECIMAL, [FT_BOOL] = K_BOOL,
-		[FT_DATE] = K_DATE, [FT_TIMESTAMP] = K_TIMESTAMP,
-		[FT_JSON] = K_STRING,
-	};
-	int i = t->sc ? schema_field_index(t->sc, name) : -1;
-
-	if (i < 0)
-		return -1;
-	*scale = t->sc->fields[i].scale;
-	*json = t->sc->fields[i].type == FT_JSON;
-	return (int)of[t->sc->fields[i].type];
-}
-
 static int
 col_index(const struct sink *t, const char *name)
 {
@@ -40,7 +21,7 @@ col_index(const struct sink *t, const char *name)
 }
 
 void
-table_add_col(struct sink *t, const char *name, enum pq_kind kind,
+table_add_col(struct sink *t, const char *name, enum col_kind kind,
     int scale, int json, const char *decl)
 {
 	struct tcol *c;
@@ -159,13 +140,14 @@ table_add_column_sql(struct sink *t, struct buf *b, const struct tcol *c,
 static int
 add_column(struct sink *t, const char *name, const struct val *v)
 {
-	int scale = 0, json = 0, k = table_schema_kind(t, name, &scale, &json);
+	int scale = 0, json = 0;
+	int k = col_schema_kind(t->sc, name, &scale, &json);
 
 	if (k < 0) {
-		k = (int)pq_infer(&v, 1);
+		k = (int)col_infer(&v, 1);
 		json = v->type == VAL_JSON;
 	}
-	table_add_col(t, name, (enum pq_kind)k, scale, json, NULL);
+	table_add_col(t, name, (enum col_kind)k, scale, json, NULL);
 	return t->d->add_column(t, &t->cols[t->ncols - 1]);
 }
 
@@ -297,7 +279,8 @@ insert(struct sink *t, const struct rec *r)
 static void
 settle(struct sink *t)
 {
-	int *guess = NULL;	/* a column's type guess; -1: the schema's */
+	enum { FROM_SCHEMA = -2 };
+	int *guess = NULL;	/* a column's type guess, or FROM_SCHEMA */
 	char *json = NULL;	/* every value so far JSON */
 	size_t capg = 0;
 	char *wide = ecalloc(t->npending + 1, 1);
@@ -318,8 +301,8 @@ settle(struct sink *t)
 			if (name == NULL)
 				continue;
 			if ((c = col_index(t, name)) < 0) {
-				k = table_schema_kind(t, name, &scale, &js);
-				table_add_col(t, name, k >= 0 ? (enum pq_kind)k :
+				k = col_schema_kind(t->sc, name, &scale, &js);
+				table_add_col(t, name, k >= 0 ? (enum col_kind)k :
 				    K_STRING, scale, js, NULL);
 				c = (int)t->ncols - 1;
 				if (t->ncols > capg) {
@@ -327,11 +310,11 @@ settle(struct sink *t)
 					guess = erealloc(guess, capg * sizeof *guess);
 					json = erealloc(json, capg);
 				}
-				guess[c] = k >= 0 ? -1 : 0;
+				guess[c] = k >= 0 ? FROM_SCHEMA : COL_GUESS_NONE;
 				json[c] = 1;
 			}
-			if (guess[c] >= 0) {
-				guess[c] = pq_widen(guess[c], v);
+			if (guess[c] != FROM_SCHEMA) {
+				guess[c] = col_widen(guess[c], v);
 				if (!val_is_null(v) && !val_is_empty_text(v) &&
 				    v->type != VAL_JSON)
 					json[c] = 0;
@@ -339,8 +322,8 @@ settle(struct sink *t)
 		}
 	}
 	for (size_t c = 0; c < t->ncols; c++)
-		if (guess[c] >= 0) {
-			t->cols[c].kind = pq_guess_kind(guess[c]);
+		if (guess[c] != FROM_SCHEMA) {
+			t->cols[c].kind = col_guess_kind(guess[c]);
 			t->cols[c].json = t->cols[c].kind == K_STRING && json[c];
 		}
 	free(guess);
