@@ -6,6 +6,7 @@
 
 #include "arena.h"
 #include "buf.h"
+#include "coltype.h"
 #include "counts.h"
 #include "dec.h"
 #include "diag.h"
