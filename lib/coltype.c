@@ -133,15 +133,6 @@ col_schema_kind(const struct schema *sc, const char *name, int *scale,
 }
 
 static int
-is_date(const char *p, size_t n)
-{
-	int64_t us;
-
-	return n == 10 && p[4] == '-' && p[7] == '-' &&
-	    ts_parse(p, n, &us) == 0;
-}
-
-static int
 is_timestamp(const char *p, size_t n)
 {
 	int64_t us;
@@ -190,7 +181,7 @@ guess_of(const struct val *v)
 	if (v->type == VAL_TEXT && ((n == 4 && strncasecmp(p, "true", 4) ==
 	    0) || (n == 5 && strncasecmp(p, "false", 5) == 0)))
 		return K_BOOL;
-	if (is_date(p, n))
+	if (ts_is_date(p, n))
 		return K_DATE;
 	if (is_timestamp(p, n))
 		return K_TIMESTAMP;
