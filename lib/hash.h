@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /* A bijective mix of x (SplitMix64's finaliser): nearby inputs, far outputs. */
 static inline uint64_t
@@ -41,5 +42,34 @@ uint64_t hash_table_key(const void *p, size_t n);
 
 /* Hash a C string. */
 uint64_t hash_str(const char *s);
+
+/*
+ * The grow step of the open-addressing tables (strset, the group table,
+ * Parquet's dictionary, HyperLogLog's sparse set), each with slots of
+ * its own: linear probing over a power-of-two number of slots, an empty
+ * slot all zero bytes.  Move the occupied slots of from[0..n) (each size
+ * bytes) into to[0..slots) (larger, zeroed), each into the first free
+ * slot from pos(slot) & (slots - 1); pos() is 0 for an empty slot and
+ * for no other.  Inline, so pos() is too.
+ */
+static inline void
+hash_rehash(void *to, size_t slots, const void *from, size_t n, size_t size,
+    uint64_t (*pos)(const void *slot))
+{
+	unsigned char *t = to;
+	const unsigned char *f = from;
+
+	for (size_t i = 0; i < n; i++, f += size) {
+		uint64_t h = pos(f);
+		size_t j;
+
+		if (h == 0)
+			continue;
+		for (j = h & (slots - 1); pos(t + j * size) != 0;
+		    j = (j + 1) & (slots - 1))
+			;
+		memcpy(t + j * size, f, size);
+	}
+}
 
 #endif

@@ -6,6 +6,12 @@
 #include "diag.h"
 #include "hash.h"
 
+static uint64_t
+slot_pos(const void *slot)
+{
+	return ((const struct strset_slot *)slot)->hash;
+}
+
 static void
 grow(struct strset *s)
 {
@@ -13,16 +19,7 @@ grow(struct strset *s)
 	struct strset_slot *to = ecalloc(cap, sizeof *to);
 
 	mem_prefault(to, cap * sizeof *to);	/* filled at once, below */
-	for (size_t i = 0; i < s->cap; i++) {
-		size_t j;
-
-		if (s->slot[i].hash == 0)
-			continue;
-		for (j = s->slot[i].hash & (cap - 1); to[j].hash;
-		    j = (j + 1) & (cap - 1))
-			;
-		to[j] = s->slot[i];
-	}
+	hash_rehash(to, cap, s->slot, s->cap, sizeof *to, slot_pos);
 	free(s->slot);
 	s->slot = to;
 	s->cap = cap;

@@ -12,7 +12,7 @@ $(O)/tests/unit/%.t: $(O)/tests/unit/%.o $(LIBA)
 	$(link)
 
 # The unit tests of lib/'s other libraries link theirs.
-$(O)/tests/unit/dec.t: $(AGG_LIBA)
+$(O)/tests/unit/hll.t $(O)/tests/unit/group_table.t: $(AGG_LIBA)
 $(O)/tests/unit/thrift.t: $(PARQUET_LIBA)
 
 $(O)/tests/bin/rec-cat: $(O)/tests/tools/rec-cat.o $(LIBA)

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "diag.h"
+#include "hash.h"
 #include "metrics.h"
 
 /* --- Keys ------------------------------------------------------------- */
@@ -70,6 +71,12 @@ table_init(struct table *t, size_t nm)
 	t->nm = nm;
 }
 
+static uint64_t
+slot_pos(const void *slot)
+{
+	return ((const struct slot *)slot)->tag;
+}
+
 static void
 grow_slots(struct table *t)
 {
@@ -77,16 +84,7 @@ grow_slots(struct table *t)
 	struct slot *s = ecalloc(slots, sizeof *s);
 
 	mem_prefault(s, slots * sizeof *s);
-	for (size_t i = 0; i < t->slots; i++) {
-		size_t j;
-
-		if (t->slot[i].tag == 0)
-			continue;
-		for (j = t->slot[i].tag & (slots - 1); s[j].tag;
-		    j = (j + 1) & (slots - 1))
-			;
-		s[j] = t->slot[i];
-	}
+	hash_rehash(s, slots, t->slot, t->slots, sizeof *s, slot_pos);
 	free(t->slot);
 	t->slot = s;
 	t->slots = slots;

@@ -51,6 +51,12 @@ put_le(struct buf *b, uint64_t v, int bytes)
 	buf_add(b, le, (size_t)bytes);
 }
 
+static uint64_t
+dslot_pos(const void *slot)
+{
+	return ((const struct pq_dslot *)slot)->hash;
+}
+
 /* The string's dictionary entry, made if new; -1 when the dictionary is
    full (then it is given up for this chunk). */
 static void
@@ -70,14 +76,7 @@ dict_add(struct pq_col *c, const char *s, size_t n)
 		size_t slots = c->dslots ? c->dslots * 2 : 16;
 		struct pq_dslot *t = ecalloc(slots, sizeof *t);
 
-		for (size_t i = 0; i < c->dslots; i++) {
-			if (c->dslot[i].hash == 0)
-				continue;
-			for (j = c->dslot[i].hash & (slots - 1); t[j].hash;
-			    j = (j + 1) & (slots - 1))
-				;
-			t[j] = c->dslot[i];
-		}
+		hash_rehash(t, slots, c->dslot, c->dslots, sizeof *t, dslot_pos);
 		free(c->dslot);
 		c->dslot = t;
 		c->dslots = slots;
