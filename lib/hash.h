@@ -1,14 +1,18 @@
 /*
  * hash.h - 64-bit hashing: a mixer for counter-based random numbers (a
  * value as a pure function of its key, so output never depends on order or
- * chunking) and a byte hash for group-by and dedup keys.
+ * chunking), a byte hash for group-by and dedup keys, and the grow step of
+ * the open-addressing tables.
  */
 #ifndef SLUICE_HASH_H
 #define SLUICE_HASH_H
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "diag.h"
 
 /* A bijective mix of x (SplitMix64's finaliser): nearby inputs, far outputs. */
 static inline uint64_t
@@ -47,29 +51,33 @@ uint64_t hash_str(const char *s);
  * The grow step of the open-addressing tables (strset, the group table,
  * Parquet's dictionary, HyperLogLog's sparse set), each with slots of
  * its own: linear probing over a power-of-two number of slots, an empty
- * slot all zero bytes.  Move the occupied slots of from[0..n) (each size
- * bytes) into to[0..slots) (larger, zeroed), each into the first free
- * slot from pos(slot) & (slots - 1); pos() is 0 for an empty slot and
- * for no other.  Inline, so pos() is too.
+ * slot all zero bytes.  A new array of slots (larger; mapped at once when
+ * large, mem_prefault) with the occupied ones of old[0..n) (each size
+ * bytes) moved in, each to the first free slot from pos(slot) & (slots -
+ * 1); pos() is 0 for an empty slot and for no other.  old is freed.
+ * Inline, so pos() is too.
  */
-static inline void
-hash_rehash(void *to, size_t slots, const void *from, size_t n, size_t size,
+static inline void *
+hash_grow(void *old, size_t n, size_t slots, size_t size,
     uint64_t (*pos)(const void *slot))
 {
-	unsigned char *t = to;
-	const unsigned char *f = from;
+	unsigned char *to = ecalloc(slots, size);
+	const unsigned char *f = old;
 
+	mem_prefault(to, slots * size);		/* filled at once, below */
 	for (size_t i = 0; i < n; i++, f += size) {
 		uint64_t h = pos(f);
 		size_t j;
 
 		if (h == 0)
 			continue;
-		for (j = h & (slots - 1); pos(t + j * size) != 0;
+		for (j = h & (slots - 1); pos(to + j * size) != 0;
 		    j = (j + 1) & (slots - 1))
 			;
-		memcpy(t + j * size, f, size);
+		memcpy(to + j * size, f, size);
 	}
+	free(old);
+	return to;
 }
 
 #endif

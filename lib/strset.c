@@ -16,12 +16,8 @@ static void
 grow(struct strset *s)
 {
 	size_t cap = s->cap ? s->cap * 2 : 8;
-	struct strset_slot *to = ecalloc(cap, sizeof *to);
 
-	mem_prefault(to, cap * sizeof *to);	/* filled at once, below */
-	hash_rehash(to, cap, s->slot, s->cap, sizeof *to, slot_pos);
-	free(s->slot);
-	s->slot = to;
+	s->slot = hash_grow(s->slot, s->cap, cap, sizeof *s->slot, slot_pos);
 	s->cap = cap;
 }
 

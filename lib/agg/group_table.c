@@ -81,12 +81,9 @@ static void
 grow_slots(struct table *t)
 {
 	size_t slots = t->slots ? t->slots * 2 : 1024;
-	struct slot *s = ecalloc(slots, sizeof *s);
 
-	mem_prefault(s, slots * sizeof *s);
-	hash_rehash(s, slots, t->slot, t->slots, sizeof *s, slot_pos);
-	free(t->slot);
-	t->slot = s;
+	t->slot = hash_grow(t->slot, t->slots, slots, sizeof *t->slot,
+	    slot_pos);
 	t->slots = slots;
 }
 

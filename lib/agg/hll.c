@@ -41,11 +41,10 @@ sparse_pos(const void *slot)
 static void
 sparse_grow(struct hll *h)
 {
-	uint32_t cap = h->cap ? h->cap * 2 : 8, *to = ecalloc(cap, sizeof *to);
+	uint32_t cap = h->cap ? h->cap * 2 : 8;
 
-	hash_rehash(to, cap, h->sparse, h->cap, sizeof *to, sparse_pos);
-	free(h->sparse);
-	h->sparse = to;
+	h->sparse = hash_grow(h->sparse, h->cap, cap, sizeof *h->sparse,
+	    sparse_pos);
 	h->cap = cap;
 }
 

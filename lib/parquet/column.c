@@ -74,11 +74,9 @@ dict_add(struct pq_col *c, const char *s, size_t n)
 		h = 1;
 	if ((c->ndict + 1) * 2 > c->dslots) {
 		size_t slots = c->dslots ? c->dslots * 2 : 16;
-		struct pq_dslot *t = ecalloc(slots, sizeof *t);
 
-		hash_rehash(t, slots, c->dslot, c->dslots, sizeof *t, dslot_pos);
-		free(c->dslot);
-		c->dslot = t;
+		c->dslot = hash_grow(c->dslot, c->dslots, slots,
+		    sizeof *c->dslot, dslot_pos);
 		c->dslots = slots;
 	}
 	for (j = h & (c->dslots - 1); c->dslot[j].hash;
