@@ -13,6 +13,7 @@
 #include "expr.h"
 #include "filter.h"
 #include "hash.h"
+#include "held.h"
 #include "jcheck.h"
 #include "jsonw.h"
 #include "live.h"

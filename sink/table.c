@@ -283,11 +283,13 @@ settle(struct sink *t)
 	int *guess = NULL;	/* a column's type guess, or FROM_SCHEMA */
 	char *json = NULL;	/* every value so far JSON */
 	size_t capg = 0;
-	char *wide = ecalloc(t->npending + 1, 1);
+	char *wide = ecalloc(t->pending.n + 1, 1);
 	size_t nwide = 0;
+	struct rec r, *q = &r;
 
-	for (size_t i = 0; i < t->npending; i++) {
-		const struct rec *q = &t->pending[i];
+	rec_init(&r);
+	for (size_t i = 0; i < t->pending.n; i++) {
+		held_get(&t->pending, i, q);
 
 		if ((wide[i] = (char)too_wide(t, q))) {
 			nwide++;
@@ -328,28 +330,26 @@ settle(struct sink *t)
 		}
 	free(guess);
 	free(json);
-	if (nwide < t->npending) {
+	if (nwide < t->pending.n) {
 		if (t->d->create(t) < 0)
 			t->failed = 1;
 		else
 			t->exists = 1;
 	}
-	for (size_t i = 0; i < t->npending && !t->failed; i++)
-		if (!wide[i])
-			insert(t, &t->pending[i]);
+	for (size_t i = 0; i < t->pending.n && !t->failed; i++)
+		if (!wide[i]) {
+			held_get(&t->pending, i, q);
+			insert(t, q);
+		}
 	free(wide);
-	for (size_t i = 0; i < t->npending; i++)
-		rec_free(&t->pending[i]);
-	free(t->pending);
-	t->pending = NULL;
-	t->npending = 0;
+	rec_free(&r);
+	held_free(&t->pending);
 }
 
 static void
 each(struct filter *f, struct rec *r, void *ctx)
 {
 	struct sink *t = ctx;
-	struct rec *q;
 
 	if (t->failed) {
 		f->stop = 1;
@@ -363,22 +363,11 @@ each(struct filter *f, struct rec *r, void *ctx)
 			f->stop = 1;
 		return;
 	}
-	/* Until the table exists: a copy, names and all. */
-	t->pending = erealloc(t->pending, (t->npending + 1) *
-	    sizeof *t->pending);
-	q = &t->pending[t->npending];
-	rec_init(q);
-	for (size_t i = 0; i < r->n; i++)
-		rec_add(q, r->f[i].name ? rec_strdup(q, r->f[i].name,
-		    strlen(r->f[i].name)) : NULL, r->f[i].v);
-	q->src = r->src ? rec_strdup(q, r->src, strlen(r->src)) : NULL;
-	q->line = r->line;
-	rec_own(q);
-	if (t->npending++ == 0)
-		t->first_pending = now_seconds();
-	/* With a schema, the first record is enough to make the table. */
-	if (t->sc != NULL || t->npending >= (size_t)t->batch_rows ||
-	    now_seconds() - t->first_pending >= t->batch_secs)
+	/* Until the table exists: a copy, names and all.  With a schema,
+	   the first record is enough to make the table. */
+	held_add(&t->pending, r);
+	if (t->sc != NULL || held_due(&t->pending, (size_t)t->batch_rows,
+	    t->batch_secs))
 		settle(t);
 }
 
@@ -399,7 +388,7 @@ last_rows(struct filter *f, void *ctx)
 {
 	struct sink *t = ctx;
 
-	if (!t->exists && t->npending > 0 && !t->failed)
+	if (!t->exists && t->pending.n > 0 && !t->failed)
 		settle(t);
 	if (whole(t, f->status))
 		land_now(t, 1);
@@ -426,8 +415,8 @@ settle_clock(void *ctx)
 	struct sink *t = ctx;
 	double left = t->batch_secs;
 
-	if (!t->failed && !t->exists && t->npending > 0) {
-		left = t->first_pending + t->batch_secs - now_seconds();
+	if (!t->failed && !t->exists && t->pending.n > 0) {
+		left = t->pending.first + t->batch_secs - now_seconds();
 		if (left <= 0) {
 			settle(t);
 			land(t);
@@ -633,9 +622,7 @@ table_main(int argc, char **argv, const struct program *prog,
 	o->close(&t);
 	if (t.failed)
 		status = 1;
-	for (size_t i = 0; i < t.npending; i++)
-		rec_free(&t.pending[i]);
-	free(t.pending);
+	held_free(&t.pending);
 	sink_free(&t);
 	where_free(f.where);
 	schema_free(sc);

@@ -78,10 +78,7 @@ struct sink {
 	long long tx_rows;
 	double tx_start;
 	unsigned long long committed;	/* rows landed */
-	/* Records held to type a new table: */
-	struct rec *pending;
-	size_t npending;
-	double first_pending;
+	struct held pending;	/* records held to type a new table */
 	struct filter *f;
 	char msg[512];
 	int failed;
