@@ -51,21 +51,22 @@ uint64_t hash_str(const char *s);
  * The grow step of the open-addressing tables (strset, the group table,
  * Parquet's dictionary, HyperLogLog's sparse set), each with slots of
  * its own: linear probing over a power-of-two number of slots, an empty
- * slot all zero bytes.  A new array of slots (larger; mapped at once when
- * large, mem_prefault) with the occupied ones of old[0..n) (each size
- * bytes) moved in, each to the first free slot from pos(slot) & (slots -
- * 1); pos() is 0 for an empty slot and for no other.  old is freed.
- * Inline, so pos() is too.
+ * slot all zero bytes.  A new array of twice *n slots (first when *n is
+ * 0; mapped at once when large, mem_prefault) with the occupied ones of
+ * old[0..*n) (each size bytes) moved in, each to the first free slot from
+ * pos(slot) & (slots - 1); pos() is 0 for an empty slot and for no other.
+ * old is freed, *n is the new count.  Inline, so pos() is too.
  */
 static inline void *
-hash_grow(void *old, size_t n, size_t slots, size_t size,
+hash_grow(void *old, size_t *n, size_t first, size_t size,
     uint64_t (*pos)(const void *slot))
 {
+	size_t slots = *n ? *n * 2 : first;
 	unsigned char *to = ecalloc(slots, size);
 	const unsigned char *f = old;
 
 	mem_prefault(to, slots * size);		/* filled at once, below */
-	for (size_t i = 0; i < n; i++, f += size) {
+	for (size_t i = 0; i < *n; i++, f += size) {
 		uint64_t h = pos(f);
 		size_t j;
 
@@ -77,6 +78,7 @@ hash_grow(void *old, size_t n, size_t slots, size_t size,
 		memcpy(to + j * size, f, size);
 	}
 	free(old);
+	*n = slots;
 	return to;
 }
 

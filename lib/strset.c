@@ -12,15 +12,6 @@ slot_pos(const void *slot)
 	return ((const struct strset_slot *)slot)->hash;
 }
 
-static void
-grow(struct strset *s)
-{
-	size_t cap = s->cap ? s->cap * 2 : 8;
-
-	s->slot = hash_grow(s->slot, s->cap, cap, sizeof *s->slot, slot_pos);
-	s->cap = cap;
-}
-
 int
 strset_add(struct strset *s, const char *p, size_t n)
 {
@@ -33,7 +24,8 @@ strset_add(struct strset *s, const char *p, size_t n)
 	if (h == 0)
 		h = 1;
 	if ((s->n + 1) * 2 > s->cap)
-		grow(s);
+		s->slot = hash_grow(s->slot, &s->cap, 8, sizeof *s->slot,
+		    slot_pos);
 	for (j = h & (s->cap - 1);; j = (j + 1) & (s->cap - 1)) {
 		size_t kn;
 

@@ -77,16 +77,6 @@ slot_pos(const void *slot)
 	return ((const struct slot *)slot)->tag;
 }
 
-static void
-grow_slots(struct table *t)
-{
-	size_t slots = t->slots ? t->slots * 2 : 1024;
-
-	t->slot = hash_grow(t->slot, t->slots, slots, sizeof *t->slot,
-	    slot_pos);
-	t->slots = slots;
-}
-
 size_t
 table_get(struct table *t, const char *key, uint32_t keylen, uint64_t hash)
 {
@@ -95,7 +85,8 @@ table_get(struct table *t, const char *key, uint32_t keylen, uint64_t hash)
 	struct group *g;
 
 	if ((t->n + 1) * 2 > t->slots)
-		grow_slots(t);
+		t->slot = hash_grow(t->slot, &t->slots, 1024, sizeof *t->slot,
+		    slot_pos);
 	for (j = tag & (t->slots - 1); t->slot[j].tag;
 	    j = (j + 1) & (t->slots - 1)) {
 		if (t->slot[j].tag == tag) {

@@ -38,14 +38,16 @@ sparse_pos(const void *slot)
 	return v != 0 ? UINT64_C(1) << 63 | sparse_home(v >> 8) : 0;
 }
 
+/* A sketch counts in 32 bits (a million of them, one a group, stay
+   small). */
 static void
 sparse_grow(struct hll *h)
 {
-	uint32_t cap = h->cap ? h->cap * 2 : 8;
+	size_t cap = h->cap;
 
-	h->sparse = hash_grow(h->sparse, h->cap, cap, sizeof *h->sparse,
+	h->sparse = hash_grow(h->sparse, &cap, 8, sizeof *h->sparse,
 	    sparse_pos);
-	h->cap = cap;
+	h->cap = (uint32_t)cap;
 }
 
 static void

@@ -72,13 +72,9 @@ dict_add(struct pq_col *c, const char *s, size_t n)
 	}
 	if (h == 0)
 		h = 1;
-	if ((c->ndict + 1) * 2 > c->dslots) {
-		size_t slots = c->dslots ? c->dslots * 2 : 16;
-
-		c->dslot = hash_grow(c->dslot, c->dslots, slots,
-		    sizeof *c->dslot, dslot_pos);
-		c->dslots = slots;
-	}
+	if ((c->ndict + 1) * 2 > c->dslots)
+		c->dslot = hash_grow(c->dslot, &c->dslots, 16, sizeof *c->dslot,
+		    dslot_pos);
 	for (j = h & (c->dslots - 1); c->dslot[j].hash;
 	    j = (j + 1) & (c->dslots - 1)) {
 		uint32_t len;
