@@ -31,7 +31,7 @@ FUZZ_OBJ_partial := $(patsubst %.c,$(FUZZ_O)/%.o,$(filter-out \
 FUZZ_OBJ_query := $(patsubst %.c,$(FUZZ_O)/%.o,$(filter-out \
 	serve/dashboard.c,$(wildcard serve/*.c)))
 FUZZ_LIBS_checkpoint := -lrdkafka
-FUZZ_LIBS_query := $(call pc_libs,sqlite3)
+FUZZ_LIBS_query := $(call pc_libs,sqlite3 libpq)
 FUZZ_BINS := $(FUZZ_TARGETS:%=$(FUZZ_O)/bin/%)
 
 .PHONY: fuzz-build
