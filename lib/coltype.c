@@ -21,6 +21,15 @@ col_kind_name(enum col_kind k)
 	return names[k];
 }
 
+/* 1 for "true", 0 for "false" (any case), -1 for any other text. */
+static int
+true_false(const char *p, size_t n)
+{
+	if (n == 4 && strncasecmp(p, "true", 4) == 0)
+		return 1;
+	return n == 5 && strncasecmp(p, "false", 5) == 0 ? 0 : -1;
+}
+
 int
 col_value(const char *name, enum col_kind kind, int scale,
     const struct val *v, struct col_val *out, char *msg, size_t msize)
@@ -57,16 +66,9 @@ col_value(const char *name, enum col_kind kind, int scale,
 			out->i = v->u.b;
 			return 0;
 		}
-		if (v->type == VAL_STR || v->type == VAL_TEXT) {
-			size_t tn;
-			const char *t = val_to_text(v, &out->scratch, &tn);
-
-			if ((tn == 4 && strncasecmp(t, "true", 4) == 0) ||
-			    (tn == 5 && strncasecmp(t, "false", 5) == 0)) {
-				out->i = tn == 4;
-				return 0;
-			}
-		}
+		if ((v->type == VAL_STR || v->type == VAL_TEXT) &&
+		    (out->i = true_false(v->u.s.p, v->u.s.n)) >= 0)
+			return 0;
 		break;
 	case K_DOUBLE:
 		if (val_to_double(v, &out->d) == 0)
@@ -178,8 +180,7 @@ guess_of(const struct val *v)
 		return K_INT;
 	if (v->type == VAL_TEXT && num_parse_double(p, n, &d) == 0)
 		return K_DOUBLE;
-	if (v->type == VAL_TEXT && ((n == 4 && strncasecmp(p, "true", 4) ==
-	    0) || (n == 5 && strncasecmp(p, "false", 5) == 0)))
+	if (v->type == VAL_TEXT && true_false(p, n) >= 0)
 		return K_BOOL;
 	if (ts_is_date(p, n))
 		return K_DATE;
