@@ -47,19 +47,34 @@ ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
 # What every program links: libsluice and the libraries under it.
 LIB_LIBS = $(call pc_libs,jansson zlib) -lcsv -lm
 
-# Link the objects and archives a target depends on, plus $(LIBS_<name>).
+# Link the objects and archives a target depends on, plus $(LIBS_<name>):
+# the objects, the archives of lib/'s folders, libsluice last (the
+# others are built on it).
 define link
 @mkdir -p $(@D)
-$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o %.a,$^) $(LIBS_$(@F)) $(LIB_LIBS) $(LDLIBS)
+$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o,$^) \
+	$(filter-out $(LIBA),$(filter %.a,$^)) $(filter $(LIBA),$^) \
+	$(LIBS_$(@F)) $(LIB_LIBS) $(LDLIBS)
 endef
 
+# Make an archive of the objects a target depends on.
+define archive
+@mkdir -p $(@D)
+rm -f $@
+$(AR) rcs $@ $^
+endef
+
+# lib/*.c is libsluice, the core; lib/*/ are the libraries built on it
+# (docs/ARCHITECTURE.md), each its own archive from lib/*/rules.mk.
 LIB_SRC := $(wildcard lib/*.c)
 LIB_OBJ := $(LIB_SRC:%.c=$(O)/%.o)
 
 # Each folder's rules.mk adds its programs to PROGRAMS (and tests/rules.mk
-# its test binaries to TEST_BINS).
+# its test binaries to TEST_BINS); lib/'s come first, for the archives'
+# names the programs' rules use.
 PROGRAMS :=
 TEST_BINS :=
+include $(sort $(wildcard lib/*/rules.mk))
 include $(sort $(wildcard */rules.mk))
 
 .PHONY: all test check asan valgrind fuzz bench install clean deps deps-demo demo
@@ -70,9 +85,7 @@ include $(sort $(wildcard */rules.mk))
 all: $(LIBA) $(PROGRAMS)
 
 $(LIBA): $(LIB_OBJ)
-	@mkdir -p $(@D)
-	rm -f $@
-	$(AR) rcs $@ $^
+	$(archive)
 
 $(O)/%.o: %.c
 	@mkdir -p $(@D)
@@ -91,7 +104,7 @@ VERSION := $(shell cat VERSION)
 %/lib/opts.o: ALL_CPPFLAGS += -DSLUICE_VERSION='"$(VERSION)"'
 $(O)/lib/opts.o: VERSION
 # snappy has no run-time version: the one pkg-config knows.
-%/sink/compress.o: ALL_CPPFLAGS += \
+%/lib/parquet/compress.o: ALL_CPPFLAGS += \
 	-DSNAPPY_PC_VERSION='"$(shell $(PKG_CONFIG) --modversion snappy 2>/dev/null)"'
 
 deps:

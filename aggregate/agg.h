@@ -5,7 +5,7 @@
 #ifndef SLUICE_AGG_H
 #define SLUICE_AGG_H
 
-#include "metrics.h"
+#include "agg/metrics.h"
 #include "sluice.h"
 
 struct spec {

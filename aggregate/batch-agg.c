@@ -189,25 +189,8 @@ shown(struct run *rn, const struct val *v, int *len)
 static int
 is_date_text(const struct val *v)
 {
-	static const unsigned char mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31,
-	    30, 31, 30, 31 };
-	const char *p = v->u.s.p;
-	unsigned y = 0, m, d;
-
-	if ((v->type != VAL_TEXT && v->type != VAL_STR) || v->u.s.n != 10 ||
-	    p[4] != '-' || p[7] != '-')
-		return 0;
-	for (int i = 0; i < 10; i++)
-		if (i != 4 && i != 7 && (p[i] < '0' || p[i] > '9'))
-			return 0;
-	for (int i = 0; i < 4; i++)
-		y = y * 10 + (unsigned)(p[i] - '0');
-	m = (unsigned)(p[5] - '0') * 10 + (unsigned)(p[6] - '0');
-	d = (unsigned)(p[8] - '0') * 10 + (unsigned)(p[9] - '0');
-	if (m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
-		return 0;
-	return m != 2 || d < 29 || (y % 4 == 0 && (y % 100 != 0 ||
-	    y % 400 == 0));
+	return (v->type == VAL_TEXT || v->type == VAL_STR) &&
+	    ts_is_date(v->u.s.p, v->u.s.n);
 }
 
 static void

@@ -2,5 +2,5 @@
 PROGRAMS += $(B)/batch-agg
 AGG_OBJ := $(patsubst %.c,$(O)/%.o,$(wildcard aggregate/*.c))
 
-$(B)/batch-agg: $(AGG_OBJ) $(LIBA)
+$(B)/batch-agg: $(AGG_OBJ) $(AGG_LIBA) $(LIBA)
 	$(link)

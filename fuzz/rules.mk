@@ -19,6 +19,9 @@ FUZZ_CFLAGS := -std=c11 $(WARNINGS) $(PC_CFLAGS) -O1 -g $(FUZZ_SAN) -MMD -MP
 
 FUZZ_LIB_OBJ := $(LIB_SRC:%.c=$(FUZZ_O)/%.o)
 FUZZ_LIBA := $(FUZZ_O)/libsluice.a
+# lib/'s other libraries, for the targets that use them.
+FUZZ_AGG_LIBA := $(FUZZ_O)/lib/agg/libsluice-agg.a
+FUZZ_KAFKA_LIBA := $(FUZZ_O)/lib/kafka/libsluice-kafka.a
 # What a target links besides fuzz.o and the library: the program's
 # own files, without its main().
 FUZZ_OBJ_checkpoint := $(patsubst %.c,$(FUZZ_O)/%.o,$(filter-out \
@@ -28,7 +31,7 @@ FUZZ_OBJ_partial := $(patsubst %.c,$(FUZZ_O)/%.o,$(filter-out \
 FUZZ_OBJ_query := $(patsubst %.c,$(FUZZ_O)/%.o,$(filter-out \
 	serve/dashboard.c,$(wildcard serve/*.c)))
 FUZZ_LIBS_checkpoint := -lrdkafka
-FUZZ_LIBS_query := $(call pc_libs,sqlite3)
+FUZZ_LIBS_query := $(call pc_libs,sqlite3 libpq)
 FUZZ_BINS := $(FUZZ_TARGETS:%=$(FUZZ_O)/bin/%)
 
 .PHONY: fuzz-build
@@ -46,13 +49,19 @@ $(FUZZ_O)/%.o: %.c
 		-c -o $@ $<
 
 $(FUZZ_LIBA): $(FUZZ_LIB_OBJ)
-	rm -f $@
-	$(AR) rcs $@ $^
+	$(archive)
+$(FUZZ_AGG_LIBA): $(AGG_SRC:%.c=$(FUZZ_O)/%.o)
+	$(archive)
+$(FUZZ_KAFKA_LIBA): $(KAFKA_SRC:%.c=$(FUZZ_O)/%.o)
+	$(archive)
 
-$(FUZZ_O)/bin/checkpoint: $(FUZZ_OBJ_checkpoint)
-$(FUZZ_O)/bin/partial: $(FUZZ_OBJ_partial)
+$(FUZZ_O)/bin/checkpoint: $(FUZZ_OBJ_checkpoint) $(FUZZ_AGG_LIBA) \
+	$(FUZZ_KAFKA_LIBA)
+$(FUZZ_O)/bin/partial: $(FUZZ_OBJ_partial) $(FUZZ_AGG_LIBA)
+$(FUZZ_O)/bin/schema: $(FUZZ_AGG_LIBA)
 $(FUZZ_O)/bin/query: $(FUZZ_OBJ_query)
 $(FUZZ_O)/bin/%: $(FUZZ_O)/fuzz/%.o $(FUZZ_O)/fuzz/fuzz.o $(FUZZ_LIBA)
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $(filter %.o,$^) \
-		$(filter %.a,$^) $(FUZZ_LIBS_$*) $(LIB_LIBS)
+		$(filter-out $(FUZZ_LIBA),$(filter %.a,$^)) $(FUZZ_LIBA) \
+		$(FUZZ_LIBS_$*) $(LIB_LIBS)

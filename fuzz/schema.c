@@ -6,7 +6,7 @@
 #include <stdlib.h>
 
 #include "fuzz.h"
-#include "metrics.h"
+#include "agg/metrics.h"
 #include "schema.h"
 
 int

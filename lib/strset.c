@@ -6,26 +6,10 @@
 #include "diag.h"
 #include "hash.h"
 
-static void
-grow(struct strset *s)
+static uint64_t
+slot_pos(const void *slot)
 {
-	size_t cap = s->cap ? s->cap * 2 : 8;
-	struct strset_slot *to = ecalloc(cap, sizeof *to);
-
-	mem_prefault(to, cap * sizeof *to);	/* filled at once, below */
-	for (size_t i = 0; i < s->cap; i++) {
-		size_t j;
-
-		if (s->slot[i].hash == 0)
-			continue;
-		for (j = s->slot[i].hash & (cap - 1); to[j].hash;
-		    j = (j + 1) & (cap - 1))
-			;
-		to[j] = s->slot[i];
-	}
-	free(s->slot);
-	s->slot = to;
-	s->cap = cap;
+	return ((const struct strset_slot *)slot)->hash;
 }
 
 int
@@ -40,7 +24,8 @@ strset_add(struct strset *s, const char *p, size_t n)
 	if (h == 0)
 		h = 1;
 	if ((s->n + 1) * 2 > s->cap)
-		grow(s);
+		s->slot = hash_grow(s->slot, &s->cap, 8, sizeof *s->slot,
+		    slot_pos);
 	for (j = h & (s->cap - 1);; j = (j + 1) & (s->cap - 1)) {
 		size_t kn;
 

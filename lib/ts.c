@@ -89,6 +89,17 @@ valid_date(unsigned y, unsigned m, unsigned d)
 }
 
 int
+ts_is_date(const char *p, size_t n)
+{
+	const char *s = p, *e = p + n;
+	unsigned y, m, d;
+
+	return n == 10 && digits(&s, e, 4, &y) == 0 && *s++ == '-' &&
+	    digits(&s, e, 2, &m) == 0 && *s++ == '-' &&
+	    digits(&s, e, 2, &d) == 0 && valid_date(y, m, d);
+}
+
+int
 ts_in_range(int64_t us)
 {
 	return us >= TS_MIN_US && us <= TS_MAX_US;

@@ -43,6 +43,10 @@ enum { TS_BUFSZ = 40 };
  */
 int ts_parse(const char *p, size_t n, int64_t *us);
 
+/* Is p[0..n) a valid date spelt YYYY-MM-DD, exactly (no time, no
+   compact 20250115)?  The one date check every program makes. */
+int ts_is_date(const char *p, size_t n);
+
 /*
  * Take a number as epoch time by its magnitude: below 1e11 seconds, below
  * 1e14 milliseconds, below 1e17 microseconds; a positive one of 8 digits

@@ -23,7 +23,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "kafka.h"
+#include "kafka/kafka.h"
 #include "sluice.h"
 
 static const struct program prog = {

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "kafka.h"
+#include "kafka/kafka.h"
 #include "replay.h"
 
 static const struct program prog = {

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "kafka.h"
+#include "kafka/kafka.h"
 #include "replay.h"
 
 /* Messages handed to librdkafka at once: one lock taken, not one a

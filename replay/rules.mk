@@ -5,8 +5,8 @@ REPLAY_OBJ := $(addprefix $(O)/replay/,event.o pace.o producer.o kafka-replay.o)
 LIBS_kafka-replay := -lrdkafka
 LIBS_kafka-mock := -lrdkafka
 
-$(B)/kafka-replay: $(REPLAY_OBJ) $(LIBA)
+$(B)/kafka-replay: $(REPLAY_OBJ) $(KAFKA_LIBA) $(LIBA)
 	$(link)
 
-$(B)/kafka-mock: $(O)/replay/kafka-mock.o $(LIBA)
+$(B)/kafka-mock: $(O)/replay/kafka-mock.o $(KAFKA_LIBA) $(LIBA)
 	$(link)

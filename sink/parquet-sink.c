@@ -82,22 +82,14 @@ struct sink {
 	const struct schema *sc;
 	/* The columns: names and kinds, fixed from the first row group. */
 	char **names;
-	enum pq_kind *kinds;
+	enum col_kind *kinds;
 	int *scales;
 	int *fixed;		/* kind known from the schema */
 	size_t ncols;
 	int typed;		/* all kinds known */
 	int pidx;		/* the partition column in the input, or -1 */
-	/* The first rows, before their types are known: each row's values
-	   in column order (then the partition's), strings in one arena. */
-	struct val *pvals;
-	const char **psrc;
-	unsigned long *pline;
-	size_t npending, cappending;
-	struct arena pmem;
-	const char *src_seen, *src_copy;
-	uint64_t playout;
-	double first_pending;
+	struct held pending;	/* the first rows, before their types are
+				   known */
 	struct part **parts;
 	size_t nparts;
 	struct names colix;	/* column name -> index in names */
@@ -116,7 +108,7 @@ struct sink {
 	size_t swapped;		/* overwrite: partitions replaced */
 	int stopped;		/* SIGINT/SIGTERM before the end */
 	int broken;		/* an input was not read whole */
-	struct pq_val *conv;
+	struct col_val *conv;
 	uint64_t layout;
 	int *from;		/* column -> input field */
 	int stray;		/* a field with no column, or -1 */
@@ -144,21 +136,16 @@ column_of(const struct sink *s, const char *name)
 static void
 add_column(struct sink *s, const char *name)
 {
-	static const enum pq_kind of[] = {
-		[FT_STRING] = K_STRING, [FT_INT] = K_INT, [FT_FLOAT] = K_DOUBLE,
-		[FT_DECIMAL] = K_DECIMAL, [FT_BOOL] = K_BOOL, [FT_DATE] = K_DATE,
-		[FT_TIMESTAMP] = K_TIMESTAMP, [FT_JSON] = K_STRING,
-	};
-	int fi = s->sc ? schema_field_index(s->sc, name) : -1;
+	int scale = 0, k = col_schema_kind(s->sc, name, &scale, NULL);
 
 	if ((s->pcol != NULL && strcmp(name, s->pcol) == 0) ||
 	    column_of(s, name) >= 0)
 		return;
 	s->names[s->ncols] = estrdup(name);
 	names_add(&s->colix, s->names[s->ncols], strlen(name), s->ncols);
-	if (fi >= 0) {
-		s->kinds[s->ncols] = of[s->sc->fields[fi].type];
-		s->scales[s->ncols] = s->sc->fields[fi].scale;
+	if (k >= 0) {
+		s->kinds[s->ncols] = (enum col_kind)k;
+		s->scales[s->ncols] = scale;
 		s->fixed[s->ncols] = 1;
 	} else {
 		s->typed = 0;
@@ -385,7 +372,7 @@ put(struct filter *f, struct sink *s, struct rec *r)
 		struct val nul = val_null();
 		const struct val *v = s->from[c] >= 0 ? &r->f[s->from[c]].v : &nul;
 
-		if (pq_value(s->names[c], s->kinds[c], s->scales[c], v,
+		if (col_value(s->names[c], s->kinds[c], s->scales[c], v,
 		    &s->conv[c], s->msg, sizeof s->msg) < 0) {
 			struct rej_reason why = { "type", s->msg, NULL };
 
@@ -452,8 +439,7 @@ roll_clock(void *ctx)
 	struct sink *s = ctx;
 	double now = now_seconds();
 
-	if (!s->typed && s->npending > 0 &&
-	    now - s->first_pending >= s->roll_seconds)
+	if (!s->typed && held_due(&s->pending, SIZE_MAX, s->roll_seconds))
 		settle(s->filter, s);
 	for (size_t i = 0; i < s->nparts; i++)
 		if (s->parts[i]->file_rows > 0 &&
@@ -462,78 +448,44 @@ roll_clock(void *ctx)
 	return (int)(s->roll_seconds * 1000 / 4);
 }
 
-/* Types from the first rows, then those rows written. */
+/* Types from the first rows (each column's values widened, row by
+   row), then those rows written. */
 static void
 settle(struct filter *f, struct sink *s)
 {
-	size_t w = s->ncols + 1;
-	const struct val **vals = ecalloc(s->npending + 1, sizeof *vals);
+	int *guess = ecalloc(s->ncols + 1, sizeof *guess);
+	struct val nul = val_null();
 	struct rec r;
 
-	for (size_t c = 0; c < s->ncols; c++) {
-		if (s->fixed[c])
-			continue;
-		for (size_t i = 0; i < s->npending; i++)
-			vals[i] = &s->pvals[i * w + c];
-		s->kinds[c] = pq_infer(vals, s->npending);
-	}
-	free(vals);
-	s->typed = 1;
-	/* Each row as a record of one layout: the columns, the partition. */
 	rec_init(&r);
-	s->playout = rec_layout_new();
-	for (size_t i = 0; i < s->npending && !s->failed; i++) {
-		rec_clear(&r);
+	for (size_t c = 0; c < s->ncols; c++)
+		guess[c] = COL_GUESS_NONE;
+	for (size_t i = 0; i < s->pending.n; i++) {
+		held_get(&s->pending, i, &r);
+		locate(s, &r);
 		for (size_t c = 0; c < s->ncols; c++)
-			rec_add(&r, s->names[c], s->pvals[i * w + c]);
-		if (s->pcol != NULL)
-			rec_add(&r, s->pcol, s->pvals[i * w + s->ncols]);
-		r.src = s->psrc[i];
-		r.line = s->pline[i];
-		r.layout = s->playout;
+			if (!s->fixed[c])
+				guess[c] = col_widen(guess[c], s->from[c] >= 0 ?
+				    &r.f[s->from[c]].v : &nul);
+	}
+	for (size_t c = 0; c < s->ncols; c++)
+		if (!s->fixed[c])
+			s->kinds[c] = col_guess_kind(guess[c]);
+	free(guess);
+	s->typed = 1;
+	for (size_t i = 0; i < s->pending.n && !s->failed; i++) {
+		held_get(&s->pending, i, &r);
 		put(f, s, &r);
 	}
 	rec_free(&r);
-	free(s->pvals);
-	free(s->psrc);
-	free(s->pline);
-	arena_free(&s->pmem);
-	s->pvals = NULL;
-	s->psrc = NULL;
-	s->pline = NULL;
-	s->npending = s->cappending = 0;
-}
-
-/* A value kept past its record: strings copied (JSON as its text). */
-static struct val
-keep(struct sink *s, const struct val *v)
-{
-	struct buf t = { 0 };
-	size_t n;
-	const char *p;
-	struct val out = *v;
-
-	switch (v->type) {
-	case VAL_STR:
-	case VAL_TEXT:
-		out.u.s.p = arena_strndup(&s->pmem, v->u.s.p, v->u.s.n);
-		return out;
-	case VAL_JSON:
-		p = val_to_text(v, &t, &n);
-		out = val_str(arena_strndup(&s->pmem, p, n), n);
-		buf_free(&t);
-		return out;
-	default:
-		return out;
-	}
+	held_free(&s->pending);
 }
 
 static void
 each(struct filter *f, struct rec *r, void *ctx)
 {
 	struct sink *s = ctx;
-	size_t w;
-	struct val *row;
+	size_t rows = (size_t)s->rg_rows;
 
 	if (s->failed) {
 		f->stop = 1;
@@ -556,34 +508,12 @@ each(struct filter *f, struct rec *r, void *ctx)
 	/* Keep the row until the first rows decide the types. */
 	if (stray(f, s, r))
 		return;
-	w = s->ncols + 1;
-	if (s->npending == s->cappending) {
-		s->cappending = s->cappending ? s->cappending * 2 : 1024;
-		s->pvals = erealloc(s->pvals, s->cappending * w *
-		    sizeof *s->pvals);
-		s->psrc = erealloc(s->psrc, s->cappending * sizeof *s->psrc);
-		s->pline = erealloc(s->pline, s->cappending * sizeof *s->pline);
-	}
-	row = &s->pvals[s->npending * w];
-	for (size_t c = 0; c < s->ncols; c++)
-		row[c] = s->from[c] >= 0 ? keep(s, &r->f[s->from[c]].v) :
-		    val_null();
-	row[s->ncols] = s->pidx >= 0 ? keep(s, &r->f[s->pidx].v) : val_null();
-	if (r->src != s->src_seen) {
-		s->src_seen = r->src;
-		s->src_copy = r->src ? arena_strndup(&s->pmem, r->src,
-		    strlen(r->src)) : NULL;
-	}
-	s->psrc[s->npending] = s->src_copy;
-	s->pline[s->npending] = r->line;
-	if (s->npending++ == 0)
-		s->first_pending = now_seconds();
+	held_add(&s->pending, r);
 	/* A stream does not wait for a whole row group to be typed: a file
 	   it rolls, or the time it rolls at, is enough. */
-	if (s->npending >= (size_t)s->rg_rows || (s->append &&
-	    ((s->roll_rows > 0 && s->npending >= (size_t)s->roll_rows) ||
-	    (s->roll_seconds > 0 &&
-	    now_seconds() - s->first_pending >= s->roll_seconds))))
+	if (s->append && s->roll_rows > 0 && (size_t)s->roll_rows < rows)
+		rows = (size_t)s->roll_rows;
+	if (held_due(&s->pending, rows, s->append ? s->roll_seconds : 0))
 		settle(f, s);
 }
 
@@ -595,7 +525,7 @@ last_rows(struct filter *f, void *ctx)
 {
 	struct sink *s = ctx;
 
-	if (!s->typed && s->npending > 0 && (s->append || !stop_requested))
+	if (!s->typed && s->pending.n > 0 && (s->append || !stop_requested))
 		settle(f, s);
 }
 
@@ -614,7 +544,7 @@ finish(struct sink *s, struct filter *f)
 
 	s->stopped = stop_requested != 0;
 	keep = s->append || (!s->stopped && !s->broken);
-	if (keep && !s->typed && s->npending > 0)
+	if (keep && !s->typed && s->pending.n > 0)
 		settle(f, s);	/* (no output was opened: nothing rejected) */
 	if (s->names == NULL && s->output != NULL && keep && !s->failed) {
 		/* No records: the header's columns (or the schema's), typed
@@ -902,10 +832,7 @@ main(int argc, char **argv)
 	names_free(&s.colix);
 	names_free(&s.partix);
 	/* Rows held to type the columns that a stop left unwritten: */
-	free(s.pvals);
-	free(s.psrc);
-	free(s.pline);
-	arena_free(&s.pmem);
+	held_free(&s.pending);
 	for (size_t k = 0; k < s.ncols; k++) {
 		free(s.names[k]);
 		buf_free(&s.conv[k].scratch);

@@ -379,10 +379,10 @@ sync_cols(struct sink *t, int add)
 			tc->decl = estrdup(PQgetvalue(r, i, 1));
 		} else if (add) {
 			int scale = 0, json = 0,
-			    sk = table_schema_kind(t, name, &scale, &json);
+			    sk = col_schema_kind(t->sc, name, &scale, &json);
 
 			if (c.kind == K_STRING && !c.json && sk >= 0)
-				table_add_col(t, name, (enum pq_kind)sk, scale,
+				table_add_col(t, name, (enum col_kind)sk, scale,
 				    0, PQgetvalue(r, i, 1));
 			else
 				table_add_col(t, name, c.kind, c.scale, c.json,
@@ -621,7 +621,7 @@ json_quote(struct buf *b, const char *s, size_t n)
 static int
 format_row(struct sink *t, const struct rec *r, struct buf *b, size_t ord)
 {
-	struct pq_val pv = { 0 };
+	struct col_val pv = { 0 };
 	struct buf js = { 0 };
 	char d[64];	/* TS_BUFSZ, NUM_BUFSZ */
 	size_t start = b->n, k = 0;
@@ -638,7 +638,7 @@ format_row(struct sink *t, const struct rec *r, struct buf *b, size_t ord)
 		c = &t->cols[t->slot[i]];
 		if (k++ > 0 || P(t)->staged)
 			buf_addc(b, '\t');
-		if (pq_value(c->name, c->kind, c->scale, v, &pv, t->msg,
+		if (col_value(c->name, c->kind, c->scale, v, &pv, t->msg,
 		    sizeof t->msg) < 0) {
 			buf_free(&pv.scratch);
 			buf_free(&js);
@@ -855,7 +855,7 @@ binary_text(struct buf *v, enum wire w, const unsigned char *p, size_t n)
 
 /* The JSON text of a value for a JSON column: a string value quoted. */
 static const char *
-json_value(const struct val *v, const struct pq_val *pv, struct buf *js,
+json_value(const struct val *v, const struct col_val *pv, struct buf *js,
     size_t *n)
 {
 	if (v->type != VAL_STR) {
@@ -875,7 +875,7 @@ format_binary(struct sink *t, const struct rec *r, struct buf *b,
     size_t ord, const struct seg *s)
 {
 	struct pg *p = P(t);
-	struct pq_val pv = { 0 };
+	struct col_val pv = { 0 };
 	struct buf js = { 0 };
 	size_t start = b->n;
 	int bad = 0;
@@ -896,7 +896,7 @@ format_binary(struct sink *t, const struct rec *r, struct buf *b,
 			continue;
 		c = &t->cols[t->slot[i]];
 		w = p->wire[t->slot[i]];
-		if (pq_value(c->name, c->kind, c->scale, v, &pv, t->msg,
+		if (col_value(c->name, c->kind, c->scale, v, &pv, t->msg,
 		    sizeof t->msg) < 0) {
 			bad = 1;
 			break;

@@ -1,11 +1,10 @@
-# sink/: parquet-sink, sqlite-sink and pg-sink (they share the column
-# conversions and type inference; the two database sinks table.c).
+# sink/: parquet-sink (on lib/parquet/), sqlite-sink and pg-sink (they
+# share table.c); all three names.c, and lib/coltype's column types.
 PROGRAMS += $(B)/parquet-sink $(B)/sqlite-sink $(B)/pg-sink
-SINK_SHARED := $(O)/sink/column.o $(O)/sink/infer.o $(O)/sink/names.o
-TABLE_OBJ := $(SINK_SHARED) $(O)/sink/table.o
-PQ_OBJ := $(SINK_SHARED) $(addprefix $(O)/sink/,compress.o encoding.o \
-	file.o parts.o parquet-sink.o)
-LIBS_parquet-sink := -lsnappy -lzstd
+TABLE_OBJ := $(O)/sink/names.o $(O)/sink/table.o
+PQ_OBJ := $(addprefix $(O)/sink/,names.o parts.o parquet-sink.o) \
+	$(PARQUET_LIBA)
+LIBS_parquet-sink := $(PARQUET_LIBS)
 LIBS_sqlite-sink := -lsqlite3
 LIBS_pg-sink := $(call pc_libs,libpq)
 

@@ -4,7 +4,7 @@
 #ifndef SLUICE_SINK_H
 #define SLUICE_SINK_H
 
-#include "pq.h"
+#include "parquet/pq.h"
 
 /* A Hive partition value, percent-encoded, onto b. */
 void hive_escape(struct buf *b, const char *p, size_t n);

@@ -142,7 +142,7 @@ sql_type(const struct tcol *c, char tb[32])
 /* A declared type's kind, by SQLite's affinity rules (section 3.1 of
    its datatype page): INT, then REAL/FLOA/DOUB, else text; NUMERIC and
    DECIMAL as REAL. */
-static enum pq_kind
+static enum col_kind
 kind_of_sql(const char *decl)
 {
 	char up[64];
@@ -186,8 +186,8 @@ lite_read(struct sink *t)
 			break;
 		}
 		/* SQLite's declared types are loose: the schema's win. */
-		k = table_schema_kind(t, name, &scale, &json);
-		table_add_col(t, name, k >= 0 ? (enum pq_kind)k :
+		k = col_schema_kind(t->sc, name, &scale, &json);
+		table_add_col(t, name, k >= 0 ? (enum col_kind)k :
 		    kind_of_sql(decl), scale, json, decl);
 		t->exists = 1;
 		rc = SQLITE_OK;
@@ -303,7 +303,7 @@ static int
 bind(struct sink *t, const struct rec *r)
 {
 	sqlite3_stmt *ins = L(t)->ins;
-	struct pq_val pv = { 0 };
+	struct col_val pv = { 0 };
 	int param = 0, rc = SQLITE_OK;
 	char d[TS_BUFSZ];
 
@@ -314,7 +314,7 @@ bind(struct sink *t, const struct rec *r)
 			continue;
 		c = &t->cols[t->slot[i]];
 		param++;
-		if (pq_value(c->name, c->kind, c->scale, &r->f[i].v, &pv,
+		if (col_value(c->name, c->kind, c->scale, &r->f[i].v, &pv,
 		    t->msg, sizeof t->msg) < 0) {
 			buf_free(&pv.scratch);
 			table_reject(t, r, "type");

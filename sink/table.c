@@ -14,25 +14,6 @@
 enum { OPT_MODE = OPT_PROGRAM, OPT_KEY, OPT_BATCH_ROWS, OPT_BATCH_TIME,
 	OPT_BATCH_MS, OPT_WHERE };
 
-int
-table_schema_kind(const struct sink *t, const char *name, int *scale,
-    int *json)
-{
-	static const enum pq_kind of[] = {
-		[FT_STRING] = K_STRING, [FT_INT] = K_INT, [FT_FLOAT] = K_DOUBLE,
-		[FT_DECIMAL] = K_DECIMAL, [FT_BOOL] = K_BOOL,
-		[FT_DATE] = K_DATE, [FT_TIMESTAMP] = K_TIMESTAMP,
-		[FT_JSON] = K_STRING,
-	};
-	int i = t->sc ? schema_field_index(t->sc, name) : -1;
-
-	if (i < 0)
-		return -1;
-	*scale = t->sc->fields[i].scale;
-	*json = t->sc->fields[i].type == FT_JSON;
-	return (int)of[t->sc->fields[i].type];
-}
-
 static int
 col_index(const struct sink *t, const char *name)
 {
@@ -40,7 +21,7 @@ col_index(const struct sink *t, const char *name)
 }
 
 void
-table_add_col(struct sink *t, const char *name, enum pq_kind kind,
+table_add_col(struct sink *t, const char *name, enum col_kind kind,
     int scale, int json, const char *decl)
 {
 	struct tcol *c;
@@ -159,13 +140,14 @@ table_add_column_sql(struct sink *t, struct buf *b, const struct tcol *c,
 static int
 add_column(struct sink *t, const char *name, const struct val *v)
 {
-	int scale = 0, json = 0, k = table_schema_kind(t, name, &scale, &json);
+	int scale = 0, json = 0;
+	int k = col_schema_kind(t->sc, name, &scale, &json);
 
 	if (k < 0) {
-		k = (int)pq_infer(&v, 1);
+		k = (int)col_infer(&v, 1);
 		json = v->type == VAL_JSON;
 	}
-	table_add_col(t, name, (enum pq_kind)k, scale, json, NULL);
+	table_add_col(t, name, (enum col_kind)k, scale, json, NULL);
 	return t->d->add_column(t, &t->cols[t->ncols - 1]);
 }
 
@@ -297,14 +279,17 @@ insert(struct sink *t, const struct rec *r)
 static void
 settle(struct sink *t)
 {
-	int *guess = NULL;	/* a column's type guess; -1: the schema's */
+	enum { FROM_SCHEMA = -2 };
+	int *guess = NULL;	/* a column's type guess, or FROM_SCHEMA */
 	char *json = NULL;	/* every value so far JSON */
 	size_t capg = 0;
-	char *wide = ecalloc(t->npending + 1, 1);
+	char *wide = ecalloc(t->pending.n + 1, 1);
 	size_t nwide = 0;
+	struct rec r, *q = &r;
 
-	for (size_t i = 0; i < t->npending; i++) {
-		const struct rec *q = &t->pending[i];
+	rec_init(&r);
+	for (size_t i = 0; i < t->pending.n; i++) {
+		held_get(&t->pending, i, q);
 
 		if ((wide[i] = (char)too_wide(t, q))) {
 			nwide++;
@@ -318,8 +303,8 @@ settle(struct sink *t)
 			if (name == NULL)
 				continue;
 			if ((c = col_index(t, name)) < 0) {
-				k = table_schema_kind(t, name, &scale, &js);
-				table_add_col(t, name, k >= 0 ? (enum pq_kind)k :
+				k = col_schema_kind(t->sc, name, &scale, &js);
+				table_add_col(t, name, k >= 0 ? (enum col_kind)k :
 				    K_STRING, scale, js, NULL);
 				c = (int)t->ncols - 1;
 				if (t->ncols > capg) {
@@ -327,11 +312,11 @@ settle(struct sink *t)
 					guess = erealloc(guess, capg * sizeof *guess);
 					json = erealloc(json, capg);
 				}
-				guess[c] = k >= 0 ? -1 : 0;
+				guess[c] = k >= 0 ? FROM_SCHEMA : COL_GUESS_NONE;
 				json[c] = 1;
 			}
-			if (guess[c] >= 0) {
-				guess[c] = pq_widen(guess[c], v);
+			if (guess[c] != FROM_SCHEMA) {
+				guess[c] = col_widen(guess[c], v);
 				if (!val_is_null(v) && !val_is_empty_text(v) &&
 				    v->type != VAL_JSON)
 					json[c] = 0;
@@ -339,34 +324,32 @@ settle(struct sink *t)
 		}
 	}
 	for (size_t c = 0; c < t->ncols; c++)
-		if (guess[c] >= 0) {
-			t->cols[c].kind = pq_guess_kind(guess[c]);
+		if (guess[c] != FROM_SCHEMA) {
+			t->cols[c].kind = col_guess_kind(guess[c]);
 			t->cols[c].json = t->cols[c].kind == K_STRING && json[c];
 		}
 	free(guess);
 	free(json);
-	if (nwide < t->npending) {
+	if (nwide < t->pending.n) {
 		if (t->d->create(t) < 0)
 			t->failed = 1;
 		else
 			t->exists = 1;
 	}
-	for (size_t i = 0; i < t->npending && !t->failed; i++)
-		if (!wide[i])
-			insert(t, &t->pending[i]);
+	for (size_t i = 0; i < t->pending.n && !t->failed; i++)
+		if (!wide[i]) {
+			held_get(&t->pending, i, q);
+			insert(t, q);
+		}
 	free(wide);
-	for (size_t i = 0; i < t->npending; i++)
-		rec_free(&t->pending[i]);
-	free(t->pending);
-	t->pending = NULL;
-	t->npending = 0;
+	rec_free(&r);
+	held_free(&t->pending);
 }
 
 static void
 each(struct filter *f, struct rec *r, void *ctx)
 {
 	struct sink *t = ctx;
-	struct rec *q;
 
 	if (t->failed) {
 		f->stop = 1;
@@ -380,22 +363,11 @@ each(struct filter *f, struct rec *r, void *ctx)
 			f->stop = 1;
 		return;
 	}
-	/* Until the table exists: a copy, names and all. */
-	t->pending = erealloc(t->pending, (t->npending + 1) *
-	    sizeof *t->pending);
-	q = &t->pending[t->npending];
-	rec_init(q);
-	for (size_t i = 0; i < r->n; i++)
-		rec_add(q, r->f[i].name ? rec_strdup(q, r->f[i].name,
-		    strlen(r->f[i].name)) : NULL, r->f[i].v);
-	q->src = r->src ? rec_strdup(q, r->src, strlen(r->src)) : NULL;
-	q->line = r->line;
-	rec_own(q);
-	if (t->npending++ == 0)
-		t->first_pending = now_seconds();
-	/* With a schema, the first record is enough to make the table. */
-	if (t->sc != NULL || t->npending >= (size_t)t->batch_rows ||
-	    now_seconds() - t->first_pending >= t->batch_secs)
+	/* Until the table exists: a copy, names and all.  With a schema,
+	   the first record is enough to make the table. */
+	held_add(&t->pending, r);
+	if (t->sc != NULL || held_due(&t->pending, (size_t)t->batch_rows,
+	    t->batch_secs))
 		settle(t);
 }
 
@@ -416,7 +388,7 @@ last_rows(struct filter *f, void *ctx)
 {
 	struct sink *t = ctx;
 
-	if (!t->exists && t->npending > 0 && !t->failed)
+	if (!t->exists && t->pending.n > 0 && !t->failed)
 		settle(t);
 	if (whole(t, f->status))
 		land_now(t, 1);
@@ -443,8 +415,8 @@ settle_clock(void *ctx)
 	struct sink *t = ctx;
 	double left = t->batch_secs;
 
-	if (!t->failed && !t->exists && t->npending > 0) {
-		left = t->first_pending + t->batch_secs - now_seconds();
+	if (!t->failed && !t->exists && t->pending.n > 0) {
+		left = t->pending.first + t->batch_secs - now_seconds();
 		if (left <= 0) {
 			settle(t);
 			land(t);
@@ -658,9 +630,7 @@ table_main(int argc, char **argv, const struct program *prog,
 	o->close(&t);
 	if (t.failed)
 		status = 1;
-	for (size_t i = 0; i < t.npending; i++)
-		rec_free(&t.pending[i]);
-	free(t.pending);
+	held_free(&t.pending);
 	sink_free(&t);
 	where_free(f.where);
 	schema_free(sc);

@@ -11,14 +11,15 @@
 
 #include <getopt.h>
 
+#include "coltype.h"
 #include "names.h"
-#include "pq.h"
+#include "sluice.h"
 
 enum mode { M_APPEND, M_UPSERT, M_REPLACE };
 
 struct tcol {
 	char *name;
-	enum pq_kind kind;	/* how values are converted */
+	enum col_kind kind;	/* how values are converted */
 	int scale;		/* K_DECIMAL */
 	int json;		/* K_STRING holding JSON (PostgreSQL: jsonb) */
 	char *decl;		/* the database's type for it, or NULL */
@@ -77,10 +78,7 @@ struct sink {
 	long long tx_rows;
 	double tx_start;
 	unsigned long long committed;	/* rows landed */
-	/* Records held to type a new table: */
-	struct rec *pending;
-	size_t npending;
-	double first_pending;
+	struct held pending;	/* records held to type a new table */
 	struct filter *f;
 	char msg[512];
 	int failed;
@@ -105,12 +103,8 @@ enum { OPT_TABLE_NEXT = 0x2000 };	/* the dialect's own options from */
 int table_main(int argc, char **argv, const struct program *prog,
     const struct dialect *d, const struct table_opts *o);
 
-void table_add_col(struct sink *t, const char *name, enum pq_kind kind,
+void table_add_col(struct sink *t, const char *name, enum col_kind kind,
     int scale, int json, const char *decl);
-
-/* The kind a field has from the schema, or -1 (*scale, *json set). */
-int table_schema_kind(const struct sink *t, const char *name, int *scale,
-    int *json);
 
 /* Reject r with a rule and t->msg. */
 void table_reject(struct sink *t, const struct rec *r, const char *rule);

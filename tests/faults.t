@@ -72,8 +72,10 @@ judge() {
     # It dies on the spot: outputs as they were, but a temporary may be
     # left, for the next run to remove.
     if [ "$1" = 134 ] && [ -n "$abort_ok" ] && grep -q "$abort_ok" "$5"; then
-        printf '%s\n' "$4" | grep -v '^leftover ' | while read -r u d; do
-            g="$u $d"
+        printf '%s\n' "$4" | grep -v '^leftover ' | while read -r u _; do
+            # The whole line, as state() spells it (read would squeeze
+            # its spaces, and it would never match).
+            g=$(printf '%s\n' "$4" | grep "^$u ")
             o=$(printf '%s\n' "$2" | grep "^$u ")
             n=$(printf '%s\n' "$3" | grep "^$u ")
             [ "$g" = "$o" ] || [ "$g" = "$n" ] ||

@@ -20,7 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "kafka.h"
+#include "kafka/kafka.h"
 #include "window.h"
 
 struct consumer {

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kafka.h"
+#include "kafka/kafka.h"
 #include "window.h"
 
 static const struct program prog = {

@@ -15,6 +15,7 @@
 
 #include <stdint.h>
 
+#include "agg/metrics.h"
 #include "sluice.h"
 
 /* W before any event, and at the end of input. */

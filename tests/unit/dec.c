@@ -1,12 +1,9 @@
 /* Exact decimals: parsing with the scale written, 128-bit sums, printing
-   with rounding half away from zero, and HyperLogLog's accuracy. */
-#include <math.h>
+   with rounding half away from zero. */
 #include <stdio.h>
 #include <string.h>
 
 #include "dec.h"
-#include "hash.h"
-#include "hll.h"
 #include "../tap.h"
 
 static void
@@ -66,21 +63,6 @@ fmt(const struct dsum *s, int places)
 
 	dsum_fmt(b, s, places);
 	return b;
-}
-
-static void
-hll_case(uint64_t n, uint64_t seed)
-{
-	struct hll h = { 0 };
-	double e, err;
-
-	for (uint64_t i = 0; i < n; i++)
-		hll_add(&h, hash_mix(seed + i * UINT64_C(0x9e3779b97f4a7c15)));
-	e = hll_estimate(&h);
-	err = fabs(e - (double)n) / (double)n;
-	ok(err < 0.02, "HLL of %llu distinct: %.0f, error %.2f%% (< 2%%)",
-	    (unsigned long long)n, e, err * 100);
-	hll_free(&h);
 }
 
 int
@@ -208,44 +190,5 @@ main(void)
 		    "the double 0.1 is the decimal 0.1");
 	}
 
-	hll_case(1, 1);
-	hll_case(10, 2);
-	hll_case(100, 3);
-	hll_case(1000, 4);
-	hll_case(10000, 5);
-	hll_case(40000, 6);	/* where raw HLL is most biased */
-	hll_case(100000, 7);
-	hll_case(1000000, 8);
-	{
-		struct hll a = { 0 }, b = { 0 }, c = { 0 };
-
-		for (uint64_t i = 0; i < 50000; i++) {
-			uint64_t x = hash_mix(i);
-
-			hll_add(i % 2 ? &a : &b, x);
-			hll_add(&c, x);
-		}
-		hll_merge(&a, &b);
-		ok(hll_estimate(&a) == hll_estimate(&c),
-		    "the merge of two sketches is the sketch of the union");
-		for (uint32_t i = 0; i < 200; i++)
-			hll_add(&b, hash_mix(i + 1000000));
-		hll_free(&a);
-		hll_free(&b);
-		hll_free(&c);
-	}
-	{
-		struct hll a = { 0 }, b = { 0 };
-
-		for (uint64_t i = 0; i < 100; i++)
-			hll_add(&a, hash_mix(i));
-		for (uint32_t i = 0; i < HLL_M; i++)
-			hll_set(&b, i, hll_get(&a, i));
-		ok(a.reg == NULL && hll_estimate(&a) == hll_estimate(&b),
-		    "a small sketch stays sparse, and reads back register by "
-		    "register");
-		hll_free(&a);
-		hll_free(&b);
-	}
 	return done_testing();
 }

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "../tap.h"
-#include "thrift.h"
+#include "parquet/thrift.h"
 
 /* b as hex pairs, "15 00 ..." */
 static const char *

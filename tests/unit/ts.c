@@ -182,6 +182,37 @@ main(void)
 	is_int(ts_days_from_civil(1970, 1, 1), 0, "epoch is day 0");
 	is_int(ts_days_from_civil(2025, 1, 15), 20103, "2025-01-15 is day 20103");
 
+	{
+		/* ts_is_date against the day-number round trip: a date is
+		   valid when its day number gives it back. */
+		int bad = 0, n = 0;
+		char s[32];
+
+		for (int64_t y = 1896; y <= 2104; y++)
+			for (unsigned m = 0; m <= 13; m++)
+				for (unsigned d = 0; d <= 32; d++) {
+					int64_t yy;
+					unsigned mm, dd;
+					int want;
+
+					ts_civil_from_days(ts_days_from_civil(y,
+					    m ? m : 1, d), &yy, &mm, &dd);
+					want = m >= 1 && m <= 12 && d >= 1 &&
+					    yy == y && mm == m && dd == d;
+					snprintf(s, sizeof s, "%04d-%02u-%02u",
+					    (int)y, m, d);
+					bad += ts_is_date(s, 10) != want;
+					n += want;
+				}
+		is_int(bad, 0, "ts_is_date on every day of 1896-2104 and "
+		    "months 0-13, days 0-32");
+		is_int(n, 76336, "which are 76336 dates");
+		ok(!ts_is_date("2025-1-15", 9) && !ts_is_date("2025/01/15", 10) &&
+		    !ts_is_date("20250115", 8) && !ts_is_date("2025-01-15T00", 13) &&
+		    !ts_is_date("2025-01-1x", 10) && !ts_is_date("", 0),
+		    "ts_is_date: only YYYY-MM-DD");
+	}
+
 	dur_case("15m", 15 * 60 * TS_US_PER_SEC);
 	dur_case("1h", 3600 * TS_US_PER_SEC);
 	dur_case("30s", 30 * TS_US_PER_SEC);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "diag.h"
+#include "hash.h"
 #include "metrics.h"
 
 /* --- Keys ------------------------------------------------------------- */
@@ -70,26 +71,10 @@ table_init(struct table *t, size_t nm)
 	t->nm = nm;
 }
 
-static void
-grow_slots(struct table *t)
+static uint64_t
+slot_pos(const void *slot)
 {
-	size_t slots = t->slots ? t->slots * 2 : 1024;
-	struct slot *s = ecalloc(slots, sizeof *s);
-
-	mem_prefault(s, slots * sizeof *s);
-	for (size_t i = 0; i < t->slots; i++) {
-		size_t j;
-
-		if (t->slot[i].tag == 0)
-			continue;
-		for (j = t->slot[i].tag & (slots - 1); s[j].tag;
-		    j = (j + 1) & (slots - 1))
-			;
-		s[j] = t->slot[i];
-	}
-	free(t->slot);
-	t->slot = s;
-	t->slots = slots;
+	return ((const struct slot *)slot)->tag;
 }
 
 size_t
@@ -100,7 +85,8 @@ table_get(struct table *t, const char *key, uint32_t keylen, uint64_t hash)
 	struct group *g;
 
 	if ((t->n + 1) * 2 > t->slots)
-		grow_slots(t);
+		t->slot = hash_grow(t->slot, &t->slots, 1024, sizeof *t->slot,
+		    slot_pos);
 	for (j = tag & (t->slots - 1); t->slot[j].tag;
 	    j = (j + 1) & (t->slots - 1)) {
 		if (t->slot[j].tag == tag) {

@@ -1,12 +1,14 @@
 /*
- * pq.h - what parquet-sink's parts share: columns buffered for a row
- * group, their encodings, compression, and the file they go into.
+ * pq.h - the Parquet writer (libsluice-parquet.a, parquet-sink's):
+ * columns buffered for a row group, their encodings, compression, and
+ * the file they go into.
  * docs/parquet.md has the facts of the format this follows: flat
  * schemas, data page v1, PLAIN or dictionary, statistics on every chunk.
  */
 #ifndef SLUICE_PQ_H
 #define SLUICE_PQ_H
 
+#include "coltype.h"
 #include "sluice.h"
 #include "thrift.h"
 
@@ -16,18 +18,13 @@ enum pq_phys {
 	PQ_BYTE_ARRAY = 6
 };
 
-/* What a column holds, as a user sees it. */
-enum pq_kind {
-	K_BOOL, K_INT, K_DOUBLE, K_DECIMAL, K_DATE, K_TIMESTAMP, K_STRING
-};
-
 /* Codecs (parquet.thrift's CompressionCodec). */
 enum pq_codec { C_NONE = 0, C_SNAPPY = 1, C_GZIP = 2, C_ZSTD = 6 };
 
 /* A column's values for the row group being built. */
 struct pq_col {
 	char *name;
-	enum pq_kind kind;
+	enum col_kind kind;
 	int scale;		/* K_DECIMAL */
 	struct buf plain;	/* non-null values, PLAIN (booleans: a byte each) */
 	uint8_t *def;		/* per row: 1 present, 0 null */
@@ -46,47 +43,17 @@ struct pq_col {
 	size_t dslots;
 };
 
-enum pq_phys pq_phys_of(enum pq_kind k);
-const char *pq_kind_name(enum pq_kind k);
+enum pq_phys pq_phys_of(enum col_kind k);
 
-void pq_col_init(struct pq_col *c, const char *name, enum pq_kind kind,
+void pq_col_init(struct pq_col *c, const char *name, enum col_kind kind,
     int scale);
 
-/* A value converted to a column's kind. */
-struct pq_val {
-	int null;
-	int64_t i;		/* bool, int, decimal (scaled), date (days),
-				   timestamp (us) */
-	double d;
-	const char *s;		/* string */
-	size_t n;
-	struct buf scratch;	/* the string's text when it was made */
-};
-
-/*
- * Convert v for a column (name, kind, scale).  Returns 0, or -1 (with a message when msg is
- * not NULL) when v is not of the column's kind.  Free out->scratch.
- */
-int pq_value(const char *name, enum pq_kind kind, int scale,
-    const struct val *v, struct pq_val *out, char *msg, size_t msize);
-
-/* Add a converted value as the column's next row. */
-void pq_col_put(struct pq_col *c, const struct pq_val *v);
+/* Add a value converted by col_value() as the column's next row. */
+void pq_col_put(struct pq_col *c, const struct col_val *v);
 
 /* Empty it for the next row group (keeps the memory). */
 void pq_col_reset(struct pq_col *c);
 void pq_col_free(struct pq_col *c);
-
-/* The kind values[0..n) of one column fit (infer.c). */
-enum pq_kind pq_infer(const struct val *const *vals, size_t n);
-
-/*
- * The same one value at a time, for values that come in no column's
- * order: a guess starts at 0, pq_widen() takes each value in, and
- * pq_guess_kind() gives the kind they fit.
- */
-int pq_widen(int guess, const struct val *v);
-enum pq_kind pq_guess_kind(int guess);
 
 /* The RLE / bit-packed hybrid (encoding.c). */
 void pq_rle(struct buf *b, const uint32_t *v, size_t n, int bit_width);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "diag.h"
+#include "hash.h"
 
 enum { Q = 64 - HLL_P, SPARSE_MAX = 3072 };
 
@@ -21,20 +22,32 @@ to_dense(struct hll *h)
 	h->n = h->cap = 0;
 }
 
-static void sparse_put(struct hll *h, uint32_t i, unsigned rank);
+/* Slots by a mix of the index: indexes of one group cluster.  (The top
+   bit only makes it not 0: an entry of index 0 is not an empty slot.) */
+static uint32_t
+sparse_home(uint32_t i)
+{
+	return i * 0x9e3779b1u;
+}
 
+static uint64_t
+sparse_pos(const void *slot)
+{
+	uint32_t v = *(const uint32_t *)slot;
+
+	return v != 0 ? UINT64_C(1) << 63 | sparse_home(v >> 8) : 0;
+}
+
+/* A sketch counts in 32 bits (a million of them, one a group, stay
+   small). */
 static void
 sparse_grow(struct hll *h)
 {
-	uint32_t *old = h->sparse, oldcap = h->cap;
+	size_t cap = h->cap;
 
-	h->cap = h->cap ? h->cap * 2 : 8;
-	h->sparse = ecalloc(h->cap, sizeof *h->sparse);
-	h->n = 0;
-	for (uint32_t k = 0; k < oldcap; k++)
-		if (old[k] != 0)
-			sparse_put(h, old[k] >> 8, old[k] & 0xff);
-	free(old);
+	h->sparse = hash_grow(h->sparse, &cap, 8, sizeof *h->sparse,
+	    sparse_pos);
+	h->cap = (uint32_t)cap;
 }
 
 static void
@@ -44,8 +57,7 @@ sparse_put(struct hll *h, uint32_t i, unsigned rank)
 
 	if ((h->n + 1) * 4 > h->cap * 3)
 		sparse_grow(h);
-	/* Slots by a mix of the index: indexes of one group cluster. */
-	for (k = (i * 0x9e3779b1u) & (h->cap - 1);; k = (k + 1) & (h->cap - 1)) {
+	for (k = sparse_home(i) & (h->cap - 1);; k = (k + 1) & (h->cap - 1)) {
 		if (h->sparse[k] == 0) {
 			h->sparse[k] = i << 8 | rank;
 			h->n++;
@@ -92,7 +104,7 @@ hll_get(const struct hll *h, uint32_t i)
 		return h->reg[i];
 	if (h->cap == 0)
 		return 0;
-	for (uint32_t k = (i * 0x9e3779b1u) & (h->cap - 1); h->sparse[k];
+	for (uint32_t k = sparse_home(i) & (h->cap - 1); h->sparse[k];
 	    k = (k + 1) & (h->cap - 1))
 		if (h->sparse[k] >> 8 == i)
 			return h->sparse[k] & 0xff;

@@ -1,20 +1,19 @@
 /*
- * column.c - a column's values for one row group: converted to its kind
- * as they come (a value that does not convert is the caller's to
- * reject), PLAIN bytes, definition levels, statistics, and a dictionary
+ * column.c - a column's values for one row group, each converted to its
+ * kind by col_value() (a value that does not convert is the caller's to
+ * reject): PLAIN bytes, definition levels, statistics, and a dictionary
  * for strings while it stays small.
  */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "pq.h"
 
 enum { DICT_MAX_ENTRIES = 1 << 16, DICT_MAX_BYTES = 1 << 20 };
 
 enum pq_phys
-pq_phys_of(enum pq_kind k)
+pq_phys_of(enum col_kind k)
 {
 	switch (k) {
 	case K_BOOL:
@@ -33,106 +32,13 @@ pq_phys_of(enum pq_kind k)
 	return PQ_BYTE_ARRAY;
 }
 
-const char *
-pq_kind_name(enum pq_kind k)
-{
-	static const char *const names[] = { "bool", "int", "float",
-	    "decimal", "date", "timestamp", "string" };
-
-	return names[k];
-}
-
 void
-pq_col_init(struct pq_col *c, const char *name, enum pq_kind kind, int scale)
+pq_col_init(struct pq_col *c, const char *name, enum col_kind kind, int scale)
 {
 	memset(c, 0, sizeof *c);
 	c->name = estrdup(name);
 	c->kind = kind;
 	c->scale = scale;
-}
-
-int
-pq_value(const char *name, enum pq_kind kind, int scale, const struct val *v,
-    struct pq_val *out, char *msg, size_t msize)
-{
-	int64_t us;
-	size_t n;
-
-	out->null = 0;
-	out->i = 0;
-	out->d = 0;
-	out->s = NULL;
-	out->n = 0;
-	if (val_is_null(v) || (kind != K_STRING && val_is_empty_text(v))) {
-		out->null = 1;
-		return 0;
-	}
-	switch (kind) {
-	case K_BOOL: {
-		int b;
-
-		if (val_to_bool(v, &b) == 0) {
-			out->i = b;
-			return 0;
-		}
-		break;
-	}
-	case K_INT:
-		if (val_to_int(v, &out->i) == 0)
-			return 0;
-		/* A boolean in an integer column (SQLite's, which has no
-		   booleans: a table made from booleans has INTEGER): 1 or 0,
-		   as it stores true and false. */
-		if (v->type == VAL_BOOL) {
-			out->i = v->u.b;
-			return 0;
-		}
-		if (v->type == VAL_STR || v->type == VAL_TEXT) {
-			size_t tn;
-			const char *t = val_to_text(v, &out->scratch, &tn);
-
-			if ((tn == 4 && strncasecmp(t, "true", 4) == 0) ||
-			    (tn == 5 && strncasecmp(t, "false", 5) == 0)) {
-				out->i = tn == 4;
-				return 0;
-			}
-		}
-		break;
-	case K_DOUBLE:
-		if (val_to_double(v, &out->d) == 0)
-			return 0;
-		break;
-	case K_DECIMAL:
-		if (val_to_decimal(v, scale, &out->i) == 0)
-			return 0;
-		break;
-	case K_DATE:
-		if (val_to_time(v, &us) == 0) {
-			out->i = ts_floor(us, TS_US_PER_DAY) / TS_US_PER_DAY;
-			if (out->i >= INT32_MIN && out->i <= INT32_MAX)
-				return 0;
-		}
-		break;
-	case K_TIMESTAMP:
-		if (val_to_time(v, &out->i) == 0)
-			return 0;
-		break;
-	case K_STRING:
-		out->scratch.n = 0;
-		out->s = val_to_text(v, &out->scratch, &n);
-		out->n = n;
-		return 0;
-	}
-	if (msg != NULL) {
-		struct buf t = { 0 };
-		const char *s = val_to_text(v, &t, &n);
-
-		snprintf(msg, msize, "%s: \"%.*s\" is not %s %s", name,
-		    (int)(n > 40 ? 40 : n), s, kind == K_INT ? "an" : "a",
-		    pq_kind_name(kind));
-		buf_free(&t);
-	}
-	return -1;
 }
 
 static void
@@ -143,6 +49,12 @@ put_le(struct buf *b, uint64_t v, int bytes)
 	for (int i = 0; i < bytes; i++)
 		le[i] = (unsigned char)(v >> (8 * i));
 	buf_add(b, le, (size_t)bytes);
+}
+
+static uint64_t
+dslot_pos(const void *slot)
+{
+	return ((const struct pq_dslot *)slot)->hash;
 }
 
 /* The string's dictionary entry, made if new; -1 when the dictionary is
@@ -160,22 +72,9 @@ dict_add(struct pq_col *c, const char *s, size_t n)
 	}
 	if (h == 0)
 		h = 1;
-	if ((c->ndict + 1) * 2 > c->dslots) {
-		size_t slots = c->dslots ? c->dslots * 2 : 16;
-		struct pq_dslot *t = ecalloc(slots, sizeof *t);
-
-		for (size_t i = 0; i < c->dslots; i++) {
-			if (c->dslot[i].hash == 0)
-				continue;
-			for (j = c->dslot[i].hash & (slots - 1); t[j].hash;
-			    j = (j + 1) & (slots - 1))
-				;
-			t[j] = c->dslot[i];
-		}
-		free(c->dslot);
-		c->dslot = t;
-		c->dslots = slots;
-	}
+	if ((c->ndict + 1) * 2 > c->dslots)
+		c->dslot = hash_grow(c->dslot, &c->dslots, 16, sizeof *c->dslot,
+		    dslot_pos);
 	for (j = h & (c->dslots - 1); c->dslot[j].hash;
 	    j = (j + 1) & (c->dslots - 1)) {
 		uint32_t len;
@@ -232,7 +131,7 @@ minmax_str(struct pq_col *c, const char *s, size_t n)
 }
 
 void
-pq_col_put(struct pq_col *c, const struct pq_val *v)
+pq_col_put(struct pq_col *c, const struct col_val *v)
 {
 	if (c->rows == c->cap) {
 		c->cap = c->cap ? c->cap * 2 : 16;
