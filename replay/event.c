@@ -4,7 +4,7 @@
  *
  * event_time follows a retail producer: a record's own event_time,
  * else a copy of the first of order_ts, order_time, order_date and
- * timestamp it has, else the time it is sent.  --time-field names the
+ * timestamp it has, else the time it is sent.  --time names the
  * field instead.  The value is copied as written, unless --now shifts
  * it, when it is written again as ISO 8601.
  */

@@ -23,14 +23,15 @@ static const struct program prog = {
 	    "Options:\n"
 	    "  -b, --brokers LIST      bootstrap servers (default $KAFKA_BROKERS)\n"
 	    "  -t, --topic NAME        the topic (one; for more, --topic-field)\n"
-	    "  -X KEY=VALUE            a librdkafka property (SASL, TLS, acks...)\n"
+	    "  -X, --property KEY=VALUE  a librdkafka property (SASL, TLS,\n"
+	    "                          acks...)\n"
 	    "      --key F[,F...]      the message key: these fields' values\n"
 	    "                          (apart by tabs); a key's events share a\n"
 	    "                          partition\n"
 	    "      --topic-field FIELD  the topic is this field's value; with\n"
 	    "      --route VALUE=TOPIC  TOPIC where it is VALUE (repeat it),\n"
 	    "                          and unrouted values go to -t\n"
-	    "      --time-field FIELD  event_time from FIELD (default: the\n"
+	    "      --time FIELD        event_time from FIELD (default: the\n"
 	    "                          record's event_time, order_ts, order_time,\n"
 	    "                          order_date or timestamp, else now)\n"
 	    "      --rate N            N messages a second at most\n"
@@ -51,7 +52,7 @@ static const struct program prog = {
 };
 
 enum {
-	OPT_KEY = OPT_PROGRAM, OPT_TOPIC_FIELD, OPT_ROUTE, OPT_TIME_FIELD,
+	OPT_KEY = OPT_PROGRAM, OPT_TOPIC_FIELD, OPT_ROUTE, OPT_TIME, OPT_TIME_FIELD,
 	OPT_RATE, OPT_SPEED, OPT_NOW, OPT_SHUFFLE, OPT_LOOP,
 	OPT_STDOUT, OPT_TIMEOUT
 };
@@ -271,9 +272,11 @@ main(int argc, char **argv)
 		COMMON_LONGOPTS,
 		{ "brokers", required_argument, NULL, 'b' },
 		{ "topic", required_argument, NULL, 't' },
+		{ "property", required_argument, NULL, 'X' },
 		{ "key", required_argument, NULL, OPT_KEY },
 		{ "topic-field", required_argument, NULL, OPT_TOPIC_FIELD },
 		{ "route", required_argument, NULL, OPT_ROUTE },
+		{ "time", required_argument, NULL, OPT_TIME },
 		{ "time-field", required_argument, NULL, OPT_TIME_FIELD },
 		{ "rate", required_argument, NULL, OPT_RATE },
 		{ "speed", required_argument, NULL, OPT_SPEED },
@@ -339,6 +342,9 @@ main(int argc, char **argv)
 			break;
 		}
 		case OPT_TIME_FIELD:
+			opt_old("--time-field", "--time");
+			/* FALLTHROUGH */
+		case OPT_TIME:
 			rp.sh.time_field = optarg;
 			break;
 		case OPT_RATE:

@@ -14,7 +14,7 @@
 
 /* How records become events. */
 struct shape {
-	const char *time_field;	/* --time-field, or NULL: the usual names */
+	const char *time_field;	/* --time, or NULL: the usual names */
 	char **keys;		/* --key's fields */
 	size_t nkeys;
 	const char *topic_field;	/* --topic-field, or NULL */

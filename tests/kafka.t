@@ -148,7 +148,7 @@ like "$(err)" 'nul.jsonl:1: k holds a NUL byte' "  a bad record with its place"
 # --- --now and --speed -----------------------------------------------------------
 printf 'id,ts\n1,2025-01-15T10:00:00Z\n2,2025-01-15T10:00:01Z\n3,2025-01-15T10:00:02Z\n' >"$T/times.csv"
 t0=$(date +%s.%N)
-$SLUICE_WRAP "$RP" -q --stdout --now --time-field ts "$T/times.csv" >"$T/now.jsonl"
+$SLUICE_WRAP "$RP" -q --stdout --now --time ts "$T/times.csv" >"$T/now.jsonl"
 node -e '
 const l = require("fs").readFileSync(process.argv[1], "utf8").trim().split("\n").map(JSON.parse);
 const t = l.map(e => Date.parse(e.event_time) / 1000);
@@ -158,7 +158,7 @@ console.log(Math.abs(t[0] - Number(process.argv[2])) < 2 ? "now" : "not now: " +
 is "$(cat "$T/got")" "now 1.000 2.000 2025-01-15T10:00:00Z" \
     "--now: event times moved to now, a second apart as they were; the field itself kept"
 # --speed 2: sent half a second apart, as kcat's timestamps say.
-$SLUICE_WRAP "$RP" -q -b "$B" -t speed --speed 2 --time-field ts "$T/times.csv"
+$SLUICE_WRAP "$RP" -q -b "$B" -t speed --speed 2 --time ts "$T/times.csv"
 gaps=$(consume speed '%T\n' | sort -n | awk 'NR == 1 { a = $1 } NR > 1 { printf "%s%d", (NR > 2 ? " " : ""), ($1 - a + 50) / 100 }')
 if [ -z "$SLUICE_WRAP" ]; then
     is "$gaps" "5 10" "--speed 2: events 1 s apart sent 0.5 s apart (tenths of a second after the first: $gaps)"
@@ -166,10 +166,10 @@ else
     echo "# --speed is not timed under valgrind"
 fi
 printf 'id,ts\n1,2025-01-15T10:00:00Z\n2,\n3,2025-01-15T10:00:01Z\n' >"$T/notime.csv"
-timeout 20 $SLUICE_WRAP "$RP" -q --stdout --speed 1 --time-field ts "$T/notime.csv" >"$T/got"
+timeout 20 $SLUICE_WRAP "$RP" -q --stdout --speed 1 --time ts "$T/notime.csv" >"$T/got"
 is "$?:$(wc -l <"$T/got" | tr -d ' ')" "0:3" "--speed: a record with no time goes at once, not after years"
 printf 'id,ts\n1,yesterday\n2,2025-01-15T10:00:01Z\n' >"$T/badtime.csv"
-$SLUICE_WRAP "$RP" --stdout --speed 10 --time-field ts "$T/badtime.csv" >/dev/null 2>"$T/err"
+$SLUICE_WRAP "$RP" --stdout --speed 10 --time ts "$T/badtime.csv" >/dev/null 2>"$T/err"
 like "$(cat "$T/err")" 'badtime\.csv:2: event time "yesterday" is not a time' \
     "--speed: a time that is not one is skipped, with its place"
 

@@ -62,7 +62,7 @@ static const struct program prog = {
 	    "  -b, --brokers LIST      bootstrap servers (default $KAFKA_BROKERS)\n"
 	    "  -t, --topic NAME        read this topic (repeat for more)\n"
 	    "  -G, --group-id NAME     the consumer group\n"
-	    "  -X KEY=VALUE            a librdkafka property\n"
+	    "  -X, --property KEY=VALUE  a librdkafka property\n"
 	    "      --from WHERE        with no committed offset: earliest\n"
 	    "                          (default) or latest\n"
 	    "      --stop-at-end       stop once every partition is read to its\n"
@@ -259,6 +259,7 @@ main(int argc, char **argv)
 		{ "output", required_argument, NULL, 'o' },
 		{ "brokers", required_argument, NULL, 'b' },
 		{ "topic", required_argument, NULL, 't' },
+		{ "property", required_argument, NULL, 'X' },
 		{ "group-id", required_argument, NULL, 'G' },
 		{ "from", required_argument, NULL, OPT_FROM },
 		{ "stop-at-end", no_argument, NULL, OPT_STOP },
