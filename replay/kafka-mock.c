@@ -323,7 +323,7 @@ watch_close(struct watch *w, json_t *by)
 		free(t->name);
 	}
 	free(w->topics);
-	rd_kafka_destroy(w->rk);
+	kafka_destroy(w->rk, 0, END_MS);
 	memset(w, 0, sizeof *w);
 }
 
@@ -549,6 +549,29 @@ make_topic(rd_kafka_mock_cluster_t *mc, int nbrokers, const char *spec)
 	free(name);
 }
 
+/*
+ * The cluster's end: its brokers' threads joined, then the handle it
+ * lives in.  Bounded (kafka_bounded): a test's broker that does not
+ * stop must not hold up what waits for it.
+ */
+#define CLUSTER_END_MS 10000
+
+struct cluster {
+	rd_kafka_t *rk;
+	rd_kafka_mock_cluster_t *mc;
+};
+
+static struct cluster ending;	/* the thread's, until the process ends */
+
+static void
+end_cluster(void *arg)
+{
+	struct cluster *c = arg;
+
+	rd_kafka_mock_cluster_destroy(c->mc);
+	rd_kafka_destroy(c->rk);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -684,8 +707,13 @@ main(int argc, char **argv)
 		    "dropped_by_partition", dropped)) < 0)
 			status = 1;
 	}
-	rd_kafka_mock_cluster_destroy(mc);
-	rd_kafka_destroy(rk);
+	ending.rk = rk;
+	ending.mc = mc;
+	if (kafka_bounded(end_cluster, &ending, CLUSTER_END_MS) < 0) {
+		diag("the cluster did not stop within %ds (a client still "
+		    "connected?); ended without it", CLUSTER_END_MS / 1000);
+		status = 1;
+	}
 	buf_free(&pending);
 	free(topics);
 	if (port_file != NULL)

@@ -105,7 +105,7 @@ producer_open(const char *brokers, char **props, size_t nprops,
 		return NULL;
 	}
 	if (kafka_reachable(p->rk, brokers, timeout_s) < 0) {
-		rd_kafka_destroy(p->rk);
+		kafka_destroy(p->rk, 0, END_MS);
 		free(p);
 		return NULL;
 	}
@@ -336,7 +336,7 @@ producer_close(struct producer *p, double wait_s, double down_s,
 		free(p->topics);
 		buf_free(&p->text);
 		p->closing = 1;	/* any report from here on is counted already */
-		rd_kafka_destroy(p->rk);
+		kafka_destroy(p->rk, 0, END_MS);
 	}
 	if (p->d.failed > 0)
 		rc = -1;

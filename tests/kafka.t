@@ -254,7 +254,13 @@ is "$(consume env '%s\n' | wc -l | tr -d ' ')" 2 "brokers from KAFKA_BROKERS"
 # --- SIGTERM: stop reading, deliver what is in flight, report ------------------------------------
 $SLUICE_WRAP "$RP" -b "$B" -t stopped --rate 1000 --loop "$T/orders.csv" 2>"$T/err" &
 rp=$!
+# Stopped once messages arrive (under valgrind, on a busy machine, a
+# start can take longer than the 1.5 s a plain run is given).
 sleep 1.5
+for i in $(seq 200); do
+    [ "$(consume stopped '%s\n' | wc -l)" -gt 100 ] && break
+    sleep 0.1
+done
 kill -TERM $rp
 wait $rp
 rc=$?

@@ -32,6 +32,44 @@ fi
 tap_n=0
 tap_failed=0
 
+# A test that hangs fails, and says on what: past SLUICE_TEST_LIMIT
+# seconds (600; 1800 under valgrind) the watchdog lists the test's
+# processes and stops them, the test with them.  It ends with the test,
+# and holds none of its output open (prove waits for their end): its
+# word goes to the test's stderr, reopened.
+# (So a test waits for its own background jobs by PID, never a bare
+# `wait`, which would wait for the watchdog too.)
+_limit=${SLUICE_TEST_LIMIT:-$([ -n "$SLUICE_WRAP" ] && echo 1800 || echo 600)}
+(
+    _self=$(sh -c 'echo $PPID')
+    _i=0
+    while [ $_i -lt "$_limit" ]; do
+        sleep 1
+        kill -0 $$ 2>/dev/null || exit 0
+        _i=$((_i + 1))
+    done
+    _tree=$(ps -eo pid=,ppid=,etime=,args= | awk -v top=$$ -v self="$_self" '
+        { pid[NR] = $1; ppid[NR] = $2; line[NR] = $0 }
+        END {
+            in_tree[top] = 1
+            do { more = 0
+                 for (i = 1; i <= NR; i++)
+                     if (!(pid[i] in in_tree) && (ppid[i] in in_tree) &&
+                         pid[i] != self && ppid[i] != self) {
+                         in_tree[pid[i]] = 1; more = 1; print line[i] }
+            } while (more) }')
+    {
+        echo "# $0 ran past ${_limit}s (SLUICE_TEST_LIMIT): stopped; it was running:"
+        echo "$_tree" | sed 's/^/#   /'
+    } >>"/proc/$$/fd/2"
+    # The test first: stopped, it cannot go on to pass.
+    kill -KILL $$ 2>/dev/null
+    _pids=$(echo "$_tree" | awk '{ print $1 }')
+    [ -n "$_pids" ] && kill $_pids 2>/dev/null
+    sleep 2
+    [ -n "$_pids" ] && kill -KILL $_pids 2>/dev/null
+) </dev/null >/dev/null 2>&1 &
+
 _tap() {  # _tap PASSED LABEL
     tap_n=$((tap_n + 1))
     if [ "$1" = 1 ]; then

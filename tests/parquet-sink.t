@@ -221,12 +221,13 @@ is "$got" '{"n":"5"}' "append: new files beside the old"
 # A quiet stream: its rows land within --roll-time, not at the next record.
 { printf 'k,v\na,1\nb,2\n'; sleep 5; printf 'c,3\n'; } |
     "$(prog parquet-sink)" -q -d "$T/quiet" --mode append --roll-time 0.5s &
+sink=$!
 for i in $(seq 20); do	# up to 4 s, while the stream is quiet
     [ "$(ls "$T/quiet" 2>/dev/null | wc -l)" -ge 1 ] && break
     sleep 0.2
 done
 quiet=$(ls "$T/quiet" 2>/dev/null | wc -l)
-wait
+wait $sink
 is "$quiet:$(ls "$T/quiet" | wc -l)" "1:2" \
     "--roll-time on an idle stream: the first rows in a file after 0.5 s, the last at the end"
 run parquet-sink -d "$T/roll" --mode append --roll-rows 1000 "$T/retail.csv"
@@ -262,11 +263,12 @@ wait_files() {
 if [ -z "$SLUICE_WRAP" ]; then
     "$SG" -q ecommerce --rate 20000 -n 1000000 -f jsonl 2>/dev/null |
         "$(prog parquet-sink)" -q -d "$T/kill" --mode append --roll-rows 2000 &
+    sink=$!
     # Kill it once a few files are out, mid-file (however fast it runs).
     wait_files "$T/kill" 3
     sleep 0.05
     pkill -KILL -f "parquet-sink -q -d $T/kill" || true
-    wait 2>/dev/null || true
+    wait $sink 2>/dev/null || true
     files=$(ls "$T/kill" 2>/dev/null | wc -l)
     ok "$(( files >= 3 ? 0 : 1 ))" "killed mid-run: $files files"
     bad=0
@@ -279,10 +281,11 @@ if [ -z "$SLUICE_WRAP" ]; then
     # SIGTERM: the file in progress is finished, nothing read is lost.
     "$SG" -q ecommerce --rate 20000 -n 1000000 -f jsonl 2>/dev/null |
         "$(prog parquet-sink)" -d "$T/term" --mode append --roll-rows 5000 2>"$T/term.err" &
+    sink=$!
     wait_files "$T/term" 1
     sleep 0.1
     pkill -TERM -f "parquet-sink -d $T/term" || true
-    wait 2>/dev/null || true
+    wait $sink 2>/dev/null || true
     written=$(sed -n 's/.* \([0-9]*\) written, .*/\1/p' "$T/term.err")
     got=$("$DUCK" "SELECT count(*) AS n FROM read_parquet('$T/term/*.parquet')")
     is "$got" "{\"n\":\"$written\"}" "SIGTERM: every row it says it wrote is in the files ($written)"

@@ -214,13 +214,17 @@ N=$(wc -l <"$T/events.jsonl" | tr -d ' ')
 "$(prog stream-window)" $WIN -b "$B" -t single -G g-single $FAST --stop-at-end 2>/dev/null |
     "$PGS" -q -D "$PG" -T one_member --mode upsert --key "$KEY"
 member() {	# member NAME: a stream-window of g-shared into its own pg-sink
+    mkfifo "$T/$1.pipe"
+    "$PGS" -q -D "$PG" -T two_members --mode upsert --key "$KEY" <"$T/$1.pipe" 2>"$T/$1-sink.err" &
+    sinks="$sinks $!"
     "$(prog stream-window)" $WIN -b "$B" -t shared -G g-shared $FAST --mode update \
-        --trigger 200ms --health "$T/$1-m.jsonl" 2>"$T/$1.err" |
-        "$PGS" -q -D "$PG" -T two_members --mode upsert --key "$KEY" 2>"$T/$1-sink.err" &
+        --trigger 200ms --health "$T/$1-m.jsonl" 2>"$T/$1.err" >"$T/$1.pipe" &
+    windows="$windows $!"
+    pids="$windows $sinks"
 }
+windows= sinks=
 member a
 member b
-pids=$(jobs -p | tr '\n' ' ')
 for i in $(seq 300); do
     [ "$(sed -n 's/.*reading \(.*\)/\1/p' "$T/a.err" "$T/b.err" | tail -n 2 | tr ',' '\n' | grep -c shared)" -ge 4 ] &&
         grep -q reading "$T/b.err" && grep -q reading "$T/a.err" && break
@@ -236,7 +240,7 @@ ok "$(( $(in_of "$T/a-m.jsonl") > 0 && $(in_of "$T/b-m.jsonl") > 0 ? 0 : 1 ))" \
     "both members read events ($(in_of "$T/a-m.jsonl") and $(in_of "$T/b-m.jsonl") of $N)"
 # A trigger more: every open window's latest values upserted.
 sleep 1
-kill -TERM $pids 2>/dev/null
+kill -TERM $windows 2>/dev/null
 wait $pids 2>/dev/null
 pids=
 # The members' rows are of open windows (final false): the table is the

@@ -57,21 +57,23 @@ is "$(sqlite3 "$DB" "SELECT id || ':' || coalesce(price, 'null') FROM checked OR
 # --- A slow stream lands within the batch time ----------------------------------------------
 { printf 'n\n1\n'; sleep 3; printf '2\n'; } |
     "$(prog sqlite-sink)" -q -D "$DB" -T slow --batch-time 100ms &
+sink=$!
 for i in $(seq 12); do
     sleep 0.2
     n=$(sqlite3 "$DB" "SELECT count(*) FROM slow" 2>/dev/null || echo 0)
     [ "$n" = 1 ] && break
 done
-wait
+wait $sink
 is "$n:$(sqlite3 "$DB" "SELECT count(*) FROM slow")" "1:2" \
     "a quiet stream's row is readable within moments (--batch-time 100ms), not at the next row"
 
 # --- A locked database: a clear error, exit 1 ---------------------------------------------
 if [ -z "$SLUICE_WRAP" ]; then
     { echo "BEGIN EXCLUSIVE; INSERT INTO slow VALUES (9);"; sleep 8; echo "COMMIT;"; } | sqlite3 "$DB" &
+    locker=$!
     sleep 0.5
     run sqlite-sink -D "$DB" -T slow "$T/bad.csv"
-    wait
+    wait $locker
     is "$rc" 1 "a database locked past the busy timeout: exit 1"
     like "$(err)" "w.db: .*database is locked" "saying so"
 else

@@ -391,7 +391,7 @@ open_consumer(struct consumer *c)
 		return NULL;
 	}
 	if (kafka_reachable(rk, ko->brokers, ko->timeout) < 0) {
-		rd_kafka_destroy(rk);
+		kafka_destroy(rk, 0, END_MS);
 		return NULL;
 	}
 	rd_kafka_poll_set_consumer(rk);
@@ -403,7 +403,7 @@ open_consumer(struct consumer *c)
 	rd_kafka_topic_partition_list_destroy(topics);
 	if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
 		diag("subscribing: %s", rd_kafka_err2str(err));
-		rd_kafka_destroy(rk);
+		kafka_destroy(rk, 0, END_MS);
 		return NULL;
 	}
 	return rk;
@@ -785,7 +785,7 @@ close_consumer(struct consumer *c, double ms)
 	}
 	rd_kafka_queue_destroy(q);
 	if (closed)
-		rd_kafka_destroy(c->rk);
+		kafka_destroy(c->rk, 0, END_MS);
 	else
 		kafka_destroy(c->rk, RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE, 1000);
 }

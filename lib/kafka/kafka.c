@@ -73,10 +73,10 @@ kafka_heard(void)
 	down_since = 0;
 }
 
-/* A client being destroyed on a thread of its own, and whether it is. */
+/* A call made on a thread of its own, and whether it has returned. */
 struct ending {
-	rd_kafka_t *rk;
-	int flags;
+	void (*fn)(void *);
+	void *arg;
 	int done;		/* under mu */
 	int abandoned;		/* under mu: the waiter is gone, the thread
 				   frees this */
@@ -85,12 +85,12 @@ struct ending {
 };
 
 static void *
-destroying(void *arg)
+ending(void *arg)
 {
 	struct ending *e = arg;
 	int abandoned;
 
-	rd_kafka_destroy_flags(e->rk, e->flags);
+	e->fn(e->arg);
 	pthread_mutex_lock(&e->mu);
 	e->done = 1;
 	abandoned = e->abandoned;
@@ -102,19 +102,19 @@ destroying(void *arg)
 }
 
 int
-kafka_destroy(rd_kafka_t *rk, int flags, double ms)
+kafka_bounded(void (*fn)(void *), void *arg, double ms)
 {
 	struct ending *e = ecalloc(1, sizeof *e);
 	struct timespec until;
 	pthread_t t;
 	int done;
 
-	e->rk = rk;
-	e->flags = flags;
+	e->fn = fn;
+	e->arg = arg;
 	pthread_mutex_init(&e->mu, NULL);
 	pthread_cond_init(&e->cv, NULL);
-	if (pthread_create(&t, NULL, destroying, e) != 0) {
-		rd_kafka_destroy_flags(rk, flags);
+	if (pthread_create(&t, NULL, ending, e) != 0) {
+		fn(arg);
 		free(e);
 		return 0;
 	}
@@ -138,6 +138,31 @@ kafka_destroy(rd_kafka_t *rk, int flags, double ms)
 		free(e);
 	}
 	return done ? 0 : -1;
+}
+
+/* What kafka_destroy hands its thread: the client and the flags. */
+struct doomed {
+	rd_kafka_t *rk;
+	int flags;
+};
+
+static void
+destroy_doomed(void *arg)
+{
+	struct doomed *d = arg;
+
+	rd_kafka_destroy_flags(d->rk, d->flags);
+	free(d);
+}
+
+int
+kafka_destroy(rd_kafka_t *rk, int flags, double ms)
+{
+	struct doomed *d = ecalloc(1, sizeof *d);
+
+	d->rk = rk;
+	d->flags = flags;
+	return kafka_bounded(destroy_doomed, d, ms);
 }
 
 int

@@ -42,6 +42,20 @@ double kafka_down_for(rd_kafka_t *rk);
 void kafka_heard(void);
 
 /*
+ * fn(arg) on a thread of its own, waited for ms at most: 0 when it
+ * returned; -1 when it goes on until it returns or the process exits
+ * (arg then belongs to it).  librdkafka's ends (a client's, the mock
+ * cluster's) join threads that can wait on brokers, or never return:
+ * a program that is done must not hang in them.
+ */
+int kafka_bounded(void (*fn)(void *), void *arg, double ms);
+
+/* How long a client done with its work is given to end (ms): its
+   messages are delivered or counted failed, its offsets committed, by
+   then; what it still waits on is librdkafka's own. */
+#define END_MS 5000
+
+/*
  * rd_kafka_destroy_flags(rk, flags), waited for ms at most: librdkafka
  * 2.0's termination can wait seconds for requests to brokers that are
  * down.  0 when it ended; -1 when it goes on, on a thread of its own,
