@@ -202,7 +202,7 @@ segment_name(struct buf *q, const char *a, const char *b)
 }
 
 /*
- * The batch view's four queries, from the rollups (a row a day, a row
+ * The batch view's four queries, from the summaries (a row a day, a row
  * a dimension: see rollup.c) when they are kept, else over the table.
  */
 static void
@@ -526,16 +526,17 @@ dataset_schema(struct db *db, const char *view, const char *table)
 	return s;
 }
 
-/* dashboard.cgi --prepare: the batch view's rollups, made in db. */
+/*
+ * dashboard.cgi --prepare, until the next release: the summaries are the
+ * warehouse's own now (rollup.c), so it runs their script as the batch
+ * job does.
+ */
 static int
 prepare(const char *path)
 {
-	struct rows cols;
-	struct batch_cols bc;
-	struct schema *sc;
 	struct db *db;
 	char err[1024];
-	int rc = 1, have;
+	int rc;
 
 	if (path == NULL || *path == '\0') {
 		diag("--prepare: which warehouse? (DB, or SLUICE_DB)");
@@ -545,18 +546,7 @@ prepare(const char *path)
 		diag("%s", err);
 		return 1;
 	}
-	sc = dataset_schema(db, "batch", NULL);
-	have = batch_columns(db, sc, &cols, &bc);
-	if (have == 0)
-		diag("%s: no table batch_daily to summarise (load the batch "
-		    "results first)", db_where(db));
-	else if (have < 0)
-		diag("%s: batch_daily lacks a date, a revenue or a dimension "
-		    "column", db_where(db));
-	else if (rollup_prepare(db, &bc) == 0)
-		rc = 0;
-	rows_free(&cols);
-	schema_free(sc);
+	rc = rollup_make(db) == 0 ? 0 : 1;
 	db_close(db);
 	return rc;
 }
@@ -571,9 +561,11 @@ static const struct program prog = {
 	    "not read); by hand, a GET of QUERY_STRING.\n"
 	    "\n"
 	    "Options:\n"
-	    "      --prepare           keep the batch view's summaries in the\n"
-	    "                          warehouse (DB, else SLUICE_DB): fast\n"
-	    "                          pages over big tables\n"
+	    "      --prepare           no longer needed (it goes in the next\n"
+	    "                          release): the warehouse keeps the\n"
+	    "                          batch view's summaries; it makes them\n"
+	    "                          in DB (else SLUICE_DB) as the batch job\n"
+	    "                          does\n"
 	    "\n"
 	    "Environment:\n"
 	    "  SLUICE_DB               the warehouse, read-only: a SQLite file,\n"
@@ -600,8 +592,8 @@ enum { OPT_PREPARE = OPT_PROGRAM };
 
 /*
  * The command line, run by hand: --help, --version, or --prepare and
- * its warehouse (*db, when given).  Returns 1 for --prepare, 0 for a
- * page.  A usage error exits 2.
+ * its warehouse (*db, when given).  Returns 1 for --prepare (said to be
+ * no longer needed), 0 for a page.  A usage error exits 2.
  */
 static int
 by_hand(int argc, char **argv, const char **db)
@@ -628,6 +620,10 @@ by_hand(int argc, char **argv, const char **db)
 		    argc - optind);
 	if (optind < argc)
 		*db = argv[optind];
+	if (prep)
+		diag("--prepare is no longer needed: the warehouse keeps the "
+		    "batch view's summaries (its DDL makes them, and the batch "
+		    "job after each load); it goes in the next release");
 	return prep;
 }
 
