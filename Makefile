@@ -82,7 +82,15 @@ include $(sort $(wildcard */rules.mk))
 # Keep objects make would think intermediate (test programs).
 .SECONDARY:
 
-all: $(LIBA) $(PROGRAMS)
+# The warehouse's DDL, SQLite's and PostgreSQL's, made from one source:
+# the same tables, each in its dialect's types (sink/warehouse.awk).
+DDL := sink/warehouse.sql sink/warehouse-pg.sql
+
+all: $(LIBA) $(PROGRAMS) $(DDL)
+
+$(DDL): sink/warehouse.sql.in sink/warehouse.awk
+	awk -v dialect=$(if $(findstring -pg.,$@),pg,sqlite) \
+		-f sink/warehouse.awk $< >$@.tmp && mv $@.tmp $@
 
 $(LIBA): $(LIB_OBJ)
 	$(archive)
@@ -155,9 +163,9 @@ install: all
 		install -m 644 $$f $(DESTDIR)$(MANDIR)/man$$s || exit 1; \
 	done
 	$(if $(wildcard gen/schemas/*.json),install -m 644 $(wildcard gen/schemas/*.json) $(DESTDIR)$(DATADIR)/schemas)
-	install -m 644 sink/warehouse.sql sink/warehouse-pg.sql $(DESTDIR)$(DATADIR)
+	install -m 644 $(DDL) $(DESTDIR)$(DATADIR)
 
 clean:
-	rm -rf build bin lib/libsluice.a
+	rm -rf build bin lib/libsluice.a $(DDL)
 
 -include $(shell find $(O) -name '*.d' 2>/dev/null)

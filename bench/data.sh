@@ -24,8 +24,9 @@ retail_csv() {
 # dashboard_db: $W/warehouse-1m.db, a warehouse of 1M batch rows and
 # 1M stream windows.  The batch rows are batch-agg's daily output as it
 # piles up: 2,000 days of 500 products (order_date, product,
-# total_amount, loaded in date order), with the batch view's rollups
-# (dashboard.cgi --prepare); the windows have the upsert key's index.
+# total_amount, loaded in date order), with the batch view's summaries
+# (the warehouse DDL's, made as the batch job makes them); the windows
+# have the upsert key's index.
 dashboard_db() {
     local db=$W/warehouse-1m.db
     [ -s "$db" ] && return
@@ -36,7 +37,8 @@ dashboard_db() {
                 printf "%s,Product %03d,%.2f\n", day, p, 100 + rand() * 90000 } }' \
         >"$W/daily-1m.csv"
     "$SLUICE_BIN/sqlite-sink" -q -D "$db" -T batch_daily "$W/daily-1m.csv"
-    "$SLUICE_BIN/dashboard.cgi" --prepare "$db"
+    sqlite3 "$db" <"$TOP/sink/warehouse.sql" >/dev/null
+    sqlite3 "$db" "SELECT sql FROM batch_daily_rollup_sql" | sqlite3 "$db"
     awk 'BEGIN { print "window_start,window_end,product,revenue"
         for (i = 0; i < 50000; i++) { t = 1736935200 + i * 60
             for (p = 0; p < 20; p++)

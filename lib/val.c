@@ -23,27 +23,56 @@ text_trim(const char **p, size_t *n)
 	*n = (size_t)(e - s);
 }
 
-/* A string value's text without the spaces and tabs around it. */
-static void
-trimmed(const struct val *v, const char **p, size_t *n)
+/* A string's text, as the conversions read it. */
+struct text {
+	const char *p;
+	size_t n;
+};
+
+/*
+ * Is v a string?  Then t is its text without the spaces and tabs around
+ * it: what every conversion parses, first, as most values it sees are
+ * CSV cells.
+ */
+static inline int
+text_of(const struct val *v, struct text *t)
 {
-	*p = v->u.s.p;
-	*n = v->u.s.n;
-	text_trim(p, n);
+	if (v->type != VAL_STR && v->type != VAL_TEXT)
+		return 0;
+	t->p = v->u.s.p;
+	t->n = v->u.s.n;
+	text_trim(&t->p, &t->n);
+	return 1;
 }
 
-static int
-is_text(const struct val *v)
+/*
+ * A number (VAL_INT, VAL_DOUBLE, VAL_DEC) spelt into tmp as num.h prints
+ * it; returns the length, 0 when v is no number or a double that is not
+ * finite.
+ */
+static size_t
+number_text(const struct val *v, char tmp[NUM_BUFSZ])
 {
-	return v->type == VAL_STR || v->type == VAL_TEXT;
+	switch (v->type) {
+	case VAL_INT:
+		return num_fmt_int(tmp, v->u.i);
+	case VAL_DOUBLE:
+		return num_fmt_double(tmp, v->u.d);
+	case VAL_DEC:
+		return num_fmt_decimal(tmp, v->u.i, v->scale);
+	default:
+		return 0;
+	}
 }
 
 int
 val_to_int(const struct val *v, int64_t *out)
 {
-	const char *p;
-	size_t n;
+	struct text t;
+	int64_t unit = 1;
 
+	if (text_of(v, &t))
+		return num_parse_int(t.p, t.n, out);
 	switch (v->type) {
 	case VAL_INT:
 		*out = v->u.i;
@@ -53,20 +82,13 @@ val_to_int(const struct val *v, int64_t *out)
 			return -1;
 		*out = (int64_t)v->u.d;
 		return 0;
-	case VAL_DEC: {
-		int64_t p10 = 1;
-
+	case VAL_DEC:
 		for (int k = 0; k < v->scale; k++)
-			p10 *= 10;
-		if (v->u.i % p10 != 0)
+			unit *= 10;
+		if (v->u.i % unit != 0)
 			return -1;
-		*out = v->u.i / p10;
+		*out = v->u.i / unit;
 		return 0;
-	}
-	case VAL_STR:
-	case VAL_TEXT:
-		trimmed(v, &p, &n);
-		return num_parse_int(p, n, out);
 	default:
 		return -1;
 	}
@@ -75,52 +97,32 @@ val_to_int(const struct val *v, int64_t *out)
 int
 val_to_double(const struct val *v, double *out)
 {
-	const char *p;
-	size_t n;
+	struct text t;
 
-	switch (v->type) {
-	case VAL_INT:
+	if (text_of(v, &t))
+		return num_parse_double(t.p, t.n, out);
+	if (v->type == VAL_INT)
 		*out = (double)v->u.i;
-		return 0;
-	case VAL_DOUBLE:
+	else if (v->type == VAL_DOUBLE)
 		*out = v->u.d;
-		return 0;
-	case VAL_DEC:
+	else if (v->type == VAL_DEC)
 		*out = (double)v->u.i / pow(10, v->scale);
-		return 0;
-	case VAL_STR:
-	case VAL_TEXT:
-		trimmed(v, &p, &n);
-		return num_parse_double(p, n, out);
-	default:
+	else
 		return -1;
-	}
+	return 0;
 }
 
 int
 val_to_decimal(const struct val *v, int scale, int64_t *out)
 {
 	char tmp[NUM_BUFSZ];
-	const char *p;
+	struct text t;
 	size_t n;
 
-	switch (v->type) {
-	case VAL_INT:
-		n = num_fmt_int(tmp, v->u.i);
-		return num_parse_decimal(tmp, n, scale, out);
-	case VAL_DOUBLE:
-		n = num_fmt_double(tmp, v->u.d);
-		return n ? num_parse_decimal(tmp, n, scale, out) : -1;
-	case VAL_DEC:
-		n = num_fmt_decimal(tmp, v->u.i, v->scale);
-		return num_parse_decimal(tmp, n, scale, out);
-	case VAL_STR:
-	case VAL_TEXT:
-		trimmed(v, &p, &n);
-		return num_parse_decimal(p, n, scale, out);
-	default:
-		return -1;
-	}
+	if (text_of(v, &t))
+		return num_parse_decimal(t.p, t.n, scale, out);
+	n = number_text(v, tmp);
+	return n > 0 ? num_parse_decimal(tmp, n, scale, out) : -1;
 }
 
 int
@@ -128,8 +130,7 @@ val_to_bool(const struct val *v, int *out)
 {
 	static const char *const yes[] = { "true", "yes", "y", "t", "1" };
 	static const char *const no[] = { "false", "no", "n", "f", "0" };
-	const char *p;
-	size_t n;
+	struct text t;
 
 	if (v->type == VAL_BOOL) {
 		*out = v->u.b;
@@ -139,15 +140,14 @@ val_to_bool(const struct val *v, int *out)
 		*out = (int)v->u.i;
 		return 0;
 	}
-	if (!is_text(v))
+	if (!text_of(v, &t))
 		return -1;
-	trimmed(v, &p, &n);
 	for (size_t k = 0; k < sizeof yes / sizeof yes[0]; k++) {
-		if (strlen(yes[k]) == n && strncasecmp(p, yes[k], n) == 0) {
+		if (strlen(yes[k]) == t.n && strncasecmp(t.p, yes[k], t.n) == 0) {
 			*out = 1;
 			return 0;
 		}
-		if (strlen(no[k]) == n && strncasecmp(p, no[k], n) == 0) {
+		if (strlen(no[k]) == t.n && strncasecmp(t.p, no[k], t.n) == 0) {
 			*out = 0;
 			return 0;
 		}
@@ -158,21 +158,13 @@ val_to_bool(const struct val *v, int *out)
 int
 val_to_time(const struct val *v, int64_t *us)
 {
-	const char *p;
-	size_t n;
+	struct text t;
 
-	switch (v->type) {
-	case VAL_INT:
+	if (v->type == VAL_INT)
 		return ts_from_epoch_int(v->u.i, us);
-	case VAL_DOUBLE:
+	if (v->type == VAL_DOUBLE)
 		return ts_from_epoch(v->u.d, us);
-	case VAL_STR:
-	case VAL_TEXT:
-		trimmed(v, &p, &n);
-		return ts_parse(p, n, us);
-	default:
-		return -1;
-	}
+	return text_of(v, &t) ? ts_parse(t.p, t.n, us) : -1;
 }
 
 const char *
@@ -189,13 +181,9 @@ val_to_text(const struct val *v, struct buf *scratch, size_t *n)
 		*n = v->u.b ? 4 : 5;
 		return v->u.b ? "true" : "false";
 	case VAL_INT:
-		buf_add(scratch, tmp, num_fmt_int(tmp, v->u.i));
-		break;
 	case VAL_DOUBLE:
-		buf_add(scratch, tmp, num_fmt_double(tmp, v->u.d));
-		break;
 	case VAL_DEC:
-		buf_add(scratch, tmp, num_fmt_decimal(tmp, v->u.i, v->scale));
+		buf_add(scratch, tmp, number_text(v, tmp));
 		break;
 	case VAL_STR:
 	case VAL_TEXT:

@@ -100,36 +100,26 @@ val_dec(int64_t scaled, int scale)
 	return v;
 }
 
-/* p must stay valid, and be NUL-terminated at p[n], while v is used. */
+/*
+ * A string value, p[0..n): p must stay valid, and be NUL-terminated at
+ * p[n], while the value is used.  The four kinds differ only in type
+ * and mark, so one constructor makes them all:
+ *   val_str      a string known to be one (a JSON string)
+ *   val_plain    a string the caller knows to be plain (VAL_PLAIN)
+ *   val_text     untyped text (a CSV cell)
+ *   val_numeral  a JSON integer beyond 64 bits, its digits (VAL_NUMERAL)
+ */
 static inline struct val
-val_str(const char *p, size_t n)
+val_string(enum val_type type, int mark, const char *p, size_t n)
 {
-	struct val v = { .type = VAL_STR, .u.s = { p, n } };
+	struct val v = { .type = type, .scale = mark, .u.s = { p, n } };
 	return v;
 }
 
-/* A string the caller knows to be plain. */
-static inline struct val
-val_plain(const char *p, size_t n)
-{
-	struct val v = { .type = VAL_STR, .scale = VAL_PLAIN, .u.s = { p, n } };
-	return v;
-}
-
-static inline struct val
-val_text(const char *p, size_t n)
-{
-	struct val v = { .type = VAL_TEXT, .u.s = { p, n } };
-	return v;
-}
-
-/* A JSON integer beyond 64 bits, its digits p[0..n) (see VAL_NUMERAL). */
-static inline struct val
-val_numeral(const char *p, size_t n)
-{
-	struct val v = { .type = VAL_TEXT, .scale = VAL_NUMERAL, .u.s = { p, n } };
-	return v;
-}
+#define val_str(p, n)		val_string(VAL_STR, 0, p, n)
+#define val_plain(p, n)		val_string(VAL_STR, VAL_PLAIN, p, n)
+#define val_text(p, n)		val_string(VAL_TEXT, 0, p, n)
+#define val_numeral(p, n)	val_string(VAL_TEXT, VAL_NUMERAL, p, n)
 
 /* Is v text of no characters (a CSV "" or an empty JSON string)?  Typed
    fields read it as null; strings keep it. */

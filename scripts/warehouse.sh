@@ -182,6 +182,18 @@ SQL
     fi
 }
 
+# wh_summaries WORK: the batch view's summaries made for batch_daily as
+# it is now: the script the DDL's view batch_daily_rollup_sql gives (in
+# one transaction, batch_daily_by_date and batch_daily_by_dim filled
+# from its rows, the triggers that keep them made, its columns
+# recorded), none when batch_daily lacks a date, a revenue or a
+# dimension column.  WORK is a folder for the script.  Returns non-zero
+# when the warehouse refused.
+wh_summaries() {
+    wh_sql "SELECT sql FROM batch_daily_rollup_sql" >"$1/summaries.sql" &&
+        wh_sql <"$1/summaries.sql" >/dev/null
+}
+
 # A stage: where a job loads a batch's tables before they move into the
 # warehouse in one transaction.  SQLite: a database file of its own;
 # PostgreSQL: a schema of the warehouse (the role needs CREATE on the

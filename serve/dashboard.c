@@ -201,15 +201,31 @@ segment_name(struct buf *q, const char *a, const char *b)
 	buf_adds(q, " AS name");
 }
 
+/* What the batch view reads: batch_daily's columns, then its queries'
+   rows. */
+struct batch_rows {
+	struct rows cols, kpi, trend, lead, sample;
+};
+
+static void
+batch_rows_free(struct batch_rows *r)
+{
+	rows_free(&r->cols);
+	rows_free(&r->kpi);
+	rows_free(&r->trend);
+	rows_free(&r->lead);
+	rows_free(&r->sample);
+}
+
 /*
- * The batch view's four queries, from the rollups (a row a day, a row
+ * The batch view's four queries, from the summaries (a row a day, a row
  * a dimension: see rollup.c) when they are kept, else over the table.
  */
 static void
 batch_queries(struct ctx *c, const struct batch_cols *bc,
-    const struct rows *cols, struct rows *kpi, struct rows *trend,
-    struct rows *lead, struct rows *sample)
+    struct batch_rows *r)
 {
+	const struct rows *cols = &r->cols;
 	struct buf *q = &c->sql, d0 = { 0 }, d1 = { 0 };
 	const char *num = db_sql(c->db)->to_round;
 
@@ -220,11 +236,11 @@ batch_queries(struct ctx *c, const struct batch_cols *bc,
 		buf_printf(q, "SELECT round(sum(revenue)%s, 2), sum(records), "
 		    "(SELECT count(DISTINCT nullif(d0, '')) FROM "
 		    "batch_daily_by_dim) FROM batch_daily_by_date", num);
-		query(c->db, buf_cstr(q), NULL, 0, kpi);
+		query(c->db, buf_cstr(q), NULL, 0, &r->kpi);
 		q->n = 0;
 		buf_printf(q, "SELECT nullif(d, ''), round(revenue%s, 2) FROM "
 		    "batch_daily_by_date ORDER BY d", num);
-		query(c->db, buf_cstr(q), NULL, 0, trend);
+		query(c->db, buf_cstr(q), NULL, 0, &r->trend);
 		q->n = 0;
 		buf_adds(q, "SELECT ");
 		segment_name(q, "nullif(d0, '')", bc->dim1 ? "nullif(d1, '')" :
@@ -232,7 +248,7 @@ batch_queries(struct ctx *c, const struct batch_cols *bc,
 		buf_printf(q, ", round(sum(revenue)%s, 2) AS revenue FROM "
 		    "batch_daily_by_dim GROUP BY 1 ORDER BY 2 DESC NULLS LAST, 1 "
 		    "NULLS FIRST LIMIT 10", num);
-		query(c->db, buf_cstr(q), NULL, 0, lead);
+		query(c->db, buf_cstr(q), NULL, 0, &r->lead);
 	} else {
 		q->n = 0;
 		buf_adds(q, "SELECT round(sum(");
@@ -248,7 +264,7 @@ batch_queries(struct ctx *c, const struct batch_cols *bc,
 		buf_adds(q, ", count(DISTINCT ");
 		sql_ident(q, bc->dim0);
 		buf_adds(q, ") FROM batch_daily");
-		query(c->db, buf_cstr(q), NULL, 0, kpi);
+		query(c->db, buf_cstr(q), NULL, 0, &r->kpi);
 		q->n = 0;
 		buf_adds(q, "SELECT ");
 		sql_ident(q, bc->date);
@@ -256,7 +272,7 @@ batch_queries(struct ctx *c, const struct batch_cols *bc,
 		sql_number(q, cols, bc->rev);
 		buf_printf(q, ")%s, 2) FROM batch_daily GROUP BY 1 ORDER BY 1 "
 		    "NULLS FIRST", num);
-		query(c->db, buf_cstr(q), NULL, 0, trend);
+		query(c->db, buf_cstr(q), NULL, 0, &r->trend);
 		sql_ident(&d0, bc->dim0);
 		if (bc->dim1 != NULL)
 			sql_ident(&d1, bc->dim1);
@@ -267,7 +283,7 @@ batch_queries(struct ctx *c, const struct batch_cols *bc,
 		sql_number(q, cols, bc->rev);
 		buf_printf(q, ")%s, 2) AS revenue FROM batch_daily GROUP BY 1 "
 		    "ORDER BY 2 DESC NULLS LAST, 1 NULLS FIRST LIMIT 10", num);
-		query(c->db, buf_cstr(q), NULL, 0, lead);
+		query(c->db, buf_cstr(q), NULL, 0, &r->lead);
 	}
 	q->n = 0;
 	buf_adds(q, "SELECT * FROM batch_daily ORDER BY ");
@@ -275,7 +291,7 @@ batch_queries(struct ctx *c, const struct batch_cols *bc,
 	buf_adds(q, " DESC NULLS LAST, ");
 	sql_ident(q, bc->rev);
 	buf_adds(q, " DESC NULLS LAST LIMIT 10");
-	query(c->db, buf_cstr(q), NULL, 0, sample);
+	query(c->db, buf_cstr(q), NULL, 0, &r->sample);
 	buf_free(&d0);
 	buf_free(&d1);
 }
@@ -305,7 +321,7 @@ batch_status(struct ctx *c)
 void
 view_batch(struct ctx *c)
 {
-	struct rows cols, kpi = { 0 }, trend = { 0 }, lead = { 0 }, sample = { 0 };
+	struct batch_rows r = { 0 };
 	struct batch_cols bc;
 	const char *dim0, *dim1, *status;
 	char revenue[64], records[64], distinct[64], label[160], tl[512],
@@ -313,9 +329,9 @@ view_batch(struct ctx *c)
 	int have;
 	double nrecords;
 
-	have = batch_columns(c->db, c->schema, &cols, &bc);
+	have = batch_columns(c->db, c->schema, &r.cols, &bc);
 	if (have <= 0) {
-		rows_free(&cols);
+		batch_rows_free(&r);
 		no_data(c, have == 0 ? "The warehouse has no batch results "
 		    "(table batch_daily) yet: run the batch pipeline." :
 		    "batch_daily lacks a date, a revenue or a dimension column.");
@@ -323,18 +339,14 @@ view_batch(struct ctx *c)
 	}
 	dim0 = bc.dim0;
 	dim1 = bc.dim1;
-	batch_queries(c, &bc, &cols, &kpi, &trend, &lead, &sample);
-	if (kpi.nrows == 0 || cell(&kpi, 0, 0) == NULL) {
-		rows_free(&cols);
-		rows_free(&kpi);
-		rows_free(&trend);
-		rows_free(&lead);
-		rows_free(&sample);
+	batch_queries(c, &bc, &r);
+	if (r.kpi.nrows == 0 || cell(&r.kpi, 0, 0) == NULL) {
+		batch_rows_free(&r);
 		no_data(c, "batch_daily is empty.");
 		return;
 	}
 	/* Records: the counts, else the KPI table, else the rows. */
-	nrecords = cell_num(&kpi, 0, 1);
+	nrecords = cell_num(&r.kpi, 0, 1);
 	if (bc.count == NULL) {
 		struct rows k = { 0 }, kc = { 0 };
 
@@ -346,9 +358,9 @@ view_batch(struct ctx *c)
 		rows_free(&kc);
 	}
 	status = batch_status(c);
-	fmt_amount(revenue, sizeof revenue, cell_num(&kpi, 0, 0), 2);
+	fmt_amount(revenue, sizeof revenue, cell_num(&r.kpi, 0, 0), 2);
 	fmt_amount(records, sizeof records, nrecords, 0);
-	fmt_amount(distinct, sizeof distinct, cell_num(&kpi, 0, 2), 0);
+	fmt_amount(distinct, sizeof distinct, cell_num(&r.kpi, 0, 2), 0);
 	words(w0, sizeof w0, dim0);
 	words(w1, sizeof w1, dim1 ? dim1 : "");
 	snprintf(label, sizeof label, "%s%s%s", dim0, dim1 ? " · " : "",
@@ -356,68 +368,68 @@ view_batch(struct ctx *c)
 	view_begin(c);
 	snprintf(tl, sizeof tl, "%s%s%s", c->currency ? c->currency : "",
 	    c->currency ? " " : "", revenue);
-	tile(c, "revenue", "revenue", json_real(cell_num(&kpi, 0, 0)), tl,
+	tile(c, "revenue", "revenue", json_real(cell_num(&r.kpi, 0, 0)), tl,
 	    NULL);
 	tile(c, "records", "records", json_integer((json_int_t)nrecords),
 	    records, NULL);
 	snprintf(tl, sizeof tl, "distinct %s", w0);
-	tile(c, "distinct", tl, json_integer((json_int_t)cell_num(&kpi, 0, 2)),
-	    distinct, NULL);
+	tile(c, "distinct", tl, json_integer((json_int_t)cell_num(&r.kpi, 0,
+	    2)), distinct, NULL);
 	tile(c, "status", "status", json_string(status), status, status);
 	tiles_end(c);
 	if (c->rq.json) {
 		json_t *t = json_array(), *l = json_array(), *j;
 
-		for (size_t i = 0; i < trend.nrows; i++)
+		for (size_t i = 0; i < r.trend.nrows; i++)
 			json_array_append_new(t, json_pack("{s:s?,s:f}", "date",
-			    cell(&trend, i, 0), "revenue", cell_num(&trend, i,
-			    1)));
-		for (size_t i = 0; i < lead.nrows; i++)
+			    cell(&r.trend, i, 0), "revenue",
+			    cell_num(&r.trend, i, 1)));
+		for (size_t i = 0; i < r.lead.nrows; i++)
 			json_array_append_new(l, json_pack("{s:s?,s:f}", "name",
-			    cell(&lead, i, 0), "revenue", cell_num(&lead, i, 1)));
+			    cell(&r.lead, i, 0), "revenue",
+			    cell_num(&r.lead, i, 1)));
 		j = json_pack("{s:s,s:s,s:s?,s:{s:f,s:I,s:I,s:s},s:s,s:o,s:o,s:o}",
 		    "view", "batch", "status", status, "currency",
-		    c->currency, "kpis", "revenue", cell_num(&kpi, 0, 0),
+		    c->currency, "kpis", "revenue", cell_num(&r.kpi, 0, 0),
 		    "records", (json_int_t)nrecords, "distinct",
-		    (json_int_t)cell_num(&kpi, 0, 2), "distinct_of", dim0,
+		    (json_int_t)cell_num(&r.kpi, 0, 2), "distinct_of", dim0,
 		    "leaderboard_of", label, "trend", t, "leaderboard", l,
-		    "rows", rows_json(&sample));
+		    "rows", rows_json(&r.sample));
 		send_json(c, j);
 	} else {
-		struct series se = { "revenue", NULL, NULL, NULL, trend.nrows };
-		const char **names = ecalloc(lead.nrows + 1, sizeof *names);
-		double *vals = ecalloc(lead.nrows + 1, sizeof *vals);
+		struct series se = { "revenue", NULL, NULL, NULL,
+			r.trend.nrows };
+		const char **names = ecalloc(r.lead.nrows + 1, sizeof *names);
+		double *vals = ecalloc(r.lead.nrows + 1, sizeof *vals);
 
-		se.x = ecalloc(trend.nrows + 1, sizeof *se.x);
-		se.y = ecalloc(trend.nrows + 1, sizeof *se.y);
-		for (size_t i = 0; i < trend.nrows; i++) {
-			se.x[i] = cell(&trend, i, 0) ? cell(&trend, i, 0) : "";
-			se.y[i] = cell_num(&trend, i, 1);
+		se.x = ecalloc(r.trend.nrows + 1, sizeof *se.x);
+		se.y = ecalloc(r.trend.nrows + 1, sizeof *se.y);
+		for (size_t i = 0; i < r.trend.nrows; i++) {
+			se.x[i] = cell(&r.trend, i, 0) ? cell(&r.trend, i,
+			    0) : "";
+			se.y[i] = cell_num(&r.trend, i, 1);
 		}
-		for (size_t i = 0; i < lead.nrows; i++) {
-			names[i] = cell(&lead, i, 0) ? cell(&lead, i, 0) : "";
-			vals[i] = cell_num(&lead, i, 1);
+		for (size_t i = 0; i < r.lead.nrows; i++) {
+			names[i] = cell(&r.lead, i, 0) ? cell(&r.lead, i,
+			    0) : "";
+			vals[i] = cell_num(&r.lead, i, 1);
 		}
 		out_puts(c->o, "<div class=\"card\" data-live id=\"trend\">");
-		svg_lines(c->o, "Daily revenue", &se, 1, trend.nrows, 2, 0);
+		svg_lines(c->o, "Daily revenue", &se, 1, r.trend.nrows, 2, 0);
 		out_puts(c->o, "</div><div class=\"card\" data-live "
 		    "id=\"leaders\">");
 		snprintf(tl, sizeof tl, "Top %s%s%s by revenue", w0, dim1 ?
 		    " · " : "", dim1 ? w1 : "");
-		svg_bars(c->o, tl, names, vals, lead.nrows, c->currency, 2);
+		svg_bars(c->o, tl, names, vals, r.lead.nrows, c->currency, 2);
 		out_puts(c->o, "</div>");
-		rows_table(c, "rows", "Latest aggregated rows", &sample);
+		rows_table(c, "rows", "Latest aggregated rows", &r.sample);
 		page_end(c->o);
 		free(se.x);
 		free(se.y);
 		free(names);
 		free(vals);
 	}
-	rows_free(&cols);
-	rows_free(&kpi);
-	rows_free(&trend);
-	rows_free(&lead);
-	rows_free(&sample);
+	batch_rows_free(&r);
 }
 
 /*
@@ -526,16 +538,17 @@ dataset_schema(struct db *db, const char *view, const char *table)
 	return s;
 }
 
-/* dashboard.cgi --prepare: the batch view's rollups, made in db. */
+/*
+ * dashboard.cgi --prepare, until the next release: the summaries are the
+ * warehouse's own now (rollup.c), so it runs their script as the batch
+ * job does.
+ */
 static int
 prepare(const char *path)
 {
-	struct rows cols;
-	struct batch_cols bc;
-	struct schema *sc;
 	struct db *db;
 	char err[1024];
-	int rc = 1, have;
+	int rc;
 
 	if (path == NULL || *path == '\0') {
 		diag("--prepare: which warehouse? (DB, or SLUICE_DB)");
@@ -545,18 +558,7 @@ prepare(const char *path)
 		diag("%s", err);
 		return 1;
 	}
-	sc = dataset_schema(db, "batch", NULL);
-	have = batch_columns(db, sc, &cols, &bc);
-	if (have == 0)
-		diag("%s: no table batch_daily to summarise (load the batch "
-		    "results first)", db_where(db));
-	else if (have < 0)
-		diag("%s: batch_daily lacks a date, a revenue or a dimension "
-		    "column", db_where(db));
-	else if (rollup_prepare(db, &bc) == 0)
-		rc = 0;
-	rows_free(&cols);
-	schema_free(sc);
+	rc = rollup_make(db) == 0 ? 0 : 1;
 	db_close(db);
 	return rc;
 }
@@ -571,9 +573,11 @@ static const struct program prog = {
 	    "not read); by hand, a GET of QUERY_STRING.\n"
 	    "\n"
 	    "Options:\n"
-	    "      --prepare           keep the batch view's summaries in the\n"
-	    "                          warehouse (DB, else SLUICE_DB): fast\n"
-	    "                          pages over big tables\n"
+	    "      --prepare           no longer needed (it goes in the next\n"
+	    "                          release): the warehouse keeps the\n"
+	    "                          batch view's summaries; it makes them\n"
+	    "                          in DB (else SLUICE_DB) as the batch job\n"
+	    "                          does\n"
 	    "\n"
 	    "Environment:\n"
 	    "  SLUICE_DB               the warehouse, read-only: a SQLite file,\n"
@@ -600,8 +604,8 @@ enum { OPT_PREPARE = OPT_PROGRAM };
 
 /*
  * The command line, run by hand: --help, --version, or --prepare and
- * its warehouse (*db, when given).  Returns 1 for --prepare, 0 for a
- * page.  A usage error exits 2.
+ * its warehouse (*db, when given).  Returns 1 for --prepare (said to be
+ * no longer needed), 0 for a page.  A usage error exits 2.
  */
 static int
 by_hand(int argc, char **argv, const char **db)
@@ -628,6 +632,10 @@ by_hand(int argc, char **argv, const char **db)
 		    argc - optind);
 	if (optind < argc)
 		*db = argv[optind];
+	if (prep)
+		diag("--prepare is no longer needed: the warehouse keeps the "
+		    "batch view's summaries (its DDL makes them, and the batch "
+		    "job after each load); it goes in the next release");
 	return prep;
 }
 

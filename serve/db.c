@@ -21,27 +21,36 @@ db_is_conninfo(const char *where)
 struct db *
 db_open(const char *where, int writable, char *err, size_t size)
 {
-	return db_is_conninfo(where) ? db_pg_open(where, writable, err, size) :
-	    db_sqlite_open(where, writable, err, size);
+	struct db *db = ecalloc(1, sizeof *db);
+
+	db->be = db_is_conninfo(where) ? &db_pg : &db_sqlite;
+	if (db->be->open(db, where, writable, err, size) < 0) {
+		db_close(db);
+		return NULL;
+	}
+	return db;
 }
 
 void
 db_close(struct db *db)
 {
-	if (db != NULL)
-		db->ops->close(db);
+	if (db == NULL)
+		return;
+	if (db->h != NULL)
+		db->be->close(db);
+	free(db);
 }
 
 int
 db_is_pg(const struct db *db)
 {
-	return db->pg;
+	return db->be->pg;
 }
 
 const struct dialect *
 db_sql(const struct db *db)
 {
-	return db->sql;
+	return db->be->sql;
 }
 
 const char *
@@ -55,13 +64,13 @@ db_query(struct db *db, const char *sql, const char *const *params,
     size_t nparams, struct rows *out)
 {
 	memset(out, 0, sizeof *out);
-	return db->ops->query(db, sql, params, nparams, out);
+	return db->be->query(db, sql, params, nparams, out);
 }
 
 int
 db_exec(struct db *db, const char *script)
 {
-	return db->ops->exec(db, script);
+	return db->be->exec(db, script);
 }
 
 const char *

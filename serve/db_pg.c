@@ -204,13 +204,11 @@ static void
 pg_close(struct db *db)
 {
 	PQfinish(db->h);
-	free(db);
 }
 
-static const struct db_ops pg_ops = { pg_query, pg_exec, pg_close };
-
-struct db *
-db_pg_open(const char *where, int writable, char *err, size_t size)
+static int
+pg_open(struct db *db, const char *where, int writable, char *err,
+    size_t size)
 {
 	/* Ours first: the connection string's own settings win. */
 	const char *keys[] = { "connect_timeout", "fallback_application_name",
@@ -219,12 +217,8 @@ db_pg_open(const char *where, int writable, char *err, size_t size)
 		"dashboard.cgi", where, NULL };
 	PGconn *h = PQconnectdbParams(getenv("PGCONNECT_TIMEOUT") ? keys + 1 :
 	    keys, getenv("PGCONNECT_TIMEOUT") ? vals + 1 : vals, 1);
-	struct db *db = ecalloc(1, sizeof *db);
 	char m[768];
 
-	db->ops = &pg_ops;
-	db->sql = &pg_dialect;
-	db->pg = 1;
 	db->h = h;
 	/* Named by what libpq made of it: never the password. */
 	snprintf(db->where, sizeof db->where, "PostgreSQL %s@%s:%s/%s",
@@ -233,8 +227,7 @@ db_pg_open(const char *where, int writable, char *err, size_t size)
 	if (h == NULL || PQstatus(h) != CONNECTION_OK) {
 		message(m, sizeof m, h ? PQerrorMessage(h) : "out of memory");
 		snprintf(err, size, "%s: %s", db->where, m);
-		pg_close(db);
-		return NULL;
+		return -1;
 	}
 	/* As the SQLite side reads: times in UTC, ISO dates, doubles as
 	   SQLite prints them (15 digits), text as UTF-8. */
@@ -244,8 +237,10 @@ db_pg_open(const char *where, int writable, char *err, size_t size)
 	    pg_exec(db, "SET default_transaction_read_only = on") < 0)) {
 		snprintf(err, size, "%s: %s", db->where, db->err[0] ? db->err :
 		    "cannot set the client encoding to UTF8");
-		pg_close(db);
-		return NULL;
+		return -1;
 	}
-	return db;
+	return 0;
 }
+
+const struct backend db_pg = { &pg_dialect, 1, pg_open, pg_query, pg_exec,
+	pg_close };

@@ -34,6 +34,25 @@ static const struct dialect sqlite_dialect = {
 };
 
 static int
+lite_open(struct db *db, const char *where, int writable, char *err,
+    size_t size)
+{
+	sqlite3 *h = NULL;
+	int rc = sqlite3_open_v2(where, &h, writable ? SQLITE_OPEN_READWRITE :
+	    SQLITE_OPEN_READONLY, NULL);
+
+	db->h = h;
+	snprintf(db->where, sizeof db->where, "%s", where);
+	if (rc != SQLITE_OK) {
+		snprintf(err, size, "%s: %s", where, h ? sqlite3_errmsg(h) :
+		    "out of memory");
+		return -1;
+	}
+	sqlite3_busy_timeout(h, writable ? 5000 : 2000);
+	return 0;
+}
+
+static int
 lite_query(struct db *db, const char *sql, const char *const *params,
     size_t nparams, struct rows *out)
 {
@@ -92,29 +111,7 @@ static void
 lite_close(struct db *db)
 {
 	sqlite3_close(db->h);
-	free(db);
 }
 
-static const struct db_ops sqlite_ops = { lite_query, lite_exec, lite_close };
-
-struct db *
-db_sqlite_open(const char *where, int writable, char *err, size_t size)
-{
-	sqlite3 *h = NULL;
-	struct db *db;
-
-	if (sqlite3_open_v2(where, &h, writable ? SQLITE_OPEN_READWRITE :
-	    SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
-		snprintf(err, size, "%s: %s", where, h ? sqlite3_errmsg(h) :
-		    "out of memory");
-		sqlite3_close(h);
-		return NULL;
-	}
-	sqlite3_busy_timeout(h, writable ? 5000 : 2000);
-	db = ecalloc(1, sizeof *db);
-	db->ops = &sqlite_ops;
-	db->sql = &sqlite_dialect;
-	db->h = h;
-	snprintf(db->where, sizeof db->where, "%s", where);
-	return db;
-}
+const struct backend db_sqlite = { &sqlite_dialect, 0, lite_open, lite_query,
+	lite_exec, lite_close };

@@ -180,7 +180,7 @@ void view_stream(struct ctx *c);
 char *stream_table(struct db *db, const char *asked);
 void view_quality(struct ctx *c);
 
-/* --- The batch view's rollups (rollup.c) ------------------------------ */
+/* --- The batch view's summaries (rollup.c) ---------------------------- */
 
 /* The columns of batch_daily the batch view reads (count and dim1 may
    be NULL). */
@@ -194,10 +194,9 @@ struct batch_cols {
 int batch_columns(struct db *db, const struct schema *s, struct rows *cols,
     struct batch_cols *bc);
 
-/* Make the summaries by day and by dimension, the triggers that keep
-   them and the latest rows' index, from the rows there now, in one
-   transaction; 0, or -1 said. */
-int rollup_prepare(struct db *db, const struct batch_cols *bc);
+/* Run the warehouse's script for the summaries (batch_daily_rollup_sql:
+   see rollup.c), as the batch job does: 0, or -1 said. */
+int rollup_make(struct db *db);
 
 /* Are the summaries there, kept, and made for these columns? */
 int rollup_ready(struct db *db, const struct batch_cols *bc);

@@ -4,7 +4,8 @@
 # (tests/pg.sh), typed as PostgreSQL types them (bigint, double
 # precision, NUMERIC(18,2), boolean, date, timestamptz, jsonb, a SERIAL
 # id), and every view's answer, JSON and HTML, headers and all, compared
-# byte for byte; --prepare's summaries on both, kept through writes; a
+# byte for byte; the warehouse's summaries on both, kept through writes
+# (and --prepare, until the next release, making them again); a
 # hostile value never in the SQL's text (the server's own log of every
 # statement); a server that is not there said, on standard error and on
 # the page.  The warehouses are tests/dashboard-fixtures.sh's and
@@ -34,8 +35,6 @@ same() {
     is "$src:$rc:$(head -n 1 "$T/pg" | tr -d '\r')" "0:0:Status: 200 OK" "$4: 200, exit 0 on both"
     is_file "$T/pg" "$T/lite" "  ?$3: the same answer from PostgreSQL as from SQLite"
 }
-# sqlboth SQL: run on both (SQL the two agree on), database $PGDATABASE.
-sqlboth() { sqlite3 "$WH" "$1" && psql_q "$1" >/dev/null; }
 
 # --- The batch and stream warehouse (the database "sluice") -----------------------
 WH=$T/wh.db
@@ -135,30 +134,48 @@ is "$(sed '1,/^\r$/d' "$T/resp" | jq -c '[.status, .totals.rejected, (.rules | l
     "[\"HEALTHY\",$(sqlite3 "$IN" "SELECT sum(rejected) FROM data_quality_metrics"),5,\"event_time_required,type\",2]" \
     "  the counts, rules, fields and alerts from jsonb columns"
 
-# --- --prepare: the summaries on both, kept by triggers ---------------------------
-$SLUICE_WRAP "$CGI" --prepare "$WH"
+# --- The summaries, the warehouse's own, on both, kept by triggers ----------------
+# The database "sum": batch_daily as in "sluice", with the warehouse's
+# DDL (warehouse-pg.sql; SQLite's warehouse.sql for its copy).
+"$PG_BIN/createdb" sum
+SW=$T/sum.db
+PGDATABASE=sum load_both "$SW" batch_daily "$T/daily.jsonl" order_date:date "total_amount:NUMERIC(18,2)"
+SUMPG="host=$pg_dir port=$PGPORT user=sluice dbname=sum"
+sqlite3 "$SW" <"$SLUICE_TOP/sink/warehouse.sql" >/dev/null
+PGDATABASE=sum psql -X -q -v ON_ERROR_STOP=1 -f "$SLUICE_TOP/sink/warehouse-pg.sql" 2>"$T/ddl.err"
+is "$?:$(cat "$T/ddl.err")" "0:" "the warehouse DDL on both, around batch_daily"
+same "$SW" "$SUMPG" "view=batch&format=json" "  no summaries yet: the batch view sums the table"
+# The DDL's script, run as the batch job runs it (wh_summaries).
+sqlite3 "$SW" "SELECT sql FROM batch_daily_rollup_sql" | sqlite3 -bail "$SW"
 lrc=$?
-$SLUICE_WRAP "$CGI" --prepare "$PGURI" 2>"$T/prep.err"
-is "$lrc:$?:$(cat "$T/prep.err")" "0:0:" "--prepare on both"
-is "$(psql_q "SELECT count(*) FROM pg_trigger WHERE tgrelid = 'batch_daily'::regclass AND tgname = 'batch_daily_rollup'")" 1 \
+PGDATABASE=sum psql_q "SELECT sql FROM batch_daily_rollup_sql" |
+    PGDATABASE=sum psql -X -q -v ON_ERROR_STOP=1 >/dev/null 2>"$T/prep.err"
+is "$lrc:$?:$(cat "$T/prep.err")" "0:0:" "the summaries' script on both"
+is "$(PGDATABASE=sum psql_q "SELECT count(*) FROM pg_trigger WHERE tgrelid = 'batch_daily'::regclass AND tgname = 'batch_daily_rollup'")" 1 \
     "  PostgreSQL's trigger is there"
-same "$WH" "$PGURI" "view=batch&format=json" "the batch view from the summaries"
-same "$WH" "$PGURI" "view=batch" "  and its page"
-# Writes after --prepare, the same on both: the triggers keep the sums.
-sqlboth "UPDATE batch_daily SET total_amount = total_amount * 3 WHERE product = 'Masala Dosa'"
-sqlboth "DELETE FROM batch_daily WHERE product = 'Butter Naan'"
-sqlboth "INSERT INTO batch_daily (order_date, product, total_amount) VALUES (NULL, NULL, 5.5), ('2025-02-02', NULL, NULL), ('2025-02-03', 'Zz', 7.25)"
-same "$WH" "$PGURI" "view=batch&format=json" "after updates, deletes and nulls"
-is "$(psql_q "SELECT count(*) FROM batch_daily_by_date WHERE d = ''") $(psql_q "SELECT round(sum(revenue)::numeric, 2) = (SELECT sum(total_amount) FROM batch_daily) FROM batch_daily_by_date")" \
+same "$SW" "$SUMPG" "view=batch&format=json" "the batch view from the summaries"
+same "$SW" "$SUMPG" "view=batch" "  and its page"
+# Writes after, the same on both: the triggers keep the sums.
+# sumboth SQL: run on both (SQL the two agree on).
+sumboth() { sqlite3 "$SW" "$1" && PGDATABASE=sum psql_q "$1" >/dev/null; }
+sumboth "UPDATE batch_daily SET total_amount = total_amount * 3 WHERE product = 'Masala Dosa'"
+sumboth "DELETE FROM batch_daily WHERE product = 'Butter Naan'"
+sumboth "INSERT INTO batch_daily (order_date, product, total_amount) VALUES (NULL, NULL, 5.5), ('2025-02-02', NULL, NULL), ('2025-02-03', 'Zz', 7.25)"
+same "$SW" "$SUMPG" "view=batch&format=json" "after updates, deletes and nulls"
+is "$(PGDATABASE=sum psql_q "SELECT count(*) FROM batch_daily_by_date WHERE d = ''") $(PGDATABASE=sum psql_q "SELECT round(sum(revenue)::numeric, 2) = (SELECT sum(total_amount) FROM batch_daily) FROM batch_daily_by_date")" \
     "1 t" "  PostgreSQL's summaries hold the table's sums (a null day as '')"
 # That page came from the summaries: change them alone and it shows.
-psql_q "UPDATE batch_daily_by_date SET revenue = revenue + 1000"
-answer "$PGURI" "view=batch&format=json"
+PGDATABASE=sum psql_q "UPDATE batch_daily_by_date SET revenue = revenue + 1000"
+answer "$SUMPG" "view=batch&format=json"
 sed '1,/^\r$/d' "$T/lite" >"$T/lite.json"
 is "$(sed '1,/^\r$/d' "$T/resp" | jq --slurpfile l "$T/lite.json" '.kpis.revenue - $l[0].kpis.revenue | round')" \
-    "$(( 1000 * $(psql_q "SELECT count(*) FROM batch_daily_by_date") ))" \
+    "$(( 1000 * $(PGDATABASE=sum psql_q "SELECT count(*) FROM batch_daily_by_date") ))" \
     "  read from PostgreSQL's summaries, not the table"
-psql_q "UPDATE batch_daily_by_date SET revenue = revenue - 1000"
+# --prepare, until the next release: a warning, then the same script.
+$SLUICE_WRAP "$CGI" --prepare "$SUMPG" 2>"$T/prep.err"
+is "$?:$(cat "$T/prep.err")" "0:dashboard.cgi: --prepare is no longer needed: the warehouse keeps the batch view's summaries (its DDL makes them, and the batch job after each load); it goes in the next release" \
+    "--prepare: said to be no longer needed, exit 0"
+same "$SW" "$SUMPG" "view=batch&format=json" "  the summaries made again from the table: the same page"
 
 # --- No request text in SQL -------------------------------------------------------
 for q in "view=stream&table=zzprobe" "view=stream&table=a%27b" "view=stream&table=x%22%3B%20DROP%20TABLE%20batch_daily"; do

@@ -388,15 +388,15 @@ is "$(grep -o '<td class="n">[^<]*</td>' "$T/body" | sed 's/<[^>]*>//g' | tr '\n
 is "$(grep -o '<th[^>]*>[^<]*</th>' "$T/body" | sed 's/<[^>]*>//g' | tr '\n' '|')" \
     "event time date|city|records|total amount|average amount|rate is international|fraud|" "  columns named in words"
 
-# --- Rollups (--prepare): the same page, from summaries the triggers keep -----------
+# --- The summaries, the warehouse's own: the same page, from what its triggers keep ---
 RB=$T/roll.db
 # batch_json DB: the batch view's JSON body.
 batch_json() {
     QUERY_STRING='view=batch&format=json' SLUICE_DB=$1 SLUICE_CACHE= $SLUICE_WRAP "$CGI" |
         sed '1,/^\r$/d'
 }
-# summed_json DB: the same from a copy without the rollups' triggers (so
-# the view sums the table).
+# summed_json DB: the same from a copy without the summaries' triggers
+# (so the view sums the table).
 summed_json() {
     rm -f "$T/summed.db"
     sqlite3 "$1" ".backup '$T/summed.db'"
@@ -405,24 +405,23 @@ summed_json() {
 }
 rollups_used() {
     [ "$(sqlite3 "$RB" "SELECT group_concat(type || ' ' || name, ', ') FROM (SELECT * FROM sqlite_master
-        WHERE name LIKE 'batch_daily_rollup%' ORDER BY name)")" = "table batch_daily_rollup, trigger batch_daily_rollup_delete, trigger batch_daily_rollup_insert, trigger batch_daily_rollup_update" ]
+        WHERE name LIKE 'batch_daily_rollup%' ORDER BY name)")" = "table batch_daily_rollup, trigger batch_daily_rollup_delete, trigger batch_daily_rollup_insert, view batch_daily_rollup_sql, trigger batch_daily_rollup_update" ]
 }
-$SLUICE_WRAP "$CGI" --prepare "$RB" 2>"$T/prep.err"
-is "$?:$(cat "$T/prep.err")" "1:dashboard.cgi: $RB: unable to open database file" \
-    "--prepare of no database: exit 1, said (and none made)"
-sqlite3 "$RB" "CREATE TABLE other (x)"
-$SLUICE_WRAP "$CGI" --prepare "$RB" 2>"$T/prep.err"
-is "$?" 1 "--prepare with no batch_daily: exit 1"
-like "$(cat "$T/prep.err")" "no table batch_daily" "  and says so"
+# summaries DB: the warehouse DDL's script for them, run as the batch job
+# runs it (scripts/warehouse.sh, wh_summaries).
+summaries() { sqlite3 "$1" "SELECT sql FROM batch_daily_rollup_sql" | sqlite3 -bail "$1"; }
 $SLUICE_WRAP "$(prog sqlite-sink)" -q -D "$RB" -T batch_daily "$T/daily.csv"
 batch_json "$RB" >"$T/before.json"
-$SLUICE_WRAP "$CGI" --prepare "$RB"
-is "$?" 0 "--prepare makes the rollups"
-ok "$(rollups_used; echo $?)" "  the rollup table and its three triggers are there"
+sqlite3 "$RB" <"$SLUICE_TOP/sink/warehouse.sql" >/dev/null
+is "$(sqlite3 "$RB" "SELECT count(*) FROM batch_daily_by_date") $(batch_json "$RB" | cmp - "$T/before.json" && echo same)" \
+    "0 same" "the warehouse DDL makes the summaries' tables, empty: the page sums the table, as before"
+summaries "$RB"
+is "$?" 0 "the DDL's script makes the summaries for batch_daily's columns"
+ok "$(rollups_used; echo $?)" "  their table, script and three triggers are there"
 batch_json "$RB" >"$T/after.json"
-is_file "$T/after.json" "$T/before.json" "the page from the rollups is the page from the table"
-# That page came from the rollups: change them alone (in a copy) and it
-# shows.
+is_file "$T/after.json" "$T/before.json" "the page from the summaries is the page from the table"
+# That page came from the summaries: change them alone (in a copy) and
+# it shows.
 rm -f "$T/tamper.db"
 sqlite3 "$RB" ".backup '$T/tamper.db'"
 sqlite3 "$T/tamper.db" "UPDATE batch_daily_by_date SET revenue = revenue + 1000000"
@@ -430,8 +429,8 @@ is "$(batch_json "$T/tamper.db" | node -e 'let s = ""; process.stdin.on("data", 
     const a = JSON.parse(s), b = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
     console.log((a.kpis.revenue - b.kpis.revenue).toFixed(0)) })' "$T/before.json")" \
     "$(( 1000000 * $(sqlite3 "$RB" "SELECT count(*) FROM batch_daily_by_date") ))" \
-    "  read from the rollups, not the table (a change to them alone shows in the revenue)"
-# Writes after --prepare: an append, an upsert that changes amounts, deletes.
+    "  read from the summaries, not the table (a change to them alone shows in the revenue)"
+# Writes after: an append, an upsert that changes amounts, deletes.
 printf 'order_id,order_date,store_id,store_city,product,quantity,unit_price,amount
 N1,2025-02-01,S,C,Newcomer,2,10.00,20.00
 ' >"$T/new.csv"
@@ -442,19 +441,62 @@ sqlite3 "$RB" "UPDATE batch_daily SET total_amount = total_amount * 3 WHERE prod
     INSERT INTO batch_daily (order_date, product, total_amount) VALUES (NULL, NULL, 5.5), ('2025-02-02', NULL, NULL)"
 batch_json "$RB" >"$T/after.json"
 summed_json "$RB" >"$T/summed.json"
-is_file "$T/after.json" "$T/summed.json" "after an upsert, updates, deletes and nulls: the rollups agree with the table"
+is_file "$T/after.json" "$T/summed.json" "after an upsert, updates, deletes and nulls: the summaries agree with the table"
 is "$(node -e "const j = JSON.parse(require('fs').readFileSync('$T/after.json', 'utf8')); console.log(j.trend.some(t => t.date === '2025-02-01'), j.kpis.revenue > 0)")" \
     "true true" "  (and the new day is in the trend)"
-# A column the rollups were not made for: the view sums the table again.
+# A column the summaries were not made for: the view sums the table again.
 sqlite3 "$RB" "ALTER TABLE batch_daily ADD COLUMN store_city TEXT; UPDATE batch_daily SET store_city = 'Pune' WHERE rowid % 2 = 0"
 batch_json "$RB" >"$T/after.json"
 is "$(node -e "console.log(JSON.parse(require('fs').readFileSync('$T/after.json', 'utf8')).leaderboard_of)")" \
     "product · store_city" "a new dimension column: the leaderboard is of segments"
 summed_json "$RB" >"$T/summed.json"
-is_file "$T/after.json" "$T/summed.json" "  made from the table, not from rollups for other columns"
-$SLUICE_WRAP "$CGI" --prepare "$RB"
+is_file "$T/after.json" "$T/summed.json" "  made from the table, not from summaries for other columns"
+summaries "$RB"
 batch_json "$RB" >"$T/after.json"
-is_file "$T/after.json" "$T/summed.json" "  --prepare again: the rollups for the new columns, the same page"
+is_file "$T/after.json" "$T/summed.json" "  the script again: the summaries for the new columns, the same page"
+is "$(sqlite3 "$RB" "SELECT * FROM batch_daily_rollup")" "order_date|total_amount||product|store_city" \
+    "  made for them"
+# batch-agg's output with a schema: its group columns are the
+# dimensions, a number among them (retail_transactions' store_id), and
+# the page of the schema its quality row names is read from them.
+RT=$T/rt.db
+$SLUICE_WRAP "$SG" -q retail_transactions -n 3000 >"$T/rt.csv"
+$SLUICE_WRAP "$(prog cleanse)" -q --schema retail_transactions "$T/rt.csv" |
+    $SLUICE_WRAP "$(prog batch-agg)" -q --schema retail_transactions >"$T/rt-daily.csv"
+sqlite3 "$RT" <"$SLUICE_TOP/sink/warehouse.sql" >/dev/null
+$SLUICE_WRAP "$(prog sqlite-sink)" -q -D "$RT" -T batch_daily "$T/rt-daily.csv"
+sqlite3 "$RT" "INSERT INTO data_quality_metrics (program, schema) VALUES ('cleanse', 'retail_transactions')"
+batch_json "$RT" >"$T/rt-before.json"
+summaries "$RT"
+is "$(sqlite3 "$RT" "SELECT dim0 || ' ' || dim1 || ' ' || typeof(store_id) FROM batch_daily_rollup, batch_daily LIMIT 1")" \
+    "store_id payment_method integer" "batch-agg's group columns are the summaries' dimensions, a number among them"
+batch_json "$RT" >"$T/rt-after.json"
+is_file "$T/rt-after.json" "$T/rt-before.json" "  the page of the schema the quality row names, the same from them"
+sqlite3 "$RT" "UPDATE batch_daily_by_date SET revenue = revenue + 1000000"
+batch_json "$RT" | cmp -s - "$T/rt-before.json"
+is "$?" 1 "  and read from them (a change to them alone shows)"
+# --prepare, until the next release: said to be no longer needed, and
+# runs the same script.
+$SLUICE_WRAP "$CGI" --prepare "$T/nowhere.db" 2>"$T/prep.err"
+is "$?:$(cat "$T/prep.err")" "1:dashboard.cgi: --prepare is no longer needed: the warehouse keeps the batch view's summaries (its DDL makes them, and the batch job after each load); it goes in the next release
+dashboard.cgi: $T/nowhere.db: unable to open database file" \
+    "--prepare: a warning; of no database: exit 1, said (and none made)"
+sqlite3 "$T/bare.db" "CREATE TABLE other (x)"
+$SLUICE_WRAP "$CGI" --prepare "$T/bare.db" 2>"$T/prep.err"
+is "$?:$(tail -n 1 "$T/prep.err")" "1:dashboard.cgi: $T/bare.db: no table batch_daily to summarise (load the batch results first)" \
+    "  with no batch_daily: exit 1, said"
+$SLUICE_WRAP "$(prog sqlite-sink)" -q -D "$T/bare.db" -T batch_daily "$T/daily.csv"
+$SLUICE_WRAP "$CGI" --prepare "$T/bare.db" 2>"$T/prep.err"
+is "$?:$(tail -n 1 "$T/prep.err")" "1:dashboard.cgi: $T/bare.db: no batch_daily_rollup_sql, the summaries' script: apply the warehouse's DDL (sink/warehouse.sql, or warehouse-pg.sql) first" \
+    "  a warehouse without the DDL: exit 1, told to apply it"
+sqlite3 "$T/bare.db" <"$SLUICE_TOP/sink/warehouse.sql" >/dev/null
+batch_json "$T/bare.db" >"$T/bare-before.json"
+$SLUICE_WRAP "$CGI" --prepare "$T/bare.db" 2>"$T/prep.err"
+is "$?:$(wc -l <"$T/prep.err")" "0:1" "  with it: exit 0, the warning alone"
+RB=$T/bare.db
+ok "$(rollups_used; echo $?)" "  the summaries made, as by the script"
+batch_json "$T/bare.db" >"$T/bare-after.json"
+is_file "$T/bare-after.json" "$T/bare-before.json" "  the same page"
 QUERY_STRING= GATEWAY_INTERFACE=CGI/1.1 SLUICE_DB=$T/none.db SLUICE_CACHE= $SLUICE_WRAP "$CGI" --prepare "$T/x.db" >"$T/resp" 2>&1
 is "$(head -n 1 "$T/resp" | tr -d '\r'):$([ -e "$T/x.db" ] && echo made)" "Status: 200 OK:" \
     "run by a web server, --prepare is not an option (no database made)"
@@ -476,7 +518,7 @@ run dashboard.cgi --prepare "$RB" "$T/x.db"
 is "$rc:$(head -n 1 "$T/err")" "2:dashboard.cgi: --prepare: one warehouse, DB or CONNINFO, not 2" \
     "--prepare with two warehouses: a usage error, exit 2"
 SLUICE_DB=$RB $SLUICE_WRAP "$CGI" --prepare 2>"$T/prep.err"
-is "$?:$(cat "$T/prep.err")" "0:" "--prepare with no DB: SLUICE_DB's, exit 0"
+is "$?:$(wc -l <"$T/prep.err")" "0:1" "--prepare with no DB: SLUICE_DB's, exit 0 (its warning alone)"
 QUERY_STRING= GATEWAY_INTERFACE=CGI/1.1 SLUICE_DB=$T/none.db SLUICE_CACHE= $SLUICE_WRAP "$CGI" --help nonsense >"$T/resp" 2>&1
 is "$?:$(head -n 1 "$T/resp" | tr -d '\r')" "0:Status: 200 OK" \
     "run by a web server, arguments are a query's words: a page, not --help nor a usage error"

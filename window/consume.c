@@ -318,23 +318,23 @@ rebalance(rd_kafka_t *rk, rd_kafka_resp_err_t err,
 {
 	struct consumer *c = opaque;
 	int coop = strcmp(rd_kafka_rebalance_protocol(rk), "COOPERATIVE") == 0;
+	int in = err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS;
 	rd_kafka_error_t *e = NULL;
 
-	if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
+	/* Ours first (a new partition's checkpointed offset set in l, a
+	   revoked one's windows written), then said, then librdkafka told:
+	   the partitions that change under the cooperative protocol, the
+	   whole assignment under the eager one. */
+	if (in)
 		assigned(c, l);
-		say_parts(c, "reading", l);
-		if (coop)
-			e = rd_kafka_incremental_assign(rk, l);
-		else
-			rd_kafka_assign(rk, l);
-	} else {
+	else
 		revoked(c, l);
-		say_parts(c, "no longer reading", l);
-		if (coop)
-			e = rd_kafka_incremental_unassign(rk, l);
-		else
-			rd_kafka_assign(rk, NULL);
-	}
+	say_parts(c, in ? "reading" : "no longer reading", l);
+	if (coop)
+		e = in ? rd_kafka_incremental_assign(rk, l) :
+		    rd_kafka_incremental_unassign(rk, l);
+	else
+		rd_kafka_assign(rk, in ? l : NULL);
 	if (e != NULL) {
 		diag("rebalance: %s", rd_kafka_error_string(e));
 		rd_kafka_error_destroy(e);
