@@ -596,24 +596,21 @@ copy_escape(struct buf *b, const char *s, size_t n)
 	buf_add(b, s + from, n - from);
 }
 
-/* A string as a JSON string. */
-static void
-json_quote(struct buf *b, const char *s, size_t n)
+/* A string column's value v (pv converted) as the server takes it: in
+   a JSON column a string value is quoted (js holds it); text (a CSV
+   cell), numbers and JSON values go as they are. */
+static const char *
+string_value(const struct tcol *c, const struct val *v,
+    const struct col_val *pv, struct buf *js, size_t *n)
 {
-	buf_addc(b, '"');
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c == '"' || c == '\\') {
-			buf_addc(b, '\\');
-			buf_addc(b, (char)c);
-		} else if (c < 0x20) {
-			buf_printf(b, "\\u%04x", c);
-		} else {
-			buf_addc(b, (char)c);
-		}
+	if (!c->json || v->type != VAL_STR) {
+		*n = pv->n;
+		return pv->s;
 	}
-	buf_addc(b, '"');
+	js->n = 0;
+	jw_string_buf(js, pv->s, pv->n);
+	*n = js->n;
+	return js->p;
 }
 
 /* Row r's line onto b: 0, or 1 when a value is not of its column's
@@ -631,6 +628,7 @@ format_row(struct sink *t, const struct rec *r, struct buf *b, size_t ord)
 	for (size_t i = 0; i < t->nslot; i++) {
 		const struct tcol *c;
 		const struct val *v = &r->f[i].v;
+		const char *txt;
 		size_t n = 0;
 
 		if (t->slot[i] < 0)
@@ -674,15 +672,8 @@ format_row(struct sink *t, const struct rec *r, struct buf *b, size_t ord)
 			buf_add(b, d, ts_format(d, pv.i));
 			break;
 		case K_STRING:
-			/* JSON: a string value is quoted; text (a CSV cell),
-			   numbers and JSON values go as they are. */
-			if (c->json && v->type == VAL_STR) {
-				js.n = 0;
-				json_quote(&js, pv.s, pv.n);
-				copy_escape(b, js.p, js.n);
-			} else {
-				copy_escape(b, pv.s, pv.n);
-			}
+			txt = string_value(c, v, &pv, &js, &n);
+			copy_escape(b, txt, n);
 			break;
 		}
 	}
@@ -853,21 +844,6 @@ binary_text(struct buf *v, enum wire w, const unsigned char *p, size_t n)
 	}
 }
 
-/* The JSON text of a value for a JSON column: a string value quoted. */
-static const char *
-json_value(const struct val *v, const struct col_val *pv, struct buf *js,
-    size_t *n)
-{
-	if (v->type != VAL_STR) {
-		*n = pv->n;
-		return pv->s;
-	}
-	js->n = 0;
-	json_quote(js, pv->s, pv->n);
-	*n = js->n;
-	return js->p;
-}
-
 /* Row r in COPY's binary format onto b: 0, or 1 when a value does not
    fit its column (r rejected). */
 static int
@@ -954,9 +930,7 @@ format_binary(struct sink *t, const struct rec *r, struct buf *b,
 			break;
 		case W_JSONB:
 		case W_TEXT:
-			txt = c->json ? json_value(v, &pv, &js, &n) : pv.s;
-			if (!c->json)
-				n = pv.n;
+			txt = string_value(c, v, &pv, &js, &n);
 			put_be(b, n + (w == W_JSONB), 4);
 			if (w == W_JSONB)
 				buf_addc(b, 1);	/* jsonb's version */
