@@ -2,10 +2,12 @@
  * pg-sink - records into a PostgreSQL table: the same job as sqlite-sink
  * (table.c), in PostgreSQL's dialect and over its wire.  See pg-sink(1).
  *
- * A batch is one transaction.  Its rows are kept, as COPY text lines, and
- * streamed to the server as they come (COPY ... FROM STDIN straight into
- * the table; for an upsert, or a keyed append, into a temporary table
- * and then one INSERT ... SELECT ... ON CONFLICT).  When the server
+ * A batch is one transaction.  Its rows are kept, as COPY rows (in the
+ * binary format, pg_binary.c, when every column's type has a binary
+ * form there; else as text), and streamed to the server as they come
+ * (COPY ... FROM STDIN straight into the table; for an upsert, or a
+ * keyed append, into a temporary table and then one INSERT ... SELECT
+ * ... ON CONFLICT).  When the server
  * refuses a value (a CHECK, a number too big for its column) the batch
  * is rolled back and sent again in halves under savepoints, down to the
  * rows at fault, which are rejected with the server's reason: a batch
@@ -19,6 +21,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "pg_binary.h"
 #include "table.h"
 
 static const char *
@@ -62,20 +65,6 @@ static const struct program prog = {
 
 enum { OPT_RETRY = OPT_TABLE_NEXT };
 
-/*
- * How a column's values go over the wire in COPY's binary format: the
- * server's type, for those whose binary form is written here.  A column
- * of another type (uuid, inet, a domain...) goes as text, and so do the
- * rows of a COPY that has one.  Binary spares the server parsing each
- * value, the most of its work in a COPY.
- */
-/* PostgreSQL's epoch, 2000-01-01, from 1970's: in days and in us. */
-#define PG_EPOCH_DAYS INT64_C(10957)
-#define PG_EPOCH_US (PG_EPOCH_DAYS * 86400 * 1000000)
-
-enum wire { W_NONE, W_BOOL, W_INT2, W_INT4, W_INT8, W_FLOAT4, W_FLOAT8,
-	W_NUMERIC, W_DATE, W_TIMESTAMP, W_TEXT, W_JSONB };
-
 /* The rows of a batch that have one set of columns, as COPY rows. */
 struct seg {
 	int *cols;		/* indexes into the table's columns */
@@ -112,7 +101,7 @@ struct pg {
 	size_t stage_cols;	/* the stage table has these columns; 0: none */
 	char **srcs;		/* the inputs' names, kept while rows are */
 	size_t nsrcs;
-	enum wire *wire;	/* per column of the table */
+	enum pgb_wire *wire;	/* per column of the table */
 	size_t nwire;
 	char *lastmsg;		/* the server's last error */
 	char lastcode[6];	/* its SQLSTATE, or "" */
@@ -272,54 +261,19 @@ kind_of_pg(const char *typname, int typmod, struct tcol *c)
 	}
 }
 
+/* How column col's values go over the wire: its server type's. */
 static void
 set_wire(struct pg *p, size_t col, const char *typname)
 {
-	static const struct { const char *name; enum wire w; } of[] = {
-		{ "bool", W_BOOL }, { "int2", W_INT2 }, { "int4", W_INT4 },
-		{ "int8", W_INT8 }, { "float4", W_FLOAT4 },
-		{ "float8", W_FLOAT8 }, { "numeric", W_NUMERIC },
-		{ "date", W_DATE }, { "timestamptz", W_TIMESTAMP },
-		{ "timestamp", W_TIMESTAMP }, { "text", W_TEXT },
-		{ "varchar", W_TEXT }, { "bpchar", W_TEXT }, { "json", W_TEXT },
-		{ "jsonb", W_JSONB },
-	};
-
 	if (col == (size_t)-1)
 		return;
 	if (col >= p->nwire) {
 		p->wire = erealloc(p->wire, (col + 16) * sizeof *p->wire);
 		for (size_t i = p->nwire; i < col + 16; i++)
-			p->wire[i] = W_NONE;
+			p->wire[i] = PGB_NONE;
 		p->nwire = col + 16;
 	}
-	p->wire[col] = W_NONE;
-	for (size_t i = 0; i < sizeof of / sizeof of[0]; i++)
-		if (strcmp(typname, of[i].name) == 0)
-			p->wire[col] = of[i].w;
-}
-
-/* Can a value of this kind go in binary to a column of this type? */
-static int
-binary_ok(const struct tcol *c, enum wire w)
-{
-	switch (c->kind) {
-	case K_BOOL:
-		return w == W_BOOL;
-	case K_INT:
-		return w == W_INT2 || w == W_INT4 || w == W_INT8;
-	case K_DOUBLE:
-		return w == W_FLOAT4 || w == W_FLOAT8;
-	case K_DECIMAL:
-		return w == W_NUMERIC;
-	case K_DATE:
-		return w == W_DATE;
-	case K_TIMESTAMP:
-		return w == W_TIMESTAMP;
-	case K_STRING:
-		return w == W_TEXT || w == W_JSONB;
-	}
-	return 0;
+	p->wire[col] = pgb_wire_of(typname);
 }
 
 static void
@@ -683,167 +637,6 @@ format_row(struct sink *t, const struct rec *r, struct buf *b, size_t ord)
 	return 0;
 }
 
-static void
-put_be(struct buf *b, uint64_t v, int bytes)
-{
-	unsigned char be[8];
-
-	for (int i = 0; i < bytes; i++)
-		be[i] = (unsigned char)(v >> (8 * (bytes - 1 - i)));
-	buf_add(b, be, (size_t)bytes);
-}
-
-static uint64_t
-get_be(const unsigned char *p, int bytes)
-{
-	uint64_t v = 0;
-
-	for (int i = 0; i < bytes; i++)
-		v = v << 8 | p[i];
-	return v;
-}
-
-/*
- * A decimal (scaled by 10^scale) as numeric's binary form: base-10000
- * digits aligned on the point, the weight of the first, the sign and the
- * scale shown.
- */
-static void
-put_numeric(struct buf *b, int64_t scaled, int scale)
-{
-	char d[NUM_BUFSZ], digits[64];
-	size_t n = num_fmt_decimal(d, scaled, scale), ni, nf, len = 0;
-	const char *p = d, *dot;
-	int16_t g[16];
-	int ng = 0, first, last, weight;
-
-	if (*p == '-')
-		p++, n--;
-	dot = memchr(p, '.', n);
-	ni = dot ? (size_t)(dot - p) : n;
-	nf = dot ? n - ni - 1 : 0;
-	/* The integer part padded on the left, the fraction on the right,
-	   to whole groups of four digits. */
-	for (size_t i = 0; i < (4 - ni % 4) % 4; i++)
-		digits[len++] = '0';
-	memcpy(digits + len, p, ni);
-	len += ni;
-	memcpy(digits + len, p + ni + 1, nf);
-	len += nf;
-	while ((len - ((ni + 3) / 4) * 4) % 4 != 0)
-		digits[len++] = '0';
-	for (size_t i = 0; i + 4 <= len; i += 4)
-		g[ng++] = (int16_t)((digits[i] - '0') * 1000 +
-		    (digits[i + 1] - '0') * 100 + (digits[i + 2] - '0') * 10 +
-		    (digits[i + 3] - '0'));
-	weight = (int)((ni + 3) / 4) - 1;
-	for (first = 0; first < ng && g[first] == 0; first++)
-		weight--;
-	for (last = ng; last > first && g[last - 1] == 0; last--)
-		;
-	if (first == last)
-		weight = 0;
-	put_be(b, (uint64_t)(4 * 2 + (last - first) * 2), 4);
-	put_be(b, (uint64_t)(last - first), 2);
-	put_be(b, (uint64_t)(uint16_t)weight, 2);
-	put_be(b, scaled < 0 ? 0x4000 : 0, 2);
-	put_be(b, (uint64_t)scale, 2);
-	for (int i = first; i < last; i++)
-		put_be(b, (uint64_t)g[i], 2);
-}
-
-/* numeric's binary form as text (a refused row's value, for the reject). */
-static void
-numeric_text(struct buf *v, const unsigned char *p, size_t n)
-{
-	int nd, weight, sign, dscale;
-	struct buf f = { 0 };
-
-	if (n < 8)
-		return;
-	nd = (int)get_be(p, 2);
-	weight = (int16_t)get_be(p + 2, 2);
-	sign = (int)get_be(p + 4, 2);
-	dscale = (int)get_be(p + 6, 2);
-	if (sign == 0xC000) {
-		buf_adds(v, "NaN");
-		return;
-	}
-	if (sign == 0x4000)
-		buf_addc(v, '-');
-	if (weight < 0)
-		buf_addc(v, '0');
-	for (int g = 0; g <= weight; g++) {
-		int dig = g < nd && 8 + 2 * (size_t)g + 2 <= n ?
-		    (int)get_be(p + 8 + 2 * g, 2) : 0;
-
-		buf_printf(v, g ? "%04d" : "%d", dig);
-	}
-	for (int g = weight + 1; (int)f.n < dscale; g++) {
-		int dig = g >= 0 && g < nd && 8 + 2 * (size_t)g + 2 <= n ?
-		    (int)get_be(p + 8 + 2 * g, 2) : 0;
-
-		buf_printf(&f, "%04d", g < 0 ? 0 : dig);
-	}
-	if (dscale > 0) {
-		buf_addc(v, '.');
-		buf_add(v, f.p, (size_t)dscale);
-	}
-	buf_free(&f);
-}
-
-/* A value in binary as the server would print it, for the reject. */
-static void
-binary_text(struct buf *v, enum wire w, const unsigned char *p, size_t n)
-{
-	char d[64];
-	uint64_t u;
-	double x;
-	float fl;
-	uint32_t u32;
-
-	switch (w) {
-	case W_BOOL:
-		buf_addc(v, n && p[0] ? 't' : 'f');
-		return;
-	case W_INT2:
-		buf_printf(v, "%d", (int16_t)get_be(p, 2));
-		return;
-	case W_INT4:
-		buf_printf(v, "%d", (int32_t)get_be(p, 4));
-		return;
-	case W_INT8:
-		buf_add(v, d, num_fmt_int(d, (int64_t)get_be(p, 8)));
-		return;
-	case W_FLOAT4:
-		u32 = (uint32_t)get_be(p, 4);
-		memcpy(&fl, &u32, 4);
-		buf_add(v, d, num_fmt_double(d, fl));
-		return;
-	case W_FLOAT8:
-		u = get_be(p, 8);
-		memcpy(&x, &u, 8);
-		buf_add(v, d, num_fmt_double(d, x));
-		return;
-	case W_NUMERIC:
-		numeric_text(v, p, n);
-		return;
-	case W_DATE:
-		buf_add(v, d, ts_format_date(d, ((int64_t)(int32_t)get_be(p, 4) +
-		    PG_EPOCH_DAYS) * TS_US_PER_DAY));
-		return;
-	case W_TIMESTAMP:
-		buf_add(v, d, ts_format(d, (int64_t)get_be(p, 8) + PG_EPOCH_US));
-		return;
-	case W_JSONB:
-		if (n > 0)
-			buf_add(v, p + 1, n - 1);
-		return;
-	default:
-		buf_add(v, p, n);
-	}
-}
-
 /* Row r in COPY's binary format onto b: 0, or 1 when a value does not
    fit its column (r rejected). */
 static int
@@ -856,89 +649,30 @@ format_binary(struct sink *t, const struct rec *r, struct buf *b,
 	size_t start = b->n;
 	int bad = 0;
 
-	put_be(b, s->ncols + (p->staged != 0), 2);
+	pgb_put_be(b, s->ncols + (p->staged != 0), 2);
 	if (p->staged) {
-		put_be(b, 8, 4);
-		put_be(b, ord, 8);
+		pgb_put_be(b, 8, 4);
+		pgb_put_be(b, ord, 8);
 	}
 	for (size_t i = 0; i < t->nslot && !bad; i++) {
 		const struct tcol *c;
 		const struct val *v = &r->f[i].v;
-		enum wire w;
-		const char *txt;
-		size_t n;
+		const char *txt = NULL;
+		size_t n = 0;
 
 		if (t->slot[i] < 0)
 			continue;
 		c = &t->cols[t->slot[i]];
-		w = p->wire[t->slot[i]];
 		if (col_value(c->name, c->kind, c->scale, v, &pv, t->msg,
 		    sizeof t->msg) < 0) {
 			bad = 1;
 			break;
 		}
-		if (pv.null) {
-			put_be(b, UINT32_MAX, 4);
-			continue;
-		}
-		switch (w) {
-		case W_BOOL:
-			put_be(b, 1, 4);
-			buf_addc(b, pv.i ? 1 : 0);
-			break;
-		case W_INT2:
-		case W_INT4:
-			if (w == W_INT2 ? pv.i < INT16_MIN || pv.i > INT16_MAX :
-			    pv.i < INT32_MIN || pv.i > INT32_MAX) {
-				snprintf(t->msg, sizeof t->msg, "value \"%lld\" "
-				    "is out of range for type %s (column %s)",
-				    (long long)pv.i, w == W_INT2 ? "smallint" :
-				    "integer", c->name);
-				bad = 1;
-				break;
-			}
-			put_be(b, w == W_INT2 ? 2 : 4, 4);
-			put_be(b, (uint64_t)pv.i, w == W_INT2 ? 2 : 4);
-			break;
-		case W_INT8:
-		case W_DATE:
-		case W_TIMESTAMP:
-			put_be(b, w == W_DATE ? 4 : 8, 4);
-			put_be(b, (uint64_t)(w == W_DATE ? pv.i - PG_EPOCH_DAYS :
-			    w == W_TIMESTAMP ? pv.i - PG_EPOCH_US : pv.i),
-			    w == W_DATE ? 4 : 8);
-			break;
-		case W_FLOAT4: {
-			float f = (float)pv.d;
-			uint32_t u;
-
-			memcpy(&u, &f, 4);
-			put_be(b, 4, 4);
-			put_be(b, u, 4);
-			break;
-		}
-		case W_FLOAT8: {
-			uint64_t u;
-
-			memcpy(&u, &pv.d, 8);
-			put_be(b, 8, 4);
-			put_be(b, u, 8);
-			break;
-		}
-		case W_NUMERIC:
-			put_numeric(b, pv.i, c->scale);
-			break;
-		case W_JSONB:
-		case W_TEXT:
+		if (c->kind == K_STRING && !pv.null)
 			txt = string_value(c, v, &pv, &js, &n);
-			put_be(b, n + (w == W_JSONB), 4);
-			if (w == W_JSONB)
-				buf_addc(b, 1);	/* jsonb's version */
-			buf_add(b, txt, n);
-			break;
-		case W_NONE:
-			break;
-		}
+		if (pgb_put_value(b, p->wire[t->slot[i]], &pv, c->scale, txt, n,
+		    c->name, t->msg, sizeof t->msg) < 0)
+			bad = 1;
 	}
 	buf_free(&pv.scratch);
 	buf_free(&js);
@@ -1057,7 +791,7 @@ copy_start(struct sink *t, const struct seg *s)
 	PQclear(r);
 	/* The binary format's signature, flags and header extension. */
 	if (res == ST_OK && s->binary)
-		res = copy_send(p, "PGCOPY\n\377\r\n\0\0\0\0\0\0\0\0\0", 19);
+		res = copy_send(p, PGB_HEADER, PGB_HEADER_LEN);
 	return res;
 }
 
@@ -1081,7 +815,7 @@ copy_end(struct sink *t, const struct seg *s)
 	enum res res = ST_OK;
 
 	/* The binary format's trailer: a row of -1 fields. */
-	if (s->binary && copy_send(p, "\377\377", 2) != ST_OK)
+	if (s->binary && copy_send(p, PGB_TRAILER, PGB_TRAILER_LEN) != ST_OK)
 		return ST_LOST;
 	if (PQputCopyEnd(p->conn, NULL) != 1) {
 		copy_err(p, NULL);
@@ -1191,7 +925,7 @@ pg_layout(struct sink *t)
 
 			s->cols[s->ncols++] = c;
 			if ((size_t)c >= p->nwire ||
-			    !binary_ok(&t->cols[c], p->wire[c]))
+			    !pgb_takes(t->cols[c].kind, p->wire[c]))
 				s->binary = 0;
 		}
 	return 0;
@@ -1297,7 +1031,7 @@ binary_fields(struct sink *t, const struct seg *s, const unsigned char *q,
 	if (p->staged)
 		at += 4 + 8;
 	for (size_t c = 0; c < s->ncols && at + 4 <= n; c++) {
-		uint32_t len = (uint32_t)get_be(q + at, 4);
+		uint32_t len = (uint32_t)pgb_get_be(q + at, 4);
 		const char *name = t->cols[s->cols[c]].name;
 		struct buf v = { 0 };
 
@@ -1306,7 +1040,7 @@ binary_fields(struct sink *t, const struct seg *s, const unsigned char *q,
 			rec_add(r, name, val_null());
 			continue;
 		}
-		binary_text(&v, p->wire[s->cols[c]], q + at, len);
+		pgb_text(&v, p->wire[s->cols[c]], q + at, len);
 		rec_add(r, name, val_str(rec_strdup(r, v.p ? v.p : "", v.n),
 		    v.n));
 		buf_free(&v);
