@@ -16,12 +16,11 @@
  * if the COMMIT itself went unanswered, the server is asked whether that
  * transaction committed (txid_status), so a retry never doubles a batch.
  */
-#include <libpq-fe.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "pg_binary.h"
+#include "pg_conn.h"
 #include "table.h"
 
 static const char *
@@ -78,12 +77,8 @@ struct seg {
 	size_t rows, cap;
 };
 
-/* How a statement went. */
-enum res { ST_OK, ST_DATA, ST_LOST, ST_FATAL };
-
 struct pg {
-	PGconn *conn;
-	char where[256];	/* user@host:port/db, for messages */
+	struct pgc c;		/* the connection */
 	double retry;		/* seconds */
 	int staged;		/* rows go through the stage table */
 	/* The batch: */
@@ -103,8 +98,6 @@ struct pg {
 	size_t nsrcs;
 	enum pgb_wire *wire;	/* per column of the table */
 	size_t nwire;
-	char *lastmsg;		/* the server's last error */
-	char lastcode[6];	/* its SQLSTATE, or "" */
 };
 
 static struct pg *
@@ -113,96 +106,18 @@ P(struct sink *t)
 	return t->db;
 }
 
-static void
-copy_err(struct pg *p, const PGresult *r)
-{
-	const char *m = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) :
-	    NULL, *d = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_DETAIL) : NULL;
-	const char *col = r ? PQresultErrorField(r, PG_DIAG_COLUMN_NAME) :
-	    NULL;
-	struct buf b = { 0 };
-
-	if (m == NULL)
-		m = PQerrorMessage(p->conn);
-	buf_adds(&b, m);
-	/* libpq's own messages end in a newline. */
-	while (b.n > 0 && (b.p[b.n - 1] == '\n' || b.p[b.n - 1] == ' '))
-		b.n--;
-	if (col != NULL)
-		buf_printf(&b, " (column %s)", col);
-	if (d != NULL)
-		buf_printf(&b, ": %s", d);
-	free(p->lastmsg);
-	p->lastmsg = estrdup(buf_cstr(&b));
-	buf_free(&b);
-	{
-		const char *c = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) :
-		    NULL;
-
-		snprintf(p->lastcode, sizeof p->lastcode, "%s", c ? c : "");
-	}
-}
-
-/*
- * What a failed result means: the connection is gone (or going: the
- * server shutting down, a deadlock to try again), the data is at fault
- * (a class 22 data exception or 23 integrity violation, a value too big
- * for an index), or anything else, which ends the run.
- */
-static enum res
-classify(struct pg *p, const PGresult *r)
-{
-	const char *c;
-
-	copy_err(p, r);
-	if (PQstatus(p->conn) != CONNECTION_OK)
-		return ST_LOST;
-	c = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
-	if (c == NULL)
-		return ST_LOST;
-	if (strncmp(c, "08", 2) == 0 || strncmp(c, "57P", 3) == 0 ||
-	    strcmp(c, "40001") == 0 || strcmp(c, "40P01") == 0 ||
-	    strcmp(c, "53300") == 0)
-		return ST_LOST;
-	if (strncmp(c, "22", 2) == 0 || strncmp(c, "23", 2) == 0 ||
-	    strcmp(c, "54000") == 0)
-		return ST_DATA;
-	return ST_FATAL;
-}
-
-/* Run sql (params text, may be NULL): ST_OK, or what went wrong.  *out
-   gets the result when the caller wants its rows. */
-static enum res
-run(struct pg *p, const char *sql, int np, const char *const *params,
-    PGresult **out)
-{
-	PGresult *r = PQexecParams(p->conn, sql, np, NULL, params, NULL, NULL,
-	    0);
-	ExecStatusType st = PQresultStatus(r);
-	enum res res = ST_OK;
-
-	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
-		res = classify(p, r);
-	if (out != NULL && res == ST_OK)
-		*out = r;
-	else
-		PQclear(r);
-	return res;
-}
-
+/* Say what failed, with the server's words: -1. */
 static int
 failed(struct sink *t, const char *what)
 {
-	diag("%s: %s%s%s", P(t)->where, what ? what : "", what ? ": " : "",
-	    P(t)->lastmsg ? P(t)->lastmsg : "failed");
-	return -1;
+	return pgc_fail(&P(t)->c, what);
 }
 
 /* Run sql where a failure of any kind ends the run: 0, or -1. */
 static int
 must(struct sink *t, const char *sql, const char *what)
 {
-	return run(P(t), sql, 0, NULL, NULL) == ST_OK ? 0 : failed(t, what);
+	return pgc_do(&P(t)->c, sql) == PGC_OK ? 0 : failed(t, what);
 }
 
 static const char *
@@ -299,11 +214,11 @@ sync_cols(struct sink *t, int add)
 
 	quoted_name(&q, t->name);
 	param = buf_cstr(&q);
-	if (run(P(t), "SELECT a.attname, format_type(a.atttypid, a.atttypmod), "
-	    "ty.typname, a.atttypmod FROM pg_attribute a JOIN pg_type ty ON "
-	    "ty.oid = a.atttypid WHERE a.attrelid = to_regclass($1) AND "
-	    "a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum", 1, &param,
-	    &r) != ST_OK) {
+	if (pgc_run(&P(t)->c, "SELECT a.attname, format_type(a.atttypid, "
+	    "a.atttypmod), ty.typname, a.atttypmod FROM pg_attribute a JOIN "
+	    "pg_type ty ON ty.oid = a.atttypid WHERE a.attrelid = "
+	    "to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped ORDER BY "
+	    "a.attnum", 1, &param, &r) != PGC_OK) {
 		buf_free(&q);
 		return failed(t, "reading the table");
 	}
@@ -364,14 +279,14 @@ ddl_lock(struct sink *t)
 {
 	struct buf q = { 0 };
 	const char *param;
-	enum res res;
+	enum pgc_res res;
 
 	buf_printf(&q, "sluice table %s", t->name);
 	param = buf_cstr(&q);
-	res = run(P(t), "SELECT pg_advisory_xact_lock(hashtext($1))", 1,
+	res = pgc_run(&P(t)->c, "SELECT pg_advisory_xact_lock(hashtext($1))", 1,
 	    &param, NULL);
 	buf_free(&q);
-	return res == ST_OK ? 0 : failed(t, "locking the table's name");
+	return res == PGC_OK ? 0 : failed(t, "locking the table's name");
 }
 
 /* Is there a unique index on exactly the key's columns? 1, 0, or -1. */
@@ -399,12 +314,12 @@ has_key_index(struct sink *t)
 	params[0] = buf_cstr(&name);
 	params[1] = buf_cstr(&n);
 	params[2] = buf_cstr(&keys);
-	if (run(P(t), "SELECT count(*) FROM pg_index i WHERE i.indrelid = "
-	    "to_regclass($1) AND i.indisunique AND i.indpred IS NULL AND "
-	    "i.indexprs IS NULL AND i.indnkeyatts = $2::int AND (SELECT "
-	    "bool_and(a.attname = ANY ($3::text[])) FROM pg_attribute a WHERE "
-	    "a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey))", 3, params,
-	    &r) != ST_OK) {
+	if (pgc_run(&P(t)->c, "SELECT count(*) FROM pg_index i WHERE "
+	    "i.indrelid = to_regclass($1) AND i.indisunique AND i.indpred IS "
+	    "NULL AND i.indexprs IS NULL AND i.indnkeyatts = $2::int AND "
+	    "(SELECT bool_and(a.attname = ANY ($3::text[])) FROM pg_attribute "
+	    "a WHERE a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey))",
+	    3, params, &r) != PGC_OK) {
 		found = failed(t, "reading the table's indexes");
 	} else {
 		found = atoi(PQgetvalue(r, 0, 0)) > 0;
@@ -449,7 +364,7 @@ ddl_end(struct sink *t, int ok)
 	if (P(t)->tx_open)
 		return ok;
 	if (ok < 0) {
-		run(P(t), "ROLLBACK", 0, NULL, NULL);
+		pgc_do(&P(t)->c, "ROLLBACK");
 		return -1;
 	}
 	return must(t, "COMMIT", "committing the table's change");
@@ -726,14 +641,14 @@ batch_clear(struct pg *p)
 
 /* The stage an upsert's rows go into first: the table's columns as the
    table has them (no constraints, no defaults), and each row's place. */
-static enum res
+static enum pgc_res
 stage(struct sink *t)
 {
 	struct pg *p = P(t);
-	enum res res;
+	enum pgc_res res;
 
 	if (p->stage_cols == t->ncols)
-		return ST_OK;
+		return PGC_OK;
 	t->sql.n = 0;
 	buf_adds(&t->sql, "DROP TABLE IF EXISTS pg_temp._sluice_stage; "
 	    "CREATE TEMP TABLE _sluice_stage (_sluice_n bigint");
@@ -747,29 +662,20 @@ stage(struct sink *t)
 	}
 	buf_adds(&t->sql, ")");
 	/* Two statements: no parameters, so the simple protocol. */
-	{
-		PGresult *r = PQexec(p->conn, buf_cstr(&t->sql));
-
-		res = PQresultStatus(r) == PGRES_COMMAND_OK ? ST_OK :
-		    classify(p, r);
-		PQclear(r);
-	}
-	if (res == ST_OK)
+	res = pgc_exec(&p->c, buf_cstr(&t->sql), PGRES_COMMAND_OK);
+	if (res == PGC_OK)
 		p->stage_cols = t->ncols;
 	return res;
 }
 
-static enum res copy_send(struct pg *p, const char *s, size_t n);
-
 /* Start COPY of seg's columns (into the stage, or the table). */
-static enum res
+static enum pgc_res
 copy_start(struct sink *t, const struct seg *s)
 {
 	struct pg *p = P(t);
-	PGresult *r;
-	enum res res = ST_OK;
+	enum pgc_res res = PGC_OK;
 
-	if (p->staged && (res = stage(t)) != ST_OK)
+	if (p->staged && (res = stage(t)) != PGC_OK)
 		return res;
 	t->sql.n = 0;
 	buf_adds(&t->sql, "COPY ");
@@ -785,48 +691,27 @@ copy_start(struct sink *t, const struct seg *s)
 		buf_adds(&t->sql, ")");
 	buf_adds(&t->sql, s->binary ? " FROM STDIN (FORMAT binary)" :
 	    " FROM STDIN");
-	r = PQexec(p->conn, buf_cstr(&t->sql));
-	if (PQresultStatus(r) != PGRES_COPY_IN)
-		res = classify(p, r);
-	PQclear(r);
+	res = pgc_exec(&p->c, buf_cstr(&t->sql), PGRES_COPY_IN);
 	/* The binary format's signature, flags and header extension. */
-	if (res == ST_OK && s->binary)
-		res = copy_send(p, PGB_HEADER, PGB_HEADER_LEN);
+	if (res == PGC_OK && s->binary)
+		res = pgc_copy_send(&p->c, PGB_HEADER, PGB_HEADER_LEN);
 	return res;
-}
-
-static enum res
-copy_send(struct pg *p, const char *s, size_t n)
-{
-	if (n > 0 && PQputCopyData(p->conn, s, (int)n) != 1) {
-		copy_err(p, NULL);
-		return ST_LOST;
-	}
-	return ST_OK;
 }
 
 /* End the COPY; then, staged, move the stage's rows into the table (the
    last row of a key in the batch, as one by one would leave it). */
-static enum res
+static enum pgc_res
 copy_end(struct sink *t, const struct seg *s)
 {
 	struct pg *p = P(t);
-	PGresult *r;
-	enum res res = ST_OK;
+	enum pgc_res res;
 
 	/* The binary format's trailer: a row of -1 fields. */
-	if (s->binary && copy_send(p, PGB_TRAILER, PGB_TRAILER_LEN) != ST_OK)
-		return ST_LOST;
-	if (PQputCopyEnd(p->conn, NULL) != 1) {
-		copy_err(p, NULL);
-		return ST_LOST;
-	}
-	while ((r = PQgetResult(p->conn)) != NULL) {
-		if (res == ST_OK && PQresultStatus(r) != PGRES_COMMAND_OK)
-			res = classify(p, r);
-		PQclear(r);
-	}
-	if (res != ST_OK || !p->staged)
+	if (s->binary && pgc_copy_send(&p->c, PGB_TRAILER, PGB_TRAILER_LEN) !=
+	    PGC_OK)
+		return PGC_LOST;
+	res = pgc_copy_end(&p->c);
+	if (res != PGC_OK || !p->staged)
 		return res;
 	t->sql.n = 0;
 	buf_adds(&t->sql, "INSERT INTO ");
@@ -864,18 +749,14 @@ copy_end(struct sink *t, const struct seg *s)
 	}
 	table_on_conflict(t, &t->sql, s->cols, s->ncols);
 	buf_adds(&t->sql, "; TRUNCATE _sluice_stage");
-	r = PQexec(p->conn, buf_cstr(&t->sql));
-	if (PQresultStatus(r) != PGRES_COMMAND_OK)
-		res = classify(p, r);
-	PQclear(r);
-	return res;
+	return pgc_exec(&p->c, buf_cstr(&t->sql), PGRES_COMMAND_OK);
 }
 
 /* Where the server's errors went: what to say, and whether to stop. */
 static int
-lost_or_fatal(struct sink *t, enum res res)
+lost_or_fatal(struct sink *t, enum pgc_res res)
 {
-	if (res == ST_LOST)
+	if (res == PGC_LOST)
 		return 0;
 	return failed(t, "writing");
 }
@@ -887,18 +768,18 @@ finish_copy(struct sink *t)
 {
 	struct pg *p = P(t);
 	struct seg *s = cur_seg(p);
-	enum res res;
+	enum pgc_res res;
 
 	if (!p->copying)
 		return 0;
 	p->copying = 0;
-	res = copy_send(p, s->text.p + p->sent, s->text.n - p->sent);
-	if (res == ST_OK)
+	res = pgc_copy_send(&p->c, s->text.p + p->sent, s->text.n - p->sent);
+	if (res == PGC_OK)
 		res = copy_end(t, s);
-	if (res == ST_OK)
+	if (res == PGC_OK)
 		return 0;
 	p->dirty = 1;
-	return res == ST_FATAL ? lost_or_fatal(t, res) : 0;
+	return res == PGC_FATAL ? lost_or_fatal(t, res) : 0;
 }
 
 static int
@@ -973,25 +854,25 @@ pg_put(struct sink *t, const struct rec *r)
 	s->gone[s->rows] = 0;
 	s->rows++;
 	/* Streamed as it comes, while the batch has gone well. */
-	if (!p->dirty && !p->copying && PQstatus(p->conn) == CONNECTION_OK) {
-		enum res res = ST_OK;
+	if (!p->dirty && !p->copying && pgc_up(&p->c)) {
+		enum pgc_res res = PGC_OK;
 
 		if (!p->in_tx && begin_batch(t) < 0)
-			res = ST_LOST;
-		else if ((res = copy_start(t, s)) == ST_OK) {
+			res = PGC_LOST;
+		else if ((res = copy_start(t, s)) == PGC_OK) {
 			p->copying = 1;
 			/* The segment's earlier rows (a layout came while
 			   no COPY was open) go first. */
 			p->sent = 0;
 		}
-		if (res == ST_FATAL)
+		if (res == PGC_FATAL)
 			return lost_or_fatal(t, res);
-		if (res != ST_OK)
+		if (res != PGC_OK)
 			p->dirty = 1;
 	}
 	if (p->copying && s->text.n - p->sent >= 1 << 16) {
-		if (copy_send(p, s->text.p + p->sent, s->text.n - p->sent) !=
-		    ST_OK) {
+		if (pgc_copy_send(&p->c, s->text.p + p->sent, s->text.n -
+		    p->sent) != PGC_OK) {
 			p->copying = 0;
 			p->dirty = 1;
 		}
@@ -1003,19 +884,19 @@ pg_put(struct sink *t, const struct rec *r)
 }
 
 /* Rows [lo, hi) of s that were not rejected, sent as one COPY. */
-static enum res
+static enum pgc_res
 send_range(struct sink *t, struct seg *s, size_t lo, size_t hi)
 {
-	enum res res = copy_start(t, s);
+	enum pgc_res res = copy_start(t, s);
 
-	for (size_t i = lo; i < hi && res == ST_OK; i++) {
+	for (size_t i = lo; i < hi && res == PGC_OK; i++) {
 		size_t end = i + 1 < s->rows ? s->at[i + 1] : s->text.n;
 
 		if (!s->gone[i])
-			res = copy_send(P(t), s->text.p + s->at[i],
+			res = pgc_copy_send(&P(t)->c, s->text.p + s->at[i],
 			    end - s->at[i]);
 	}
-	if (res == ST_OK)
+	if (res == PGC_OK)
 		return copy_end(t, s);
 	return res;
 }
@@ -1090,58 +971,54 @@ reject_row(struct sink *t, struct seg *s, size_t i, const char *rule)
 	}
 	r.src = s->src[i];
 	r.line = s->line[i];
-	snprintf(t->msg, sizeof t->msg, "%s", p->lastmsg ? p->lastmsg :
+	snprintf(t->msg, sizeof t->msg, "%s", p->c.lastmsg ? p->c.lastmsg :
 	    "refused by the server");
 	table_reject(t, &r, rule);
 	rec_free(&r);
 	s->gone[i] = 1;
 }
 
-static enum res
-savepoint(struct pg *p, const char *sql)
-{
-	return run(p, sql, 0, NULL, NULL);
-}
-
 /* Rows [lo, hi) under a savepoint: whole, or in halves down to the rows
-   the server refuses, which are rejected.  ST_OK, ST_LOST or ST_FATAL. */
-static enum res
+   the server refuses, which are rejected.  PGC_OK, PGC_LOST or
+   PGC_FATAL. */
+static enum pgc_res
 careful(struct sink *t, struct seg *s, size_t lo, size_t hi)
 {
 	struct pg *p = P(t);
-	enum res res;
+	enum pgc_res res;
 	size_t live = 0;
 
 	for (size_t i = lo; i < hi; i++)
 		live += !s->gone[i];
 	if (live == 0)
-		return ST_OK;
+		return PGC_OK;
 	/* The stage is made outside the savepoint, so a rollback to it
 	   does not take the stage away. */
-	if (p->staged && (res = stage(t)) != ST_OK)
+	if (p->staged && (res = stage(t)) != PGC_OK)
 		return res;
-	if ((res = savepoint(p, "SAVEPOINT sluice_rows")) != ST_OK)
+	if ((res = pgc_do(&p->c, "SAVEPOINT sluice_rows")) != PGC_OK)
 		return res;
 	res = send_range(t, s, lo, hi);
-	if (res == ST_OK)
-		return savepoint(p, "RELEASE SAVEPOINT sluice_rows");
-	if (res != ST_DATA)
+	if (res == PGC_OK)
+		return pgc_do(&p->c, "RELEASE SAVEPOINT sluice_rows");
+	if (res != PGC_DATA)
 		return res;
-	if ((res = savepoint(p, "ROLLBACK TO SAVEPOINT sluice_rows")) != ST_OK)
+	if ((res = pgc_do(&p->c, "ROLLBACK TO SAVEPOINT sluice_rows")) !=
+	    PGC_OK)
 		return res;
 	/* The rollback took the stage's rows, not the stage. */
-	if ((res = savepoint(p, "RELEASE SAVEPOINT sluice_rows")) != ST_OK)
+	if ((res = pgc_do(&p->c, "RELEASE SAVEPOINT sluice_rows")) != PGC_OK)
 		return res;
 	if (live == 1) {
 		size_t i = lo;
 
 		while (s->gone[i])
 			i++;
-		reject_row(t, s, i, strncmp(p->lastcode, "23",
+		reject_row(t, s, i, strncmp(p->c.lastcode, "23",
 		    2) == 0 ? "constraint" : "type");
-		return ST_OK;
+		return PGC_OK;
 	}
-	if ((res = careful(t, s, lo, lo + (hi - lo) / 2)) != ST_OK)
+	if ((res = careful(t, s, lo, lo + (hi - lo) / 2)) != PGC_OK)
 		return res;
 	return careful(t, s, lo + (hi - lo) / 2, hi);
 }
@@ -1157,19 +1034,7 @@ batch_rows(const struct pg *p)
 	return n;
 }
 
-static void
-nap(double secs)
-{
-	struct timespec ts;
-
-	ts.tv_sec = (time_t)secs;
-	ts.tv_nsec = (long)((secs - (double)ts.tv_sec) * 1e9);
-	nanosleep(&ts, NULL);
-}
-
-/* A new connection, tried until the deadline: 0, or -1. */
-static int
-reconnect(struct sink *t, double deadline);
+static int reconnect(struct sink *t, double deadline);
 
 /* The batch's transaction (or, replacing, its savepoint) begins. */
 static int
@@ -1179,14 +1044,14 @@ begin_batch(struct sink *t)
 	PGresult *r = NULL;
 
 	if (p->tx_open) {
-		if (savepoint(p, "SAVEPOINT sluice_batch") != ST_OK)
+		if (pgc_do(&p->c, "SAVEPOINT sluice_batch") != PGC_OK)
 			return -1;
 		p->in_tx = 1;
 		return 0;
 	}
 	/* Its id: if the COMMIT goes unanswered, the server can say. */
-	if (run(p, "BEGIN", 0, NULL, NULL) != ST_OK ||
-	    run(p, "SELECT txid_current()", 0, NULL, &r) != ST_OK)
+	if (pgc_do(&p->c, "BEGIN") != PGC_OK ||
+	    pgc_run(&p->c, "SELECT txid_current()", 0, NULL, &r) != PGC_OK)
 		return -1;
 	snprintf(p->xid, sizeof p->xid, "%s", PQgetvalue(r, 0, 0));
 	PQclear(r);
@@ -1201,80 +1066,52 @@ abort_batch(struct pg *p)
 		return;
 	p->in_tx = 0;
 	p->copying = 0;
-	if (PQstatus(p->conn) != CONNECTION_OK)
+	if (!pgc_up(&p->c))
 		return;
 	/* A COPY still open ends first. */
-	if (PQtransactionStatus(p->conn) == PQTRANS_ACTIVE) {
-		PGresult *r;
-
-		PQputCopyEnd(p->conn, "abandoned");
-		while ((r = PQgetResult(p->conn)) != NULL)
-			PQclear(r);
-	}
+	pgc_copy_abandon(&p->c);
 	if (p->tx_open) {
-		run(p, "ROLLBACK TO SAVEPOINT sluice_batch", 0, NULL, NULL);
-		run(p, "RELEASE SAVEPOINT sluice_batch", 0, NULL, NULL);
+		pgc_do(&p->c, "ROLLBACK TO SAVEPOINT sluice_batch");
+		pgc_do(&p->c, "RELEASE SAVEPOINT sluice_batch");
 	} else {
-		run(p, "ROLLBACK", 0, NULL, NULL);
+		pgc_do(&p->c, "ROLLBACK");
 	}
 	/* The stage may have been made in what was rolled back. */
 	p->stage_cols = 0;
 }
 
-/* Did the transaction whose COMMIT went unanswered commit?  1, 0 (it
-   did not: send it again), 2 (not yet known), or -1 (cannot ask). */
-static int
-did_commit(struct pg *p)
-{
-	const char *param = p->xid;
-	PGresult *r = NULL;
-	int yes;
-
-	if (run(p, "SELECT txid_status($1::bigint)", 1, &param, &r) != ST_OK)
-		return -1;
-	yes = !PQgetisnull(r, 0, 0) && strcmp(PQgetvalue(r, 0, 0),
-	    "committed") == 0;
-	/* The old session still ending: ask again. */
-	if (!PQgetisnull(r, 0, 0) && strcmp(PQgetvalue(r, 0, 0),
-	    "in progress") == 0)
-		yes = 2;
-	PQclear(r);
-	return yes;
-}
-
-/* One try at landing the batch: ST_OK (landed), ST_LOST, or ST_FATAL. */
-static enum res
+/* One try at landing the batch: PGC_OK (landed), PGC_LOST, or PGC_FATAL. */
+static enum pgc_res
 try_batch(struct sink *t, int *committed_unsure)
 {
 	struct pg *p = P(t);
-	enum res res = ST_OK;
+	enum pgc_res res = PGC_OK;
 
 	*committed_unsure = 0;
 	if (!p->dirty && p->copying) {
 		if (finish_copy(t) < 0)
-			return ST_FATAL;
+			return PGC_FATAL;
 	}
 	if (p->dirty || !p->in_tx) {
 		/* Again from the start, each segment with care. */
 		abort_batch(p);
-		if (PQstatus(p->conn) != CONNECTION_OK)
-			return ST_LOST;
+		if (!pgc_up(&p->c))
+			return PGC_LOST;
 		if (begin_batch(t) < 0)
-			return PQstatus(p->conn) != CONNECTION_OK ? ST_LOST :
-			    ST_FATAL;
-		for (size_t i = 0; i < p->nsegs && res == ST_OK; i++)
+			return !pgc_up(&p->c) ? PGC_LOST : PGC_FATAL;
+		for (size_t i = 0; i < p->nsegs && res == PGC_OK; i++)
 			res = careful(t, &p->segs[i], 0, p->segs[i].rows);
-		if (res != ST_OK)
+		if (res != PGC_OK)
 			return res;
 	}
 	if (p->tx_open) {
-		res = savepoint(p, "RELEASE SAVEPOINT sluice_batch");
+		res = pgc_do(&p->c, "RELEASE SAVEPOINT sluice_batch");
 		p->in_tx = 0;
 		return res;
 	}
-	res = run(p, "COMMIT", 0, NULL, NULL);
+	res = pgc_do(&p->c, "COMMIT");
 	p->in_tx = 0;
-	if (res == ST_LOST)
+	if (res == PGC_LOST)
 		*committed_unsure = 1;
 	return res;
 }
@@ -1291,12 +1128,12 @@ land_batch(struct sink *t)
 	if (p->nsegs == 0)
 		return 0;
 	for (;;) {
-		enum res res = try_batch(t, &unsure);
+		enum pgc_res res = try_batch(t, &unsure);
 		int dc;
 
-		if (res == ST_OK)
+		if (res == PGC_OK)
 			break;
-		if (res == ST_FATAL) {
+		if (res == PGC_FATAL) {
 			abort_batch(p);
 			return failed(t, "writing");
 		}
@@ -1308,18 +1145,16 @@ land_batch(struct sink *t)
 		if (deadline == 0)
 			deadline = now_seconds() + p->retry;
 		if (!told++)
-			diag("%s: %s; trying again for up to %gs", p->where,
-			    p->lastmsg ? p->lastmsg : "connection lost",
+			diag("%s: %s; trying again for up to %gs", p->c.where,
+			    p->c.lastmsg ? p->c.lastmsg : "connection lost",
 			    p->retry);
 		p->in_tx = 0;
 		p->copying = 0;
 		p->dirty = 1;
 		if (reconnect(t, deadline) < 0)
 			return -1;
-		while (unsure && (dc = did_commit(p)) == 2 &&
-		    now_seconds() < deadline)
-			nap(0.2);
-		if (unsure && dc != 0) {
+		if (unsure && (dc = pgc_committed(&p->c, p->xid, deadline)) !=
+		    0) {
 			if (dc != 1)
 				return failed(t, "asking whether the batch "
 				    "committed");
@@ -1327,7 +1162,7 @@ land_batch(struct sink *t)
 		}
 	}
 	if (told)
-		diag("%s: the batch landed on a new connection", p->where);
+		diag("%s: the batch landed on a new connection", p->c.where);
 	{
 		long long n = batch_rows(p);
 
@@ -1373,8 +1208,8 @@ pg_rollback(struct sink *t)
 	struct pg *p = P(t);
 
 	abort_batch(p);
-	if (p->tx_open && PQstatus(p->conn) == CONNECTION_OK)
-		run(p, "ROLLBACK", 0, NULL, NULL);
+	if (p->tx_open && pgc_up(&p->c))
+		pgc_do(&p->c, "ROLLBACK");
 	p->tx_open = 0;
 	batch_clear(p);
 }
@@ -1396,62 +1231,15 @@ pg_clear(struct sink *t)
 	return must(t, buf_cstr(&t->sql), "clearing the table");
 }
 
-static void
-no_notices(void *ctx, const char *msg)
-{
-	(void)ctx;
-	(void)msg;
-}
-
-static int
-connect_db(struct sink *t)
-{
-	static const char *const keys[] = { "connect_timeout",
-	    "fallback_application_name", "dbname", NULL };
-	const char *vals[] = { "10", "pg-sink", t->target, NULL };
-	struct pg *p = P(t);
-	const char *h;
-
-	if (p->conn != NULL)
-		PQfinish(p->conn);
-	/* Options in -D win over these defaults (read later). */
-	p->conn = PQconnectdbParams(keys, vals, 1);
-	h = PQhost(p->conn);
-	if (PQstatus(p->conn) == CONNECTION_OK || p->where[0] == '\0')
-		snprintf(p->where, sizeof p->where, "%s@%s:%s/%s",
-		    PQuser(p->conn) ? PQuser(p->conn) : "",
-		    h ? h : "", PQport(p->conn) ? PQport(p->conn) : "",
-		    PQdb(p->conn) ? PQdb(p->conn) : "");
-	if (PQstatus(p->conn) != CONNECTION_OK) {
-		copy_err(p, NULL);
-		return -1;
-	}
-	/* "relation already exists, skipping" and the like: not news. */
-	PQsetNoticeProcessor(p->conn, no_notices, NULL);
-	/* Our text is UTF-8, whatever the environment says. */
-	if (PQsetClientEncoding(p->conn, "UTF8") != 0) {
-		copy_err(p, NULL);
-		return -1;
-	}
-	p->stage_cols = 0;
-	return 0;
-}
-
+/* A new connection, tried until the deadline: 0, or -1.  Its session
+   has no stage. */
 static int
 reconnect(struct sink *t, double deadline)
 {
-	double wait = 0.1;
-
-	for (;;) {
-		if (stop_requested)
-			return failed(t, "stopped while the server was gone");
-		if (connect_db(t) == 0)
-			return 0;
-		if (now_seconds() + wait > deadline)
-			return failed(t, "the server did not come back");
-		nap(wait);
-		wait = wait * 2 > 2 ? 2 : wait * 2;
-	}
+	if (pgc_reconnect(&P(t)->c, t->target, deadline) < 0)
+		return -1;
+	P(t)->stage_cols = 0;
+	return 0;
 }
 
 static int
@@ -1463,7 +1251,7 @@ pg_open(struct sink *t)
 	free(t->db);
 	t->db = p;
 	p->staged = t->nkeys > 0;
-	if (connect_db(t) < 0) {
+	if (pgc_connect(&p->c, t->target) < 0) {
 		failed(t, NULL);
 		return -1;
 	}
@@ -1483,8 +1271,7 @@ pg_close(struct sink *t)
 	for (size_t i = 0; i < p->nsrcs; i++)
 		free(p->srcs[i]);
 	free(p->srcs);
-	free(p->lastmsg);
-	PQfinish(p->conn);
+	pgc_close(&p->c);
 	free(p);
 	t->db = NULL;
 }

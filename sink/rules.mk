@@ -14,8 +14,8 @@ $(B)/parquet-sink: $(PQ_OBJ) $(LIBA)
 $(B)/sqlite-sink: $(TABLE_OBJ) $(O)/sink/sqlite-sink.o $(LIBA)
 	$(link)
 
-$(B)/pg-sink: $(TABLE_OBJ) $(addprefix $(O)/sink/,pg_binary.o pg-sink.o) \
-	$(LIBA)
+$(B)/pg-sink: $(TABLE_OBJ) \
+	$(addprefix $(O)/sink/,pg_binary.o pg_conn.o pg-sink.o) $(LIBA)
 	$(link)
 
 # The unit tests of sink/'s own modules link them.
