@@ -19,9 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pg_binary.h"
 #include "pg_conn.h"
-#include "table.h"
+#include "pg_row.h"
 
 static const char *
 pg_versions(void)
@@ -439,163 +438,12 @@ pg_add_column(struct sink *t, const struct tcol *c)
 	return ddl_end(t, ok);
 }
 
-/* The COPY text of one value (its bytes escaped as COPY's text format
-   wants: backslash, tab, newline, carriage return). */
-static void
-copy_escape(struct buf *b, const char *s, size_t n)
+/* How s's rows are laid out, for pg_row.c. */
+static struct pgrow_shape
+shape(const struct pg *p, const struct seg *s)
 {
-	size_t i = 0, from = 0;
-
-	buf_grow(b, n);
-	for (; i < n; i++) {
-		char e;
-
-		switch (s[i]) {
-		case '\\': e = '\\'; break;
-		case '\t': e = 't'; break;
-		case '\n': e = 'n'; break;
-		case '\r': e = 'r'; break;
-		default: continue;
-		}
-		buf_add(b, s + from, i - from);
-		buf_addc(b, '\\');
-		buf_addc(b, e);
-		from = i + 1;
-	}
-	buf_add(b, s + from, n - from);
-}
-
-/* A string column's value v (pv converted) as the server takes it: in
-   a JSON column a string value is quoted (js holds it); text (a CSV
-   cell), numbers and JSON values go as they are. */
-static const char *
-string_value(const struct tcol *c, const struct val *v,
-    const struct col_val *pv, struct buf *js, size_t *n)
-{
-	if (!c->json || v->type != VAL_STR) {
-		*n = pv->n;
-		return pv->s;
-	}
-	js->n = 0;
-	jw_string_buf(js, pv->s, pv->n);
-	*n = js->n;
-	return js->p;
-}
-
-/* Row r's line onto b: 0, or 1 when a value is not of its column's
-   kind (r rejected). */
-static int
-format_row(struct sink *t, const struct rec *r, struct buf *b, size_t ord)
-{
-	struct col_val pv = { 0 };
-	struct buf js = { 0 };
-	char d[64];	/* TS_BUFSZ, NUM_BUFSZ */
-	size_t start = b->n, k = 0;
-
-	if (P(t)->staged)
-		buf_printf(b, "%zu", ord);
-	for (size_t i = 0; i < t->nslot; i++) {
-		const struct tcol *c;
-		const struct val *v = &r->f[i].v;
-		const char *txt;
-		size_t n = 0;
-
-		if (t->slot[i] < 0)
-			continue;
-		c = &t->cols[t->slot[i]];
-		if (k++ > 0 || P(t)->staged)
-			buf_addc(b, '\t');
-		if (col_value(c->name, c->kind, c->scale, v, &pv, t->msg,
-		    sizeof t->msg) < 0) {
-			buf_free(&pv.scratch);
-			buf_free(&js);
-			b->n = start;
-			table_reject(t, r, "type");
-			return 1;
-		}
-		if (pv.null) {
-			buf_adds(b, "\\N");
-			continue;
-		}
-		switch (c->kind) {
-		case K_BOOL:
-			buf_addc(b, pv.i ? 't' : 'f');
-			break;
-		case K_INT:
-			buf_add(b, d, num_fmt_int(d, pv.i));
-			break;
-		case K_DOUBLE:
-			if ((n = num_fmt_double(d, pv.d)) > 0)
-				buf_add(b, d, n);
-			else
-				buf_adds(b, pv.d != pv.d ? "NaN" : pv.d > 0 ?
-				    "Infinity" : "-Infinity");
-			break;
-		case K_DECIMAL:
-			buf_add(b, d, num_fmt_decimal(d, pv.i, c->scale));
-			break;
-		case K_DATE:
-			buf_add(b, d, ts_format_date(d, pv.i * TS_US_PER_DAY));
-			break;
-		case K_TIMESTAMP:
-			buf_add(b, d, ts_format(d, pv.i));
-			break;
-		case K_STRING:
-			txt = string_value(c, v, &pv, &js, &n);
-			copy_escape(b, txt, n);
-			break;
-		}
-	}
-	buf_addc(b, '\n');
-	buf_free(&pv.scratch);
-	buf_free(&js);
-	return 0;
-}
-
-/* Row r in COPY's binary format onto b: 0, or 1 when a value does not
-   fit its column (r rejected). */
-static int
-format_binary(struct sink *t, const struct rec *r, struct buf *b,
-    size_t ord, const struct seg *s)
-{
-	struct pg *p = P(t);
-	struct col_val pv = { 0 };
-	struct buf js = { 0 };
-	size_t start = b->n;
-	int bad = 0;
-
-	pgb_put_be(b, s->ncols + (p->staged != 0), 2);
-	if (p->staged) {
-		pgb_put_be(b, 8, 4);
-		pgb_put_be(b, ord, 8);
-	}
-	for (size_t i = 0; i < t->nslot && !bad; i++) {
-		const struct tcol *c;
-		const struct val *v = &r->f[i].v;
-		const char *txt = NULL;
-		size_t n = 0;
-
-		if (t->slot[i] < 0)
-			continue;
-		c = &t->cols[t->slot[i]];
-		if (col_value(c->name, c->kind, c->scale, v, &pv, t->msg,
-		    sizeof t->msg) < 0) {
-			bad = 1;
-			break;
-		}
-		if (c->kind == K_STRING && !pv.null)
-			txt = string_value(c, v, &pv, &js, &n);
-		if (pgb_put_value(b, p->wire[t->slot[i]], &pv, c->scale, txt, n,
-		    c->name, t->msg, sizeof t->msg) < 0)
-			bad = 1;
-	}
-	buf_free(&pv.scratch);
-	buf_free(&js);
-	if (!bad)
-		return 0;
-	b->n = start;
-	table_reject(t, r, "type");
-	return 1;
+	return (struct pgrow_shape){ .cols = s->cols, .ncols = s->ncols,
+	    .binary = s->binary, .staged = p->staged, .wire = p->wire };
 }
 
 static struct seg *
@@ -832,6 +680,7 @@ pg_put(struct sink *t, const struct rec *r)
 {
 	struct pg *p = P(t);
 	struct seg *s = cur_seg(p);
+	struct pgrow_shape sh;
 
 	if (s == NULL) {
 		if (pg_layout(t) < 0)
@@ -846,8 +695,8 @@ pg_put(struct sink *t, const struct rec *r)
 		s->gone = erealloc(s->gone, s->cap);
 	}
 	s->at[s->rows] = s->text.n;
-	if ((s->binary ? format_binary(t, r, &s->text, s->rows, s) :
-	    format_row(t, r, &s->text, s->rows)) != 0)
+	sh = shape(p, s);
+	if (pgrow_put(t, &sh, r, s->rows, &s->text) != 0)
 		return 1;
 	s->line[s->rows] = r->line;
 	s->src[s->rows] = src_of(p, r->src);
@@ -901,34 +750,6 @@ send_range(struct sink *t, struct seg *s, size_t lo, size_t hi)
 	return res;
 }
 
-/* A binary row's fields onto r, as text. */
-static void
-binary_fields(struct sink *t, const struct seg *s, const unsigned char *q,
-    size_t n, struct rec *r)
-{
-	struct pg *p = P(t);
-	size_t at = 2;
-
-	if (p->staged)
-		at += 4 + 8;
-	for (size_t c = 0; c < s->ncols && at + 4 <= n; c++) {
-		uint32_t len = (uint32_t)pgb_get_be(q + at, 4);
-		const char *name = t->cols[s->cols[c]].name;
-		struct buf v = { 0 };
-
-		at += 4;
-		if (len == UINT32_MAX || at + len > n) {
-			rec_add(r, name, val_null());
-			continue;
-		}
-		pgb_text(&v, p->wire[s->cols[c]], q + at, len);
-		rec_add(r, name, val_str(rec_strdup(r, v.p ? v.p : "", v.n),
-		    v.n));
-		buf_free(&v);
-		at += len;
-	}
-}
-
 /* The row the server refused, rejected: its columns' values as they
    were sent, its place as it came. */
 static void
@@ -936,39 +757,11 @@ reject_row(struct sink *t, struct seg *s, size_t i, const char *rule)
 {
 	struct pg *p = P(t);
 	size_t end = i + 1 < s->rows ? s->at[i + 1] : s->text.n;
-	const char *q = s->text.p + s->at[i], *e = s->text.p + end - 1;
+	struct pgrow_shape sh = shape(p, s);
 	struct rec r;
 
 	rec_init(&r);
-	if (s->binary)
-		binary_fields(t, s, (const unsigned char *)q, end - s->at[i], &r);
-	if (p->staged && !s->binary)	/* the row's place in the batch */
-		while (q < e && *q++ != '\t')
-			;
-	for (size_t c = 0; c < s->ncols && !s->binary; c++) {
-		const char *f = q;
-		struct buf v = { 0 };
-
-		while (q < e && *q != '\t')
-			q++;
-		if (q - f == 2 && f[0] == '\\' && f[1] == 'N') {
-			rec_add(&r, t->cols[s->cols[c]].name, val_null());
-		} else {
-			for (const char *x = f; x < q; x++) {
-				if (*x == '\\' && x + 1 < q) {
-					x++;
-					buf_addc(&v, *x == 't' ? '\t' : *x == 'n' ?
-					    '\n' : *x == 'r' ? '\r' : *x);
-				} else {
-					buf_addc(&v, *x);
-				}
-			}
-			rec_add(&r, t->cols[s->cols[c]].name, val_str(
-			    rec_strdup(&r, v.p ? v.p : "", v.n), v.n));
-		}
-		buf_free(&v);
-		q++;
-	}
+	pgrow_get(t, &sh, s->text.p + s->at[i], end - s->at[i], &r);
 	r.src = s->src[i];
 	r.line = s->line[i];
 	snprintf(t->msg, sizeof t->msg, "%s", p->c.lastmsg ? p->c.lastmsg :

@@ -15,8 +15,11 @@ $(B)/sqlite-sink: $(TABLE_OBJ) $(O)/sink/sqlite-sink.o $(LIBA)
 	$(link)
 
 $(B)/pg-sink: $(TABLE_OBJ) \
-	$(addprefix $(O)/sink/,pg_binary.o pg_conn.o pg-sink.o) $(LIBA)
+	$(addprefix $(O)/sink/,pg_binary.o pg_conn.o pg_row.o pg-sink.o) \
+	$(LIBA)
 	$(link)
 
 # The unit tests of sink/'s own modules link them.
 $(O)/tests/unit/pg_binary.t: $(O)/sink/pg_binary.o
+$(O)/tests/unit/pg_row.t: $(addprefix $(O)/sink/,pg_row.o pg_binary.o) \
+	$(TABLE_OBJ)
