@@ -1,20 +1,22 @@
 /*
  * pg-sink - records into a PostgreSQL table: the same job as sqlite-sink
- * (table.c), in PostgreSQL's dialect and over its wire.  See pg-sink(1).
+ * (table.c, and its main(), table_main.c), in PostgreSQL's dialect and
+ * over its wire (the connection: pg_conn.c; rows as COPY takes them:
+ * pg_row.c).  See pg-sink(1).
  *
  * A batch is one transaction.  Its rows are kept, as COPY rows (in the
  * binary format, pg_binary.c, when every column's type has a binary
  * form there; else as text), and streamed to the server as they come
  * (COPY ... FROM STDIN straight into the table; for an upsert, or a
  * keyed append, into a temporary table and then one INSERT ... SELECT
- * ... ON CONFLICT).  When the server
- * refuses a value (a CHECK, a number too big for its column) the batch
- * is rolled back and sent again in halves under savepoints, down to the
- * rows at fault, which are rejected with the server's reason: a batch
- * lands whole but for its bad rows, never half.  When the connection is
- * lost the batch is sent again on a new one, for up to --retry seconds;
- * if the COMMIT itself went unanswered, the server is asked whether that
- * transaction committed (txid_status), so a retry never doubles a batch.
+ * ... ON CONFLICT).  When the server refuses a value (a CHECK, a number
+ * too big for its column) the batch is rolled back and sent again in
+ * halves under savepoints, down to the rows at fault, which are rejected
+ * with the server's reason: a batch lands whole but for its bad rows,
+ * never half.  When the connection is lost the batch is sent again on a
+ * new one, for up to --retry seconds; if the COMMIT itself went
+ * unanswered, the server is asked whether that transaction committed
+ * (txid_status), so a retry never doubles a batch.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -44,13 +46,7 @@ static const struct program prog = {
 	    "                          (postgresql://user@host:port/db) or\n"
 	    "                          \"host=... dbname=...\"; unset parts from the\n"
 	    "                          PG* environment and ~/.pgpass (default: all)\n"
-	    "  -T, --table NAME        the table\n"
-	    "      --mode MODE         append (default), upsert (with --key), or\n"
-	    "                          replace (the table's rows, in one transaction)\n"
-	    "      --key F[,F...]      the unique key an upsert replaces by (with\n"
-	    "                          append: a row whose key is there is skipped)\n"
-	    "      --batch-rows N      rows a transaction at most (default 10000)\n"
-	    "      --batch-time DUR    a transaction's age at most (default 100ms)\n"
+	    TABLE_HELP
 	    "      --retry DUR         how long to keep trying a batch when the\n"
 	    "                          server is gone (default 30s; 0: not at\n"
 	    "                          all; a bare number: seconds)\n"
@@ -1081,24 +1077,18 @@ pg_take(struct sink *t, int c, const char *arg)
 	return 0;
 }
 
-int
-main(int argc, char **argv)
-{
-	static const struct dialect d = {
-		.db_name = "PostgreSQL",
-		.read = pg_read, .create = pg_create,
-		.key_index = pg_key_index, .add_column = pg_add_column,
-		.layout = pg_layout, .put = pg_put, .commit = pg_commit,
-		.rollback = pg_rollback, .clear = pg_clear,
-	};
-	static const struct option longopts[] = {
-		{ "retry", required_argument, NULL, OPT_RETRY },
-		{ NULL, 0, NULL, 0 }
-	};
-	static const struct table_opts o = {
-		.longopts = longopts, .take = pg_take,
-		.open = pg_open, .close = pg_close,
-	};
+static const struct option longopts[] = {
+	{ "retry", required_argument, NULL, OPT_RETRY },
+	{ NULL, 0, NULL, 0 }
+};
 
-	return table_main(argc, argv, &prog, &d, &o);
-}
+/* The program, which table_main.c's main() runs. */
+const struct dialect table_dialect = {
+	.prog = &prog, .db_name = "PostgreSQL",
+	.longopts = longopts, .take = pg_take,
+	.open = pg_open, .close = pg_close,
+	.read = pg_read, .create = pg_create,
+	.key_index = pg_key_index, .add_column = pg_add_column,
+	.layout = pg_layout, .put = pg_put, .commit = pg_commit,
+	.rollback = pg_rollback, .clear = pg_clear,
+};

@@ -1,5 +1,6 @@
 # sink/: parquet-sink (on lib/parquet/), sqlite-sink and pg-sink (they
-# share table.c); all three names.c, and lib/coltype's column types.
+# share table.c and its main(), table_main.c; pg-sink's pieces are
+# pg_*.c); all three names.c, and lib/coltype's column types.
 PROGRAMS += $(B)/parquet-sink $(B)/sqlite-sink $(B)/pg-sink
 TABLE_OBJ := $(O)/sink/names.o $(O)/sink/table.o
 PQ_OBJ := $(addprefix $(O)/sink/,names.o parts.o parquet-sink.o) \
@@ -11,10 +12,11 @@ LIBS_pg-sink := $(call pc_libs,libpq)
 $(B)/parquet-sink: $(PQ_OBJ) $(LIBA)
 	$(link)
 
-$(B)/sqlite-sink: $(TABLE_OBJ) $(O)/sink/sqlite-sink.o $(LIBA)
+$(B)/sqlite-sink: $(TABLE_OBJ) $(O)/sink/table_main.o $(O)/sink/sqlite-sink.o \
+	$(LIBA)
 	$(link)
 
-$(B)/pg-sink: $(TABLE_OBJ) \
+$(B)/pg-sink: $(TABLE_OBJ) $(O)/sink/table_main.o \
 	$(addprefix $(O)/sink/,pg_binary.o pg_conn.o pg_row.o pg-sink.o) \
 	$(LIBA)
 	$(link)
