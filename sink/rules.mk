@@ -3,7 +3,7 @@
 # pg_*.c); all three names.c, and lib/coltype's column types.
 PROGRAMS += $(B)/parquet-sink $(B)/sqlite-sink $(B)/pg-sink
 TABLE_OBJ := $(O)/sink/names.o $(O)/sink/table.o
-PQ_OBJ := $(addprefix $(O)/sink/,names.o parts.o parquet-sink.o) \
+PQ_OBJ := $(addprefix $(O)/sink/,names.o parts.o pqsink.o parquet-sink.o) \
 	$(PARQUET_LIBA)
 LIBS_parquet-sink := $(PARQUET_LIBS)
 LIBS_sqlite-sink := -lsqlite3
@@ -25,3 +25,5 @@ $(B)/pg-sink: $(TABLE_OBJ) $(O)/sink/table_main.o \
 $(O)/tests/unit/pg_binary.t: $(O)/sink/pg_binary.o
 $(O)/tests/unit/pg_row.t: $(addprefix $(O)/sink/,pg_row.o pg_binary.o) \
 	$(TABLE_OBJ)
+$(O)/tests/unit/pqsink.t: $(filter-out %/parquet-sink.o,$(PQ_OBJ))
+LIBS_pqsink.t := $(PARQUET_LIBS)
