@@ -84,6 +84,15 @@ jw_string(struct out *o, const char *s, size_t n)
 	out_putc(o, '"');
 }
 
+void
+jw_string_buf(struct buf *b, const char *p, size_t n)
+{
+	struct out *o = out_mem(b);
+
+	jw_string(o, p, n);
+	out_close(o);
+}
+
 /*
  * Would a reader get back exactly this number?  An integer must fit in 64
  * bits; any other number must have at most 15 significant digits, which a

@@ -15,6 +15,13 @@
 void jw_string(struct out *o, const char *p, size_t n);
 
 /*
+ * The same JSON string appended to b, for text built in memory (a JSON
+ * column's value in a database sink).  Takes a writer of its own for
+ * the call: for values now and then, not a stream of them.
+ */
+void jw_string_buf(struct buf *b, const char *p, size_t n);
+
+/*
  * Untyped text as JSON: "true"/"false" as booleans, a JSON number that a
  * reader gets back exactly (a 64-bit integer, or at most 15 significant
  * digits within a double's normal range) as that number token as written

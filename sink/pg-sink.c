@@ -1,25 +1,28 @@
 /*
  * pg-sink - records into a PostgreSQL table: the same job as sqlite-sink
- * (table.c), in PostgreSQL's dialect and over its wire.  See pg-sink(1).
+ * (table.c, and its main(), table_main.c), in PostgreSQL's dialect and
+ * over its wire (the connection: pg_conn.c; rows as COPY takes them:
+ * pg_row.c).  See pg-sink(1).
  *
- * A batch is one transaction.  Its rows are kept, as COPY text lines, and
- * streamed to the server as they come (COPY ... FROM STDIN straight into
- * the table; for an upsert, or a keyed append, into a temporary table
- * and then one INSERT ... SELECT ... ON CONFLICT).  When the server
- * refuses a value (a CHECK, a number too big for its column) the batch
- * is rolled back and sent again in halves under savepoints, down to the
- * rows at fault, which are rejected with the server's reason: a batch
- * lands whole but for its bad rows, never half.  When the connection is
- * lost the batch is sent again on a new one, for up to --retry seconds;
- * if the COMMIT itself went unanswered, the server is asked whether that
- * transaction committed (txid_status), so a retry never doubles a batch.
+ * A batch is one transaction.  Its rows are kept, as COPY rows (in the
+ * binary format, pg_binary.c, when every column's type has a binary
+ * form there; else as text), and streamed to the server as they come
+ * (COPY ... FROM STDIN straight into the table; for an upsert, or a
+ * keyed append, into a temporary table and then one INSERT ... SELECT
+ * ... ON CONFLICT).  When the server refuses a value (a CHECK, a number
+ * too big for its column) the batch is rolled back and sent again in
+ * halves under savepoints, down to the rows at fault, which are rejected
+ * with the server's reason: a batch lands whole but for its bad rows,
+ * never half.  When the connection is lost the batch is sent again on a
+ * new one, for up to --retry seconds; if the COMMIT itself went
+ * unanswered, the server is asked whether that transaction committed
+ * (txid_status), so a retry never doubles a batch.
  */
-#include <libpq-fe.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-#include "table.h"
+#include "pg_conn.h"
+#include "pg_row.h"
 
 static const char *
 pg_versions(void)
@@ -43,13 +46,7 @@ static const struct program prog = {
 	    "                          (postgresql://user@host:port/db) or\n"
 	    "                          \"host=... dbname=...\"; unset parts from the\n"
 	    "                          PG* environment and ~/.pgpass (default: all)\n"
-	    "  -T, --table NAME        the table\n"
-	    "      --mode MODE         append (default), upsert (with --key), or\n"
-	    "                          replace (the table's rows, in one transaction)\n"
-	    "      --key F[,F...]      the unique key an upsert replaces by (with\n"
-	    "                          append: a row whose key is there is skipped)\n"
-	    "      --batch-rows N      rows a transaction at most (default 10000)\n"
-	    "      --batch-time DUR    a transaction's age at most (default 100ms)\n"
+	    TABLE_HELP
 	    "      --retry DUR         how long to keep trying a batch when the\n"
 	    "                          server is gone (default 30s; 0: not at\n"
 	    "                          all; a bare number: seconds)\n"
@@ -61,20 +58,6 @@ static const struct program prog = {
 };
 
 enum { OPT_RETRY = OPT_TABLE_NEXT };
-
-/*
- * How a column's values go over the wire in COPY's binary format: the
- * server's type, for those whose binary form is written here.  A column
- * of another type (uuid, inet, a domain...) goes as text, and so do the
- * rows of a COPY that has one.  Binary spares the server parsing each
- * value, the most of its work in a COPY.
- */
-/* PostgreSQL's epoch, 2000-01-01, from 1970's: in days and in us. */
-#define PG_EPOCH_DAYS INT64_C(10957)
-#define PG_EPOCH_US (PG_EPOCH_DAYS * 86400 * 1000000)
-
-enum wire { W_NONE, W_BOOL, W_INT2, W_INT4, W_INT8, W_FLOAT4, W_FLOAT8,
-	W_NUMERIC, W_DATE, W_TIMESTAMP, W_TEXT, W_JSONB };
 
 /* The rows of a batch that have one set of columns, as COPY rows. */
 struct seg {
@@ -89,12 +72,8 @@ struct seg {
 	size_t rows, cap;
 };
 
-/* How a statement went. */
-enum res { ST_OK, ST_DATA, ST_LOST, ST_FATAL };
-
 struct pg {
-	PGconn *conn;
-	char where[256];	/* user@host:port/db, for messages */
+	struct pgc c;		/* the connection */
 	double retry;		/* seconds */
 	int staged;		/* rows go through the stage table */
 	/* The batch: */
@@ -112,10 +91,8 @@ struct pg {
 	size_t stage_cols;	/* the stage table has these columns; 0: none */
 	char **srcs;		/* the inputs' names, kept while rows are */
 	size_t nsrcs;
-	enum wire *wire;	/* per column of the table */
+	enum pgb_wire *wire;	/* per column of the table */
 	size_t nwire;
-	char *lastmsg;		/* the server's last error */
-	char lastcode[6];	/* its SQLSTATE, or "" */
 };
 
 static struct pg *
@@ -124,96 +101,18 @@ P(struct sink *t)
 	return t->db;
 }
 
-static void
-copy_err(struct pg *p, const PGresult *r)
-{
-	const char *m = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) :
-	    NULL, *d = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_DETAIL) : NULL;
-	const char *col = r ? PQresultErrorField(r, PG_DIAG_COLUMN_NAME) :
-	    NULL;
-	struct buf b = { 0 };
-
-	if (m == NULL)
-		m = PQerrorMessage(p->conn);
-	buf_adds(&b, m);
-	/* libpq's own messages end in a newline. */
-	while (b.n > 0 && (b.p[b.n - 1] == '\n' || b.p[b.n - 1] == ' '))
-		b.n--;
-	if (col != NULL)
-		buf_printf(&b, " (column %s)", col);
-	if (d != NULL)
-		buf_printf(&b, ": %s", d);
-	free(p->lastmsg);
-	p->lastmsg = estrdup(buf_cstr(&b));
-	buf_free(&b);
-	{
-		const char *c = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) :
-		    NULL;
-
-		snprintf(p->lastcode, sizeof p->lastcode, "%s", c ? c : "");
-	}
-}
-
-/*
- * What a failed result means: the connection is gone (or going: the
- * server shutting down, a deadlock to try again), the data is at fault
- * (a class 22 data exception or 23 integrity violation, a value too big
- * for an index), or anything else, which ends the run.
- */
-static enum res
-classify(struct pg *p, const PGresult *r)
-{
-	const char *c;
-
-	copy_err(p, r);
-	if (PQstatus(p->conn) != CONNECTION_OK)
-		return ST_LOST;
-	c = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
-	if (c == NULL)
-		return ST_LOST;
-	if (strncmp(c, "08", 2) == 0 || strncmp(c, "57P", 3) == 0 ||
-	    strcmp(c, "40001") == 0 || strcmp(c, "40P01") == 0 ||
-	    strcmp(c, "53300") == 0)
-		return ST_LOST;
-	if (strncmp(c, "22", 2) == 0 || strncmp(c, "23", 2) == 0 ||
-	    strcmp(c, "54000") == 0)
-		return ST_DATA;
-	return ST_FATAL;
-}
-
-/* Run sql (params text, may be NULL): ST_OK, or what went wrong.  *out
-   gets the result when the caller wants its rows. */
-static enum res
-run(struct pg *p, const char *sql, int np, const char *const *params,
-    PGresult **out)
-{
-	PGresult *r = PQexecParams(p->conn, sql, np, NULL, params, NULL, NULL,
-	    0);
-	ExecStatusType st = PQresultStatus(r);
-	enum res res = ST_OK;
-
-	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
-		res = classify(p, r);
-	if (out != NULL && res == ST_OK)
-		*out = r;
-	else
-		PQclear(r);
-	return res;
-}
-
+/* Say what failed, with the server's words: -1. */
 static int
 failed(struct sink *t, const char *what)
 {
-	diag("%s: %s%s%s", P(t)->where, what ? what : "", what ? ": " : "",
-	    P(t)->lastmsg ? P(t)->lastmsg : "failed");
-	return -1;
+	return pgc_fail(&P(t)->c, what);
 }
 
 /* Run sql where a failure of any kind ends the run: 0, or -1. */
 static int
 must(struct sink *t, const char *sql, const char *what)
 {
-	return run(P(t), sql, 0, NULL, NULL) == ST_OK ? 0 : failed(t, what);
+	return pgc_do(&P(t)->c, sql) == PGC_OK ? 0 : failed(t, what);
 }
 
 static const char *
@@ -272,54 +171,19 @@ kind_of_pg(const char *typname, int typmod, struct tcol *c)
 	}
 }
 
+/* How column col's values go over the wire: its server type's. */
 static void
 set_wire(struct pg *p, size_t col, const char *typname)
 {
-	static const struct { const char *name; enum wire w; } of[] = {
-		{ "bool", W_BOOL }, { "int2", W_INT2 }, { "int4", W_INT4 },
-		{ "int8", W_INT8 }, { "float4", W_FLOAT4 },
-		{ "float8", W_FLOAT8 }, { "numeric", W_NUMERIC },
-		{ "date", W_DATE }, { "timestamptz", W_TIMESTAMP },
-		{ "timestamp", W_TIMESTAMP }, { "text", W_TEXT },
-		{ "varchar", W_TEXT }, { "bpchar", W_TEXT }, { "json", W_TEXT },
-		{ "jsonb", W_JSONB },
-	};
-
 	if (col == (size_t)-1)
 		return;
 	if (col >= p->nwire) {
 		p->wire = erealloc(p->wire, (col + 16) * sizeof *p->wire);
 		for (size_t i = p->nwire; i < col + 16; i++)
-			p->wire[i] = W_NONE;
+			p->wire[i] = PGB_NONE;
 		p->nwire = col + 16;
 	}
-	p->wire[col] = W_NONE;
-	for (size_t i = 0; i < sizeof of / sizeof of[0]; i++)
-		if (strcmp(typname, of[i].name) == 0)
-			p->wire[col] = of[i].w;
-}
-
-/* Can a value of this kind go in binary to a column of this type? */
-static int
-binary_ok(const struct tcol *c, enum wire w)
-{
-	switch (c->kind) {
-	case K_BOOL:
-		return w == W_BOOL;
-	case K_INT:
-		return w == W_INT2 || w == W_INT4 || w == W_INT8;
-	case K_DOUBLE:
-		return w == W_FLOAT4 || w == W_FLOAT8;
-	case K_DECIMAL:
-		return w == W_NUMERIC;
-	case K_DATE:
-		return w == W_DATE;
-	case K_TIMESTAMP:
-		return w == W_TIMESTAMP;
-	case K_STRING:
-		return w == W_TEXT || w == W_JSONB;
-	}
-	return 0;
+	p->wire[col] = pgb_wire_of(typname);
 }
 
 static void
@@ -345,11 +209,11 @@ sync_cols(struct sink *t, int add)
 
 	quoted_name(&q, t->name);
 	param = buf_cstr(&q);
-	if (run(P(t), "SELECT a.attname, format_type(a.atttypid, a.atttypmod), "
-	    "ty.typname, a.atttypmod FROM pg_attribute a JOIN pg_type ty ON "
-	    "ty.oid = a.atttypid WHERE a.attrelid = to_regclass($1) AND "
-	    "a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum", 1, &param,
-	    &r) != ST_OK) {
+	if (pgc_run(&P(t)->c, "SELECT a.attname, format_type(a.atttypid, "
+	    "a.atttypmod), ty.typname, a.atttypmod FROM pg_attribute a JOIN "
+	    "pg_type ty ON ty.oid = a.atttypid WHERE a.attrelid = "
+	    "to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped ORDER BY "
+	    "a.attnum", 1, &param, &r) != PGC_OK) {
 		buf_free(&q);
 		return failed(t, "reading the table");
 	}
@@ -410,14 +274,14 @@ ddl_lock(struct sink *t)
 {
 	struct buf q = { 0 };
 	const char *param;
-	enum res res;
+	enum pgc_res res;
 
 	buf_printf(&q, "sluice table %s", t->name);
 	param = buf_cstr(&q);
-	res = run(P(t), "SELECT pg_advisory_xact_lock(hashtext($1))", 1,
+	res = pgc_run(&P(t)->c, "SELECT pg_advisory_xact_lock(hashtext($1))", 1,
 	    &param, NULL);
 	buf_free(&q);
-	return res == ST_OK ? 0 : failed(t, "locking the table's name");
+	return res == PGC_OK ? 0 : failed(t, "locking the table's name");
 }
 
 /* Is there a unique index on exactly the key's columns? 1, 0, or -1. */
@@ -445,12 +309,12 @@ has_key_index(struct sink *t)
 	params[0] = buf_cstr(&name);
 	params[1] = buf_cstr(&n);
 	params[2] = buf_cstr(&keys);
-	if (run(P(t), "SELECT count(*) FROM pg_index i WHERE i.indrelid = "
-	    "to_regclass($1) AND i.indisunique AND i.indpred IS NULL AND "
-	    "i.indexprs IS NULL AND i.indnkeyatts = $2::int AND (SELECT "
-	    "bool_and(a.attname = ANY ($3::text[])) FROM pg_attribute a WHERE "
-	    "a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey))", 3, params,
-	    &r) != ST_OK) {
+	if (pgc_run(&P(t)->c, "SELECT count(*) FROM pg_index i WHERE "
+	    "i.indrelid = to_regclass($1) AND i.indisunique AND i.indpred IS "
+	    "NULL AND i.indexprs IS NULL AND i.indnkeyatts = $2::int AND "
+	    "(SELECT bool_and(a.attname = ANY ($3::text[])) FROM pg_attribute "
+	    "a WHERE a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey))",
+	    3, params, &r) != PGC_OK) {
 		found = failed(t, "reading the table's indexes");
 	} else {
 		found = atoi(PQgetvalue(r, 0, 0)) > 0;
@@ -495,7 +359,7 @@ ddl_end(struct sink *t, int ok)
 	if (P(t)->tx_open)
 		return ok;
 	if (ok < 0) {
-		run(P(t), "ROLLBACK", 0, NULL, NULL);
+		pgc_do(&P(t)->c, "ROLLBACK");
 		return -1;
 	}
 	return must(t, "COMMIT", "committing the table's change");
@@ -570,409 +434,12 @@ pg_add_column(struct sink *t, const struct tcol *c)
 	return ddl_end(t, ok);
 }
 
-/* The COPY text of one value (its bytes escaped as COPY's text format
-   wants: backslash, tab, newline, carriage return). */
-static void
-copy_escape(struct buf *b, const char *s, size_t n)
+/* How s's rows are laid out, for pg_row.c. */
+static struct pgrow_shape
+shape(const struct pg *p, const struct seg *s)
 {
-	size_t i = 0, from = 0;
-
-	buf_grow(b, n);
-	for (; i < n; i++) {
-		char e;
-
-		switch (s[i]) {
-		case '\\': e = '\\'; break;
-		case '\t': e = 't'; break;
-		case '\n': e = 'n'; break;
-		case '\r': e = 'r'; break;
-		default: continue;
-		}
-		buf_add(b, s + from, i - from);
-		buf_addc(b, '\\');
-		buf_addc(b, e);
-		from = i + 1;
-	}
-	buf_add(b, s + from, n - from);
-}
-
-/* A string as a JSON string. */
-static void
-json_quote(struct buf *b, const char *s, size_t n)
-{
-	buf_addc(b, '"');
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c == '"' || c == '\\') {
-			buf_addc(b, '\\');
-			buf_addc(b, (char)c);
-		} else if (c < 0x20) {
-			buf_printf(b, "\\u%04x", c);
-		} else {
-			buf_addc(b, (char)c);
-		}
-	}
-	buf_addc(b, '"');
-}
-
-/* Row r's line onto b: 0, or 1 when a value is not of its column's
-   kind (r rejected). */
-static int
-format_row(struct sink *t, const struct rec *r, struct buf *b, size_t ord)
-{
-	struct col_val pv = { 0 };
-	struct buf js = { 0 };
-	char d[64];	/* TS_BUFSZ, NUM_BUFSZ */
-	size_t start = b->n, k = 0;
-
-	if (P(t)->staged)
-		buf_printf(b, "%zu", ord);
-	for (size_t i = 0; i < t->nslot; i++) {
-		const struct tcol *c;
-		const struct val *v = &r->f[i].v;
-		size_t n = 0;
-
-		if (t->slot[i] < 0)
-			continue;
-		c = &t->cols[t->slot[i]];
-		if (k++ > 0 || P(t)->staged)
-			buf_addc(b, '\t');
-		if (col_value(c->name, c->kind, c->scale, v, &pv, t->msg,
-		    sizeof t->msg) < 0) {
-			buf_free(&pv.scratch);
-			buf_free(&js);
-			b->n = start;
-			table_reject(t, r, "type");
-			return 1;
-		}
-		if (pv.null) {
-			buf_adds(b, "\\N");
-			continue;
-		}
-		switch (c->kind) {
-		case K_BOOL:
-			buf_addc(b, pv.i ? 't' : 'f');
-			break;
-		case K_INT:
-			buf_add(b, d, num_fmt_int(d, pv.i));
-			break;
-		case K_DOUBLE:
-			if ((n = num_fmt_double(d, pv.d)) > 0)
-				buf_add(b, d, n);
-			else
-				buf_adds(b, pv.d != pv.d ? "NaN" : pv.d > 0 ?
-				    "Infinity" : "-Infinity");
-			break;
-		case K_DECIMAL:
-			buf_add(b, d, num_fmt_decimal(d, pv.i, c->scale));
-			break;
-		case K_DATE:
-			buf_add(b, d, ts_format_date(d, pv.i * TS_US_PER_DAY));
-			break;
-		case K_TIMESTAMP:
-			buf_add(b, d, ts_format(d, pv.i));
-			break;
-		case K_STRING:
-			/* JSON: a string value is quoted; text (a CSV cell),
-			   numbers and JSON values go as they are. */
-			if (c->json && v->type == VAL_STR) {
-				js.n = 0;
-				json_quote(&js, pv.s, pv.n);
-				copy_escape(b, js.p, js.n);
-			} else {
-				copy_escape(b, pv.s, pv.n);
-			}
-			break;
-		}
-	}
-	buf_addc(b, '\n');
-	buf_free(&pv.scratch);
-	buf_free(&js);
-	return 0;
-}
-
-static void
-put_be(struct buf *b, uint64_t v, int bytes)
-{
-	unsigned char be[8];
-
-	for (int i = 0; i < bytes; i++)
-		be[i] = (unsigned char)(v >> (8 * (bytes - 1 - i)));
-	buf_add(b, be, (size_t)bytes);
-}
-
-static uint64_t
-get_be(const unsigned char *p, int bytes)
-{
-	uint64_t v = 0;
-
-	for (int i = 0; i < bytes; i++)
-		v = v << 8 | p[i];
-	return v;
-}
-
-/*
- * A decimal (scaled by 10^scale) as numeric's binary form: base-10000
- * digits aligned on the point, the weight of the first, the sign and the
- * scale shown.
- */
-static void
-put_numeric(struct buf *b, int64_t scaled, int scale)
-{
-	char d[NUM_BUFSZ], digits[64];
-	size_t n = num_fmt_decimal(d, scaled, scale), ni, nf, len = 0;
-	const char *p = d, *dot;
-	int16_t g[16];
-	int ng = 0, first, last, weight;
-
-	if (*p == '-')
-		p++, n--;
-	dot = memchr(p, '.', n);
-	ni = dot ? (size_t)(dot - p) : n;
-	nf = dot ? n - ni - 1 : 0;
-	/* The integer part padded on the left, the fraction on the right,
-	   to whole groups of four digits. */
-	for (size_t i = 0; i < (4 - ni % 4) % 4; i++)
-		digits[len++] = '0';
-	memcpy(digits + len, p, ni);
-	len += ni;
-	memcpy(digits + len, p + ni + 1, nf);
-	len += nf;
-	while ((len - ((ni + 3) / 4) * 4) % 4 != 0)
-		digits[len++] = '0';
-	for (size_t i = 0; i + 4 <= len; i += 4)
-		g[ng++] = (int16_t)((digits[i] - '0') * 1000 +
-		    (digits[i + 1] - '0') * 100 + (digits[i + 2] - '0') * 10 +
-		    (digits[i + 3] - '0'));
-	weight = (int)((ni + 3) / 4) - 1;
-	for (first = 0; first < ng && g[first] == 0; first++)
-		weight--;
-	for (last = ng; last > first && g[last - 1] == 0; last--)
-		;
-	if (first == last)
-		weight = 0;
-	put_be(b, (uint64_t)(4 * 2 + (last - first) * 2), 4);
-	put_be(b, (uint64_t)(last - first), 2);
-	put_be(b, (uint64_t)(uint16_t)weight, 2);
-	put_be(b, scaled < 0 ? 0x4000 : 0, 2);
-	put_be(b, (uint64_t)scale, 2);
-	for (int i = first; i < last; i++)
-		put_be(b, (uint64_t)g[i], 2);
-}
-
-/* numeric's binary form as text (a refused row's value, for the reject). */
-static void
-numeric_text(struct buf *v, const unsigned char *p, size_t n)
-{
-	int nd, weight, sign, dscale;
-	struct buf f = { 0 };
-
-	if (n < 8)
-		return;
-	nd = (int)get_be(p, 2);
-	weight = (int16_t)get_be(p + 2, 2);
-	sign = (int)get_be(p + 4, 2);
-	dscale = (int)get_be(p + 6, 2);
-	if (sign == 0xC000) {
-		buf_adds(v, "NaN");
-		return;
-	}
-	if (sign == 0x4000)
-		buf_addc(v, '-');
-	if (weight < 0)
-		buf_addc(v, '0');
-	for (int g = 0; g <= weight; g++) {
-		int dig = g < nd && 8 + 2 * (size_t)g + 2 <= n ?
-		    (int)get_be(p + 8 + 2 * g, 2) : 0;
-
-		buf_printf(v, g ? "%04d" : "%d", dig);
-	}
-	for (int g = weight + 1; (int)f.n < dscale; g++) {
-		int dig = g >= 0 && g < nd && 8 + 2 * (size_t)g + 2 <= n ?
-		    (int)get_be(p + 8 + 2 * g, 2) : 0;
-
-		buf_printf(&f, "%04d", g < 0 ? 0 : dig);
-	}
-	if (dscale > 0) {
-		buf_addc(v, '.');
-		buf_add(v, f.p, (size_t)dscale);
-	}
-	buf_free(&f);
-}
-
-/* A value in binary as the server would print it, for the reject. */
-static void
-binary_text(struct buf *v, enum wire w, const unsigned char *p, size_t n)
-{
-	char d[64];
-	uint64_t u;
-	double x;
-	float fl;
-	uint32_t u32;
-
-	switch (w) {
-	case W_BOOL:
-		buf_addc(v, n && p[0] ? 't' : 'f');
-		return;
-	case W_INT2:
-		buf_printf(v, "%d", (int16_t)get_be(p, 2));
-		return;
-	case W_INT4:
-		buf_printf(v, "%d", (int32_t)get_be(p, 4));
-		return;
-	case W_INT8:
-		buf_add(v, d, num_fmt_int(d, (int64_t)get_be(p, 8)));
-		return;
-	case W_FLOAT4:
-		u32 = (uint32_t)get_be(p, 4);
-		memcpy(&fl, &u32, 4);
-		buf_add(v, d, num_fmt_double(d, fl));
-		return;
-	case W_FLOAT8:
-		u = get_be(p, 8);
-		memcpy(&x, &u, 8);
-		buf_add(v, d, num_fmt_double(d, x));
-		return;
-	case W_NUMERIC:
-		numeric_text(v, p, n);
-		return;
-	case W_DATE:
-		buf_add(v, d, ts_format_date(d, ((int64_t)(int32_t)get_be(p, 4) +
-		    PG_EPOCH_DAYS) * TS_US_PER_DAY));
-		return;
-	case W_TIMESTAMP:
-		buf_add(v, d, ts_format(d, (int64_t)get_be(p, 8) + PG_EPOCH_US));
-		return;
-	case W_JSONB:
-		if (n > 0)
-			buf_add(v, p + 1, n - 1);
-		return;
-	default:
-		buf_add(v, p, n);
-	}
-}
-
-/* The JSON text of a value for a JSON column: a string value quoted. */
-static const char *
-json_value(const struct val *v, const struct col_val *pv, struct buf *js,
-    size_t *n)
-{
-	if (v->type != VAL_STR) {
-		*n = pv->n;
-		return pv->s;
-	}
-	js->n = 0;
-	json_quote(js, pv->s, pv->n);
-	*n = js->n;
-	return js->p;
-}
-
-/* Row r in COPY's binary format onto b: 0, or 1 when a value does not
-   fit its column (r rejected). */
-static int
-format_binary(struct sink *t, const struct rec *r, struct buf *b,
-    size_t ord, const struct seg *s)
-{
-	struct pg *p = P(t);
-	struct col_val pv = { 0 };
-	struct buf js = { 0 };
-	size_t start = b->n;
-	int bad = 0;
-
-	put_be(b, s->ncols + (p->staged != 0), 2);
-	if (p->staged) {
-		put_be(b, 8, 4);
-		put_be(b, ord, 8);
-	}
-	for (size_t i = 0; i < t->nslot && !bad; i++) {
-		const struct tcol *c;
-		const struct val *v = &r->f[i].v;
-		enum wire w;
-		const char *txt;
-		size_t n;
-
-		if (t->slot[i] < 0)
-			continue;
-		c = &t->cols[t->slot[i]];
-		w = p->wire[t->slot[i]];
-		if (col_value(c->name, c->kind, c->scale, v, &pv, t->msg,
-		    sizeof t->msg) < 0) {
-			bad = 1;
-			break;
-		}
-		if (pv.null) {
-			put_be(b, UINT32_MAX, 4);
-			continue;
-		}
-		switch (w) {
-		case W_BOOL:
-			put_be(b, 1, 4);
-			buf_addc(b, pv.i ? 1 : 0);
-			break;
-		case W_INT2:
-		case W_INT4:
-			if (w == W_INT2 ? pv.i < INT16_MIN || pv.i > INT16_MAX :
-			    pv.i < INT32_MIN || pv.i > INT32_MAX) {
-				snprintf(t->msg, sizeof t->msg, "value \"%lld\" "
-				    "is out of range for type %s (column %s)",
-				    (long long)pv.i, w == W_INT2 ? "smallint" :
-				    "integer", c->name);
-				bad = 1;
-				break;
-			}
-			put_be(b, w == W_INT2 ? 2 : 4, 4);
-			put_be(b, (uint64_t)pv.i, w == W_INT2 ? 2 : 4);
-			break;
-		case W_INT8:
-		case W_DATE:
-		case W_TIMESTAMP:
-			put_be(b, w == W_DATE ? 4 : 8, 4);
-			put_be(b, (uint64_t)(w == W_DATE ? pv.i - PG_EPOCH_DAYS :
-			    w == W_TIMESTAMP ? pv.i - PG_EPOCH_US : pv.i),
-			    w == W_DATE ? 4 : 8);
-			break;
-		case W_FLOAT4: {
-			float f = (float)pv.d;
-			uint32_t u;
-
-			memcpy(&u, &f, 4);
-			put_be(b, 4, 4);
-			put_be(b, u, 4);
-			break;
-		}
-		case W_FLOAT8: {
-			uint64_t u;
-
-			memcpy(&u, &pv.d, 8);
-			put_be(b, 8, 4);
-			put_be(b, u, 8);
-			break;
-		}
-		case W_NUMERIC:
-			put_numeric(b, pv.i, c->scale);
-			break;
-		case W_JSONB:
-		case W_TEXT:
-			txt = c->json ? json_value(v, &pv, &js, &n) : pv.s;
-			if (!c->json)
-				n = pv.n;
-			put_be(b, n + (w == W_JSONB), 4);
-			if (w == W_JSONB)
-				buf_addc(b, 1);	/* jsonb's version */
-			buf_add(b, txt, n);
-			break;
-		case W_NONE:
-			break;
-		}
-	}
-	buf_free(&pv.scratch);
-	buf_free(&js);
-	if (!bad)
-		return 0;
-	b->n = start;
-	table_reject(t, r, "type");
-	return 1;
+	return (struct pgrow_shape){ .cols = s->cols, .ncols = s->ncols,
+	    .binary = s->binary, .staged = p->staged, .wire = p->wire };
 }
 
 static struct seg *
@@ -1018,14 +485,14 @@ batch_clear(struct pg *p)
 
 /* The stage an upsert's rows go into first: the table's columns as the
    table has them (no constraints, no defaults), and each row's place. */
-static enum res
+static enum pgc_res
 stage(struct sink *t)
 {
 	struct pg *p = P(t);
-	enum res res;
+	enum pgc_res res;
 
 	if (p->stage_cols == t->ncols)
-		return ST_OK;
+		return PGC_OK;
 	t->sql.n = 0;
 	buf_adds(&t->sql, "DROP TABLE IF EXISTS pg_temp._sluice_stage; "
 	    "CREATE TEMP TABLE _sluice_stage (_sluice_n bigint");
@@ -1039,29 +506,20 @@ stage(struct sink *t)
 	}
 	buf_adds(&t->sql, ")");
 	/* Two statements: no parameters, so the simple protocol. */
-	{
-		PGresult *r = PQexec(p->conn, buf_cstr(&t->sql));
-
-		res = PQresultStatus(r) == PGRES_COMMAND_OK ? ST_OK :
-		    classify(p, r);
-		PQclear(r);
-	}
-	if (res == ST_OK)
+	res = pgc_exec(&p->c, buf_cstr(&t->sql), PGRES_COMMAND_OK);
+	if (res == PGC_OK)
 		p->stage_cols = t->ncols;
 	return res;
 }
 
-static enum res copy_send(struct pg *p, const char *s, size_t n);
-
 /* Start COPY of seg's columns (into the stage, or the table). */
-static enum res
+static enum pgc_res
 copy_start(struct sink *t, const struct seg *s)
 {
 	struct pg *p = P(t);
-	PGresult *r;
-	enum res res = ST_OK;
+	enum pgc_res res = PGC_OK;
 
-	if (p->staged && (res = stage(t)) != ST_OK)
+	if (p->staged && (res = stage(t)) != PGC_OK)
 		return res;
 	t->sql.n = 0;
 	buf_adds(&t->sql, "COPY ");
@@ -1077,48 +535,27 @@ copy_start(struct sink *t, const struct seg *s)
 		buf_adds(&t->sql, ")");
 	buf_adds(&t->sql, s->binary ? " FROM STDIN (FORMAT binary)" :
 	    " FROM STDIN");
-	r = PQexec(p->conn, buf_cstr(&t->sql));
-	if (PQresultStatus(r) != PGRES_COPY_IN)
-		res = classify(p, r);
-	PQclear(r);
+	res = pgc_exec(&p->c, buf_cstr(&t->sql), PGRES_COPY_IN);
 	/* The binary format's signature, flags and header extension. */
-	if (res == ST_OK && s->binary)
-		res = copy_send(p, "PGCOPY\n\377\r\n\0\0\0\0\0\0\0\0\0", 19);
+	if (res == PGC_OK && s->binary)
+		res = pgc_copy_send(&p->c, PGB_HEADER, PGB_HEADER_LEN);
 	return res;
-}
-
-static enum res
-copy_send(struct pg *p, const char *s, size_t n)
-{
-	if (n > 0 && PQputCopyData(p->conn, s, (int)n) != 1) {
-		copy_err(p, NULL);
-		return ST_LOST;
-	}
-	return ST_OK;
 }
 
 /* End the COPY; then, staged, move the stage's rows into the table (the
    last row of a key in the batch, as one by one would leave it). */
-static enum res
+static enum pgc_res
 copy_end(struct sink *t, const struct seg *s)
 {
 	struct pg *p = P(t);
-	PGresult *r;
-	enum res res = ST_OK;
+	enum pgc_res res;
 
 	/* The binary format's trailer: a row of -1 fields. */
-	if (s->binary && copy_send(p, "\377\377", 2) != ST_OK)
-		return ST_LOST;
-	if (PQputCopyEnd(p->conn, NULL) != 1) {
-		copy_err(p, NULL);
-		return ST_LOST;
-	}
-	while ((r = PQgetResult(p->conn)) != NULL) {
-		if (res == ST_OK && PQresultStatus(r) != PGRES_COMMAND_OK)
-			res = classify(p, r);
-		PQclear(r);
-	}
-	if (res != ST_OK || !p->staged)
+	if (s->binary && pgc_copy_send(&p->c, PGB_TRAILER, PGB_TRAILER_LEN) !=
+	    PGC_OK)
+		return PGC_LOST;
+	res = pgc_copy_end(&p->c);
+	if (res != PGC_OK || !p->staged)
 		return res;
 	t->sql.n = 0;
 	buf_adds(&t->sql, "INSERT INTO ");
@@ -1156,18 +593,14 @@ copy_end(struct sink *t, const struct seg *s)
 	}
 	table_on_conflict(t, &t->sql, s->cols, s->ncols);
 	buf_adds(&t->sql, "; TRUNCATE _sluice_stage");
-	r = PQexec(p->conn, buf_cstr(&t->sql));
-	if (PQresultStatus(r) != PGRES_COMMAND_OK)
-		res = classify(p, r);
-	PQclear(r);
-	return res;
+	return pgc_exec(&p->c, buf_cstr(&t->sql), PGRES_COMMAND_OK);
 }
 
 /* Where the server's errors went: what to say, and whether to stop. */
 static int
-lost_or_fatal(struct sink *t, enum res res)
+lost_or_fatal(struct sink *t, enum pgc_res res)
 {
-	if (res == ST_LOST)
+	if (res == PGC_LOST)
 		return 0;
 	return failed(t, "writing");
 }
@@ -1179,18 +612,18 @@ finish_copy(struct sink *t)
 {
 	struct pg *p = P(t);
 	struct seg *s = cur_seg(p);
-	enum res res;
+	enum pgc_res res;
 
 	if (!p->copying)
 		return 0;
 	p->copying = 0;
-	res = copy_send(p, s->text.p + p->sent, s->text.n - p->sent);
-	if (res == ST_OK)
+	res = pgc_copy_send(&p->c, s->text.p + p->sent, s->text.n - p->sent);
+	if (res == PGC_OK)
 		res = copy_end(t, s);
-	if (res == ST_OK)
+	if (res == PGC_OK)
 		return 0;
 	p->dirty = 1;
-	return res == ST_FATAL ? lost_or_fatal(t, res) : 0;
+	return res == PGC_FATAL ? lost_or_fatal(t, res) : 0;
 }
 
 static int
@@ -1217,7 +650,7 @@ pg_layout(struct sink *t)
 
 			s->cols[s->ncols++] = c;
 			if ((size_t)c >= p->nwire ||
-			    !binary_ok(&t->cols[c], p->wire[c]))
+			    !pgb_takes(t->cols[c].kind, p->wire[c]))
 				s->binary = 0;
 		}
 	return 0;
@@ -1243,6 +676,7 @@ pg_put(struct sink *t, const struct rec *r)
 {
 	struct pg *p = P(t);
 	struct seg *s = cur_seg(p);
+	struct pgrow_shape sh;
 
 	if (s == NULL) {
 		if (pg_layout(t) < 0)
@@ -1257,33 +691,33 @@ pg_put(struct sink *t, const struct rec *r)
 		s->gone = erealloc(s->gone, s->cap);
 	}
 	s->at[s->rows] = s->text.n;
-	if ((s->binary ? format_binary(t, r, &s->text, s->rows, s) :
-	    format_row(t, r, &s->text, s->rows)) != 0)
+	sh = shape(p, s);
+	if (pgrow_put(t, &sh, r, s->rows, &s->text) != 0)
 		return 1;
 	s->line[s->rows] = r->line;
 	s->src[s->rows] = src_of(p, r->src);
 	s->gone[s->rows] = 0;
 	s->rows++;
 	/* Streamed as it comes, while the batch has gone well. */
-	if (!p->dirty && !p->copying && PQstatus(p->conn) == CONNECTION_OK) {
-		enum res res = ST_OK;
+	if (!p->dirty && !p->copying && pgc_up(&p->c)) {
+		enum pgc_res res = PGC_OK;
 
 		if (!p->in_tx && begin_batch(t) < 0)
-			res = ST_LOST;
-		else if ((res = copy_start(t, s)) == ST_OK) {
+			res = PGC_LOST;
+		else if ((res = copy_start(t, s)) == PGC_OK) {
 			p->copying = 1;
 			/* The segment's earlier rows (a layout came while
 			   no COPY was open) go first. */
 			p->sent = 0;
 		}
-		if (res == ST_FATAL)
+		if (res == PGC_FATAL)
 			return lost_or_fatal(t, res);
-		if (res != ST_OK)
+		if (res != PGC_OK)
 			p->dirty = 1;
 	}
 	if (p->copying && s->text.n - p->sent >= 1 << 16) {
-		if (copy_send(p, s->text.p + p->sent, s->text.n - p->sent) !=
-		    ST_OK) {
+		if (pgc_copy_send(&p->c, s->text.p + p->sent, s->text.n -
+		    p->sent) != PGC_OK) {
 			p->copying = 0;
 			p->dirty = 1;
 		}
@@ -1295,49 +729,21 @@ pg_put(struct sink *t, const struct rec *r)
 }
 
 /* Rows [lo, hi) of s that were not rejected, sent as one COPY. */
-static enum res
+static enum pgc_res
 send_range(struct sink *t, struct seg *s, size_t lo, size_t hi)
 {
-	enum res res = copy_start(t, s);
+	enum pgc_res res = copy_start(t, s);
 
-	for (size_t i = lo; i < hi && res == ST_OK; i++) {
+	for (size_t i = lo; i < hi && res == PGC_OK; i++) {
 		size_t end = i + 1 < s->rows ? s->at[i + 1] : s->text.n;
 
 		if (!s->gone[i])
-			res = copy_send(P(t), s->text.p + s->at[i],
+			res = pgc_copy_send(&P(t)->c, s->text.p + s->at[i],
 			    end - s->at[i]);
 	}
-	if (res == ST_OK)
+	if (res == PGC_OK)
 		return copy_end(t, s);
 	return res;
-}
-
-/* A binary row's fields onto r, as text. */
-static void
-binary_fields(struct sink *t, const struct seg *s, const unsigned char *q,
-    size_t n, struct rec *r)
-{
-	struct pg *p = P(t);
-	size_t at = 2;
-
-	if (p->staged)
-		at += 4 + 8;
-	for (size_t c = 0; c < s->ncols && at + 4 <= n; c++) {
-		uint32_t len = (uint32_t)get_be(q + at, 4);
-		const char *name = t->cols[s->cols[c]].name;
-		struct buf v = { 0 };
-
-		at += 4;
-		if (len == UINT32_MAX || at + len > n) {
-			rec_add(r, name, val_null());
-			continue;
-		}
-		binary_text(&v, p->wire[s->cols[c]], q + at, len);
-		rec_add(r, name, val_str(rec_strdup(r, v.p ? v.p : "", v.n),
-		    v.n));
-		buf_free(&v);
-		at += len;
-	}
 }
 
 /* The row the server refused, rejected: its columns' values as they
@@ -1347,93 +753,61 @@ reject_row(struct sink *t, struct seg *s, size_t i, const char *rule)
 {
 	struct pg *p = P(t);
 	size_t end = i + 1 < s->rows ? s->at[i + 1] : s->text.n;
-	const char *q = s->text.p + s->at[i], *e = s->text.p + end - 1;
+	struct pgrow_shape sh = shape(p, s);
 	struct rec r;
 
 	rec_init(&r);
-	if (s->binary)
-		binary_fields(t, s, (const unsigned char *)q, end - s->at[i], &r);
-	if (p->staged && !s->binary)	/* the row's place in the batch */
-		while (q < e && *q++ != '\t')
-			;
-	for (size_t c = 0; c < s->ncols && !s->binary; c++) {
-		const char *f = q;
-		struct buf v = { 0 };
-
-		while (q < e && *q != '\t')
-			q++;
-		if (q - f == 2 && f[0] == '\\' && f[1] == 'N') {
-			rec_add(&r, t->cols[s->cols[c]].name, val_null());
-		} else {
-			for (const char *x = f; x < q; x++) {
-				if (*x == '\\' && x + 1 < q) {
-					x++;
-					buf_addc(&v, *x == 't' ? '\t' : *x == 'n' ?
-					    '\n' : *x == 'r' ? '\r' : *x);
-				} else {
-					buf_addc(&v, *x);
-				}
-			}
-			rec_add(&r, t->cols[s->cols[c]].name, val_str(
-			    rec_strdup(&r, v.p ? v.p : "", v.n), v.n));
-		}
-		buf_free(&v);
-		q++;
-	}
+	pgrow_get(t, &sh, s->text.p + s->at[i], end - s->at[i], &r);
 	r.src = s->src[i];
 	r.line = s->line[i];
-	snprintf(t->msg, sizeof t->msg, "%s", p->lastmsg ? p->lastmsg :
+	snprintf(t->msg, sizeof t->msg, "%s", p->c.lastmsg ? p->c.lastmsg :
 	    "refused by the server");
 	table_reject(t, &r, rule);
 	rec_free(&r);
 	s->gone[i] = 1;
 }
 
-static enum res
-savepoint(struct pg *p, const char *sql)
-{
-	return run(p, sql, 0, NULL, NULL);
-}
-
 /* Rows [lo, hi) under a savepoint: whole, or in halves down to the rows
-   the server refuses, which are rejected.  ST_OK, ST_LOST or ST_FATAL. */
-static enum res
+   the server refuses, which are rejected.  PGC_OK, PGC_LOST or
+   PGC_FATAL. */
+static enum pgc_res
 careful(struct sink *t, struct seg *s, size_t lo, size_t hi)
 {
 	struct pg *p = P(t);
-	enum res res;
+	enum pgc_res res;
 	size_t live = 0;
 
 	for (size_t i = lo; i < hi; i++)
 		live += !s->gone[i];
 	if (live == 0)
-		return ST_OK;
+		return PGC_OK;
 	/* The stage is made outside the savepoint, so a rollback to it
 	   does not take the stage away. */
-	if (p->staged && (res = stage(t)) != ST_OK)
+	if (p->staged && (res = stage(t)) != PGC_OK)
 		return res;
-	if ((res = savepoint(p, "SAVEPOINT sluice_rows")) != ST_OK)
+	if ((res = pgc_do(&p->c, "SAVEPOINT sluice_rows")) != PGC_OK)
 		return res;
 	res = send_range(t, s, lo, hi);
-	if (res == ST_OK)
-		return savepoint(p, "RELEASE SAVEPOINT sluice_rows");
-	if (res != ST_DATA)
+	if (res == PGC_OK)
+		return pgc_do(&p->c, "RELEASE SAVEPOINT sluice_rows");
+	if (res != PGC_DATA)
 		return res;
-	if ((res = savepoint(p, "ROLLBACK TO SAVEPOINT sluice_rows")) != ST_OK)
+	if ((res = pgc_do(&p->c, "ROLLBACK TO SAVEPOINT sluice_rows")) !=
+	    PGC_OK)
 		return res;
 	/* The rollback took the stage's rows, not the stage. */
-	if ((res = savepoint(p, "RELEASE SAVEPOINT sluice_rows")) != ST_OK)
+	if ((res = pgc_do(&p->c, "RELEASE SAVEPOINT sluice_rows")) != PGC_OK)
 		return res;
 	if (live == 1) {
 		size_t i = lo;
 
 		while (s->gone[i])
 			i++;
-		reject_row(t, s, i, strncmp(p->lastcode, "23",
+		reject_row(t, s, i, strncmp(p->c.lastcode, "23",
 		    2) == 0 ? "constraint" : "type");
-		return ST_OK;
+		return PGC_OK;
 	}
-	if ((res = careful(t, s, lo, lo + (hi - lo) / 2)) != ST_OK)
+	if ((res = careful(t, s, lo, lo + (hi - lo) / 2)) != PGC_OK)
 		return res;
 	return careful(t, s, lo + (hi - lo) / 2, hi);
 }
@@ -1449,19 +823,7 @@ batch_rows(const struct pg *p)
 	return n;
 }
 
-static void
-nap(double secs)
-{
-	struct timespec ts;
-
-	ts.tv_sec = (time_t)secs;
-	ts.tv_nsec = (long)((secs - (double)ts.tv_sec) * 1e9);
-	nanosleep(&ts, NULL);
-}
-
-/* A new connection, tried until the deadline: 0, or -1. */
-static int
-reconnect(struct sink *t, double deadline);
+static int reconnect(struct sink *t, double deadline);
 
 /* The batch's transaction (or, replacing, its savepoint) begins. */
 static int
@@ -1471,14 +833,14 @@ begin_batch(struct sink *t)
 	PGresult *r = NULL;
 
 	if (p->tx_open) {
-		if (savepoint(p, "SAVEPOINT sluice_batch") != ST_OK)
+		if (pgc_do(&p->c, "SAVEPOINT sluice_batch") != PGC_OK)
 			return -1;
 		p->in_tx = 1;
 		return 0;
 	}
 	/* Its id: if the COMMIT goes unanswered, the server can say. */
-	if (run(p, "BEGIN", 0, NULL, NULL) != ST_OK ||
-	    run(p, "SELECT txid_current()", 0, NULL, &r) != ST_OK)
+	if (pgc_do(&p->c, "BEGIN") != PGC_OK ||
+	    pgc_run(&p->c, "SELECT txid_current()", 0, NULL, &r) != PGC_OK)
 		return -1;
 	snprintf(p->xid, sizeof p->xid, "%s", PQgetvalue(r, 0, 0));
 	PQclear(r);
@@ -1493,80 +855,52 @@ abort_batch(struct pg *p)
 		return;
 	p->in_tx = 0;
 	p->copying = 0;
-	if (PQstatus(p->conn) != CONNECTION_OK)
+	if (!pgc_up(&p->c))
 		return;
 	/* A COPY still open ends first. */
-	if (PQtransactionStatus(p->conn) == PQTRANS_ACTIVE) {
-		PGresult *r;
-
-		PQputCopyEnd(p->conn, "abandoned");
-		while ((r = PQgetResult(p->conn)) != NULL)
-			PQclear(r);
-	}
+	pgc_copy_abandon(&p->c);
 	if (p->tx_open) {
-		run(p, "ROLLBACK TO SAVEPOINT sluice_batch", 0, NULL, NULL);
-		run(p, "RELEASE SAVEPOINT sluice_batch", 0, NULL, NULL);
+		pgc_do(&p->c, "ROLLBACK TO SAVEPOINT sluice_batch");
+		pgc_do(&p->c, "RELEASE SAVEPOINT sluice_batch");
 	} else {
-		run(p, "ROLLBACK", 0, NULL, NULL);
+		pgc_do(&p->c, "ROLLBACK");
 	}
 	/* The stage may have been made in what was rolled back. */
 	p->stage_cols = 0;
 }
 
-/* Did the transaction whose COMMIT went unanswered commit?  1, 0 (it
-   did not: send it again), 2 (not yet known), or -1 (cannot ask). */
-static int
-did_commit(struct pg *p)
-{
-	const char *param = p->xid;
-	PGresult *r = NULL;
-	int yes;
-
-	if (run(p, "SELECT txid_status($1::bigint)", 1, &param, &r) != ST_OK)
-		return -1;
-	yes = !PQgetisnull(r, 0, 0) && strcmp(PQgetvalue(r, 0, 0),
-	    "committed") == 0;
-	/* The old session still ending: ask again. */
-	if (!PQgetisnull(r, 0, 0) && strcmp(PQgetvalue(r, 0, 0),
-	    "in progress") == 0)
-		yes = 2;
-	PQclear(r);
-	return yes;
-}
-
-/* One try at landing the batch: ST_OK (landed), ST_LOST, or ST_FATAL. */
-static enum res
+/* One try at landing the batch: PGC_OK (landed), PGC_LOST, or PGC_FATAL. */
+static enum pgc_res
 try_batch(struct sink *t, int *committed_unsure)
 {
 	struct pg *p = P(t);
-	enum res res = ST_OK;
+	enum pgc_res res = PGC_OK;
 
 	*committed_unsure = 0;
 	if (!p->dirty && p->copying) {
 		if (finish_copy(t) < 0)
-			return ST_FATAL;
+			return PGC_FATAL;
 	}
 	if (p->dirty || !p->in_tx) {
 		/* Again from the start, each segment with care. */
 		abort_batch(p);
-		if (PQstatus(p->conn) != CONNECTION_OK)
-			return ST_LOST;
+		if (!pgc_up(&p->c))
+			return PGC_LOST;
 		if (begin_batch(t) < 0)
-			return PQstatus(p->conn) != CONNECTION_OK ? ST_LOST :
-			    ST_FATAL;
-		for (size_t i = 0; i < p->nsegs && res == ST_OK; i++)
+			return !pgc_up(&p->c) ? PGC_LOST : PGC_FATAL;
+		for (size_t i = 0; i < p->nsegs && res == PGC_OK; i++)
 			res = careful(t, &p->segs[i], 0, p->segs[i].rows);
-		if (res != ST_OK)
+		if (res != PGC_OK)
 			return res;
 	}
 	if (p->tx_open) {
-		res = savepoint(p, "RELEASE SAVEPOINT sluice_batch");
+		res = pgc_do(&p->c, "RELEASE SAVEPOINT sluice_batch");
 		p->in_tx = 0;
 		return res;
 	}
-	res = run(p, "COMMIT", 0, NULL, NULL);
+	res = pgc_do(&p->c, "COMMIT");
 	p->in_tx = 0;
-	if (res == ST_LOST)
+	if (res == PGC_LOST)
 		*committed_unsure = 1;
 	return res;
 }
@@ -1583,12 +917,12 @@ land_batch(struct sink *t)
 	if (p->nsegs == 0)
 		return 0;
 	for (;;) {
-		enum res res = try_batch(t, &unsure);
+		enum pgc_res res = try_batch(t, &unsure);
 		int dc;
 
-		if (res == ST_OK)
+		if (res == PGC_OK)
 			break;
-		if (res == ST_FATAL) {
+		if (res == PGC_FATAL) {
 			abort_batch(p);
 			return failed(t, "writing");
 		}
@@ -1600,18 +934,16 @@ land_batch(struct sink *t)
 		if (deadline == 0)
 			deadline = now_seconds() + p->retry;
 		if (!told++)
-			diag("%s: %s; trying again for up to %gs", p->where,
-			    p->lastmsg ? p->lastmsg : "connection lost",
+			diag("%s: %s; trying again for up to %gs", p->c.where,
+			    p->c.lastmsg ? p->c.lastmsg : "connection lost",
 			    p->retry);
 		p->in_tx = 0;
 		p->copying = 0;
 		p->dirty = 1;
 		if (reconnect(t, deadline) < 0)
 			return -1;
-		while (unsure && (dc = did_commit(p)) == 2 &&
-		    now_seconds() < deadline)
-			nap(0.2);
-		if (unsure && dc != 0) {
+		if (unsure && (dc = pgc_committed(&p->c, p->xid, deadline)) !=
+		    0) {
 			if (dc != 1)
 				return failed(t, "asking whether the batch "
 				    "committed");
@@ -1619,7 +951,7 @@ land_batch(struct sink *t)
 		}
 	}
 	if (told)
-		diag("%s: the batch landed on a new connection", p->where);
+		diag("%s: the batch landed on a new connection", p->c.where);
 	{
 		long long n = batch_rows(p);
 
@@ -1665,8 +997,8 @@ pg_rollback(struct sink *t)
 	struct pg *p = P(t);
 
 	abort_batch(p);
-	if (p->tx_open && PQstatus(p->conn) == CONNECTION_OK)
-		run(p, "ROLLBACK", 0, NULL, NULL);
+	if (p->tx_open && pgc_up(&p->c))
+		pgc_do(&p->c, "ROLLBACK");
 	p->tx_open = 0;
 	batch_clear(p);
 }
@@ -1688,62 +1020,15 @@ pg_clear(struct sink *t)
 	return must(t, buf_cstr(&t->sql), "clearing the table");
 }
 
-static void
-no_notices(void *ctx, const char *msg)
-{
-	(void)ctx;
-	(void)msg;
-}
-
-static int
-connect_db(struct sink *t)
-{
-	static const char *const keys[] = { "connect_timeout",
-	    "fallback_application_name", "dbname", NULL };
-	const char *vals[] = { "10", "pg-sink", t->target, NULL };
-	struct pg *p = P(t);
-	const char *h;
-
-	if (p->conn != NULL)
-		PQfinish(p->conn);
-	/* Options in -D win over these defaults (read later). */
-	p->conn = PQconnectdbParams(keys, vals, 1);
-	h = PQhost(p->conn);
-	if (PQstatus(p->conn) == CONNECTION_OK || p->where[0] == '\0')
-		snprintf(p->where, sizeof p->where, "%s@%s:%s/%s",
-		    PQuser(p->conn) ? PQuser(p->conn) : "",
-		    h ? h : "", PQport(p->conn) ? PQport(p->conn) : "",
-		    PQdb(p->conn) ? PQdb(p->conn) : "");
-	if (PQstatus(p->conn) != CONNECTION_OK) {
-		copy_err(p, NULL);
-		return -1;
-	}
-	/* "relation already exists, skipping" and the like: not news. */
-	PQsetNoticeProcessor(p->conn, no_notices, NULL);
-	/* Our text is UTF-8, whatever the environment says. */
-	if (PQsetClientEncoding(p->conn, "UTF8") != 0) {
-		copy_err(p, NULL);
-		return -1;
-	}
-	p->stage_cols = 0;
-	return 0;
-}
-
+/* A new connection, tried until the deadline: 0, or -1.  Its session
+   has no stage. */
 static int
 reconnect(struct sink *t, double deadline)
 {
-	double wait = 0.1;
-
-	for (;;) {
-		if (stop_requested)
-			return failed(t, "stopped while the server was gone");
-		if (connect_db(t) == 0)
-			return 0;
-		if (now_seconds() + wait > deadline)
-			return failed(t, "the server did not come back");
-		nap(wait);
-		wait = wait * 2 > 2 ? 2 : wait * 2;
-	}
+	if (pgc_reconnect(&P(t)->c, t->target, deadline) < 0)
+		return -1;
+	P(t)->stage_cols = 0;
+	return 0;
 }
 
 static int
@@ -1755,7 +1040,7 @@ pg_open(struct sink *t)
 	free(t->db);
 	t->db = p;
 	p->staged = t->nkeys > 0;
-	if (connect_db(t) < 0) {
+	if (pgc_connect(&p->c, t->target) < 0) {
 		failed(t, NULL);
 		return -1;
 	}
@@ -1775,8 +1060,7 @@ pg_close(struct sink *t)
 	for (size_t i = 0; i < p->nsrcs; i++)
 		free(p->srcs[i]);
 	free(p->srcs);
-	free(p->lastmsg);
-	PQfinish(p->conn);
+	pgc_close(&p->c);
 	free(p);
 	t->db = NULL;
 }
@@ -1793,24 +1077,18 @@ pg_take(struct sink *t, int c, const char *arg)
 	return 0;
 }
 
-int
-main(int argc, char **argv)
-{
-	static const struct dialect d = {
-		.db_name = "PostgreSQL",
-		.read = pg_read, .create = pg_create,
-		.key_index = pg_key_index, .add_column = pg_add_column,
-		.layout = pg_layout, .put = pg_put, .commit = pg_commit,
-		.rollback = pg_rollback, .clear = pg_clear,
-	};
-	static const struct option longopts[] = {
-		{ "retry", required_argument, NULL, OPT_RETRY },
-		{ NULL, 0, NULL, 0 }
-	};
-	static const struct table_opts o = {
-		.longopts = longopts, .take = pg_take,
-		.open = pg_open, .close = pg_close,
-	};
+static const struct option longopts[] = {
+	{ "retry", required_argument, NULL, OPT_RETRY },
+	{ NULL, 0, NULL, 0 }
+};
 
-	return table_main(argc, argv, &prog, &d, &o);
-}
+/* The program, which table_main.c's main() runs. */
+const struct dialect table_dialect = {
+	.prog = &prog, .db_name = "PostgreSQL",
+	.longopts = longopts, .take = pg_take,
+	.open = pg_open, .close = pg_close,
+	.read = pg_read, .create = pg_create,
+	.key_index = pg_key_index, .add_column = pg_add_column,
+	.layout = pg_layout, .put = pg_put, .commit = pg_commit,
+	.rollback = pg_rollback, .clear = pg_clear,
+};

@@ -4,8 +4,8 @@
  * appended or upserted by a key, in batched transactions (by count and
  * by time, and whenever the input pauses, so a slow stream's rows land
  * as they come), WAL so readers read while it writes.  See
- * sqlite-sink(1).  What it shares with pg-sink is table.c; this is
- * SQLite's dialect.
+ * sqlite-sink(1).  What it shares with pg-sink is table.c (and its
+ * main(), table_main.c); this is SQLite's dialect.
  *
  * A value that is not of its column's type, or that a CHECK refuses,
  * rejects its record: in = written + rejected + filtered (--where).
@@ -34,13 +34,7 @@ static const struct program prog = {
 	    "\n"
 	    "Options:\n"
 	    "  -D, --db DB             the database: a SQLite file\n"
-	    "  -T, --table NAME        the table\n"
-	    "      --mode MODE         append (default), upsert (with --key), or\n"
-	    "                          replace (the table's rows, in one transaction)\n"
-	    "      --key F[,F...]      the unique key an upsert replaces by (with\n"
-	    "                          append: a row whose key is there is skipped)\n"
-	    "      --batch-rows N      rows a transaction at most (default 10000)\n"
-	    "      --batch-time DUR    a transaction's age at most (default 100ms)\n"
+	    TABLE_HELP
 	    "      --where EXPR        write only the records EXPR holds for; the\n"
 	    "                          others are counted filtered\n"
 	    STATS_HELP,
@@ -449,19 +443,12 @@ lite_close(struct sink *t)
 	t->db = NULL;
 }
 
-int
-main(int argc, char **argv)
-{
-	static const struct dialect d = {
-		.db_name = "SQLite",
-		.read = lite_read, .create = lite_create,
-		.key_index = lite_key_index, .add_column = lite_add_column,
-		.layout = lite_layout, .put = lite_put, .commit = lite_commit,
-		.rollback = lite_rollback, .clear = lite_clear,
-	};
-	static const struct table_opts o = {
-		.open = lite_open, .close = lite_close, .target_required = 1,
-	};
-
-	return table_main(argc, argv, &prog, &d, &o);
-}
+/* The program, which table_main.c's main() runs. */
+const struct dialect table_dialect = {
+	.prog = &prog, .db_name = "SQLite", .target_required = 1,
+	.open = lite_open, .close = lite_close,
+	.read = lite_read, .create = lite_create,
+	.key_index = lite_key_index, .add_column = lite_add_column,
+	.layout = lite_layout, .put = lite_put, .commit = lite_commit,
+	.rollback = lite_rollback, .clear = lite_clear,
+};

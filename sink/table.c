@@ -461,7 +461,7 @@ sink_free(struct sink *t)
 }
 
 static struct option *
-all_options(const struct table_opts *o)
+all_options(const struct dialect *d)
 {
 	static const struct option shared[] = {
 		COMMON_LONGOPTS,
@@ -479,20 +479,19 @@ all_options(const struct table_opts *o)
 	size_t n = sizeof shared / sizeof shared[0], m = 0;
 	struct option *all;
 
-	while (o->longopts != NULL && o->longopts[m].name != NULL)
+	while (d->longopts != NULL && d->longopts[m].name != NULL)
 		m++;
 	all = ecalloc(n + m + 1, sizeof *all);
 	memcpy(all, shared, sizeof shared);
 	if (m)
-		memcpy(all + n, o->longopts, m * sizeof *all);
+		memcpy(all + n, d->longopts, m * sizeof *all);
 	return all;
 }
 
 int
-table_main(int argc, char **argv, const struct program *prog,
-    const struct dialect *d, const struct table_opts *o)
+table_main(int argc, char **argv, const struct dialect *d)
 {
-	struct option *longopts = all_options(o);
+	struct option *longopts = all_options(d);
 	struct sink t = { .d = d, .batch_rows = 10000, .batch_secs = 0.1 };
 	struct common_opts co = { 0 };
 	struct filter f = { 0 };
@@ -511,7 +510,7 @@ table_main(int argc, char **argv, const struct program *prog,
 	/* -d and -t: the old letters of -D and -T, for one release (-d is
 	   a folder and -t a topic in the other programs). */
 	buf_printf(&shortopts, "%sD:T:d:t:%s", COMMON_SHORTOPTS,
-	    o->shortopts ? o->shortopts : "");
+	    d->shortopts ? d->shortopts : "");
 	while ((c = getopt_long(argc, argv, buf_cstr(&shortopts), longopts,
 	    NULL)) != -1) {
 		switch (c) {
@@ -557,15 +556,15 @@ table_main(int argc, char **argv, const struct program *prog,
 			    1) / 1000;
 			break;
 		default:
-			if (c < OPT_TABLE_NEXT || o->take == NULL ||
-			    o->take(&t, c, optarg) < 0)
-				common_opt(prog, &co, c, optarg);
+			if (c < OPT_TABLE_NEXT || d->take == NULL ||
+			    d->take(&t, c, optarg) < 0)
+				common_opt(d->prog, &co, c, optarg);
 		}
 	}
 	buf_free(&shortopts);
 	free(longopts);
-	if ((o->target_required && t.target == NULL) || t.name == NULL)
-		usage_error(o->target_required ? "-D DB and -T TABLE, please" :
+	if ((d->target_required && t.target == NULL) || t.name == NULL)
+		usage_error(d->target_required ? "-D DB and -T TABLE, please" :
 		    "-T TABLE, please");
 	if (t.mode == M_UPSERT && keys == NULL)
 		usage_error("--mode upsert needs --key");
@@ -584,8 +583,8 @@ table_main(int argc, char **argv, const struct program *prog,
 		f.where = ewhere(where, sc);
 	t.f = &f;
 	status = 1;
-	if (o->open(&t) < 0) {
-		o->close(&t);
+	if (d->open(&t) < 0) {
+		d->close(&t);
 		where_free(f.where);
 		schema_free(sc);
 		sink_free(&t);
@@ -627,7 +626,7 @@ table_main(int argc, char **argv, const struct program *prog,
 		    co.quiet) < 0)
 			status = 1;
 	}
-	o->close(&t);
+	d->close(&t);
 	if (t.failed)
 		status = 1;
 	held_free(&t.pending);

@@ -3,8 +3,9 @@
  * table made from the schema or the first records, widened when new
  * fields come, rows appended, upserted by a key or replacing the table's,
  * landed in batches by count and by time and whenever the input pauses.
- * table.c keeps all that; a dialect (sqlite-sink.c, pg-sink.c) is its
- * database's types, statements and transport.
+ * table.c keeps all that, and table_main.c is both programs' main(); a
+ * dialect (sqlite-sink.c, pg-sink.c) is its program's description and
+ * options and its database's types, statements and transport.
  */
 #ifndef SLUICE_TABLE_H
 #define SLUICE_TABLE_H
@@ -28,7 +29,17 @@ struct tcol {
 struct sink;
 
 struct dialect {
+	const struct program *prog;	/* usage, --help, --version */
 	const char *db_name;	/* "SQLite", in messages */
+	/* The program's options beyond the shared ones: */
+	const struct option *longopts;	/* { 0 }-ended, or NULL */
+	const char *shortopts;
+	/* Take option c; -1 if it is not the dialect's. */
+	int (*take)(struct sink *t, int c, const char *arg);
+	int target_required;	/* -D must be given */
+	/* Connect to t->target (NULL: -D not given): 0, or -1 (reported). */
+	int (*open)(struct sink *t);
+	void (*close)(struct sink *t);
 	/* The table's columns, added with table_add_col() (t->exists set
 	   when there is one): 0, or -1 (reported). */
 	int (*read)(struct sink *t);
@@ -85,23 +96,28 @@ struct sink {
 	struct buf sql;		/* scratch for the dialect's statements */
 };
 
-/* The program's options beyond the shared ones. */
-struct table_opts {
-	const struct option *longopts;	/* { 0 }-ended */
-	const char *shortopts;
-	/* Take option c; -1 if it is not the dialect's. */
-	int (*take)(struct sink *t, int c, const char *arg);
-	/* Connect to t->target (NULL: -D not given): 0, or -1 (reported). */
-	int (*open)(struct sink *t);
-	void (*close)(struct sink *t);
-	int target_required;	/* -D must be given */
-};
-
 enum { OPT_TABLE_NEXT = 0x2000 };	/* the dialect's own options from */
 
+/* --help's lines for the options table.c takes, after -D (which each
+   program spells its way). */
+#define TABLE_HELP \
+	"  -T, --table NAME        the table\n" \
+	"      --mode MODE         append (default), upsert (with --key), or\n" \
+	"                          replace (the table's rows, in one " \
+	"transaction)\n" \
+	"      --key F[,F...]      the unique key an upsert replaces by (with\n" \
+	"                          append: a row whose key is there is " \
+	"skipped)\n" \
+	"      --batch-rows N      rows a transaction at most (default 10000)\n" \
+	"      --batch-time DUR    a transaction's age at most (default " \
+	"100ms)\n"
+
+/* The program's dialect: sqlite-sink.c and pg-sink.c each define it,
+   and table_main.c's main() runs it. */
+extern const struct dialect table_dialect;
+
 /* Run the program: options, the records, the summary.  The exit status. */
-int table_main(int argc, char **argv, const struct program *prog,
-    const struct dialect *d, const struct table_opts *o);
+int table_main(int argc, char **argv, const struct dialect *d);
 
 void table_add_col(struct sink *t, const char *name, enum col_kind kind,
     int scale, int json, const char *decl);

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include "../tap.h"
+#include "jsonw.h"
 #include "readhelp.h"
 #include "reject.h"
 #include "writer.h"
@@ -136,6 +137,30 @@ main(void)
 	    "\"d\":1e+21,\"inf\":null,\"m\":-0.05,\"n\":null,\"f\":false}\n",
 	    "JSON escapes, invalid UTF-8, numbers");
 	free(got);
+
+	/* A JSON string appended to text in memory: what jw_string writes,
+	   after what the buffer held, however long. */
+	{
+		struct buf b = { 0 };
+		const char want[] = "x\"q\\\"b\\\\\\n\\t\\u0001\x7f caf\xc3\xa9 "
+		    "a\\ufffd\"";
+		size_t big = 10000;
+		char *s = malloc(big);
+
+		buf_adds(&b, "x");
+		jw_string_buf(&b, "q\"b\\\n\t\x01\x7f caf\xc3\xa9 a\xff", 17);
+		is_mem(b.p, b.n, want, sizeof want - 1,
+		    "jw_string_buf: escapes and invalid UTF-8 as jw_string");
+		memset(s, 'a', big);
+		s[big - 1] = '\n';
+		b.n = 0;
+		jw_string_buf(&b, s, big);
+		ok(b.n == big + 3 && b.p[0] == '"' && b.p[big - 1] == 'a' &&
+		    memcmp(b.p + big, "\\n\"", 3) == 0,
+		    "jw_string_buf: a string longer than its writer's buffer");
+		free(s);
+		buf_free(&b);
+	}
 
 	/* Untyped text becomes a JSON number or boolean only as spelled. */
 	rec_clear(&r[0]);
