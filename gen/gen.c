@@ -469,8 +469,9 @@ value_of(struct generator *g, struct gfield *f, struct rec *r,
 		return to_type(sf, f->k, r);
 	case G_LIST:
 		return list(g, f, r);
-	case G_SESSION:
+	case G_SESSION:		/* sessions.c sets it */
 	case G_NONE:
+	case G_COUNT:
 		break;
 	}
 	return val_null();
@@ -538,15 +539,6 @@ set_param(struct param *p, const json_t *v, const struct expr_env *env)
 	}
 }
 
-static const char *const kind_names[] = {
-	[G_UUID] = "uuid", [G_SEQUENCE] = "sequence", [G_PATTERN] = "pattern",
-	[G_UNIFORM] = "uniform", [G_NORMAL] = "normal",
-	[G_LOGNORMAL] = "lognormal", [G_CHOICE] = "choice", [G_TIME] = "time",
-	[G_BOOL] = "bool", [G_GEO] = "geo", [G_DERIVED] = "derived",
-	[G_REF] = "ref", [G_CONST] = "const", [G_SESSION] = "session",
-	[G_LIST] = "list",
-};
-
 static void compile_sub(struct generator *g, const json_t *fields,
     struct schema_field **sfs, struct gfield **gfs);
 static void free_field(struct gfield *f);
@@ -570,11 +562,7 @@ compile_field(struct generator *g, struct gfield *f,
 	if (json_object_get(j, "round") == NULL)
 		f->round = -1;
 	f->null_rate = json_number_value(json_object_get(j, "null_rate"));
-	if (sf->gen == NULL)
-		return;
-	for (int k = G_UUID; k <= G_LIST; k++)
-		if (strcmp(kind_names[k], sf->gen) == 0)
-			f->kind = (enum gkind)k;
+	f->kind = gkind_of(sf->gen);
 	switch (f->kind) {
 	case G_SEQUENCE:
 		v = json_object_get(j, "start");

@@ -8,13 +8,8 @@
 #include <math.h>
 
 #include "gen.h"
+#include "generators.h"
 #include "hash.h"
-
-enum gkind {
-	G_NONE, G_UUID, G_SEQUENCE, G_PATTERN, G_UNIFORM, G_NORMAL,
-	G_LOGNORMAL, G_CHOICE, G_TIME, G_BOOL, G_GEO, G_DERIVED, G_REF,
-	G_CONST, G_SESSION, G_LIST
-};
 
 /*
  * Weighted choice in constant time (Walker's alias method): column

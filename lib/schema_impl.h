@@ -10,8 +10,12 @@
 #ifndef SLUICE_SCHEMA_IMPL_H
 #define SLUICE_SCHEMA_IMPL_H
 
+#include "generators.h"
 #include "jcheck.h"
 #include "schema.h"
+
+/* A field's own keys at most (name, type...), and the NULL after them. */
+#define SCHEMA_OWN_KEYS 8
 
 /* The loader's state while it checks one file. */
 struct ctx {
@@ -22,6 +26,10 @@ struct ctx {
 	char **attrs;		/* "entity.attr" names expressions may use */
 	size_t nattrs;
 	size_t pool_bytes;	/* the generated pools' values take */
+	/* The keys a field may have: its own, then every generator's
+	   parameters (made once, by check_fields()). */
+	const char *field_keys[SCHEMA_OWN_KEYS + GKIND_ALL_PARAMS];
+	size_t nfield_keys;
 };
 
 /* The types' names as a schema spells them, by enum ftype; NULL last. */
