@@ -82,7 +82,8 @@ check_versions(struct ctx *c, const json_t *versions)
 		size_t j;
 
 		jc_index(path, sizeof path, "versions", i);
-		if (check_object(c, path, v, "a version is an object", keys) < 0)
+		if (check_object(c, path, v, "a version is an object",
+		    keys) < 0)
 			return;
 		num = jc_int(&c->jc, path, v, "version", 1, 0);
 		if (!c->jc.failed && num <= last)

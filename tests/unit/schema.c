@@ -114,8 +114,8 @@ main(void)
 	    "\"rond\": 1}]}", "key.json: fields[0].rond: unknown key \"rond\" "
 	    "(did you mean \"round\"?)", 2);
 	fails("makes", "{\"fields\": [{\"name\": \"a\", \"gen\": \"normal\", "
-	    "\"mean\": 1, \"stddev\": 2}]}", "makes.json: fields[0].gen: normal "
-	    "makes numbers, but the type is string", 2);
+	    "\"mean\": 1, \"stddev\": 2}]}", "makes.json: fields[0].gen: "
+	    "normal makes numbers, but the type is string", 2);
 	fails("time", "{\"fields\": [{\"name\": \"a\", \"type\": \"int\", "
 	    "\"gen\": \"time\"}]}", "time.json: fields[0].gen: time makes "
 	    "dates or timestamps, but the type is int", 2);
