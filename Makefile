@@ -104,7 +104,7 @@ $(O)/%.o: %.c
 $(O)/datadir.stamp: FORCE
 	@mkdir -p $(@D)
 	@echo '$(DATADIR)' | cmp -s - $@ || echo '$(DATADIR)' >$@
-$(O)/lib/schema.o: $(O)/datadir.stamp
+$(O)/lib/schema_find.o: $(O)/datadir.stamp
 .PHONY: FORCE
 
 # The version, from one place: the VERSION file (lib/opts.c alone has it).

@@ -1,6 +1,9 @@
 /*
- * gen_impl.h - the generator's insides, shared by gen.c, sessions.c and
- * anomalies.c.  Not for the program: it uses gen.h.
+ * gen_impl.h - the generator's insides, shared by its files: gen.c (its
+ * life), compile.c (the schema compiled), entities.c (the pools), days.c,
+ * record.c (making a record), typed.c (values in a field's type),
+ * alias.c, sessions.c and anomalies.c.  Not for the program: it uses
+ * gen.h.
  */
 #ifndef SLUICE_GEN_IMPL_H
 #define SLUICE_GEN_IMPL_H
@@ -8,13 +11,8 @@
 #include <math.h>
 
 #include "gen.h"
+#include "generators.h"
 #include "hash.h"
-
-enum gkind {
-	G_NONE, G_UUID, G_SEQUENCE, G_PATTERN, G_UNIFORM, G_NORMAL,
-	G_LOGNORMAL, G_CHOICE, G_TIME, G_BOOL, G_GEO, G_DERIVED, G_REF,
-	G_CONST, G_SESSION, G_LIST
-};
 
 /*
  * Weighted choice in constant time (Walker's alias method): column
@@ -155,13 +153,71 @@ unit(uint64_t bits)
 	return (double)(bits >> 11) * 0x1.0p-53;
 }
 
-/* The value a field gets in the current record (vars hold those before). */
+/* The value a field gets in the current record (vars hold those before;
+   record.c). */
 struct val gen_value(struct generator *g, struct gfield *f, struct rec *r,
     int64_t now_us);
 
-/* Make v the field's type (a decimal with its scale, a date...). */
-struct val to_type(const struct schema_field *sf, struct val v,
+/* 10^k, exactly for k 0 to 18. */
+static inline double
+pow10d(int k)
+{
+	static const double p10[] = { 1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7,
+	    1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18 };
+
+	return k >= 0 && k <= 18 ? p10[k] : pow(10, k);
+}
+
+/* A string made in the record's arena. */
+static inline struct val
+made(struct rec *r, const char *p, size_t n)
+{
+	return val_str(rec_strdup(r, p, n), n);
+}
+
+/* A value from the schema file, strings marked plain where they are
+   (looked at once here, never again per record; typed.c). */
+struct val json_val(const json_t *j);
+
+/* to_type() for a value not already of the field's type (typed.c). */
+struct val to_type_slow(const struct schema_field *sf, struct val v,
     struct rec *r);
+
+/* Make v the field's type (a decimal with its scale, a date...); a value
+   that has no such form is null.  Strings made live in r. */
+static inline struct val
+to_type(const struct schema_field *sf, struct val v, struct rec *r)
+{
+	/* Most values are already what the field wants. */
+	if (v.type == VAL_NULL ||
+	    (sf->type == FT_STRING && (v.type == VAL_STR ||
+	    v.type == VAL_TEXT)) ||
+	    (sf->type == FT_INT && v.type == VAL_INT) ||
+	    (sf->type == FT_DECIMAL && v.type == VAL_DEC &&
+	    v.scale == sf->scale) ||
+	    (sf->type == FT_FLOAT && v.type == VAL_DOUBLE) ||
+	    (sf->type == FT_BOOL && v.type == VAL_BOOL))
+		return v;
+	return to_type_slow(sf, v, r);
+}
+
+/* The compiler (compile.c), of a schema checked already: field f from sf,
+   its expressions seeing the first defined fields. */
+void compile_field(struct generator *g, struct gfield *f,
+    const struct schema_field *sf, size_t defined);
+/* Fields that see no record (an entity's, a list's items) from their
+   JSON: *sfs and *gfs, as many as fields has, to free. */
+void compile_fields(struct generator *g, const json_t *fields,
+    struct schema_field **sfs, struct gfield **gfs);
+/* What compile_field() holds (not f itself). */
+void free_field(struct gfield *f);
+
+/* The day's key and its date, as text (days.c). */
+void set_day(struct generator *g, int64_t day);
+
+/* Entity pools (entities.c): build them all, or fail with a message. */
+int entities_new(struct generator *g, char *err, size_t errlen);
+void entities_free(struct generator *g);
 
 /* Sessions (sessions.c): set up, start a day, fill a record's fields. */
 int sessions_new(struct generator *g, char *err, size_t errlen);

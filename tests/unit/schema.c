@@ -1,6 +1,7 @@
-/* Unit tests: lib/schema.c, loading a schema file: the fields and their
-   types, the defaults, lookups; and each kind of mistake, one message
-   naming the file and the place, and the exit status it calls for. */
+/* Unit tests: lib/schema.c and its checks (lib/schema_*.c), loading a
+   schema file: the fields and their types, the defaults, lookups; and
+   each kind of mistake, one message naming the file and the place, and
+   the exit status it calls for. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -104,6 +105,23 @@ main(void)
 	fails("gen", "{\"fields\": [{\"name\": \"a\", \"gen\": \"unifrom\"}]}",
 	    "gen.json: fields[0].gen: unknown generator \"unifrom\" (did you "
 	    "mean \"uniform\"?)", 2);
+	/* What the table of generators says (lib/generators.c). */
+	fails("param", "{\"fields\": [{\"name\": \"a\", \"type\": \"int\", "
+	    "\"gen\": \"uniform\", \"min\": 1, \"max\": 2, \"mean\": 1}]}",
+	    "param.json: fields[0].mean: not a parameter of the uniform "
+	    "generator", 2);
+	fails("key", "{\"fields\": [{\"name\": \"a\", \"gen\": \"uuid\", "
+	    "\"rond\": 1}]}", "key.json: fields[0].rond: unknown key \"rond\" "
+	    "(did you mean \"round\"?)", 2);
+	fails("makes", "{\"fields\": [{\"name\": \"a\", \"gen\": \"normal\", "
+	    "\"mean\": 1, \"stddev\": 2}]}", "makes.json: fields[0].gen: "
+	    "normal makes numbers, but the type is string", 2);
+	fails("time", "{\"fields\": [{\"name\": \"a\", \"type\": \"int\", "
+	    "\"gen\": \"time\"}]}", "time.json: fields[0].gen: time makes "
+	    "dates or timestamps, but the type is int", 2);
+	fails("list", "{\"fields\": [{\"name\": \"a\", \"gen\": \"list\", "
+	    "\"items\": [{\"name\": \"x\"}]}]}", "list.json: fields[0].type: "
+	    "a list is of type json", 2);
 
 	/* Not there: a usage error (2); there but not readable: 1. */
 	snprintf(path, sizeof path, "%s/absent.json", dir);
