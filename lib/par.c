@@ -33,7 +33,8 @@ enum ev_kind {
 
 struct ev {
 	enum ev_kind kind;
-	int first;		/* the first event of its record */
+	size_t first;		/* the records it is the first event of: 0,
+				   1, or a run of EV_PUT's written whole */
 	size_t a, b;		/* EV_PUT */
 	size_t nsub;		/* EV_UNIQUE */
 	struct rec *r, *o;	/* copies (EV_LATER's are rec_free'd) */
@@ -275,18 +276,17 @@ header_len(const char *const *cols, size_t n)
 void
 par_put(struct par_worker *w, const struct rec *o)
 {
+	struct chunk *c = w->c;
 	size_t before = written(w);
 	struct ev *e;
 
 	switch (wr_put(w->w, o)) {
 	case WR_OK:
-		e = add_ev(w, EV_PUT);
 		if (!w->wrote && w->p->ofmt == FMT_CSV) {
 			/* The first: the header went out before it. */
 			size_t n;
 			int done;
 			const char *const *cols = wr_header(w->w, &n, &done);
-			struct chunk *c = w->c;
 
 			c->hdr = header_len(cols, n);
 			c->nocols = n;
@@ -296,13 +296,22 @@ par_put(struct par_worker *w, const struct rec *o)
 			before += c->hdr;
 		}
 		w->wrote = 1;
-		e->a = before;
+		/* Records written one after another are one event. */
+		e = c->nev > 0 ? &c->ev[c->nev - 1] : NULL;
+		if (w->first && e != NULL && e->kind == EV_PUT &&
+		    e->first > 0 && e->b == before) {
+			e->first++;
+			w->first = 0;
+		} else {
+			e = add_ev(w, EV_PUT);
+			e->a = before;
+		}
 		e->b = written(w);
 		break;
 	case WR_SKIP:
 		e = add_ev(w, EV_REFUSED);
-		e->r = copy_rec(w->c, o);
-		e->msg = copy_str(&w->c->mem, wr_error(w->w));
+		e->r = copy_rec(c, o);
+		e->msg = copy_str(&c->mem, wr_error(w->w));
 		break;
 	case WR_ERR:
 		break;	/* memory does not fail */
@@ -433,8 +442,6 @@ read_chunk(struct par_worker *w, struct chunk *c, char **cols, size_t ncols)
 	if (cols != NULL)
 		wr_columns(w->w, (const char *const *)cols, ncols);
 	while ((st = rd_next(rd, &r)) == RD_OK || st == RD_BAD) {
-		size_t before = c->nev;
-
 		w->first = 1;
 		if (st == RD_BAD) {
 			struct rej_reason why = { "parse", r->err, NULL };
@@ -443,7 +450,7 @@ read_chunk(struct par_worker *w, struct chunk *c, char **cols, size_t ncols)
 		} else {
 			p->each(&w->wf, r, w->ctx);
 		}
-		if (c->nev == before)
+		if (w->first)	/* it asked nothing */
 			add_ev(w, EV_NONE);
 	}
 	c->lines = rd->line;
@@ -583,10 +590,11 @@ emit(struct par *p, struct chunk *c)
 	for (size_t i = 0; i < c->nev; i++) {
 		struct ev *e = &c->ev[i];
 
-		if (e->first) {
+		if (e->first > 0) {
 			if (f->stop || stop_requested)
 				break;
-			progress_tick(&f->pg, ++f->t.in);
+			f->t.in += e->first;
+			progress_tick(&f->pg, f->t.in);
 		}
 		if (e->r != NULL)
 			e->r->line += p->line;
@@ -607,7 +615,7 @@ emit(struct par *p, struct chunk *c)
 			if (out_failed(f->out))
 				f->stop = 1;
 			else
-				f->t.out++;
+				f->t.out += e->first > 0 ? e->first : 1;
 			break;
 		case EV_REFUSED:
 			rej_one(f->rj, e->r, "output", e->msg);

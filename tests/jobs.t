@@ -1,0 +1,94 @@
+#!/bin/sh
+# -j N: one thread's output from many.  Each program with -j gives the
+# same output, rejects (with their line numbers), messages, --stats and
+# --metrics with -j 2 and -j 4 (more threads than cores) as with -j 1:
+# on the nasty CSV corpus, on JSON Lines, on gzip, on stdin, and on a
+# large generated CSV with quoted line breaks, CRLF and lone CRs, blank
+# lines and malformed quoting, cut into many chunks (SLUICE_CHUNK_BYTES
+# makes them small) so that records of every kind fall across their
+# boundaries.
+. "$SLUICE_TOP/tests/lib.sh"
+
+# A few hundred thousand records of every kind, in a fixed random order.
+awk 'BEGIN {
+    srand(7)
+    printf "\357\273\277order_id,order_date,product,quantity,unit_price,amount,note\r\n"
+    for (i = 0; i < 200000; i++) {
+        k = int(rand() * 20)
+        e = int(rand() * 10) == 0 ? (rand() < 0.5 ? "\r\n" : "\r") : "\n"
+        d = sprintf("2025-01-%02d", 1 + i % 28)
+        if (k == 0) l = i "," d ",\"Masala\nDosa\",2,10.5,,\"multi\r\nline \"\"quoted\"\" note\""
+        else if (k == 1) l = i "," d ",bad\"quote,1,2,,x"
+        else if (k == 2) l = i "," d ",\"closed\"junk,1,2,,x"
+        else if (k == 3) l = i "," d ",short"
+        else if (k == 4) l = ""
+        else if (k == 5) l = i ",not-a-date,Idli,1,2,,\"a,b\""
+        else if (k == 6) l = i "," d ",caf\351,1,2,,bad utf8"
+        else if (k == 7) l = i "," d ",\"x\"\",y\",1,2,3,\"\""
+        else if (k == 8) l = i "," d ",a\"b,\"c\nd\",1,2,3"
+        else if (k == 9) l = i "," d ",,,,,"
+        else l = i "," d ",Product " k "," (k % 5 + 1) "," k "." (i % 90 + 10) ",,note " i
+        printf "%s%s", l, e
+    }
+}' >"$T/big.csv"
+gzip -c "$T/big.csv" >"$T/big.csv.gz"
+"$SLUICE_BIN/schema-gen" -q ecommerce --per-day 20000 --days 2 >"$T/ec.csv"
+"$SLUICE_BIN/schema-gen" -q ecommerce --per-day 20000 --days 2 -f jsonl >"$T/ec.jsonl"
+gzip -c "$T/ec.jsonl" >"$T/ec.jsonl.gz"
+
+# Everything a run says, its seconds left out.
+said() {  # said TAG
+    for f in out err rej stats metrics; do
+        [ -f "$T/$f" ] || : >"$T/$f"
+    done
+    sed 's/, [0-9.]*s$//' "$T/err" >"$T/err.x"
+    sed 's/"seconds":[0-9.e+-]*//; s/"time":"[^"]*"//' "$T/stats" "$T/metrics" >"$T/meta.x"
+    cat "$T/out" "$T/err.x" "$T/rej" "$T/meta.x" >"$T/said.$1"
+    echo "rc $rc" >>"$T/said.$1"
+}
+
+# same LABEL CHUNKS PROGRAM ARGS: -j 2 and -j 4 say what -j 1 says.
+same() {
+    _label=$1 _chunks=$2
+    shift 2
+    rm -f "$T/rej" "$T/stats" "$T/metrics"
+    SLUICE_CHUNK_BYTES= run "$@" -j 1 --reject "$T/rej" --stats "$T/stats"
+    said one
+    for _j in 2 4; do
+        for _c in $_chunks; do
+            rm -f "$T/rej" "$T/stats" "$T/metrics"
+            SLUICE_CHUNK_BYTES=$_c run "$@" -j $_j --reject "$T/rej" \
+                --stats "$T/stats"
+            said many
+            _size="$_c bytes"
+            [ "$_c" = default ] && _size="a MiB"
+            is_file "$T/said.many" "$T/said.one" \
+                "$_label: -j $_j, chunks of $_size: as -j 1"
+        done
+    done
+}
+
+for f in "$DATA"/*.csv "$DATA"/*.jsonl; do
+    same "cleanse $(basename "$f")" "1 7 default" cleanse "$f"
+done
+same "cleanse, CSV to JSON Lines" "1 default" cleanse -f jsonl "$DATA/nasty.csv" "$DATA/bad.csv"
+same "cleanse, JSON Lines to CSV" "1 default" cleanse -f csv "$DATA/mixed.jsonl" "$DATA/canonical.jsonl"
+same "cleanse, 200000 nasty CSV records" "65536 default" cleanse "$T/big.csv"
+same "cleanse, the same gzip, to JSON Lines, --where" "65536 default" \
+    cleanse -f jsonl --where "quantity > 1" "$T/big.csv.gz"
+same "cleanse --schema --dedup --metrics, CSV" "65536 default" \
+    cleanse --schema ecommerce --dedup event_id --metrics "$T/metrics" "$T/ec.csv"
+same "cleanse --schema --dedup --late-after, JSON Lines gzip to CSV" "65536 default" \
+    cleanse --schema ecommerce --dedup event_id --late-after 10m -f csv "$T/ec.jsonl.gz"
+same "cleanse --schema --where, two inputs" "65536 default" \
+    cleanse --schema ecommerce --where "event_type == 'purchase'" "$T/ec.jsonl" "$T/ec.csv"
+same "cleanse, stdin" "65536 default" --stdin "$T/big.csv" cleanse -q
+
+# A pipe: read as it comes, cut where it pauses too.
+for j in 1 2; do
+    cat "$T/big.csv" | SLUICE_CHUNK_BYTES=65536 "$SLUICE_BIN/cleanse" -q -j $j \
+        -f jsonl >"$T/pipe.$j" 2>"$T/pipe-err.$j"
+done
+is_file "$T/pipe.2" "$T/pipe.1" "cleanse -j 2 from a pipe: as -j 1"
+is_file "$T/pipe-err.2" "$T/pipe-err.1" "  and says the same"
+done_testing
