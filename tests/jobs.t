@@ -91,4 +91,27 @@ for j in 1 2; do
 done
 is_file "$T/pipe.2" "$T/pipe.1" "cleanse -j 2 from a pipe: as -j 1"
 is_file "$T/pipe-err.2" "$T/pipe-err.1" "  and says the same"
+
+# schema-gen: each day's records made by threads, written in order.
+jq 'del(.sessions) | .name = "no_sessions"' "$SLUICE_SCHEMAS/ecommerce.json" \
+    >"$T/no_sessions.json"
+gen_same() {  # gen_same LABEL ARGS: -j 2 and -j 4 make what -j 1 makes
+    _label=$1
+    shift
+    run schema-gen -j 1 --stats "$T/stats" "$@"
+    rm -f "$T/rej" "$T/metrics"
+    said one
+    for _j in 2 4; do
+        run schema-gen -j $_j --stats "$T/stats" "$@"
+        said many
+        is_file "$T/said.many" "$T/said.one" "$_label: -j $_j: as -j 1"
+    done
+}
+gen_same "schema-gen retail, 3 days" retail -n 100001 --days 3
+gen_same "schema-gen, --per-day, JSON Lines" card_transactions --per-day 30000 --days 2 -f jsonl
+gen_same "schema-gen, anomalies and their copies" "$T/no_sessions.json" -n 70001 --days 2 --anomalies 0.5
+gen_same "schema-gen, every record an anomaly, a day ending on a copy" \
+    "$T/no_sessions.json" -n 3073 --days 1 --anomalies 1
+gen_same "schema-gen, sessions (one thread)" ecommerce -n 20000 --days 1
+gen_same "schema-gen, gzip" customer_events -n 40001 -c gzip
 done_testing

@@ -1,0 +1,281 @@
+/*
+ * jobs.c - schema-gen -j N: a day's records made by N threads, a block
+ * of record numbers each, and written in order, so the output is one
+ * thread's byte for byte: every record is a pure function of the day
+ * and its number (gen.h), and only where the day ends (a GEN_EXACT
+ * day's last record, whose copy would be one too many) is said here,
+ * as gen_next() says it.  Sessions make records depend on those before
+ * them: such a schema is made on one thread (gen_sequential()).
+ */
+#include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gen.h"
+#include "sluice.h"
+
+enum { BLOCK = 1024 };	/* record numbers a block: small, so a short run
+				   fills the ring as a long one does (memory flat in N) */
+
+/* What a thread made of one record number. */
+struct made {
+	size_t end;		/* its bytes end here */
+	size_t copy_end;	/* and its injected copy's (= end: none) */
+	int anomaly;		/* an anomaly was injected */
+	int carries;		/* it has a copy after it */
+};
+
+struct block {
+	uint64_t from, to;	/* record numbers */
+	struct buf out;		/* the records as written (CSV: after the
+				   header the writer starts with) */
+	struct made *m;
+	size_t nm, capm;
+	int done;
+};
+
+struct gen_jobs {
+	const struct schema *s;
+	enum fmt fmt;
+	int jobs;
+	pthread_t *th;
+	struct generator **g;	/* a thread's */
+	struct block *ring;
+	size_t nring;
+	uint64_t submitted, taken, emitted;
+	int64_t day;		/* the day being made */
+	pthread_mutex_t mu;
+	pthread_cond_t work, done;
+	int quit;
+	size_t hdr;		/* the CSV header's length */
+};
+
+static void
+make_block(struct gen_jobs *gj, struct generator *g, struct block *b)
+{
+	struct out *o = out_mem(&b->out);
+	struct writer *w = wr_open(o, gj->fmt);
+	struct rec r;
+	struct anomaly a;
+	int dup;
+
+	rec_init(&r);
+	b->out.n = 0;
+	b->nm = 0;
+	gen_block(g, gj->day, b->from, b->to);
+	while (gen_next(g, &r, -1, &dup, &a)) {
+		wr_put(w, &r);
+		out_flush(o);
+		if (dup) {
+			b->m[b->nm - 1].carries = 1;
+			b->m[b->nm - 1].copy_end = b->out.n;
+			continue;
+		}
+		if (b->nm == b->capm) {
+			b->capm = b->capm ? b->capm * 2 : 2 * BLOCK;
+			b->m = erealloc(b->m, b->capm * sizeof *b->m);
+		}
+		b->m[b->nm].end = b->m[b->nm].copy_end = b->out.n;
+		b->m[b->nm].anomaly = a.kind != NULL;
+		b->m[b->nm].carries = 0;
+		b->nm++;
+	}
+	wr_close(w);
+	out_close(o);
+	rec_free(&r);
+}
+
+static void *
+thread_main(void *arg)
+{
+	struct gen_jobs *gj = ((void **)arg)[0];
+	struct generator *g = ((void **)arg)[1];
+
+	free(arg);
+	pthread_mutex_lock(&gj->mu);
+	for (;;) {
+		struct block *b;
+
+		while (!gj->quit && gj->taken == gj->submitted)
+			pthread_cond_wait(&gj->work, &gj->mu);
+		if (gj->taken == gj->submitted)
+			break;
+		b = &gj->ring[gj->taken++ % gj->nring];
+		pthread_mutex_unlock(&gj->mu);
+		make_block(gj, g, b);
+		pthread_mutex_lock(&gj->mu);
+		b->done = 1;
+		pthread_cond_broadcast(&gj->done);
+	}
+	pthread_mutex_unlock(&gj->mu);
+	return NULL;
+}
+
+struct gen_jobs *
+gen_jobs_new(const struct schema *s, uint64_t seed, int jobs, enum fmt fmt)
+{
+	struct gen_jobs *gj = ecalloc(1, sizeof *gj);
+	const char **names = ecalloc(s->nfields + 1, sizeof *names);
+	char err[256];
+
+	gj->s = s;
+	gj->fmt = fmt;
+	gj->jobs = jobs;
+	gj->nring = (size_t)jobs * 2;
+	gj->ring = ecalloc(gj->nring, sizeof *gj->ring);
+	gj->th = ecalloc((size_t)jobs, sizeof *gj->th);
+	gj->g = ecalloc((size_t)jobs, sizeof *gj->g);
+	pthread_mutex_init(&gj->mu, NULL);
+	pthread_cond_init(&gj->work, NULL);
+	pthread_cond_init(&gj->done, NULL);
+	if (fmt == FMT_CSV) {
+		/* The header a block's writer starts with. */
+		struct buf b = { 0 };
+		struct out *o = out_mem(&b);
+		struct writer *w = wr_open(o, FMT_CSV);
+
+		for (size_t i = 0; i < s->nfields; i++)
+			names[i] = s->fields[i].name;
+		wr_columns(w, names, s->nfields);
+		wr_close(w);
+		out_close(o);
+		gj->hdr = b.n;
+		buf_free(&b);
+	}
+	free(names);
+	for (int k = 0; k < jobs; k++) {
+		void **arg = emalloc(2 * sizeof *arg);
+
+		/* The schema compiled before: it compiles again. */
+		gj->g[k] = gen_new(s, seed, err, sizeof err);
+		if (gj->g[k] == NULL)
+			fatal(2, "%s", err);
+		arg[0] = gj;
+		arg[1] = gj->g[k];
+		if (pthread_create(&gj->th[k], NULL, thread_main, arg) != 0)
+			fatal(1, "cannot start a thread");
+	}
+	return gj;
+}
+
+/* Write what b's first records say, as one thread would have; *made
+   counts the day's records, n its share (exact: GEN_EXACT's). */
+static int
+emit(struct gen_jobs *gj, struct block *b, struct writer *w, struct out *o,
+    int exact, uint64_t n, uint64_t *made, struct gen_tally *t)
+{
+	size_t prev = gj->hdr, ncols;
+	int written;
+
+	if (b->nm == 0)
+		return 0;
+	if (gj->hdr > 0 && (wr_header(w, &ncols, &written), !written)) {
+		const char **names = ecalloc(gj->s->nfields + 1,
+		    sizeof *names);
+
+		for (size_t i = 0; i < gj->s->nfields; i++)
+			names[i] = gj->s->fields[i].name;
+		out_write(o, b->out.p, gj->hdr);
+		wr_columns_written(w, names, gj->s->nfields);
+		free(names);
+	}
+	for (size_t i = 0; i < b->nm; i++) {
+		const struct made *m = &b->m[i];
+
+		if (exact && *made >= n)
+			break;
+		out_write(o, b->out.p + prev, m->end - prev);
+		t->records++;
+		if (m->carries && !(exact && n - *made < 2)) {
+			/* Its copy: there is room for it. */
+			out_write(o, b->out.p + m->end, m->copy_end - m->end);
+			t->anomalies++;
+			t->duplicates++;
+			t->records++;
+			(*made)++;
+		} else if (m->anomaly && !m->carries) {
+			t->anomalies++;
+		}
+		(*made)++;
+		prev = m->copy_end;
+	}
+	return out_failed(o) ? -1 : 0;
+}
+
+int
+gen_jobs_day(struct gen_jobs *gj, struct generator *g, struct writer *w,
+    struct out *o, int64_t day, uint64_t n, enum gen_count how,
+    struct gen_tally *t)
+{
+	int exact = how == GEN_EXACT, rc = 0;
+	/* Record numbers: a GEN_A_DAY day's are its records (copies on
+	   top); a GEN_EXACT day's are at most n (copies among them). */
+	uint64_t numbers = exact ? n :
+	    (uint64_t)llround((double)n * gen_day_weight(g, day));
+	uint64_t next = 0, made = 0;
+
+	gj->day = day;
+	while (rc == 0 && (gj->emitted < gj->submitted || next < numbers)) {
+		struct block *b;
+
+		if (next < numbers && gj->submitted - gj->emitted <
+		    gj->nring && !(exact && made >= n)) {
+			b = &gj->ring[gj->submitted % gj->nring];
+			b->from = next;
+			b->to = next + BLOCK < numbers ? next + BLOCK : numbers;
+			next = b->to;
+			b->done = 0;
+			pthread_mutex_lock(&gj->mu);
+			gj->submitted++;
+			pthread_cond_signal(&gj->work);
+			pthread_mutex_unlock(&gj->mu);
+			continue;
+		}
+		b = &gj->ring[gj->emitted % gj->nring];
+		pthread_mutex_lock(&gj->mu);
+		while (!b->done)
+			pthread_cond_wait(&gj->done, &gj->mu);
+		pthread_mutex_unlock(&gj->mu);
+		gj->emitted++;
+		if (!(exact && made >= n))
+			rc = emit(gj, b, w, o, exact, n, &made, t);
+		if (exact && made >= n)
+			next = numbers;	/* the day is made */
+	}
+	/* Blocks still made (an output failure): waited for, dropped. */
+	while (gj->emitted < gj->submitted) {
+		struct block *b = &gj->ring[gj->emitted % gj->nring];
+
+		pthread_mutex_lock(&gj->mu);
+		while (!b->done)
+			pthread_cond_wait(&gj->done, &gj->mu);
+		pthread_mutex_unlock(&gj->mu);
+		gj->emitted++;
+	}
+	return rc;
+}
+
+void
+gen_jobs_free(struct gen_jobs *gj)
+{
+	pthread_mutex_lock(&gj->mu);
+	gj->quit = 1;
+	pthread_cond_broadcast(&gj->work);
+	pthread_mutex_unlock(&gj->mu);
+	for (int k = 0; k < gj->jobs; k++) {
+		pthread_join(gj->th[k], NULL);
+		gen_free(gj->g[k]);
+	}
+	for (size_t i = 0; i < gj->nring; i++) {
+		buf_free(&gj->ring[i].out);
+		free(gj->ring[i].m);
+	}
+	pthread_mutex_destroy(&gj->mu);
+	pthread_cond_destroy(&gj->work);
+	pthread_cond_destroy(&gj->done);
+	free(gj->ring);
+	free(gj->th);
+	free(gj->g);
+	free(gj);
+}
