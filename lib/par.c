@@ -405,7 +405,6 @@ chunk_clear(struct chunk *c)
 	c->hdr = 0;
 	c->out.n = 0;
 	c->lines = 0;
-	c->done = 0;
 }
 
 static void
@@ -669,6 +668,8 @@ emit_oldest(struct par *p)
 	emit(p, c);
 	chunk_clear(c);
 	c->in.n = 0;
+	c->done = 0;	/* free for the next (the threads see it after
+			   step(), under the lock) */
 	if (p->ofmt == FMT_CSV && p->cols == NULL) {
 		/* A record written (filter_later's) fixed the columns? */
 		size_t n;
