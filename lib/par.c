@@ -64,6 +64,9 @@ struct chunk {
 	struct arena mem;	/* the copies and keys */
 	json_t **json;		/* JSON values copied, to release */
 	size_t njson, capjson;
+	uint64_t names_layout;	/* the layout whose names are copied: */
+	const char **names;	/* their copies, in the arena */
+	size_t nnames;
 	int done;		/* the thread is done with it */
 };
 
@@ -163,6 +166,8 @@ copy_rec(struct chunk *c, const struct rec *r)
 {
 	struct arena *a = &c->mem;
 	struct rec *d = arena_alloc(a, sizeof *d);
+	size_t bytes = 0;
+	char *at;
 
 	rec_init(d);
 	d->f = arena_alloc(a, (r->n ? r->n : 1) * sizeof *d->f);
@@ -175,16 +180,54 @@ copy_rec(struct chunk *c, const struct rec *r)
 		d->raw = copy_bytes(a, r->raw, r->rawn);
 		d->rawn = r->rawn;
 	}
+	/* A layout's names are the same in each of its records: copied
+	   once (with --dedup every record is copied). */
+	if (r->layout == 0 || r->layout != c->names_layout ||
+	    c->nnames != r->n) {
+		c->names = arena_alloc(a, (r->n ? r->n : 1) *
+		    sizeof *c->names);
+		for (size_t i = 0; i < r->n; i++)
+			c->names[i] = copy_str(a, r->f[i].name);
+		c->nnames = r->n;
+		c->names_layout = r->layout;
+	}
+	/* The strings in one piece of the arena. */
+	for (size_t i = 0; i < r->n; i++)
+		if (r->f[i].v.type == VAL_STR || r->f[i].v.type == VAL_TEXT)
+			bytes += r->f[i].v.u.s.n + 1;
+	at = bytes > 0 ? arena_bytes(a, bytes) : NULL;
 	for (size_t i = 0; i < r->n; i++) {
 		struct val v = r->f[i].v;
 
-		if (v.type == VAL_STR || v.type == VAL_TEXT)
-			v.u.s.p = copy_bytes(a, v.u.s.p, v.u.s.n);
-		else if (v.type == VAL_JSON)
+		if (v.type == VAL_STR || v.type == VAL_TEXT) {
+			memcpy(at, v.u.s.p, v.u.s.n);
+			at[v.u.s.n] = '\0';
+			v.u.s.p = at;
+			at += v.u.s.n + 1;
+		} else if (v.type == VAL_JSON) {
 			v.u.j = copy_json(c, v.u.j);
-		d->f[i].name = copy_str(a, r->f[i].name);
+		}
+		d->f[i].name = c->names[i];
 		d->f[i].v = v;
 	}
+	return d;
+}
+
+/*
+ * What the replay needs of a record diverted: its place, for messages,
+ * and, when there is a dead-letter file to write it to, all of it.
+ */
+static struct rec *
+keep_rec(struct par_worker *w, const struct rec *r)
+{
+	struct rec *d;
+
+	if (w->p->f->co->reject != NULL)
+		return copy_rec(w->c, r);
+	d = arena_alloc(&w->c->mem, sizeof *d);
+	rec_init(d);
+	d->src = r->src;
+	d->line = r->line;
 	return d;
 }
 
@@ -310,7 +353,7 @@ par_put(struct par_worker *w, const struct rec *o)
 		break;
 	case WR_SKIP:
 		e = add_ev(w, EV_REFUSED);
-		e->r = copy_rec(c, o);
+		e->r = keep_rec(w, o);
 		e->msg = copy_str(&c->mem, wr_error(w->w));
 		break;
 	case WR_ERR:
@@ -325,7 +368,7 @@ par_reject(struct par_worker *w, const struct rec *r,
 	struct ev *e = add_ev(w, EV_REJECT);
 	struct arena *a = &w->c->mem;
 
-	e->r = copy_rec(w->c, r);
+	e->r = keep_rec(w, r);
 	e->why = arena_alloc(a, n * sizeof *e->why);
 	e->nwhy = n;
 	for (size_t i = 0; i < n; i++) {
@@ -340,7 +383,7 @@ par_duplicate(struct par_worker *w, const struct rec *r, const char *message)
 {
 	struct ev *e = add_ev(w, EV_DUP);
 
-	e->r = copy_rec(w->c, r);
+	e->r = keep_rec(w, r);
 	e->msg = copy_str(&w->c->mem, message);
 }
 
@@ -357,7 +400,7 @@ par_unique(struct par_worker *w, struct filter *wf, const struct rec *r,
 	struct ev *e = add_ev(w, EV_UNIQUE);
 	size_t at = (size_t)(e - w->c->ev);
 
-	e->r = copy_rec(w->c, r);
+	e->r = keep_rec(w, r);
 	e->msg = copy_str(&w->c->mem, message);
 	e->key = copy_bytes(&w->c->mem, key, n);
 	e->keyn = n;
@@ -397,6 +440,9 @@ chunk_clear(struct chunk *c)
 		json_decref(c->json[i]);
 	c->njson = 0;
 	arena_reset(&c->mem);
+	c->names_layout = 0;
+	c->names = NULL;
+	c->nnames = 0;
 	for (size_t i = 0; i < c->nocols; i++)
 		free(c->ocols[i]);
 	free(c->ocols);

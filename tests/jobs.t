@@ -84,6 +84,17 @@ same "cleanse --schema --where, two inputs" "65536 default" \
     cleanse --schema ecommerce --where "event_type == 'purchase'" "$T/ec.jsonl" "$T/ec.csv"
 same "cleanse, stdin" "65536 default" --stdin "$T/big.csv" cleanse -q
 
+# Without a dead-letter file the threads keep only a diverted record's
+# place (for the messages): the same messages and counts.
+for j in 1 2 4; do
+    SLUICE_CHUNK_BYTES=65536 run cleanse -j $j --schema ecommerce \
+        --dedup event_id --stats "$T/stats" "$T/ec.csv"
+    rm -f "$T/rej" "$T/metrics"
+    said "norej.$j"
+done
+is_file "$T/said.norej.2" "$T/said.norej.1" "cleanse --dedup, no --reject, -j 2: as -j 1"
+is_file "$T/said.norej.4" "$T/said.norej.1" "cleanse --dedup, no --reject, -j 4: as -j 1"
+
 # A pipe: read as it comes, cut where it pauses too.
 for j in 1 2; do
     cat "$T/big.csv" | SLUICE_CHUNK_BYTES=65536 "$SLUICE_BIN/cleanse" -q -j $j \
