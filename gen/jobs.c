@@ -28,8 +28,7 @@ struct made {
 
 struct block {
 	uint64_t from, to;	/* record numbers */
-	struct buf out;		/* the records as written (CSV: after the
-				   header the writer starts with) */
+	struct buf out;		/* the records as written */
 	struct made *m;
 	size_t nm, capm;
 	int done;
@@ -40,7 +39,7 @@ struct gen_jobs {
 	enum fmt fmt;
 	int jobs;
 	pthread_t *th;
-	struct generator **g;	/* a thread's */
+	struct maker *mk;	/* [jobs] */
 	struct block *ring;
 	size_t nring;
 	uint64_t submitted, taken, emitted;
@@ -48,25 +47,35 @@ struct gen_jobs {
 	pthread_mutex_t mu;
 	pthread_cond_t work, done;
 	int quit;
-	size_t hdr;		/* the CSV header's length */
+	const char **names;	/* the records' fields */
+	struct buf hdr;		/* CSV: their header, as the writer writes it;
+				   the threads' writers write none */
+};
+
+/* A thread's: kept from block to block, so a run allocates no more
+   for more records. */
+struct maker {
+	struct gen_jobs *gj;
+	struct generator *g;
+	struct buf none;	/* where o writes between blocks */
+	struct out *o;		/* onto the block's bytes */
+	struct writer *w;
+	struct rec r;
 };
 
 static void
-make_block(struct gen_jobs *gj, struct generator *g, struct block *b)
+make_block(struct maker *mk, struct block *b)
 {
-	struct out *o = out_mem(&b->out);
-	struct writer *w = wr_open(o, gj->fmt);
-	struct rec r;
 	struct anomaly a;
 	int dup;
 
-	rec_init(&r);
 	b->out.n = 0;
 	b->nm = 0;
-	gen_block(g, gj->day, b->from, b->to);
-	while (gen_next(g, &r, -1, &dup, &a)) {
-		wr_put(w, &r);
-		out_flush(o);
+	mk->o->mem = &b->out;
+	gen_block(mk->g, mk->gj->day, b->from, b->to);
+	while (gen_next(mk->g, &mk->r, -1, &dup, &a)) {
+		wr_put(mk->w, &mk->r);
+		out_flush(mk->o);
 		if (dup) {
 			b->m[b->nm - 1].carries = 1;
 			b->m[b->nm - 1].copy_end = b->out.n;
@@ -81,18 +90,15 @@ make_block(struct gen_jobs *gj, struct generator *g, struct block *b)
 		b->m[b->nm].carries = 0;
 		b->nm++;
 	}
-	wr_close(w);
-	out_close(o);
-	rec_free(&r);
+	mk->o->mem = &mk->none;
 }
 
 static void *
 thread_main(void *arg)
 {
-	struct gen_jobs *gj = ((void **)arg)[0];
-	struct generator *g = ((void **)arg)[1];
+	struct maker *mk = arg;
+	struct gen_jobs *gj = mk->gj;
 
-	free(arg);
 	pthread_mutex_lock(&gj->mu);
 	for (;;) {
 		struct block *b;
@@ -103,7 +109,7 @@ thread_main(void *arg)
 			break;
 		b = &gj->ring[gj->taken++ % gj->nring];
 		pthread_mutex_unlock(&gj->mu);
-		make_block(gj, g, b);
+		make_block(mk, b);
 		pthread_mutex_lock(&gj->mu);
 		b->done = 1;
 		pthread_cond_broadcast(&gj->done);
@@ -116,7 +122,6 @@ struct gen_jobs *
 gen_jobs_new(const struct schema *s, uint64_t seed, int jobs, enum fmt fmt)
 {
 	struct gen_jobs *gj = ecalloc(1, sizeof *gj);
-	const char **names = ecalloc(s->nfields + 1, sizeof *names);
 	char err[256];
 
 	gj->s = s;
@@ -125,35 +130,34 @@ gen_jobs_new(const struct schema *s, uint64_t seed, int jobs, enum fmt fmt)
 	gj->nring = (size_t)jobs * 2;
 	gj->ring = ecalloc(gj->nring, sizeof *gj->ring);
 	gj->th = ecalloc((size_t)jobs, sizeof *gj->th);
-	gj->g = ecalloc((size_t)jobs, sizeof *gj->g);
+	gj->mk = ecalloc((size_t)jobs, sizeof *gj->mk);
+	gj->names = ecalloc(s->nfields + 1, sizeof *gj->names);
+	for (size_t i = 0; i < s->nfields; i++)
+		gj->names[i] = s->fields[i].name;
 	pthread_mutex_init(&gj->mu, NULL);
 	pthread_cond_init(&gj->work, NULL);
 	pthread_cond_init(&gj->done, NULL);
 	if (fmt == FMT_CSV) {
-		/* The header a block's writer starts with. */
-		struct buf b = { 0 };
-		struct out *o = out_mem(&b);
+		struct out *o = out_mem(&gj->hdr);
 		struct writer *w = wr_open(o, FMT_CSV);
 
-		for (size_t i = 0; i < s->nfields; i++)
-			names[i] = s->fields[i].name;
-		wr_columns(w, names, s->nfields);
-		wr_close(w);
+		wr_columns(w, gj->names, s->nfields);
+		wr_close(w);	/* the header alone */
 		out_close(o);
-		gj->hdr = b.n;
-		buf_free(&b);
 	}
-	free(names);
 	for (int k = 0; k < jobs; k++) {
-		void **arg = emalloc(2 * sizeof *arg);
+		struct maker *mk = &gj->mk[k];
 
+		mk->gj = gj;
 		/* The schema compiled before: it compiles again. */
-		gj->g[k] = gen_new(s, seed, err, sizeof err);
-		if (gj->g[k] == NULL)
+		if ((mk->g = gen_new(s, seed, err, sizeof err)) == NULL)
 			fatal(2, "%s", err);
-		arg[0] = gj;
-		arg[1] = gj->g[k];
-		if (pthread_create(&gj->th[k], NULL, thread_main, arg) != 0)
+		mk->o = out_mem(&mk->none);
+		mk->w = wr_open(mk->o, fmt);
+		if (fmt == FMT_CSV)
+			wr_columns_written(mk->w, gj->names, s->nfields);
+		rec_init(&mk->r);
+		if (pthread_create(&gj->th[k], NULL, thread_main, mk) != 0)
 			fatal(1, "cannot start a thread");
 	}
 	return gj;
@@ -165,20 +169,14 @@ static int
 emit(struct gen_jobs *gj, struct block *b, struct writer *w, struct out *o,
     int exact, uint64_t n, uint64_t *made, struct gen_tally *t)
 {
-	size_t prev = gj->hdr, ncols;
+	size_t prev = 0, ncols;
 	int written;
 
 	if (b->nm == 0)
 		return 0;
-	if (gj->hdr > 0 && (wr_header(w, &ncols, &written), !written)) {
-		const char **names = ecalloc(gj->s->nfields + 1,
-		    sizeof *names);
-
-		for (size_t i = 0; i < gj->s->nfields; i++)
-			names[i] = gj->s->fields[i].name;
-		out_write(o, b->out.p, gj->hdr);
-		wr_columns_written(w, names, gj->s->nfields);
-		free(names);
+	if (gj->fmt == FMT_CSV && (wr_header(w, &ncols, &written), !written)) {
+		out_write(o, gj->hdr.p, gj->hdr.n);
+		wr_columns_written(w, gj->names, gj->s->nfields);
 	}
 	for (size_t i = 0; i < b->nm; i++) {
 		const struct made *m = &b->m[i];
@@ -264,8 +262,14 @@ gen_jobs_free(struct gen_jobs *gj)
 	pthread_cond_broadcast(&gj->work);
 	pthread_mutex_unlock(&gj->mu);
 	for (int k = 0; k < gj->jobs; k++) {
+		struct maker *mk = &gj->mk[k];
+
 		pthread_join(gj->th[k], NULL);
-		gen_free(gj->g[k]);
+		gen_free(mk->g);
+		wr_close(mk->w);
+		out_close(mk->o);
+		buf_free(&mk->none);
+		rec_free(&mk->r);
 	}
 	for (size_t i = 0; i < gj->nring; i++) {
 		buf_free(&gj->ring[i].out);
@@ -276,6 +280,8 @@ gen_jobs_free(struct gen_jobs *gj)
 	pthread_cond_destroy(&gj->done);
 	free(gj->ring);
 	free(gj->th);
-	free(gj->g);
+	free(gj->mk);
+	free(gj->names);
+	buf_free(&gj->hdr);
 	free(gj);
 }
