@@ -80,6 +80,23 @@ convert(enum col_kind kind, int scale, const struct val *v,
 	return -1;
 }
 
+/* Why v is no kind: "NAME: "VALUE" is not a KIND" into msg.  Out of
+   line: it seldom runs, and inlined it costs col_value, which runs for
+   every value, registers on every call. */
+static __attribute__((noinline)) void
+say_not(char *msg, size_t msize, const char *name, enum col_kind kind,
+    const struct val *v)
+{
+	struct buf t = { 0 };
+	size_t n;
+	const char *s = val_to_text(v, &t, &n);
+
+	snprintf(msg, msize, "%s: \"%.*s\" is not %s %s", name,
+	    (int)(n > 40 ? 40 : n), s, kind == K_INT ? "an" : "a",
+	    col_kind_name(kind));
+	buf_free(&t);
+}
+
 int
 col_value(const char *name, enum col_kind kind, int scale,
     const struct val *v, struct col_val *out, char *msg, size_t msize)
@@ -93,19 +110,12 @@ col_value(const char *name, enum col_kind kind, int scale,
 		out->null = 1;
 		return 0;
 	}
-	if (convert(kind, scale, v, out) == 0)
-		return 0;
-	if (msg != NULL) {
-		struct buf t = { 0 };
-		size_t n;
-		const char *s = val_to_text(v, &t, &n);
-
-		snprintf(msg, msize, "%s: \"%.*s\" is not %s %s", name,
-		    (int)(n > 40 ? 40 : n), s, kind == K_INT ? "an" : "a",
-		    col_kind_name(kind));
-		buf_free(&t);
+	if (convert(kind, scale, v, out) < 0) {
+		if (msg != NULL)
+			say_not(msg, msize, name, kind, v);
+		return -1;
 	}
-	return -1;
+	return 0;
 }
 
 enum col_kind
