@@ -154,10 +154,10 @@ put_double(struct out *o, double d)
 	char tmp[NUM_BUFSZ];
 	size_t n = num_fmt_double(tmp, d);
 
-	if (n == 0)
-		out_write(o, "null", 4);
-	else
+	if (n > 0)
 		out_write(o, tmp, n);
+	else
+		out_write(o, "null", 4);
 }
 
 void
