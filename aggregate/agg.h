@@ -1,6 +1,6 @@
 /*
  * agg.h - what batch-agg's parts share: the aggregation asked for (the
- * spec), the groups and their states, partial states as JSON.
+ * spec), the groups and their states, partial lines (written, read).
  */
 #ifndef SLUICE_AGG_H
 #define SLUICE_AGG_H
@@ -84,7 +84,6 @@ struct partials {
 	struct table t;		/* the groups, their states merged */
 	struct mstate *kpi;	/* sp.nkpi states, once a header was read */
 	uint64_t kpi_records;	/* the records they are over */
-	size_t headers;		/* header lines read */
 	struct buf key;		/* scratch: a line's key */
 	struct mstate *tmp;	/* scratch: a line's states */
 	size_t ntmp;

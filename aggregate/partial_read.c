@@ -203,7 +203,6 @@ read_head(struct partials *pm, const char *name, unsigned long line,
 		    "to one reducer");
 	} else {
 		pm->kpi_records += (uint64_t)json_integer_value(n);
-		pm->headers++;
 		rc = 0;
 	}
 	states_free(pm->sp.kpi, pm->sp.nkpi, tmp);
