@@ -1,6 +1,7 @@
 /*
  * batch-agg - daily metrics and KPIs by hash aggregation: exact decimal
- * sums, mergeable partial states.  See batch-agg(1).
+ * sums, mergeable partial states a shuffle can route (mapper --partial,
+ * reducer --reduce, the last step --merge).  See batch-agg(1).
  *
  * Every record is grouped by its date and dimensions, or rejected (a date
  * that is not one, a metric that is not a number) and counted by kind:
@@ -14,7 +15,8 @@
 
 static const struct program prog = {
 	.synopsis = "batch-agg [options] [FILE...]\n"
-	    "       batch-agg --merge [options] PARTIAL...",
+	    "       batch-agg --merge [options] [PARTIAL...]\n"
+	    "       batch-agg --reduce [options] [PARTIAL...]",
 	.help =
 	    "Aggregate records by date and dimensions.  Without --schema,\n"
 	    "the retail job's daily product totals: order_date, product,\n"
@@ -33,14 +35,20 @@ static const struct program prog = {
 	    "      --where EXPR        aggregate only the records EXPR holds\n"
 	    "                          for; the others are counted filtered\n"
 	    "      --kpis FILE         the metrics over all records, one row\n"
-	    "      --partial           write mergeable states (JSON Lines)\n"
-	    "      --merge             combine partial files into the result\n"
+	    "      --partial           write mergeable states (key, tab, JSON)\n"
+	    "      --merge             combine partial lines (files, or stdin)\n"
+	    "                          into the result\n"
+	    "      --reduce            merge a reducer's partial lines into one\n"
+	    "                          final line a group\n"
 	    "  -o, --output FILE       write to FILE instead of stdout\n"
 	    STATS_HELP,
 	.takes = TAKES_FILTER,
 };
 
-enum { OPT_DATE = OPT_PROGRAM, OPT_KPIS, OPT_PARTIAL, OPT_MERGE, OPT_WHERE };
+enum {
+	OPT_DATE = OPT_PROGRAM, OPT_KPIS, OPT_PARTIAL, OPT_MERGE, OPT_REDUCE,
+	OPT_WHERE
+};
 
 struct run {
 	struct spec sp;
@@ -49,6 +57,8 @@ struct run {
 	uint64_t kpi_records;
 	const char *kpis_path;
 	int partial;
+	int reduce;		/* --reduce: the groups' distinct counts final */
+	int have_spec;		/* the spec is whole (--merge: a header came) */
 	/* Where the fields are: the date, the dimensions, the inputs. */
 	const char **names;
 	struct rec_finder find;
@@ -376,17 +386,14 @@ write_kpis(struct run *rn, const struct common_opts *co)
 	return rc;
 }
 
+/* The partial lines; after --reduce, their distinct counts final. */
 static void
 write_partial(struct run *rn, struct out *o)
 {
-	size_t *order = table_sorted(&rn->t);
-
-	partial_header(o, &rn->sp);
-	for (size_t k = 0; k < rn->t.n; k++)
-		partial_group(o, &rn->sp, &rn->t.g[order[k]],
-		    table_states(&rn->t, order[k]));
-	partial_kpi(o, &rn->sp, rn->kpi_records, rn->kpi);
-	free(order);
+	if (rn->reduce)
+		partial_finish(&rn->sp, &rn->t, rn->kpi);
+	partial_write(o, &rn->sp, rn->have_spec, &rn->t, rn->kpi_records,
+	    rn->kpi);
 }
 
 /* After the last record: the result, or the partial states. */
@@ -402,23 +409,44 @@ finish(struct filter *f, void *ctx)
 		f->stop = 1;
 }
 
-/* --merge: partial files in, the result out. */
+/*
+ * --merge, --reduce: partial lines in (the files, or standard input),
+ * the result out, or partial lines again.  The result needs a header
+ * (it names the columns); merged partial lines do not.
+ */
 static int
 merge(struct run *rn, char **paths, int n, const char *output,
     const struct common_opts *co)
 {
+	char dash[] = "-", *stdin_only[] = { dash };
+	struct partials pm = { 0 };
 	struct out *o;
 	struct writer *w;
 	struct tally t;
-	int have_spec = 0, rc = 0;
+	int rc = 0;
 
-	if (n == 0)
-		usage_error("--merge needs the partial files");
+	if (n == 0) {
+		paths = stdin_only;
+		n = 1;
+	}
 	tally_start(&t);
-	for (int i = 0; i < n; i++)
-		if (partial_read(paths[i], &rn->sp, &rn->t, &rn->kpi,
-		    &rn->kpi_records, &have_spec) < 0)
-			return 1;
+	for (int i = 0; i < n && rc == 0; i++)
+		rc = partial_read(&pm, paths[i]);
+	/* What was read is the run's, freed with it. */
+	rn->sp = pm.sp;
+	rn->t = pm.t;
+	rn->kpi = pm.kpi;
+	rn->kpi_records = pm.kpi_records;
+	rn->have_spec = pm.have_spec;
+	partials_done(&pm);
+	if (rc < 0)
+		return 1;
+	if (!rn->have_spec && (!rn->partial || rn->kpis_path != NULL)) {
+		diag("no partial header among the input (the line keyed %s, "
+		    "which every --partial writes): it names the columns",
+		    PARTIAL_HEAD_KEY);
+		return 1;
+	}
 	if ((o = out_open(output, output ? OUT_ATOMIC : 0, 0)) == NULL)
 		return 1;
 	if (rn->partial) {
@@ -433,8 +461,12 @@ merge(struct run *rn, char **paths, int n, const char *output,
 		rc = -1;
 	if (rc == 0 && rn->kpis_path != NULL)
 		rc = write_kpis(rn, co);
-	/* in and out: the records the partials aggregated. */
-	t.in = t.out = rn->kpi_records;
+	/* in and out: the records the groups read aggregated (a reducer
+	   without the header counts its groups' share). */
+	t.in = 0;
+	for (size_t k = 0; k < rn->t.n; k++)
+		t.in += rn->t.g[k].records;
+	t.out = t.in;
 	if (stats_summary(co->stats, &t, stats_pack("{s:I,s:I,s:I}",
 	    "aggregated", (json_int_t)t.out, "partials", (json_int_t)n,
 	    "groups", (json_int_t)rn->t.n), co->quiet) < 0)
@@ -454,6 +486,7 @@ main(int argc, char **argv)
 		{ "kpis", required_argument, NULL, OPT_KPIS },
 		{ "partial", no_argument, NULL, OPT_PARTIAL },
 		{ "merge", no_argument, NULL, OPT_MERGE },
+		{ "reduce", no_argument, NULL, OPT_REDUCE },
 		{ "where", required_argument, NULL, OPT_WHERE },
 		STATS_LONGOPT,
 		{ NULL, 0, NULL, 0 }
@@ -495,6 +528,9 @@ main(int argc, char **argv)
 		case OPT_MERGE:
 			merging = 1;
 			break;
+		case OPT_REDUCE:
+			merging = rn.partial = rn.reduce = 1;
+			break;
 		case OPT_WHERE:
 			where = optarg;
 			break;
@@ -504,9 +540,9 @@ main(int argc, char **argv)
 	}
 	if (merging) {
 		if (groups || date || nmetrics || co.schema || where)
-			usage_error("--merge takes what to aggregate from the "
-			    "partial files: no -g, --date, -m, --where or "
-			    "--schema");
+			usage_error("--merge and --reduce take what to "
+			    "aggregate from the partial lines: no -g, --date, "
+			    "-m, --where or --schema");
 		free(metrics);
 		status = merge(&rn, argv + optind, argc - optind, output, &co);
 		goto done;
@@ -537,6 +573,8 @@ main(int argc, char **argv)
 		free(cols);
 	}
 	spec_inputs(&rn.sp);
+	spec_ident(&rn.sp);
+	rn.have_spec = 1;
 	/* Each declared decimal rounded to its scale as it is read, as
 	   cleanse and the sinks read it; the retail amount is to the cent. */
 	infields_declare(rn.sp.in, rn.sp.nin, sc);

@@ -36,5 +36,6 @@ spec_free(struct spec *sp)
 	metrics_free(sp->m, sp->nm);
 	metrics_free(sp->kpi, sp->nkpi);
 	infields_free(sp->in, sp->nin);
+	free(sp->kinds);
 	memset(sp, 0, sizeof *sp);
 }

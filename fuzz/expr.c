@@ -22,12 +22,6 @@ enum { MAX_VARS = 64 };
 static json_t *tables;
 static struct reader *msgs;
 
-/* The names an expression uses, in the order it first uses them. */
-struct names {
-	char *name[MAX_VARS];
-	size_t n;
-};
-
 int
 fuzz_setup(void)
 {
@@ -38,18 +32,14 @@ fuzz_setup(void)
 	return tables == NULL || msgs == NULL ? -1 : 0;
 }
 
+/* Every name a variable, as --where's; the values are on the stack, so
+   at most MAX_VARS of them. */
 static int
 resolve(void *ctx, const char *name)
 {
-	struct names *nm = ctx;
+	int i = expr_names_add(ctx, name);
 
-	for (size_t i = 0; i < nm->n; i++)
-		if (strcmp(nm->name[i], name) == 0)
-			return (int)i;
-	if (nm->n == MAX_VARS)
-		return -1;
-	nm->name[nm->n] = strdup(name);
-	return (int)nm->n++;
+	return i < MAX_VARS ? i : -1;
 }
 
 static const json_t *
@@ -78,7 +68,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const char *nl = memchr(data, '\n', size), *why;
 	size_t tn = nl ? (size_t)(nl - (const char *)data) : size;
 	char *text = malloc(tn + 1), err[256];
-	struct names nm = { .n = 0 };
+	struct expr_names nm = { 0 };
 	struct expr_env env = { resolve, table, &nm };
 	struct val vars[MAX_VARS], texts[MAX_VARS];
 	struct buf scratch[MAX_VARS];
@@ -111,8 +101,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			buf_free(&scratch[i]);
 		expr_free(e);
 	}
-	for (size_t i = 0; i < nm.n; i++)
-		free(nm.name[i]);
+	expr_names_free(&nm);
 	if ((w = where_compile(text, NULL, err, sizeof err)) != NULL) {
 		struct rec empty = { 0 };
 

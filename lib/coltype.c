@@ -30,32 +30,22 @@ true_false(const char *p, size_t n)
 	return n == 5 && strncasecmp(p, "false", 5) == 0 ? 0 : -1;
 }
 
-int
-col_value(const char *name, enum col_kind kind, int scale,
-    const struct val *v, struct col_val *out, char *msg, size_t msize)
+/* v as kind into out; 0, or -1 when it is not one (out as the
+   conversion left it). */
+static int
+convert(enum col_kind kind, int scale, const struct val *v,
+    struct col_val *out)
 {
 	int64_t us;
 	size_t n;
+	int b;
 
-	out->null = 0;
-	out->i = 0;
-	out->d = 0;
-	out->s = NULL;
-	out->n = 0;
-	if (val_is_null(v) || (kind != K_STRING && val_is_empty_text(v))) {
-		out->null = 1;
-		return 0;
-	}
 	switch (kind) {
-	case K_BOOL: {
-		int b;
-
-		if (val_to_bool(v, &b) == 0) {
-			out->i = b;
-			return 0;
-		}
-		break;
-	}
+	case K_BOOL:
+		if (val_to_bool(v, &b) < 0)
+			return -1;
+		out->i = b;
+		return 0;
 	case K_INT:
 		if (val_to_int(v, &out->i) == 0)
 			return 0;
@@ -69,42 +59,63 @@ col_value(const char *name, enum col_kind kind, int scale,
 		if ((v->type == VAL_STR || v->type == VAL_TEXT) &&
 		    (out->i = true_false(v->u.s.p, v->u.s.n)) >= 0)
 			return 0;
-		break;
+		return -1;
 	case K_DOUBLE:
-		if (val_to_double(v, &out->d) == 0)
-			return 0;
-		break;
+		return val_to_double(v, &out->d);
 	case K_DECIMAL:
-		if (val_to_decimal(v, scale, &out->i) == 0)
-			return 0;
-		break;
+		return val_to_decimal(v, scale, &out->i);
 	case K_DATE:
-		if (val_to_time(v, &us) == 0) {
-			out->i = ts_floor(us, TS_US_PER_DAY) / TS_US_PER_DAY;
-			if (out->i >= INT32_MIN && out->i <= INT32_MAX)
-				return 0;
-		}
-		break;
+		if (val_to_time(v, &us) < 0)
+			return -1;
+		out->i = ts_floor(us, TS_US_PER_DAY) / TS_US_PER_DAY;
+		return out->i >= INT32_MIN && out->i <= INT32_MAX ? 0 : -1;
 	case K_TIMESTAMP:
-		if (val_to_time(v, &out->i) == 0)
-			return 0;
-		break;
+		return val_to_time(v, &out->i);
 	case K_STRING:
 		out->scratch.n = 0;
 		out->s = val_to_text(v, &out->scratch, &n);
 		out->n = n;
 		return 0;
 	}
-	if (msg != NULL) {
-		struct buf t = { 0 };
-		const char *s = val_to_text(v, &t, &n);
-
-		snprintf(msg, msize, "%s: \"%.*s\" is not %s %s", name,
-		    (int)(n > 40 ? 40 : n), s, kind == K_INT ? "an" : "a",
-		    col_kind_name(kind));
-		buf_free(&t);
-	}
 	return -1;
+}
+
+/* Why v is no kind: "NAME: "VALUE" is not a KIND" into msg.  Out of
+   line: it seldom runs, and inlined it costs col_value, which runs for
+   every value, registers on every call. */
+static __attribute__((noinline)) void
+say_not(char *msg, size_t msize, const char *name, enum col_kind kind,
+    const struct val *v)
+{
+	struct buf t = { 0 };
+	size_t n;
+	const char *s = val_to_text(v, &t, &n);
+
+	snprintf(msg, msize, "%s: \"%.*s\" is not %s %s", name,
+	    (int)(n > 40 ? 40 : n), s, kind == K_INT ? "an" : "a",
+	    col_kind_name(kind));
+	buf_free(&t);
+}
+
+int
+col_value(const char *name, enum col_kind kind, int scale,
+    const struct val *v, struct col_val *out, char *msg, size_t msize)
+{
+	out->null = 0;
+	out->i = 0;
+	out->d = 0;
+	out->s = NULL;
+	out->n = 0;
+	if (val_is_null(v) || (kind != K_STRING && val_is_empty_text(v))) {
+		out->null = 1;
+		return 0;
+	}
+	if (convert(kind, scale, v, out) < 0) {
+		if (msg != NULL)
+			say_not(msg, msize, name, kind, v);
+		return -1;
+	}
+	return 0;
 }
 
 enum col_kind

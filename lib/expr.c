@@ -999,3 +999,26 @@ expr_eval(const struct expr *e, const struct val *vars, struct arena *mem,
 	}
 	return 0;
 }
+
+int
+expr_names_add(struct expr_names *nm, const char *name)
+{
+	for (size_t i = 0; i < nm->n; i++)
+		if (strcmp(nm->name[i], name) == 0)
+			return (int)i;
+	if (nm->n == nm->cap) {
+		nm->cap = nm->cap ? nm->cap * 2 : 8;
+		nm->name = erealloc(nm->name, nm->cap * sizeof *nm->name);
+	}
+	nm->name[nm->n] = estrdup(name);
+	return (int)nm->n++;
+}
+
+void
+expr_names_free(struct expr_names *nm)
+{
+	for (size_t i = 0; i < nm->n; i++)
+		free(nm->name[i]);
+	free(nm->name);
+	memset(nm, 0, sizeof *nm);
+}

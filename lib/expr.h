@@ -65,4 +65,19 @@ int expr_uses(const struct expr *e, int var);
 
 void expr_free(struct expr *e);
 
+/*
+ * The names an expression reads where every name is a variable (a
+ * field, as --where's are): variable i is name[i], numbered in the order
+ * the names are first read.  Zeroed is empty.
+ */
+struct expr_names {
+	char **name;		/* copies */
+	size_t n, cap;
+};
+
+/* The variable index of name, added if new: a resolve for such names. */
+int expr_names_add(struct expr_names *nm, const char *name);
+
+void expr_names_free(struct expr_names *nm);
+
 #endif

@@ -144,86 +144,77 @@ type_name(const json_t *v)
 	}
 }
 
-#define WRONG(want) do { \
-	char at_[256]; \
-	jc_fail(jc, jc_path(at_, sizeof at_, path, key), \
-	    "expected %s, found %s", want, type_name(v)); \
-} while (0)
+/* A set of JSON types, for typed() to accept. */
+#define JTYPE(type)	(1u << (type))
+
+/*
+ * obj's member key when it is of one of types (a set of JTYPE()), or NULL:
+ * when it is absent (failing if it is required), or of another type
+ * (failing with "expected WANT, found ...").
+ */
+static const json_t *
+typed(struct jcheck *jc, const char *path, const json_t *obj,
+    const char *key, int required, unsigned types, const char *want)
+{
+	const json_t *v = member(jc, path, obj, key, required);
+	char at[256];
+
+	if (v == NULL || (types & JTYPE(json_typeof(v))) != 0)
+		return v;
+	jc_fail(jc, jc_path(at, sizeof at, path, key), "expected %s, found %s",
+	    want, type_name(v));
+	return NULL;
+}
 
 const char *
 jc_string(struct jcheck *jc, const char *path, const json_t *obj,
     const char *key, int required, const char *dflt)
 {
-	const json_t *v = member(jc, path, obj, key, required);
+	const json_t *v = typed(jc, path, obj, key, required,
+	    JTYPE(JSON_STRING), "a string");
 
-	if (v == NULL)
-		return dflt;
-	if (!json_is_string(v)) {
-		WRONG("a string");
-		return dflt;
-	}
-	return json_string_value(v);
+	return v != NULL ? json_string_value(v) : dflt;
 }
 
 double
 jc_number(struct jcheck *jc, const char *path, const json_t *obj,
     const char *key, int required, double dflt)
 {
-	const json_t *v = member(jc, path, obj, key, required);
+	const json_t *v = typed(jc, path, obj, key, required,
+	    JTYPE(JSON_INTEGER) | JTYPE(JSON_REAL), "a number");
 
-	if (v == NULL)
-		return dflt;
-	if (!json_is_number(v)) {
-		WRONG("a number");
-		return dflt;
-	}
-	return json_number_value(v);
+	return v != NULL ? json_number_value(v) : dflt;
 }
 
 long long
 jc_int(struct jcheck *jc, const char *path, const json_t *obj,
     const char *key, int required, long long dflt)
 {
-	const json_t *v = member(jc, path, obj, key, required);
+	const json_t *v = typed(jc, path, obj, key, required,
+	    JTYPE(JSON_INTEGER), "an integer");
 
-	if (v == NULL)
-		return dflt;
-	if (!json_is_integer(v)) {
-		WRONG("an integer");
-		return dflt;
-	}
-	return json_integer_value(v);
+	return v != NULL ? json_integer_value(v) : dflt;
 }
 
 int
 jc_bool(struct jcheck *jc, const char *path, const json_t *obj,
     const char *key, int dflt)
 {
-	const json_t *v = member(jc, path, obj, key, 0);
+	const json_t *v = typed(jc, path, obj, key, 0,
+	    JTYPE(JSON_TRUE) | JTYPE(JSON_FALSE), "true or false");
 
-	if (v == NULL)
-		return dflt;
-	if (!json_is_boolean(v)) {
-		WRONG("true or false");
-		return dflt;
-	}
-	return json_is_true(v);
+	return v != NULL ? json_is_true(v) : dflt;
 }
 
 const json_t *
 jc_array(struct jcheck *jc, const char *path, const json_t *obj,
     const char *key, int required, int nonempty)
 {
-	const json_t *v = member(jc, path, obj, key, required);
+	const json_t *v = typed(jc, path, obj, key, required,
+	    JTYPE(JSON_ARRAY), "an array");
 	char at[256];
 
-	if (v == NULL)
-		return NULL;
-	if (!json_is_array(v)) {
-		WRONG("an array");
-		return NULL;
-	}
-	if (nonempty && json_array_size(v) == 0) {
+	if (v != NULL && nonempty && json_array_size(v) == 0) {
 		jc_fail(jc, jc_path(at, sizeof at, path, key),
 		    "must not be empty");
 		return NULL;
@@ -235,15 +226,8 @@ const json_t *
 jc_object(struct jcheck *jc, const char *path, const json_t *obj,
     const char *key, int required)
 {
-	const json_t *v = member(jc, path, obj, key, required);
-
-	if (v == NULL)
-		return NULL;
-	if (!json_is_object(v)) {
-		WRONG("an object");
-		return NULL;
-	}
-	return v;
+	return typed(jc, path, obj, key, required, JTYPE(JSON_OBJECT),
+	    "an object");
 }
 
 long

@@ -146,13 +146,27 @@ jw_text(struct out *o, const char *p, size_t n)
 		jw_string(o, p, n);
 }
 
+/* A double in its shortest spelling, or null: JSON has no NaN or
+   infinity. */
+static inline void
+put_double(struct out *o, double d)
+{
+	char tmp[NUM_BUFSZ];
+	size_t n = num_fmt_double(tmp, d);
+
+	if (n > 0)
+		out_write(o, tmp, n);
+	else
+		out_write(o, "null", 4);
+}
+
 void
 jw_json(struct out *o, const json_t *j)
 {
 	char tmp[NUM_BUFSZ];
 	const char *key;
 	json_t *v;
-	size_t i, n;
+	size_t i;
 	int first = 1;
 
 	switch (json_typeof(j)) {
@@ -184,11 +198,7 @@ jw_json(struct out *o, const json_t *j)
 		out_write(o, tmp, num_fmt_int(tmp, json_integer_value(j)));
 		break;
 	case JSON_REAL:
-		n = num_fmt_double(tmp, json_real_value(j));
-		if (n == 0)
-			out_write(o, "null", 4);
-		else
-			out_write(o, tmp, n);
+		put_double(o, json_real_value(j));
 		break;
 	case JSON_TRUE:
 		out_write(o, "true", 4);
@@ -205,7 +215,6 @@ void
 jw_val(struct out *o, const struct val *v)
 {
 	char tmp[NUM_BUFSZ];
-	size_t n;
 
 	switch (v->type) {
 	case VAL_NULL:
@@ -218,11 +227,7 @@ jw_val(struct out *o, const struct val *v)
 		out_write(o, tmp, num_fmt_int(tmp, v->u.i));
 		break;
 	case VAL_DOUBLE:
-		n = num_fmt_double(tmp, v->u.d);
-		if (n == 0)
-			out_write(o, "null", 4);
-		else
-			out_write(o, tmp, n);
+		put_double(o, v->u.d);
 		break;
 	case VAL_DEC:
 		out_write(o, tmp, num_fmt_decimal(tmp, v->u.i, v->scale));

@@ -230,27 +230,34 @@ num_fmt_double(char buf[NUM_BUFSZ], double d)
 	return (size_t)n;
 }
 
-size_t
-num_fmt_int(char buf[NUM_BUFSZ], int64_t v)
+/*
+ * u's digits, written right to left ending just before end, two at a
+ * time; returns where they start.
+ */
+static inline char *
+digits_before(char *end, uint64_t u)
 {
-	char tmp[NUM_BUFSZ], *t = tmp + sizeof tmp;
-	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
-	size_t n;
-
 	while (u >= 100) {
-		t -= 2;
-		memcpy(t, digit_pairs + 2 * (u % 100), 2);
+		end -= 2;
+		memcpy(end, digit_pairs + 2 * (u % 100), 2);
 		u /= 100;
 	}
 	if (u >= 10) {
-		t -= 2;
-		memcpy(t, digit_pairs + 2 * u, 2);
+		end -= 2;
+		memcpy(end, digit_pairs + 2 * u, 2);
 	} else {
-		*--t = (char)('0' + u);
+		*--end = (char)('0' + u);
 	}
-	if (v < 0)
-		*--t = '-';
-	n = (size_t)(tmp + sizeof tmp - t);
+	return end;
+}
+
+/* The text from t to end (built right to left in a scratch buffer) into
+   buf with its NUL; returns its length. */
+static inline size_t
+copy_out(char buf[NUM_BUFSZ], const char *t, const char *end)
+{
+	size_t n = (size_t)(end - t);
+
 	for (size_t k = 0; k < n; k++)
 		buf[k] = t[k];
 	buf[n] = '\0';
@@ -258,11 +265,22 @@ num_fmt_int(char buf[NUM_BUFSZ], int64_t v)
 }
 
 size_t
+num_fmt_int(char buf[NUM_BUFSZ], int64_t v)
+{
+	char tmp[NUM_BUFSZ], *end = tmp + sizeof tmp;
+	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+	char *t = digits_before(end, u);
+
+	if (v < 0)
+		*--t = '-';
+	return copy_out(buf, t, end);
+}
+
+size_t
 num_fmt_decimal(char buf[NUM_BUFSZ], int64_t scaled, int scale)
 {
-	char tmp[NUM_BUFSZ], *d = tmp + sizeof tmp;
+	char tmp[NUM_BUFSZ], *end = tmp + sizeof tmp, *d = end;
 	uint64_t u = scaled < 0 ? 0 - (uint64_t)scaled : (uint64_t)scaled;
-	size_t n;
 
 	if (scale <= 0 || scale > 18)
 		return scale <= 0 ? num_fmt_int(buf, scaled) :
@@ -273,24 +291,10 @@ num_fmt_decimal(char buf[NUM_BUFSZ], int64_t scaled, int scale)
 		u /= 10;
 	}
 	*--d = '.';
-	while (u >= 100) {
-		d -= 2;
-		memcpy(d, digit_pairs + 2 * (u % 100), 2);
-		u /= 100;
-	}
-	if (u >= 10) {
-		d -= 2;
-		memcpy(d, digit_pairs + 2 * u, 2);
-	} else {
-		*--d = (char)('0' + u);
-	}
+	d = digits_before(d, u);
 	if (scaled < 0)
 		*--d = '-';
-	n = (size_t)(tmp + sizeof tmp - d);
-	for (size_t k = 0; k < n; k++)
-		buf[k] = d[k];
-	buf[n] = '\0';
-	return n;
+	return copy_out(buf, d, end);
 }
 
 size_t

@@ -2,7 +2,6 @@
 
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "arena.h"
 #include "diag.h"
@@ -13,8 +12,7 @@ struct where {
 	char *text;
 	struct expr *e;
 	const struct schema *sc;	/* its lookup tables, or NULL */
-	char **names;			/* the fields it reads: variable i */
-	size_t nnames, capnames;
+	struct expr_names names;	/* the fields it reads: variable i */
 	struct rec_finder find;		/* where they are in a record */
 	struct val *vars;
 	struct arena mem;		/* strings made while evaluating */
@@ -26,15 +24,7 @@ resolve(void *ctx, const char *name)
 {
 	struct where *w = ctx;
 
-	for (size_t i = 0; i < w->nnames; i++)
-		if (strcmp(w->names[i], name) == 0)
-			return (int)i;
-	if (w->nnames == w->capnames) {
-		w->capnames = w->capnames ? w->capnames * 2 : 8;
-		w->names = erealloc(w->names, w->capnames * sizeof *w->names);
-	}
-	w->names[w->nnames] = estrdup(name);
-	return (int)w->nnames++;
+	return expr_names_add(&w->names, name);
 }
 
 static const json_t *
@@ -59,8 +49,8 @@ where_compile(const char *text, const struct schema *sc, char *err,
 		where_free(w);
 		return NULL;
 	}
-	w->vars = ecalloc(w->nnames + 1, sizeof *w->vars);
-	finder_init(&w->find, (const char *const *)w->names, w->nnames);
+	w->vars = ecalloc(w->names.n + 1, sizeof *w->vars);
+	finder_init(&w->find, (const char *const *)w->names.name, w->names.n);
 	return w;
 }
 
@@ -87,7 +77,7 @@ where_test(struct where *w, const struct rec *r, const char **why)
 	const int *at = finder_locate(&w->find, r);
 	struct val v, *f;
 
-	for (size_t i = 0; i < w->nnames; i++)
+	for (size_t i = 0; i < w->names.n; i++)
 		w->vars[i] = (f = rec_at(r, at[i])) != NULL ? *f : val_null();
 	arena_reset(&w->mem);
 	if (expr_eval(w->e, w->vars, &w->mem, &v, why) < 0)
@@ -124,9 +114,7 @@ where_free(struct where *w)
 		return;
 	expr_free(w->e);
 	finder_free(&w->find);
-	for (size_t i = 0; i < w->nnames; i++)
-		free(w->names[i]);
-	free(w->names);
+	expr_names_free(&w->names);
 	free(w->vars);
 	arena_free(&w->mem);
 	free(w->text);

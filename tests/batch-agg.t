@@ -2,7 +2,11 @@
 # batch-agg: the retail daily product totals and the schema-driven
 # table compared with DuckDB (the same groups, the same sums to the cent),
 # a hand-worked example, bad input counted by kind, and --partial/--merge
-# over 1, 2 and 7 splits giving exactly the single run's result.
+# over 1, 2 and 7 splits giving exactly the single run's result; partial
+# lines as a shuffle needs them (key, tab, JSON; any order, from standard
+# input, headers anywhere or nowhere; keys of any text), --reduce, and
+# what is refused.  (The whole Hadoop Streaming shape:
+# tests/hadoop-streaming.t.)
 . "$SLUICE_TOP/tests/lib.sh"
 SG=$(prog schema-gen)
 DUCK=$SLUICE_TOP/scripts/duckdb
@@ -191,16 +195,109 @@ ok "$(( $(wc -c <"$T/dense1.partial") > 40000 ))" "a dense HyperLogLog's partial
 # Damaged partials (found by fuzz/partial): refused with their place,
 # never a crash (places 100000 overflowed the printing of a sum; a group
 # line without its key freed states never read).
-cp "$SLUICE_TOP/fuzz/regress/partial/places-100000.jsonl" "$T/places.partial"
+cp "$SLUICE_TOP/fuzz/regress/partial/places-100000.partial" "$T/places.partial"
 run batch-agg --merge "$T/places.partial"
 is "$rc:$(err)" "1:batch-agg: $T/places.partial:1: a malformed partial header" \
     "a partial header with places past 18: refused, exit 1"
-cp "$SLUICE_TOP/fuzz/regress/partial/group-without-key.jsonl" "$T/nokey.partial"
+cp "$SLUICE_TOP/fuzz/regress/partial/group-without-key.partial" "$T/nokey.partial"
 run batch-agg --merge "$T/nokey.partial"
 like "$rc:$(err)" "^1:batch-agg: $T/nokey.partial:2: a malformed partial group" \
     "a group line without its key: refused, exit 1"
 run batch-agg --merge "$T/dense1.partial" "$T/dense2.partial"
 is_file "$T/out" "$T/dense-whole.csv" "  and merges to exactly the single run's estimate ($(tail -n 1 "$T/dense-whole.csv"))"
+
+# --- Partial lines for a shuffle ------------------------------------------------
+# Each line is a key, a tab, JSON: the header keyed #, a group keyed by
+# its date and dimensions as a JSON array.
+P2=$T/s2/part.aa.partial
+is "$(awk -F '\t' 'NF != 2' "$P2" | wc -l | tr -d ' ')" 0 "every partial line: key<TAB>JSON"
+like "$(head -n 1 "$P2")" '^#	\{"sluice_partial":2,"id":"[0-9a-f]{16}",' "  the header first, keyed #, with the aggregation's id"
+like "$(sed -n 2p "$P2")" '^\["2025-01-1[0-9]","[^"]*","[^"]*","[^"]*"\]	\{"id":"[0-9a-f]{16}","a":"csanxrdh","n":[0-9]+,"s":\[' \
+    "  a group: [date, dimensions], the id, a letter a metric's kind, its records, its states"
+# --merge reads standard input when it has no file, or is given -.
+cat "$T"/s7/*.partial >"$T/in"
+run --stdin "$T/in" batch-agg --merge --kpis "$T/stdin-kpis.csv"
+is_file "$T/out" "$T/whole.csv" "--merge with no file: standard input"
+is_file "$T/stdin-kpis.csv" "$T/whole-kpis.csv" "  and the same KPIs"
+cat "$T"/s7/*.partial >"$T/in"
+run --stdin "$T/in" batch-agg --merge - "$T/s2/part.aa.partial" "$T/s2/part.ab.partial" -
+# (the 7 parts, then the 2 halves of the same records: twice the records)
+like "$(err)" " $((2 * n)) aggregated, 4 partials, " "-, once or more, among files (the second - finds standard input read)"
+# In any order: sorted (as a shuffle sorts by key), backwards (every
+# header last), the headers taken out and put back in the middle.
+cat "$T"/s7/*.partial | LC_ALL=C sort >"$T/in"
+run --stdin "$T/in" batch-agg --merge
+is_file "$T/out" "$T/whole.csv" "sorted by key: the same"
+cat "$T"/s7/*.partial | tac >"$T/in"
+run --stdin "$T/in" batch-agg --merge
+is_file "$T/out" "$T/whole.csv" "backwards, every header after its groups: the same"
+{ grep -hv '^#' "$T"/s7/part.a[a-c].partial; grep -h '^#' "$T"/s7/*.partial
+  grep -hv '^#' "$T"/s7/part.a[d-g].partial; } >"$T/in"
+run --stdin "$T/in" batch-agg --merge
+is_file "$T/out" "$T/whole.csv" "the headers in the middle: the same"
+# Without a header, lines still merge into lines (a reducer's); the
+# result needs one: it names the columns.
+cat "$T"/s7/*.partial | grep -v '^#' >"$T/in"
+run --stdin "$T/in" batch-agg --merge --partial
+is "$rc:$(grep -c '^#' "$T/out")" "0:0" "no header: --merge --partial writes the merged groups, no header"
+cp "$T/out" "$T/headless.partial"
+{ grep -h '^#' "$T"/s7/*.partial; cat "$T/headless.partial"; } >"$T/in"
+run --stdin "$T/in" batch-agg --merge
+is_file "$T/out" "$T/whole.csv" "  which merge with the headers into the result"
+run --stdin "$T/headless.partial" batch-agg --merge
+is "$rc:$(err)" "1:batch-agg: no partial header among the input (the line keyed #, which every --partial writes): it names the columns" \
+    "the result without any header: refused, exit 1"
+run batch-agg --merge --partial --kpis "$T/k.csv" "$T/headless.partial"
+is "$rc" 1 "  --kpis without a header likewise"
+run batch-agg --merge
+is "$rc" 1 "  nothing at all likewise"
+# --reduce: the groups' distinct counts final (a reducer's input holds all
+# of its groups' lines), merged as any partial; a group so made meets no
+# other line of itself.
+cat "$T"/s7/*.partial >"$T/in"
+run --stdin "$T/in" batch-agg --reduce
+cp "$T/out" "$T/reduced.partial"
+like "$(sed -n 2p "$T/reduced.partial")" '"s":\[.*,[0-9]+,[0-9]+\]\}$' "--reduce: distinct counts as numbers"
+run --stdin "$T/in" batch-agg --merge --partial
+ok "$(( $(wc -c <"$T/reduced.partial") >= $(wc -c <"$T/out") ))" \
+    "  smaller than the same lines merged and kept mergeable ($(wc -c <"$T/reduced.partial") bytes, not $(wc -c <"$T/out"))"
+run batch-agg --merge --kpis "$T/reduced-kpis.csv" "$T/reduced.partial"
+is_file "$T/out" "$T/whole.csv" "  which --merge makes the single run's result"
+is_file "$T/reduced-kpis.csv" "$T/whole-kpis.csv" "  and KPIs"
+run batch-agg --merge "$T/reduced.partial" "$T/s7/part.aa.partial"
+like "$rc:$(err)" "^1:batch-agg: .*part.aa.partial:1: a KPI distinct count made final \(batch-agg --reduce\) meets another header's" \
+    "a reduced header and another: refused"
+grep -v '^#' "$T/s7/part.aa.partial" >"$T/aa-groups.partial"
+run batch-agg --merge "$T/reduced.partial" "$T/aa-groups.partial"
+like "$rc:$(err)" '^1:batch-agg: .*aa-groups.partial:1: group \["2025-[^]]*\]: a distinct count made final \(batch-agg --reduce\) meets another line of the group' \
+    "a reduced group and another line of it: refused, named"
+# Keys of any text: a tab, a line break, quotes, a backslash, a control
+# character, UTF-8 -- a key escaped one way only, so the same group from
+# two inputs is one.
+printf 'k,v\n"a\tb",1\n"line\nbreak",2\n"say ""hi""",3\n"back\\slash",4\nZürich,5\nc\001c,6\n' >"$T/odd1.csv"
+printf 'k,v\nc\001c,60\nZürich,10\n"back\\slash",20\n"say ""hi""",30\n"line\nbreak",40\n"a\tb",50\n' >"$T/odd2.csv"
+cat "$T/odd1.csv" >"$T/odd.csv"; sed 1d "$T/odd2.csv" >>"$T/odd.csv"
+for f in odd1 odd2; do
+    "$(prog batch-agg)" -q --partial --date none -g k -m sum:v -m distinct:v "$T/$f.csv" >"$T/$f.partial"
+done
+is "$(cat "$T"/odd?.partial | awk -F '\t' 'NF != 2' | wc -l | tr -d ' '):$(cat "$T"/odd?.partial | wc -l | tr -d ' ')" "0:14" \
+    "odd keys: a line each, one tab each"
+grep -F '["a\tb"]' "$T/odd1.partial" >/dev/null
+ok $? "  a tab in a key is written backslash, t"
+run batch-agg --date none -g k -m sum:v -m distinct:v "$T/odd.csv"
+cp "$T/out" "$T/odd-whole.csv"
+cat "$T"/odd?.partial | LC_ALL=C sort >"$T/in"
+run --stdin "$T/in" batch-agg --merge
+is_file "$T/out" "$T/odd-whole.csv" "  their groups merge one to one: the single run's result"
+# Lines of another aggregation, or of an older batch-agg, are refused.
+cat "$T/s2/part.aa.partial" "$T/odd1.partial" >"$T/in"
+run --stdin "$T/in" batch-agg --merge --partial
+like "$rc:$(err)" "^1:batch-agg: stdin:[0-9]+: this partial aggregated something else than the first" \
+    "two aggregations' lines on standard input: refused"
+printf '%s\n' '{"sluice_partial":1,"date":null,"date_col":null,"dims":["p"],"metrics":[],"kpis":[]}' >"$T/v1.partial"
+run batch-agg --merge "$T/v1.partial"
+is "$rc:$(err)" "1:batch-agg: $T/v1.partial:1: a partial of an older batch-agg (no key and tab before its JSON): make it again with this one's --partial" \
+    "a partial of the old format: refused, with what to do"
 
 run batch-agg -m sum "$T/card.csv"
 is "$rc" 2 "-m sum without a field: a usage error"

@@ -90,7 +90,11 @@ no_csp_errors
 like "$(cat "$T/dom")" '<title>E-commerce events</title>' "  the schema's title (SLUICE_SCHEMA=ecommerce)"
 clock=$(sqlite3 "$S" "SELECT time FROM stream_metrics ORDER BY rowid DESC LIMIT 1")
 is "$(tile_of last_update)" "$clock" "  last update: the latest metrics line's time"
-last=$(sqlite3 "$S" "SELECT window_start FROM stream_windows ORDER BY window_start DESC LIMIT 1")
+# The last window: the newest that had ended by the latest metrics
+# line's clock (a complete one), else the newest, as the page takes it
+# (on a busy machine a newer, open window can be there already).
+last=$(sqlite3 "$S" "SELECT coalesce((SELECT max(window_start) FROM stream_windows WHERE window_end <= '$clock'),
+    (SELECT max(window_start) FROM stream_windows))")
 is "$(tile_of revenue)" "USD $(grouped "$(sqlite3 "$S" "SELECT round(coalesce(sum(revenue), 0), 2) FROM stream_windows WHERE window_start = '$last'")" 2)" \
     "  revenue of the last window, in the schema's currency"
 epm=$(sqlite3 "$S" "SELECT sum(record_count) * 60.0 / (strftime('%s', window_end) - strftime('%s', window_start)) FROM stream_windows WHERE window_start = '$last'")

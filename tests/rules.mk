@@ -12,7 +12,8 @@ $(O)/tests/unit/%.t: $(O)/tests/unit/%.o $(LIBA)
 	$(link)
 
 # The unit tests of lib/'s other libraries link theirs.
-$(O)/tests/unit/hll.t $(O)/tests/unit/group_table.t: $(AGG_LIBA)
+$(O)/tests/unit/hll.t $(O)/tests/unit/group_table.t \
+	$(O)/tests/unit/metric_state.t: $(AGG_LIBA)
 $(O)/tests/unit/thrift.t $(O)/tests/unit/parquet.t: $(PARQUET_LIBA)
 LIBS_parquet.t := $(PARQUET_LIBS)
 

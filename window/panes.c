@@ -17,6 +17,21 @@ floor_to(int64_t a, int64_t b)
 	return r < 0 ? a - r - b : a - r;
 }
 
+void *
+insert_zeroed(void *v, size_t n, size_t *cap, size_t first, size_t i,
+    size_t size)
+{
+	char *p = v;
+
+	if (n == *cap) {
+		*cap = *cap ? *cap * 2 : first;
+		p = erealloc(p, *cap * size);
+	}
+	memmove(p + (i + 1) * size, p + i * size, (n - i) * size);
+	memset(p + i * size, 0, size);
+	return p;
+}
+
 struct pane *
 panes_get(struct panes *ps, int64_t start)
 {
@@ -26,13 +41,8 @@ panes_get(struct panes *ps, int64_t start)
 		i--;
 	if (i > 0 && ps->v[i - 1].start == start)
 		return &ps->v[i - 1];
-	if (ps->n == ps->cap) {
-		ps->cap = ps->cap ? ps->cap * 2 : 16;
-		ps->v = erealloc(ps->v, ps->cap * sizeof *ps->v);
-	}
-	memmove(&ps->v[i + 1], &ps->v[i], (ps->n - i) * sizeof *ps->v);
+	ps->v = insert_zeroed(ps->v, ps->n, &ps->cap, 16, i, sizeof *ps->v);
 	ps->n++;
-	memset(&ps->v[i], 0, sizeof ps->v[i]);
 	ps->v[i].start = start;
 	table_init(&ps->v[i].t, ps->nm);
 	return &ps->v[i];

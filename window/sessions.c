@@ -103,13 +103,8 @@ insert_at(struct sessions *ss, struct session_list *l, size_t i)
 {
 	if (l->n == 0)
 		ss->live++;
-	if (l->n == l->cap) {
-		l->cap = l->cap ? l->cap * 2 : 2;
-		l->v = erealloc(l->v, l->cap * sizeof *l->v);
-	}
-	memmove(&l->v[i + 1], &l->v[i], (l->n - i) * sizeof *l->v);
+	l->v = insert_zeroed(l->v, l->n, &l->cap, 2, i, sizeof *l->v);
 	l->n++;
-	memset(&l->v[i], 0, sizeof l->v[i]);
 	return &l->v[i];
 }
 

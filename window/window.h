@@ -145,6 +145,16 @@ double latency_ms(const struct latency *l, double q);
 /* floor(a / b) * b for b > 0, right for negative a too. */
 int64_t floor_to(int64_t a, int64_t b);
 
+/*
+ * Room at index i (0 to n) of the array v of n elements, size bytes
+ * each, for one more: the elements from i on moved up one, element i
+ * zeroed.  When the array is full (n == *cap) it grows, *cap doubled
+ * (first, from 0).  Returns the array, which may have moved.  Panes and
+ * a key's sessions are both kept this way, in start order (panes.c).
+ */
+void *insert_zeroed(void *v, size_t n, size_t *cap, size_t first, size_t i,
+    size_t size);
+
 /* --- One input's state, and the run (engine.c) ----------------------- */
 
 /* A Kafka partition, or stdin: its windows and watermark. */

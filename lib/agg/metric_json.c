@@ -2,8 +2,9 @@
  * metric_json.c - metric states and group keys as JSON, exactly: sums as
  * decimal text with every digit and the count of values, min and max
  * likewise, true counts, the distinct values themselves, HyperLogLog
- * registers as [index, rank] pairs.  batch-agg's partial files and
- * stream-window's checkpoints are made of them.
+ * registers as [index, rank] pairs; a finished distinct count as its
+ * number.  batch-agg's partial files and stream-window's checkpoints are
+ * made of them.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -112,12 +113,16 @@ state_json(const struct metric *m, const struct mstate *st)
 	case A_RATE_TRUE:
 		return json_integer((json_int_t)st->n);
 	case A_DISTINCT:
+		if (st->set == NULL && st->n > 0)
+			return json_integer((json_int_t)st->n);
 		a = json_array();
 		while (st->set != NULL &&
 		    (p = strset_next(st->set, &pos, &n)) != NULL)
 			json_array_append_new(a, json_stringn(p, n));
 		return a;
 	case A_APPROX:
+		if (st->set == NULL && st->n > 0)
+			return json_integer((json_int_t)st->n);
 		return hll_json(st->set);
 	}
 	return json_null();
@@ -133,14 +138,24 @@ states_json(const struct metric *m, size_t nm, const struct mstate *st)
 	return a;
 }
 
-/* A state from JSON into st (zeroed); 0, or -1 when it is malformed. */
+/* A state from JSON into st (zeroed); 0, or -1 when it is malformed.
+   With counts, a distinct or approx_distinct state may be its final
+   count. */
 static int
-state_read(const struct metric *m, const json_t *j, struct mstate *st)
+state_read(const struct metric *m, const json_t *j, struct mstate *st,
+    int counts)
 {
 	const char *s;
 	size_t i;
 	json_t *x;
 
+	if (counts && (m->kind == A_DISTINCT || m->kind == A_APPROX) &&
+	    json_is_integer(j)) {
+		if (json_integer_value(j) < 0)
+			return -1;
+		st->n = (uint64_t)json_integer_value(j);
+		return 0;
+	}
 	switch (m->kind) {
 	case A_COUNT:
 		if (m->where == NULL)
@@ -187,9 +202,9 @@ state_read(const struct metric *m, const json_t *j, struct mstate *st)
 }
 
 /* n states from the array j into st; -1 when malformed. */
-int
-states_read(const struct metric *m, size_t nm, const json_t *j,
-    struct mstate *st)
+static int
+read_all(const struct metric *m, size_t nm, const json_t *j,
+    struct mstate *st, int counts)
 {
 	int rc = 0;
 
@@ -197,8 +212,22 @@ states_read(const struct metric *m, size_t nm, const json_t *j,
 	if (!json_is_array(j) || json_array_size(j) != nm)
 		return -1;
 	for (size_t i = 0; i < nm && rc == 0; i++)
-		rc = state_read(&m[i], json_array_get(j, i), &st[i]);
+		rc = state_read(&m[i], json_array_get(j, i), &st[i], counts);
 	return rc;
+}
+
+int
+states_read(const struct metric *m, size_t nm, const json_t *j,
+    struct mstate *st)
+{
+	return read_all(m, nm, j, st, 0);
+}
+
+int
+states_read_final(const struct metric *m, size_t nm, const json_t *j,
+    struct mstate *st)
+{
+	return read_all(m, nm, j, st, 1);
 }
 
 json_t *

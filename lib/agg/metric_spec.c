@@ -270,11 +270,13 @@ metric_value(const struct metric *m, const struct mstate *st,
 	case A_RATE_TRUE:
 		return records ? val_double((double)st->n / (double)records) :
 		    val_null();
+	/* Without a set: a final count (states_finish), or none. */
 	case A_DISTINCT:
 		return val_int(st->set ? (int64_t)((struct strset *)
-		    st->set)->n : 0);
+		    st->set)->n : (int64_t)st->n);
 	case A_APPROX:
-		return val_int(st->set ? llround(hll_estimate(st->set)) : 0);
+		return val_int(st->set ? llround(hll_estimate(st->set)) :
+		    (int64_t)st->n);
 	}
 	return val_null();
 }

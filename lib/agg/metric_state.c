@@ -1,7 +1,9 @@
 /*
  * metric_state.c - a metric's state in a group: how a value adds to it,
- * how two merge (partials, panes), what it holds to free.
+ * how two merge (partials, panes), a distinct count made final (a
+ * reducer's), what it holds to free.
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -100,10 +102,56 @@ metrics_test(const struct metric *m, size_t nm, const struct rec *r,
 	return 0;
 }
 
-void
+/* A distinct or approx_distinct state that holds its count, not its
+   values: a finished group's (states_finish). */
+static int
+is_count(const struct mstate *st)
+{
+	return st->set == NULL && st->n > 0;
+}
+
+/* Does a distinct or approx_distinct state hold no value at all? */
+static int
+is_empty(enum agg_kind k, const struct mstate *st)
+{
+	if (st->set == NULL)
+		return st->n == 0;
+	if (k == A_DISTINCT)
+		return ((const struct strset *)st->set)->n == 0;
+	return ((const struct hll *)st->set)->reg == NULL &&
+	    ((const struct hll *)st->set)->n == 0;
+}
+
+/*
+ * A count merges only with an empty state: the union of two sets is
+ * not known from their sizes.  Taken, it replaces the empty one.
+ * Returns 0, or -1 when neither side is empty.
+ */
+static int
+merge_count(enum agg_kind k, struct mstate *st, const struct mstate *from)
+{
+	if (is_empty(k, from))
+		return 0;
+	if (!is_empty(k, st))
+		return -1;
+	if (st->set != NULL) {
+		if (k == A_DISTINCT)
+			strset_free(st->set);
+		else
+			hll_free(st->set);
+		free(st->set);
+		st->set = NULL;
+	}
+	st->n = from->n;
+	return 0;
+}
+
+int
 states_merge(const struct metric *m, size_t nm, struct mstate *st,
     const struct mstate *from)
 {
+	int rc = 0;
+
 	for (size_t i = 0; i < nm; i++, st++, from++) {
 		switch (m[i].kind) {
 		case A_SUM:
@@ -130,6 +178,11 @@ states_merge(const struct metric *m, size_t nm, struct mstate *st,
 			size_t n;
 			const char *p;
 
+			if (is_count(st) || is_count(from)) {
+				if (merge_count(A_DISTINCT, st, from) < 0)
+					rc = -1;
+				break;
+			}
 			if (from->set == NULL)
 				break;
 			if (st->set == NULL)
@@ -140,6 +193,11 @@ states_merge(const struct metric *m, size_t nm, struct mstate *st,
 			break;
 		}
 		case A_APPROX:
+			if (is_count(st) || is_count(from)) {
+				if (merge_count(A_APPROX, st, from) < 0)
+					rc = -1;
+				break;
+			}
 			if (from->set == NULL)
 				break;
 			if (st->set == NULL)
@@ -149,6 +207,23 @@ states_merge(const struct metric *m, size_t nm, struct mstate *st,
 		default:
 			break;
 		}
+	}
+	return rc;
+}
+
+void
+states_finish(const struct metric *m, size_t nm, struct mstate *st)
+{
+	for (size_t i = 0; i < nm; i++) {
+		if (st[i].set == NULL)
+			continue;
+		if (m[i].kind == A_DISTINCT)
+			st[i].n = ((struct strset *)st[i].set)->n;
+		else if (m[i].kind == A_APPROX)
+			st[i].n = (uint64_t)llround(hll_estimate(st[i].set));
+		else
+			continue;
+		states_free(&m[i], 1, &st[i]);
 	}
 }
 

@@ -88,7 +88,8 @@ void metrics_free(struct metric *m, size_t n);
 
 /* One metric's state in one group. */
 struct mstate {
-	uint64_t n;		/* values seen (count_true: trues) */
+	uint64_t n;		/* values seen (count_true: trues); distinct
+				   and approx with set NULL: the final count */
 	void *set;		/* distinct: struct strset *; approx: struct hll * */
 	struct dsum v;		/* sum, or the min or max so far (after n and
 				   set: no padding before its 16-byte alignment) */
@@ -133,9 +134,20 @@ int metrics_filtered(const struct metric *m, size_t nm);
 int metrics_test(const struct metric *m, size_t nm, const struct rec *r,
     unsigned char *on, const char **why);
 
-/* st[i] += from[i]. */
-void states_merge(const struct metric *m, size_t nm, struct mstate *st,
+/*
+ * st[i] += from[i].  A distinct or approx_distinct state may be a final
+ * count (states_finish), which merges only with an empty state: -1 when
+ * one meets another with values (that metric left as it was), else 0.
+ */
+int states_merge(const struct metric *m, size_t nm, struct mstate *st,
     const struct mstate *from);
+
+/*
+ * Make each distinct and approx_distinct state of st[0..nm) its final
+ * count: n the count (an estimate rounded), its set freed and NULL.  For
+ * a group whose every state has been merged in (a reducer's).
+ */
+void states_finish(const struct metric *m, size_t nm, struct mstate *st);
 
 void states_free(const struct metric *m, size_t nm, struct mstate *st);
 
@@ -213,6 +225,11 @@ json_t *states_json(const struct metric *m, size_t nm,
 /* States from such an array into st[0..nm) (zeroed first); 0, or -1
    when it is malformed (free st all the same). */
 int states_read(const struct metric *m, size_t nm, const json_t *j,
+    struct mstate *st);
+
+/* The same, where a distinct or approx_distinct state may also be a
+   final count (an integer, as states_json writes one): a partial's. */
+int states_read_final(const struct metric *m, size_t nm, const json_t *j,
     struct mstate *st);
 
 /* A key's parts as a JSON array of strings; and back into key. */

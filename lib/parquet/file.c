@@ -286,6 +286,21 @@ pq_row_group(struct pq_file *f)
 	return out_failed(f->o) ? -1 : 0;
 }
 
+/*
+ * A leaf's converted type (field 6) and its logical type (field 10, a
+ * union) for a logical type without parameters: the union's member
+ * that names it, empty.
+ */
+static void
+annotate(struct tw *w, int32_t converted, int logical)
+{
+	tw_i32(w, 6, converted);
+	tw_struct(w, 10);
+	tw_struct(w, logical);
+	tw_end(w);
+	tw_end(w);
+}
+
 /* A leaf of the schema: type, OPTIONAL, name, converted and logical type. */
 static void
 schema_leaf(struct tw *w, const struct pq_col *c)
@@ -296,18 +311,10 @@ schema_leaf(struct tw *w, const struct pq_col *c)
 	tw_string(w, 4, c->name);
 	switch (c->kind) {
 	case K_STRING:
-		tw_i32(w, 6, 0);		/* UTF8 */
-		tw_struct(w, 10);
-		tw_struct(w, 1);		/* STRING */
-		tw_end(w);
-		tw_end(w);
+		annotate(w, 0, 1);	/* converted UTF8, logical STRING */
 		break;
 	case K_DATE:
-		tw_i32(w, 6, 6);		/* DATE */
-		tw_struct(w, 10);
-		tw_struct(w, 6);
-		tw_end(w);
-		tw_end(w);
+		annotate(w, 6, 6);	/* converted DATE, logical DATE */
 		break;
 	case K_TIMESTAMP:
 		tw_i32(w, 6, 10);		/* TIMESTAMP_MICROS */

@@ -59,6 +59,39 @@ ev(const char *text)
 
 #define EV(text, want) is_str(ev(text), want, "%s", text)
 
+/* Every name a variable, as --where has them. */
+static int
+name_var(void *ctx, const char *name)
+{
+	return expr_names_add(ctx, name);
+}
+
+/* Names numbered as first read (expr_names_add). */
+static void
+test_names(void)
+{
+	struct expr_names nm = { 0 };
+	struct expr_env env = { name_var, table, &nm };
+	char err[200], many[32];
+	struct expr *e = expr_compile("b + a * b - c", &env, err, sizeof err);
+	int grew = 1;
+
+	ok(e != NULL && nm.n == 3 && strcmp(nm.name[0], "b") == 0 &&
+	    strcmp(nm.name[1], "a") == 0 && strcmp(nm.name[2], "c") == 0,
+	    "names: each once, in the order first read");
+	ok(e != NULL && expr_uses(e, 0) && expr_uses(e, 2),
+	    "names: their indexes are the expression's variables");
+	expr_free(e);
+	for (int i = 0; i < 100; i++) {
+		snprintf(many, sizeof many, "f%d", i);
+		grew &= expr_names_add(&nm, many) == 3 + i;
+	}
+	ok(grew && nm.n == 103 && expr_names_add(&nm, "a") == 1,
+	    "names: the list grows, an old name keeps its index");
+	expr_names_free(&nm);
+	ok(nm.n == 0 && nm.name == NULL, "names: freed is empty again");
+}
+
 int
 main(void)
 {
@@ -183,6 +216,7 @@ main(void)
 		ok(strstr(ev(deep), "nested deeper than 200") != NULL,
 		    "300 unary minuses too");
 	}
+	test_names();
 	json_decref(tables);
 	return done_testing();
 }
