@@ -30,6 +30,15 @@ filter_where(struct filter *f, const struct rec *r)
 }
 
 void
+filter_kept(struct filter *f)
+{
+	if (f->pw != NULL)
+		par_kept(f->pw);
+	else
+		f->t.out++;
+}
+
+void
 filter_put(struct filter *f, const struct rec *r)
 {
 	if (f->pw != NULL) {

@@ -105,6 +105,10 @@ filter_keep(struct filter *f, const struct rec *r)
 /* Write r as a clean record (counted out; refused by the writer: diverted). */
 void filter_put(struct filter *f, const struct rec *r);
 
+/* A record the program took into its state instead of writing it (an
+   aggregate's): counted out. */
+void filter_kept(struct filter *f);
+
 /* Divert r for these reasons (counted rejected). */
 void filter_reject(struct filter *f, const struct rec *r,
     const struct rej_reason *why, size_t n);

@@ -26,6 +26,7 @@ enum ev_kind {
 	EV_REJECT,	/* filter_reject(r, why[0..nwhy)) */
 	EV_DUP,		/* filter_duplicate(r, msg) */
 	EV_FILTERED,	/* --where dropped it */
+	EV_KEPT,	/* filter_kept(): the first records in a row */
 	EV_UNIQUE,	/* key: the next nsub events are r's, unless the key
 			   was seen (then r is a duplicate: msg) */
 	EV_LATER	/* f->later(r, o, key) */
@@ -394,6 +395,21 @@ par_filtered(struct par_worker *w)
 }
 
 void
+par_kept(struct par_worker *w)
+{
+	struct chunk *c = w->c;
+	struct ev *e = c->nev > 0 ? &c->ev[c->nev - 1] : NULL;
+
+	/* Records kept one after another are one event. */
+	if (w->first && e != NULL && e->kind == EV_KEPT && e->first > 0) {
+		e->first++;
+		w->first = 0;
+	} else {
+		add_ev(w, EV_KEPT);
+	}
+}
+
+void
 par_unique(struct par_worker *w, struct filter *wf, const struct rec *r,
     const struct rec *o, const void *key, size_t n, const char *message)
 {
@@ -676,6 +692,9 @@ emit(struct par *p, struct chunk *c)
 			break;
 		case EV_FILTERED:
 			f->t.filtered++;
+			break;
+		case EV_KEPT:
+			f->t.out += e->first > 0 ? e->first : 1;
 			break;
 		case EV_UNIQUE:
 			if (!strset_add(f->seen, e->key, e->keyn)) {

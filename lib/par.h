@@ -37,6 +37,7 @@ void par_reject(struct par_worker *w, const struct rec *r,
 void par_duplicate(struct par_worker *w, const struct rec *r,
     const char *message);
 void par_filtered(struct par_worker *w);
+void par_kept(struct par_worker *w);
 void par_unique(struct par_worker *w, struct filter *wf, const struct rec *r,
     const struct rec *o, const void *key, size_t n, const char *message);
 void par_later(struct par_worker *w, struct rec *r, struct rec *o,

@@ -103,6 +103,35 @@ done
 is_file "$T/pipe.2" "$T/pipe.1" "cleanse -j 2 from a pipe: as -j 1"
 is_file "$T/pipe-err.2" "$T/pipe-err.1" "  and says the same"
 
+# batch-agg: each thread its own groups, merged at the end; the rejects
+# replayed in input order.  Sums are exact and a min's or max's tie
+# goes to the value with more decimals, so the groups are the same.
+for f in "$DATA"/*.csv "$DATA"/*.jsonl; do
+    same "batch-agg $(basename "$f")" "1 default" batch-agg "$f"
+done
+same "batch-agg, 200000 nasty CSV records, --kpis" "65536 default" \
+    batch-agg --kpis "$T/metrics" "$T/big.csv"
+same "batch-agg, the same gzip, by quantity, min, max, distinct, --where" \
+    "65536 default" batch-agg --where "quantity > 1" -g quantity --date none \
+    -m count -m min:unit_price -m max:unit_price -m distinct:product \
+    -m approx_distinct:note -m "big=count where unit_price > 15" "$T/big.csv.gz"
+same "batch-agg --schema, its analysis, --kpis, JSON Lines gzip" "65536 default" \
+    batch-agg --schema ecommerce --kpis "$T/metrics" "$T/ec.jsonl.gz"
+same "batch-agg --schema --partial, two inputs" "65536 default" \
+    batch-agg --schema ecommerce --partial "$T/ec.jsonl" "$T/ec.csv"
+same "batch-agg, stdin" "65536 default" --stdin "$T/ec.csv" batch-agg -q \
+    --schema ecommerce -g event_type --date none -m n=count \
+    -m "purchases=count_true:is_purchase"
+# A tie, a record a chunk: the value with more decimals, whichever
+# thread reads it first.
+printf 'k,x\na,1.5\na,1.50\na,2\na,2.000\nb,1.50\nb,1.5\n' >"$T/ties.csv"
+for j in 1 2 4; do
+    SLUICE_CHUNK_BYTES=1 run batch-agg -q -j $j -g k --date none \
+        -m min:x -m max:x "$T/ties.csv"
+    is "$(cat "$T/out")" "$(printf 'k,min_x,max_x\na,1.50,2.000\nb,1.50,1.500')" \
+        "batch-agg -j $j: min and max of equal values, the more decimals"
+done
+
 # schema-gen: each day's records made by threads, written in order.
 jq 'del(.sessions) | .name = "no_sessions"' "$SLUICE_SCHEMAS/ecommerce.json" \
     >"$T/no_sessions.json"
