@@ -6,6 +6,7 @@
 #   make valgrind     the same tests under valgrind (memcheck)
 #   make fuzz         each parser's libFuzzer target FUZZ_SECONDS (60) seconds
 #   make bench        side-by-side benchmarks against peer tools
+#   make tools        the programs and the tools tests and benchmarks use
 #   make demo         the batch and streaming pipelines, then the dashboard
 #                     (DEMO_SECONDS=30, DEMO_SERVE=0 to skip serving)
 #   make install      PREFIX=/usr/local DESTDIR= (programs, man pages, schemas,
@@ -78,7 +79,7 @@ TEST_BINS :=
 include $(sort $(wildcard lib/*/rules.mk))
 include $(sort $(wildcard */rules.mk))
 
-.PHONY: all test check asan valgrind fuzz bench install clean deps deps-demo demo
+.PHONY: all tools test check asan valgrind fuzz bench install clean deps deps-demo demo
 .DEFAULT_GOAL := all
 # Keep objects make would think intermediate (test programs).
 .SECONDARY:
@@ -133,6 +134,9 @@ TEST_ENV = SLUICE_BIN=$(abspath $(B)) SLUICE_TOOLS=$(abspath $(O)/tests/bin) \
 
 test: deps
 	@$(MAKE) --no-print-directory check
+
+# The programs and the tools the tests and benchmarks use, built.
+tools: all $(TEST_BINS)
 
 check: all $(TEST_BINS)
 	$(TEST_ENV) $(PROVE) -e '' $(filter %.t,$(TEST_BINS)) $(SHELL_TESTS)

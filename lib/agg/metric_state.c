@@ -160,6 +160,25 @@ merge_count(enum agg_kind k, struct mstate *st, const struct mstate *from)
 	return 0;
 }
 
+/* The values of from's set (distinct's or approx_distinct's) into st's. */
+static void
+sets_merge(enum agg_kind k, struct mstate *st, const struct mstate *from)
+{
+	size_t n;
+	const char *p;
+
+	if (k == A_APPROX) {
+		if (st->set == NULL)
+			st->set = ecalloc(1, sizeof(struct hll));
+		hll_merge(st->set, from->set);
+		return;
+	}
+	if (st->set == NULL)
+		st->set = ecalloc(1, sizeof(struct strset));
+	for (size_t pos = 0; (p = strset_next(from->set, &pos, &n)) != NULL;)
+		strset_add(st->set, p, n);
+}
+
 int
 states_merge(const struct metric *m, size_t nm, struct mstate *st,
     const struct mstate *from)
@@ -188,35 +207,14 @@ states_merge(const struct metric *m, size_t nm, struct mstate *st,
 		case A_RATE_TRUE:
 			st->n += from->n;
 			break;
-		case A_DISTINCT: {
-			size_t n;
-			const char *p;
-
-			if (is_count(st) || is_count(from)) {
-				if (merge_count(A_DISTINCT, st, from) < 0)
-					rc = -1;
-				break;
-			}
-			if (from->set == NULL)
-				break;
-			if (st->set == NULL)
-				st->set = ecalloc(1, sizeof(struct strset));
-			for (size_t pos = 0; (p = strset_next(from->set, &pos,
-			    &n)) != NULL;)
-				strset_add(st->set, p, n);
-			break;
-		}
+		case A_DISTINCT:
 		case A_APPROX:
 			if (is_count(st) || is_count(from)) {
-				if (merge_count(A_APPROX, st, from) < 0)
+				if (merge_count(m[i].kind, st, from) < 0)
 					rc = -1;
-				break;
+			} else if (from->set != NULL) {
+				sets_merge(m[i].kind, st, from);
 			}
-			if (from->set == NULL)
-				break;
-			if (st->set == NULL)
-				st->set = ecalloc(1, sizeof(struct hll));
-			hll_merge(st->set, from->set);
 			break;
 		default:
 			break;
