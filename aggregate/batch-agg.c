@@ -703,6 +703,7 @@ main(int argc, char **argv)
 	f.by_kind = 1;
 	f.own_summary = 1;
 	f.finish = finish;
+	f.only_finish = 1;
 	f.worker_new = worker_new;
 	f.worker_free = worker_free;
 	status = filter_run(&f, argv + optind, argc - optind, each, &rn);

@@ -15,8 +15,9 @@
 #include "gen.h"
 #include "sluice.h"
 
-enum { BLOCK = 1024 };	/* record numbers a block: small, so a short run
-				   fills the ring as a long one does (memory flat in N) */
+enum { BLOCK = 8192 };	/* record numbers a block: enough that handing
+				   blocks over costs little, few enough that
+				   the ring's memory stays a few MiB */
 
 /* What a thread made of one record number. */
 struct made {
@@ -60,37 +61,55 @@ struct maker {
 	struct buf none;	/* where o writes between blocks */
 	struct out *o;		/* onto the block's bytes */
 	struct writer *w;
-	struct rec r;
+	struct rec r;		/* written every record: */
+	char apart[64];		/* not on a cache line of the next maker's */
 };
 
+/* Bytes made so far: those on the block and those the output holds. */
+static size_t
+made_bytes(const struct maker *mk, const struct block *b)
+{
+	return b->out.n + mk->o->n;
+}
+
+/*
+ * Make block b's records.  What changes a record (the count, the ends)
+ * is kept in locals and stored at the end: the blocks lie side by side
+ * in the ring, and two threads writing next to each other would make
+ * their cores pass one cache line to and fro.
+ */
 static void
 make_block(struct maker *mk, struct block *b)
 {
 	struct anomaly a;
+	struct made *m = b->m;
+	size_t nm = 0, capm = b->capm;
 	int dup;
 
 	b->out.n = 0;
-	b->nm = 0;
 	mk->o->mem = &b->out;
 	gen_block(mk->g, mk->gj->day, b->from, b->to);
 	while (gen_next(mk->g, &mk->r, -1, &dup, &a)) {
 		wr_put(mk->w, &mk->r);
-		out_flush(mk->o);
 		if (dup) {
-			b->m[b->nm - 1].carries = 1;
-			b->m[b->nm - 1].copy_end = b->out.n;
+			m[nm - 1].carries = 1;
+			m[nm - 1].copy_end = made_bytes(mk, b);
 			continue;
 		}
-		if (b->nm == b->capm) {
-			b->capm = b->capm ? b->capm * 2 : 2 * BLOCK;
-			b->m = erealloc(b->m, b->capm * sizeof *b->m);
+		if (nm == capm) {
+			capm = capm ? capm * 2 : 2 * BLOCK;
+			m = erealloc(m, capm * sizeof *m);
 		}
-		b->m[b->nm].end = b->m[b->nm].copy_end = b->out.n;
-		b->m[b->nm].anomaly = a.kind != NULL;
-		b->m[b->nm].carries = 0;
-		b->nm++;
+		m[nm].end = m[nm].copy_end = made_bytes(mk, b);
+		m[nm].anomaly = a.kind != NULL;
+		m[nm].carries = 0;
+		nm++;
 	}
+	out_flush(mk->o);
 	mk->o->mem = &mk->none;
+	b->m = m;
+	b->nm = nm;
+	b->capm = capm;
 }
 
 static void *
@@ -169,7 +188,8 @@ static int
 emit(struct gen_jobs *gj, struct block *b, struct writer *w, struct out *o,
     int exact, uint64_t n, uint64_t *made, struct gen_tally *t)
 {
-	size_t prev = 0, ncols;
+	size_t from = 0, ncols;	/* bytes from here on are not written yet */
+	size_t upto = 0;	/* those written are up to here */
 	int written;
 
 	if (b->nm == 0)
@@ -183,11 +203,11 @@ emit(struct gen_jobs *gj, struct block *b, struct writer *w, struct out *o,
 
 		if (exact && *made >= n)
 			break;
-		out_write(o, b->out.p + prev, m->end - prev);
+		upto = m->end;
 		t->records++;
 		if (m->carries && !(exact && n - *made < 2)) {
 			/* Its copy: there is room for it. */
-			out_write(o, b->out.p + m->end, m->copy_end - m->end);
+			upto = m->copy_end;
 			t->anomalies++;
 			t->duplicates++;
 			t->records++;
@@ -196,8 +216,14 @@ emit(struct gen_jobs *gj, struct block *b, struct writer *w, struct out *o,
 			t->anomalies++;
 		}
 		(*made)++;
-		prev = m->copy_end;
+		if (upto < m->copy_end) {	/* its copy left out */
+			out_write(o, b->out.p + from, upto - from);
+			from = m->copy_end;
+		}
 	}
+	/* The records in a row, in one write. */
+	if (upto > from)
+		out_write(o, b->out.p + from, upto - from);
 	return out_failed(o) ? -1 : 0;
 }
 

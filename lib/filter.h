@@ -54,6 +54,9 @@ struct filter {
 	/* Called when the inputs are read, before the output is closed
 	   (an aggregator writes its results here), or NULL: */
 	void (*finish)(struct filter *f, void *ctx);
+	int only_finish;	/* each() writes no record: finish does (-j's
+				   threads need not wait for the output's
+				   columns to be fixed) */
 	/* -j: a thread's context, made like ctx (NULL: one thread). */
 	void *(*worker_new)(void *ctx);
 	/* Fold a thread's context into ctx (its counts) and free it. */

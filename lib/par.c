@@ -533,12 +533,14 @@ read_chunk(struct par_worker *w, struct chunk *c, char **cols, size_t ncols)
  * fixes them (the writer takes its names), and a thread cannot know
  * which that is while the chunks before the next are not replayed.  So
  * until then a chunk waits for those before it; after, the threads
- * write under the columns fixed.  (Called with the lock held.)
+ * write under the columns fixed.  A program that writes only at the end
+ * (f->only_finish) never waits.  (Called with the lock held.)
  */
 static int
 held(const struct par *p)
 {
-	return p->ofmt == FMT_CSV && p->cols == NULL && p->taken > p->emitted;
+	return p->ofmt == FMT_CSV && p->cols == NULL && !p->f->only_finish &&
+	    p->taken > p->emitted;
 }
 
 static void *
