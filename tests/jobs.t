@@ -9,11 +9,15 @@
 # boundaries.
 . "$SLUICE_TOP/tests/lib.sh"
 
-# A few hundred thousand records of every kind, in a fixed random order.
-awk 'BEGIN {
+# A few hundred thousand records of every kind, in a fixed random order
+# (a tenth of them under valgrind, which runs each program some fifty
+# times slower: still many chunks of 64 KiB).
+n=200000 per_day=20000
+if [ -n "$SLUICE_WRAP" ]; then n=20000 per_day=3000; fi
+awk -v n=$n 'BEGIN {
     srand(7)
     printf "\357\273\277order_id,order_date,product,quantity,unit_price,amount,note\r\n"
-    for (i = 0; i < 200000; i++) {
+    for (i = 0; i < n; i++) {
         k = int(rand() * 20)
         e = int(rand() * 10) == 0 ? (rand() < 0.5 ? "\r\n" : "\r") : "\n"
         d = sprintf("2025-01-%02d", 1 + i % 28)
@@ -32,8 +36,8 @@ awk 'BEGIN {
     }
 }' >"$T/big.csv"
 gzip -c "$T/big.csv" >"$T/big.csv.gz"
-"$SLUICE_BIN/schema-gen" -q ecommerce --per-day 20000 --days 2 >"$T/ec.csv"
-"$SLUICE_BIN/schema-gen" -q ecommerce --per-day 20000 --days 2 -f jsonl >"$T/ec.jsonl"
+"$SLUICE_BIN/schema-gen" -q ecommerce --per-day $per_day --days 2 >"$T/ec.csv"
+"$SLUICE_BIN/schema-gen" -q ecommerce --per-day $per_day --days 2 -f jsonl >"$T/ec.jsonl"
 gzip -c "$T/ec.jsonl" >"$T/ec.jsonl.gz"
 
 # Everything a run says, its seconds left out.
@@ -73,7 +77,7 @@ for f in "$DATA"/*.csv "$DATA"/*.jsonl; do
 done
 same "cleanse, CSV to JSON Lines" "1 default" cleanse -f jsonl "$DATA/nasty.csv" "$DATA/bad.csv"
 same "cleanse, JSON Lines to CSV" "1 default" cleanse -f csv "$DATA/mixed.jsonl" "$DATA/canonical.jsonl"
-same "cleanse, 200000 nasty CSV records" "65536 default" cleanse "$T/big.csv"
+same "cleanse, $n nasty CSV records" "65536 default" cleanse "$T/big.csv"
 same "cleanse, the same gzip, to JSON Lines, --where" "65536 default" \
     cleanse -f jsonl --where "quantity > 1" "$T/big.csv.gz"
 same "cleanse --schema --dedup --metrics, CSV" "65536 default" \
@@ -109,7 +113,7 @@ is_file "$T/pipe-err.2" "$T/pipe-err.1" "  and says the same"
 for f in "$DATA"/*.csv "$DATA"/*.jsonl; do
     same "batch-agg $(basename "$f")" "1 default" batch-agg "$f"
 done
-same "batch-agg, 200000 nasty CSV records, --kpis" "65536 default" \
+same "batch-agg, $n nasty CSV records, --kpis" "65536 default" \
     batch-agg --kpis "$T/metrics" "$T/big.csv"
 same "batch-agg, the same gzip, by quantity, min, max, distinct, --where" \
     "65536 default" batch-agg --where "quantity > 1" -g quantity --date none \
@@ -130,6 +134,50 @@ for j in 1 2 4; do
         -m min:x -m max:x "$T/ties.csv"
     is "$(cat "$T/out")" "$(printf 'k,min_x,max_x\na,1.50,2.000\nb,1.50,1.500')" \
         "batch-agg -j $j: min and max of equal values, the more decimals"
+done
+
+# parquet-sink: full row groups encoded and compressed by other threads
+# while one reads on.  The files are those of -j 1 byte for byte (part
+# files compared by partition and number: their names end in the run's
+# id), and so are the rejects and counts.
+pq_files() {  # pq_files OUT: each file's name (less its run id) and digest
+    if [ -f "$1" ]; then
+        cksum <"$1"
+    else
+        (cd "$1" && find . -name '*.parquet' | sort | while read -r f; do
+            printf '%s %s\n' "${f%-*.parquet}" "$(cksum <"$f")"
+        done)
+    fi
+}
+pq_same() {  # pq_same LABEL OUT ARGS: -j 2 and -j 4 write what -j 1 writes
+    _label=$1 _o=$2
+    shift 2
+    for _j in 1 2 4; do
+        rm -rf "$T/$_o" "$T/rej" "$T/stats" "$T/metrics"
+        run parquet-sink -j $_j --reject "$T/rej" --stats "$T/stats" "$@"
+        pq_files "$T/$_o" >"$T/out"
+        said "pq.$_j"
+    done
+    ok "$(grep -c . "$T/said.pq.1" | awk '{ print ($1 < 4) }')" "$_label: files written"
+    is_file "$T/said.pq.2" "$T/said.pq.1" "$_label: -j 2: as -j 1"
+    is_file "$T/said.pq.4" "$T/said.pq.1" "$_label: -j 4: as -j 1"
+}
+pq_same "parquet-sink -o, zstd, rows typed by the first, $n nasty records" \
+    one.parquet -c zstd --row-group-rows 1000 -o "$T/one.parquet" "$T/big.csv"
+pq_same "parquet-sink -d -p, gzip, --schema, JSON Lines gzip" lake -c gzip \
+    --row-group-rows 500 --schema ecommerce -d "$T/lake" -p event_type "$T/ec.jsonl.gz"
+pq_same "parquet-sink --mode append --roll-rows, 2 files open at most" lake2 \
+    --mode append --roll-rows 1500 --row-group-rows 400 --max-open-files 2 \
+    -d "$T/lake2" -p order_date "$T/big.csv"
+# A write that fails in an encoding thread (the file too large for the
+# limit) fails the run as it does with one: exit 1, no file, said.
+for j in 1 2 4; do
+    (trap '' XFSZ; ulimit -f 200
+     run parquet-sink -q -j $j -c zstd --row-group-rows 1000 -o "$T/full.parquet" "$T/big.csv"
+     echo "$rc" >"$T/rc")
+    is "$(cat "$T/rc"):$(ls "$T" | grep -c 'full\.parquet')" 1:0 \
+        "parquet-sink -j $j, a write refused: exit 1, no file left"
+    like "$(err)" "full.parquet: File too large" "  and says why"
 done
 
 # schema-gen: each day's records made by threads, written in order.
