@@ -45,8 +45,9 @@ ALL_CPPFLAGS = -Ilib -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
 ALL_CFLAGS = -std=c11 $(WARNINGS) $(WERROR) $(SANFLAGS) $(PC_CFLAGS) \
 	$(CFLAGS) -MMD -MP
 ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
-# What every program links: libsluice and the libraries under it.
-LIB_LIBS = $(call pc_libs,jansson zlib) -lcsv -lm
+# What every program links: libsluice and the libraries under it (-j's
+# threads: lib/par.c).
+LIB_LIBS = $(call pc_libs,jansson zlib) -lcsv -lm -pthread
 
 # Link the objects and archives a target depends on, plus $(LIBS_<name>):
 # the objects, the archives of lib/'s folders, libsluice last (the

@@ -42,7 +42,7 @@ static const struct program prog = {
 	    "                          final line a group\n"
 	    "  -o, --output FILE       write to FILE instead of stdout\n"
 	    STATS_HELP,
-	.takes = TAKES_FILTER,
+	.takes = TAKES_FILTER | TAKES_JOBS,
 };
 
 enum {
@@ -275,7 +275,107 @@ each(struct filter *f, struct rec *r, void *ctx)
 	states_add(sp->m, sp->nm, table_states(&rn->t, gi), rn->in, rn->on);
 	rn->kpi_records++;
 	states_add(sp->kpi, sp->nkpi, rn->kpi, rn->in, rn->kpi_on);
-	f->t.out++;
+	filter_kept(f);
+}
+
+/* The metrics m[0..n) again, each with a where test of its own (a test
+   keeps its state as it runs). */
+static struct metric *
+metrics_with_own_tests(const struct metric *m, size_t n)
+{
+	struct metric *c = ecalloc(n + 1, sizeof *c);
+
+	for (size_t i = 0; i < n; i++) {
+		c[i] = m[i];
+		c[i].test = where_copy(m[i].test);
+	}
+	return c;
+}
+
+static void
+metrics_free_own_tests(struct metric *m, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		where_free(m[i].test);
+	free(m);
+}
+
+/* The fields a record is read for (the date, the dimensions, the metrics'
+   inputs), and where the record is parsed into. */
+static void
+run_readers(struct run *rn)
+{
+	finder_init(&rn->find, rn->names, 1 + rn->sp.ndims + rn->sp.nin);
+	rn->in = ecalloc(rn->sp.nin + 1, sizeof *rn->in);
+	rn->kpi = ecalloc(rn->sp.nkpi + 1, sizeof *rn->kpi);
+	rn->filtered = metrics_filtered(rn->sp.m, rn->sp.nm) ||
+	    metrics_filtered(rn->sp.kpi, rn->sp.nkpi);
+	if (rn->filtered) {
+		rn->on = ecalloc(rn->sp.nm + 1, 1);
+		rn->kpi_on = rn->sp.kpi_copied ? rn->on :
+		    ecalloc(rn->sp.nkpi + 1, 1);
+	}
+	table_init(&rn->t, rn->sp.nm);
+}
+
+static void
+run_readers_free(struct run *rn)
+{
+	finder_free(&rn->find);
+	free(rn->in);
+	if (rn->kpi_on != rn->on)
+		free(rn->kpi_on);
+	free(rn->on);
+}
+
+/*
+ * -j: another thread's run.  The same spec, but the metrics' where tests
+ * its own; its own groups and KPI states, merged into the first run's
+ * when it is done.  Sums are exact and a min's or max's ties broken by
+ * the value, so the groups come out as one thread makes them.
+ */
+static void *
+worker_new(void *ctx)
+{
+	const struct run *rn = ctx;
+	struct run *w = ecalloc(1, sizeof *w);
+
+	w->sp = rn->sp;
+	w->names = rn->names;
+	if (rn->filtered) {
+		w->sp.m = metrics_with_own_tests(rn->sp.m, rn->sp.nm);
+		w->sp.kpi = metrics_with_own_tests(rn->sp.kpi, rn->sp.nkpi);
+	}
+	run_readers(w);
+	return w;
+}
+
+static void
+worker_free(void *wctx, void *ctx)
+{
+	struct run *w = wctx, *rn = ctx;
+
+	if (rn->t.n == 0) {
+		struct table t = rn->t;	/* the first done: its groups as
+					   they are */
+		rn->t = w->t;
+		w->t = t;
+	} else {
+		table_merge(&rn->t, &w->t, rn->sp.m);
+	}
+	states_merge(rn->sp.kpi, rn->sp.nkpi, rn->kpi, w->kpi);
+	rn->kpi_records += w->kpi_records;
+	table_free(&w->t, rn->sp.m);
+	states_free(rn->sp.kpi, rn->sp.nkpi, w->kpi);
+	free(w->kpi);
+	run_readers_free(w);
+	buf_free(&w->key);
+	buf_free(&w->scratch);
+	if (rn->filtered) {
+		metrics_free_own_tests(w->sp.m, w->sp.nm);
+		metrics_free_own_tests(w->sp.kpi, w->sp.nkpi);
+	}
+	free(w);
 }
 
 /* The most decimals metric i's states hold, over n state arrays. */
@@ -587,19 +687,9 @@ main(int argc, char **argv)
 		rn.names[1 + i] = rn.sp.dims[i];
 	for (size_t i = 0; i < rn.sp.nin; i++)
 		rn.names[1 + rn.sp.ndims + i] = rn.sp.in[i].name;
-	finder_init(&rn.find, rn.names, 1 + rn.sp.ndims + rn.sp.nin);
-	rn.in = ecalloc(rn.sp.nin + 1, sizeof *rn.in);
-	rn.kpi = ecalloc(rn.sp.nkpi + 1, sizeof *rn.kpi);
-	rn.filtered = metrics_filtered(rn.sp.m, rn.sp.nm) ||
-	    metrics_filtered(rn.sp.kpi, rn.sp.nkpi);
-	if (rn.filtered) {
-		rn.on = ecalloc(rn.sp.nm + 1, 1);
-		rn.kpi_on = rn.sp.kpi_copied ? rn.on :
-		    ecalloc(rn.sp.nkpi + 1, 1);
-	}
+	run_readers(&rn);
 	if (where != NULL)
 		f.where = ewhere(where, sc);
-	table_init(&rn.t, rn.sp.nm);
 	rec_init(&rn.out);
 
 	f.co = &co;
@@ -613,6 +703,9 @@ main(int argc, char **argv)
 	f.by_kind = 1;
 	f.own_summary = 1;
 	f.finish = finish;
+	f.only_finish = 1;
+	f.worker_new = worker_new;
+	f.worker_free = worker_free;
 	status = filter_run(&f, argv + optind, argc - optind, each, &rn);
 	if (status == 0 && rn.kpis_path != NULL && write_kpis(&rn, &co) < 0)
 		status = 1;
@@ -620,12 +713,8 @@ main(int argc, char **argv)
 	    (json_int_t)f.t.out, "groups", (json_int_t)rn.t.n), co.quiet) < 0)
 		status = 1;
 	counts_free(&reasons);
-	finder_free(&rn.find);
+	run_readers_free(&rn);
 	free(rn.names);
-	free(rn.in);
-	if (rn.kpi_on != rn.on)
-		free(rn.kpi_on);
-	free(rn.on);
 	where_free(f.where);
 	schema_free(sc);
 done:

@@ -44,7 +44,7 @@ static const struct program prog = {
 	    "                          for (event_type == 'purchase'); the\n"
 	    "                          others are counted filtered\n"
 	    STATS_HELP,
-	.takes = TAKES_FILTER,
+	.takes = TAKES_FILTER | TAKES_JOBS,
 };
 
 enum { OPT_DEDUP = OPT_PROGRAM, OPT_LATE, OPT_METRICS, OPT_MIN_VALID,
@@ -108,6 +108,33 @@ load_seen(struct strset *seen, const char *path, size_t nfields)
 		fatal(1, "--seen: %s: %s", path, strerror(errno));
 	fclose(fp);
 	free(line);
+}
+
+/* -j: each thread's context, like the first. */
+static void *
+smode_worker_new(void *ctx)
+{
+	return smode_worker(ctx);
+}
+
+static void
+smode_worker_free(void *wctx, void *ctx)
+{
+	smode_worker_done(wctx, ctx);
+}
+
+static void *
+retail_worker_new(void *ctx)
+{
+	(void)ctx;
+	return retail_new();
+}
+
+static void
+retail_worker_free(void *wctx, void *ctx)
+{
+	(void)ctx;
+	retail_free(wctx);
 }
 
 int
@@ -218,6 +245,10 @@ main(int argc, char **argv)
 			opt.seen = &seen;
 		}
 		sm = smode_new(s, &opt);
+		f.seen = smode_seen(sm);
+		f.later = smode_later;
+		f.worker_new = smode_worker_new;
+		f.worker_free = smode_worker_free;
 		status = filter_run(&f, argv + optind, argc - optind,
 		    smode_each, sm);
 		smode_stats(sm, &st);
@@ -233,6 +264,8 @@ main(int argc, char **argv)
 		if (where != NULL)
 			f.where = ewhere(where, NULL);
 		rt = retail_new();
+		f.worker_new = retail_worker_new;
+		f.worker_free = retail_worker_free;
 		status = filter_run(&f, argv + optind, argc - optind,
 		    retail_each, rt);
 	}

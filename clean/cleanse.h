@@ -55,6 +55,19 @@ struct smode;
 struct smode *smode_new(const struct schema *s,
     const struct cleanse_opts *opt);
 void smode_each(struct filter *f, struct rec *r, void *ctx);
+
+/* What needs the records before (dedup with --late-after, late_arrival):
+   the filter's later step, in input order on the first context. */
+void smode_later(struct filter *f, struct rec *r, struct rec *o,
+    const void *key, size_t keyn, void *ctx);
+
+/* -j: a context for another thread, like m; its counts folded into m
+   when it is done (and freed). */
+struct smode *smode_worker(const struct smode *m);
+void smode_worker_done(struct smode *w, struct smode *m);
+
+/* The keys --dedup has seen (the filter's f->seen). */
+struct strset *smode_seen(struct smode *m);
 void smode_stats(const struct smode *m, struct cleanse_stats *st);
 void smode_free(struct smode *m);
 

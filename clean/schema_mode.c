@@ -20,6 +20,8 @@
 
 enum { MAX_WHY = 32 };	/* the reasons listed for one record, at most */
 
+#define DUP_MESSAGE "the same key as an earlier record"
+
 struct rule {
 	const char *name;
 	int field;		/* schema field, or -1 */
@@ -63,7 +65,8 @@ struct smode {
 	int ts;			/* the analysis timestamp field, or -1 */
 	char *date_name;	/* "<timestamp>_date" */
 	int *dedup;		/* key fields, -1 ended */
-	struct strset seen;	/* --dedup: the keys so far */
+	struct strset seen;	/* --dedup: the keys so far (the first
+				   context's; the filter's f->seen) */
 	struct rec out;
 	struct buf scratch, key;
 	int64_t now;
@@ -496,16 +499,16 @@ check_rule(struct smode *m, struct rule *ru, char *msg, size_t msize,
 }
 
 /*
- * Is the record's event time older than the newest seen before it, less
- * --late-after?  (The late_arrival column; null without a time.)
+ * Is the record's event time t older than the newest seen before it,
+ * less --late-after?  (The late_arrival column; null without a time.)
  */
 static struct val
-late_arrival(struct smode *m)
+late_arrival(struct smode *m, const struct val *t)
 {
 	int64_t us;
 	int late;
 
-	if (m->ts < 0 || val_to_time(&m->vars[m->ts], &us) < 0)
+	if (m->ts < 0 || val_to_time(t, &us) < 0)
 		return val_null();
 	late = m->newest != INT64_MIN && us < m->newest - m->opt->late_after;
 	if (us > m->newest)
@@ -610,8 +613,8 @@ smode_each(struct filter *f, struct rec *r, void *ctx)
 		filter_reject(f, r, why, nwhy);
 		return;
 	}
-	if (m->dedup != NULL) {
-		m->key.n = 0;
+	m->key.n = 0;
+	if (m->dedup != NULL)
 		for (int *k = m->dedup; *k >= 0; k++) {
 			size_t n;
 			const char *t = val_to_text(&m->vars[*k], &m->scratch,
@@ -620,12 +623,6 @@ smode_each(struct filter *f, struct rec *r, void *ctx)
 			buf_add(&m->key, t, n);
 			buf_addc(&m->key, '\0');	/* fields apart */
 		}
-		if (!strset_add(&m->seen, m->key.p, m->key.n)) {
-			filter_duplicate(f, r, "the same key as an earlier "
-			    "record");
-			return;
-		}
-	}
 	for (size_t i = 0; i < s->nfields; i++) {
 		rec_add(o, s->fields[i].name, m->vars[i]);
 		if ((int)i == m->ts) {
@@ -644,14 +641,54 @@ smode_each(struct filter *f, struct rec *r, void *ctx)
 	}
 	for (size_t k = 0; k < m->nenrich; k++)
 		rec_add(o, m->enrich[k].name, m->enriched[k]);
-	if (m->opt->late_after >= 0)
-		rec_add(o, "late_arrival", late_arrival(m));
+	if (m->opt->late_after >= 0)	/* smode_later() says */
+		rec_add(o, "late_arrival", val_null());
 	for (size_t j = 0; j < r->n; j++)
 		if (m->extra[j])
 			rec_add(o, names[j], r->f[j].v);
 	o->layout = m->out_layout;
+	/* What depends on the records before: in input order. */
+	if (m->opt->late_after >= 0)
+		filter_later(f, r, o, m->dedup != NULL ? m->key.p : NULL,
+		    m->key.n);
+	else if (m->dedup != NULL)
+		filter_unique(f, r, o, m->key.p, m->key.n, DUP_MESSAGE);
+	else if (filter_keep(f, o))
+		filter_put(f, o);
+}
+
+void
+smode_later(struct filter *f, struct rec *r, struct rec *o, const void *key,
+    size_t keyn, void *ctx)
+{
+	struct smode *m = ctx;
+	/* late_arrival follows the fields, the date and the enrichments. */
+	size_t late = m->s->nfields + (m->ts >= 0) + m->nenrich;
+
+	if (key != NULL && !strset_add(&m->seen, key, keyn)) {
+		filter_duplicate(f, r, DUP_MESSAGE);
+		return;
+	}
+	o->f[late].v = late_arrival(m, &o->f[m->ts].v);
 	if (filter_keep(f, o))
 		filter_put(f, o);
+}
+
+struct smode *
+smode_worker(const struct smode *m)
+{
+	struct smode *w = smode_new(m->s, m->opt);
+
+	w->now = m->now;	/* max_future: one "now" for the run */
+	return w;
+}
+
+void
+smode_worker_done(struct smode *w, struct smode *m)
+{
+	for (size_t k = 0; k <= m->s->nversions; k++)
+		m->per_version[k] += w->per_version[k];
+	smode_free(w);
 }
 
 void
@@ -689,6 +726,12 @@ smode_free(struct smode *m)
 	buf_free(&m->scratch);
 	buf_free(&m->key);
 	free(m);
+}
+
+struct strset *
+smode_seen(struct smode *m)
+{
+	return &m->seen;
 }
 
 void

@@ -121,3 +121,20 @@ gen_day(struct generator *g, int64_t day, uint64_t n, enum gen_count how)
 	if (g->sess != NULL)
 		sessions_day(g);
 }
+
+void
+gen_block(struct generator *g, int64_t day, uint64_t from, uint64_t to)
+{
+	set_day(g, day);
+	g->i = from;
+	g->made = 0;
+	g->pending_dup = 0;
+	g->exact = 0;
+	g->n = to;
+}
+
+int
+gen_sequential(const struct generator *g)
+{
+	return g->sess != NULL;
+}

@@ -17,6 +17,7 @@
 
 #include "expr.h"
 #include "out.h"
+#include "reader.h"
 #include "rec.h"
 #include "schema.h"
 
@@ -78,6 +79,38 @@ void gen_spread(const struct generator *g, int64_t first, size_t days,
  */
 int gen_next(struct generator *g, struct rec *r, int64_t now_us, int *dup,
     struct anomaly *anom);
+
+/*
+ * -j: make day's records number from to to - 1 (0-based), each with its
+ * injected duplicate after it (none held back: whether the last of a
+ * GEN_EXACT day keeps its copy is the caller's to say).  The same records
+ * as that stretch of gen_day()'s, unless gen_sequential().
+ */
+void gen_block(struct generator *g, int64_t day, uint64_t from, uint64_t to);
+
+/* Do a day's records depend on those before them (sessions)? */
+int gen_sequential(const struct generator *g);
+
+/* What a day made (gen_jobs_day). */
+struct gen_tally {
+	uint64_t records, anomalies, duplicates;
+};
+
+/*
+ * schema-gen -j (jobs.c): jobs threads, each with a generator of s for
+ * seed, making records as fmt (csv, jsonl).  gen_jobs_day() writes what
+ * gen_day(day, n, how) and gen_next() would make (g: the caller's
+ * generator, for the day's weight) to w over o, and adds its counts to
+ * t: 0, or -1 when the output failed.
+ */
+struct gen_jobs;
+struct writer;
+struct gen_jobs *gen_jobs_new(const struct schema *s, uint64_t seed, int jobs,
+    enum fmt fmt);
+int gen_jobs_day(struct gen_jobs *gj, struct generator *g, struct writer *w,
+    struct out *o, int64_t day, uint64_t n, enum gen_count how,
+    struct gen_tally *t);
+void gen_jobs_free(struct gen_jobs *gj);
 
 /* The record number (1-based, within the day) of the last record. */
 uint64_t gen_record_number(const struct generator *g);

@@ -46,7 +46,7 @@ static const struct program prog = {
 	    "      --list              list the bundled schemas\n"
 	    STATS_HELP,
 	/* --schema: the schema, as the argument would be */
-	.takes = TAKES_FORMAT | TAKES_SCHEMA | TAKES_QUIET,
+	.takes = TAKES_FORMAT | TAKES_SCHEMA | TAKES_QUIET | TAKES_JOBS,
 };
 
 enum {
@@ -86,6 +86,7 @@ struct run {
 	unsigned char *keep;	/* --as-version: per field, in that version */
 	int version_field;	/* its index, or -1 */
 	struct rec old;		/* the record as that version had it */
+	struct gen_jobs *gj;	/* -j: the threads, or NULL: this one */
 };
 
 /* --as-version N: which fields version N had.  0, or -1 with a message. */
@@ -185,13 +186,25 @@ write_truth(struct run *rn, const struct rec *r, const struct anomaly *a,
  * say.  Returns 0, or -1 when the output failed.
  */
 static int
-one_day(struct run *rn, struct writer *w, int64_t first, long long k)
+one_day(struct run *rn, struct out *out, struct writer *w, int64_t first,
+    long long k)
 {
 	struct rec r;
 	struct anomaly a;
 	int64_t day = first + k;
 	int dup;
 
+	if (rn->gj != NULL) {
+		struct gen_tally t = { 0 };
+		int rc = gen_jobs_day(rn->gj, rn->g, w, out, day,
+		    rn->quota != NULL ? rn->quota[k] : rn->per_day, rn->how,
+		    &t);
+
+		rn->records += t.records;
+		rn->anomalies += t.anomalies;
+		rn->duplicates += t.duplicates;
+		return rc;
+	}
 	rec_init(&r);
 	gen_day(rn->g, day, rn->quota != NULL ? rn->quota[k] : rn->per_day,
 	    rn->how);
@@ -345,7 +358,7 @@ by_day(struct run *rn, int64_t first, long long days)
 			return;
 		}
 		w = wr_open(out, o->common.out_fmt);
-		if (one_day(rn, w, first, k) < 0 || wr_close(w) < 0) {
+		if (one_day(rn, out, w, first, k) < 0 || wr_close(w) < 0) {
 			out_discard(out);
 			rn->status = 1;
 			buf_free(&path);
@@ -370,7 +383,7 @@ to_stdout(struct run *rn, int64_t first, long long days)
 	struct writer *w = wr_open(out, rn->o->common.out_fmt);
 
 	for (long long k = 0; k < days && !stop_requested; k++)
-		if (one_day(rn, w, first, k) < 0)
+		if (one_day(rn, out, w, first, k) < 0)
 			break;
 	if (wr_close(w) < 0 || out_close(out) < 0)
 		rn->status = 1;
@@ -762,6 +775,14 @@ main(int argc, char **argv)
 			live(&rn, o.records >= 0 ? (uint64_t)o.records :
 			    UINT64_MAX);
 		} else {
+			/* -j: records made by threads, but where sessions
+			   make each depend on those before, or --truth and
+			   --as-version say more of them. */
+			if (opt_jobs(&o.common) > 1 && !gen_sequential(rn.g) &&
+			    o.truth == NULL && o.as_version == 0)
+				rn.gj = gen_jobs_new(rn.s, o.seed_set ?
+				    (uint64_t)o.seed : (uint64_t)rn.s->seed,
+				    opt_jobs(&o.common), o.common.out_fmt);
 			plan_days(&rn, first, days);
 			if (o.dir != NULL)
 				by_day(&rn, first, days);
@@ -783,6 +804,8 @@ main(int argc, char **argv)
 		    rn.duplicates), o.common.quiet) < 0)
 			rn.status = 1;
 	}
+	if (rn.gj != NULL)
+		gen_jobs_free(rn.gj);
 	gen_free(rn.g);
 	free(rn.quota);
 	free(rn.keep);

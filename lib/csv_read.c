@@ -550,6 +550,19 @@ take_header(struct reader *rd, struct csv_engine *e, const struct pending *pd)
 	rec_free(&taken);
 }
 
+void
+csv_reader_columns(struct reader *rd, const char *const *names, size_t n)
+{
+	struct csv_engine *e = rd->engine;
+
+	e->ncols = n;
+	e->width = n;	/* a blank line of a one-column file is its null */
+	e->layout = rec_layout_new();
+	e->names = ecalloc(n ? n : 1, sizeof *e->names);
+	for (size_t i = 0; i < n; i++)
+		e->names[i] = estrdup(names[i]);
+}
+
 static enum rd_status
 csv_next(struct reader *rd)
 {

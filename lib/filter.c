@@ -5,7 +5,9 @@
 
 #include "buf.h"
 #include "diag.h"
+#include "par.h"
 #include "stats.h"
+#include "strset.h"
 
 int
 filter_where(struct filter *f, const struct rec *r)
@@ -15,7 +17,9 @@ filter_where(struct filter *f, const struct rec *r)
 
 	if ((k = where_test(f->where, r, &why)) > 0)
 		return 1;
-	if (k == 0) {
+	if (k == 0 && f->pw != NULL) {
+		par_filtered(f->pw);
+	} else if (k == 0) {
 		f->t.filtered++;
 	} else {
 		struct rej_reason rr = { "where", why, NULL };
@@ -26,8 +30,21 @@ filter_where(struct filter *f, const struct rec *r)
 }
 
 void
+filter_kept(struct filter *f)
+{
+	if (f->pw != NULL)
+		par_kept(f->pw);
+	else
+		f->t.out++;
+}
+
+void
 filter_put(struct filter *f, const struct rec *r)
 {
+	if (f->pw != NULL) {
+		par_put(f->pw, r);
+		return;
+	}
 	switch (wr_put(f->w, r)) {
 	case WR_OK:
 		f->t.out++;
@@ -90,6 +107,10 @@ void
 filter_reject(struct filter *f, const struct rec *r,
     const struct rej_reason *why, size_t n)
 {
+	if (f->pw != NULL) {
+		par_reject(f->pw, r, why, n);
+		return;
+	}
 	if (f->by_kind)
 		rej_quiet(f->rj, r, why, n);
 	else
@@ -110,8 +131,121 @@ filter_duplicate(struct filter *f, const struct rec *r, const char *message)
 {
 	struct rej_reason why = { "duplicate", message, NULL };
 
+	if (f->pw != NULL) {
+		par_duplicate(f->pw, r, message);
+		return;
+	}
 	rej_quiet(f->rj, r, &why, 1);
 	f->t.duplicates++;
+}
+
+void
+filter_unique(struct filter *f, const struct rec *r, const struct rec *o,
+    const void *key, size_t n, const char *message)
+{
+	if (f->pw != NULL) {
+		par_unique(f->pw, f, r, o, key, n, message);
+		return;
+	}
+	if (!strset_add(f->seen, key, n)) {
+		filter_duplicate(f, r, message);
+		return;
+	}
+	if (filter_keep(f, o))
+		filter_put(f, o);
+}
+
+void
+filter_later(struct filter *f, struct rec *r, struct rec *o, const void *key,
+    size_t n)
+{
+	if (f->pw != NULL)
+		par_later(f->pw, r, o, key, n);
+	else
+		f->later(f, r, o, key, n, f->ctx);
+}
+
+struct reader *
+filter_open_input(struct filter *f, const char *path)
+{
+	struct reader *rd = rd_open(path, f->co->in_fmt);
+
+	if (rd == NULL) {
+		f->status = 1;
+		return NULL;
+	}
+	if (f->w == NULL) {
+		enum fmt fmt = f->co->out_fmt ? f->co->out_fmt :
+		    rd_format(rd);
+
+		f->out = out_open(f->output, f->atomic ? OUT_ATOMIC : 0,
+		    f->gzip ? 6 : 0);
+		if (f->out == NULL) {
+			rd_close(rd);
+			f->status = 1;
+			f->stop = 1;
+			return NULL;
+		}
+		f->w = wr_open(f->out, fmt);
+	}
+	return rd;
+}
+
+void
+filter_read(struct filter *f, struct reader *rd, filter_fn each, void *ctx,
+    int *have_cols)
+{
+	struct rec *r;
+	enum rd_status st;
+
+	while (!f->stop && !stop_requested &&
+	    ((st = rd_next(rd, &r)) == RD_OK || st == RD_BAD)) {
+		size_t ncols;
+		const char *const *cols;
+
+		progress_tick(&f->pg, ++f->t.in);
+		/* A CSV header fixes the output's columns and order. */
+		if (f->keep_columns && !*have_cols &&
+		    (cols = rd_columns(rd, &ncols)) != NULL) {
+			wr_columns(f->w, cols, ncols);
+			*have_cols = 1;
+		}
+		if (st == RD_BAD) {
+			struct rej_reason why = { "parse", r->err, NULL };
+
+			filter_reject(f, r, &why, 1);
+			continue;
+		}
+		each(f, r, ctx);
+	}
+	filter_input_done(f, rd, have_cols);
+}
+
+void
+filter_input_done(struct filter *f, struct reader *rd, int *have_cols)
+{
+	if (f->want_header && f->header == NULL) {
+		size_t ncols;
+		const char *const *cols = rd_columns(rd, &ncols);
+
+		if (cols != NULL) {
+			f->header = ecalloc(ncols + 1, sizeof *f->header);
+			for (size_t k = 0; k < ncols; k++)
+				f->header[k] = estrdup(cols[k]);
+			f->nheader = ncols;
+		}
+	}
+	if (f->keep_columns && !*have_cols) {
+		size_t ncols;
+		const char *const *cols = rd_columns(rd, &ncols);
+
+		if (cols != NULL) {
+			wr_columns(f->w, cols, ncols);
+			*have_cols = 1;
+		}
+	}
+	if (rd_close(rd) < 0)
+		f->status = 1;
 }
 
 int
@@ -119,7 +253,7 @@ filter_run(struct filter *f, char **inputs, int n, filter_fn each,
     void *ctx)
 {
 	static char *stdin_only[] = { "-" };
-	int have_cols = 0, cut;
+	int have_cols = 0, cut, jobs;
 
 	if (n == 0) {
 		inputs = stdin_only;
@@ -127,74 +261,19 @@ filter_run(struct filter *f, char **inputs, int n, filter_fn each,
 	}
 	tally_start(&f->t);
 	progress_init(&f->pg, "records");
+	f->ctx = ctx;
 	if ((f->rj = rej_open(f->co->reject)) == NULL)
 		return 1;
-	for (int i = 0; i < n && !f->stop; i++) {
-		struct reader *rd = rd_open(inputs[i], f->co->in_fmt);
-		struct rec *r;
-		enum rd_status st;
+	jobs = opt_jobs(f->co);
+	if (jobs > 1 && f->worker_new != NULL)
+		par_read(f, inputs, n, each, ctx, jobs, &have_cols);
+	else
+		for (int i = 0; i < n && !f->stop; i++) {
+			struct reader *rd = filter_open_input(f, inputs[i]);
 
-		if (rd == NULL) {
-			f->status = 1;
-			continue;
+			if (rd != NULL)
+				filter_read(f, rd, each, ctx, &have_cols);
 		}
-		if (f->w == NULL) {
-			enum fmt fmt = f->co->out_fmt ? f->co->out_fmt :
-			    rd_format(rd);
-
-			f->out = out_open(f->output, f->atomic ? OUT_ATOMIC :
-			    0, f->gzip ? 6 : 0);
-			if (f->out == NULL) {
-				rd_close(rd);
-				f->status = 1;
-				break;
-			}
-			f->w = wr_open(f->out, fmt);
-		}
-		while (!f->stop && !stop_requested &&
-		    ((st = rd_next(rd, &r)) == RD_OK || st == RD_BAD)) {
-			size_t ncols;
-			const char *const *cols;
-
-			progress_tick(&f->pg, ++f->t.in);
-			/* A CSV header fixes the output's columns and order. */
-			if (f->keep_columns && !have_cols &&
-			    (cols = rd_columns(rd, &ncols)) != NULL) {
-				wr_columns(f->w, cols, ncols);
-				have_cols = 1;
-			}
-			if (st == RD_BAD) {
-				struct rej_reason why = { "parse", r->err,
-				    NULL };
-
-				filter_reject(f, r, &why, 1);
-				continue;
-			}
-			each(f, r, ctx);
-		}
-		if (f->want_header && f->header == NULL) {
-			size_t ncols;
-			const char *const *cols = rd_columns(rd, &ncols);
-
-			if (cols != NULL) {
-				f->header = ecalloc(ncols + 1, sizeof *f->header);
-				for (size_t k = 0; k < ncols; k++)
-					f->header[k] = estrdup(cols[k]);
-				f->nheader = ncols;
-			}
-		}
-		if (f->keep_columns && !have_cols) {
-			size_t ncols;
-			const char *const *cols = rd_columns(rd, &ncols);
-
-			if (cols != NULL) {
-				wr_columns(f->w, cols, ncols);
-				have_cols = 1;
-			}
-		}
-		if (rd_close(rd) < 0)
-			f->status = 1;
-	}
 	progress_done(&f->pg);
 	cut = f->atomic && stop_requested;
 	/* A stop cut the input short (the reader took it for the end):

@@ -10,6 +10,14 @@
  *
  * where each() calls filter_put(), filter_reject() or filter_duplicate()
  * for the record it is given, exactly once.
+ *
+ * With -j N (co->jobs, TAKES_JOBS) and worker_new set, N threads read and
+ * handle the records (lib/par.h), each with a context of its own and a
+ * filter of its own whose calls are kept and replayed here in input
+ * order: the output, the rejects, the counts and messages are those of
+ * one thread.  What needs the records before it -- a key seen before,
+ * the newest time so far -- goes through filter_unique() or
+ * filter_later(), which run in input order.
  */
 #ifndef SLUICE_FILTER_H
 #define SLUICE_FILTER_H
@@ -46,6 +54,17 @@ struct filter {
 	/* Called when the inputs are read, before the output is closed
 	   (an aggregator writes its results here), or NULL: */
 	void (*finish)(struct filter *f, void *ctx);
+	int only_finish;	/* each() writes no record: finish does (-j's
+				   threads need not wait for the output's
+				   columns to be fixed) */
+	/* -j: a thread's context, made like ctx (NULL: one thread). */
+	void *(*worker_new)(void *ctx);
+	/* Fold a thread's context into ctx (its counts) and free it. */
+	void (*worker_free)(void *wctx, void *ctx);
+	/* filter_later()'s step, run on ctx in input order, or NULL. */
+	void (*later)(struct filter *f, struct rec *r, struct rec *o,
+	    const void *key, size_t keyn, void *ctx);
+	struct strset *seen;	/* filter_unique()'s keys, or NULL */
 	/* Kept by the loop: */
 	struct tally t;
 	struct rejects *rj;
@@ -54,7 +73,12 @@ struct filter {
 	struct progress pg;
 	int status;		/* the exit status so far */
 	int stop;		/* the output failed: stop reading */
+	void *ctx;		/* filter_run()'s */
+	struct par_worker *pw;	/* in a thread's filter: where its calls
+				   are kept (lib/par.h); NULL otherwise */
 };
+
+struct par_worker;
 
 /* Handles one good record: calls filter_put/reject/duplicate once. */
 typedef void (*filter_fn)(struct filter *f, struct rec *r, void *ctx);
@@ -84,6 +108,10 @@ filter_keep(struct filter *f, const struct rec *r)
 /* Write r as a clean record (counted out; refused by the writer: diverted). */
 void filter_put(struct filter *f, const struct rec *r);
 
+/* A record the program took into its state instead of writing it (an
+   aggregate's): counted out. */
+void filter_kept(struct filter *f);
+
 /* Divert r for these reasons (counted rejected). */
 void filter_reject(struct filter *f, const struct rec *r,
     const struct rej_reason *why, size_t n);
@@ -91,6 +119,36 @@ void filter_reject(struct filter *f, const struct rec *r,
 /* Count r as a duplicate, and divert it with reason "duplicate". */
 void filter_duplicate(struct filter *f, const struct rec *r,
     const char *message);
+
+/*
+ * o is r made clean, unless key[0..n) was seen before (f->seen): then r
+ * is a duplicate (filter_duplicate() with message).  A new key is kept
+ * and o goes on through --where (filter_keep) to filter_put().
+ */
+void filter_unique(struct filter *f, const struct rec *r, const struct rec *o,
+    const void *key, size_t n, const char *message);
+
+/*
+ * Hand r, the record o made of it and a key (or NULL) to f->later,
+ * which finishes them in input order (with -j, after the records
+ * before; r and o are then copies).
+ */
+void filter_later(struct filter *f, struct rec *r, struct rec *o,
+    const void *key, size_t n);
+
+/*
+ * For lib/par.c: open an input (and with the first, the output); NULL
+ * when it cannot be (reported; f->status set, f->stop too when the
+ * output could not be opened).  Then read its records on this thread,
+ * from where the reader is, and close it.
+ */
+struct reader *filter_open_input(struct filter *f, const char *path);
+void filter_read(struct filter *f, struct reader *rd, filter_fn each,
+    void *ctx, int *have_cols);
+
+/* The end of an input: its header kept (want_header, keep_columns),
+   the reader closed. */
+void filter_input_done(struct filter *f, struct reader *rd, int *have_cols);
 
 /* Free what want_header kept. */
 void filter_free_header(struct filter *f);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include <csv.h>
@@ -58,6 +59,8 @@ static const struct {
 	    "to FILE (JSON Lines)\n" },
 	{ TAKES_QUIET, "  -q, --quiet             no summary line on "
 	    "stderr\n" },
+	{ TAKES_JOBS, "  -j, --jobs N            N threads (default: one a "
+	    "core; 1: one thread)\n" },
 };
 
 static _Noreturn void
@@ -160,6 +163,9 @@ common_bit(int c, const char **name)
 	case 'q':
 		*name = "-q (--quiet)";
 		return TAKES_QUIET;
+	case 'j':
+		*name = "-j (--jobs)";
+		return TAKES_JOBS;
 	default:
 		return 0;
 	}
@@ -190,6 +196,13 @@ common_opt(const struct program *p, struct common_opts *o, int c,
 			usage_error("--input-format: unknown format \"%s\" "
 			    "(csv or jsonl)", arg);
 		return;
+	case 'j':
+		/* A bound keeps a typo (-j 1000000) from asking for a
+		   million threads. */
+		if (opt_number("-j", arg, 1) > 1024)
+			usage_error("-j: at most 1024 threads, not %s", arg);
+		o->jobs = (int)opt_number("-j", arg, 1);
+		return;
 	case OPT_SCHEMA:
 		o->schema = arg;
 		return;
@@ -209,6 +222,17 @@ common_opt(const struct program *p, struct common_opts *o, int c,
 		    progname);
 		exit(2);
 	}
+}
+
+int
+opt_jobs(const struct common_opts *o)
+{
+	long n;
+
+	if (o->jobs > 0)
+		return o->jobs;
+	n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n < 1 ? 1 : n > 1024 ? 1024 : (int)n;
 }
 
 int64_t

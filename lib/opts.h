@@ -39,8 +39,8 @@ enum {
 	OPT_PROGRAM = 0x200	/* a program's own long-only options start here */
 };
 
-/* -q and -f, FMT: quiet, and the output format. */
-#define COMMON_SHORTOPTS "qf:"
+/* -q, -f FMT and -j N: quiet, the output format, the threads. */
+#define COMMON_SHORTOPTS "qf:j:"
 
 #define COMMON_LONGOPTS \
 	{ "help", no_argument, NULL, OPT_HELP }, \
@@ -49,7 +49,8 @@ enum {
 	{ "format", required_argument, NULL, 'f' }, \
 	{ "input-format", required_argument, NULL, OPT_INPUT_FORMAT }, \
 	{ "schema", required_argument, NULL, OPT_SCHEMA }, \
-	{ "reject", required_argument, NULL, OPT_REJECT }
+	{ "reject", required_argument, NULL, OPT_REJECT }, \
+	{ "jobs", required_argument, NULL, 'j' }
 
 struct common_opts {
 	int quiet;		/* -q: no summary line */
@@ -58,6 +59,7 @@ struct common_opts {
 	const char *schema;	/* --schema FILE */
 	const char *reject;	/* --reject FILE */
 	const char *stats;	/* --stats FILE (stats.h) */
+	int jobs;		/* -j N: threads; 0: not given (opt_jobs) */
 };
 
 /* The common options a program can take (struct program's takes). */
@@ -67,6 +69,7 @@ enum {
 	TAKES_SCHEMA = 1 << 2,		/* --schema FILE */
 	TAKES_REJECT = 1 << 3,		/* --reject FILE */
 	TAKES_QUIET = 1 << 4,		/* -q, --quiet */
+	TAKES_JOBS = 1 << 5,		/* -j, --jobs N */
 	/* A filter of records: reads them, writes them, diverts some. */
 	TAKES_FILTER = TAKES_FORMAT | TAKES_INPUT_FORMAT | TAKES_SCHEMA |
 	    TAKES_REJECT | TAKES_QUIET
@@ -100,6 +103,11 @@ void print_versions(const char *extra);
  */
 void common_opt(const struct program *p, struct common_opts *o, int c,
     const char *arg);
+
+/*
+ * The threads -j asked for: its N, else the cores online (at least 1).
+ */
+int opt_jobs(const struct common_opts *o);
 
 /*
  * An option's whole-number value, at least min; anything else ("lots",

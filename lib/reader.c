@@ -70,6 +70,17 @@ sniff(struct src *s)
 	}
 }
 
+/* rd reads fmt (CSV or JSON Lines) from here on. */
+static void
+engine_init(struct reader *rd, enum fmt fmt)
+{
+	rd->fmt = fmt;
+	if (fmt == FMT_CSV)
+		csv_reader_init(rd);
+	else
+		jsonl_reader_init(rd);
+}
+
 struct reader *
 rd_open(const char *path, enum fmt fmt)
 {
@@ -84,11 +95,23 @@ rd_open(const char *path, enum fmt fmt)
 		fmt = fmt_from_path(path);
 	if (fmt == FMT_AUTO)
 		fmt = sniff(&rd->src);
-	rd->fmt = fmt;
-	if (fmt == FMT_CSV)
-		csv_reader_init(rd);
-	else
-		jsonl_reader_init(rd);
+	engine_init(rd, fmt);
+	return rd;
+}
+
+struct reader *
+rd_span(const char *name, enum fmt fmt, const char *p, size_t n)
+{
+	struct reader *rd = ecalloc(1, sizeof *rd);
+
+	rd->src.fd = -1;
+	rd->src.name = name;
+	rd->src.buf = (char *)p;
+	rd->src.len = rd->src.cap = rd->src.total = n;
+	rd->src.eof = 1;
+	rd->src.regular = 1;
+	rd->borrowed = 1;
+	engine_init(rd, fmt);
 	return rd;
 }
 
@@ -151,6 +174,8 @@ rd_close(struct reader *rd)
 
 	if (rd->free)
 		rd->free(rd);
+	if (rd->borrowed)
+		rd->src.buf = NULL;
 	if (src_close(&rd->src) < 0)
 		rc = -1;
 	rec_free(&rd->rec);

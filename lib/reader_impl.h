@@ -15,6 +15,7 @@ struct reader {
 	unsigned long line;	/* lines taken from src so far */
 	int failed;		/* a read error happened */
 	int done;		/* no more records */
+	int borrowed;		/* src.buf is the caller's (rd_span) */
 	/* The engine: */
 	enum rd_status (*next)(struct reader *);
 	void (*free)(struct reader *);
@@ -36,6 +37,23 @@ extern int csv_read_fast;
 /* Flat JSON objects are read without jansson (jsonl_read.c); tests turn
    this off to check both paths give the same records. */
 extern int jsonl_read_fast;
+
+/*
+ * A reader over p[0..n), bytes the caller keeps until rd_close(): a
+ * piece of an input cut at record boundaries (lib/par.c), named name,
+ * read as fmt (FMT_CSV or FMT_JSONL), its lines counted after rd->line
+ * (0: from the first).  A CSV span starts with its header, unless
+ * csv_reader_columns() says what the header was.
+ */
+struct reader *rd_span(const char *name, enum fmt fmt, const char *p,
+    size_t n);
+
+/*
+ * CSV: the records to come have these columns (copied), from a header
+ * read elsewhere: the next record is data, not a header.
+ */
+void csv_reader_columns(struct reader *rd, const char *const *names,
+    size_t n);
 
 /* Make rd->rec a bad record with a printf-style reason. */
 void rd_bad(struct reader *rd, const char *fmt, ...)

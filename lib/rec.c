@@ -34,7 +34,8 @@ rec_layout_new(void)
 {
 	static uint64_t last;
 
-	return ++last;
+	/* Atomic: with -j, the threads' readers make layouts too. */
+	return __atomic_add_fetch(&last, 1, __ATOMIC_RELAXED);
 }
 
 static void

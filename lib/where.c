@@ -65,6 +65,12 @@ ewhere(const char *text, const struct schema *sc)
 	return w;
 }
 
+struct where *
+where_copy(const struct where *w)
+{
+	return w != NULL ? ewhere(w->text, w->sc) : NULL;
+}
+
 int
 where_test(struct where *w, const struct rec *r, const char **why)
 {

@@ -34,6 +34,9 @@ struct where *where_compile(const char *text, const struct schema *sc,
 /* Compile --where's argument, or exit 2 naming the mistake's column. */
 struct where *ewhere(const char *text, const struct schema *sc);
 
+/* Another of w (NULL: none), with state of its own: for another thread. */
+struct where *where_copy(const struct where *w);
+
 /*
  * Does r pass?  1 keep it, 0 drop it; -1 when the expression cannot be
  * worked out for it (text in arithmetic, a division by zero): *why says

@@ -48,6 +48,21 @@ wr_columns(struct writer *w, const char *const *names, size_t n)
 	w->layout = 0;
 }
 
+void
+wr_columns_written(struct writer *w, const char *const *names, size_t n)
+{
+	wr_columns(w, names, n);
+	w->header_done = 1;
+}
+
+const char *const *
+wr_header(const struct writer *w, size_t *n, int *written)
+{
+	*n = w->ncols;
+	*written = w->header_done;
+	return (const char *const *)w->cols;
+}
+
 const char *
 wr_error(const struct writer *w)
 {

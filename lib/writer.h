@@ -33,6 +33,21 @@ struct writer *wr_open(struct out *o, enum fmt fmt);
 /* CSV: fix the header to these columns (copied) before the first record. */
 void wr_columns(struct writer *w, const char *const *names, size_t n);
 
+/*
+ * CSV: the header of these columns is out already (another writer's
+ * bytes, copied in: -j's threads write their rows apart); the records
+ * that follow go under it, and none writes it again.
+ */
+void wr_columns_written(struct writer *w, const char *const *names,
+    size_t n);
+
+/*
+ * CSV: the columns fixed so far (NULL: none yet; *n gets their number),
+ * and in *written whether their header is out.
+ */
+const char *const *wr_header(const struct writer *w, size_t *n,
+    int *written);
+
 /* Write one record. */
 enum wr_status wr_put(struct writer *w, const struct rec *r);
 

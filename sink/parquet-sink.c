@@ -40,7 +40,8 @@ static const struct program prog = {
 	    "                          others are counted filtered\n"
 	    STATS_HELP,
 	.versions = pq_codec_versions,
-	.takes = TAKES_INPUT_FORMAT | TAKES_SCHEMA | TAKES_REJECT | TAKES_QUIET,
+	.takes = TAKES_INPUT_FORMAT | TAKES_SCHEMA | TAKES_REJECT | TAKES_QUIET |
+	    TAKES_JOBS,
 };
 
 enum { OPT_MODE = OPT_PROGRAM, OPT_ROLL_ROWS, OPT_ROLL_TIME, OPT_ROLL_SECONDS,
@@ -189,6 +190,9 @@ main(int argc, char **argv)
 	f.own_summary = 1;
 	f.want_header = 1;
 	f.finish = pqs_last_rows;
+	/* -j: full row groups encoded and compressed by other threads while
+	   this one reads on (the records are read by this one). */
+	pq_encoders(opt_jobs(&co));
 	status = filter_run(&f, argv + optind, argc - optind, pqs_each, &s);
 	s.broken = status != 0;
 	pqs_finish(&s, &f);

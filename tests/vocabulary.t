@@ -70,7 +70,7 @@ is "$missing" "" "every shared option is in sluice(7)'s vocabulary"
 for n in $progs; do
     for o in "-f csv:--format" "--input-format csv:--input-format" \
         "--schema x.json:--schema" "--reject r.jsonl:--reject" \
-        "-q:--quiet" "--stats s.json:--stats"; do
+        "-q:--quiet" "--stats s.json:--stats" "-j 2:--jobs"; do
         args=${o%%:*} long=${o##*:}
         awk -F'\t' -v n="$n" -v l="$long" '$1 == n && $3 == l { f = 1 }
             END { exit !f }' "$opts" && continue

@@ -176,6 +176,24 @@ table_sort(const struct table *t, size_t *groups, size_t n)
 	sorting = NULL;
 }
 
+int
+table_merge(struct table *t, const struct table *from, const struct metric *m)
+{
+	int rc = 0;
+
+	for (size_t i = 0; i < from->n; i++) {
+		const struct group *g = &from->g[i];
+		size_t gi = table_get(t, g->key, g->keylen,
+		    hash_table_key(g->key, g->keylen));
+
+		t->g[gi].records += g->records;
+		if (states_merge(m, t->nm, table_states(t, gi),
+		    table_states(from, i)) < 0)
+			rc = -1;
+	}
+	return rc;
+}
+
 void
 table_free(struct table *t, const struct metric *m)
 {

@@ -12,6 +12,20 @@
 #include "metrics.h"
 #include "where.h"
 
+/*
+ * Does value d, which compares c against min or max state v, take its
+ * place?  Of equal values, the one with more decimals: the state (and
+ * the places the result is printed with) does not hang on the order the
+ * values came in, by one thread, by several (-j) or merged from partials.
+ */
+static inline int
+replaces(enum agg_kind k, int c, const struct dsum *d, const struct dsum *v)
+{
+	if (c == 0)
+		return d->scale > v->scale;
+	return k == A_MIN ? c < 0 : c > 0;
+}
+
 /* Add one value p to metric m's state st. */
 void
 state_add(const struct metric *m, struct mstate *st, const struct parsed *p)
@@ -27,7 +41,7 @@ state_add(const struct metric *m, struct mstate *st, const struct parsed *p)
 		struct dsum d = dsum_of(p->d);
 		int c = st->n ? dsum_cmp(&d, &st->v) : 0;
 
-		if (st->n++ == 0 || (m->kind == A_MIN ? c < 0 : c > 0))
+		if (st->n++ == 0 || replaces(m->kind, c, &d, &st->v))
 			st->v = d;
 		break;
 	}
@@ -183,7 +197,7 @@ states_merge(const struct metric *m, size_t nm, struct mstate *st,
 			int c = from->n && st->n ? dsum_cmp(&from->v, &st->v) : 0;
 
 			if (from->n && (st->n == 0 ||
-			    (m[i].kind == A_MIN ? c < 0 : c > 0)))
+			    replaces(m[i].kind, c, &from->v, &st->v)))
 				st->v = from->v;
 			st->n += from->n;
 			break;

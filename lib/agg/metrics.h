@@ -196,6 +196,11 @@ size_t *table_sorted(const struct table *t);
 /* Put groups[0..n) (indexes of some of t's groups) in key order. */
 void table_sort(const struct table *t, size_t *groups, size_t n);
 
+/* Every group of from into t: its records added, its states merged
+   (states_merge; -1 as it says).  from is left as it was. */
+int table_merge(struct table *t, const struct table *from,
+    const struct metric *m);
+
 void table_free(struct table *t, const struct metric *m);
 
 /* Part i of a key: its bytes and length, or NULL past the last. */

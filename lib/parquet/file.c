@@ -3,7 +3,16 @@
  * optional dictionary page, one v1 data page), the footer in Thrift's
  * compact protocol, its length, "PAR1".  Written under a dot-temporary
  * name and renamed when complete, so a reader never sees part of one.
+ *
+ * With pq_encoders(n > 1), a full row group is encoded, compressed and
+ * written by a thread of its own while the caller fills the next: the
+ * file's columns are swapped with a spare set, which the thread empties.
+ * One row group a file is in flight at a time, and at most n - 1 in all
+ * (past that, the caller's thread encodes it), so the bytes are the
+ * same, in the same order, as one thread writes them.
  */
+#include <pthread.h>
+#include <semaphore.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -34,7 +43,24 @@ struct pq_file {
 	size_t nrg;
 	uint64_t rows;
 	struct buf body, zbody, hdr, levels;
+	/* pq_encoders(): */
+	struct pq_col *spare;	/* the row group the thread encodes */
+	pthread_t th;
+	int running;		/* th is encoding spare */
+	int encoded;		/* and its result */
 };
+
+/* Threads that may encode row groups beside their callers'. */
+static sem_t slots;
+static int have_slots;
+
+void
+pq_encoders(int n)
+{
+	if (n > 1 && !have_slots && sem_init(&slots, 0,
+	    (unsigned)(n - 1)) == 0)
+		have_slots = 1;
+}
 
 static void
 emit(struct pq_file *f, const void *p, size_t n)
@@ -262,28 +288,86 @@ column_chunk(struct pq_file *f, struct pq_col *c, struct chunk *ch)
 	return 0;
 }
 
-int
-pq_row_group(struct pq_file *f)
+/* Write cols' rows as the next row group, and empty them. */
+static int
+row_group(struct pq_file *f, struct pq_col *cols)
 {
 	struct rgroup *g;
 
-	if (f->ncols == 0 || f->cols[0].rows == 0)
+	if (f->ncols == 0 || cols[0].rows == 0)
 		return out_failed(f->o) ? -1 : 0;
 	f->rg = erealloc(f->rg, (f->nrg + 1) * sizeof *f->rg);
 	g = &f->rg[f->nrg++];
 	memset(g, 0, sizeof *g);
-	g->rows = (int64_t)f->cols[0].rows;
+	g->rows = (int64_t)cols[0].rows;
 	g->offset = f->off;
 	g->c = ecalloc(f->ncols, sizeof *g->c);
 	for (size_t i = 0; i < f->ncols; i++) {
-		if (column_chunk(f, &f->cols[i], &g->c[i]) < 0)
+		if (column_chunk(f, &cols[i], &g->c[i]) < 0)
 			return -1;
 		g->unc += g->c[i].unc;
 		g->comp += g->c[i].comp;
-		pq_col_reset(&f->cols[i]);
+		pq_col_reset(&cols[i]);
 	}
 	f->rows += (uint64_t)g->rows;
 	return out_failed(f->o) ? -1 : 0;
+}
+
+static void *
+encoder(void *arg)
+{
+	struct pq_file *f = arg;
+
+	f->encoded = row_group(f, f->spare);
+	sem_post(&slots);
+	return NULL;
+}
+
+/* The row group in flight written: its result (0 when there is none). */
+static int
+encoded(struct pq_file *f)
+{
+	if (!f->running)
+		return 0;
+	pthread_join(f->th, NULL);
+	f->running = 0;
+	return f->encoded;
+}
+
+/* Swap the columns with the spare set (made like them the first time). */
+static void
+swap_spare(struct pq_file *f)
+{
+	if (f->spare == NULL) {
+		f->spare = ecalloc(f->ncols, sizeof *f->spare);
+		for (size_t i = 0; i < f->ncols; i++)
+			pq_col_init(&f->spare[i], f->cols[i].name,
+			    f->cols[i].kind, f->cols[i].scale);
+	}
+	for (size_t i = 0; i < f->ncols; i++) {
+		struct pq_col t = f->cols[i];
+
+		f->cols[i] = f->spare[i];
+		f->spare[i] = t;
+	}
+}
+
+int
+pq_row_group(struct pq_file *f)
+{
+	if (encoded(f) < 0)
+		return -1;
+	if (f->ncols == 0 || f->cols[0].rows == 0 || !have_slots ||
+	    sem_trywait(&slots) < 0)
+		return row_group(f, f->cols);
+	swap_spare(f);
+	if (pthread_create(&f->th, NULL, encoder, f) != 0) {
+		sem_post(&slots);
+		swap_spare(f);
+		return row_group(f, f->cols);
+	}
+	f->running = 1;
+	return 0;
 }
 
 /*
@@ -434,6 +518,9 @@ release(struct pq_file *f)
 		free(f->rg[g].c);
 	}
 	free(f->rg);
+	for (size_t i = 0; f->spare != NULL && i < f->ncols; i++)
+		pq_col_free(&f->spare[i]);
+	free(f->spare);
 	buf_free(&f->body);
 	buf_free(&f->zbody);
 	buf_free(&f->hdr);
@@ -448,7 +535,7 @@ pq_close(struct pq_file *f)
 	uint32_t n;
 	int rc;
 
-	if (pq_row_group(f) < 0) {
+	if (encoded(f) < 0 || row_group(f, f->cols) < 0) {
 		pq_discard(f);
 		return -1;
 	}
@@ -468,6 +555,7 @@ pq_close(struct pq_file *f)
 void
 pq_discard(struct pq_file *f)
 {
+	encoded(f);
 	out_discard(f->o);
 	release(f);
 }

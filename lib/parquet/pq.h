@@ -78,8 +78,17 @@ struct pq_file;
 struct pq_file *pq_open(const char *path, struct pq_col *cols, size_t ncols,
     enum pq_codec codec, int level);
 
-/* Write the columns' buffered rows as a row group, then reset them. */
+/*
+ * Write the columns' buffered rows as a row group, then reset them.
+ * With encoders (pq_encoders), a thread may do it while the caller goes
+ * on filling the columns; a failure is then said by the next call, or
+ * pq_close.
+ */
 int pq_row_group(struct pq_file *f);
+
+/* Let n - 1 threads in all encode row groups beside their callers
+   (n <= 1: none, the default).  Once, before the first file. */
+void pq_encoders(int n);
 
 /* Footer, fsync, rename.  Returns 0, or -1 (reported; no file left). */
 int pq_close(struct pq_file *f);
@@ -87,6 +96,8 @@ int pq_close(struct pq_file *f);
 /* Give up: remove the temporary file. */
 void pq_discard(struct pq_file *f);
 
+/* The rows of the row groups written (with encoders: not the one in
+   flight). */
 uint64_t pq_rows(const struct pq_file *f);
 
 #endif

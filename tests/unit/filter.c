@@ -8,23 +8,6 @@
 #include "filter.h"
 #include "readhelp.h"
 
-/* A whole file as a string (caller frees). */
-static char *
-slurp(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	struct buf b = { 0 };
-	char chunk[4096];
-	size_t k;
-
-	if (f == NULL)
-		return strdup("(none)");
-	while ((k = fread(chunk, 1, sizeof chunk, f)) > 0)
-		buf_add(&b, chunk, k);
-	fclose(f);
-	return (char *)buf_cstr(&b);
-}
-
 /* How many lines of s hold sub. */
 static int
 lines_with(const char *s, const char *sub)
@@ -107,10 +90,10 @@ main(void)
 	is_int((int64_t)(f.t.out + f.t.rejected + f.t.duplicates +
 	    f.t.filtered), (int64_t)f.t.in, "in = out + rejected + duplicates + "
 	    "filtered");
-	got = slurp(out);
+	got = file_text(out);
 	is_str(got, "id,x\n1,a\n6,f\n", "the output: the header, 1 and 6");
 	free(got);
-	got = slurp(rej);
+	got = file_text(rej);
 	is_int(lines_with(got, "\n"), 3, "3 dead letters: 2, 4, 5");
 	is_int(lines_with(got, "\"even\""), 1, "one for rule even");
 	is_int(lines_with(got, "\"duplicate\""), 1, "one a duplicate");
@@ -135,7 +118,7 @@ main(void)
 		is_int(t.records, 5, "and the other input's 5 good records "
 		    "handed over");
 		is_int((int64_t)g.t.out, 3, "3 out (1, 3 and 6)");
-		got = slurp(out);
+		got = file_text(out);
 		is_str(got, "id,x\n1,a\n3,c\n6,f\n", "the output");
 		free(got);
 	}

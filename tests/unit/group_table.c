@@ -120,6 +120,56 @@ main(void)
 		    == 0 && e.n == 1, "the empty key is one group");
 		table_free(&e, NULL);
 	}
+	/* table_merge: groups 0..1999 of one table and 1000..2999 of
+	   another make 3000, the shared ones' counts and states added up;
+	   the table merged from is as it was. */
+	{
+		struct metric m[2] = { { .kind = A_COUNT }, { .kind = A_SUM } };
+		struct table x, y;
+		struct dec one = { 150, 2 };	/* 1.50 */
+		int bad = 0;
+
+		table_init(&x, 2);
+		table_init(&y, 2);
+		for (int i = 0; i < 3000; i++) {
+			struct table *in = i < 1000 ? &x : &y;
+			size_t gi;
+
+			make_key(&b, i);
+			for (int k = 0; k < (i >= 1000 && i < 2000 ? 2 : 1); k++) {
+				gi = get(k == 0 ? in : &x, &b);
+				(k == 0 ? in : &x)->g[gi].records++;
+				table_states(k == 0 ? in : &x, gi)[0].n++;
+				dsum_add(&table_states(k == 0 ? in : &x, gi)[1].v,
+				    one);
+				table_states(k == 0 ? in : &x, gi)[1].n++;
+			}
+		}
+		is_int((int64_t)x.n, 2000, "one table: groups 0 to 1999");
+		is_int((int64_t)y.n, 2000, "the other: groups 1000 to 2999");
+		is_int(table_merge(&x, &y, m), 0, "table_merge: 0");
+		is_int((int64_t)x.n, 3000, "3000 groups after");
+		for (int i = 0; i < 3000; i++) {
+			size_t gi, yi;
+			uint64_t want = i >= 1000 && i < 2000 ? 2 : 1;
+			char s[DSUM_BUFSZ];
+
+			make_key(&b, i);
+			gi = get(&x, &b);
+			dsum_fmt(s, &table_states(&x, gi)[1].v, -1);
+			bad += x.g[gi].records != want ||
+			    table_states(&x, gi)[0].n != want ||
+			    strcmp(s, want == 2 ? "3.00" : "1.50") != 0;
+			if (i >= 1000) {
+				yi = get(&y, &b);
+				bad += y.g[yi].records != 1;
+			}
+		}
+		is_int(bad, 0, "each group's records, counts and sums added up");
+		is_int((int64_t)y.n, 2000, "the table merged from is as it was");
+		table_free(&x, m);
+		table_free(&y, m);
+	}
 	{
 		struct metric m[2] = { 0 };	/* no sets to free */
 

@@ -63,6 +63,23 @@ temp_file(const char *suffix, const char *bytes, size_t n, int gzip)
 	return path;
 }
 
+/* A whole file as a string (caller frees). */
+__attribute__((unused)) static char *
+file_text(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	struct buf b = { 0 };
+	char chunk[4096];
+	size_t k;
+
+	if (f == NULL)
+		return strdup("(none)");
+	while ((k = fread(chunk, 1, sizeof chunk, f)) > 0)
+		buf_add(&b, chunk, k);
+	fclose(f);
+	return (char *)buf_cstr(&b);
+}
+
 /*
  * Read path as fmt; return the description (caller frees).  typed: each
  * value's type too ("a=int:1"), doubles to 17 digits, so two readers
