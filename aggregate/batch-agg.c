@@ -278,28 +278,6 @@ each(struct filter *f, struct rec *r, void *ctx)
 	filter_kept(f);
 }
 
-/* The metrics m[0..n) again, each with a where test of its own (a test
-   keeps its state as it runs). */
-static struct metric *
-metrics_with_own_tests(const struct metric *m, size_t n)
-{
-	struct metric *c = ecalloc(n + 1, sizeof *c);
-
-	for (size_t i = 0; i < n; i++) {
-		c[i] = m[i];
-		c[i].test = where_copy(m[i].test);
-	}
-	return c;
-}
-
-static void
-metrics_free_own_tests(struct metric *m, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		where_free(m[i].test);
-	free(m);
-}
-
 /* The fields a record is read for (the date, the dimensions, the metrics'
    inputs), and where the record is parsed into. */
 static void
@@ -343,8 +321,8 @@ worker_new(void *ctx)
 	w->sp = rn->sp;
 	w->names = rn->names;
 	if (rn->filtered) {
-		w->sp.m = metrics_with_own_tests(rn->sp.m, rn->sp.nm);
-		w->sp.kpi = metrics_with_own_tests(rn->sp.kpi, rn->sp.nkpi);
+		w->sp.m = metrics_own_tests(rn->sp.m, rn->sp.nm);
+		w->sp.kpi = metrics_own_tests(rn->sp.kpi, rn->sp.nkpi);
 	}
 	run_readers(w);
 	return w;

@@ -54,9 +54,9 @@ struct filter {
 	/* Called when the inputs are read, before the output is closed
 	   (an aggregator writes its results here), or NULL: */
 	void (*finish)(struct filter *f, void *ctx);
-	int only_finish;	/* each() writes no record: finish does (-j's
-				   threads need not wait for the output's
-				   columns to be fixed) */
+	int only_finish;	/* each() writes no record: finish or the
+				   later step does (-j's threads need not wait
+				   for the output's columns to be fixed) */
 	/* -j: a thread's context, made like ctx (NULL: one thread). */
 	void *(*worker_new)(void *ctx);
 	/* Fold a thread's context into ctx (its counts) and free it. */
@@ -131,7 +131,9 @@ void filter_unique(struct filter *f, const struct rec *r, const struct rec *o,
 /*
  * Hand r, the record o made of it and a key (or NULL) to f->later,
  * which finishes them in input order (with -j, after the records
- * before; r and o are then copies).
+ * before; r and o are then copies, or NULL when given NULL: a thread
+ * that has what it needs in key need not have r copied, and a record
+ * with no fields, its place only, is copied as that).
  */
 void filter_later(struct filter *f, struct rec *r, struct rec *o,
     const void *key, size_t n);

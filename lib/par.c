@@ -39,6 +39,7 @@ struct ev {
 	size_t a, b;		/* EV_PUT */
 	size_t nsub;		/* EV_UNIQUE */
 	struct rec *r, *o;	/* copies (EV_LATER's are rec_free'd) */
+	int r_place;		/* EV_LATER: r is a place only, in the arena */
 	const char *msg;
 	const void *key;
 	size_t keyn;
@@ -432,8 +433,17 @@ par_later(struct par_worker *w, struct rec *r, struct rec *o,
 {
 	struct ev *e = add_ev(w, EV_LATER);
 
-	e->r = own_rec(r);
-	e->o = own_rec(o);
+	if (r != NULL && r->n == 0 && r->raw == NULL) {
+		/* Its place only: no copy of its own to free. */
+		e->r = arena_alloc(&w->c->mem, sizeof *e->r);
+		rec_init(e->r);
+		e->r->src = r->src;
+		e->r->line = r->line;
+		e->r_place = 1;
+	} else {
+		e->r = r != NULL ? own_rec(r) : NULL;
+	}
+	e->o = o != NULL ? own_rec(o) : NULL;
 	if (key != NULL) {
 		e->key = copy_bytes(&w->c->mem, key, n);
 		e->keyn = n;
@@ -448,7 +458,8 @@ chunk_clear(struct chunk *c)
 {
 	for (size_t i = 0; i < c->nev; i++)
 		if (c->ev[i].kind == EV_LATER) {
-			free_owned(c->ev[i].r);
+			if (!c->ev[i].r_place)
+				free_owned(c->ev[i].r);
 			free_owned(c->ev[i].o);
 		}
 	c->nev = 0;

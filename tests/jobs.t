@@ -136,6 +136,23 @@ for j in 1 2 4; do
         "batch-agg -j $j: min and max of equal values, the more decimals"
 done
 
+# stream-window over files: threads read the records, one puts them into
+# the windows in input order, so the watermark, the late events (the
+# generated events are out of order within a day), the rows and the
+# rejects are one thread's.
+same "stream-window, sliding windows, --late, out of order" "65536 default" \
+    stream-window --time event_time --size 1h --slide 15m --watermark 5m \
+    -g event_type -m count -m sum:price -m distinct:product_id \
+    -m "buys=count where event_type == 'purchase'" --late "$T/metrics" "$T/ec.csv"
+same "stream-window, sessions, --schema, JSON Lines gzip" "65536 default" \
+    stream-window --schema ecommerce --session-gap 20m -g user_id \
+    -m count -m max:price -m approx_distinct:category "$T/ec.jsonl.gz"
+same "stream-window, $n nasty records, days, rejects" "65536 default" \
+    stream-window --time order_date --size 1d -g product -m count \
+    -m max:unit_price --where "quantity > 1" "$T/big.csv"
+same "stream-window, stdin, to JSON Lines" "65536 default" --stdin "$T/ec.csv" \
+    stream-window -f jsonl --time event_time --size 30m -g category -m count
+
 # parquet-sink: full row groups encoded and compressed by other threads
 # while one reads on.  The files are those of -j 1 byte for byte (part
 # files compared by partition and number: their names end in the run's

@@ -574,15 +574,30 @@ into_panes(struct run *rn, struct part *p, int64_t ts, uint64_t hash,
 	}
 }
 
+int
+window_read(struct run *rn, struct rec *r, int64_t *ts)
+{
+	if (!filter_keep(rn->f, r) || read_record(rn, r, ts) < 0)
+		return -1;
+	return 0;
+}
+
 void
 window_event(struct run *rn, struct part *p, struct rec *r)
 {
-	int64_t ts, arrived = 0;
+	int64_t ts;
+
+	if (window_read(rn, r, &ts) == 0)
+		window_apply(rn, p, r, ts);
+}
+
+void
+window_apply(struct run *rn, struct part *p, const struct rec *r, int64_t ts)
+{
+	int64_t arrived = 0;
 	uint64_t hash;
 	size_t open = 0, closed = 0;
 
-	if (!filter_keep(rn->f, r) || read_record(rn, r, &ts) < 0)
-		return;
 	/* The clock, only for what needs it: latency, the idle timeout. */
 	if (rn->metrics != NULL || rn->idle > 0)
 		arrived = (int64_t)(now_seconds() * 1e6);

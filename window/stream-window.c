@@ -81,7 +81,7 @@ static const struct program prog = {
 	    "                          start and whenever they go down (default\n"
 	    "                          30s; a bare number: seconds); else exit 1\n",
 	.versions = kafka_versions,
-	.takes = TAKES_FILTER,
+	.takes = TAKES_FILTER | TAKES_JOBS,
 };
 
 enum {
@@ -116,16 +116,6 @@ metric_like(const char *arg)
 	memcpy(word, agg, n);
 	word[n] = '\0';
 	return agg_parse(word, &k) == 0;
-}
-
-/* stdin and files: one input state for all of them, in turn. */
-static void
-each(struct filter *f, struct rec *r, void *ctx)
-{
-	struct run *rn = ctx;
-
-	(void)f;
-	window_event(rn, rn->parts[0], r);
 }
 
 /* End of input: every window is final. */
@@ -466,6 +456,10 @@ main(int argc, char **argv)
 	if (where != NULL)
 		f.where = ewhere(where, sc);
 	kafka = ko.ntopics > 0 || ko.brokers != NULL || ko.group != NULL;
+	if (kafka && co.jobs > 1)
+		usage_error("-j reads files and stdin with threads; from Kafka "
+		    "start more processes with the same -G (each takes its "
+		    "share of the partitions)");
 	if (kafka) {
 		if (ko.brokers == NULL)
 			ko.brokers = getenv("KAFKA_BROKERS");
@@ -513,7 +507,13 @@ main(int argc, char **argv)
 		rn.parts = ecalloc(1, sizeof *rn.parts);
 		rn.parts[rn.nparts++] = part_new(&rn, NULL, 0);
 		f.finish = finish;
-		status = filter_run(&f, argv + optind, argc - optind, each, &rn);
+		/* -j: threads read, this one puts into the windows. */
+		f.worker_new = window_worker_new;
+		f.worker_free = window_worker_free;
+		f.later = window_later;
+		f.only_finish = 1;
+		status = filter_run(&f, argv + optind, argc - optind,
+		    window_each, &rn);
 	}
 	if (rej_close(rn.late) < 0)
 		status = 1;

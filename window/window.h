@@ -208,6 +208,8 @@ struct run {
 	struct out *metrics;	/* --health */
 	uint64_t aggregated, nlate, partly, windows, rows;
 	struct buf key, scratch;
+	struct buf packed;	/* -j, a thread's: what a record was read as
+				   (jobs.c) */
 	struct rec row;
 	int columns_set;
 	double next_trigger;	/* monotonic seconds */
@@ -234,12 +236,29 @@ struct run {
 	char msg[256];
 };
 
+/* -j (jobs.c): filter_run's each (one thread, or a thread that reads),
+   the later step that puts what was read into the windows in order, and
+   each thread's run. */
+void window_each(struct filter *f, struct rec *r, void *ctx);
+void window_later(struct filter *f, struct rec *r, struct rec *o,
+    const void *key, size_t keyn, void *ctx);
+void *window_worker_new(void *ctx);
+void window_worker_free(void *wctx, void *ctx);
+
 /* A new input's state; freed with part_free. */
 struct part *part_new(struct run *rn, const char *topic, int32_t partition);
 void part_free(struct run *rn, struct part *p);
 
 /* One record of input p: into its windows, late, or rejected. */
 void window_event(struct run *rn, struct part *p, struct rec *r);
+
+/* Its two steps.  Read r (--where, its time, key and inputs into rn):
+   0, or -1 when it is dropped or rejected (through rn->f). */
+int window_read(struct run *rn, struct rec *r, int64_t *ts);
+/* What was read, at time ts, into p's windows, or late (r goes to the
+   --late file; without one, a record with only its place will do). */
+void window_apply(struct run *rn, struct part *p, const struct rec *r,
+    int64_t ts);
 
 /* A key new to one of p's windows: say once if it came from another
    input before. */

@@ -242,6 +242,26 @@ metrics_free(struct metric *m, size_t n)
 	free(m);
 }
 
+struct metric *
+metrics_own_tests(const struct metric *m, size_t n)
+{
+	struct metric *c = ecalloc(n + 1, sizeof *c);
+
+	for (size_t i = 0; i < n; i++) {
+		c[i] = m[i];
+		c[i].test = where_copy(m[i].test);
+	}
+	return c;
+}
+
+void
+metrics_free_own_tests(struct metric *m, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		where_free(m[i].test);
+	free(m);
+}
+
 struct val
 metric_value(const struct metric *m, const struct mstate *st,
     uint64_t records, int places_seen, struct rec *r)

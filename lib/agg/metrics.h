@@ -86,6 +86,12 @@ void infields_free(struct infield *in, size_t n);
 /* Free n metrics and the array. */
 void metrics_free(struct metric *m, size_t n);
 
+/* -j: m[0..n) again for another thread, each where test its own (a test
+   keeps its state as it runs); the rest is m's.  Freed by
+   metrics_free_own_tests(). */
+struct metric *metrics_own_tests(const struct metric *m, size_t n);
+void metrics_free_own_tests(struct metric *m, size_t n);
+
 /* One metric's state in one group. */
 struct mstate {
 	uint64_t n;		/* values seen (count_true: trues); distinct
