@@ -62,6 +62,8 @@ struct filter {
 	/* Fold a thread's context into ctx (its counts) and free it. */
 	void (*worker_free)(void *wctx, void *ctx);
 	/* filter_later()'s step, run on ctx in input order, or NULL. */
+	int later_place_only;	/* it needs only r's place (for messages):
+				   -j's threads copy no more */
 	void (*later)(struct filter *f, struct rec *r, struct rec *o,
 	    const void *key, size_t keyn, void *ctx);
 	struct strset *seen;	/* filter_unique()'s keys, or NULL */
@@ -131,9 +133,8 @@ void filter_unique(struct filter *f, const struct rec *r, const struct rec *o,
 /*
  * Hand r, the record o made of it and a key (or NULL) to f->later,
  * which finishes them in input order (with -j, after the records
- * before; r and o are then copies, or NULL when given NULL: a thread
- * that has what it needs in key need not have r copied, and a record
- * with no fields, its place only, is copied as that).
+ * before; r and o are then copies, or NULL when given NULL, and r only
+ * its place with f->later_place_only).
  */
 void filter_later(struct filter *f, struct rec *r, struct rec *o,
     const void *key, size_t n);

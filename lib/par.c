@@ -219,18 +219,24 @@ copy_rec(struct chunk *c, const struct rec *r)
  * What the replay needs of a record diverted: its place, for messages,
  * and, when there is a dead-letter file to write it to, all of it.
  */
+/* r's place only, in the chunk's arena. */
 static struct rec *
-keep_rec(struct par_worker *w, const struct rec *r)
+place_rec(struct chunk *c, const struct rec *r)
 {
-	struct rec *d;
+	struct rec *d = arena_alloc(&c->mem, sizeof *d);
 
-	if (w->p->f->co->reject != NULL)
-		return copy_rec(w->c, r);
-	d = arena_alloc(&w->c->mem, sizeof *d);
 	rec_init(d);
 	d->src = r->src;
 	d->line = r->line;
 	return d;
+}
+
+static struct rec *
+keep_rec(struct par_worker *w, const struct rec *r)
+{
+	if (w->p->f->co->reject != NULL)
+		return copy_rec(w->c, r);
+	return place_rec(w->c, r);
 }
 
 /* A copy of r that owns its memory (rec_free it): for filter_later,
@@ -433,12 +439,8 @@ par_later(struct par_worker *w, struct rec *r, struct rec *o,
 {
 	struct ev *e = add_ev(w, EV_LATER);
 
-	if (r != NULL && r->n == 0 && r->raw == NULL) {
-		/* Its place only: no copy of its own to free. */
-		e->r = arena_alloc(&w->c->mem, sizeof *e->r);
-		rec_init(e->r);
-		e->r->src = r->src;
-		e->r->line = r->line;
+	if (r != NULL && w->p->f->later_place_only) {
+		e->r = place_rec(w->c, r);	/* no copy of its own to free */
 		e->r_place = 1;
 	} else {
 		e->r = r != NULL ? own_rec(r) : NULL;

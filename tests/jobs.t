@@ -88,6 +88,27 @@ same "cleanse --schema --where, two inputs" "65536 default" \
     cleanse --schema ecommerce --where "event_type == 'purchase'" "$T/ec.jsonl" "$T/ec.csv"
 same "cleanse, stdin" "65536 default" --stdin "$T/big.csv" cleanse -q
 
+# -j 3 runs 3 threads beside the one that reads (the outputs above would
+# match if -j were ignored): counted in /proc while the input, a FIFO,
+# is held open.
+for prog in cleanse batch-agg "stream-window --time b --size 1h"; do
+    rm -f "$T/fifo"
+    mkfifo "$T/fifo"
+    "$SLUICE_BIN/"$prog -q -j 3 "$T/fifo" >/dev/null 2>&1 &
+    pid=$!
+    exec 5>"$T/fifo"
+    printf 'a,b\n' >&5
+    threads=0
+    for _i in $(seq 100); do
+        threads=$(awk '/^Threads:/ { print $2 }' "/proc/$pid/status" 2>/dev/null)
+        [ "${threads:-0}" -ge 4 ] && break
+        sleep 0.05
+    done
+    exec 5>&-
+    wait "$pid"
+    is "$threads" 4 "${prog%% *} -j 3: three threads read beside the first"
+done
+
 # Without a dead-letter file the threads keep only a diverted record's
 # place (for the messages): the same messages and counts.
 for j in 1 2 4; do

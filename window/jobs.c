@@ -5,7 +5,8 @@
  * thread, which puts it into the windows in input order (filter_later):
  * the watermark, what is late and what is written are one thread's.
  * The record itself is handed on only when there is a --late file to
- * write it to, should it be late; else its place, for the message.
+ * write it to, should it be late; else its place, for the message
+ * (f->later_place_only).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -32,8 +33,6 @@ window_worker_new(void *ctx)
 	w->parsed = ecalloc(rn->nin + 1, sizeof *w->parsed);
 	if (rn->on != NULL)
 		w->on = ecalloc(rn->nm + 1, 1);
-	w->late_path = rn->late_path;
-	rec_init(&w->row);
 	return w;
 }
 
@@ -51,7 +50,6 @@ window_worker_free(void *wctx, void *ctx)
 	buf_free(&w->key);
 	buf_free(&w->scratch);
 	buf_free(&w->packed);
-	rec_free(&w->row);
 	free(w);
 }
 
@@ -124,12 +122,6 @@ window_each(struct filter *f, struct rec *r, void *ctx)
 	if (window_read(rn, r, &ts) < 0)
 		return;
 	pack(rn, ts, &rn->packed);
-	if (rn->late_path == NULL) {
-		/* Late, it is only said, with its place. */
-		rn->row.src = r->src;
-		rn->row.line = r->line;
-		r = &rn->row;
-	}
 	filter_later(f, r, NULL, rn->packed.p, rn->packed.n);
 }
 

@@ -511,6 +511,8 @@ main(int argc, char **argv)
 		f.worker_new = window_worker_new;
 		f.worker_free = window_worker_free;
 		f.later = window_later;
+		/* Late without --late: only said, with its place. */
+		f.later_place_only = late == NULL;
 		f.only_finish = 1;
 		status = filter_run(&f, argv + optind, argc - optind,
 		    window_each, &rn);
