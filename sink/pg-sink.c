@@ -16,7 +16,8 @@
  * never half.  When the connection is lost the batch is sent again on a
  * new one, for up to --retry seconds; if the COMMIT itself went
  * unanswered, the server is asked whether that transaction committed
- * (txid_status), so a retry never doubles a batch.
+ * (txid_status, and the rows: batch_committed), so a retry never
+ * doubles or drops a batch.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -825,6 +826,42 @@ batch_rows(const struct pg *p)
 
 static int reconnect(struct sink *t, double deadline);
 
+/*
+ * Did the batch whose COMMIT went unanswered commit: 1, 0 (send it
+ * again), 2 or -1 (cannot tell)?  The server's word first, then, since
+ * a crashed server may have given the batch's transaction id to another
+ * since, the rows: an append is committed when the table holds as many
+ * rows of that id (xmin, its low 32 bits; the table read once for such
+ * a loss) as the batch has; a batch through the stage is sent again,
+ * which lands its rows once whatever happened (an upsert, or a keyed
+ * append, of the same rows).
+ */
+static int
+batch_committed(struct sink *t, double deadline)
+{
+	struct pg *p = P(t);
+	char low[16];
+	const char *param = low;
+	PGresult *r = NULL;
+	int dc = pgc_committed(&p->c, p->xid, deadline);
+
+	if (dc != 1)
+		return dc;
+	if (p->staged)
+		return 0;
+	snprintf(low, sizeof low, "%llu",
+	    strtoull(p->xid, NULL, 10) & 0xffffffffULL);
+	t->sql.n = 0;
+	buf_adds(&t->sql, "SELECT count(*) FROM ");
+	buf_sql_ident(&t->sql, t->name);
+	buf_adds(&t->sql, " WHERE xmin = $1::xid");
+	if (pgc_run(&p->c, buf_cstr(&t->sql), 1, &param, &r) != PGC_OK)
+		return -1;
+	dc = strtoll(PQgetvalue(r, 0, 0), NULL, 10) == batch_rows(p);
+	PQclear(r);
+	return dc;
+}
+
 /* The batch's transaction (or, replacing, its savepoint) begins. */
 static int
 begin_batch(struct sink *t)
@@ -942,8 +979,7 @@ land_batch(struct sink *t)
 		p->dirty = 1;
 		if (reconnect(t, deadline) < 0)
 			return -1;
-		if (unsure && (dc = pgc_committed(&p->c, p->xid, deadline)) !=
-		    0) {
+		if (unsure && (dc = batch_committed(t, deadline)) != 0) {
 			if (dc != 1)
 				return failed(t, "asking whether the batch "
 				    "committed");

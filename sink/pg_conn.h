@@ -64,9 +64,12 @@ enum pgc_res pgc_copy_end(struct pgc *c);
 void pgc_copy_abandon(struct pgc *c);
 
 /*
- * Did transaction xid, whose COMMIT went unanswered, commit?  Asked again
- * while the old session is still ending, until deadline: 1, 0 (it did
- * not: send it again), 2 (still not known), or -1 (cannot ask).
+ * Did transaction xid, whose COMMIT went unanswered, commit, by the
+ * server's word (txid_status)?  Asked again while the old session is
+ * still ending, until deadline: 1, 0 (it did not: send it again), 2
+ * (still not known), or -1 (cannot ask).  A server that crashed before
+ * its log held xid forgets it and may give the id to another
+ * transaction since: 1 may be that one's (pg-sink.c looks further).
  */
 int pgc_committed(struct pgc *c, const char *xid, double deadline);
 
