@@ -103,28 +103,38 @@ parser_start(struct csv_engine *e)
 	csv_set_blk_size(&e->p, 64 * 1024);
 }
 
-static void
-on_cell(void *s, size_t n, void *data)
+/* The next cell's slot, or NULL past SLUICE_MAX_COLUMNS. */
+static inline struct cell *
+next_cell(struct csv_engine *e)
 {
-	struct csv_engine *e = data;
-
 	if (e->noff == e->capoff) {
 		/* Checked only as the array grows, so memory stays bounded
 		   by the limit, not the line; on_record() checks exactly. */
 		if (e->noff - e->rec_first >= src_max_fields) {
 			e->too_wide++;
-			return;
+			return NULL;
 		}
 		e->capoff = e->capoff ? e->capoff * 2 : 64;
 		e->off = erealloc(e->off, e->capoff * sizeof *e->off);
 	}
+	return &e->off[e->noff++];
+}
+
+static void
+on_cell(void *s, size_t n, void *data)
+{
+	struct csv_engine *e = data;
+	struct cell *c = next_cell(e);
+
+	if (c == NULL)
+		return;
 	if (s == NULL) {
-		e->off[e->noff].o = NULL_CELL;
-		e->off[e->noff++].n = 0;
+		c->o = NULL_CELL;
+		c->n = 0;
 		return;
 	}
-	e->off[e->noff].o = e->cells.n;
-	e->off[e->noff++].n = n;
+	c->o = e->cells.n;
+	c->n = n;
 	buf_add(&e->cells, s, n);
 	buf_addc(&e->cells, '\0');
 }
@@ -244,6 +254,19 @@ compact(struct csv_engine *e)
 
 int csv_read_fast = 1;
 
+/* A cell of a plain line, its text cell[0..end) in the line's copy
+   in cells: an empty one is null. */
+static inline void
+plain_cell(struct csv_engine *e, const char *cell, const char *end)
+{
+	struct cell *c = next_cell(e);
+
+	if (c == NULL)
+		return;
+	c->o = end == cell ? NULL_CELL : (size_t)(cell - e->cells.p);
+	c->n = (size_t)(end - cell);
+}
+
 /*
  * The fast path: a whole line outside any record, with no quote (and no CR
  * but a final CRLF's), holds only unquoted cells, which RFC 4180 splits at
@@ -253,47 +276,57 @@ int csv_read_fast = 1;
 static int
 split_plain_line(struct csv_engine *e, const char *p, size_t n)
 {
-	const char *end = p + n - 1, *c;
+	const char *end = p + n - 1;
+	char *q, *c, *cell, *qend;
+	size_t len;
 	int utf8_ok;
 
 	if (*end != '\n' || memchr(p, '"', n) != NULL)
 		return 0;
 	if (end > p && end[-1] == '\r')
 		end--;
-	if (memchr(p, '\r', (size_t)(end - p)) != NULL)
+	len = (size_t)(end - p);
+	if (memchr(p, '\r', len) != NULL)
 		return 0;
 	/* The whole line at once, eight bytes a step, rather than cell by
 	   cell; the cells are looked at only when it fails. */
-	utf8_ok = utf8_check(p, (size_t)(end - p)) == (size_t)(end - p);
+	utf8_ok = utf8_check(p, len) == len;
+	/* The line's text copied whole, each comma then made the NUL
+	   that ends its cell, rather than copied cell by cell. */
+	if (e->cells.cap - e->cells.n < len + 1)
+		buf_grow(&e->cells, len + 1);
+	q = e->cells.p + e->cells.n;
+	memcpy(q, p, len);
+	q[len] = '\0';
+	e->cells.n += len + 1;
 	/*
 	 * The commas, eight bytes a step: a mask with the high bit of each
 	 * byte that is a comma (exact per byte, not just "some byte"), then
 	 * its set bits in order.  Cells are short: a memchr call each cost
 	 * more than the scan.
 	 */
-	for (c = p; c + 8 <= end; c += 8) {
+	for (c = q, cell = q, qend = q + len; c + 8 <= qend; c += 8) {
 		const uint64_t lo7 = 0x7f7f7f7f7f7f7f7full;
 		uint64_t w, x, m;
 
 		memcpy(&w, c, 8);
 		x = w ^ 0x2c2c2c2c2c2c2c2cull;	/* a comma is now 0 */
 		m = ~(((x & lo7) + lo7) | x | lo7);
-		while (m != 0) {
-			const char *comma = c + (__builtin_ctzll(m) >> 3);
+		for (; m != 0; m &= m - 1) {
+			char *comma = c + (__builtin_ctzll(m) >> 3);
 
-			on_cell(comma == p ? NULL : (void *)(uintptr_t)p,
-			    (size_t)(comma - p), e);
-			p = comma + 1;
-			m &= m - 1;
+			*comma = '\0';
+			plain_cell(e, cell, comma);
+			cell = comma + 1;
 		}
 	}
-	for (; c < end; c++)
+	for (; c < qend; c++)
 		if (*c == ',') {
-			on_cell(c == p ? NULL : (void *)(uintptr_t)p,
-			    (size_t)(c - p), e);
-			p = c + 1;
+			*c = '\0';
+			plain_cell(e, cell, c);
+			cell = c + 1;
 		}
-	on_cell(end == p ? NULL : (void *)(uintptr_t)p, (size_t)(end - p), e);
+	plain_cell(e, cell, qend);
 	on_record('\n', e);
 	e->q[e->qn - 1].utf8_ok = utf8_ok;
 	return 1;
