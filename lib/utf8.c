@@ -36,10 +36,19 @@ utf8_check(const char *s, size_t n)
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0;
 
+	/* Most data is ASCII: skip it 32 bytes a step while it is. */
+	while (n - i >= 32) {
+		uint64_t w[4];
+
+		memcpy(w, p + i, 32);
+		if (((w[0] | w[1] | w[2] | w[3]) & 0x8080808080808080ull) != 0)
+			break;
+		i += 32;
+	}
 	while (i < n) {
 		size_t len;
 
-		/* Most data is ASCII: skip it eight bytes at a time. */
+		/* Then eight bytes at a time. */
 		if (n - i >= 8) {
 			uint64_t w;
 

@@ -35,5 +35,21 @@ main(void)
 	check("bad byte deep in ASCII", big, sizeof big, 777);
 	big[777] = 'a';
 	check("long ASCII", big, sizeof big, sizeof big);
+	/* At every place of the word-at-a-time steps (8 and 32 bytes):
+	   a bad byte found there, a sequence across a step's end valid. */
+	for (size_t at = 0; at < 100; at++) {
+		int bad_ok, seq_ok;
+
+		big[at] = '\xff';
+		bad_ok = utf8_check(big, 100) == at;
+		big[at] = 'a';
+		big[at] = '\xc3';
+		big[at + 1] = '\xa9';
+		seq_ok = utf8_check(big, 101) == 101 &&
+		    utf8_check(big, at + 1) == at;
+		big[at] = big[at + 1] = 'a';
+		ok(bad_ok && seq_ok, "a bad byte and a 2-byte sequence at %zu",
+		    at);
+	}
 	return done_testing();
 }
