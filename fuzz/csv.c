@@ -1,10 +1,10 @@
 /*
  * csv.c - CSV through the reader (lib/csv_read.c, lib/src.c): any bytes,
  * read as programs read a file, each record's values converted as they
- * would be.  The same bytes are read twice, with the fast path for lines
- * without quotes on and off: libcsv must find the same records, fields,
- * errors and line numbers (csv_read.c says the fast path finds what
- * libcsv would).
+ * would be.  The same bytes are read twice, with the fast paths (lines
+ * without quotes, lines whose quoted cells close on them) on and off:
+ * libcsv must find the same records, fields, errors and line numbers
+ * (csv_read.c says the fast paths find what libcsv would).
  */
 #include <stdlib.h>
 #include <string.h>

@@ -9,6 +9,10 @@
  * buffer; finished records queue up until rd_next() takes them.  An empty
  * unquoted cell is null, a quoted "" the empty string; in a file of one
  * column a blank line is a null (there is no other way to write one).
+ * Most lines never reach libcsv: a whole line with no quote, or whose
+ * quoted cells close on it, is split here, a word or a memchr at a time
+ * (split_plain_line, split_quoted_line); libcsv reads the rest, and says
+ * what is malformed.
  */
 #include <csv.h>
 #include <stdint.h>
@@ -267,6 +271,21 @@ plain_cell(struct csv_engine *e, const char *cell, const char *end)
 	c->n = (size_t)(end - cell);
 }
 
+/* Is the piece p[0..n) one whole line, with no CR but a final CRLF's?
+   Its text, without the line break, is p[0..*len). */
+static int
+whole_line(const char *p, size_t n, size_t *len)
+{
+	const char *end = p + n - 1;
+
+	if (*end != '\n')
+		return 0;
+	if (end > p && end[-1] == '\r')
+		end--;
+	*len = (size_t)(end - p);
+	return memchr(p, '\r', *len) == NULL;
+}
+
 /*
  * The fast path: a whole line outside any record, with no quote (and no CR
  * but a final CRLF's), holds only unquoted cells, which RFC 4180 splits at
@@ -276,17 +295,11 @@ plain_cell(struct csv_engine *e, const char *cell, const char *end)
 static int
 split_plain_line(struct csv_engine *e, const char *p, size_t n)
 {
-	const char *end = p + n - 1;
 	char *q, *c, *cell, *qend;
 	size_t len;
 	int utf8_ok;
 
-	if (*end != '\n' || memchr(p, '"', n) != NULL)
-		return 0;
-	if (end > p && end[-1] == '\r')
-		end--;
-	len = (size_t)(end - p);
-	if (memchr(p, '\r', len) != NULL)
+	if (memchr(p, '"', n) != NULL || !whole_line(p, n, &len))
 		return 0;
 	/* The whole line at once, eight bytes a step, rather than cell by
 	   cell; the cells are looked at only when it fails. */
@@ -330,6 +343,76 @@ split_plain_line(struct csv_engine *e, const char *p, size_t n)
 	on_record('\n', e);
 	e->q[e->qn - 1].utf8_ok = utf8_ok;
 	return 1;
+}
+
+/*
+ * The fast path for a line with quotes: a whole line outside any record
+ * whose quoted cells open at a cell's start and close on the line, just
+ * before a comma or the line's end, a doubled quote in them one quote,
+ * and whose other cells have no quote.  Anything else (a quoted cell that
+ * goes on past the line, a quote inside an unquoted cell, text after a
+ * closing quote) gives its cells back and is libcsv's, to read or to
+ * report.  Returns 1 when the line was taken.
+ */
+static int
+split_quoted_line(struct csv_engine *e, const char *p, size_t n)
+{
+	const char *end, *nx;
+	size_t len;
+	int utf8_ok;
+
+	if (e->noff != e->rec_first || e->cells.n != e->rec_cells ||
+	    !whole_line(p, n, &len))
+		return 0;
+	end = p + len;
+	/* The cells are the line but for quotes: valid if it is. */
+	utf8_ok = utf8_check(p, len) == len;
+	for (;;) {
+		struct cell *c = next_cell(e);
+		size_t o = e->cells.n;
+
+		if (p < end && *p == '"') {
+			for (p++;; p = nx + 2) {
+				nx = memchr(p, '"', (size_t)(end - p));
+				if (nx == NULL)
+					goto to_libcsv;	/* on past the line */
+				buf_add(&e->cells, p, (size_t)(nx - p));
+				if (nx + 1 == end || nx[1] != '"')
+					break;
+				buf_addc(&e->cells, '"');
+			}
+			p = nx + 1;
+			if (p < end && *p != ',')
+				goto to_libcsv;	/* text after the quote */
+		} else {
+			nx = memchr(p, ',', (size_t)(end - p));
+			if (nx == NULL)
+				nx = end;
+			if (memchr(p, '"', (size_t)(nx - p)) != NULL)
+				goto to_libcsv;	/* a quote in the cell */
+			if (nx == p)
+				o = NULL_CELL;	/* empty and unquoted: null */
+			buf_add(&e->cells, p, (size_t)(nx - p));
+			p = nx;
+		}
+		if (c != NULL) {
+			c->o = o;
+			c->n = o == NULL_CELL ? 0 : e->cells.n - o;
+		}
+		if (o != NULL_CELL)
+			buf_addc(&e->cells, '\0');
+		if (p == end)
+			break;
+		p++;	/* the comma */
+	}
+	on_record('\n', e);
+	e->q[e->qn - 1].utf8_ok = utf8_ok;
+	return 1;
+to_libcsv:
+	e->noff = e->rec_first;
+	e->cells.n = e->rec_cells;
+	e->too_wide = 0;
+	return 0;
 }
 
 /* Is the piece only a line break? */
@@ -453,7 +536,8 @@ feed_piece(struct reader *rd, struct csv_engine *e, const char *p, size_t n)
 			}
 			return;
 		}
-		if (csv_read_fast && split_plain_line(e, p, n))
+		if (csv_read_fast && (split_plain_line(e, p, n) ||
+		    split_quoted_line(e, p, n)))
 			return;
 	}
 	buf_add(&e->recraw, p, n);
