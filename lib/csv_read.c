@@ -80,6 +80,7 @@ struct csv_engine {
 	size_t rec_first;	/* first cell of the record being read */
 	unsigned long rec_line;	/* and its line */
 	unsigned long span_line; /* line of the span being fed */
+	int piece_cr;		/* the piece being fed may hold a CR */
 	struct buf rawtext;	/* text of the lines that failed to parse */
 	struct pending *q;	/* finished records, q[qhead..qn) */
 	size_t qhead, qn, qcap;
@@ -274,7 +275,7 @@ plain_cell(struct csv_engine *e, const char *cell, const char *end)
 /* Is the piece p[0..n) one whole line, with no CR but a final CRLF's?
    Its text, without the line break, is p[0..*len). */
 static int
-whole_line(const char *p, size_t n, size_t *len)
+whole_line(const struct csv_engine *e, const char *p, size_t n, size_t *len)
 {
 	const char *end = p + n - 1;
 
@@ -283,7 +284,7 @@ whole_line(const char *p, size_t n, size_t *len)
 	if (end > p && end[-1] == '\r')
 		end--;
 	*len = (size_t)(end - p);
-	return memchr(p, '\r', *len) == NULL;
+	return !e->piece_cr || memchr(p, '\r', *len) == NULL;
 }
 
 /*
@@ -299,7 +300,7 @@ split_plain_line(struct csv_engine *e, const char *p, size_t n)
 	size_t len;
 	int utf8_ok;
 
-	if (memchr(p, '"', n) != NULL || !whole_line(p, n, &len))
+	if (memchr(p, '"', n) != NULL || !whole_line(e, p, n, &len))
 		return 0;
 	/* The whole line at once, eight bytes a step, rather than cell by
 	   cell; the cells are looked at only when it fails. */
@@ -362,7 +363,7 @@ split_quoted_line(struct csv_engine *e, const char *p, size_t n)
 	int utf8_ok;
 
 	if (e->noff != e->rec_first || e->cells.n != e->rec_cells ||
-	    !whole_line(p, n, &len))
+	    !whole_line(e, p, n, &len))
 		return 0;
 	end = p + len;
 	/* The cells are the line but for quotes: valid if it is. */
@@ -594,6 +595,7 @@ feed(struct reader *rd, struct csv_engine *e)
 	for (end = p + n; p < end;) {
 		const char *cr = memchr(p, '\r', (size_t)(end - p));
 
+		e->piece_cr = cr != NULL;
 		/* A CR before an LF is half of a CRLF, not a break. */
 		while (cr != NULL && cr + 1 < end && cr[1] == '\n')
 			cr = memchr(cr + 2, '\r', (size_t)(end - cr - 2));

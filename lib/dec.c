@@ -11,6 +11,42 @@ static const int64_t pow10_64[DEC_MAX_SCALE + 1] = {
 	10000000000000000, 100000000000000000, 1000000000000000000
 };
 
+/*
+ * Most values first: digits with a point or not, no exponent, at most
+ * DEC_DIGITS digits (leading zeros counted), no more decimals than the
+ * scale: the digits are the mantissa, no rounding.  1 when p[0..e) was
+ * one (*out set), else 0 for dec_parse's general way.
+ */
+static int
+plain_dec(const char *p, const char *e, int neg, int scale, struct dec *out)
+{
+	const char *start = p, *point = e;
+	uint64_t v = 0;
+	unsigned c;
+	long digits, frac = 0;
+
+	for (; p < e && (c = (unsigned char)*p - '0') <= 9; p++)
+		v = v * 10 + c;
+	if (p < e && *p == '.') {
+		point = p++;
+		for (; p < e && (c = (unsigned char)*p - '0') <= 9; p++)
+			v = v * 10 + c;
+		frac = (long)(p - point - 1);
+	}
+	if (p < e)
+		return 0;
+	digits = (long)(e - start) - (point < e);
+	if (scale < 0)
+		scale = (int)(frac <= DEC_MAX_SCALE ? frac : DEC_MAX_SCALE + 1);
+	if (digits == 0 || digits > DEC_DIGITS || scale > DEC_MAX_SCALE ||
+	    scale < frac || digits + (scale - frac) > DEC_DIGITS)
+		return 0;
+	v *= (uint64_t)pow10_64[scale - frac];
+	out->mant = neg ? -(int64_t)v : (int64_t)v;
+	out->scale = scale;
+	return 1;
+}
+
 int
 dec_parse(const char *p, size_t n, int scale, struct dec *out)
 {
@@ -25,6 +61,8 @@ dec_parse(const char *p, size_t n, int scale, struct dec *out)
 
 	if (p < e && (*p == '-' || *p == '+'))
 		neg = *p++ == '-';
+	if (plain_dec(p, e, neg, scale, out))
+		return 0;
 	for (; p < e; p++) {
 		unsigned c = (unsigned char)*p - '0';
 

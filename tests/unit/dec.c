@@ -97,6 +97,10 @@ main(void)
 	bad_case("1e-400");
 	bad_case("1e400");
 	parse_case("0e-400", 0, 0);
+	/* Past the plain path's 18 digits (leading zeros counted), the
+	   general one: the same answers. */
+	parse_case("0000000000000000000012.5", 125, 1);
+	parse_case("-00000000000000000000.000000000000000001", -1, 18);
 
 	/*
 	 * Declared scale: each value rounded on input, half away from zero,
@@ -116,6 +120,8 @@ main(void)
 	at_case("1.23456789012345678901234", 2, 123);
 	at_case("9999999999999999.99", 2, INT64_C(999999999999999999));
 	at_case("2.5", 0, 3);
+	at_case("0.5", 18, INT64_C(500000000000000000));
+	at_case("00.5", 18, INT64_C(500000000000000000));
 	at_case("-2.5", 0, -3);
 	{
 		struct dec x;
