@@ -39,7 +39,9 @@ struct ev {
 	size_t a, b;		/* EV_PUT */
 	size_t nsub;		/* EV_UNIQUE */
 	struct rec *r, *o;	/* copies (EV_LATER's are rec_free'd) */
-	int r_place;		/* EV_LATER: r is a place only, in the arena */
+	int r_place;		/* EV_LATER: a place only (src, line), no r */
+	const char *src;
+	unsigned long line;
 	const char *msg;
 	const void *key;
 	size_t keyn;
@@ -440,8 +442,10 @@ par_later(struct par_worker *w, struct rec *r, struct rec *o,
 	struct ev *e = add_ev(w, EV_LATER);
 
 	if (r != NULL && w->p->f->later_place_only) {
-		e->r = place_rec(w->c, r);	/* no copy of its own to free */
+		/* Kept in the event: emit() lends it a record of its own. */
 		e->r_place = 1;
+		e->src = r->src;
+		e->line = r->line;
 	} else {
 		e->r = r != NULL ? own_rec(r) : NULL;
 	}
@@ -660,8 +664,11 @@ static void
 emit(struct par *p, struct chunk *c)
 {
 	struct filter *f = p->f;
+	struct rec place;	/* a place-only EV_LATER's record */
 	size_t skip = 0;
 	int headed = 0;
+
+	rec_init(&place);
 
 	for (size_t i = 0; i < c->nev; i++) {
 		struct ev *e = &c->ev[i];
@@ -718,7 +725,12 @@ emit(struct par *p, struct chunk *c)
 			}
 			break;
 		case EV_LATER:
-			f->later(f, e->r, e->o, e->key, e->keyn, f->ctx);
+			if (e->r_place) {
+				place.src = e->src;
+				place.line = e->line + p->line;
+			}
+			f->later(f, e->r_place ? &place : e->r, e->o, e->key,
+			    e->keyn, f->ctx);
 			break;
 		}
 	}
