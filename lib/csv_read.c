@@ -362,6 +362,7 @@ split_quoted_line(struct csv_engine *e, const char *p, size_t n)
 	size_t len;
 	int utf8_ok;
 
+	/* Between records, so that what to give back is known. */
 	if (e->noff != e->rec_first || e->cells.n != e->rec_cells ||
 	    !whole_line(e, p, n, &len))
 		return 0;

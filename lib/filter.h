@@ -62,10 +62,10 @@ struct filter {
 	/* Fold a thread's context into ctx (its counts) and free it. */
 	void (*worker_free)(void *wctx, void *ctx);
 	/* filter_later()'s step, run on ctx in input order, or NULL. */
-	int later_place_only;	/* it needs only r's place (for messages):
-				   -j's threads copy no more */
 	void (*later)(struct filter *f, struct rec *r, struct rec *o,
 	    const void *key, size_t keyn, void *ctx);
+	int later_place_only;	/* it needs only r's place (for messages):
+				   -j's threads copy no more */
 	struct strset *seen;	/* filter_unique()'s keys, or NULL */
 	/* Kept by the loop: */
 	struct tally t;

@@ -39,7 +39,8 @@ struct ev {
 	size_t a, b;		/* EV_PUT */
 	size_t nsub;		/* EV_UNIQUE */
 	struct rec *r, *o;	/* copies (EV_LATER's are rec_free'd) */
-	int r_place;		/* EV_LATER: a place only (src, line), no r */
+	int place;		/* r kept as its place only (src, line), for
+				   messages: emit() lends it a record */
 	const char *src;
 	unsigned long line;
 	const char *msg;
@@ -217,28 +218,26 @@ copy_rec(struct chunk *c, const struct rec *r)
 	return d;
 }
 
+/* Keep only r's place in e (see struct ev's place). */
+static void
+keep_place(struct ev *e, const struct rec *r)
+{
+	e->place = 1;
+	e->src = r->src;
+	e->line = r->line;
+}
+
 /*
  * What the replay needs of a record diverted: its place, for messages,
  * and, when there is a dead-letter file to write it to, all of it.
  */
-/* r's place only, in the chunk's arena. */
-static struct rec *
-place_rec(struct chunk *c, const struct rec *r)
-{
-	struct rec *d = arena_alloc(&c->mem, sizeof *d);
-
-	rec_init(d);
-	d->src = r->src;
-	d->line = r->line;
-	return d;
-}
-
-static struct rec *
-keep_rec(struct par_worker *w, const struct rec *r)
+static void
+keep_rec(struct par_worker *w, struct ev *e, const struct rec *r)
 {
 	if (w->p->f->co->reject != NULL)
-		return copy_rec(w->c, r);
-	return place_rec(w->c, r);
+		e->r = copy_rec(w->c, r);
+	else
+		keep_place(e, r);
 }
 
 /* A copy of r that owns its memory (rec_free it): for filter_later,
@@ -363,7 +362,7 @@ par_put(struct par_worker *w, const struct rec *o)
 		break;
 	case WR_SKIP:
 		e = add_ev(w, EV_REFUSED);
-		e->r = keep_rec(w, o);
+		keep_rec(w, e, o);
 		e->msg = copy_str(&c->mem, wr_error(w->w));
 		break;
 	case WR_ERR:
@@ -378,7 +377,7 @@ par_reject(struct par_worker *w, const struct rec *r,
 	struct ev *e = add_ev(w, EV_REJECT);
 	struct arena *a = &w->c->mem;
 
-	e->r = keep_rec(w, r);
+	keep_rec(w, e, r);
 	e->why = arena_alloc(a, n * sizeof *e->why);
 	e->nwhy = n;
 	for (size_t i = 0; i < n; i++) {
@@ -393,7 +392,7 @@ par_duplicate(struct par_worker *w, const struct rec *r, const char *message)
 {
 	struct ev *e = add_ev(w, EV_DUP);
 
-	e->r = keep_rec(w, r);
+	keep_rec(w, e, r);
 	e->msg = copy_str(&w->c->mem, message);
 }
 
@@ -425,7 +424,7 @@ par_unique(struct par_worker *w, struct filter *wf, const struct rec *r,
 	struct ev *e = add_ev(w, EV_UNIQUE);
 	size_t at = (size_t)(e - w->c->ev);
 
-	e->r = keep_rec(w, r);
+	keep_rec(w, e, r);
 	e->msg = copy_str(&w->c->mem, message);
 	e->key = copy_bytes(&w->c->mem, key, n);
 	e->keyn = n;
@@ -441,14 +440,10 @@ par_later(struct par_worker *w, struct rec *r, struct rec *o,
 {
 	struct ev *e = add_ev(w, EV_LATER);
 
-	if (r != NULL && w->p->f->later_place_only) {
-		/* Kept in the event: emit() lends it a record of its own. */
-		e->r_place = 1;
-		e->src = r->src;
-		e->line = r->line;
-	} else {
+	if (r != NULL && w->p->f->later_place_only)
+		keep_place(e, r);
+	else
 		e->r = r != NULL ? own_rec(r) : NULL;
-	}
 	e->o = o != NULL ? own_rec(o) : NULL;
 	if (key != NULL) {
 		e->key = copy_bytes(&w->c->mem, key, n);
@@ -464,8 +459,7 @@ chunk_clear(struct chunk *c)
 {
 	for (size_t i = 0; i < c->nev; i++)
 		if (c->ev[i].kind == EV_LATER) {
-			if (!c->ev[i].r_place)
-				free_owned(c->ev[i].r);
+			free_owned(c->ev[i].r);
 			free_owned(c->ev[i].o);
 		}
 	c->nev = 0;
@@ -664,14 +658,14 @@ static void
 emit(struct par *p, struct chunk *c)
 {
 	struct filter *f = p->f;
-	struct rec place;	/* a place-only EV_LATER's record */
+	struct rec place;	/* lent to an event that kept a place */
 	size_t skip = 0;
 	int headed = 0;
 
 	rec_init(&place);
-
 	for (size_t i = 0; i < c->nev; i++) {
 		struct ev *e = &c->ev[i];
+		struct rec *r = e->r;
 
 		if (e->first > 0) {
 			if (f->stop || stop_requested)
@@ -679,8 +673,13 @@ emit(struct par *p, struct chunk *c)
 			f->t.in += e->first;
 			progress_tick(&f->pg, f->t.in);
 		}
-		if (e->r != NULL)
-			e->r->line += p->line;
+		if (e->place) {
+			place.src = e->src;
+			place.line = e->line + p->line;
+			r = &place;
+		} else if (r != NULL) {
+			r->line += p->line;
+		}
 		if (e->o != NULL)
 			e->o->line += p->line;
 		if (skip > 0) {
@@ -701,16 +700,16 @@ emit(struct par *p, struct chunk *c)
 				f->t.out += e->first > 0 ? e->first : 1;
 			break;
 		case EV_REFUSED:
-			rej_one(f->rj, e->r, "output", e->msg);
+			rej_one(f->rj, r, "output", e->msg);
 			f->t.rejected++;
 			if (f->reasons != NULL)
 				counts_add(f->reasons, "output", 1);
 			break;
 		case EV_REJECT:
-			filter_reject(f, e->r, e->why, e->nwhy);
+			filter_reject(f, r, e->why, e->nwhy);
 			break;
 		case EV_DUP:
-			filter_duplicate(f, e->r, e->msg);
+			filter_duplicate(f, r, e->msg);
 			break;
 		case EV_FILTERED:
 			f->t.filtered++;
@@ -720,17 +719,12 @@ emit(struct par *p, struct chunk *c)
 			break;
 		case EV_UNIQUE:
 			if (!strset_add(f->seen, e->key, e->keyn)) {
-				filter_duplicate(f, e->r, e->msg);
+				filter_duplicate(f, r, e->msg);
 				skip = e->nsub;
 			}
 			break;
 		case EV_LATER:
-			if (e->r_place) {
-				place.src = e->src;
-				place.line = e->line + p->line;
-			}
-			f->later(f, e->r_place ? &place : e->r, e->o, e->key,
-			    e->keyn, f->ctx);
+			f->later(f, r, e->o, e->key, e->keyn, f->ctx);
 			break;
 		}
 	}
