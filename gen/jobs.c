@@ -176,7 +176,7 @@ gen_jobs_new(const struct schema *s, uint64_t seed, int jobs, enum fmt fmt)
 		if (fmt == FMT_CSV)
 			wr_columns_written(mk->w, gj->names, s->nfields);
 		rec_init(&mk->r);
-		if (pthread_create(&gj->th[k], NULL, thread_main, mk) != 0)
+		if (thread_start(&gj->th[k], thread_main, mk) != 0)
 			fatal(1, "cannot start a thread");
 	}
 	return gj;

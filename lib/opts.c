@@ -287,6 +287,33 @@ stop_on_signals(void)
 	sigaction(SIGTERM, &sa, NULL);
 }
 
+void
+signals_hold(sigset_t *saved)
+{
+	sigset_t all;
+
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, saved);
+}
+
+void
+signals_release(const sigset_t *saved)
+{
+	pthread_sigmask(SIG_SETMASK, saved, NULL);
+}
+
+int
+thread_start(pthread_t *t, void *(*fn)(void *), void *arg)
+{
+	sigset_t saved;
+	int err;
+
+	signals_hold(&saved);
+	err = pthread_create(t, NULL, fn, arg);
+	signals_release(&saved);
+	return err;
+}
+
 char **
 opt_list(const char *arg, size_t *n)
 {

@@ -20,6 +20,7 @@
 #define SLUICE_OPTS_H
 
 #include <getopt.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
 
@@ -173,5 +174,22 @@ extern volatile sig_atomic_t stop_requested;
  * closed pipe ends a filter quietly.)
  */
 void stop_on_signals(void);
+
+/*
+ * Signals are the main thread's to take: its loop is the one that looks
+ * at stop_requested, and its waits are the ones a signal should cut
+ * short.  The kernel gives a process's signal to its main thread when
+ * it can, valgrind to whichever thread is waiting in a system call, and
+ * a library thread that sees its poll() interrupted may give up
+ * (librdkafka's mock cluster stops serving).  So every thread is
+ * started with all signals blocked: thread_start(), or, for threads a
+ * library starts, signals_hold() before the call and signals_release()
+ * after it.
+ */
+void signals_hold(sigset_t *saved);
+void signals_release(const sigset_t *saved);
+/* pthread_create(t, NULL, fn, arg) with all signals blocked in the new
+   thread: 0, or the error. */
+int thread_start(pthread_t *t, void *(*fn)(void *), void *arg);
 
 #endif

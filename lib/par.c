@@ -13,6 +13,7 @@
 #include "buf.h"
 #include "diag.h"
 #include "live.h"
+#include "opts.h"
 #include "reader_impl.h"
 #include "strset.h"
 
@@ -1027,8 +1028,8 @@ par_read(struct filter *f, char **inputs, int n, filter_fn each, void *ctx,
 			    rd_format(rd);
 			for (int k = 0; k < jobs; k++) {
 				worker_init(&p, &p.wk[k]);
-				if (pthread_create(&p.wk[k].th, NULL,
-				    worker_main, &p.wk[k]) != 0)
+				if (thread_start(&p.wk[k].th, worker_main,
+				    &p.wk[k]) != 0)
 					fatal(1, "cannot start a thread");
 			}
 		}

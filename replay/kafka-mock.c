@@ -381,7 +381,6 @@ error_code(const char *s, rd_kafka_resp_err_t *err)
 	return 0;
 }
 
-/* Each broker b (all: -1) set down or up. */
 /* Is any broker down or slow by command? */
 static void
 watch_hindered(struct watch *w, int nbrokers)
@@ -392,6 +391,7 @@ watch_hindered(struct watch *w, int nbrokers)
 			w->hindered = 1;
 }
 
+/* Each broker named by which (a number, or "all") set down or up. */
 static int
 set_brokers(rd_kafka_mock_cluster_t *mc, int nbrokers, const char *which,
     int up, struct watch *w)
@@ -602,6 +602,7 @@ main(int argc, char **argv)
 	struct tally tally = { 0 };
 	double started = now_seconds();
 	json_t *dropped = json_object();
+	sigset_t saved;
 
 	diag_init(argv[0]);
 	while ((c = getopt_long(argc, argv, COMMON_SHORTOPTS, longopts,
@@ -629,7 +630,13 @@ main(int argc, char **argv)
 		}
 	if (optind < argc)
 		usage_error("no files: kafka-mock takes options only");
-	/* The cluster lives inside a client handle that is never used. */
+	/* The cluster lives inside a client handle that is never used.
+	   Its thread starts with signals blocked: one that reached it
+	   (valgrind gives a signal to any thread in a system call) cut
+	   its poll() short, and librdkafka 2.0's mock cluster then stops
+	   serving for good; the commands that wait for it, the end's
+	   among them, waited forever. */
+	signals_hold(&saved);
 	conf = rd_kafka_conf_new();
 	rd_kafka_conf_set(conf, "log_level", "3", err, sizeof err);
 	rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof err);
@@ -638,6 +645,7 @@ main(int argc, char **argv)
 	mc = rd_kafka_mock_cluster_new(rk, (int)nbrokers);
 	if (mc == NULL)
 		fatal(1, "cannot start the mock cluster");
+	signals_release(&saved);
 	for (size_t i = 0; i < ntopics; i++)
 		make_topic(mc, (int)nbrokers, topics[i]);
 	boot = rd_kafka_mock_cluster_bootstraps(mc);

@@ -5,7 +5,9 @@
 #   is_file GOT WANT "label"             # files byte-identical (diff shown)
 #   like "$got" PATTERN "label"          # grep -E pattern matches
 #   wait_for FILE PATTERN [SECONDS]      # until a line of FILE matches
-#   mock_up ARGS...                      # a kafka-mock: $mock, $B, commands on fd 3
+#   mock_up ARGS...                      # a kafka-mock: $mock, $B, commands on fd 3;
+#                                        # done_testing checks that it and $pids end
+#   stop_jobs SECONDS PID...             # SIGTERM, and 0 when all end within SECONDS
 #   ok STATUS "label"                    # passes when STATUS is 0: ok $? "label";
 #                                        # with arithmetic, ok "$(( x <= 1 ))" passes
 #                                        # when x > 1 (the expression is 0)
@@ -138,8 +140,9 @@ wait_for() {
 
 # mock_up ARGS...: a kafka-mock (under $SLUICE_WRAP) with ARGS, taking
 # commands written to fd 3, its stderr in $T/mock.err; $mock its pid, $B
-# its brokers.  It sets the EXIT trap: fd 3 closed, the mock and $pids
-# killed, $T removed.
+# its brokers.  done_testing stops $pids, then the mock, and checks that
+# they end; the EXIT trap (a test that stops early) closes fd 3, kills
+# what is left and removes $T.
 mock_up() {
     mkfifo "$T/ctl"
     $SLUICE_WRAP "$(prog kafka-mock)" "$@" --port-file "$T/port" <"$T/ctl" \
@@ -148,8 +151,55 @@ mock_up() {
     exec 3>"$T/ctl"
     for _i in $(seq 100); do [ -s "$T/port" ] && break; sleep 0.1; done
     B=$(cat "$T/port")
-    # On exit: the mock and any $pids the test started are stopped.
-    trap 'exec 3>&-; kill $mock ${pids:-} 2>/dev/null; wait $mock ${pids:-} 2>/dev/null; rm -rf "$T"' EXIT
+    # On exit: the mock and any $pids the test started are stopped
+    # (done_testing has stopped them already, checking that they end).
+    trap 'exec 3>&-; kill -KILL $mock ${pids:-} 2>/dev/null; wait $mock ${pids:-} 2>/dev/null; rm -rf "$T"' EXIT
+}
+
+# ended PID: 0 when the test's job PID has ended (gone, or a zombie not
+# yet waited for; a PID now another's is the job's, ended), 1 while it runs.
+ended() {
+    case $(ps -o ppid=,stat= -p "$1" 2>/dev/null | awk -v me=$$ '$1 == me { print $2 }') in
+    '' | Z*) return 0 ;;
+    *) return 1 ;;
+    esac
+}
+
+# stop_jobs SECONDS PID...: each sent SIGTERM and waited for, SECONDS at
+# most in all; 1 when one has not ended by then: what each of its
+# threads was waiting in goes to stderr (a backtrace when gdb is there),
+# and it is killed, so a hang costs seconds and says where, not the run.
+stop_jobs() {
+    _secs=$1; shift
+    for _p in "$@"; do ended "$_p" || kill "$_p" 2>/dev/null; done
+    _i=0
+    for _p in "$@"; do
+        while ! ended "$_p" && [ $_i -lt $((_secs * 10)) ]; do
+            sleep 0.1; _i=$((_i + 1))
+        done
+    done
+    _rc=0
+    for _p in "$@"; do
+        ended "$_p" && continue
+        _rc=1
+        echo "# process $_p did not end within ${_secs}s of SIGTERM: $(ps -o args= -p "$_p")" >&2
+        for _t in /proc/"$_p"/task/*; do
+            echo "#   thread $(basename "$_t") $(cat "$_t/comm" 2>/dev/null): $(cut -d' ' -f3 "$_t/stat" 2>/dev/null) in $(cat "$_t/wchan" 2>/dev/null)" >&2
+        done
+        if command -v gdb >/dev/null; then
+            # Under valgrind the program's own stacks are valgrind's
+            # gdbserver's to give (vgdb).
+            case ${SLUICE_WRAP:-} in
+            valgrind*) _at="target remote | vgdb --pid=$_p" ;;
+            *) _at="attach $_p" ;;
+            esac
+            timeout 60 gdb -q -batch -iex "set debuginfod enabled off" -ex "$_at" -ex "thread apply all bt" </dev/null 2>&1 |
+                grep -E '^(Thread|#)' | head -120 | sed 's/^/#   /' >&2
+        fi
+        kill -KILL "$_p" 2>/dev/null
+    done
+    wait "$@" 2>/dev/null
+    return $_rc
 }
 
 # ecommerce_events N FILE: N e-commerce events a day over the schema's
@@ -164,6 +214,16 @@ out() { cat "$T/out"; }
 err() { cat "$T/err"; }
 
 done_testing() {
+    # The broker a test started ends on SIGTERM, as its manual says, and
+    # the jobs the test left running with it: within 60 s (valgrind's
+    # leak check, its threads joined within their bounds).
+    # The jobs first: a client may still have a word for the broker.
+    if [ -n "${mock:-}" ] && ! ended "$mock"; then
+        _j=0
+        [ -n "${pids:-}" ] && { stop_jobs 60 $pids || _j=1; }
+        stop_jobs 60 $mock || _j=1
+        ok $_j "the test's jobs, then kafka-mock, end on SIGTERM"
+    fi
     if [ -n "$SLUICE_WRAP" ]; then
         for _f in "$T"/valgrind/*.log; do
             [ -s "$_f" ] || continue

@@ -113,7 +113,7 @@ kafka_bounded(void (*fn)(void *), void *arg, double ms)
 	e->arg = arg;
 	pthread_mutex_init(&e->mu, NULL);
 	pthread_cond_init(&e->cv, NULL);
-	if (pthread_create(&t, NULL, ending, e) != 0) {
+	if (thread_start(&t, ending, e) != 0) {
 		fn(arg);
 		free(e);
 		return 0;

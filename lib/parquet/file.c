@@ -361,7 +361,7 @@ pq_row_group(struct pq_file *f)
 	    sem_trywait(&slots) < 0)
 		return row_group(f, f->cols);
 	swap_spare(f);
-	if (pthread_create(&f->th, NULL, encoder, f) != 0) {
+	if (thread_start(&f->th, encoder, f) != 0) {
 		sem_post(&slots);
 		swap_spare(f);
 		return row_group(f, f->cols);
