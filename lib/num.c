@@ -99,12 +99,14 @@ num_parse_double(const char *p, size_t n, double *out)
 	char small[64], *tmp = small, *end;
 	double d;
 
-	if (n == 0 || decimal_shape(p, n) < 0)
+	if (n == 0)
 		return -1;
 	/*
 	 * Clinger's fast path: at most 15 digits, no exponent.  The digits
 	 * and the power of ten are exact doubles, and one IEEE division
 	 * rounds correctly, so this is strtod's answer without strtod.
+	 * What it reads whole (a sign, digits, a point, a digit at least)
+	 * is a decimal's shape: only the rest is checked for it.
 	 */
 	if (n <= 16) {
 		const char *q = p, *e = p + n;
@@ -130,6 +132,8 @@ num_parse_double(const char *p, size_t n, double *out)
 			return 0;
 		}
 	}
+	if (decimal_shape(p, n) < 0)
+		return -1;
 	/* strtod wants a terminated string; the caller's may not be. */
 	if (n >= sizeof small)
 		tmp = malloc(n + 1);

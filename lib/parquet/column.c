@@ -41,14 +41,20 @@ pq_col_init(struct pq_col *c, const char *name, enum col_kind kind, int scale)
 	c->scale = scale;
 }
 
-static void
+/* v's low bytes, little-endian (on a little-endian machine, as they
+   are in memory: one fixed-size copy, not a loop and a call). */
+static inline void
 put_le(struct buf *b, uint64_t v, int bytes)
 {
-	unsigned char le[8];
-
-	for (int i = 0; i < bytes; i++)
-		le[i] = (unsigned char)(v >> (8 * i));
-	buf_add(b, le, (size_t)bytes);
+	if (b->cap - b->n < 8)
+		buf_grow(b, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	memcpy(b->p + b->n, &v, 8);
+#else
+	for (int i = 0; i < 8; i++)
+		((unsigned char *)b->p)[b->n + i] = (unsigned char)(v >> (8 * i));
+#endif
+	b->n += (size_t)bytes;
 }
 
 static uint64_t
@@ -105,25 +111,30 @@ dict_add(struct pq_col *c, const char *s, size_t n)
 	c->idx[c->nidx++] = c->dslot[j].entry;
 }
 
-/* Byte order, unsigned, the shorter first on a tie (Parquet's order). */
-static int
+/* Byte order, unsigned, the shorter first on a tie (Parquet's order).
+   Most strings differ in their first byte: that is looked at first. */
+static inline int
 bytes_cmp(const char *a, size_t an, const char *b, size_t bn)
 {
-	int c = memcmp(a, b, an < bn ? an : bn);
+	int c;
 
+	if (an > 0 && bn > 0 && a[0] != b[0])
+		return (unsigned char)a[0] < (unsigned char)b[0] ? -1 : 1;
+	c = memcmp(a, b, an < bn ? an : bn);
 	return c != 0 ? c : (an > bn) - (an < bn);
 }
 
 static void
 minmax_str(struct pq_col *c, const char *s, size_t n)
 {
-	int first = !c->has_minmax;
+	int first = !c->has_minmax, below;
 
-	if (first || bytes_cmp(s, n, c->smin.p, c->smin.n) < 0) {
+	/* Below the least, it is not above the greatest. */
+	if ((below = first || bytes_cmp(s, n, c->smin.p, c->smin.n) < 0)) {
 		c->smin.n = 0;
 		buf_add(&c->smin, s, n);
 	}
-	if (first || bytes_cmp(s, n, c->smax.p, c->smax.n) > 0) {
+	if (first || (!below && bytes_cmp(s, n, c->smax.p, c->smax.n) > 0)) {
 		c->smax.n = 0;
 		buf_add(&c->smax, s, n);
 	}

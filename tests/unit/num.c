@@ -107,6 +107,18 @@ main(void)
 	double_case("e5", 0, 0);
 	double_case("1e", 0, 0);
 	double_case("", 0, 0);
+	/* The fast path reads these whole or hands them on: the same
+	   answers as the decimal's shape gives. */
+	double_case("-", 0, 0);
+	double_case("+", 0, 0);
+	double_case("-.", 0, 0);
+	double_case("1.2.3", 0, 0);
+	double_case("--1", 0, 0);
+	double_case("1-", 0, 0);
+	double_case("-.5", 1, -0.5);
+	double_case("+5", 1, 5.0);
+	double_case("123456789012345", 1, 123456789012345.0);
+	double_case("1234567890123456", 1, 1234567890123456.0);
 	/* Longer than the function's stack copy: "0." and 84 zeros and 1. */
 	{
 		char longnum[100] = "0.";
