@@ -848,13 +848,7 @@ on_wait(void *arg)
 static int
 take(struct par *p)
 {
-	struct src *s = &p->rd->src;
-
-	if (s->pos == s->len && src_fill(s) <= 0)
-		return 0;
-	buf_add(&p->stage, s->buf + s->pos, s->len - s->pos);
-	s->pos = s->len;
-	return 1;
+	return src_take(&p->rd->src, &p->stage) > 0;
 }
 
 /*

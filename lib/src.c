@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "diag.h"
 #include "live.h"
 #include "opts.h"
@@ -307,6 +308,43 @@ src_fill(struct src *s)
 		s->eof = 1;
 	s->len += (size_t)n;
 	s->total += (size_t)n;
+	return n;
+}
+
+long
+src_take(struct src *s, struct buf *b)
+{
+	long n;
+
+	/* A regular file's read never waits: straight into b.  (A pipe's
+	   wait lets the program send on what it holds, b among it.)  The
+	   clock first: its function may use b too. */
+	if (s->regular && s->pos == s->len && s->z == NULL && !s->eof) {
+		tick();
+		if (b->cap - b->n < SRC_CHUNK)
+			buf_grow(b, SRC_CHUNK);
+		while ((n = read(s->fd, b->p + b->n, b->cap - b->n)) < 0 &&
+		    errno == EINTR && !stop_requested)
+			;
+		if (n < 0 && errno == EINTR)
+			n = 0;		/* a stop */
+		if (n < 0) {
+			diag("%s: %s", s->name, strerror(errno));
+			s->eof = 1;
+			s->failed = 1;
+			return -1;
+		}
+		if (n == 0)
+			s->eof = 1;
+		b->n += (size_t)n;
+		s->total += (size_t)n;
+		return n;
+	}
+	if (s->pos == s->len && (n = src_fill(s)) <= 0)
+		return n;
+	n = (long)(s->len - s->pos);
+	buf_add(b, s->buf + s->pos, s->len - s->pos);
+	s->pos = s->len;
 	return n;
 }
 

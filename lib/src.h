@@ -68,6 +68,16 @@ void src_on_clock(int (*fn)(void *ctx), void *ctx);
 long src_fill(struct src *s);
 
 /*
+ * The next bytes appended to b: those buffered, or else, from a regular
+ * file, a read straight into b (-j's stage: the bytes are copied once,
+ * not twice; a gzip input is inflated here first, a pipe read here
+ * first).  Returns the bytes added, 0 at end of input, or -1 on a read
+ * error (reported here).
+ */
+struct buf;
+long src_take(struct src *s, struct buf *b);
+
+/*
  * The next bytes up to and including a newline, or up to the end of what
  * is buffered (never between the CR and LF of a CRLF): *p and *n point
  * into the buffer and are taken.  Returns 1, 0 at end of input, -1 on a
