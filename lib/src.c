@@ -276,6 +276,22 @@ inflate_some(struct src *s)
 	}
 }
 
+/* What a read made (n bytes, 0 at the end, -1 failed): counted, and
+   the input's end or failure noted. */
+static long
+counted(struct src *s, long n)
+{
+	if (n < 0) {
+		s->eof = 1;
+		s->failed = 1;
+		return -1;
+	}
+	if (n == 0)
+		s->eof = 1;
+	s->total += (size_t)n;
+	return n;
+}
+
 long
 src_fill(struct src *s)
 {
@@ -299,15 +315,8 @@ src_fill(struct src *s)
 		if (n < 0)
 			diag("%s: %s", s->name, strerror(errno));
 	}
-	if (n < 0) {
-		s->eof = 1;
-		s->failed = 1;
-		return -1;
-	}
-	if (n == 0)
-		s->eof = 1;
-	s->len += (size_t)n;
-	s->total += (size_t)n;
+	if ((n = counted(s, n)) > 0)
+		s->len += (size_t)n;
 	return n;
 }
 
@@ -323,21 +332,11 @@ src_take(struct src *s, struct buf *b)
 		tick();
 		if (b->cap - b->n < SRC_CHUNK)
 			buf_grow(b, SRC_CHUNK);
-		while ((n = read(s->fd, b->p + b->n, b->cap - b->n)) < 0 &&
-		    errno == EINTR && !stop_requested)
-			;
-		if (n < 0 && errno == EINTR)
-			n = 0;		/* a stop */
-		if (n < 0) {
+		n = read_some(s, b->p + b->n, b->cap - b->n);
+		if (n < 0)
 			diag("%s: %s", s->name, strerror(errno));
-			s->eof = 1;
-			s->failed = 1;
-			return -1;
-		}
-		if (n == 0)
-			s->eof = 1;
-		b->n += (size_t)n;
-		s->total += (size_t)n;
+		if ((n = counted(s, n)) > 0)
+			b->n += (size_t)n;
 		return n;
 	}
 	if (s->pos == s->len && (n = src_fill(s)) <= 0)
