@@ -62,6 +62,8 @@ struct run {
 	/* Where the fields are: the date, the dimensions, the inputs. */
 	const char **names;
 	struct rec_finder find;
+	char last_date[10];	/* the last date text found valid */
+	int have_last_date;
 	struct parsed *in;
 	struct buf key, scratch;
 	char msg[256];
@@ -195,12 +197,21 @@ shown(struct run *rn, const struct val *v, int *len)
 	return s;
 }
 
-/* Is v text spelling a valid date, YYYY-MM-DD, exactly? */
+/* Is v text spelling a valid date, YYYY-MM-DD, exactly?  The last one
+   found so is known on sight: a day's rows mostly come together. */
 static int
-is_date_text(const struct val *v)
+is_date_text(struct run *rn, const struct val *v)
 {
-	return (v->type == VAL_TEXT || v->type == VAL_STR) &&
-	    ts_is_date(v->u.s.p, v->u.s.n);
+	if (v->type != VAL_TEXT && v->type != VAL_STR)
+		return 0;
+	if (v->u.s.n == 10 && rn->have_last_date &&
+	    memcmp(v->u.s.p, rn->last_date, 10) == 0)
+		return 1;
+	if (!ts_is_date(v->u.s.p, v->u.s.n))
+		return 0;
+	memcpy(rn->last_date, v->u.s.p, 10);
+	rn->have_last_date = 1;
+	return 1;
 }
 
 static void
@@ -227,7 +238,7 @@ each(struct filter *f, struct rec *r, void *ctx)
 			reject(f, r, "date", rn);
 			return;
 		}
-		if (is_date_text(v)) {
+		if (is_date_text(rn, v)) {
 			/* Already a date: the key as it is (most input). */
 			key_add(&rn->key, v->u.s.p, 10);
 		} else if (val_to_time(v, &us) < 0) {
