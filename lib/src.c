@@ -332,7 +332,9 @@ src_take(struct src *s, struct buf *b)
 		tick();
 		if (b->cap - b->n < SRC_CHUNK)
 			buf_grow(b, SRC_CHUNK);
-		n = read_some(s, b->p + b->n, b->cap - b->n);
+		/* As much as src_fill() reads: the chunks stay the size
+		   they are cut to. */
+		n = read_some(s, b->p + b->n, SRC_CHUNK);
 		if (n < 0)
 			diag("%s: %s", s->name, strerror(errno));
 		if ((n = counted(s, n)) > 0)
