@@ -711,12 +711,13 @@ csv_next(struct reader *rd)
 			return RD_ERR;
 		}
 		if (pd->err != NULL) {
-			if (pd->last > pd->line)
-				rd_bad(rd, "%s: lines %lu..%lu skipped, counted "
-				    "as this one bad record", pd->err, pd->line,
-				    pd->last);
-			else
-				rd_bad(rd, "%s", pd->err);
+			rd_bad(rd, "%s", pd->err);
+			if (pd->last > pd->line) {
+				rd->span_last = pd->last;
+				rd->span_why = pd->err;
+				rd_span_message(rd->msg, sizeof rd->msg, pd->err,
+				    pd->line, pd->last);
+			}
 			if (pd->rawn > 0) {
 				r->raw = e->rawtext.p + pd->raw;
 				r->rawn = pd->rawn;

@@ -155,6 +155,12 @@ filter_unique(struct filter *f, const struct rec *r, const struct rec *o,
 		filter_put(f, o);
 }
 
+struct buf *
+filter_chunk_buf(struct filter *f)
+{
+	return f->pw != NULL ? par_chunk_buf(f->pw) : NULL;
+}
+
 void
 filter_later(struct filter *f, struct rec *r, struct rec *o, const void *key,
     size_t n)

@@ -61,11 +61,18 @@ struct filter {
 	void *(*worker_new)(void *ctx);
 	/* Fold a thread's context into ctx (its counts) and free it. */
 	void (*worker_free)(void *wctx, void *ctx);
+	/* In a thread, after a chunk's last record, or NULL: what it
+	   gathered of the chunk may go on (filter_later) to be taken in
+	   input order. */
+	void (*chunk_end)(struct filter *wf, void *wctx);
 	/* filter_later()'s step, run on ctx in input order, or NULL. */
 	void (*later)(struct filter *f, struct rec *r, struct rec *o,
 	    const void *key, size_t keyn, void *ctx);
 	int later_place_only;	/* it needs only r's place (for messages):
 				   -j's threads copy no more */
+	int later_reads_only;	/* it reads r and o, and changes neither:
+				   -j's threads copy them into the chunk's
+				   memory, not into records of their own */
 	struct strset *seen;	/* filter_unique()'s keys, or NULL */
 	/* Kept by the loop: */
 	struct tally t;
@@ -129,6 +136,11 @@ void filter_duplicate(struct filter *f, const struct rec *r,
  */
 void filter_unique(struct filter *f, const struct rec *r, const struct rec *o,
     const void *key, size_t n, const char *message);
+
+/* In a -j thread's filter, a buffer kept with the chunk being read until
+   it is replayed, empty at first (NULL in any other filter): bytes in it
+   go to filter_later() as its key without a copy. */
+struct buf *filter_chunk_buf(struct filter *f);
 
 /*
  * Hand r, the record o made of it and a key (or NULL) to f->later,

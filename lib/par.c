@@ -39,7 +39,9 @@ struct ev {
 				   1, or a run of EV_PUT's written whole */
 	size_t a, b;		/* EV_PUT */
 	size_t nsub;		/* EV_UNIQUE */
-	struct rec *r, *o;	/* copies (EV_LATER's are rec_free'd) */
+	struct rec *r, *o;	/* copies (EV_LATER's own ones are
+				   rec_free'd) */
+	int owned;		/* r and o are records of their own */
 	int place;		/* r kept as its place only (src, line), for
 				   messages: emit() lends it a record */
 	const char *src;
@@ -49,6 +51,8 @@ struct ev {
 	size_t keyn;
 	struct rej_reason *why;
 	size_t nwhy;
+	unsigned long span_last;	/* a bad record's last line, and */
+	const char *span_why;		/* why (reader_impl.h's span_) */
 };
 
 struct chunk {
@@ -68,6 +72,7 @@ struct chunk {
 	struct ev *ev;
 	size_t nev, capev;
 	struct arena mem;	/* the copies and keys */
+	struct buf keep;	/* the program's (par_chunk_buf) */
 	json_t **json;		/* JSON values copied, to release */
 	size_t njson, capjson;
 	uint64_t names_layout;	/* the layout whose names are copied: */
@@ -441,15 +446,35 @@ par_later(struct par_worker *w, struct rec *r, struct rec *o,
 {
 	struct ev *e = add_ev(w, EV_LATER);
 
-	if (r != NULL && w->p->f->later_place_only)
+	if (r != NULL && w->p->f->later_place_only) {
 		keep_place(e, r);
-	else
+	} else if (w->p->f->later_reads_only) {
+		e->r = r != NULL ? copy_rec(w->c, r) : NULL;
+	} else {
 		e->r = r != NULL ? own_rec(r) : NULL;
-	e->o = o != NULL ? own_rec(o) : NULL;
+		e->owned = 1;
+	}
+	if (w->p->f->later_reads_only) {
+		e->o = o != NULL ? copy_rec(w->c, o) : NULL;
+	} else {
+		e->o = o != NULL ? own_rec(o) : NULL;
+		e->owned = 1;
+	}
 	if (key != NULL) {
-		e->key = copy_bytes(&w->c->mem, key, n);
+		const char *k = key, *kept = w->c->keep.p;
+
+		/* Bytes kept with the chunk already are not copied. */
+		e->key = kept != NULL && k >= kept &&
+		    k + n <= kept + w->c->keep.n ? key :
+		    copy_bytes(&w->c->mem, key, n);
 		e->keyn = n;
 	}
+}
+
+struct buf *
+par_chunk_buf(struct par_worker *w)
+{
+	return &w->c->keep;
 }
 
 /* ---- a thread reads a chunk ---- */
@@ -459,7 +484,7 @@ static void
 chunk_clear(struct chunk *c)
 {
 	for (size_t i = 0; i < c->nev; i++)
-		if (c->ev[i].kind == EV_LATER) {
+		if (c->ev[i].kind == EV_LATER && c->ev[i].owned) {
 			free_owned(c->ev[i].r);
 			free_owned(c->ev[i].o);
 		}
@@ -479,6 +504,7 @@ chunk_clear(struct chunk *c)
 	c->hdr = 0;
 	c->out.n = 0;
 	c->lines = 0;
+	c->keep.n = 0;
 }
 
 static void
@@ -490,6 +516,7 @@ chunk_free(struct chunk *c)
 	arena_free(&c->mem);
 	buf_free(&c->in);
 	buf_free(&c->out);
+	buf_free(&c->keep);
 }
 
 /*
@@ -520,11 +547,21 @@ read_chunk(struct par_worker *w, struct chunk *c, char **cols, size_t ncols)
 			struct rej_reason why = { "parse", r->err, NULL };
 
 			filter_reject(&w->wf, r, &why, 1);
+			if (rd->span_last > 0) {
+				/* Its lines are said again, the input's. */
+				c->ev[c->nev - 1].span_last = rd->span_last;
+				c->ev[c->nev - 1].span_why = copy_str(&c->mem,
+				    rd->span_why);
+			}
 		} else {
 			p->each(&w->wf, r, w->ctx);
 		}
 		if (w->first)	/* it asked nothing */
 			add_ev(w, EV_NONE);
+	}
+	if (p->f->chunk_end != NULL) {
+		w->first = 0;	/* what it asks is no record's */
+		p->f->chunk_end(&w->wf, w->ctx);
 	}
 	c->lines = rd->line;
 	rd_close(rd);
@@ -660,6 +697,8 @@ emit(struct par *p, struct chunk *c)
 {
 	struct filter *f = p->f;
 	struct rec place;	/* lent to an event that kept a place */
+	char span[256];		/* a bad record's message, its lines the
+				   input's */
 	size_t skip = 0;
 	int headed = 0;
 
@@ -707,6 +746,11 @@ emit(struct par *p, struct chunk *c)
 				counts_add(f->reasons, "output", 1);
 			break;
 		case EV_REJECT:
+			if (e->span_last > 0) {
+				rd_span_message(span, sizeof span, e->span_why,
+				    r->line, e->span_last + p->line);
+				e->why[0].message = span;
+			}
 			filter_reject(f, r, e->why, e->nwhy);
 			break;
 		case EV_DUP:

@@ -42,6 +42,7 @@ void par_unique(struct par_worker *w, struct filter *wf, const struct rec *r,
     const struct rec *o, const void *key, size_t n, const char *message);
 void par_later(struct par_worker *w, struct rec *r, struct rec *o,
     const void *key, size_t n);
+struct buf *par_chunk_buf(struct par_worker *w);
 
 /*
  * Where a CSV reader would be, byte by byte, for cutting at record

@@ -126,6 +126,14 @@ rd_bad(struct reader *rd, const char *fmt, ...)
 	rd->rec.err = rd->msg;
 }
 
+void
+rd_span_message(char *buf, size_t n, const char *why, unsigned long first,
+    unsigned long last)
+{
+	snprintf(buf, n, "%s: lines %lu..%lu skipped, counted as this one bad "
+	    "record", why, first, last);
+}
+
 enum rd_status
 rd_next(struct reader *rd, struct rec **out)
 {
@@ -139,6 +147,7 @@ rd_next(struct reader *rd, struct rec **out)
 	}
 	if (rd->done)
 		return rd->failed ? RD_ERR : RD_EOF;
+	rd->span_last = 0;
 	st = rd->next(rd);
 	if (st == RD_ERR)
 		rd->failed = 1;

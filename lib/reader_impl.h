@@ -22,7 +22,16 @@ struct reader {
 	void *engine;
 	const char *const *(*columns)(const struct reader *, size_t *);
 	char msg[256];		/* room for rec.err */
+	/* A bad record that took lines rec.line..span_last (0: its own
+	   only): why, before the lines are said (-j says them again, its
+	   chunk's lines made the input's). */
+	unsigned long span_last;
+	const char *span_why;
 };
+
+/* The message of a bad record that took lines first..last. */
+void rd_span_message(char *buf, size_t n, const char *why,
+    unsigned long first, unsigned long last);
 
 /* Set up rd for CSV / JSON Lines (rd->src is open). */
 void csv_reader_init(struct reader *rd);

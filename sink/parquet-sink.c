@@ -95,7 +95,7 @@ main(int argc, char **argv)
 		STATS_LONGOPT,
 		{ NULL, 0, NULL, 0 }
 	};
-	struct pqsink s = { .codec = C_SNAPPY, .rg_rows = 122880, .pidx = -1 };
+	struct pqsink s = { .codec = C_SNAPPY, .rg_rows = 122880 };
 	struct common_opts co = { 0 };
 	struct filter f = { 0 };
 	struct schema *sc = NULL;
@@ -190,9 +190,18 @@ main(int argc, char **argv)
 	f.own_summary = 1;
 	f.want_header = 1;
 	f.finish = pqs_last_rows;
-	/* -j: full row groups encoded and compressed by other threads while
-	   this one reads on (the records are read by this one). */
+	/* -j: full row groups encoded and compressed by a thread of their
+	   own while the records are read on; without -p, read and
+	   converted by N threads too (pqjobs.c). */
 	pq_encoders(opt_jobs(&co));
+	if (s.pcol == NULL) {
+		f.worker_new = pqs_worker_new;
+		f.worker_free = pqs_worker_free;
+		f.chunk_end = pqs_chunk_end;
+		f.later = pqs_later;
+		f.later_reads_only = 1;
+		f.only_finish = 1;
+	}
 	status = filter_run(&f, argv + optind, argc - optind, pqs_each, &s);
 	s.broken = status != 0;
 	pqs_finish(&s, &f);

@@ -43,6 +43,14 @@ add_column(struct pqsink *s, const char *name)
 	s->ncols++;
 }
 
+/* The columns and their kinds are fixed: -j's threads may convert. */
+static void
+publish_types(struct pqsink *s)
+{
+	if (s->typed && s->names != NULL && !s->failed)
+		__atomic_store_n(&s->ready, 1, __ATOMIC_RELEASE);
+}
+
 /*
  * The file's columns: the schema's fields, then the first record's other
  * fields (a cleansed record's <timestamp>_date, say); without a schema,
@@ -58,18 +66,18 @@ set_columns(struct pqsink *s, const struct rec *r)
 	s->kinds = ecalloc(max, sizeof *s->kinds);
 	s->scales = ecalloc(max, sizeof *s->scales);
 	s->fixed = ecalloc(max, sizeof *s->fixed);
-	s->from = ecalloc(max, sizeof *s->from);
-	s->conv = ecalloc(max, sizeof *s->conv);
 	s->typed = 1;
 	for (size_t i = 0; s->sc != NULL && i < s->sc->nfields; i++)
 		add_column(s, s->sc->fields[i].name);
 	for (size_t i = 0; i < r->n; i++)
 		add_column(s, r->f[i].name ? r->f[i].name : "");
+	pqs_view_init(s, &s->v);
 	if (s->ncols == 0) {
 		diag("no columns to write: %s", s->pcol ? "the only field is "
 		    "the partition column" : "no header, no records, no schema");
 		s->failed = 1;
 	}
+	publish_types(s);
 }
 
 /*
@@ -79,30 +87,51 @@ set_columns(struct pqsink *s, const struct rec *r)
  * million fields takes a million lookups, not a million scans.
  */
 static void
-locate(struct pqsink *s, const struct rec *r)
+locate(const struct pqsink *s, struct pq_view *v, const struct rec *r)
 {
-	if (r->layout != 0 && r->layout == s->layout)
+	if (r->layout != 0 && r->layout == v->layout)
 		return;
-	s->pidx = -1;
-	s->stray = -1;
+	v->pidx = -1;
+	v->stray = -1;
 	for (size_t c = 0; c < s->ncols; c++)
-		s->from[c] = -1;
+		v->from[c] = -1;
 	for (size_t i = 0; i < r->n; i++) {
 		const char *name = r->f[i].name;
 		int c;
 
-		if (name != NULL && s->pcol != NULL && s->pidx < 0 &&
+		if (name != NULL && s->pcol != NULL && v->pidx < 0 &&
 		    strcmp(name, s->pcol) == 0) {
-			s->pidx = (int)i;
+			v->pidx = (int)i;
 			continue;
 		}
 		c = name != NULL ? column_of(s, name) : -1;
-		if (c >= 0 && s->from[c] < 0)
-			s->from[c] = (int)i;
-		else if (c < 0 && s->stray < 0)
-			s->stray = (int)i;
+		if (c >= 0 && v->from[c] < 0)
+			v->from[c] = (int)i;
+		else if (c < 0 && v->stray < 0)
+			v->stray = (int)i;
 	}
-	s->layout = r->layout;
+	v->layout = r->layout;
+}
+
+void
+pqs_view_init(const struct pqsink *s, struct pq_view *v)
+{
+	size_t max = s->ncols + (s->sc ? s->sc->nfields : 0) + 1;
+
+	memset(v, 0, sizeof *v);
+	v->pidx = -1;
+	v->from = ecalloc(max, sizeof *v->from);
+	v->conv = ecalloc(max, sizeof *v->conv);
+}
+
+void
+pqs_view_free(const struct pqsink *s, struct pq_view *v)
+{
+	for (size_t k = 0; v->conv != NULL && k < s->ncols; k++)
+		buf_free(&v->conv[k].scratch);
+	free(v->conv);
+	free(v->from);
+	memset(v, 0, sizeof *v);
 }
 
 static struct part *
@@ -231,20 +260,63 @@ drop_file(struct pqsink *s, struct part *p)
 	p->file_rows = 0;
 }
 
+/* p has n rows more: its row group is written when full, its file
+   finished when --roll-rows or --roll-time say.  0, or -1 (failed). */
+static int
+rows_added(struct pqsink *s, struct part *p, size_t n)
+{
+	p->file_rows += n;
+	s->tick += n;
+	p->used = s->tick;
+	if (p->cols[0].rows >= (size_t)s->rg_rows &&
+	    (ensure_open(s, p) < 0 || pq_row_group(p->f) < 0)) {
+		s->failed = 1;
+		return -1;
+	}
+	if (s->append && ((s->roll_rows > 0 &&
+	    p->file_rows >= (uint64_t)s->roll_rows) || (s->roll_seconds > 0 &&
+	    now_seconds() - p->opened >= s->roll_seconds)))
+		return finish_file(s, p);
+	return 0;
+}
+
 /* Does r have a field the file has no column for?  Then it is rejected. */
 static int
-stray(struct filter *f, struct pqsink *s, struct rec *r)
+stray(struct filter *f, const struct pqsink *s, struct pq_view *v,
+    struct rec *r)
 {
-	struct rej_reason why = { "column", s->msg, NULL };
+	struct rej_reason why = { "column", v->msg, NULL };
 
-	locate(s, r);
-	if (s->stray < 0)
+	locate(s, v, r);
+	if (v->stray < 0)
 		return 0;
-	snprintf(s->msg, sizeof s->msg, "field \"%s\" is not one of the "
+	snprintf(v->msg, sizeof v->msg, "field \"%s\" is not one of the "
 	    "file's columns (the schema's and the first record's)",
-	    r->f[s->stray].name ? r->f[s->stray].name : "");
+	    r->f[v->stray].name ? r->f[v->stray].name : "");
 	filter_reject(f, r, &why, 1);
 	return 1;
+}
+
+int
+pqs_convert(struct filter *f, const struct pqsink *s, struct pq_view *v,
+    struct rec *r)
+{
+	if (stray(f, s, v, r))
+		return -1;
+	for (size_t c = 0; c < s->ncols; c++) {
+		struct val nul = val_null();
+		const struct val *x = v->from[c] >= 0 ? &r->f[v->from[c]].v :
+		    &nul;
+
+		if (col_value(s->names[c], s->kinds[c], s->scales[c], x,
+		    &v->conv[c], v->msg, sizeof v->msg) < 0) {
+			struct rej_reason why = { "type", v->msg, NULL };
+
+			filter_reject(f, r, &why, 1);
+			return -1;
+		}
+	}
+	return 0;
 }
 
 /* Write a record whose values are converted, to its partition. */
@@ -256,22 +328,11 @@ put(struct filter *f, struct pqsink *s, struct rec *r)
 	size_t pn = 0;
 	struct buf *esc = &s->esc;
 
-	if (stray(f, s, r))
+	if (pqs_convert(f, s, &s->v, r) < 0)
 		return 0;
-	for (size_t c = 0; c < s->ncols; c++) {
-		struct val nul = val_null();
-		const struct val *v = s->from[c] >= 0 ? &r->f[s->from[c]].v : &nul;
-
-		if (col_value(s->names[c], s->kinds[c], s->scales[c], v,
-		    &s->conv[c], s->msg, sizeof s->msg) < 0) {
-			struct rej_reason why = { "type", s->msg, NULL };
-
-			filter_reject(f, r, &why, 1);
-			return 0;
-		}
-	}
 	if (s->pcol != NULL) {
-		const struct val *v = s->pidx >= 0 ? &r->f[s->pidx].v : NULL;
+		const struct val *v = s->v.pidx >= 0 ? &r->f[s->v.pidx].v :
+		    NULL;
 		size_t n = 0;
 		const char *txt = v == NULL || val_is_null(v) ? NULL :
 		    val_to_text(v, &s->scratch, &n);
@@ -301,19 +362,33 @@ put(struct filter *f, struct pqsink *s, struct rec *r)
 	if (p->file_rows == 0)
 		p->opened = now_seconds();
 	for (size_t c = 0; c < s->ncols; c++)
-		pq_col_put(&p->cols[c], &s->conv[c]);
-	p->file_rows++;
-	p->used = ++s->tick;
+		pq_col_put(&p->cols[c], &s->v.conv[c]);
 	f->t.out++;
-	if (p->cols[0].rows >= (size_t)s->rg_rows &&
-	    (ensure_open(s, p) < 0 || pq_row_group(p->f) < 0)) {
-		s->failed = 1;
-		return -1;
+	return rows_added(s, p, 1);
+}
+
+int
+pqs_put_runs(struct pqsink *s, struct pq_rows *runs)
+{
+	struct part *p = part_for(s, "", 0);
+
+	while (runs[0].at < runs[0].rows) {
+		size_t n = runs[0].rows - runs[0].at;
+		size_t room = (size_t)s->rg_rows - p->cols[0].rows;
+
+		/* Up to the end of the row group, or of the file. */
+		if (n > room)
+			n = room;
+		if (s->append && s->roll_rows > 0 &&
+		    n > (uint64_t)s->roll_rows - p->file_rows)
+			n = (size_t)((uint64_t)s->roll_rows - p->file_rows);
+		if (p->file_rows == 0)
+			p->opened = now_seconds();
+		for (size_t c = 0; c < s->ncols; c++)
+			pq_col_append(&p->cols[c], &runs[c], n);
+		if (rows_added(s, p, n) < 0)
+			return -1;
 	}
-	if (s->append && ((s->roll_rows > 0 &&
-	    p->file_rows >= (uint64_t)s->roll_rows) || (s->roll_seconds > 0 &&
-	    now_seconds() - p->opened >= s->roll_seconds)))
-		return finish_file(s, p);
 	return 0;
 }
 
@@ -352,17 +427,18 @@ settle(struct filter *f, struct pqsink *s)
 		guess[c] = COL_GUESS_NONE;
 	for (size_t i = 0; i < s->pending.n; i++) {
 		held_get(&s->pending, i, &r);
-		locate(s, &r);
+		locate(s, &s->v, &r);
 		for (size_t c = 0; c < s->ncols; c++)
 			if (!s->fixed[c])
-				guess[c] = col_widen(guess[c], s->from[c] >= 0 ?
-				    &r.f[s->from[c]].v : &nul);
+				guess[c] = col_widen(guess[c], s->v.from[c] >= 0 ?
+				    &r.f[s->v.from[c]].v : &nul);
 	}
 	for (size_t c = 0; c < s->ncols; c++)
 		if (!s->fixed[c])
 			s->kinds[c] = col_guess_kind(guess[c]);
 	free(guess);
 	s->typed = 1;
+	publish_types(s);
 	for (size_t i = 0; i < s->pending.n && !s->failed; i++) {
 		held_get(&s->pending, i, &r);
 		put(f, s, &r);
@@ -375,14 +451,26 @@ void
 pqs_each(struct filter *f, struct rec *r, void *ctx)
 {
 	struct pqsink *s = ctx;
+
+	if (f->pw != NULL) {
+		pqs_worker_each(f, r, ctx);	/* a -j thread's */
+		return;
+	}
+	if (s->failed)
+		f->stop = 1;
+	else if (filter_keep(f, r))
+		pqs_take(f, r, s);
+}
+
+void
+pqs_take(struct filter *f, struct rec *r, struct pqsink *s)
+{
 	size_t rows = (size_t)s->rg_rows;
 
 	if (s->failed) {
 		f->stop = 1;
 		return;
 	}
-	if (!filter_keep(f, r))
-		return;
 	if (s->names == NULL) {
 		set_columns(s, r);
 		if (s->failed) {
@@ -396,7 +484,7 @@ pqs_each(struct filter *f, struct rec *r, void *ctx)
 		return;
 	}
 	/* Keep the row until the first rows decide the types. */
-	if (stray(f, s, r))
+	if (stray(f, s, &s->v, r))
 		return;
 	held_add(&s->pending, r);
 	/* A stream does not wait for a whole row group to be typed: a file
@@ -572,8 +660,7 @@ void
 pqs_free(struct pqsink *s)
 {
 	/* set_columns()'s arrays, a slot a column each. */
-	void *per_column[] = { s->names, s->kinds, s->scales, s->fixed,
-	    s->from, s->conv };
+	void *per_column[] = { s->names, s->kinds, s->scales, s->fixed };
 
 	for (size_t i = 0; i < s->nparts; i++) {
 		struct part *p = s->parts[i];
@@ -588,15 +675,15 @@ pqs_free(struct pqsink *s)
 	}
 	free(s->parts);
 	names_free(&s->partix);
-	for (size_t k = 0; k < s->ncols; k++) {
+	pqs_view_free(s, &s->v);
+	for (size_t k = 0; k < s->ncols; k++)
 		free(s->names[k]);
-		buf_free(&s->conv[k].scratch);
-	}
 	for (size_t i = 0; i < sizeof per_column / sizeof per_column[0]; i++)
 		free(per_column[i]);
 	names_free(&s->colix);
 	/* Rows held to type the columns that a stop left unwritten: */
 	held_free(&s->pending);
+	free(s->runs);
 	free(s->stage);
 	buf_free(&s->esc);
 	buf_free(&s->scratch);

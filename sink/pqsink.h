@@ -31,8 +31,19 @@ struct part {
 	unsigned long files_done;
 };
 
-/* The sink: its options, set before pqs_start() (and max_open, pidx -1,
-   filter, broken: by the program), then what the engine keeps. */
+/* Where the fields of a layout of records go, and a record's values
+   converted: the sink's own, and each -j thread's. */
+struct pq_view {
+	int *from;		/* column -> input field */
+	int stray;		/* a field with no column, or -1 */
+	int pidx;		/* the partition column in the input, or -1 */
+	uint64_t layout;	/* the layout they are for */
+	struct col_val *conv;	/* the values converted */
+	char msg[256];		/* why one would not convert */
+};
+
+/* The sink: its options, set before pqs_start() (and max_open, filter,
+   broken: by the program), then what the engine keeps. */
 struct pqsink {
 	const char *output, *dir, *pcol;
 	int append;
@@ -48,7 +59,9 @@ struct pqsink {
 	int *fixed;		/* kind known from the schema */
 	size_t ncols;
 	int typed;		/* all kinds known */
-	int pidx;		/* the partition column in the input, or -1 */
+	int ready;		/* -j: and the columns fixed (atomic: the
+				   threads convert records from then on) */
+	struct pq_rows *runs;	/* -j: a chunk's rows, read back */
 	struct held pending;	/* the first rows, before their types are
 				   known */
 	struct part **parts;
@@ -69,10 +82,7 @@ struct pqsink {
 	size_t swapped;		/* overwrite: partitions replaced */
 	int stopped;		/* SIGINT/SIGTERM before the end */
 	int broken;		/* an input was not read whole */
-	struct col_val *conv;
-	uint64_t layout;
-	int *from;		/* column -> input field */
-	int stray;		/* a field with no column, or -1 */
+	struct pq_view v;
 	char msg[256];
 	int failed;
 	struct part *last;	/* the partition of the record before */
@@ -91,6 +101,38 @@ int pqs_start(struct pqsink *s);
    record; the rows still held after the last. */
 void pqs_each(struct filter *f, struct rec *r, void *ctx);
 void pqs_last_rows(struct filter *f, void *ctx);
+
+/* A record that passed --where, taken as pqs_each takes it. */
+void pqs_take(struct filter *f, struct rec *r, struct pqsink *s);
+
+/* v for s's columns (fixed), and let go of it. */
+void pqs_view_init(const struct pqsink *s, struct pq_view *v);
+void pqs_view_free(const struct pqsink *s, struct pq_view *v);
+
+/* r's values, converted into v's, a value for each of s's columns: 0,
+   or -1 when r is rejected (through f) for a field the file has no
+   column for or a value its column's kind cannot take. */
+int pqs_convert(struct filter *f, const struct pqsink *s, struct pq_view *v,
+    struct rec *r);
+
+/* Rows gathered by another thread, a run for each column (ncols of
+   them, none of -p), appended to the file's row groups as pqs_each would
+   put them one by one.  0, or -1 when a file failed. */
+int pqs_put_runs(struct pqsink *s, struct pq_rows *runs);
+
+/*
+ * -j N (pqjobs.c; not with -p): the threads convert their chunks'
+ * records once the columns and their kinds are fixed, gathering each
+ * chunk's rows into columns of their own, which this thread appends in
+ * input order (pqs_later); before then, the records themselves come
+ * back to this thread, to be held or put as one thread does.
+ */
+void *pqs_worker_new(void *ctx);
+void pqs_worker_free(void *wctx, void *ctx);
+void pqs_worker_each(struct filter *f, struct rec *r, void *wctx);
+void pqs_chunk_end(struct filter *wf, void *wctx);
+void pqs_later(struct filter *f, struct rec *r, struct rec *o,
+    const void *key, size_t keyn, void *ctx);
 
 /* On the clock (src_on_clock, ctx s) with --roll-time: files open that
    long closed.  The milliseconds to the next look. */

@@ -3,7 +3,7 @@
 # pg_*.c); all three names.c, and lib/coltype's column types.
 PROGRAMS += $(B)/parquet-sink $(B)/sqlite-sink $(B)/pg-sink
 TABLE_OBJ := $(O)/sink/names.o $(O)/sink/table.o
-PQ_OBJ := $(addprefix $(O)/sink/,names.o parts.o pqsink.o parquet-sink.o) \
+PQ_OBJ := $(addprefix $(O)/sink/,names.o parts.o pqsink.o pqjobs.o parquet-sink.o) \
 	$(PARQUET_LIBA)
 LIBS_parquet-sink := $(PARQUET_LIBS)
 LIBS_sqlite-sink := -lsqlite3

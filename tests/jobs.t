@@ -174,7 +174,16 @@ same "stream-window, $n nasty records, days, rejects" "65536 default" \
 same "stream-window, stdin, to JSON Lines" "65536 default" --stdin "$T/ec.csv" \
     stream-window -f jsonl --time event_time --size 30m -g category -m count
 
-# parquet-sink: full row groups encoded and compressed by other threads
+# A quote opened by a bad record that never closes, far into the input:
+# the lines the record took are said as the input's, not its chunk's.
+{ printf 'a,b\n'; seq 1 20000 | sed 's/$/,1/'; printf 'x"y,"z\n'
+  seq 1 20000 | sed 's/$/,1/'; } >"$T/open.csv"
+same "cleanse, a quote that never closes after 20000 lines" "65536 default" \
+    cleanse "$T/open.csv"
+
+# parquet-sink: records read and converted by the threads, each chunk's
+# rows gathered into columns of its own and appended here in order
+# (without -p), full row groups encoded and compressed by other threads
 # while one reads on.  The files are those of -j 1 byte for byte (part
 # files compared by partition and number: their names end in the run's
 # id), and so are the rejects and counts.
@@ -202,6 +211,18 @@ pq_same() {  # pq_same LABEL OUT ARGS: -j 2 and -j 4 write what -j 1 writes
 }
 pq_same "parquet-sink -o, zstd, rows typed by the first, $n nasty records" \
     one.parquet -c zstd --row-group-rows 1000 -o "$T/one.parquet" "$T/big.csv"
+# Chunks of 64 KiB: many a chunk's rows fall across a row group's end,
+# or a file's; the note column's dictionary is given up in each row
+# group of 20000 (mostly distinct values), its chunks' own kept.
+SLUICE_CHUNK_BYTES=65536
+export SLUICE_CHUNK_BYTES
+pq_same "parquet-sink -o, snappy, row groups of 20000, chunks of 64 KiB" \
+    one.parquet --row-group-rows 20000 -o "$T/one.parquet" "$T/big.csv"
+pq_same "parquet-sink -d, --mode append --roll-rows, chunks of 64 KiB" lake3 \
+    --mode append --roll-rows 1500 --row-group-rows 400 -d "$T/lake3" "$T/big.csv"
+unset SLUICE_CHUNK_BYTES
+pq_same "parquet-sink -o, --schema, JSON Lines gzip" one.parquet \
+    --row-group-rows 700 --schema ecommerce -o "$T/one.parquet" "$T/ec.jsonl.gz"
 pq_same "parquet-sink -d -p, gzip, --schema, JSON Lines gzip" lake -c gzip \
     --row-group-rows 500 --schema ecommerce -d "$T/lake" -p event_type "$T/ec.jsonl.gz"
 pq_same "parquet-sink --mode append --roll-rows, 2 files open at most" lake2 \

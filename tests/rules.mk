@@ -14,8 +14,10 @@ $(O)/tests/unit/%.t: $(O)/tests/unit/%.o $(LIBA)
 # The unit tests of lib/'s other libraries link theirs.
 $(O)/tests/unit/hll.t $(O)/tests/unit/group_table.t \
 	$(O)/tests/unit/metric_state.t: $(AGG_LIBA)
-$(O)/tests/unit/thrift.t $(O)/tests/unit/parquet.t: $(PARQUET_LIBA)
+$(O)/tests/unit/thrift.t $(O)/tests/unit/parquet.t $(O)/tests/unit/pq_rows.t: \
+    $(PARQUET_LIBA)
 LIBS_parquet.t := $(PARQUET_LIBS)
+LIBS_pq_rows.t := $(PARQUET_LIBS)
 
 $(O)/tests/bin/rec-cat: $(O)/tests/tools/rec-cat.o $(LIBA)
 	$(link)

@@ -63,19 +63,53 @@ dslot_pos(const void *slot)
 	return ((const struct pq_dslot *)slot)->hash;
 }
 
-/* The string's dictionary entry, made if new; -1 when the dictionary is
-   full (then it is given up for this chunk). */
+static void minmax_str(struct pq_col *c, const char *s, size_t n);
+
+/*
+ * A string column's statistics are taken value by value only once its
+ * dictionary is given up: before, each distinct value is an entry, and
+ * the entries are compared once, when the statistics are wanted
+ * (pq_col_stats) or the dictionary is given up.  (Taking them in again
+ * does no harm.)
+ */
 static void
-dict_add(struct pq_col *c, const char *s, size_t n)
+entries_minmax(struct pq_col *c)
 {
-	uint64_t h = hash_table_key(s, n);
+	size_t at = 0;
+
+	for (size_t e = 0; e < c->ndict; e++) {
+		uint32_t len;
+
+		memcpy(&len, c->dict.p + at, 4);
+		minmax_str(c, c->dict.p + at + 4, len);
+		at += 4 + (size_t)len;
+	}
+}
+
+static void
+give_up_dict(struct pq_col *c)
+{
+	entries_minmax(c);
+	c->dict_off = 1;
+}
+
+/* Past 4096 values, mostly distinct ones (ids) will not pay: the
+   dictionary is given up early. */
+static int
+dict_hopeless(struct pq_col *c)
+{
+	if (c->nidx >= 4096 && c->ndict * 2 > c->nidx)
+		give_up_dict(c);
+	return c->dict_off;
+}
+
+/* The entry of s[0..n) (hash h), made if new; -1 when the dictionary is
+   full (then it is given up for this chunk). */
+static long
+dict_entry(struct pq_col *c, const char *s, size_t n, uint64_t h)
+{
 	size_t j;
 
-	/* Mostly distinct values (ids) will not pay: stop looking early. */
-	if (c->nidx >= 4096 && c->ndict * 2 > c->nidx) {
-		c->dict_off = 1;
-		return;
-	}
 	if (h == 0)
 		h = 1;
 	if ((c->ndict + 1) * 2 > c->dslots)
@@ -90,25 +124,39 @@ dict_add(struct pq_col *c, const char *s, size_t n)
 		memcpy(&len, c->dict.p + c->dslot[j].off, 4);
 		if (len == n && memcmp(c->dict.p + c->dslot[j].off + 4, s, n) ==
 		    0)
-			break;
+			return c->dslot[j].entry;
 	}
-	if (c->dslot[j].hash == 0) {
-		if (c->ndict >= DICT_MAX_ENTRIES ||
-		    c->dict.n + n + 4 > DICT_MAX_BYTES) {
-			c->dict_off = 1;
-			return;
-		}
-		c->dslot[j].hash = h;
-		c->dslot[j].entry = (uint32_t)c->ndict++;
-		c->dslot[j].off = (uint32_t)c->dict.n;
-		put_le(&c->dict, n, 4);
-		buf_add(&c->dict, s, n);
+	if (c->ndict >= DICT_MAX_ENTRIES || c->dict.n + n + 4 > DICT_MAX_BYTES) {
+		give_up_dict(c);
+		return -1;
 	}
+	c->dslot[j].hash = h;
+	c->dslot[j].entry = (uint32_t)c->ndict++;
+	c->dslot[j].off = (uint32_t)c->dict.n;
+	put_le(&c->dict, n, 4);
+	buf_add(&c->dict, s, n);
+	return c->dslot[j].entry;
+}
+
+static void
+idx_add(struct pq_col *c, uint32_t entry)
+{
 	if (c->nidx == c->capidx) {
 		c->capidx = c->capidx ? c->capidx * 2 : 16;
 		c->idx = erealloc(c->idx, c->capidx * sizeof *c->idx);
 	}
-	c->idx[c->nidx++] = c->dslot[j].entry;
+	c->idx[c->nidx++] = entry;
+}
+
+/* The next string's entry in the dictionary, unless it is given up. */
+static void
+dict_add(struct pq_col *c, const char *s, size_t n)
+{
+	long e;
+
+	if (!dict_hopeless(c) &&
+	    (e = dict_entry(c, s, n, hash_table_key(s, n))) >= 0)
+		idx_add(c, (uint32_t)e);
 }
 
 /* Byte order, unsigned, the shorter first on a tie (Parquet's order).
@@ -141,25 +189,61 @@ minmax_str(struct pq_col *c, const char *s, size_t n)
 	c->has_minmax = 1;
 }
 
-void
-pq_col_put(struct pq_col *c, const struct col_val *v)
+/* A double's place in the statistics: NaN orders nowhere and is left
+   out; a zero is -0.0 as the least, 0.0 as the greatest. */
+static void
+minmax_double(struct pq_col *c, double d)
+{
+	if (isnan(d))
+		return;
+	if (!c->has_minmax || d < c->dmin ||
+	    (d == 0 && c->dmin == 0 && signbit(d)))
+		c->dmin = d == 0 ? -0.0 : d;
+	if (!c->has_minmax || d > c->dmax ||
+	    (d == 0 && c->dmax == 0 && !signbit(d)))
+		c->dmax = d == 0 ? 0.0 : d;
+	c->has_minmax = 1;
+}
+
+static void
+minmax_int(struct pq_col *c, int64_t i)
+{
+	if (!c->has_minmax || i < c->imin)
+		c->imin = i;
+	if (!c->has_minmax || i > c->imax)
+		c->imax = i;
+	c->has_minmax = 1;
+}
+
+static void
+add_row(struct pq_col *c, int present)
 {
 	if (c->rows == c->cap) {
 		c->cap = c->cap ? c->cap * 2 : 16;
 		c->def = erealloc(c->def, c->cap);
 	}
-	c->def[c->rows++] = !v->null;
-	if (v->null) {
-		c->nulls++;
+	c->def[c->rows++] = (uint8_t)present;
+	c->nulls += !present;
+}
+
+void
+pq_col_put(struct pq_col *c, const struct col_val *v)
+{
+	add_row(c, !v->null);
+	if (v->null)
 		return;
-	}
 	switch (c->kind) {
 	case K_STRING:
 		put_le(&c->plain, v->n, 4);
 		buf_add(&c->plain, v->s, v->n);
-		minmax_str(c, v->s, v->n);
-		if (!c->dict_off)
+		if (!c->dict_off) {
 			dict_add(c, v->s, v->n);
+			/* In the dictionary, a value's statistics are its
+			   entry's (entries_minmax). */
+			if (!c->dict_off)
+				return;
+		}
+		minmax_str(c, v->s, v->n);
 		return;
 	case K_DOUBLE: {
 		uint64_t bits;
@@ -167,15 +251,7 @@ pq_col_put(struct pq_col *c, const struct col_val *v)
 
 		memcpy(&bits, &d, 8);
 		put_le(&c->plain, bits, 8);
-		if (isnan(d))
-			return;		/* NaN orders nowhere: not in stats */
-		if (!c->has_minmax || d < c->dmin ||
-		    (d == 0 && c->dmin == 0 && signbit(d)))
-			c->dmin = d == 0 ? -0.0 : d;
-		if (!c->has_minmax || d > c->dmax ||
-		    (d == 0 && c->dmax == 0 && !signbit(d)))
-			c->dmax = d == 0 ? 0.0 : d;
-		c->has_minmax = 1;
+		minmax_double(c, d);
 		return;
 	}
 	case K_BOOL:
@@ -187,11 +263,256 @@ pq_col_put(struct pq_col *c, const struct col_val *v)
 	default:
 		put_le(&c->plain, (uint64_t)v->i, 8);
 	}
-	if (!c->has_minmax || v->i < c->imin)
-		c->imin = v->i;
-	if (!c->has_minmax || v->i > c->imax)
-		c->imax = v->i;
-	c->has_minmax = 1;
+	minmax_int(c, v->i);
+}
+
+void
+pq_col_stats(struct pq_col *c)
+{
+	if (c->kind == K_STRING && !c->dict_off)
+		entries_minmax(c);
+}
+
+/* ---- rows gathered elsewhere ---- */
+
+/* What pq_col_pack writes first: the counts and statistics. */
+enum { H_ROWS, H_NULLS, H_NIDX, H_NDICT, H_MINMAX, H_DICT_OFF, H_IMIN,
+	H_IMAX, H_DMIN, H_DMAX, H_SMIN, H_SMAX, H_DICT, H_PLAIN, H_N };
+
+static void
+add_bytes(struct buf *b, const void *p, size_t n)
+{
+	if (n > 0)
+		buf_add(b, p, n);
+}
+
+void
+pq_col_pack(struct pq_col *c, struct buf *b)
+{
+	/* The dictionary only while it is kept: then every value has its
+	   entry. */
+	int dict = c->kind == K_STRING && !c->dict_off;
+	uint64_t h[H_N] = { 0 };
+
+	pq_col_stats(c);
+	h[H_ROWS] = c->rows;
+	h[H_NULLS] = c->nulls;
+	h[H_NIDX] = dict ? c->nidx : 0;
+	h[H_NDICT] = dict ? c->ndict : 0;
+	h[H_MINMAX] = (uint64_t)c->has_minmax;
+	h[H_DICT_OFF] = !dict;
+	h[H_IMIN] = (uint64_t)c->imin;
+	h[H_IMAX] = (uint64_t)c->imax;
+	memcpy(&h[H_DMIN], &c->dmin, 8);
+	memcpy(&h[H_DMAX], &c->dmax, 8);
+	h[H_SMIN] = c->smin.n;
+	h[H_SMAX] = c->smax.n;
+	h[H_DICT] = dict ? c->dict.n : 0;
+	h[H_PLAIN] = c->plain.n;
+	buf_add(b, h, sizeof h);
+	add_bytes(b, c->smin.p, c->smin.n);
+	add_bytes(b, c->smax.p, c->smax.n);
+	if (dict) {
+		add_bytes(b, c->dict.p, c->dict.n);
+		add_bytes(b, c->idx, c->nidx * sizeof *c->idx);
+	}
+	add_bytes(b, c->plain.p, c->plain.n);
+	add_bytes(b, c->def, c->rows);
+}
+
+const char *
+pq_rows_read(struct pq_rows *v, const char *p)
+{
+	uint64_t h[H_N];
+
+	memcpy(h, p, sizeof h);
+	p += sizeof h;
+	memset(v, 0, sizeof *v);
+	v->rows = h[H_ROWS];
+	v->nulls = h[H_NULLS];
+	v->nidx = h[H_NIDX];
+	v->ndict = h[H_NDICT];
+	v->has_minmax = (int)h[H_MINMAX];
+	v->dict_off = (int)h[H_DICT_OFF];
+	v->imin = (int64_t)h[H_IMIN];
+	v->imax = (int64_t)h[H_IMAX];
+	memcpy(&v->dmin, &h[H_DMIN], 8);
+	memcpy(&v->dmax, &h[H_DMAX], 8);
+	v->sminn = h[H_SMIN];
+	v->smaxn = h[H_SMAX];
+	v->dictn = h[H_DICT];
+	v->plainn = h[H_PLAIN];
+	v->smin = p;
+	p += v->sminn;
+	v->smax = p;
+	p += v->smaxn;
+	v->dict = p;
+	p += v->dictn;
+	v->idx = p;
+	p += v->nidx * 4;
+	v->plain = p;
+	p += v->plainn;
+	v->def = (const uint8_t *)p;
+	return p + v->rows;
+}
+
+/* The statistics of the values plain[0..n), one by one. */
+static void
+minmax_values(struct pq_col *c, const char *p, size_t n, size_t vals)
+{
+	const char *end = p + n;
+
+	for (size_t i = 0; i < vals && p < end; i++) {
+		uint32_t len;
+		int32_t i32;
+		int64_t i64;
+		double d;
+
+		switch (c->kind) {
+		case K_STRING:
+			memcpy(&len, p, 4);
+			minmax_str(c, p + 4, len);
+			p += 4 + len;
+			break;
+		case K_DOUBLE:
+			memcpy(&d, p, 8);
+			minmax_double(c, d);
+			p += 8;
+			break;
+		case K_BOOL:
+			minmax_int(c, (unsigned char)*p++);
+			break;
+		case K_DATE:
+			memcpy(&i32, p, 4);
+			minmax_int(c, i32);
+			p += 4;
+			break;
+		default:
+			memcpy(&i64, p, 8);
+			minmax_int(c, i64);
+			p += 8;
+		}
+	}
+}
+
+/* The statistics of all of v's values: its own, taken in. */
+static void
+minmax_rows(struct pq_col *c, const struct pq_rows *v)
+{
+	if (!v->has_minmax)
+		return;
+	switch (c->kind) {
+	case K_STRING:
+		minmax_str(c, v->smin, v->sminn);
+		minmax_str(c, v->smax, v->smaxn);
+		break;
+	case K_DOUBLE:
+		minmax_double(c, v->dmin);
+		minmax_double(c, v->dmax);
+		break;
+	default:
+		minmax_int(c, v->imin);
+		minmax_int(c, v->imax);
+	}
+}
+
+/* The end of the strings plain[from..) n of them take. */
+static size_t
+strings_end(const char *plain, size_t from, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		uint32_t len;
+
+		memcpy(&len, plain + from, 4);
+		from += 4 + (size_t)len;
+	}
+	return from;
+}
+
+/* The dictionary's entries for v's values val[0..n), found through v's
+   own dictionary: a lookup for each entry of it, not each value. */
+static void
+dict_rows(struct pq_col *c, const struct pq_rows *v, size_t val, size_t n)
+{
+	uint32_t *remap, *off;
+	size_t at = 0;
+
+	if (c->capremap < 2 * v->ndict) {
+		c->capremap = 2 * v->ndict;
+		c->remap = erealloc(c->remap, c->capremap * sizeof *c->remap);
+	}
+	remap = c->remap;
+	off = c->remap + v->ndict;
+	for (size_t e = 0; e < v->ndict; e++) {
+		uint32_t len;
+
+		remap[e] = UINT32_MAX;
+		off[e] = (uint32_t)at;
+		memcpy(&len, v->dict + at, 4);
+		at += 4 + (size_t)len;
+	}
+	for (size_t i = val; i < val + n && !dict_hopeless(c); i++) {
+		uint32_t fe;
+
+		memcpy(&fe, v->idx + 4 * i, 4);
+		if (remap[fe] == UINT32_MAX) {
+			const char *s = v->dict + off[fe] + 4;
+			uint32_t len;
+			long e;
+
+			memcpy(&len, v->dict + off[fe], 4);
+			if ((e = dict_entry(c, s, len, hash_table_key(s, len))) < 0)
+				return;
+			remap[fe] = (uint32_t)e;
+		}
+		idx_add(c, remap[fe]);
+	}
+}
+
+void
+pq_col_append(struct pq_col *c, struct pq_rows *v, size_t n)
+{
+	size_t w = pq_plain_width(c->kind), vals = 0, end;
+
+	if (c->rows + n > c->cap) {
+		c->cap = c->rows + n > 2 * c->cap ? c->rows + n : 2 * c->cap;
+		c->def = erealloc(c->def, c->cap);
+	}
+	memcpy(c->def + c->rows, v->def + v->at, n);
+	for (size_t i = 0; i < n; i++)
+		vals += v->def[v->at + i];
+	c->rows += n;
+	c->nulls += n - vals;
+	if (v->at + n == v->rows)
+		end = v->plainn;
+	else
+		end = w > 0 ? v->plain_at + vals * w :
+		    strings_end(v->plain, v->plain_at, vals);
+	add_bytes(&c->plain, v->plain + v->plain_at, end - v->plain_at);
+	if (v->at == 0 && n == v->rows)
+		minmax_rows(c, v);
+	else
+		minmax_values(c, v->plain + v->plain_at, end - v->plain_at,
+		    vals);
+	if (c->kind == K_STRING && !c->dict_off) {
+		if (!v->dict_off) {
+			dict_rows(c, v, v->val, vals);
+		} else {
+			/* Its thread gave its dictionary up: each value. */
+			const char *p = v->plain + v->plain_at;
+
+			for (size_t i = 0; i < vals && !c->dict_off; i++) {
+				uint32_t len;
+
+				memcpy(&len, p, 4);
+				dict_add(c, p + 4, len);
+				p += 4 + (size_t)len;
+			}
+		}
+	}
+	v->at += n;
+	v->val += vals;
+	v->plain_at = end;
 }
 
 void
@@ -219,5 +540,6 @@ pq_col_free(struct pq_col *c)
 	buf_free(&c->dict);
 	free(c->idx);
 	free(c->dslot);
+	free(c->remap);
 	memset(c, 0, sizeof *c);
 }

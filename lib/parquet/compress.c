@@ -2,6 +2,7 @@
  * compress.c - a page body through its codec: Snappy (raw, not framed),
  * gzip (one RFC 1952 member), zstd (one frame), or none.
  */
+#include <pthread.h>
 #include <snappy-c.h>
 #include <string.h>
 #include <zlib.h>
@@ -37,6 +38,57 @@ pq_codec_parse(const char *s, enum pq_codec *c)
 		*c = C_NONE;
 	else
 		return -1;
+	return 0;
+}
+
+/*
+ * zstd's contexts, kept for the next page: a context made for each one
+ * costs its tables' allocation and clearing (a megabyte), a tenth of
+ * what compressing a page does.  Threads take one and give it back.
+ */
+enum { CCTX_KEPT = 8 };
+static ZSTD_CCtx *kept_cctx[CCTX_KEPT];
+static int nkept;
+static pthread_mutex_t kept_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static ZSTD_CCtx *
+cctx_take(void)
+{
+	ZSTD_CCtx *c = NULL;
+
+	pthread_mutex_lock(&kept_mu);
+	if (nkept > 0)
+		c = kept_cctx[--nkept];
+	pthread_mutex_unlock(&kept_mu);
+	return c != NULL ? c : ZSTD_createCCtx();
+}
+
+static void
+cctx_give(ZSTD_CCtx *c)
+{
+	pthread_mutex_lock(&kept_mu);
+	if (nkept < CCTX_KEPT) {
+		kept_cctx[nkept++] = c;
+		c = NULL;
+	}
+	pthread_mutex_unlock(&kept_mu);
+	ZSTD_freeCCtx(c);
+}
+
+static int
+zstd(const struct buf *in, struct buf *out, int level)
+{
+	ZSTD_CCtx *c = cctx_take();
+	size_t n = ZSTD_compressBound(in->n);
+
+	if (c == NULL)
+		return -1;
+	buf_grow(out, n);
+	n = ZSTD_compressCCtx(c, out->p, n, in->p, in->n, level > 0 ? level : 3);
+	cctx_give(c);
+	if (ZSTD_isError(n))
+		return -1;
+	out->n = n;
 	return 0;
 }
 
@@ -80,13 +132,7 @@ pq_compress(enum pq_codec codec, int level, const struct buf *in,
 		out->n = n;
 		return 0;
 	case C_ZSTD:
-		n = ZSTD_compressBound(in->n);
-		buf_grow(out, n);
-		n = ZSTD_compress(out->p, n, in->p, in->n, level > 0 ? level : 3);
-		if (ZSTD_isError(n))
-			return -1;
-		out->n = n;
-		return 0;
+		return zstd(in, out, level);
 	case C_GZIP:
 		return gzip(in, out, level);
 	}

@@ -201,19 +201,13 @@ pack_bools(struct buf *b, const struct buf *bytes)
 static size_t
 value_size(const struct pq_col *c, size_t off)
 {
+	size_t w = pq_plain_width(c->kind);
 	uint32_t n;
 
-	switch (c->kind) {
-	case K_STRING:
-		memcpy(&n, c->plain.p + off, 4);	/* little-endian */
-		return 4 + (size_t)n;
-	case K_BOOL:
-		return 1;
-	case K_DATE:
-		return 4;
-	default:
-		return 8;
-	}
+	if (w > 0)
+		return w;
+	memcpy(&n, c->plain.p + off, 4);	/* little-endian */
+	return 4 + (size_t)n;
 }
 
 /*
@@ -284,6 +278,7 @@ column_chunk(struct pq_file *f, struct pq_col *c, struct chunk *ch)
 		val = v;
 		off = o;
 	}
+	pq_col_stats(c);
 	stats(c, ch);
 	return 0;
 }

@@ -41,15 +41,66 @@ struct pq_col {
 	size_t nidx, capidx, ndict;
 	struct pq_dslot { uint64_t hash; uint32_t entry; uint32_t off; } *dslot;
 	size_t dslots;
+	uint32_t *remap;	/* pq_col_append's: entries of the rows' */
+	size_t capremap;
 };
 
 enum pq_phys pq_phys_of(enum col_kind k);
+
+/* The bytes a value of kind k takes in PLAIN, or 0 when they vary (a
+   string's: a 4-byte length, then its bytes). */
+static inline size_t
+pq_plain_width(enum col_kind k)
+{
+	switch (k) {
+	case K_STRING:
+		return 0;
+	case K_BOOL:
+		return 1;
+	case K_DATE:
+		return 4;
+	default:
+		return 8;
+	}
+}
 
 void pq_col_init(struct pq_col *c, const char *name, enum col_kind kind,
     int scale);
 
 /* Add a value converted by col_value() as the column's next row. */
 void pq_col_put(struct pq_col *c, const struct col_val *v);
+
+/* Its statistics made whole (a string column's are its dictionary's
+   entries' while it keeps one): before they are read. */
+void pq_col_stats(struct pq_col *c);
+
+/*
+ * Rows gathered by another thread (parquet-sink -j): a column's rows
+ * packed into bytes (pq_col_pack), read back (pq_rows_read) and appended
+ * a run at a time to the column being built (pq_col_append), which ends
+ * as it would had each value been put into it: the same bytes, the same
+ * statistics, the same dictionary, given up where it would be.
+ */
+struct pq_rows {
+	size_t rows, nulls, nidx, ndict;
+	int has_minmax, dict_off;
+	int64_t imin, imax;
+	double dmin, dmax;
+	const char *smin, *smax, *dict, *idx, *plain;
+	size_t sminn, smaxn, dictn, plainn;
+	const uint8_t *def;
+	/* Where the next run begins: its row, its value and its bytes. */
+	size_t at, val, plain_at;
+};
+
+/* c's rows onto b, to be read back by pq_rows_read. */
+void pq_col_pack(struct pq_col *c, struct buf *b);
+
+/* The rows packed at p into v; returns the end of them. */
+const char *pq_rows_read(struct pq_rows *v, const char *p);
+
+/* Append v's next n rows to c (of the same kind). */
+void pq_col_append(struct pq_col *c, struct pq_rows *v, size_t n);
 
 /* Empty it for the next row group (keeps the memory). */
 void pq_col_reset(struct pq_col *c);

@@ -69,7 +69,7 @@ int
 main(void)
 {
 	char dir[] = "/tmp/sluice-pqsink-XXXXXX", d[64], say[64];
-	struct pqsink s = { .codec = C_NONE, .rg_rows = 4, .pidx = -1,
+	struct pqsink s = { .codec = C_NONE, .rg_rows = 4,
 	    .max_open = 2 };
 	struct filter f = { 0 };
 	struct stat st;
@@ -105,7 +105,7 @@ main(void)
 	/* Append: files rolled every two rows of a partition, at most two
 	   open; a run's files come beside the last run's. */
 	memset(&f.t, 0, sizeof f.t);
-	s = (struct pqsink){ .codec = C_NONE, .rg_rows = 4, .pidx = -1,
+	s = (struct pqsink){ .codec = C_NONE, .rg_rows = 4,
 	    .max_open = 2, .dir = d, .pcol = "city", .append = 1,
 	    .roll_rows = 2, .filter = &f };
 	is_int(pqs_start(&s), 0, "append: started");
