@@ -39,6 +39,7 @@ pq_col_init(struct pq_col *c, const char *name, enum col_kind kind, int scale)
 	c->name = estrdup(name);
 	c->kind = kind;
 	c->scale = scale;
+	c->dict_off = kind == K_BOOL;	/* booleans are a bit each as it is */
 }
 
 /* v's low bytes, little-endian (on a little-endian machine, as they
@@ -77,6 +78,8 @@ entries_minmax(struct pq_col *c)
 {
 	size_t at = 0;
 
+	if (c->kind != K_STRING)
+		return;		/* (the others' are taken value by value) */
 	for (size_t e = 0; e < c->ndict; e++) {
 		uint32_t len;
 
@@ -103,12 +106,30 @@ dict_hopeless(struct pq_col *c)
 	return c->dict_off;
 }
 
+/* a[0..n) == b[0..n)?  Most entries are a number's 8 bytes or a short
+   string: compared as words, not through memcmp. */
+static inline int
+same_bytes(const char *a, const char *b, size_t n)
+{
+	uint64_t x, y, x2, y2;
+
+	if (n < 8 || n > 16)
+		return memcmp(a, b, n) == 0;
+	/* 8 to 16 bytes: the first 8 and the last 8 (overlapping). */
+	memcpy(&x, a, 8);
+	memcpy(&y, b, 8);
+	memcpy(&x2, a + n - 8, 8);
+	memcpy(&y2, b + n - 8, 8);
+	return x == y && x2 == y2;
+}
+
 /* The entry of s[0..n) (hash h), made if new; -1 when the dictionary is
-   full (then it is given up for this chunk). */
+   full (then it is given up for this chunk).  A string's entry is its
+   length (4 bytes) and its bytes, any other value's its PLAIN bytes. */
 static long
 dict_entry(struct pq_col *c, const char *s, size_t n, uint64_t h)
 {
-	size_t j;
+	size_t j, prefix = pq_plain_width(c->kind) > 0 ? 0 : 4;
 
 	if (h == 0)
 		h = 1;
@@ -117,28 +138,31 @@ dict_entry(struct pq_col *c, const char *s, size_t n, uint64_t h)
 		    dslot_pos);
 	for (j = h & (c->dslots - 1); c->dslot[j].hash;
 	    j = (j + 1) & (c->dslots - 1)) {
-		uint32_t len;
+		const char *e = c->dict.p + c->dslot[j].off;
+		uint32_t len = (uint32_t)n;
 
 		if (c->dslot[j].hash != h)
 			continue;
-		memcpy(&len, c->dict.p + c->dslot[j].off, 4);
-		if (len == n && memcmp(c->dict.p + c->dslot[j].off + 4, s, n) ==
-		    0)
+		if (prefix > 0)
+			memcpy(&len, e, 4);
+		if (len == n && same_bytes(e + prefix, s, n))
 			return c->dslot[j].entry;
 	}
-	if (c->ndict >= DICT_MAX_ENTRIES || c->dict.n + n + 4 > DICT_MAX_BYTES) {
+	if (c->ndict >= DICT_MAX_ENTRIES ||
+	    c->dict.n + n + prefix > DICT_MAX_BYTES) {
 		give_up_dict(c);
 		return -1;
 	}
 	c->dslot[j].hash = h;
 	c->dslot[j].entry = (uint32_t)c->ndict++;
 	c->dslot[j].off = (uint32_t)c->dict.n;
-	put_le(&c->dict, n, 4);
+	if (prefix > 0)
+		put_le(&c->dict, n, 4);
 	buf_add(&c->dict, s, n);
 	return c->dslot[j].entry;
 }
 
-static void
+static inline void
 idx_add(struct pq_col *c, uint32_t entry)
 {
 	if (c->nidx == c->capidx) {
@@ -148,14 +172,92 @@ idx_add(struct pq_col *c, uint32_t entry)
 	c->idx[c->nidx++] = entry;
 }
 
-/* The next string's entry in the dictionary, unless it is given up. */
+/* A number's PLAIN bytes (w: 4 or 8) as a word, and back. */
+static inline uint64_t
+load_word(const char *p, size_t w)
+{
+	uint64_t x = 0;
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	memcpy(&x, p, w);	/* (w a constant where it is inlined) */
+#else
+	for (size_t i = 0; i < w; i++)
+		x |= (uint64_t)(unsigned char)p[i] << (8 * i);
+#endif
+	return x;
+}
+
+static inline void
+store_word(char *p, uint64_t x, size_t w)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	memcpy(p, &x, w);
+#else
+	for (size_t i = 0; i < w; i++)
+		p[i] = (char)(x >> (8 * i));
+#endif
+}
+
+/* A number's hash: its PLAIN bytes as one word, mixed (a multiply and
+   shifts); never 0, an empty slot's. */
+static inline uint64_t
+word_hash(uint64_t x)
+{
+	x = (x ^ (x >> 31)) * UINT64_C(0x9e3779b97f4a7c15);
+	x ^= x >> 29;
+	return x != 0 ? x : 1;
+}
+
+/* An entry's hash: a number's word_hash, a string's hash_table_key. */
+static inline uint64_t
+entry_hash(const struct pq_col *c, const char *s, size_t n)
+{
+	if (pq_plain_width(c->kind) == 0)
+		return hash_table_key(s, n);
+	return word_hash(n == 8 ? load_word(s, 8) : load_word(s, 4));
+}
+
+/*
+ * The next number's entry (its PLAIN bytes, w of them, as the word x),
+ * unless the dictionary is given up: dict_add's, without its generic
+ * hash and compare, on every number's path.
+ */
+static void
+dict_add_word(struct pq_col *c, uint64_t x, size_t w)
+{
+	uint64_t h = word_hash(x);
+	size_t j, mask;
+	char bytes[8];
+
+	if (dict_hopeless(c))
+		return;
+	if ((c->ndict + 1) * 2 > c->dslots)
+		c->dslot = hash_grow(c->dslot, &c->dslots, 16, sizeof *c->dslot,
+		    dslot_pos);
+	mask = c->dslots - 1;
+	for (j = h & mask; c->dslot[j].hash; j = (j + 1) & mask) {
+		const char *e = c->dict.p + c->dslot[j].off;
+
+		if (c->dslot[j].hash == h &&
+		    (w == 8 ? load_word(e, 8) : load_word(e, 4)) == x) {
+			idx_add(c, c->dslot[j].entry);
+			return;
+		}
+	}
+	/* New: as dict_entry makes it (the same slot, found again). */
+	store_word(bytes, x, w);
+	if (dict_entry(c, bytes, w, h) >= 0)
+		idx_add(c, (uint32_t)(c->ndict - 1));
+}
+
+/* The next value's entry in the dictionary, unless it is given up. */
 static void
 dict_add(struct pq_col *c, const char *s, size_t n)
 {
 	long e;
 
 	if (!dict_hopeless(c) &&
-	    (e = dict_entry(c, s, n, hash_table_key(s, n))) >= 0)
+	    (e = dict_entry(c, s, n, entry_hash(c, s, n))) >= 0)
 		idx_add(c, (uint32_t)e);
 }
 
@@ -166,7 +268,9 @@ bytes_cmp(const char *a, size_t an, const char *b, size_t bn)
 {
 	int c;
 
-	if (an > 0 && bn > 0 && a[0] != b[0])
+	if (an == 0 || bn == 0)		/* ("" may have no bytes at all) */
+		return (an > bn) - (an < bn);
+	if (a[0] != b[0])
 		return (unsigned char)a[0] < (unsigned char)b[0] ? -1 : 1;
 	c = memcmp(a, b, an < bn ? an : bn);
 	return c != 0 ? c : (an > bn) - (an < bn);
@@ -252,18 +356,26 @@ pq_col_put(struct pq_col *c, const struct col_val *v)
 		memcpy(&bits, &d, 8);
 		put_le(&c->plain, bits, 8);
 		minmax_double(c, d);
+		if (!c->dict_off)
+			dict_add_word(c, bits, 8);
 		return;
 	}
 	case K_BOOL:
 		buf_addc(&c->plain, (char)v->i);
-		break;
+		minmax_int(c, v->i);
+		return;		/* (no dictionary: a bit a value as it is) */
 	case K_DATE:
 		put_le(&c->plain, (uint64_t)v->i, 4);
-		break;
+		minmax_int(c, v->i);
+		if (!c->dict_off)
+			dict_add_word(c, (uint32_t)v->i, 4);
+		return;
 	default:
 		put_le(&c->plain, (uint64_t)v->i, 8);
 	}
 	minmax_int(c, v->i);
+	if (!c->dict_off)
+		dict_add_word(c, (uint64_t)v->i, 8);
 }
 
 void
@@ -291,7 +403,7 @@ pq_col_pack(struct pq_col *c, struct buf *b)
 {
 	/* The dictionary only while it is kept: then every value has its
 	   entry. */
-	int dict = c->kind == K_STRING && !c->dict_off;
+	int dict = !c->dict_off;
 	uint64_t h[H_N] = { 0 };
 
 	pq_col_stats(c);
@@ -434,8 +546,8 @@ strings_end(const char *plain, size_t from, size_t n)
 static void
 dict_rows(struct pq_col *c, const struct pq_rows *v, size_t val, size_t n)
 {
+	size_t w = pq_plain_width(c->kind), at = 0;
 	uint32_t *remap, *off;
-	size_t at = 0;
 
 	if (c->capremap < 2 * v->ndict) {
 		c->capremap = 2 * v->ndict;
@@ -444,24 +556,28 @@ dict_rows(struct pq_col *c, const struct pq_rows *v, size_t val, size_t n)
 	remap = c->remap;
 	off = c->remap + v->ndict;
 	for (size_t e = 0; e < v->ndict; e++) {
-		uint32_t len;
+		uint32_t len = (uint32_t)w;
 
 		remap[e] = UINT32_MAX;
 		off[e] = (uint32_t)at;
-		memcpy(&len, v->dict + at, 4);
-		at += 4 + (size_t)len;
+		if (w == 0)
+			memcpy(&len, v->dict + at, 4);
+		at += (w == 0 ? 4 : 0) + (size_t)len;
 	}
 	for (size_t i = val; i < val + n && !dict_hopeless(c); i++) {
 		uint32_t fe;
 
 		memcpy(&fe, v->idx + 4 * i, 4);
 		if (remap[fe] == UINT32_MAX) {
-			const char *s = v->dict + off[fe] + 4;
-			uint32_t len;
+			const char *s = v->dict + off[fe];
+			uint32_t len = (uint32_t)w;
 			long e;
 
-			memcpy(&len, v->dict + off[fe], 4);
-			if ((e = dict_entry(c, s, len, hash_table_key(s, len))) < 0)
+			if (w == 0) {
+				memcpy(&len, s, 4);
+				s += 4;
+			}
+			if ((e = dict_entry(c, s, len, entry_hash(c, s, len))) < 0)
 				return;
 			remap[fe] = (uint32_t)e;
 		}
@@ -494,7 +610,7 @@ pq_col_append(struct pq_col *c, struct pq_rows *v, size_t n)
 	else
 		minmax_values(c, v->plain + v->plain_at, end - v->plain_at,
 		    vals);
-	if (c->kind == K_STRING && !c->dict_off) {
+	if (!c->dict_off) {
 		if (!v->dict_off) {
 			dict_rows(c, v, v->val, vals);
 		} else {
@@ -502,11 +618,14 @@ pq_col_append(struct pq_col *c, struct pq_rows *v, size_t n)
 			const char *p = v->plain + v->plain_at;
 
 			for (size_t i = 0; i < vals && !c->dict_off; i++) {
-				uint32_t len;
+				uint32_t len = (uint32_t)w;
 
-				memcpy(&len, p, 4);
-				dict_add(c, p + 4, len);
-				p += 4 + (size_t)len;
+				if (w == 0) {
+					memcpy(&len, p, 4);
+					p += 4;
+				}
+				dict_add(c, p, len);
+				p += len;
 			}
 		}
 	}
@@ -522,7 +641,7 @@ pq_col_reset(struct pq_col *c)
 	c->rows = c->nulls = 0;
 	c->has_minmax = 0;
 	c->smin.n = c->smax.n = 0;
-	c->dict_off = 0;
+	c->dict_off = c->kind == K_BOOL;
 	c->dict.n = 0;
 	c->nidx = c->ndict = 0;
 	if (c->dslot != NULL)

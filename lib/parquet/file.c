@@ -223,7 +223,7 @@ column_chunk(struct pq_file *f, struct pq_col *c, struct chunk *ch)
 	size_t present = c->rows - c->nulls;
 	/* Dictionary where it pays: the entries and one index a value
 	   (at most 2 bytes) against every value spelled out. */
-	int dict = c->kind == K_STRING && !c->dict_off && c->ndict > 0 &&
+	int dict = !c->dict_off && c->ndict > 0 &&
 	    c->dict.n + present * ((size_t)pq_bit_width((uint32_t)c->ndict) + 7)
 	    / 8 < c->plain.n;
 	int bw = dict ? pq_bit_width((uint32_t)(c->ndict - 1)) : 0;

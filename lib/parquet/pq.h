@@ -34,7 +34,7 @@ struct pq_col {
 	int64_t imin, imax;	/* INT32/INT64/BOOLEAN */
 	double dmin, dmax;
 	struct buf smin, smax;	/* BYTE_ARRAY, unsigned byte order */
-	/* Dictionary (strings): */
+	/* Dictionary (all but booleans): */
 	int dict_off;		/* gave up for this chunk: too many values */
 	struct buf dict;	/* distinct values, PLAIN */
 	uint32_t *idx;		/* per non-null value: its entry */

@@ -114,6 +114,26 @@ doubles(size_t i, struct col_val *v, char *text)
 	}
 }
 
+/* A few doubles: a dictionary of them, NaN and both zeros its entries. */
+static void
+few_doubles(size_t i, struct col_val *v, char *text)
+{
+	static const double d[] = { 1.5, -0.0, 0.0, 2.25, -7.0, 1e300 };
+
+	(void)text;
+	v->null = i % 10 == 4;
+	v->d = i % 13 == 0 ? NAN : d[rnd() % 6];
+}
+
+/* Integers of a few values: a dictionary kept. */
+static void
+small_ints(size_t i, struct col_val *v, char *text)
+{
+	(void)text;
+	v->null = i % 8 == 0;
+	v->i = (int64_t)(rnd() % 10) - 3;
+}
+
 static void
 ints(size_t i, struct col_val *v, char *text)
 {
@@ -232,7 +252,10 @@ main(void)
 		    { K_STRING, 40000, burst }, 40000 },
 		{ "doubles: NaN, -0.0, 0.0, nulls", { K_DOUBLE, 20000, doubles },
 		    3000 },
+		{ "a few doubles: NaN, -0.0, 0.0", { K_DOUBLE, 20000,
+		    few_doubles }, 7000 },
 		{ "integers", { K_INT, 20000, ints }, 4096 },
+		{ "integers of ten values", { K_INT, 20000, small_ints }, 9000 },
 		{ "decimals", { K_DECIMAL, 9000, ints }, 1000 },
 		{ "dates", { K_DATE, 20000, dates }, 5000 },
 		{ "booleans", { K_BOOL, 20000, bools }, 3001 },
