@@ -352,6 +352,48 @@ main(void)
 		    "documents", docs);
 	}
 
+	/*
+	 * The fast path reads a line sixteen or eight bytes a step, the
+	 * last step overlapping: for lines of 1 to 48 bytes, a comma, a
+	 * quote, a byte past ASCII or a CR at each place in turn (where the
+	 * steps meet, and in the overlap), read as libcsv reads them.
+	 */
+	{
+		static const char mark[] = { ',', '"', '\xe9', '\r' };
+		int differ = 0, lines = 0;
+
+		for (size_t m = 0; m < sizeof mark; m++)
+			for (int len = 1; len <= 48; len++) {
+				struct buf doc = { 0 };
+				const char *path;
+				char *fast, *slow;
+
+				buf_adds(&doc, "a,b\n");
+				for (int at = 0; at < len; at++, lines++) {
+					for (int i = 0; i < len; i++)
+						buf_addc(&doc, i == at ? mark[m] :
+						    i % 7 == 3 ? ',' :
+						    (char)('a' + i % 26));
+					buf_addc(&doc, '\n');
+				}
+				path = temp_file(".csv", doc.p, doc.n, 0);
+				csv_read_fast = 1;
+				fast = describe(path, FMT_CSV);
+				csv_read_fast = 0;
+				slow = describe(path, FMT_CSV);
+				csv_read_fast = 1;
+				if (strcmp(fast, slow) != 0 && differ++ == 0)
+					printf("# fast: %s\n# slow: %s\n", fast,
+					    slow);
+				free(fast);
+				free(slow);
+				buf_free(&doc);
+			}
+		is_int(differ, 0, "fast path and libcsv agree on %d lines of "
+		    "1 to 48 bytes, a comma, quote, byte past ASCII or CR at "
+		    "each place", lines);
+	}
+
 	/* A file that is not there, in the test's own temporary folder. */
 	{
 		char missing[300];
