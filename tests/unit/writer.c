@@ -228,6 +228,61 @@ main(void)
 		buf_free(&all);
 	}
 
+	/*
+	 * Quotes where a byte needs them, at any place in a cell of any
+	 * length (the writer looks eight bytes a step, the last step
+	 * overlapping): cells of 1 to 40 bytes with a comma, a quote, a CR
+	 * or a LF at each place in turn, and none, against RFC 4180 done
+	 * by hand here.
+	 */
+	{
+		static const char special[] = { ',', '"', '\r', '\n', 'x' };
+		int wrong = 0, cells = 0;
+
+		for (size_t k = 0; k < sizeof special; k++)
+			for (size_t len = 1; len <= 40; len++)
+				for (size_t at = 0; at < len; at++, cells++) {
+					struct buf cell = { 0 }, want = { 0 };
+					struct rec one;
+					int skip;
+					char *out;
+
+					for (size_t i = 0; i < len; i++)
+						buf_addc(&cell, i == at ? special[k] :
+						    (char)('a' + i % 26));
+					/* By hand: quoted when it must be, a
+					   quote doubled; after the header. */
+					buf_adds(&want, "c\n");
+					if (special[k] == 'x') {
+						buf_add(&want, cell.p, cell.n);
+					} else {
+						buf_addc(&want, '"');
+						for (size_t i = 0; i < len; i++) {
+							buf_addc(&want, cell.p[i]);
+							if (cell.p[i] == '"')
+								buf_addc(&want, '"');
+						}
+						buf_addc(&want, '"');
+					}
+					buf_addc(&want, '\n');
+					rec_init(&one);
+					rec_add(&one, "c", val_text(cell.p, cell.n));
+					out = write_all(FMT_CSV, &one, 1, &skip, why,
+					    sizeof why);	/* (never skipped) */
+					if (strcmp(out, buf_cstr(&want)) != 0 &&
+					    wrong++ == 0)
+						printf("# got %s# want %s", out,
+						    buf_cstr(&want));
+					free(out);
+					rec_free(&one);
+					buf_free(&cell);
+					buf_free(&want);
+				}
+		is_int(wrong, 0, "%d cells of 1 to 40 bytes, a comma, quote, "
+		    "CR or LF at each place, or none: quoted as RFC 4180 says",
+		    cells);
+	}
+
 	/* Columns fixed ahead: a header with no rows. */
 	{
 		const char *path = temp_file(".out", "", 0, 0);
