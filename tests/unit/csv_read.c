@@ -4,6 +4,25 @@
 #include "readhelp.h"
 #include "reader_impl.h"
 
+/* Read doc with the fast path on and off; a difference counted in
+   *differ, the first shown. */
+static void
+fast_and_slow(const struct buf *doc, int *differ)
+{
+	const char *path = temp_file(".csv", doc->p, doc->n, 0);
+	char *fast, *slow;
+
+	csv_read_fast = 1;
+	fast = describe(path, FMT_CSV);
+	csv_read_fast = 0;
+	slow = describe(path, FMT_CSV);
+	csv_read_fast = 1;
+	if (strcmp(fast, slow) != 0 && (*differ)++ == 0)
+		printf("# fast: %s\n# slow: %s\n", fast, slow);
+	free(fast);
+	free(slow);
+}
+
 int
 main(void)
 {
@@ -315,8 +334,6 @@ main(void)
 		srand(3);
 		for (int d = 0; d < docs; d++) {
 			struct buf doc = { 0 };
-			const char *path;
-			char *fast, *slow;
 			int ncols = 1 + rand() % 4;
 
 			for (int line = 0; line < 40; line++) {
@@ -333,19 +350,7 @@ main(void)
 				}
 				buf_adds(&doc, ends[rand() % 5]);
 			}
-			path = temp_file(".csv", doc.p, doc.n, 0);
-			csv_read_fast = 1;
-			fast = describe(path, FMT_CSV);
-			csv_read_fast = 0;
-			slow = describe(path, FMT_CSV);
-			csv_read_fast = 1;
-			if (strcmp(fast, slow) != 0) {
-				if (differ++ == 0)
-					printf("# fast: %s\n# slow: %s\n", fast,
-					    slow);
-			}
-			free(fast);
-			free(slow);
+			fast_and_slow(&doc, &differ);
 			buf_free(&doc);
 		}
 		is_int(differ, 0, "fast path and libcsv agree on %d random "
@@ -365,8 +370,6 @@ main(void)
 		for (size_t m = 0; m < sizeof mark; m++)
 			for (int len = 1; len <= 48; len++) {
 				struct buf doc = { 0 };
-				const char *path;
-				char *fast, *slow;
 
 				buf_adds(&doc, "a,b\n");
 				for (int at = 0; at < len; at++, lines++) {
@@ -376,17 +379,7 @@ main(void)
 						    (char)('a' + i % 26));
 					buf_addc(&doc, '\n');
 				}
-				path = temp_file(".csv", doc.p, doc.n, 0);
-				csv_read_fast = 1;
-				fast = describe(path, FMT_CSV);
-				csv_read_fast = 0;
-				slow = describe(path, FMT_CSV);
-				csv_read_fast = 1;
-				if (strcmp(fast, slow) != 0 && differ++ == 0)
-					printf("# fast: %s\n# slow: %s\n", fast,
-					    slow);
-				free(fast);
-				free(slow);
+				fast_and_slow(&doc, &differ);
 				buf_free(&doc);
 			}
 		is_int(differ, 0, "fast path and libcsv agree on %d lines of "
