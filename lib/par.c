@@ -445,21 +445,15 @@ par_later(struct par_worker *w, struct rec *r, struct rec *o,
     const void *key, size_t n)
 {
 	struct ev *e = add_ev(w, EV_LATER);
+	int reads_only = w->p->f->later_reads_only;
 
-	if (r != NULL && w->p->f->later_place_only) {
+	if (r != NULL && w->p->f->later_place_only)
 		keep_place(e, r);
-	} else if (w->p->f->later_reads_only) {
-		e->r = r != NULL ? copy_rec(w->c, r) : NULL;
-	} else {
-		e->r = r != NULL ? own_rec(r) : NULL;
-		e->owned = 1;
-	}
-	if (w->p->f->later_reads_only) {
-		e->o = o != NULL ? copy_rec(w->c, o) : NULL;
-	} else {
-		e->o = o != NULL ? own_rec(o) : NULL;
-		e->owned = 1;
-	}
+	else if (r != NULL)
+		e->r = reads_only ? copy_rec(w->c, r) : own_rec(r);
+	if (o != NULL)
+		e->o = reads_only ? copy_rec(w->c, o) : own_rec(o);
+	e->owned = !reads_only;
 	if (key != NULL) {
 		const char *k = key, *kept = w->c->keep.p;
 

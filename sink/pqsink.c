@@ -116,12 +116,10 @@ locate(const struct pqsink *s, struct pq_view *v, const struct rec *r)
 void
 pqs_view_init(const struct pqsink *s, struct pq_view *v)
 {
-	size_t max = s->ncols + (s->sc ? s->sc->nfields : 0) + 1;
-
 	memset(v, 0, sizeof *v);
 	v->pidx = -1;
-	v->from = ecalloc(max, sizeof *v->from);
-	v->conv = ecalloc(max, sizeof *v->conv);
+	v->from = ecalloc(s->ncols + 1, sizeof *v->from);
+	v->conv = ecalloc(s->ncols + 1, sizeof *v->conv);
 }
 
 void

@@ -91,7 +91,8 @@ same "cleanse, stdin" "65536 default" --stdin "$T/big.csv" cleanse -q
 # -j 3 runs 3 threads beside the one that reads (the outputs above would
 # match if -j were ignored): counted in /proc while the input, a FIFO,
 # is held open.
-for prog in cleanse batch-agg "stream-window --time b --size 1h"; do
+for prog in cleanse batch-agg "stream-window --time b --size 1h" \
+    "parquet-sink -o $T/threads.parquet"; do
     rm -f "$T/fifo"
     mkfifo "$T/fifo"
     "$SLUICE_BIN/"$prog -q -j 3 "$T/fifo" >/dev/null 2>&1 &

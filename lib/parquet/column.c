@@ -106,13 +106,20 @@ dict_hopeless(struct pq_col *c)
 	return c->dict_off;
 }
 
-/* a[0..n) == b[0..n)?  Most entries are a number's 8 bytes or a short
-   string: compared as words, not through memcmp. */
+/* a[0..n) == b[0..n)?  Most entries are a number's 4 or 8 bytes or a
+   short string: compared as words, not through memcmp. */
 static inline int
 same_bytes(const char *a, const char *b, size_t n)
 {
 	uint64_t x, y, x2, y2;
 
+	if (n == 4) {
+		uint32_t u, v;
+
+		memcpy(&u, a, 4);
+		memcpy(&v, b, 4);
+		return u == v;
+	}
 	if (n < 8 || n > 16)
 		return memcmp(a, b, n) == 0;
 	/* 8 to 16 bytes: the first 8 and the last 8 (overlapping). */
@@ -172,82 +179,32 @@ idx_add(struct pq_col *c, uint32_t entry)
 	c->idx[c->nidx++] = entry;
 }
 
-/* A number's PLAIN bytes (w: 4 or 8) as a word, and back. */
-static inline uint64_t
-load_word(const char *p, size_t w)
-{
-	uint64_t x = 0;
-
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	memcpy(&x, p, w);	/* (w a constant where it is inlined) */
-#else
-	for (size_t i = 0; i < w; i++)
-		x |= (uint64_t)(unsigned char)p[i] << (8 * i);
-#endif
-	return x;
-}
-
-static inline void
-store_word(char *p, uint64_t x, size_t w)
-{
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	memcpy(p, &x, w);
-#else
-	for (size_t i = 0; i < w; i++)
-		p[i] = (char)(x >> (8 * i));
-#endif
-}
-
-/* A number's hash: its PLAIN bytes as one word, mixed (a multiply and
-   shifts); never 0, an empty slot's. */
+/* A word, mixed: a multiply and shifts. */
 static inline uint64_t
 word_hash(uint64_t x)
 {
 	x = (x ^ (x >> 31)) * UINT64_C(0x9e3779b97f4a7c15);
-	x ^= x >> 29;
-	return x != 0 ? x : 1;
+	return x ^ (x >> 29);
 }
 
-/* An entry's hash: a number's word_hash, a string's hash_table_key. */
+/* An entry's hash: a number's bytes as one word, mixed (cheaper than
+   hash_table_key on every number's path), a string's hash_table_key.
+   (Only the table sees it: a word in either byte order will do.) */
 static inline uint64_t
 entry_hash(const struct pq_col *c, const char *s, size_t n)
 {
+	uint64_t x = 0;
+	uint32_t y;
+
 	if (pq_plain_width(c->kind) == 0)
 		return hash_table_key(s, n);
-	return word_hash(n == 8 ? load_word(s, 8) : load_word(s, 4));
-}
-
-/*
- * The next number's entry (its PLAIN bytes, w of them, as the word x),
- * unless the dictionary is given up: dict_add's, without its generic
- * hash and compare, on every number's path.
- */
-static void
-dict_add_word(struct pq_col *c, uint64_t x, size_t w)
-{
-	uint64_t h = word_hash(x);
-	size_t j, mask;
-	char bytes[8];
-
-	if (dict_hopeless(c))
-		return;
-	if ((c->ndict + 1) * 2 > c->dslots)
-		c->dslot = hash_grow(c->dslot, &c->dslots, 16, sizeof *c->dslot,
-		    dslot_pos);
-	mask = c->dslots - 1;
-	for (j = h & mask; c->dslot[j].hash; j = (j + 1) & mask) {
-		const char *e = c->dict.p + c->dslot[j].off;
-
-		if (c->dslot[j].hash == h &&
-		    (w == 8 ? load_word(e, 8) : load_word(e, 4)) == x) {
-			idx_add(c, c->dslot[j].entry);
-			return;
-		}
+	if (n == 8) {
+		memcpy(&x, s, 8);
+	} else {
+		memcpy(&y, s, 4);
+		x = y;
 	}
-	/* New: as dict_entry makes it (the same slot, found again). */
-	store_word(bytes, x, w);
-	if (dict_entry(c, bytes, w, h) >= 0)
-		idx_add(c, (uint32_t)(c->ndict - 1));
+	return word_hash(x);
 }
 
 /* The next value's entry in the dictionary, unless it is given up. */
@@ -357,7 +314,7 @@ pq_col_put(struct pq_col *c, const struct col_val *v)
 		put_le(&c->plain, bits, 8);
 		minmax_double(c, d);
 		if (!c->dict_off)
-			dict_add_word(c, bits, 8);
+			dict_add(c, c->plain.p + c->plain.n - 8, 8);
 		return;
 	}
 	case K_BOOL:
@@ -368,14 +325,14 @@ pq_col_put(struct pq_col *c, const struct col_val *v)
 		put_le(&c->plain, (uint64_t)v->i, 4);
 		minmax_int(c, v->i);
 		if (!c->dict_off)
-			dict_add_word(c, (uint32_t)v->i, 4);
+			dict_add(c, c->plain.p + c->plain.n - 4, 4);
 		return;
 	default:
 		put_le(&c->plain, (uint64_t)v->i, 8);
 	}
 	minmax_int(c, v->i);
 	if (!c->dict_off)
-		dict_add_word(c, (uint64_t)v->i, 8);
+		dict_add(c, c->plain.p + c->plain.n - 8, 8);
 }
 
 void
@@ -595,8 +552,11 @@ pq_col_append(struct pq_col *c, struct pq_rows *v, size_t n)
 		c->def = erealloc(c->def, c->cap);
 	}
 	memcpy(c->def + c->rows, v->def + v->at, n);
-	for (size_t i = 0; i < n; i++)
-		vals += v->def[v->at + i];
+	if (v->at == 0 && n == v->rows)
+		vals = v->rows - v->nulls;	/* all of them: counted */
+	else
+		for (size_t i = 0; i < n; i++)
+			vals += v->def[v->at + i];
 	c->rows += n;
 	c->nulls += n - vals;
 	if (v->at + n == v->rows)
