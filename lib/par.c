@@ -30,14 +30,17 @@ enum ev_kind {
 	EV_KEPT,	/* filter_kept(): the first records in a row */
 	EV_UNIQUE,	/* key: the next nsub events are r's, unless the key
 			   was seen (then r is a duplicate: msg) */
-	EV_LATER	/* f->later(r, o, key) */
+	EV_LATER,	/* f->later(r, o, key) */
+	EV_LATERS	/* f->later(place, NULL, key) for each of the
+			   chunk's laters[a..b): records one after another
+			   that asked only that, with only their place */
 };
 
 struct ev {
 	enum ev_kind kind;
 	size_t first;		/* the records it is the first event of: 0,
 				   1, or a run of EV_PUT's written whole */
-	size_t a, b;		/* EV_PUT */
+	size_t a, b;		/* EV_PUT, EV_LATERS */
 	size_t nsub;		/* EV_UNIQUE */
 	struct rec *r, *o;	/* copies (EV_LATER's own ones are
 				   rec_free'd) */
@@ -55,9 +58,24 @@ struct ev {
 	const char *span_why;		/* why (reader_impl.h's span_) */
 };
 
+/* One record's f->later() in a run of them (EV_LATERS): its line and
+   its key, in the chunk's later_keys. */
+struct later {
+	unsigned long line;
+	size_t off, n;
+};
+
+/*
+ * A chunk and a thread's state each start a cache line of their own
+ * (LINE, and allocated so): the threads write theirs at every record,
+ * and two sharing a line would make each core wait for the other's
+ * writes to every one.
+ */
+enum { LINE = 64 };
+
 struct chunk {
 	/* The input: */
-	struct buf in;		/* whole records */
+	_Alignas(LINE) struct buf in;	/* whole records */
 	const char *name;	/* the input's, for messages */
 	enum fmt fmt;
 	const char *const *cols;	/* a CSV input's header */
@@ -73,6 +91,9 @@ struct chunk {
 	size_t nev, capev;
 	struct arena mem;	/* the copies and keys */
 	struct buf keep;	/* the program's (par_chunk_buf) */
+	struct later *laters;	/* EV_LATERS' records */
+	size_t nlaters, caplaters;
+	struct buf later_keys;
 	json_t **json;		/* JSON values copied, to release */
 	size_t njson, capjson;
 	uint64_t names_layout;	/* the layout whose names are copied: */
@@ -84,7 +105,7 @@ struct chunk {
 struct par;
 
 struct par_worker {
-	struct par *p;
+	_Alignas(LINE) struct par *p;
 	pthread_t th;
 	struct filter wf;	/* the thread's filter */
 	void *ctx;		/* its context (f->worker_new) */
@@ -123,6 +144,18 @@ struct par {
 	unsigned long line;	/* lines before the next chunk to emit */
 	int too_long;		/* a record past SLUICE_MAX_LINE_BYTES */
 };
+
+/* n zeroed elements of size bytes (a multiple of LINE), the first at
+   the start of a cache line. */
+static void *
+lines_alloc(size_t n, size_t size)
+{
+	void *v = aligned_alloc(LINE, n * size);
+
+	if (v == NULL)
+		fatal(1, "out of memory");
+	return memset(v, 0, n * size);
+}
 
 /* The chunks' size: SLUICE_CHUNK_BYTES, for tests, else a MiB. */
 static size_t
@@ -440,12 +473,55 @@ par_unique(struct par_worker *w, struct filter *wf, const struct rec *r,
 	w->c->ev[at].nsub = w->c->nev - at - 1;
 }
 
+/*
+ * A record that asks only f->later(), with only its place and a key
+ * (stream-window's, each record): one event for a run of them, the
+ * records' lines and keys in arrays of the chunk, not an event and a
+ * copy in the arena each.
+ */
+static int
+later_run(struct par_worker *w, const struct rec *r, const void *key,
+    size_t n)
+{
+	struct chunk *c = w->c;
+	struct ev *e = c->nev > 0 ? &c->ev[c->nev - 1] : NULL;
+	struct later *l;
+
+	if (!w->first || key == NULL || !w->p->f->later_place_only)
+		return 0;
+	if (e != NULL && e->kind == EV_LATERS && e->src == r->src) {
+		e->first++;
+		e->b++;
+		w->first = 0;
+	} else {
+		e = add_ev(w, EV_LATERS);
+		e->src = r->src;
+		e->a = c->nlaters;
+		e->b = c->nlaters + 1;
+	}
+	if (c->nlaters == c->caplaters) {
+		c->caplaters = c->caplaters ? c->caplaters * 2 : 1024;
+		c->laters = erealloc(c->laters, c->caplaters *
+		    sizeof *c->laters);
+	}
+	l = &c->laters[c->nlaters++];
+	l->line = r->line;
+	l->off = c->later_keys.n;
+	l->n = n;
+	buf_add(&c->later_keys, key, n);
+	return 1;
+}
+
 void
 par_later(struct par_worker *w, struct rec *r, struct rec *o,
     const void *key, size_t n)
 {
-	struct ev *e = add_ev(w, EV_LATER);
+	struct ev *e;
 	int reads_only = w->p->f->later_reads_only;
+
+	if (r != NULL && o == NULL && later_run(w, r, key, n))
+		return;
+	e = add_ev(w, EV_LATER);
 
 	if (r != NULL && w->p->f->later_place_only)
 		keep_place(e, r);
@@ -499,6 +575,8 @@ chunk_clear(struct chunk *c)
 	c->out.n = 0;
 	c->lines = 0;
 	c->keep.n = 0;
+	c->nlaters = 0;
+	c->later_keys.n = 0;
 }
 
 static void
@@ -511,6 +589,8 @@ chunk_free(struct chunk *c)
 	buf_free(&c->in);
 	buf_free(&c->out);
 	buf_free(&c->keep);
+	free(c->laters);
+	buf_free(&c->later_keys);
 }
 
 /*
@@ -764,6 +844,16 @@ emit(struct par *p, struct chunk *c)
 			break;
 		case EV_LATER:
 			f->later(f, r, e->o, e->key, e->keyn, f->ctx);
+			break;
+		case EV_LATERS:
+			place.src = e->src;
+			for (size_t k = e->a; k < e->b; k++) {
+				const struct later *l = &c->laters[k];
+
+				place.line = l->line + p->line;
+				f->later(f, &place, NULL, c->later_keys.p +
+				    l->off, l->n, f->ctx);
+			}
 			break;
 		}
 	}
@@ -1044,8 +1134,8 @@ par_read(struct filter *f, char **inputs, int n, filter_fn each, void *ctx,
 
 	p.chunk_bytes = chunk_bytes();
 	p.nring = (size_t)jobs * 2;
-	p.ring = ecalloc(p.nring, sizeof *p.ring);
-	p.wk = ecalloc((size_t)jobs, sizeof *p.wk);
+	p.ring = lines_alloc(p.nring, sizeof *p.ring);
+	p.wk = lines_alloc((size_t)jobs, sizeof *p.wk);
 	pthread_mutex_init(&p.mu, NULL);
 	pthread_cond_init(&p.work, NULL);
 	pthread_cond_init(&p.done, NULL);

@@ -18,45 +18,55 @@ N=$(wc -l <"$T/events.jsonl" | tr -d ' ')
 
 # --- A key twice in one window of a checkpoint ----------------------------------
 "$RP" -q -b "$B" -t dup --key category "$T/events.jsonl"
-run stream-window $WIN -b "$B" -t dup -G g-dup $FAST --checkpoint "$T/ck" \
-    -o "$T/dup.jsonl" --stop-at-end
+# A run over the checkpoint folder, to its end.
+run_ckpt() {
+    run stream-window $WIN -b "$B" -t dup -G g-dup $FAST --checkpoint "$T/ck" \
+        -o "$T/dup.jsonl" --stop-at-end "$@"
+}
+run_ckpt
 is "$rc" 0 "a checkpoint with open windows, saved at the end"
 ck=$(ls "$T"/ck/*.ckpt)
 cp "$ck" "$T/good.ckpt"
-key=$(jq -c '.parts[0].panes[0].groups[0].k' "$ck")
+key=$(jq -c '.parts[0].slices[0].groups[0].k' "$ck")
 # The same group twice (a valid state both times), then with another
 # state (another user among its distinct values).
-jq -c '.parts[0].panes[0].groups += [.parts[0].panes[0].groups[0]]' \
+jq -c '.parts[0].slices[0].groups += [.parts[0].slices[0].groups[0]]' \
     "$T/good.ckpt" >"$ck"
-run stream-window $WIN -b "$B" -t dup -G g-dup $FAST --checkpoint "$T/ck" \
-    -o "$T/dup.jsonl" --stop-at-end
+run_ckpt
 is "$rc" 1 "a checkpoint listing a key twice in a window: exit 1"
-like "$(err)" "^stream-window: $ck: a damaged checkpoint of dup\[0\]: pane 1 \(window start [0-9T:-]+Z\), group [0-9]+: the key \\$key a second time in the window" \
-    "  said with its place: the file, the partition, the pane and the key"
-jq -c '.parts[0].panes[0].groups += [.parts[0].panes[0].groups[0] | .s[1] += ["someone else"] | .n += 1]' \
+like "$(err)" "^stream-window: $ck: a damaged checkpoint of dup\[0\]: slice 1 \(starting [0-9T:-]+Z\), group [0-9]+: the key \\$key a second time in the slice" \
+    "  said with its place: the file, the partition, the slice and the key"
+jq -c '.parts[0].slices[0].groups += [.parts[0].slices[0].groups[0] | .s[1] += ["someone else"] | .n += 1]' \
     "$T/good.ckpt" >"$ck"
-run stream-window $WIN -b "$B" -t dup -G g-dup $FAST --checkpoint "$T/ck" \
-    -o "$T/dup.jsonl" --stop-at-end
+run_ckpt
 is "$rc" 1 "the same key again with other values: refused too (not read over the first)"
 like "$(err)" "the key \\$key a second time" "  said"
 # A NUL byte after a number: jansson alone took it for the end of the text.
-jq -c . "$T/good.ckpt" | sed 's/"sluice_checkpoint":1/&@NUL@/' |
+jq -c . "$T/good.ckpt" | sed 's/"sluice_checkpoint":2/&@NUL@/' |
     perl -pe 's/\@NUL\@/\0/' >"$ck"
-run stream-window $WIN -b "$B" -t dup -G g-dup $FAST --checkpoint "$T/ck" \
-    -o "$T/dup.jsonl" --stop-at-end
+run_ckpt
 is "$rc" 1 "a checkpoint with a NUL byte after a number: refused"
 like "$(err)" "$ck: a damaged checkpoint: .*control character 0x00" "  said"
-# A pane starting near the largest integer (fuzz/checkpoint found one): its
+# A slice starting near the largest integer (fuzz/checkpoint found one): its
 # window's end overflowed.  A time past 9999-12-31 is damage.
-jq -c '.parts[0].panes[0].start = 9000000000000000000' "$T/good.ckpt" >"$ck"
-run stream-window $WIN -b "$B" -t dup -G g-dup $FAST --checkpoint "$T/ck" \
-    -o "$T/dup.jsonl" --stop-at-end
-is "$rc" 1 "a pane starting past the times sluice reads: refused"
+jq -c '.parts[0].slices[0].start = 9000000000000000000' "$T/good.ckpt" >"$ck"
+run_ckpt
+is "$rc" 1 "a slice starting past the times sluice reads: refused"
 like "$(err)" "$ck: a damaged checkpoint of dup\[0\]" "  said, with the partition"
-jq -c '.parts[0].panes[0].groups[0].n = -5' "$T/good.ckpt" >"$ck"
-run stream-window $WIN -b "$B" -t dup -G g-dup $FAST --checkpoint "$T/ck" \
-    -o "$T/dup.jsonl" --stop-at-end
+jq -c '.parts[0].slices[0].groups[0].n = -5' "$T/good.ckpt" >"$ck"
+run_ckpt
 is "$rc" 1 "a negative count of records: refused"
+jq -c '.parts[0].slices[0].start += 1' "$T/good.ckpt" >"$ck"
+run_ckpt
+is "$rc" 1 "a slice starting off the windows' grid: refused"
+like "$(err)" "a damaged checkpoint of dup\[0\]: slice 1: its start is not on the slices' grid" "  said"
+# One an older stream-window wrote, of whole windows: refused, saying so.
+jq -c '.sluice_checkpoint = 1 | .parts[0].panes = .parts[0].slices | del(.parts[0].slices)' \
+    "$T/good.ckpt" >"$ck"
+run_ckpt
+is "$rc" 1 "a checkpoint of an older stream-window: refused"
+like "$(err)" "$ck: a checkpoint of an older stream-window, which kept each window whole \(this one keeps slices of them\): empty the folder to start afresh" \
+    "  said, with what to do"
 cp "$T/good.ckpt" "$ck"
 
 # --- A checkpoint past the topic's end -----------------------------------------------
@@ -72,8 +82,7 @@ mock_up --create-topic dup:1
 head -n 10 "$T/events.jsonl" >"$T/ten.jsonl"
 "$RP" -q -b "$B" -t dup --key category "$T/ten.jsonl"
 saved=$(jq '.parts[] | select(.topic == "dup" and .partition == 0) | .next_offset' "$ck")
-run stream-window $WIN -b "$B" -t dup -G g-dup $FAST --checkpoint "$T/ck" \
-    -o "$T/dup.jsonl" --stop-at-end
+run_ckpt
 is "$rc" 1 "a checkpoint past the partition's end (kafka-mock restarted): exit 1"
 like "$(err)" "dup\[0\]: the checkpoint is at offset $saved, past the partition's end, 10: the topic was made again since \(or kafka-mock restarted\)" \
     "  said, with the partition, the checkpoint's offset and the end"

@@ -77,7 +77,15 @@ load(const char *path, const char *config)
 		return NULL;
 	}
 	had = json_string_value(json_object_get(j, "config"));
-	if (json_integer_value(json_object_get(j, "sluice_checkpoint")) != 1 ||
+	if (json_integer_value(json_object_get(j, "sluice_checkpoint")) == 1) {
+		diag("%s: a checkpoint of an older stream-window, which kept "
+		    "each window whole (this one keeps slices of them): empty "
+		    "the folder to start afresh, or let the older one finish "
+		    "the windows open", path);
+		json_decref(j);
+		return NULL;
+	}
+	if (json_integer_value(json_object_get(j, "sluice_checkpoint")) != 2 ||
 	    had == NULL || !json_is_array(json_object_get(j, "parts"))) {
 		diag("%s: not a stream-window checkpoint", path);
 		json_decref(j);
@@ -179,26 +187,31 @@ static int
 read_part(struct run *rn, struct part *p, const json_t *j, char *why,
     size_t n)
 {
-	const json_t *panes = json_object_get(j, "panes"), *pane, *g;
+	const json_t *slices = json_object_get(j, "slices"), *slice, *g;
 	const json_t *sess = json_object_get(j, "sessions"), *s;
 	size_t i, k;
 
 	*why = '\0';
-	if (!json_is_array(panes) || !json_is_array(sess))
+	if (!json_is_array(slices) || !json_is_array(sess))
 		return -1;
 	p->next_offset = int_of(j, "next_offset");
 	if (time_of(j, "w", 1, &p->w) < 0 ||
 	    time_of(j, "max_ts", 1, &p->max_ts) < 0)
 		return -1;
 	p->max_seen_at = now_seconds();
-	json_array_foreach(panes, i, pane) {
-		const json_t *groups = json_object_get(pane, "groups");
+	json_array_foreach(slices, i, slice) {
+		const json_t *groups = json_object_get(slice, "groups");
 		struct pane *pn;
 		int64_t at;
 
 		if (!json_is_array(groups) ||
-		    time_of(pane, "start", 0, &at) < 0)
+		    time_of(slice, "start", 0, &at) < 0)
 			return -1;
+		if (rn->gap == 0 && floor_to(at, p->ps.width) != at) {
+			snprintf(why, n, "slice %zu: its start is not on the "
+			    "slices' grid", i + 1);
+			return -1;
+		}
 		pn = panes_get(&p->ps, at);
 		json_array_foreach(groups, k, g) {
 			size_t gi, had = pn->t.n;
@@ -215,8 +228,8 @@ read_part(struct run *rn, struct part *p, const json_t *j, char *why,
 				    JSON_COMPACT), start[TS_BUFSZ];
 
 				start[ts_format(start, pn->start)] = '\0';
-				snprintf(why, n, "pane %zu (window start %s), group "
-				    "%zu: the key %s a second time in the window",
+				snprintf(why, n, "slice %zu (starting %s), group "
+				    "%zu: the key %s a second time in the slice",
 				    i + 1, start, k + 1, key);
 				free(key);
 				return -1;
@@ -472,7 +485,7 @@ session_json(const char *key, uint32_t keylen, struct session *s, void *ctx)
 static json_t *
 part_json(struct run *rn, struct part *p)
 {
-	json_t *panes = json_array(), *sess = json_array();
+	json_t *slices = json_array(), *sess = json_array();
 	void *ctx[2] = { rn, sess };
 
 	for (size_t i = 0; i < p->ps.n; i++) {
@@ -484,14 +497,14 @@ part_json(struct run *rn, struct part *p)
 			    "k", key_json(pn->t.g[k].key, pn->t.g[k].keylen),
 			    "n", (json_int_t)pn->t.g[k].records, "s",
 			    states_json(rn->m, rn->nm, table_states(&pn->t, k))));
-		json_array_append_new(panes, json_pack("{s:I,s:o}", "start",
+		json_array_append_new(slices, json_pack("{s:I,s:o}", "start",
 		    (json_int_t)pn->start, "groups", groups));
 	}
 	sessions_each(&p->ss, session_json, ctx);
 	return json_pack("{s:s,s:i,s:I,s:I,s:I,s:o,s:o}", "topic", p->topic,
 	    "partition", (int)p->partition, "next_offset",
 	    (json_int_t)p->next_offset, "w", (json_int_t)p->w, "max_ts",
-	    (json_int_t)p->max_ts, "panes", panes, "sessions", sess);
+	    (json_int_t)p->max_ts, "slices", slices, "sessions", sess);
 }
 
 static int
@@ -547,7 +560,7 @@ ckpt_save(struct checkpoint *c, struct run *rn,
 			json_array_append_new(fl, json_pack("{s:s,s:s,s:I}",
 			    "role", roles[i], "path", c->abs[i], "length",
 			    (json_int_t)files[i].len));
-	j = json_pack("{s:i,s:s,s:I,s:s,s:o,s:o}", "sluice_checkpoint", 1,
+	j = json_pack("{s:i,s:s,s:I,s:s,s:o,s:o}", "sluice_checkpoint", 2,
 	    "config", c->config, "seq", (json_int_t)++c->seq, "saved", when,
 	    "files", fl, "parts", parts);
 	text = json_dumps(j, JSON_COMPACT);

@@ -720,9 +720,9 @@ say_stranded(const struct consumer *c, int saved)
 	size_t open = 0;
 
 	for (size_t i = 0; i < rn->nparts; i++) {
-		const struct part *p = rn->parts[i];
+		struct part *p = rn->parts[i];
 
-		open += rn->gap > 0 ? p->ss.open : p->ps.n;
+		open += window_open(rn, p);
 		if (p->next_offset >= 0)
 			buf_printf(&b, "%s%s up to offset %lld", b.n ? ", " : "",
 			    p->where, (long long)p->next_offset);
@@ -884,8 +884,7 @@ consume(struct run *rn, const struct consume_opts *ko)
 		size_t open = 0;
 
 		for (size_t i = 0; i < rn->nparts; i++)
-			open += rn->gap > 0 ? rn->parts[i]->ss.open :
-			    rn->parts[i]->ps.n;
+			open += window_open(rn, rn->parts[i]);
 		if (open > 0)
 			diag("stopped with %zu windows open, not written: "
 			    "--checkpoint keeps them for the next run", open);

@@ -35,7 +35,7 @@ part_new(struct run *rn, const char *topic, int32_t partition)
 	p->end = -1;
 	p->low = 0;
 	p->w = p->max_ts = W_NONE;
-	p->ps.nm = rn->nm;
+	panes_init(&p->ps, rn->size, rn->slide, rn->nm);
 	p->ss.nm = rn->nm;
 	table_init(&p->ss.keys, 0);
 	return p;
@@ -165,38 +165,65 @@ written(struct run *rn, struct arrivals *arr)
 		latency_add(&rn->lat, arr, (int64_t)(now_seconds() * 1e6));
 }
 
-/* A window's rows in key order: every group when it is final, else
-   (update mode) those changed since they were last written, as Spark's
-   update mode does. */
+/*
+ * A window's rows in key order: every group when it is final, else
+ * (update mode) those changed since the windows were last written, as
+ * Spark's update mode does.  Its groups are its slices' merged (one
+ * slice, a tumbling window's, is its own).  The events' latency is
+ * taken when a window holding them is first written.
+ */
 static void
-write_pane(struct run *rn, struct pane *p, int final)
+write_window(struct run *rn, struct panes *ps, int64_t start, size_t i,
+    size_t j, int final)
 {
-	size_t *order = ecalloc(p->t.n + 1, sizeof *order), n = 0;
+	struct table merged, *t = &ps->v[i].t;
+	size_t *order, n = 0;
 
-	/* Only the changed ones sorted: a trigger's work is what changed. */
-	for (size_t i = 0; i < p->t.n; i++)
-		if (final || p->t.g[i].changed)
-			order[n++] = i;
-	table_sort(&p->t, order, n);
-	for (size_t k = 0; k < n; k++) {
-		struct group *g = &p->t.g[order[k]];
-
-		g->changed = 0;
-		write_row(rn, p->start, p->start + rn->size, g->key, g->keylen,
-		    g->records, table_states(&p->t, order[k]), final);
+	if (j - i > 1) {
+		table_init(&merged, rn->nm);
+		for (size_t k = i; k < j; k++)
+			table_merge(&merged, &ps->v[k].t, rn->m);
+		t = &merged;
 	}
-	written(rn, &p->arr);
-	p->dirty = 0;
+	order = ecalloc(t->n + 1, sizeof *order);
+	/* Only the changed ones sorted: a trigger's work is what changed. */
+	for (size_t k = 0; k < t->n; k++)
+		if (final || t->g[k].changed)
+			order[n++] = k;
+	table_sort(t, order, n);
+	for (size_t k = 0; k < n; k++) {
+		const struct group *g = &t->g[order[k]];
+
+		write_row(rn, start, start + rn->size, g->key, g->keylen,
+		    g->records, table_states(t, order[k]), final);
+	}
+	for (size_t k = i; k < j; k++)
+		written(rn, &ps->v[k].arr);
 	free(order);
+	if (t == &merged)
+		table_free(&merged, rn->m);
 }
 
 static void
-emit_pane(struct pane *p, void *ctx)
+emit_window(struct panes *ps, int64_t start, size_t i, size_t j, void *ctx)
 {
 	struct run *rn = ctx;
 
-	write_pane(rn, p, 1);
+	write_window(rn, ps, start, i, j, 1);
 	rn->windows++;
+}
+
+/* Update mode: an open window with a slice changed since the last
+   update is written, its changed groups. */
+static void
+update_window(struct panes *ps, int64_t start, size_t i, size_t j,
+    void *ctx)
+{
+	for (size_t k = i; k < j; k++)
+		if (ps->v[k].dirty) {
+			write_window(ctx, ps, start, i, j, 0);
+			return;
+		}
 }
 
 static void
@@ -230,20 +257,28 @@ void
 window_advance(struct run *rn, struct part *p, int64_t w)
 {
 	size_t n;
+	int64_t from;
 
 	if (w <= p->w)
 		return;
+	from = rn->gap > 0 ? 0 : panes_open_from(&p->ps, p->w);
 	p->w = w;
 	if (rn->f->w == NULL)
 		return;
 	n = rn->gap > 0 ? sessions_close(&p->ss, w, rn->m, emit_session, rn) :
-	    p->ps.n > 0 ? panes_close(&p->ps, rn->size, w, rn->m, emit_pane,
-	    rn) : 0;
+	    panes_close(&p->ps, from, w, rn->m, emit_window, rn);
 	if (n > 0 && out_flush(rn->f->out) < 0)
 		rn->f->stop = 1;	/* results go out as they are final */
 }
 
 /* --- Health ------------------------------------------------------------------- */
+
+size_t
+window_open(const struct run *rn, struct part *p)
+{
+	return rn->gap > 0 ? p->ss.open : panes_windows(&p->ps,
+	    panes_open_from(&p->ps, p->w), INT64_MAX, NULL, NULL);
+}
 
 static size_t
 windows_open(const struct run *rn)
@@ -251,7 +286,7 @@ windows_open(const struct run *rn)
 	size_t n = 0;
 
 	for (size_t i = 0; i < rn->nparts; i++)
-		n += rn->gap > 0 ? rn->parts[i]->ss.open : rn->parts[i]->ps.n;
+		n += window_open(rn, rn->parts[i]);
 	return n;
 }
 
@@ -338,11 +373,22 @@ window_updates(struct run *rn)
 	for (size_t k = 0; k < rn->nparts; k++) {
 		struct part *p = rn->parts[k];
 
-		if (rn->gap > 0)
+		if (rn->gap > 0) {
 			sessions_each(&p->ss, update_session, rn);
-		for (size_t i = 0; i < p->ps.n; i++)
-			if (p->ps.v[i].dirty)
-				write_pane(rn, &p->ps.v[i], 0);
+			continue;
+		}
+		panes_windows(&p->ps, panes_open_from(&p->ps, p->w), INT64_MAX,
+		    update_window, rn);
+		/* Every window holding them written: the slices' changes are
+		   all out. */
+		for (size_t i = 0; i < p->ps.n; i++) {
+			struct pane *pn = &p->ps.v[i];
+
+			if (pn->dirty)
+				for (size_t g = 0; g < pn->t.n; g++)
+					pn->t.g[g].changed = 0;
+			pn->dirty = 0;
+		}
 	}
 	if (rn->rows > rows && out_flush(rn->f->out) < 0)
 		rn->f->stop = 1;
@@ -540,8 +586,8 @@ read_record(struct run *rn, struct rec *r, int64_t *ts)
 	return 0;
 }
 
-/* Into every sliding or tumbling window holding ts; how many were open
-   in *open, final already in *closed. */
+/* Into the slice of ts, so into every sliding or tumbling window holding
+   it that is open (how many in *open; final already, in *closed). */
 static void
 into_panes(struct run *rn, struct part *p, int64_t ts, uint64_t hash,
     int64_t arrived, size_t *open, size_t *closed)
@@ -549,29 +595,29 @@ into_panes(struct run *rn, struct part *p, int64_t ts, uint64_t hash,
 	/* Every window [s, s + size) holding ts: s from the latest slide
 	   boundary at or before ts back while s > ts - size. */
 	int64_t last = floor_to(ts, rn->slide), first = ts - rn->size;
+	struct pane *pn;
+	size_t gi;
 
 	for (int64_t s = last; s > first; s -= rn->slide) {
-		struct pane *pn;
-		size_t gi;
-
-		if (p->w != W_NONE && s <= p->w - rn->size) {
+		if (p->w != W_NONE && s <= p->w - rn->size)
 			(*closed)++;	/* final already: late for it */
-			continue;
-		}
-		pn = panes_get(&p->ps, s);
-		gi = table_get(&pn->t, rn->key.p, (uint32_t)rn->key.n, hash);
-		if (pn->t.g[gi].records++ == 0 && p->where != NULL)
-			window_key_home(rn, p);
-		pn->t.g[gi].changed = 1;	/* for update mode */
-		states_add(rn->m, rn->nm, table_states(&pn->t, gi), rn->parsed,
-		    rn->on);
-		pn->dirty = 1;
-		if (rn->metrics != NULL)
-			arrivals_add(&pn->arr, arrived);
-		(*open)++;
+		else
+			(*open)++;
 		if (s < INT64_MIN + rn->slide)
 			break;
 	}
+	if (*open == 0)
+		return;
+	pn = panes_get(&p->ps, floor_to(ts, p->ps.width));
+	gi = table_get(&pn->t, rn->key.p, (uint32_t)rn->key.n, hash);
+	if (pn->t.g[gi].records++ == 0 && p->where != NULL)
+		window_key_home(rn, p);
+	pn->t.g[gi].changed = 1;	/* for update mode */
+	states_add(rn->m, rn->nm, table_states(&pn->t, gi), rn->parsed,
+	    rn->on);
+	pn->dirty = 1;
+	if (rn->metrics != NULL)
+		arrivals_add(&pn->arr, arrived);
 }
 
 int

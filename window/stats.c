@@ -1,10 +1,11 @@
 /*
- * stats.c - latency from an event's arrival to the writing of a window
- * that holds it, in bounded memory: each window keeps a sample of its
- * events' arrival times (reservoir sampling, 16 a window), and writing
- * the window adds the sample's latencies, each weighted by the events it
- * stands for, to a log-linear histogram (8 buckets a power of two: about
- * 9% wide) that gives the p50 and p99 the metrics report.
+ * stats.c - latency from an event's arrival to the writing of the first
+ * window that holds it, in bounded memory: each slice of the windows (or
+ * session) keeps a sample of its events' arrival times (reservoir
+ * sampling, 16 a slice), and writing a window adds its slices' samples'
+ * latencies, each weighted by the events it stands for, to a log-linear
+ * histogram (8 buckets a power of two: about 9% wide) that gives the p50
+ * and p99 the metrics report; a sample empties as it is written.
  */
 #include <math.h>
 #include <string.h>

@@ -32,31 +32,53 @@ struct arrivals {
 
 /* --- Tumbling and sliding windows (panes.c) -------------------------- */
 
-/* One open window: its start and its groups. */
+/* One slice of time [start, start + width) of the windows: its groups. */
 struct pane {
 	int64_t start;
 	struct table t;
-	int dirty;		/* changed since it was last written */
-	struct arrivals arr;
+	int dirty;		/* changed since the windows were last
+				   written (update mode) */
+	struct arrivals arr;	/* its events' arrivals not yet written */
 };
 
-/* The open windows, in start order. */
+/* The slices the open windows hold, in start order. */
 struct panes {
 	struct pane *v;
 	size_t n, cap;
 	size_t nm;		/* metrics a group */
+	int64_t size, slide;	/* the windows' */
+	int64_t width;		/* a slice's: gcd(size, slide) */
 };
 
-/* The pane starting at start, made if new. */
+/* Empty, for windows of this size and slide. */
+void panes_init(struct panes *ps, int64_t size, int64_t slide, size_t nm);
+
+/* The slice starting at start (a multiple of the width), made if new. */
 struct pane *panes_get(struct panes *ps, int64_t start);
 
+/* A window: its start, and the slices it holds, v[i..j). */
+typedef void (*window_fn)(struct panes *ps, int64_t start, size_t i,
+    size_t j, void *ctx);
+
 /*
- * Take the panes that end at or before w (final), oldest first: call
- * emit for each, then free it.  Returns how many were taken.
+ * Call fn (when not NULL) for each window starting in [lo, hi] that
+ * holds a slice, in start order.  Returns how many there were.
  */
-size_t panes_close(struct panes *ps, int64_t size, int64_t w,
-    const struct metric *m, void (*emit)(struct pane *p, void *ctx),
+size_t panes_windows(struct panes *ps, int64_t lo, int64_t hi, window_fn fn,
     void *ctx);
+
+/* The first window start still open under watermark w: after start <=
+   w - size (INT64_MIN when w is W_NONE). */
+int64_t panes_open_from(const struct panes *ps, int64_t w);
+
+/*
+ * The watermark moved on to w, from where the windows starting before
+ * from were final: emit each window final now (end <= w), oldest first,
+ * then drop the slices no open window holds.  Returns the windows
+ * emitted.
+ */
+size_t panes_close(struct panes *ps, int64_t from, int64_t w,
+    const struct metric *m, window_fn emit, void *ctx);
 
 void panes_free(struct panes *ps, const struct metric *m);
 
@@ -244,6 +266,9 @@ void window_later(struct filter *f, struct rec *r, struct rec *o,
     const void *key, size_t keyn, void *ctx);
 void *window_worker_new(void *ctx);
 void window_worker_free(void *wctx, void *ctx);
+
+/* How many windows of p are open. */
+size_t window_open(const struct run *rn, struct part *p);
 
 /* A new input's state; freed with part_free. */
 struct part *part_new(struct run *rn, const char *topic, int32_t partition);

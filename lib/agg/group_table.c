@@ -187,6 +187,7 @@ table_merge(struct table *t, const struct table *from, const struct metric *m)
 		    hash_table_key(g->key, g->keylen));
 
 		t->g[gi].records += g->records;
+		t->g[gi].changed |= g->changed;
 		if (states_merge(m, t->nm, table_states(t, gi),
 		    table_states(from, i)) < 0)
 			rc = -1;

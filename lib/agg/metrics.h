@@ -203,7 +203,8 @@ size_t *table_sorted(const struct table *t);
 void table_sort(const struct table *t, size_t *groups, size_t n);
 
 /* Every group of from into t: its records added, its states merged
-   (states_merge; -1 as it says).  from is left as it was. */
+   (states_merge; -1 as it says), changed if it was.  from is left as it
+   was. */
 int table_merge(struct table *t, const struct table *from,
     const struct metric *m);
 
