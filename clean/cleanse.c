@@ -204,6 +204,7 @@ main(int argc, char **argv)
 		}
 	}
 	f.co = &co;
+	f.plain_cells = 1;	/* the cells it passes on are written again */
 	/* -o appears whole or not at all; a stop (SIGINT, SIGTERM) before
 	   the end of input leaves it as it was (on stdout, the records
 	   passed on stay passed on): exit 1. */

@@ -33,6 +33,14 @@ struct retail {
 	uint64_t layout;	/* of the cached index */
 	uint64_t out_layout;	/* the output's, for that input layout */
 	int at[C_KNOWN];	/* field index of each known name, or -1 */
+	size_t *rest;		/* the fields passed on after the known */
+	size_t nrest, caprest;
+	/* The last date read, as text, and what it made: a day's rows
+	   mostly come together. */
+	char last_in[40];
+	size_t last_n;		/* 0: none */
+	char last_day[TS_BUFSZ];
+	size_t last_dayn;
 	struct rec out;
 	char msg[2][200];
 };
@@ -51,14 +59,23 @@ retail_free(struct retail *rt)
 {
 	names_free(&rt->names);
 	rec_free(&rt->out);
+	free(rt->rest);
 	free(rt);
 }
 
-/* Where each known column is in r (cached per layout). */
+/*
+ * Where each known column is in r, and which of r's fields are passed on
+ * after the known ones: all but those the output's first columns are
+ * made of (item, price, and of the date's candidates the first the
+ * layout has, whether or not a record's is blank, so that every record
+ * of a layout has the same columns).  Cached per layout.
+ */
 static void
 index_fields(struct retail *rt, const struct rec *r,
     const char *const *names)
 {
+	int kof, first_date = -1;
+
 	if (r->layout != 0 && r->layout == rt->layout)
 		return;
 	for (int k = 0; k < C_KNOWN; k++)
@@ -69,6 +86,23 @@ index_fields(struct retail *rt, const struct rec *r,
 				rt->at[k] = (int)i;
 				break;
 			}
+	for (int k = C_ORDER_DATE; k <= C_EVENT_TIME && first_date < 0; k++)
+		if ((k == C_ORDER_DATE || k >= C_DATE) && rt->at[k] >= 0)
+			first_date = k;
+	rt->nrest = 0;
+	for (size_t i = 0; i < r->n; i++) {
+		for (kof = 0; kof < C_KNOWN && rt->at[kof] != (int)i; kof++)
+			;
+		if (kof <= C_AMOUNT || kof == C_ITEM || kof == C_PRICE ||
+		    kof == first_date)
+			continue;
+		if (rt->nrest == rt->caprest) {
+			rt->caprest = rt->caprest ? rt->caprest * 2 : 16;
+			rt->rest = erealloc(rt->rest, rt->caprest *
+			    sizeof *rt->rest);
+		}
+		rt->rest[rt->nrest++] = i;
+	}
 	rt->layout = r->layout;
 	/* Same input names, same output names: one layout for both. */
 	rt->out_layout = r->layout != 0 ? rec_layout_new() : 0;
@@ -110,6 +144,28 @@ shown(const struct val *v, char *buf, size_t size)
 	return buf;
 }
 
+/* Is date the text the last date was read from? */
+static int
+same_date(const struct retail *rt, const struct val *date)
+{
+	return (date->type == VAL_TEXT || date->type == VAL_STR) &&
+	    date->u.s.n == rt->last_n && rt->last_n > 0 &&
+	    memcmp(date->u.s.p, rt->last_in, rt->last_n) == 0;
+}
+
+/* The day of us, as written, kept for date (when its text is short). */
+static void
+keep_date(struct retail *rt, const struct val *date, int64_t us)
+{
+	rt->last_dayn = ts_format_date(rt->last_day, us);
+	rt->last_n = 0;
+	if ((date->type == VAL_TEXT || date->type == VAL_STR) &&
+	    date->u.s.n <= sizeof rt->last_in) {
+		memcpy(rt->last_in, date->u.s.p, date->u.s.n);
+		rt->last_n = date->u.s.n;
+	}
+}
+
 void
 retail_each(struct filter *f, struct rec *r, void *ctx)
 {
@@ -138,6 +194,8 @@ retail_each(struct filter *f, struct rec *r, void *ctx)
 		why[nwhy++] = (struct rej_reason){ "order_date", "no date in "
 		    "order_date, date, order_time, timestamp or event_time",
 		    known[C_ORDER_DATE] };
+	} else if (same_date(rt, date)) {
+		;	/* rt->last_day */
 	} else if (val_to_time(date, &us) < 0) {
 		snprintf(rt->msg[0], sizeof rt->msg[0], "%s %s is not a date",
 		    known[date_from], shown(date, tmp, sizeof tmp));
@@ -181,13 +239,10 @@ retail_each(struct filter *f, struct rec *r, void *ctx)
 	o->line = r->line;
 	rec_add(o, known[C_ORDER_ID], field(rt, r, C_ORDER_ID) ?
 	    *field(rt, r, C_ORDER_ID) : val_null());
-	{
-		char d[TS_BUFSZ];
-		size_t n = ts_format_date(d, us);
-
-		rec_add(o, known[C_ORDER_DATE], val_plain(rec_strdup(o, d, n),
-		    n));
-	}
+	if (!same_date(rt, date))
+		keep_date(rt, date, us);
+	rec_add(o, known[C_ORDER_DATE], val_plain(rec_strdup(o, rt->last_day,
+	    rt->last_dayn), rt->last_dayn));
 	rec_add(o, known[C_STORE_ID], field(rt, r, C_STORE_ID) ?
 	    *field(rt, r, C_STORE_ID) : val_null());
 	rec_add(o, known[C_STORE_CITY], field(rt, r, C_STORE_CITY) ?
@@ -211,19 +266,10 @@ retail_each(struct filter *f, struct rec *r, void *ctx)
 	rec_add(o, known[C_UNIT_PRICE], field(rt, r, C_UNIT_PRICE) ?
 	    *field(rt, r, C_UNIT_PRICE) : val_null());
 	rec_add(o, known[C_AMOUNT], val_dec(cents, 2));
-	/* Then every other column the input had (not those read above). */
-	for (size_t i = 0; i < r->n; i++) {
-		int k;
-
-		for (k = 0; k < C_KNOWN && rt->at[k] != (int)i; k++)
-			;
-		if (k < C_AMOUNT + 1 ||
-		    (k < C_KNOWN && (k == C_ITEM || k == date_from ||
-		    k == C_PRICE)))
-			continue;
-		rec_add(o, names[i], r->f[i].v);
-	}
-	/* Every output has the same date source for a layout: safe. */
+	/* Then every other column the input had (index_fields). */
+	for (size_t k = 0; k < rt->nrest; k++)
+		rec_add(o, names[rt->rest[k]], r->f[rt->rest[k]].v);
+	/* Every output of a layout has the same columns. */
 	o->layout = rt->out_layout;
 	if (filter_keep(f, o))
 		filter_put(f, o);

@@ -65,6 +65,7 @@ struct pending {
 	unsigned long last;	/* lines line..last skipped for it, or 0 */
 	size_t raw, rawn;	/* the error's line: rawtext[raw..+rawn) */
 	int utf8_ok;		/* its text is known to be valid UTF-8 */
+	int plain;		/* its every cell is plain (VAL_PLAIN) */
 };
 
 struct csv_engine {
@@ -93,6 +94,7 @@ struct csv_engine {
 	int at_eof;
 	size_t too_wide;	/* cells past SLUICE_MAX_COLUMNS not kept */
 	char wide_msg[64];	/* the reason for such a record */
+	int mark_plain;		/* mark plain lines' cells (csv_reader_plain) */
 };
 
 static int
@@ -165,6 +167,7 @@ push(struct csv_engine *e, size_t first, size_t n, unsigned long line,
 	pd->last = 0;
 	pd->raw = pd->rawn = 0;
 	pd->utf8_ok = 0;
+	pd->plain = 0;
 }
 
 /* A parse error at line, with the text in recraw. */
@@ -291,37 +294,68 @@ whole_line(const struct csv_engine *e, const char *p, size_t n, size_t *len)
 }
 
 /*
- * Has p[0..n) no quote and no byte past ASCII?  One pass, sixteen bytes
- * a step where SSE2 is (every x86-64), the last step overlapping the one
- * before: most lines are such, and then need neither a look for quotes
- * nor a UTF-8 check of their own.
+ * What the line's text p[0..n) holds, in one pass, sixteen bytes a step
+ * where SSE2 is (every x86-64), the last step overlapping the one
+ * before: LINE_ASCII when no quote and no byte past ASCII (then it needs
+ * neither a look for quotes nor a UTF-8 check of its own), and
+ * LINE_PLAIN too when no control byte, backslash or DEL either (then its
+ * cells, split at commas, are plain: the writers copy them without a
+ * look).  Most lines are both.
  */
+enum { LINE_ASCII = 1, LINE_PLAIN = 2 };
+
 static int
-plain_ascii(const char *p, size_t n)
+line_kind(const char *p, size_t n, int want_plain)
 {
 	size_t i = 0;
+	int kind = LINE_ASCII | LINE_PLAIN;
 
 #ifdef __SSE2__
 	if (n >= 16) {
 		const __m128i quote = _mm_set1_epi8('"');
-		__m128i v;
+		const __m128i space = _mm_set1_epi8(' ');
+		const __m128i bslash = _mm_set1_epi8('\\');
+		const __m128i del = _mm_set1_epi8(0x7f);
+		__m128i v, odd = _mm_setzero_si128();
 
-		for (; i + 16 <= n; i += 16) {
-			v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
-			/* The high bits: a byte past ASCII, or a quote. */
-			if (_mm_movemask_epi8(_mm_or_si128(v,
-			    _mm_cmpeq_epi8(v, quote))) != 0)
-				return 0;
+		/* The high bits: a byte past ASCII, or a quote; then below
+		   a space (signed: past ASCII too), a backslash, a DEL. */
+#define LINE_STEP(at)							\
+		v = _mm_loadu_si128((const __m128i *)(const void *)(at));	\
+		if (_mm_movemask_epi8(_mm_or_si128(v,			\
+		    _mm_cmpeq_epi8(v, quote))) != 0)			\
+			return 0
+#define ODD_STEP							\
+		odd = _mm_or_si128(odd, _mm_or_si128(_mm_cmplt_epi8(v,	\
+		    space), _mm_or_si128(_mm_cmpeq_epi8(v, bslash),	\
+		    _mm_cmpeq_epi8(v, del))))
+		if (!want_plain) {
+			for (; i + 16 <= n; i += 16) {
+				LINE_STEP(p + i);
+			}
+			LINE_STEP(p + n - 16);
+			return LINE_ASCII;
 		}
-		v = _mm_loadu_si128((const __m128i *)(const void *)(p + n - 16));
-		return _mm_movemask_epi8(_mm_or_si128(v, _mm_cmpeq_epi8(v,
-		    quote))) == 0;
+		for (; i + 16 <= n; i += 16) {
+			LINE_STEP(p + i);
+			ODD_STEP;
+		}
+		LINE_STEP(p + n - 16);
+		ODD_STEP;
+#undef LINE_STEP
+#undef ODD_STEP
+		return _mm_movemask_epi8(odd) != 0 ? LINE_ASCII : kind;
 	}
 #endif
-	for (; i < n; i++)
-		if (p[i] == '"' || (unsigned char)p[i] >= 0x80)
+	for (; i < n; i++) {
+		unsigned char c = (unsigned char)p[i];
+
+		if (c == '"' || c >= 0x80)
 			return 0;
-	return 1;
+		if (c < 0x20 || c == '\\' || c == 0x7f)
+			kind = LINE_ASCII;
+	}
+	return kind;
 }
 
 /*
@@ -405,13 +439,16 @@ split_plain_line(struct csv_engine *e, const char *p, size_t n)
 {
 	char *q;
 	size_t len;
-	int ascii = plain_ascii(p, n), utf8_ok;
+	int kind, utf8_ok;
 
-	if ((!ascii && memchr(p, '"', n) != NULL) || !whole_line(e, p, n, &len))
+	if (!whole_line(e, p, n, &len))
+		return 0;
+	kind = line_kind(p, len, e->mark_plain);
+	if (!(kind & LINE_ASCII) && memchr(p, '"', len) != NULL)
 		return 0;
 	/* The whole line at once rather than cell by cell; the cells are
 	   looked at only when it fails. */
-	utf8_ok = ascii || utf8_check(p, len) == len;
+	utf8_ok = (kind & LINE_ASCII) || utf8_check(p, len) == len;
 	/* The line's text copied whole, each comma then made the NUL
 	   that ends its cell, rather than copied cell by cell. */
 	if (e->cells.cap - e->cells.n < len + 1)
@@ -423,6 +460,7 @@ split_plain_line(struct csv_engine *e, const char *p, size_t n)
 	split_commas(e, q, len);
 	on_record('\n', e);
 	e->q[e->qn - 1].utf8_ok = utf8_ok;
+	e->q[e->qn - 1].plain = e->mark_plain && (kind & LINE_PLAIN);
 	return 1;
 }
 
@@ -751,6 +789,14 @@ take_header(struct reader *rd, struct csv_engine *e, const struct pending *pd)
 }
 
 void
+csv_reader_plain(struct reader *rd)
+{
+	struct csv_engine *e = rd->engine;
+
+	e->mark_plain = 1;
+}
+
+void
 csv_reader_columns(struct reader *rd, const char *const *names, size_t n)
 {
 	struct csv_engine *e = rd->engine;
@@ -771,6 +817,7 @@ csv_next(struct reader *rd)
 
 	for (;;) {
 		struct pending *pd;
+		int mark;
 
 		if (e->qhead == e->qn) {
 			enum rd_status st;
@@ -813,15 +860,17 @@ csv_next(struct reader *rd)
 			take_header(rd, e, pd);
 			continue;
 		}
-		/* The fields written in place: this runs for every cell. */
+		/* The fields written in place: this runs for every cell.  A
+		   plain line's are marked so (its empty ones are nulls). */
 		rec_reserve(r, pd->n);
+		mark = pd->plain ? VAL_PLAIN : 0;
 		for (size_t i = 0; i < pd->n; i++) {
 			const struct cell *c = &e->off[pd->first + i];
 			struct field *f = &r->f[i];
 
 			f->name = i < e->ncols ? e->names[i] : NULL;
 			f->v = c->o == NULL_CELL ? val_null() :
-			    val_text(e->cells.p + c->o, c->n);
+			    val_string(VAL_TEXT, mark, e->cells.p + c->o, c->n);
 		}
 		r->n = pd->n;
 		if (!pd->utf8_ok && check_utf8(rd, e, pd) < 0)

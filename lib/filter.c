@@ -6,6 +6,7 @@
 #include "buf.h"
 #include "diag.h"
 #include "par.h"
+#include "reader_impl.h"
 #include "stats.h"
 #include "strset.h"
 
@@ -180,6 +181,8 @@ filter_open_input(struct filter *f, const char *path)
 		f->status = 1;
 		return NULL;
 	}
+	if (f->plain_cells && rd_format(rd) == FMT_CSV)
+		csv_reader_plain(rd);
 	if (f->w == NULL) {
 		enum fmt fmt = f->co->out_fmt ? f->co->out_fmt :
 		    rd_format(rd);

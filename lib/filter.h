@@ -73,6 +73,9 @@ struct filter {
 	int later_reads_only;	/* it reads r and o, and changes neither:
 				   -j's threads copy them into the chunk's
 				   memory, not into records of their own */
+	int plain_cells;	/* it writes the cells it reads again: a
+				   CSV reader marks plain ones so
+				   (csv_reader_plain) */
 	struct strset *seen;	/* filter_unique()'s keys, or NULL */
 	/* Kept by the loop: */
 	struct tally t;

@@ -5,9 +5,11 @@
 #define _GNU_SOURCE	/* memrchr */
 #include "par.h"
 
+#include <poll.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "arena.h"
 #include "buf.h"
@@ -143,6 +145,8 @@ struct par {
 	enum csv_cut_state st;	/* and where that left the CSV */
 	unsigned long line;	/* lines before the next chunk to emit */
 	int too_long;		/* a record past SLUICE_MAX_LINE_BYTES */
+	double held_since;	/* a pipe's: when a wait first found records
+				   held (0: none since the last drain) */
 };
 
 /* n zeroed elements of size bytes (a multiple of LINE), the first at
@@ -607,8 +611,11 @@ read_chunk(struct par_worker *w, struct chunk *c, char **cols, size_t ncols)
 	size_t end;
 
 	chunk_clear(c);
-	if (c->fmt == FMT_CSV)
+	if (c->fmt == FMT_CSV) {
 		csv_reader_columns(rd, c->cols, c->ncols);
+		if (p->f->plain_cells)
+			csv_reader_plain(rd);
+	}
 	w->c = c;
 	w->wrote = 0;
 	w->o = out_mem(&c->out);
@@ -962,14 +969,43 @@ scan(struct par *p)
 		p->too_long = 1;
 }
 
-/* Before a read waits (a pipe): what came goes on, handled (live.h). */
+/* Does more of a pipe's input come within ms milliseconds (or its end)? */
+static int
+input_within(const struct par *p, int ms)
+{
+	struct pollfd pfd = { .fd = p->rd->src.fd, .events = POLLIN };
+
+	return poll(&pfd, 1, ms) > 0;
+}
+
+/*
+ * Before a read waits (a pipe): what came goes on, handled (live.h).
+ * But a writer about as fast as the threads leaves the pipe empty for a
+ * moment at a time: replaying every chunk at each such moment would
+ * leave the threads one small chunk at a time, waiting for each other.
+ * So when more comes within GRACE_MS, the wait was no wait: read on;
+ * what is held goes on as the ring fills, at a real wait, or once it
+ * has been held HOLD_SECONDS (a steady trickle faster than the grace).
+ */
+enum { GRACE_MS = 5 };
+#define HOLD_SECONDS 0.05
+
 static void
 on_wait(void *arg)
 {
 	struct par *p = arg;
+	double now;
 
+	if (p->cut == 0 && p->emitted == p->submitted)
+		return;		/* nothing held */
+	now = now_seconds();
+	if (p->held_since == 0)
+		p->held_since = now;
+	if (now - p->held_since < HOLD_SECONDS && input_within(p, GRACE_MS))
+		return;
 	submit(p, p->cut);
 	drain(p);
+	p->held_since = 0;
 }
 
 /* More bytes onto the stage; 0 at the end of input (or a failure). */
@@ -1069,6 +1105,9 @@ static void
 read_input(struct par *p, struct reader *rd, int *have_cols)
 {
 	struct filter *f = p->f;
+	/* A pipe's records go on as they come, unless the program writes
+	   only at the end (then there is nothing to send before a wait,
+	   and the chunks stay whole). */
 	int live = !rd->src.regular, more = 1;
 
 	p->rd = rd;
@@ -1077,6 +1116,7 @@ read_input(struct par *p, struct reader *rd, int *have_cols)
 	p->st = CUT_BETWEEN;
 	p->line = 0;
 	p->too_long = 0;
+	p->held_since = 0;
 	if (live)
 		live_hold(on_wait, p);
 	if (rd_format(rd) == FMT_CSV && read_header(p) < 0) {

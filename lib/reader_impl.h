@@ -64,6 +64,14 @@ struct reader *rd_span(const char *name, enum fmt fmt, const char *p,
 void csv_reader_columns(struct reader *rd, const char *const *names,
     size_t n);
 
+/*
+ * CSV: mark the cells of a line that is plain throughout (printable
+ * ASCII, no quote, no backslash) VAL_PLAIN, so that writing them again
+ * copies them without a look; for a program that writes the cells it
+ * reads (the look costs the others a little at every line).
+ */
+void csv_reader_plain(struct reader *rd);
+
 /* Make rd->rec a bad record with a printf-style reason. */
 void rd_bad(struct reader *rd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

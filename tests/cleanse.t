@@ -148,4 +148,17 @@ cp "$T/out" "$T/ours.csv"
 is_file "$T/ours.jsonl" "$T/theirs.jsonl" "DuckDB's SQL cleansing gives the same records"
 is "$(wc -l <"$T/theirs.jsonl" | tr -d ' ')" 7 "(seven of them)"
 
+# Two date columns: a record whose first is blank takes its date from
+# the second, but the columns passed on are the layout's, the same for
+# every record (the second's value stayed under its name; it was lost,
+# the blank first written in its place).
+printf 'order_id,date,order_time,amount\n1,2025-01-15,2025-01-15T10:00:00Z,2\n2,,2025-01-16T10:00:00Z,2\n3,2025-01-17,,2\n' >"$T/dates.csv"
+run cleanse "$T/dates.csv"
+is "$(out)" "order_id,order_date,store_id,store_city,product,quantity,unit_price,amount,order_time
+1,2025-01-15,,,UNKNOWN,,,2.00,2025-01-15T10:00:00Z
+2,2025-01-16,,,UNKNOWN,,,2.00,2025-01-16T10:00:00Z
+3,2025-01-17,,,UNKNOWN,,,2.00," "two date columns, the first blank in one record: every record passes on the same columns, with their values"
+run cleanse -f jsonl "$T/dates.csv"
+is "$(out | jq -c 'keys_unsorted | .[8]' | sort -u)" '"order_time"' "  in JSON Lines too"
+
 done_testing

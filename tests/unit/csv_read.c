@@ -387,6 +387,57 @@ main(void)
 		    "each place", lines);
 	}
 
+	/* csv_reader_plain: a cell marked plain is plain (printable ASCII,
+	   no comma, quote or backslash), and the cells of a line with only
+	   such bytes are marked.  Lines of 1 to 40 bytes with a tab,
+	   backslash, DEL, control byte, quote, byte past ASCII or CR at
+	   each place, or none. */
+	{
+		const char odd[] = "\t\\\x7f\x01\"\xe9\r";
+		int wrong = 0, marked = 0, lines = 0;
+
+		for (size_t m = 0; m <= sizeof odd - 1; m++)
+			for (int len = 1; len <= 40; len++) {
+				struct buf doc = { 0 };
+				struct reader *rd;
+				struct rec *r;
+				enum rd_status st;
+
+				buf_adds(&doc, "a,b\n");
+				for (int at = 0; at < len; at++, lines++) {
+					for (int i = 0; i < len; i++)
+						buf_addc(&doc, m < sizeof odd - 1 &&
+						    i == at ? odd[m] : i % 7 == 3 ?
+						    ',' : (char)('a' + i % 26));
+					buf_adds(&doc, m % 2 ? "\r\n" : "\n");
+				}
+				rd = rd_open(temp_file(".csv", doc.p, doc.n, 0),
+				    FMT_CSV);
+				csv_reader_plain(rd);
+				while ((st = rd_next(rd, &r)) == RD_OK ||
+				    st == RD_BAD)
+					for (size_t i = 0; i < r->n; i++) {
+						const struct val *v = &r->f[i].v;
+						int plain = v->type == VAL_TEXT &&
+						    v->scale == VAL_PLAIN;
+
+						marked += plain;
+						/* Unmarked: only where an odd
+						   byte is, or a null. */
+						if (plain ? !val_is_plain_text(
+						    v->u.s.p, v->u.s.n) :
+						    m == sizeof odd - 1 &&
+						    v->type != VAL_NULL)
+							wrong++;
+					}
+				rd_close(rd);
+				buf_free(&doc);
+			}
+		is_int(wrong, 0, "csv_reader_plain: of %d lines, those with "
+		    "only plain bytes have their cells marked (%d), the rest "
+		    "none that is not plain", lines, marked);
+	}
+
 	/* A file that is not there, in the test's own temporary folder. */
 	{
 		char missing[300];
