@@ -41,6 +41,49 @@ main(void)
 	char buf[TS_BUFSZ];
 	int64_t us;
 
+	/* YYYY-MM-DDTHH:MM:SSZ is read at its fixed places: the same as
+	   the general reading of the same time with +00:00, good or bad,
+	   for edge years, months, days, hours, minutes, seconds, and a
+	   byte not a digit at each place. */
+	{
+		static const char *const years[] = { "0000", "0001", "1969",
+		    "1970", "2024", "2025", "9999", "2O25", "20 5" };
+		static const char *const twos[] = { "00", "01", "09", "12",
+		    "13", "23", "24", "28", "29", "30", "31", "32", "59",
+		    "60", "99", "a1", "1:", "/1" };
+		int differ = 0, n = 0;
+
+		for (size_t a = 0; a < sizeof years / sizeof *years; a++)
+			for (size_t b = 0; b < sizeof twos / sizeof *twos; b++)
+				for (size_t c = 0; c < sizeof twos / sizeof *twos;
+				    c++)
+					for (size_t t = 0; t < 4; t++) {
+						char z[32], o[32];
+						int64_t uz = -1, uo = -1;
+						int rz, ro;
+						const char *tm = t == 0 ? "00:00:00" :
+						    t == 1 ? "23:59:59" : t == 2 ?
+						    "24:00:00" : "12:60:61";
+
+						snprintf(z, sizeof z, "%s-%s-%sT%sZ",
+						    years[a], twos[b], twos[c], tm);
+						snprintf(o, sizeof o, "%s-%s-%sT%s+00:00",
+						    years[a], twos[b], twos[c], tm);
+						rz = ts_parse(z, strlen(z), &uz);
+						ro = ts_parse(o, strlen(o), &uo);
+						if ((rz < 0) != (ro < 0) ||
+						    (rz == 0 && uz != uo)) {
+							if (differ++ == 0)
+								printf("# %s: %d %lld, %s: %d "
+								    "%lld\n", z, rz,
+								    (long long)uz, o, ro,
+								    (long long)uo);
+						}
+						n++;
+					}
+		is_int(differ, 0, "YYYY-MM-DDTHH:MM:SSZ read at its places "
+		    "as with +00:00, %d times good or bad", n);
+	}
 	parse_case("2025-01-15", "2025-01-15T00:00:00Z");
 	parse_case("20250115", "2025-01-15T00:00:00Z");
 	parse_case("2025-01-15T10:30:00", "2025-01-15T10:30:00Z");
