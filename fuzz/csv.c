@@ -4,7 +4,8 @@
  * would be.  The same bytes are read twice, with the fast paths (lines
  * without quotes, lines whose quoted cells close on them) on and off:
  * libcsv must find the same records, fields, errors and line numbers
- * (csv_read.c says the fast paths find what libcsv would).
+ * (csv_read.c says the fast paths find what libcsv would).  A cell the
+ * fast path marks plain (csv_reader_plain) must be plain.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +38,8 @@ describe(const char *path, int fast, struct buf *out)
 	out->n = 0;
 	if ((rd = rd_open(path, FMT_CSV)) == NULL)
 		abort();	/* a memory file always opens */
+	if (fast)
+		csv_reader_plain(rd);	/* what it marks plain must be */
 	while ((st = rd_next(rd, &r)) == RD_OK || st == RD_BAD) {
 		buf_printf(out, "%lu:", r->line);
 		if (st == RD_BAD) {
@@ -53,6 +56,10 @@ describe(const char *path, int fast, struct buf *out)
 				buf_adds(out, "<null>");
 			else
 				buf_add(out, v->u.s.p, v->u.s.n);
+			if (v->type == VAL_TEXT && v->scale == VAL_PLAIN &&
+			    !val_is_plain_text(v->u.s.p, v->u.s.n))
+				fuzz_fail("a cell marked plain is not",
+				    v->u.s.p, v->u.s.n, "", 0);
 		}
 		buf_addc(out, '\n');
 		if (fast && st == RD_OK)

@@ -139,8 +139,10 @@ panes_close(struct panes *ps, int64_t from, int64_t w,
 		table_free(&ps->v[k].t, m);
 		k++;
 	}
-	memmove(ps->v, ps->v + k, (ps->n - k) * sizeof *ps->v);
-	ps->n -= k;
+	if (k > 0) {
+		memmove(ps->v, ps->v + k, (ps->n - k) * sizeof *ps->v);
+		ps->n -= k;
+	}
 	return n;
 }
 
