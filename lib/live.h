@@ -2,7 +2,10 @@
  * live.h - a program in a pipe passes each record on as it comes, at one
  * record a second as at a million: before it would wait (for input that
  * has not come yet, or for a paced record's time), it sends on whatever
- * it holds.  Bulk work never waits, so it keeps its large buffers.
+ * it holds.  Bulk work never waits, so it keeps its large buffers.  (One
+ * bound on "before": -j's threads, fed by a writer about as fast as they
+ * are, take a pause the next bytes end within 5 ms for no wait, and send
+ * on at the latest 50 ms after they first found records held; lib/par.c.)
  *
  * Every output out_open() makes (but an atomic file's, which nobody sees
  * before it is whole) is held here and flushed; a program adds what else

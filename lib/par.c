@@ -857,6 +857,12 @@ emit(struct par *p, struct chunk *c)
 			for (size_t k = e->a; k < e->b; k++) {
 				const struct later *l = &c->laters[k];
 
+				if (f->stop || stop_requested) {
+					/* As at any record: those not
+					   reached are not in. */
+					f->t.in -= e->b - k;
+					break;
+				}
 				place.line = l->line + p->line;
 				f->later(f, &place, NULL, c->later_keys.p +
 				    l->off, l->n, f->ctx);
@@ -1105,9 +1111,7 @@ static void
 read_input(struct par *p, struct reader *rd, int *have_cols)
 {
 	struct filter *f = p->f;
-	/* A pipe's records go on as they come, unless the program writes
-	   only at the end (then there is nothing to send before a wait,
-	   and the chunks stay whole). */
+	/* A pipe's records go on as they come (on_wait). */
 	int live = !rd->src.regular, more = 1;
 
 	p->rd = rd;

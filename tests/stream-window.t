@@ -229,27 +229,33 @@ like "$(err)" " 0 late, " "time-ordered events: none late"
 "$DUCK" "SELECT * FROM read_csv('$T/ours.csv', all_varchar = true)" >"$T/ours.jsonl"
 is_file "$T/ours.jsonl" "$T/theirs.jsonl" \
     "1h/15m sliding windows by category equal DuckDB's query: count, exact sum, min, distinct ($(wc -l <"$T/theirs.jsonl") rows)"
-# Windows of 50 minutes every 20 (kept as slices of 10 minutes, the
-# greatest common divisor), events in no time order (by user) and none
-# late: the same answer as DuckDB's.
+# Events in no time order (by user), none late, in windows of SIZE
+# minutes every SLIDE: the same answer as DuckDB's query of the same
+# windows (from the epoch: every start holding an event, past its time
+# less the size).
 mlr --csv sort -f user_id "$T/events.csv" >"$T/shuffled.csv"
-run stream-window --time event_time --size 50m --slide 20m --watermark 1000d \
-    -g category -m count -m hi=max:price -m users=distinct:user_id "$T/shuffled.csv"
-cp "$T/out" "$T/ours.csv"
-like "$(err)" " 0 late, 0 partly late, " "events in no time order, within the watermark: none late"
-"$DUCK" "SELECT strftime(ws, '%Y-%m-%dT%H:%M:%SZ') AS window_start,
-    strftime(ws + INTERVAL 50 MINUTE, '%Y-%m-%dT%H:%M:%SZ') AS window_end, category,
-    count(*)::VARCHAR AS record_count, max(price::DECIMAL(18,2))::VARCHAR AS hi,
-    count(DISTINCT user_id)::VARCHAR AS users
-  FROM (SELECT category, price, user_id, t, unnest(generate_series(
-      time_bucket(INTERVAL 20 MINUTE, t) - INTERVAL 40 MINUTE,
-      time_bucket(INTERVAL 20 MINUTE, t), INTERVAL 20 MINUTE)) AS ws
-    FROM (SELECT *, event_time::TIMESTAMP AS t FROM read_csv('$T/shuffled.csv', all_varchar = true)))
-  WHERE ws > t - INTERVAL 50 MINUTE
-  GROUP BY ALL ORDER BY ALL" >"$T/theirs.jsonl"
-"$DUCK" "SELECT * FROM read_csv('$T/ours.csv', all_varchar = true)" >"$T/ours.jsonl"
-is_file "$T/ours.jsonl" "$T/theirs.jsonl" \
-    "50m/20m sliding windows of events in no order equal DuckDB's query ($(wc -l <"$T/theirs.jsonl") rows)"
+against_duckdb() {
+    run stream-window --time event_time --size "$1m" --slide "$2m" --watermark 1000d \
+        -g category -m count -m hi=max:price -m users=distinct:user_id "$T/shuffled.csv"
+    cp "$T/out" "$T/ours.csv"
+    like "$(err)" " 0 late, 0 partly late, " "$1m/$2m, events in no time order: none late"
+    "$DUCK" "SELECT strftime(ws, '%Y-%m-%dT%H:%M:%SZ') AS window_start,
+        strftime(ws + INTERVAL $1 MINUTE, '%Y-%m-%dT%H:%M:%SZ') AS window_end, category,
+        count(*)::VARCHAR AS record_count, max(price::DECIMAL(18,2))::VARCHAR AS hi,
+        count(DISTINCT user_id)::VARCHAR AS users
+      FROM (SELECT category, price, user_id, t, unnest(generate_series(
+          time_bucket(INTERVAL $2 MINUTE, t, TIMESTAMP '1970-01-01') - INTERVAL $(($1 / $2 * $2)) MINUTE,
+          time_bucket(INTERVAL $2 MINUTE, t, TIMESTAMP '1970-01-01'), INTERVAL $2 MINUTE)) AS ws
+        FROM (SELECT *, event_time::TIMESTAMP AS t FROM read_csv('$T/shuffled.csv', all_varchar = true)))
+      WHERE ws > t - INTERVAL $1 MINUTE
+      GROUP BY ALL ORDER BY ALL" >"$T/theirs.jsonl"
+    "$DUCK" "SELECT * FROM read_csv('$T/ours.csv', all_varchar = true)" >"$T/ours.jsonl"
+    is_file "$T/ours.jsonl" "$T/theirs.jsonl" \
+        "$1m/$2m sliding windows, $3, equal DuckDB's query ($(wc -l <"$T/theirs.jsonl") rows)"
+}
+against_duckdb 50 20 "kept as slices of 10 minutes (the greatest common divisor)"
+# Slices of a minute would be seven a slide: each window is kept whole.
+against_duckdb 10 7 "each window kept whole"
 # The last hour of 9999: a window that would end in the year 10000 is a
 # time sluice cannot read back ("+10000-01-01..."): its event is rejected.
 printf '%s\n' '{"t":"9999-12-31T22:30:00Z"}' '{"t":"9999-12-31T23:30:00Z"}' >"$T/y9999.jsonl"

@@ -586,8 +586,27 @@ read_record(struct run *rn, struct rec *r, int64_t *ts)
 	return 0;
 }
 
-/* Into the slice of ts, so into every sliding or tumbling window holding
-   it that is open (how many in *open; final already, in *closed). */
+/* The record into the pane starting at start. */
+static void
+into_pane(struct run *rn, struct part *p, int64_t start, uint64_t hash,
+    int64_t arrived)
+{
+	struct pane *pn = panes_get(&p->ps, start);
+	size_t gi = table_get(&pn->t, rn->key.p, (uint32_t)rn->key.n, hash);
+
+	if (pn->t.g[gi].records++ == 0 && p->where != NULL)
+		window_key_home(rn, p);
+	pn->t.g[gi].changed = 1;	/* for update mode */
+	states_add(rn->m, rn->nm, table_states(&pn->t, gi), rn->parsed,
+	    rn->on);
+	pn->dirty = 1;
+	if (rn->metrics != NULL)
+		arrivals_add(&pn->arr, arrived);
+}
+
+/* Into the slice of ts (or each whole window's pane), so into every
+   sliding or tumbling window holding it that is open (how many in
+   *open; final already, in *closed). */
 static void
 into_panes(struct run *rn, struct part *p, int64_t ts, uint64_t hash,
     int64_t arrived, size_t *open, size_t *closed)
@@ -595,8 +614,6 @@ into_panes(struct run *rn, struct part *p, int64_t ts, uint64_t hash,
 	/* Every window [s, s + size) holding ts: s from the latest slide
 	   boundary at or before ts back while s > ts - size. */
 	int64_t last = floor_to(ts, rn->slide), first = ts - rn->size;
-	struct pane *pn;
-	size_t gi;
 
 	for (int64_t s = last; s > first; s -= rn->slide) {
 		if (p->w != W_NONE && s <= p->w - rn->size)
@@ -608,16 +625,16 @@ into_panes(struct run *rn, struct part *p, int64_t ts, uint64_t hash,
 	}
 	if (*open == 0)
 		return;
-	pn = panes_get(&p->ps, floor_to(ts, p->ps.width));
-	gi = table_get(&pn->t, rn->key.p, (uint32_t)rn->key.n, hash);
-	if (pn->t.g[gi].records++ == 0 && p->where != NULL)
-		window_key_home(rn, p);
-	pn->t.g[gi].changed = 1;	/* for update mode */
-	states_add(rn->m, rn->nm, table_states(&pn->t, gi), rn->parsed,
-	    rn->on);
-	pn->dirty = 1;
-	if (rn->metrics != NULL)
-		arrivals_add(&pn->arr, arrived);
+	if (!p->ps.whole) {
+		into_pane(rn, p, floor_to(ts, p->ps.width), hash, arrived);
+		return;
+	}
+	for (int64_t s = last; s > first; s -= rn->slide) {
+		if (p->w == W_NONE || s > p->w - rn->size)
+			into_pane(rn, p, s, hash, arrived);
+		if (s < INT64_MIN + rn->slide)
+			break;
+	}
 }
 
 int

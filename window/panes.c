@@ -11,7 +11,13 @@
  * The slices are an array in start order.  Events mostly land in the
  * newest, so a slice is looked for from the end; a new one goes where
  * its start says (a late-but-not-too-late event can open an older one).
+ *
+ * Slices far narrower than the slide (1h windows every 59m59s: slices of
+ * a second) would hold each key thousands of times and merge thousands
+ * of tables a window: past SLICES_A_SLIDE slices a slide, each pane is a
+ * whole window instead, and an event goes into each window holding it.
  */
+enum { SLICES_A_SLIDE = 4 };
 #include <stdlib.h>
 #include <string.h>
 
@@ -56,6 +62,9 @@ panes_init(struct panes *ps, int64_t size, int64_t slide, size_t nm)
 		b = r;
 	}
 	ps->width = a;
+	ps->whole = a > 0 && slide / a > SLICES_A_SLIDE;
+	if (ps->whole)
+		ps->width = slide;	/* a pane's start: a window's */
 }
 
 struct pane *
@@ -97,6 +106,15 @@ panes_windows(struct panes *ps, int64_t lo, int64_t hi, window_fn fn,
 
 	if (ps->n == 0)
 		return 0;
+	if (ps->whole) {	/* a pane a window */
+		for (i = 0; i < ps->n && ps->v[i].start <= hi; i++)
+			if (ps->v[i].start >= lo) {
+				if (fn != NULL)
+					fn(ps, ps->v[i].start, i, i + 1, ctx);
+				n++;
+			}
+		return n;
+	}
 	s = first_window(ps, ps->v[0].start);
 	if (s < lo)
 		s = lo;		/* lo is a start (or INT64_MIN) */
@@ -132,8 +150,9 @@ panes_close(struct panes *ps, int64_t from, int64_t w,
 	int64_t hi = w == W_END ? INT64_MAX : w - ps->size;
 	size_t n = panes_windows(ps, from, hi, emit, ctx), k = 0;
 
-	/* A slice's last window starts at floor_to(start, slide): once
-	   that is final, no open window holds the slice. */
+	/* A slice's last window starts at floor_to(start, slide) (a whole
+	   window's pane, at its start): once that is final, no open window
+	   holds the slice. */
 	while (k < ps->n && (w == W_END ||
 	    floor_to(ps->v[k].start, ps->slide) <= hi)) {
 		table_free(&ps->v[k].t, m);

@@ -32,7 +32,8 @@ struct arrivals {
 
 /* --- Tumbling and sliding windows (panes.c) -------------------------- */
 
-/* One slice of time [start, start + width) of the windows: its groups. */
+/* One slice of time [start, start + width) of the windows, or (whole) one
+   window: its groups. */
 struct pane {
 	int64_t start;
 	struct table t;
@@ -47,7 +48,9 @@ struct panes {
 	size_t n, cap;
 	size_t nm;		/* metrics a group */
 	int64_t size, slide;	/* the windows' */
-	int64_t width;		/* a slice's: gcd(size, slide) */
+	int64_t width;		/* a slice's: gcd(size, slide); the slide
+				   when whole */
+	int whole;		/* a pane is a whole window (panes.c) */
 };
 
 /* Empty, for windows of this size and slide. */

@@ -409,7 +409,8 @@ main(void)
 						buf_addc(&doc, m < sizeof odd - 1 &&
 						    i == at ? odd[m] : i % 7 == 3 ?
 						    ',' : (char)('a' + i % 26));
-					buf_adds(&doc, m % 2 ? "\r\n" : "\n");
+					buf_adds(&doc, (m + (size_t)len) % 2 ?
+					    "\r\n" : "\n");
 				}
 				rd = rd_open(temp_file(".csv", doc.p, doc.n, 0),
 				    FMT_CSV);
