@@ -60,12 +60,28 @@ jq -c '.parts[0].slices[0].start += 1' "$T/good.ckpt" >"$ck"
 run_ckpt
 is "$rc" 1 "a slice starting off the windows' grid: refused"
 like "$(err)" "a damaged checkpoint of dup\[0\]: slice 1: its start is not on the slices' grid" "  said"
-# One an older stream-window wrote, of whole windows: refused, saying so.
+# One 0.1.0 wrote, its windows whole ("panes"): of tumbling windows (a
+# window a slice), read as they are, the same rows written; of sliding
+# ones, refused, saying so.
+cp "$T/good.ckpt" "$ck"
+run_ckpt
+cp "$T/dup.jsonl" "$T/dup-want.jsonl"
 jq -c '.sluice_checkpoint = 1 | .parts[0].panes = .parts[0].slices | del(.parts[0].slices)' \
     "$T/good.ckpt" >"$ck"
 run_ckpt
-is "$rc" 1 "a checkpoint of an older stream-window: refused"
-like "$(err)" "$ck: a checkpoint of an older stream-window, which kept each window whole \(this one keeps slices of them\): empty the folder to start afresh" \
+is "$rc" 0 "a checkpoint of 0.1.0 of tumbling windows: read"
+is_file "$T/dup.jsonl" "$T/dup-want.jsonl" "  the rows written as from this one's"
+SLIDE="--time event_time --size 1h --slide 30m -g category -m count"
+run stream-window $SLIDE -b "$B" -t dup -G g-slide $FAST --checkpoint "$T/ck2" \
+    -o "$T/slide.jsonl" --stop-at-end
+ck2=$(ls "$T"/ck2/*.ckpt)
+jq -c '.sluice_checkpoint = 1 | .parts[0].panes = .parts[0].slices | del(.parts[0].slices)' \
+    "$ck2" >"$T/old2.ckpt"
+cp "$T/old2.ckpt" "$ck2"
+run stream-window $SLIDE -b "$B" -t dup -G g-slide $FAST --checkpoint "$T/ck2" \
+    -o "$T/slide.jsonl" --stop-at-end
+is "$rc" 1 "a checkpoint of 0.1.0 of sliding windows: refused"
+like "$(err)" "$ck2: a checkpoint of dup\[0\] by an older stream-window, which kept each sliding window whole \(this one keeps slices of them\): empty the folder to start afresh" \
     "  said, with what to do"
 cp "$T/good.ckpt" "$ck"
 

@@ -77,15 +77,9 @@ load(const char *path, const char *config)
 		return NULL;
 	}
 	had = json_string_value(json_object_get(j, "config"));
-	if (json_integer_value(json_object_get(j, "sluice_checkpoint")) == 1) {
-		diag("%s: a checkpoint of an older stream-window, which kept "
-		    "each window whole (this one keeps slices of them): empty "
-		    "the folder to start afresh, or let the older one finish "
-		    "the windows open", path);
-		json_decref(j);
-		return NULL;
-	}
-	if (json_integer_value(json_object_get(j, "sluice_checkpoint")) != 2 ||
+	/* 1: 0.1.0's, its windows "panes" (read_part). */
+	if (json_integer_value(json_object_get(j, "sluice_checkpoint")) < 1 ||
+	    json_integer_value(json_object_get(j, "sluice_checkpoint")) > 2 ||
 	    had == NULL || !json_is_array(json_object_get(j, "parts"))) {
 		diag("%s: not a stream-window checkpoint", path);
 		json_decref(j);
@@ -181,8 +175,13 @@ count_of(const json_t *o, const char *k, uint64_t *n)
 	return 0;
 }
 
-/* Windows of one partition from JSON into p; -1 when malformed, with
-   where and why in why[0..n) when it can say more than that. */
+/*
+ * Windows of one partition from JSON into p; -1 when malformed, with
+ * where and why in why[0..n) when it can say more than that; -2 when
+ * made by 0.1.0 of windows this one keeps in slices.  0.1.0 kept each
+ * window whole ("panes"): tumbling windows, and those kept whole here
+ * too, read the same.
+ */
 static int
 read_part(struct run *rn, struct part *p, const json_t *j, char *why,
     size_t n)
@@ -192,6 +191,10 @@ read_part(struct run *rn, struct part *p, const json_t *j, char *why,
 	size_t i, k;
 
 	*why = '\0';
+	if (slices == NULL && (slices = json_object_get(j, "panes")) != NULL &&
+	    json_array_size(slices) > 0 && !p->ps.whole &&
+	    rn->size != rn->slide)
+		return -2;
 	if (!json_is_array(slices) || !json_is_array(sess))
 		return -1;
 	p->next_offset = int_of(j, "next_offset");
@@ -301,13 +304,17 @@ ckpt_restore(struct checkpoint *c, struct run *rn, struct part *p)
 	if (rc == 0 && nw.best != NULL) {
 		char why[512];
 
-		if (read_part(rn, p, nw.best, why, sizeof why) < 0) {
+		rc = read_part(rn, p, nw.best, why, sizeof why);
+		if (rc == -2)
+			diag("%s: a checkpoint of %s by an older stream-window, "
+			    "which kept each sliding window whole (this one "
+			    "keeps slices of them): empty the folder to start "
+			    "afresh, or let the older one finish the windows "
+			    "open", nw.from, p->where);
+		else if (rc < 0)
 			diag("%s: a damaged checkpoint of %s%s%s", nw.from,
 			    p->where, *why ? ": " : "", why);
-			rc = -1;
-		} else {
-			rc = 1;
-		}
+		rc = rc < 0 ? -1 : 1;
 	}
 	json_decref(nw.best);
 	free(nw.from);
