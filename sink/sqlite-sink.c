@@ -14,8 +14,12 @@
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "table.h"
+
+/* How long a writer waits for another's lock. */
+enum { BUSY_MS = 5000 };
 
 static const char *
 lite_versions(void)
@@ -235,8 +239,110 @@ lite_key_index(struct sink *t)
 	return exec(t, buf_cstr(&t->sql));
 }
 
+/* The declared type of the table's column of that name, matched as
+   SQLite matches names (in any case): 1 with it in *decl (to free), 0
+   when there is no such column, or -1. */
+static int
+lite_column(struct sink *t, const char *name, char **decl)
+{
+	sqlite3_stmt *st;
+	int rc, found = 0;
+
+	if (sqlite3_prepare_v2(L(t)->db, "SELECT type FROM pragma_table_info"
+	    "(?1) WHERE name = ?2 COLLATE NOCASE", -1, &st, NULL) != SQLITE_OK)
+		return db_fail(t, "reading the table");
+	rc = sqlite3_bind_text(st, 1, t->name, -1, SQLITE_STATIC);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
+	if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *d = (const char *)sqlite3_column_text(st, 0);
+
+		*decl = estrdup(d != NULL ? d : "");
+		found = 1;
+		rc = SQLITE_DONE;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		db_report(t->target, L(t)->db, rc, "reading the table",
+		    sqlite3_errstr(rc));
+		return -1;
+	}
+	return found;
+}
+
+/*
+ * Column c, in the write transaction: another writer may have added a
+ * column of that name (or made the table) since this one read the
+ * table, and that column is the column, with its type; else it is
+ * added.  Held by the transaction's lock, the table cannot change
+ * between the look and the ALTER.
+ */
+static int
+adopt_or_add(struct sink *t, struct tcol *c)
+{
+	char tb[32], *decl = NULL;
+	int rc, scale = 0, json = 0;
+
+	if ((rc = lite_column(t, c->name, &decl)) < 0)
+		return -1;
+	if (rc == 0) {
+		table_add_column_sql(t, &t->sql, c, sql_type, 0);
+		return exec(t, buf_cstr(&t->sql));
+	}
+	/* The schema's kind wins, as for a table read at the start. */
+	if (col_schema_kind(t->sc, c->name, &scale, &json) < 0 &&
+	    strcasecmp(decl, sql_type(c, tb)) != 0) {
+		c->kind = kind_of_sql(decl);
+		c->scale = 0;
+		c->json = c->json && c->kind == K_STRING;
+	}
+	free(c->decl);
+	c->decl = decl;
+	return 0;
+}
+
+/* PRAGMA journal_mode = WAL: 0 when done (or the file cannot be WAL:
+   in memory, it keeps its mode, as SQLite leaves it); else rc. */
+static int
+set_wal(struct sink *t)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	rc = sqlite3_prepare_v2(L(t)->db, "PRAGMA journal_mode = WAL", -1, &st,
+	    NULL);
+	if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW)
+		rc = SQLITE_OK;
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/*
+ * WAL, so that readers (the dashboard) and a writer never wait for each
+ * other.  Switching takes a lock SQLite's busy handler does not wait for
+ * (two sinks starting on a new file at once: "database is locked" at
+ * once), so the switch is tried again for as long as the busy timeout.
+ */
+static int
+wal_mode(struct sink *t)
+{
+	double until = now_seconds() + BUSY_MS / 1000.0;
+	int rc;
+
+	while ((rc = set_wal(t)) != SQLITE_OK) {
+		if ((rc & 0xff) != SQLITE_BUSY || now_seconds() > until) {
+			db_report(t->target, L(t)->db, rc, "setting WAL mode",
+			    sqlite3_errstr(rc));
+			return -1;
+		}
+		sqlite3_sleep(20);
+	}
+	return 0;
+}
+
 /* Create the table with these columns, and its key's unique index, in
-   the transaction its first rows go in. */
+   the transaction its first rows go in.  A table another writer made
+   first is the table: its columns, with those it lacks added. */
 static int
 lite_create(struct sink *t)
 {
@@ -245,6 +351,9 @@ lite_create(struct sink *t)
 	table_create_sql(t, &t->sql, sql_type);
 	if (exec(t, buf_cstr(&t->sql)) < 0)
 		return -1;
+	for (size_t i = 0; i < t->ncols; i++)
+		if (adopt_or_add(t, &t->cols[i]) < 0)
+			return -1;
 	return lite_key_index(t);
 }
 
@@ -254,8 +363,7 @@ lite_add_column(struct sink *t, const struct tcol *c)
 {
 	if (begin(t) < 0)
 		return -1;
-	table_add_column_sql(t, &t->sql, c, sql_type, 0);
-	return exec(t, buf_cstr(&t->sql));
+	return adopt_or_add(t, &t->cols[c - t->cols]);
 }
 
 /* The insert for the columns of t->slot. */
@@ -425,9 +533,9 @@ lite_open(struct sink *t)
 		t->db = NULL;
 		return -1;
 	}
-	sqlite3_busy_timeout(l->db, 5000);
+	sqlite3_busy_timeout(l->db, BUSY_MS);
 	t->max_cols = (size_t)sqlite3_limit(l->db, SQLITE_LIMIT_COLUMN, -1);
-	return exec(t, "PRAGMA journal_mode = WAL") == 0 &&
+	return wal_mode(t) == 0 &&
 	    exec(t, "PRAGMA synchronous = NORMAL") == 0 ? 0 : -1;
 }
 

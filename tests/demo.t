@@ -76,5 +76,7 @@ like "$(cat "$SLOG")" "stream-pipeline:   Kafka: $del delivered = $del read by s
     "every event delivered to Kafka ($del) read by stream-window, none left in the topic"
 is "$in" "$del" "  stream-window's own summary: $in in"
 is "$(sqlite3 "$D/warehouse.db" "SELECT generated > 0 AND delivered = events_in AND chain_closes FROM stream_metrics WHERE program = 'stream-pipeline'")" 1 \
-    "stream_metrics: the chain's figures for the dashboard, closing"
+    "stream_metrics: the chain's figures for the dashboard, closing" ||
+    { sqlite3 -line "$D/warehouse.db" "SELECT * FROM stream_metrics WHERE program = 'stream-pipeline'" | sed 's/^/# /'
+      grep -n "counts\|stream_metrics\|sqlite-sink" "$SLOG" | sed 's/^/# /' | tail -30; }
 done_testing

@@ -45,6 +45,41 @@ is "$(sqlite3 "$DB" "SELECT name || ':' || type FROM pragma_table_info('evolve')
 is "$(sqlite3 "$DB" "SELECT id || '|' || coalesce(a, '-') || '|' || coalesce(b, '-') || '|' || coalesce(c, '-') FROM evolve ORDER BY id" | tr '\n' ' ')" \
     "1|x|-|- 2|y|2.5|- 3|-|-|1 " "earlier rows have nulls there"
 
+# --- Two writers at once: a column or table the other made first -----------------------
+# Both sinks start on the file at once and read the table before either
+# writes (each has opened its FIFO); then one adds a column, or makes
+# the table, and the other, adding the same, takes it as it is.
+two_writers() { # db first-record second-record
+    rm -f "$T/wa" "$T/wb"; mkfifo "$T/wa" "$T/wb"
+    $SLUICE_WRAP "$(prog sqlite-sink)" -D "$1" -T two "$T/wa" 2>"$T/wa.err" & wa=$!
+    $SLUICE_WRAP "$(prog sqlite-sink)" -D "$1" -T two "$T/wb" 2>"$T/wb.err" & wb=$!
+    # Each waits to open its FIFO (the kernel's wait_for_partner) when it
+    # has read the table; a sink that ended instead would leave the
+    # open below waiting for ever, so it is not made.
+    for _p in $wa $wb; do
+        for _i in $(seq 300); do
+            [ "$(cat /proc/$_p/wchan 2>/dev/null)" = wait_for_partner ] && break
+            sleep 0.1
+        done
+    done
+    kill -0 $wa $wb 2>/dev/null ||
+        { kill $wa $wb 2>/dev/null; wait $wa $wb; echo "a sink ended at the start"; return; }
+    exec 4>"$T/wa" 5>"$T/wb"
+    echo "$2" >&4; exec 4>&-; wait $wa; ra=$?
+    echo "$3" >&5; exec 5>&-; wait $wb; rb=$?
+    echo "$ra $rb"
+}
+echo '{"a":1}' | "$(prog sqlite-sink)" -q -D "$T/two.db" -T two
+is "$(two_writers "$T/two.db" '{"a":2,"c":3}' '{"a":4,"C":5}')" "0 0" \
+    "two writers add the same column (c, then C: one name to SQLite): both exit 0"
+like "$(cat "$T/wb.err")" "1 in, 1 out, 0 rejected, 0 duplicates, 0 filtered, 1 written" "  the second's row written"
+is "$(sqlite3 "$T/two.db" "SELECT a || ':' || coalesce(c, '-') FROM two ORDER BY a" | tr '\n' ' ')" "1:- 2:3 4:5 " \
+    "  into the one column"
+is "$(two_writers "$T/two-new.db" '{"a":2}' '{"a":4,"b":"x"}')" "0 0" \
+    "two writers make the same new table, the second with a column more: both exit 0"
+is "$(sqlite3 "$T/two-new.db" "SELECT a || ':' || coalesce(b, '-') FROM two ORDER BY a" | tr '\n' ' ')" "2:- 4:x " \
+    "  the table the first made, with the second's column added"
+
 # --- Rejects: types and CHECKs ------------------------------------------------------------
 sqlite3 "$DB" "CREATE TABLE checked (id INTEGER, price REAL CHECK (price >= 0))"
 printf 'id,price\n1,2.5\nx,3\n3,-1\n4,\n' >"$T/bad.csv"
