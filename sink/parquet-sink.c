@@ -194,6 +194,7 @@ main(int argc, char **argv)
 	   own while the records are read on; without -p, read and
 	   converted by N threads too (pqjobs.c). */
 	pq_encoders(opt_jobs(&co));
+	s.dict_later = opt_jobs(&co) > 1;
 	if (s.pcol == NULL) {
 		f.worker_new = pqs_worker_new;
 		f.worker_free = pqs_worker_free;

@@ -1,12 +1,12 @@
 /*
  * pqjobs.c - parquet-sink -j N (pqsink.h): the threads read their chunks'
  * records, and once the columns and their kinds are fixed, convert them
- * and gather each chunk's rows into columns of their own: values,
- * statistics, and a dictionary of the chunk's strings.  This thread
- * appends those rows to the file's row groups in input order, the
- * dictionary's entries looked up once a chunk, not once a value; the
- * row groups, cut where one thread cuts them, go on to be encoded and
- * compressed by a thread of their own (pq_encoders).  Until the kinds
+ * and gather each chunk's rows into columns of their own: values and
+ * statistics.  This thread appends those rows to the file's row groups
+ * in input order; the row groups, cut where one thread cuts them, go on
+ * to be given their dictionaries (pq_col_dict: the values in order, as
+ * one thread would have made them), encoded and compressed by threads
+ * of their own (pq_encoders), several at once.  Until the kinds
  * are fixed (the first row group's values decide them), the threads
  * hand the records themselves back, held or put here as one thread
  * does.  Not with -p: which partition's file a row group goes into is
@@ -61,9 +61,12 @@ make_cols(struct pqs_worker *w)
 
 	pqs_view_init(s, &w->v);
 	w->cols = ecalloc(s->ncols + 1, sizeof *w->cols);
-	for (size_t c = 0; c < s->ncols; c++)
+	for (size_t c = 0; c < s->ncols; c++) {
 		pq_col_init(&w->cols[c], s->names[c], s->kinds[c],
 		    s->scales[c]);
+		w->cols[c].dict_later = 1;	/* the row group's, made
+						   once (pq_col_dict) */
+	}
 	w->have_cols = 1;
 }
 

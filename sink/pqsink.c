@@ -150,8 +150,10 @@ part_for(struct pqsink *s, const char *value, size_t n)
 	p->value = estrndup(value, n);
 	names_add(&s->partix, p->value, n, s->nparts++);
 	p->cols = ecalloc(s->ncols + 1, sizeof *p->cols);
-	for (size_t c = 0; c < s->ncols; c++)
+	for (size_t c = 0; c < s->ncols; c++) {
 		pq_col_init(&p->cols[c], s->names[c], s->kinds[c], s->scales[c]);
+		p->cols[c].dict_later = s->dict_later;
+	}
 	if (s->dir != NULL) {
 		buf_printf(&b, "%s%s%s", s->append ? s->dir : s->stage,
 		    n ? "/" : "", p->value);

@@ -51,6 +51,8 @@ struct pqsink {
 	double roll_seconds;
 	long long rg_rows;
 	enum pq_codec codec;
+	int dict_later;		/* -j: dictionaries made by the thread that
+				   encodes a row group (pq_col_dict) */
 	const struct schema *sc;
 	/* The columns: names and kinds, fixed from the first row group. */
 	char **names;

@@ -218,6 +218,40 @@ dict_add(struct pq_col *c, const char *s, size_t n)
 		idx_add(c, (uint32_t)e);
 }
 
+/* Values, one by one, from the dictionary's view: now, or (dict_later)
+   when the row group is encoded. */
+static inline int
+dict_now(const struct pq_col *c)
+{
+	return !c->dict_off && !c->dict_later;
+}
+
+/* The next n values of p (PLAIN), into the dictionary while it is
+   kept. */
+static void
+dict_values(struct pq_col *c, const char *p, size_t n)
+{
+	size_t w = pq_plain_width(c->kind);
+
+	for (size_t i = 0; i < n && !c->dict_off; i++) {
+		uint32_t len = (uint32_t)w;
+
+		if (w == 0) {
+			memcpy(&len, p, 4);
+			p += 4;
+		}
+		dict_add(c, p, len);
+		p += len;
+	}
+}
+
+void
+pq_col_dict(struct pq_col *c)
+{
+	if (c->dict_later)
+		dict_values(c, c->plain.p, c->rows - c->nulls);
+}
+
 /* Byte order, unsigned, the shorter first on a tie (Parquet's order).
    Most strings differ in their first byte: that is looked at first. */
 static inline int
@@ -297,7 +331,7 @@ pq_col_put(struct pq_col *c, const struct col_val *v)
 	case K_STRING:
 		put_le(&c->plain, v->n, 4);
 		buf_add(&c->plain, v->s, v->n);
-		if (!c->dict_off) {
+		if (dict_now(c)) {
 			dict_add(c, v->s, v->n);
 			/* In the dictionary, a value's statistics are its
 			   entry's (entries_minmax). */
@@ -313,7 +347,7 @@ pq_col_put(struct pq_col *c, const struct col_val *v)
 		memcpy(&bits, &d, 8);
 		put_le(&c->plain, bits, 8);
 		minmax_double(c, d);
-		if (!c->dict_off)
+		if (dict_now(c))
 			dict_add(c, c->plain.p + c->plain.n - 8, 8);
 		return;
 	}
@@ -324,14 +358,14 @@ pq_col_put(struct pq_col *c, const struct col_val *v)
 	case K_DATE:
 		put_le(&c->plain, (uint64_t)v->i, 4);
 		minmax_int(c, v->i);
-		if (!c->dict_off)
+		if (dict_now(c))
 			dict_add(c, c->plain.p + c->plain.n - 4, 4);
 		return;
 	default:
 		put_le(&c->plain, (uint64_t)v->i, 8);
 	}
 	minmax_int(c, v->i);
-	if (!c->dict_off)
+	if (dict_now(c))
 		dict_add(c, c->plain.p + c->plain.n - 8, 8);
 }
 
@@ -360,7 +394,7 @@ pq_col_pack(struct pq_col *c, struct buf *b)
 {
 	/* The dictionary only while it is kept: then every value has its
 	   entry. */
-	int dict = !c->dict_off;
+	int dict = dict_now(c);
 	uint64_t h[H_N] = { 0 };
 
 	pq_col_stats(c);
@@ -498,50 +532,6 @@ strings_end(const char *plain, size_t from, size_t n)
 	return from;
 }
 
-/* The dictionary's entries for v's values val[0..n), found through v's
-   own dictionary: a lookup for each entry of it, not each value. */
-static void
-dict_rows(struct pq_col *c, const struct pq_rows *v, size_t val, size_t n)
-{
-	size_t w = pq_plain_width(c->kind), at = 0;
-	uint32_t *remap, *off;
-
-	if (c->capremap < 2 * v->ndict) {
-		c->capremap = 2 * v->ndict;
-		c->remap = erealloc(c->remap, c->capremap * sizeof *c->remap);
-	}
-	remap = c->remap;
-	off = c->remap + v->ndict;
-	for (size_t e = 0; e < v->ndict; e++) {
-		uint32_t len = (uint32_t)w;
-
-		remap[e] = UINT32_MAX;
-		off[e] = (uint32_t)at;
-		if (w == 0)
-			memcpy(&len, v->dict + at, 4);
-		at += (w == 0 ? 4 : 0) + (size_t)len;
-	}
-	for (size_t i = val; i < val + n && !dict_hopeless(c); i++) {
-		uint32_t fe;
-
-		memcpy(&fe, v->idx + 4 * i, 4);
-		if (remap[fe] == UINT32_MAX) {
-			const char *s = v->dict + off[fe];
-			uint32_t len = (uint32_t)w;
-			long e;
-
-			if (w == 0) {
-				memcpy(&len, s, 4);
-				s += 4;
-			}
-			if ((e = dict_entry(c, s, len, entry_hash(c, s, len))) < 0)
-				return;
-			remap[fe] = (uint32_t)e;
-		}
-		idx_add(c, remap[fe]);
-	}
-}
-
 void
 pq_col_append(struct pq_col *c, struct pq_rows *v, size_t n)
 {
@@ -570,25 +560,7 @@ pq_col_append(struct pq_col *c, struct pq_rows *v, size_t n)
 	else
 		minmax_values(c, v->plain + v->plain_at, end - v->plain_at,
 		    vals);
-	if (!c->dict_off) {
-		if (!v->dict_off) {
-			dict_rows(c, v, v->val, vals);
-		} else {
-			/* Its thread gave its dictionary up: each value. */
-			const char *p = v->plain + v->plain_at;
-
-			for (size_t i = 0; i < vals && !c->dict_off; i++) {
-				uint32_t len = (uint32_t)w;
-
-				if (w == 0) {
-					memcpy(&len, p, 4);
-					p += 4;
-				}
-				dict_add(c, p, len);
-				p += len;
-			}
-		}
-	}
+	/* Its dictionary: made by pq_col_dict, not here (pq.h). */
 	v->at += n;
 	v->val += vals;
 	v->plain_at = end;
@@ -619,6 +591,5 @@ pq_col_free(struct pq_col *c)
 	buf_free(&c->dict);
 	free(c->idx);
 	free(c->dslot);
-	free(c->remap);
 	memset(c, 0, sizeof *c);
 }

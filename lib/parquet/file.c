@@ -4,12 +4,15 @@
  * compact protocol, its length, "PAR1".  Written under a dot-temporary
  * name and renamed when complete, so a reader never sees part of one.
  *
- * With pq_encoders(n > 1), a full row group is encoded, compressed and
- * written by a thread of its own while the caller fills the next: the
- * file's columns are swapped with a spare set, which the thread empties.
- * One row group a file is in flight at a time, and at most n - 1 in all
- * (past that, the caller's thread encodes it), so the bytes are the
- * same, in the same order, as one thread writes them.
+ * A row group is encoded and compressed into bytes of its own (its
+ * pages' offsets counted from its start), then written.  With
+ * pq_encoders(n > 1), a full row group is encoded and compressed by a
+ * thread of its own while the caller fills the next: the file's columns
+ * are swapped with a spare set, which the thread empties.  Up to n row
+ * groups a file are in flight, and at most n threads in all (past that,
+ * the caller's thread encodes it); they are written in the order they
+ * were cut, so the bytes are the same, in the same order, as one thread
+ * writes them.
  */
 #include <pthread.h>
 #include <semaphore.h>
@@ -32,6 +35,17 @@ struct rgroup {
 	struct chunk *c;
 };
 
+/* A row group being encoded: its columns, and the bytes they make. */
+struct job {
+	const struct pq_file *f;	/* its codec, its columns' number */
+	struct pq_col *cols;	/* a spare set, swapped with the file's */
+	struct buf out;		/* the row group's pages */
+	struct buf body, zbody, hdr, levels;	/* a page's, on the way */
+	struct rgroup g;	/* offsets from the start of out */
+	pthread_t th;
+	int result;
+};
+
 struct pq_file {
 	struct out *o;
 	int64_t off;		/* bytes written */
@@ -43,23 +57,24 @@ struct pq_file {
 	size_t nrg;
 	uint64_t rows;
 	struct buf body, zbody, hdr, levels;
-	/* pq_encoders(): */
-	struct pq_col *spare;	/* the row group the thread encodes */
-	pthread_t th;
-	int running;		/* th is encoding spare */
-	int encoded;		/* and its result */
+	struct job here;	/* a row group encoded on this thread */
+	/* pq_encoders(): row groups in flight, the oldest at head */
+	struct job *jobs;
+	size_t maxjobs, head, njobs;
 };
 
 /* Threads that may encode row groups beside their callers'. */
 static sem_t slots;
 static int have_slots;
+static size_t in_flight;	/* row groups a file may have in flight */
 
 void
 pq_encoders(int n)
 {
-	if (n > 1 && !have_slots && sem_init(&slots, 0,
-	    (unsigned)(n - 1)) == 0)
+	if (n > 1 && !have_slots && sem_init(&slots, 0, (unsigned)n) == 0) {
 		have_slots = 1;
+		in_flight = (size_t)n;
+	}
 }
 
 static void
@@ -84,6 +99,8 @@ pq_open(const char *path, struct pq_col *cols, size_t ncols,
 	f->ncols = ncols;
 	f->codec = codec;
 	f->level = level;
+	f->maxjobs = in_flight;
+	f->jobs = ecalloc(in_flight + 1, sizeof *f->jobs);
 	emit(f, "PAR1", 4);
 	return f;
 }
@@ -96,22 +113,23 @@ pq_rows(const struct pq_file *f)
 
 /* A page: its header, then the compressed body.  Adds to the sizes. */
 static int
-page(struct pq_file *f, struct chunk *ch, int dict_page, int64_t values,
+page(struct job *j, struct chunk *ch, int dict_page, int64_t values,
     int encoding)
 {
+	const struct pq_file *f = j->f;
 	struct tw w;
 
-	if (f->body.n > INT32_MAX || pq_compress(f->codec, f->level, &f->body,
-	    &f->zbody) < 0 || f->zbody.n > INT32_MAX) {
+	if (j->body.n > INT32_MAX || pq_compress(f->codec, f->level, &j->body,
+	    &j->zbody) < 0 || j->zbody.n > INT32_MAX) {
 		diag("%s: a page could not be compressed or is too large",
 		    f->o->name);
 		return -1;
 	}
-	f->hdr.n = 0;
-	tw_init(&w, &f->hdr);
+	j->hdr.n = 0;
+	tw_init(&w, &j->hdr);
 	tw_i32(&w, 1, dict_page ? 2 : 0);
-	tw_i32(&w, 2, (int32_t)f->body.n);
-	tw_i32(&w, 3, (int32_t)f->zbody.n);
+	tw_i32(&w, 2, (int32_t)j->body.n);
+	tw_i32(&w, 3, (int32_t)j->zbody.n);
 	if (dict_page) {
 		tw_struct(&w, 7);		/* DictionaryPageHeader */
 		tw_i32(&w, 1, (int32_t)values);
@@ -127,13 +145,13 @@ page(struct pq_file *f, struct chunk *ch, int dict_page, int64_t values,
 	}
 	tw_end(&w);
 	if (dict_page)
-		ch->dict_off = f->off;
-	else if (ch->data_off == 0)
-		ch->data_off = f->off;	/* the first data page */
-	emit(f, f->hdr.p, f->hdr.n);
-	emit(f, f->zbody.p, f->zbody.n);
-	ch->unc += (int64_t)(f->hdr.n + f->body.n);
-	ch->comp += (int64_t)(f->hdr.n + f->zbody.n);
+		ch->dict_off = (int64_t)j->out.n;
+	else if (ch->data_off < 0)
+		ch->data_off = (int64_t)j->out.n;	/* the first data page */
+	buf_add(&j->out, j->hdr.p, j->hdr.n);
+	buf_add(&j->out, j->zbody.p, j->zbody.n);
+	ch->unc += (int64_t)(j->hdr.n + j->body.n);
+	ch->comp += (int64_t)(j->hdr.n + j->zbody.n);
 	return 0;
 }
 
@@ -218,18 +236,21 @@ value_size(const struct pq_col *c, size_t off)
 enum { PAGE_BYTES = 1 << 20 };
 
 static int
-column_chunk(struct pq_file *f, struct pq_col *c, struct chunk *ch)
+column_chunk(struct job *j, struct pq_col *c, struct chunk *ch)
 {
 	size_t present = c->rows - c->nulls;
-	/* Dictionary where it pays: the entries and one index a value
-	   (at most 2 bytes) against every value spelled out. */
-	int dict = !c->dict_off && c->ndict > 0 &&
-	    c->dict.n + present * ((size_t)pq_bit_width((uint32_t)c->ndict) + 7)
-	    / 8 < c->plain.n;
-	int bw = dict ? pq_bit_width((uint32_t)(c->ndict - 1)) : 0;
+	int dict, bw;
 	size_t row = 0, val = 0, off = 0;
 
+	pq_col_dict(c);
+	/* Dictionary where it pays: the entries and one index a value
+	   (at most 2 bytes) against every value spelled out. */
+	dict = !c->dict_off && c->ndict > 0 &&
+	    c->dict.n + present * ((size_t)pq_bit_width((uint32_t)c->ndict) + 7)
+	    / 8 < c->plain.n;
+	bw = dict ? pq_bit_width((uint32_t)(c->ndict - 1)) : 0;
 	memset(ch, 0, sizeof *ch);
+	ch->data_off = -1;
 	ch->phys = pq_phys_of(c->kind);
 	ch->values = (int64_t)c->rows;
 	ch->nulls = (int64_t)c->nulls;
@@ -237,9 +258,9 @@ column_chunk(struct pq_file *f, struct pq_col *c, struct chunk *ch)
 	if (bw == 0)
 		bw = 1;
 	if (dict) {
-		f->body.n = 0;
-		buf_add(&f->body, c->dict.p, c->dict.n);
-		if (page(f, ch, 1, (int64_t)c->ndict, 0) < 0)
+		j->body.n = 0;
+		buf_add(&j->body, c->dict.p, c->dict.n);
+		if (page(j, ch, 1, (int64_t)c->ndict, 0) < 0)
 			return -1;
 	}
 	while (row < c->rows) {
@@ -258,21 +279,21 @@ column_chunk(struct pq_file *f, struct pq_col *c, struct chunk *ch)
 			r++;
 		}
 		/* Definition levels: a u32 length, then the hybrid runs. */
-		f->levels.n = 0;
-		pq_levels(&f->levels, c->def + row, r - row);
-		f->body.n = 0;
-		le(&f->body, (uint32_t)f->levels.n, 4);
-		buf_add(&f->body, f->levels.p, f->levels.n);
+		j->levels.n = 0;
+		pq_levels(&j->levels, c->def + row, r - row);
+		j->body.n = 0;
+		le(&j->body, (uint32_t)j->levels.n, 4);
+		buf_add(&j->body, j->levels.p, j->levels.n);
 		if (dict) {
-			buf_addc(&f->body, (char)bw);
-			pq_rle(&f->body, c->idx + val, v - val, bw);
+			buf_addc(&j->body, (char)bw);
+			pq_rle(&j->body, c->idx + val, v - val, bw);
 		} else if (c->kind == K_BOOL) {
 			part = (struct buf){ c->plain.p + off, o - off, o - off };
-			pack_bools(&f->body, &part);
+			pack_bools(&j->body, &part);
 		} else {
-			buf_add(&f->body, c->plain.p + off, o - off);
+			buf_add(&j->body, c->plain.p + off, o - off);
 		}
-		if (page(f, ch, 0, (int64_t)(r - row), dict ? 8 : 0) < 0)
+		if (page(j, ch, 0, (int64_t)(r - row), dict ? 8 : 0) < 0)
 			return -1;
 		row = r;
 		val = v;
@@ -283,85 +304,153 @@ column_chunk(struct pq_file *f, struct pq_col *c, struct chunk *ch)
 	return 0;
 }
 
-/* Write cols' rows as the next row group, and empty them. */
-static int
-row_group(struct pq_file *f, struct pq_col *cols)
+static void
+rgroup_free(struct rgroup *g, size_t ncols)
 {
-	struct rgroup *g;
+	for (size_t i = 0; g->c != NULL && i < ncols; i++) {
+		buf_free(&g->c[i].min);
+		buf_free(&g->c[i].max);
+	}
+	free(g->c);
+	g->c = NULL;
+}
 
-	if (f->ncols == 0 || cols[0].rows == 0)
-		return out_failed(f->o) ? -1 : 0;
-	f->rg = erealloc(f->rg, (f->nrg + 1) * sizeof *f->rg);
-	g = &f->rg[f->nrg++];
+/* Encode cols' rows as a row group into j (and empty them): 0, or -1
+   (said, and the row group freed). */
+static int
+encode(struct job *j, struct pq_col *cols)
+{
+	const struct pq_file *f = j->f;
+	struct rgroup *g = &j->g;
+
+	j->out.n = 0;
 	memset(g, 0, sizeof *g);
 	g->rows = (int64_t)cols[0].rows;
-	g->offset = f->off;
 	g->c = ecalloc(f->ncols, sizeof *g->c);
 	for (size_t i = 0; i < f->ncols; i++) {
-		if (column_chunk(f, &cols[i], &g->c[i]) < 0)
+		if (column_chunk(j, &cols[i], &g->c[i]) < 0) {
+			rgroup_free(g, f->ncols);
 			return -1;
+		}
 		g->unc += g->c[i].unc;
 		g->comp += g->c[i].comp;
 		pq_col_reset(&cols[i]);
 	}
+	return 0;
+}
+
+/* j's row group, encoded, written as the file's next. */
+static int
+commit(struct pq_file *f, struct job *j)
+{
+	struct rgroup *g;
+
+	f->rg = erealloc(f->rg, (f->nrg + 1) * sizeof *f->rg);
+	g = &f->rg[f->nrg++];
+	*g = j->g;
+	j->g.c = NULL;
+	g->offset = f->off;
+	for (size_t i = 0; i < f->ncols; i++) {
+		g->c[i].data_off += f->off;
+		if (g->c[i].dict)
+			g->c[i].dict_off += f->off;
+	}
+	emit(f, j->out.p, j->out.n);
 	f->rows += (uint64_t)g->rows;
 	return out_failed(f->o) ? -1 : 0;
+}
+
+/* The file's columns' rows as its next row group, on this thread. */
+static int
+row_group_here(struct pq_file *f)
+{
+	if (f->ncols == 0 || f->cols[0].rows == 0)
+		return out_failed(f->o) ? -1 : 0;
+	f->here.f = f;
+	if (encode(&f->here, f->cols) < 0)
+		return -1;
+	return commit(f, &f->here);
 }
 
 static void *
 encoder(void *arg)
 {
-	struct pq_file *f = arg;
+	struct job *j = arg;
 
-	f->encoded = row_group(f, f->spare);
+	j->result = encode(j, j->cols);
 	sem_post(&slots);
 	return NULL;
 }
 
-/* The row group in flight written: its result (0 when there is none). */
+/* The oldest row group in flight, once encoded, written (or, when
+   keep is 0, let go). */
 static int
-encoded(struct pq_file *f)
+write_oldest(struct pq_file *f, int keep)
 {
-	if (!f->running)
+	struct job *j = &f->jobs[f->head];
+
+	pthread_join(j->th, NULL);
+	f->head = (f->head + 1) % f->maxjobs;
+	f->njobs--;
+	if (j->result < 0)
+		return -1;
+	if (!keep) {
+		rgroup_free(&j->g, f->ncols);
 		return 0;
-	pthread_join(f->th, NULL);
-	f->running = 0;
-	return f->encoded;
+	}
+	return commit(f, j);
 }
 
-/* Swap the columns with the spare set (made like them the first time). */
-static void
-swap_spare(struct pq_file *f)
+/* Every row group in flight written, in order. */
+static int
+write_all(struct pq_file *f)
 {
-	if (f->spare == NULL) {
-		f->spare = ecalloc(f->ncols, sizeof *f->spare);
-		for (size_t i = 0; i < f->ncols; i++)
-			pq_col_init(&f->spare[i], f->cols[i].name,
+	while (f->njobs > 0)
+		if (write_oldest(f, 1) < 0)
+			return -1;
+	return 0;
+}
+
+/* Swap the file's columns with j's (made like them the first time). */
+static void
+swap_cols(struct pq_file *f, struct job *j)
+{
+	if (j->cols == NULL) {
+		j->cols = ecalloc(f->ncols + 1, sizeof *j->cols);
+		for (size_t i = 0; i < f->ncols; i++) {
+			pq_col_init(&j->cols[i], f->cols[i].name,
 			    f->cols[i].kind, f->cols[i].scale);
+			j->cols[i].dict_later = f->cols[i].dict_later;
+		}
 	}
 	for (size_t i = 0; i < f->ncols; i++) {
 		struct pq_col t = f->cols[i];
 
-		f->cols[i] = f->spare[i];
-		f->spare[i] = t;
+		f->cols[i] = j->cols[i];
+		j->cols[i] = t;
 	}
 }
 
 int
 pq_row_group(struct pq_file *f)
 {
-	if (encoded(f) < 0)
+	struct job *j;
+
+	if (f->ncols == 0 || f->cols[0].rows == 0)
+		return out_failed(f->o) ? -1 : 0;
+	if (f->maxjobs > 0 && f->njobs == f->maxjobs && write_oldest(f, 1) < 0)
 		return -1;
-	if (f->ncols == 0 || f->cols[0].rows == 0 || !have_slots ||
-	    sem_trywait(&slots) < 0)
-		return row_group(f, f->cols);
-	swap_spare(f);
-	if (thread_start(&f->th, encoder, f) != 0) {
+	if (f->maxjobs == 0 || sem_trywait(&slots) < 0)
+		return write_all(f) < 0 ? -1 : row_group_here(f);
+	j = &f->jobs[(f->head + f->njobs) % f->maxjobs];
+	j->f = f;
+	swap_cols(f, j);
+	if (thread_start(&j->th, encoder, j) != 0) {
 		sem_post(&slots);
-		swap_spare(f);
-		return row_group(f, f->cols);
+		swap_cols(f, j);
+		return write_all(f) < 0 ? -1 : row_group_here(f);
 	}
-	f->running = 1;
+	f->njobs++;
 	return 0;
 }
 
@@ -505,21 +594,23 @@ footer(struct pq_file *f, struct buf *b)
 static void
 release(struct pq_file *f)
 {
-	for (size_t g = 0; g < f->nrg; g++) {
-		for (size_t i = 0; i < f->ncols; i++) {
-			buf_free(&f->rg[g].c[i].min);
-			buf_free(&f->rg[g].c[i].max);
-		}
-		free(f->rg[g].c);
-	}
+	for (size_t g = 0; g < f->nrg; g++)
+		rgroup_free(&f->rg[g], f->ncols);
 	free(f->rg);
-	for (size_t i = 0; f->spare != NULL && i < f->ncols; i++)
-		pq_col_free(&f->spare[i]);
-	free(f->spare);
-	buf_free(&f->body);
-	buf_free(&f->zbody);
-	buf_free(&f->hdr);
-	buf_free(&f->levels);
+	for (size_t k = 0; k <= f->maxjobs; k++) {
+		struct job *j = k < f->maxjobs ? &f->jobs[k] : &f->here;
+
+		for (size_t i = 0; j->cols != NULL && i < f->ncols; i++)
+			pq_col_free(&j->cols[i]);
+		free(j->cols);
+		rgroup_free(&j->g, f->ncols);
+		buf_free(&j->out);
+		buf_free(&j->body);
+		buf_free(&j->zbody);
+		buf_free(&j->hdr);
+		buf_free(&j->levels);
+	}
+	free(f->jobs);
 	free(f);
 }
 
@@ -530,7 +621,7 @@ pq_close(struct pq_file *f)
 	uint32_t n;
 	int rc;
 
-	if (encoded(f) < 0 || row_group(f, f->cols) < 0) {
+	if (write_all(f) < 0 || row_group_here(f) < 0) {
 		pq_discard(f);
 		return -1;
 	}
@@ -550,7 +641,8 @@ pq_close(struct pq_file *f)
 void
 pq_discard(struct pq_file *f)
 {
-	encoded(f);
+	while (f->njobs > 0)
+		write_oldest(f, 0);
 	out_discard(f->o);
 	release(f);
 }

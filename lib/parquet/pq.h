@@ -36,13 +36,13 @@ struct pq_col {
 	struct buf smin, smax;	/* BYTE_ARRAY, unsigned byte order */
 	/* Dictionary (all but booleans): */
 	int dict_off;		/* gave up for this chunk: too many values */
+	int dict_later;		/* made when the row group is encoded
+				   (pq_col_dict), not value by value */
 	struct buf dict;	/* distinct values, PLAIN */
 	uint32_t *idx;		/* per non-null value: its entry */
 	size_t nidx, capidx, ndict;
 	struct pq_dslot { uint64_t hash; uint32_t entry; uint32_t off; } *dslot;
 	size_t dslots;
-	uint32_t *remap;	/* pq_col_append's: entries of the rows' */
-	size_t capremap;
 };
 
 enum pq_phys pq_phys_of(enum col_kind k);
@@ -75,11 +75,22 @@ void pq_col_put(struct pq_col *c, const struct col_val *v);
 void pq_col_stats(struct pq_col *c);
 
 /*
+ * The dictionary of a dict_later column's values, made as pq_col_put
+ * would have made it value by value (the same entries, in the same
+ * order, given up at the same value): -j's threads put and append
+ * values without it, and the thread that encodes the row group makes
+ * it, beside the others.
+ */
+void pq_col_dict(struct pq_col *c);
+
+/*
  * Rows gathered by another thread (parquet-sink -j): a column's rows
  * packed into bytes (pq_col_pack), read back (pq_rows_read) and appended
- * a run at a time to the column being built (pq_col_append), which ends
- * as it would had each value been put into it: the same bytes, the same
- * statistics, the same dictionary, given up where it would be.
+ * a run at a time to the column being built (pq_col_append), a
+ * dict_later one, which ends as it would had each value been put into
+ * it: the same bytes, the same statistics, and once pq_col_dict has
+ * made it, the same dictionary, given up where it would be.  (The rows'
+ * own dictionary, when they were gathered with one, is not looked at.)
  */
 struct pq_rows {
 	size_t rows, nulls, nidx, ndict;
@@ -99,7 +110,7 @@ void pq_col_pack(struct pq_col *c, struct buf *b);
 /* The rows packed at p into v; returns the end of them. */
 const char *pq_rows_read(struct pq_rows *v, const char *p);
 
-/* Append v's next n rows to c (of the same kind). */
+/* Append v's next n rows to c (of the same kind, dict_later). */
 void pq_col_append(struct pq_col *c, struct pq_rows *v, size_t n);
 
 /* Empty it for the next row group (keeps the memory). */

@@ -61,6 +61,83 @@ unrle(const unsigned char *b, size_t n, int bw, uint32_t *out, size_t max)
 	return (long)got;
 }
 
+/* The columns of the file write_file() makes: each kind, nulls, and
+   strings that keep their dictionary, give it up for having too many
+   entries, and give it up for its bytes. */
+enum { NCOLS = 7, ROWS = 17000, GROUP = 5000 };
+
+static void
+put_row(struct pq_col *cols, int i)
+{
+	char s[700];
+	struct col_val cv = { 0 };
+
+	cv.n = (size_t)snprintf(s, sizeof s, "k%d", i % 7);
+	cv.s = s;
+	cv.null = i % 11 == 0;
+	pq_col_put(&cols[0], &cv);
+	cv.null = 0;
+	cv.n = (size_t)snprintf(s, sizeof s, "id-%d", i);
+	pq_col_put(&cols[1], &cv);
+	/* Each twice: not too many entries, but 600 bytes each. */
+	memset(s, 'a' + i % 26, 600);
+	cv.n = 600 + (size_t)snprintf(s + 600, 100, "%d", i / 2);
+	pq_col_put(&cols[2], &cv);
+	cv.d = (i % 1000) * 0.25;
+	cv.null = i % 13 == 0;
+	pq_col_put(&cols[3], &cv);
+	cv.null = 0;
+	cv.i = i / 1000;
+	pq_col_put(&cols[4], &cv);
+	cv.i = (int64_t)i * i % 5000;
+	pq_col_put(&cols[5], &cv);
+	cv.i = i % 3 == 0;
+	pq_col_put(&cols[6], &cv);
+}
+
+/* A file of ROWS rows in row groups of GROUP; its bytes (to free), or
+   NULL.  dict_later: the dictionaries made when a row group is
+   encoded. */
+static char *
+write_file(int dict_later, size_t *n)
+{
+	static const char *const names[NCOLS] = { "k", "id", "big", "x",
+	    "day", "n", "b" };
+	static const enum col_kind kinds[NCOLS] = { K_STRING, K_STRING,
+	    K_STRING, K_DOUBLE, K_DATE, K_INT, K_BOOL };
+	char path[] = "/tmp/sluice-pq-XXXXXX";
+	int fd = mkstemp(path), rc = 0;
+	struct pq_col cols[NCOLS];
+	struct pq_file *f;
+	char *all = NULL;
+	long size;
+	FILE *in;
+
+	close(fd);
+	for (int c = 0; c < NCOLS; c++) {
+		pq_col_init(&cols[c], names[c], kinds[c], 0);
+		cols[c].dict_later = dict_later;
+	}
+	f = pq_open(path, cols, NCOLS, C_ZSTD, 0);
+	for (int i = 0; i < ROWS && rc == 0; i++) {
+		put_row(cols, i);
+		if ((i + 1) % GROUP == 0)
+			rc = pq_row_group(f);
+	}
+	if (rc == 0 && pq_close(f) == 0 && (in = fopen(path, "rb")) != NULL) {
+		fseek(in, 0, SEEK_END);
+		size = ftell(in);
+		rewind(in);
+		all = malloc((size_t)size);
+		*n = fread(all, 1, (size_t)size, in);
+		fclose(in);
+	}
+	unlink(path);
+	for (int c = 0; c < NCOLS; c++)
+		pq_col_free(&cols[c]);
+	return all;
+}
+
 int
 main(void)
 {
@@ -202,6 +279,26 @@ main(void)
 		unlink(path);
 		pq_col_free(&cols[0]);
 		pq_col_free(&cols[1]);
+	}
+	/* -j's ways give the same bytes: dictionaries made when a row
+	   group is encoded, and row groups encoded by threads, several in
+	   flight, written in order. */
+	{
+		size_t n1 = 0, n2 = 0, n3 = 0;
+		char *one = write_file(0, &n1), *later = write_file(1, &n2),
+		    *threads;
+
+		pq_encoders(3);
+		threads = write_file(1, &n3);
+		ok(one != NULL && n1 > 0, "a file of %d rows in row groups of "
+		    "%d (%zu bytes)", ROWS, GROUP, n1);
+		is_mem(later, n2, one, n1, "  the same bytes with each "
+		    "dictionary made when its row group is encoded");
+		is_mem(threads, n3, one, n1, "  and with the row groups "
+		    "encoded by threads");
+		free(one);
+		free(later);
+		free(threads);
 	}
 	buf_free(&b);
 	return done_testing();

@@ -1,12 +1,13 @@
 /* Unit tests: lib/parquet's rows gathered elsewhere (parquet-sink -j).
    A column built from other columns' rows -- packed (pq_col_pack), read
    back (pq_rows_read) and appended in runs of every length
-   (pq_col_append) -- must be, row group by row group, the column built
-   by putting each value into it (pq_col_put): the same values, levels,
-   statistics and dictionary, given up at the same value, whether for
-   mostly distinct values, for a dictionary full of entries or of bytes,
-   or for a chunk whose own dictionary was given up.  Each row group of
-   both is compared as pq_col_pack writes it. */
+   (pq_col_append), its dictionary made when the row group is complete
+   (pq_col_dict), as the thread that encodes it does -- must be, row
+   group by row group, the column built by putting each value into it
+   (pq_col_put): the same values, levels, statistics and dictionary,
+   given up at the same value, whether for mostly distinct values, for a
+   dictionary full of entries or of bytes, or for distinct values in a
+   burst.  Each row group of both is compared as pq_col_pack writes it. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -78,8 +79,9 @@ long_pairs(size_t i, struct col_val *v, char *text)
 	v->s = text;
 }
 
-/* Ten distinct values, then a stretch of distinct ones (a chunk's own
-   dictionary given up while the row group's is kept), then ten again. */
+/* Ten distinct values, then a stretch of distinct ones (that a small
+   chunk's dictionary would give up, the row group's not), then ten
+   again. */
 static void
 burst(size_t i, struct col_val *v, char *text)
 {
@@ -179,6 +181,7 @@ differs(const struct values *t, size_t rg, size_t chunk, size_t run)
 	pq_col_init(&one, "c", t->kind, 2);
 	pq_col_init(&many, "c", t->kind, 2);
 	pq_col_init(&gather, "c", t->kind, 2);
+	many.dict_later = gather.dict_later = 1;
 	seed = 42;
 	/* The one-by-one column, row groups packed in turn. */
 	for (size_t k = 0; k < t->n; k++) {
@@ -218,8 +221,13 @@ differs(const struct values *t, size_t rg, size_t chunk, size_t run)
 			pq_col_append(&many, &rows, n);
 			if (many.rows == rg || (i == t->n &&
 			    rows.at == rows.rows)) {
+				/* Its dictionary made, packed as one put
+				   value by value is. */
+				pq_col_dict(&many);
+				many.dict_later = 0;
 				pq_col_pack(&many, &b2);
 				pq_col_reset(&many);
+				many.dict_later = 1;
 			}
 		}
 	}
@@ -248,7 +256,7 @@ main(void)
 		    140000 },
 		{ "a dictionary full of bytes", { K_STRING, 60000, long_pairs },
 		    60000 },
-		{ "a chunk's dictionary given up, the row group's kept",
+		{ "distinct values in a burst, the row group's dictionary kept",
 		    { K_STRING, 40000, burst }, 40000 },
 		{ "doubles: NaN, -0.0, 0.0, nulls", { K_DOUBLE, 20000, doubles },
 		    3000 },
