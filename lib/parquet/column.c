@@ -226,30 +226,39 @@ dict_now(const struct pq_col *c)
 	return !c->dict_off && !c->dict_later;
 }
 
-/* The next n values of p (PLAIN), into the dictionary while it is
-   kept. */
-static void
-dict_values(struct pq_col *c, const char *p, size_t n)
+/* A dict_later string column's statistics are pq_col_dict's to take:
+   its dictionary's entries', and each value's past where it is given
+   up, as pq_col_put takes them. */
+static inline int
+str_stats_later(const struct pq_col *c)
 {
-	size_t w = pq_plain_width(c->kind);
+	return c->dict_later && c->kind == K_STRING;
+}
 
-	for (size_t i = 0; i < n && !c->dict_off; i++) {
+void
+pq_col_dict(struct pq_col *c)
+{
+	size_t w = pq_plain_width(c->kind), n = c->rows - c->nulls;
+	const char *p = c->plain.p;
+
+	if (!c->dict_later)
+		return;
+	for (size_t i = 0; i < n; i++) {
 		uint32_t len = (uint32_t)w;
 
 		if (w == 0) {
 			memcpy(&len, p, 4);
 			p += 4;
 		}
-		dict_add(c, p, len);
+		if (!c->dict_off)
+			dict_add(c, p, len);
+		if (c->dict_off) {
+			if (c->kind != K_STRING)
+				return;	/* (their statistics are taken) */
+			minmax_str(c, p, len);
+		}
 		p += len;
 	}
-}
-
-void
-pq_col_dict(struct pq_col *c)
-{
-	if (c->dict_later)
-		dict_values(c, c->plain.p, c->rows - c->nulls);
 }
 
 /* Byte order, unsigned, the shorter first on a tie (Parquet's order).
@@ -338,7 +347,8 @@ pq_col_put(struct pq_col *c, const struct col_val *v)
 			if (!c->dict_off)
 				return;
 		}
-		minmax_str(c, v->s, v->n);
+		if (!str_stats_later(c))
+			minmax_str(c, v->s, v->n);
 		return;
 	case K_DOUBLE: {
 		uint64_t bits;
@@ -555,7 +565,9 @@ pq_col_append(struct pq_col *c, struct pq_rows *v, size_t n)
 		end = w > 0 ? v->plain_at + vals * w :
 		    strings_end(v->plain, v->plain_at, vals);
 	add_bytes(&c->plain, v->plain + v->plain_at, end - v->plain_at);
-	if (v->at == 0 && n == v->rows)
+	if (str_stats_later(c))
+		;	/* pq_col_dict takes them */
+	else if (v->at == 0 && n == v->rows)
 		minmax_rows(c, v);
 	else
 		minmax_values(c, v->plain + v->plain_at, end - v->plain_at,
