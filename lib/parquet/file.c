@@ -56,7 +56,6 @@ struct pq_file {
 	struct rgroup *rg;
 	size_t nrg;
 	uint64_t rows;
-	struct buf body, zbody, hdr, levels;
 	struct job here;	/* a row group encoded on this thread */
 	/* pq_encoders(): row groups in flight, the oldest at head */
 	struct job *jobs;
