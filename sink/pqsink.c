@@ -181,6 +181,10 @@ open_file(struct pqsink *s, struct part *p)
 		    s->run_id);
 	}
 	p->f = pq_open(buf_cstr(&path), p->cols, s->ncols, s->codec, 0);
+	/* Partitions' files, many open at once: a row group each in
+	   flight, so that each holds its columns twice, not N + 1 times. */
+	if (p->f != NULL && s->pcol != NULL)
+		pq_in_flight(p->f, 1);
 	buf_free(&path);
 	if (p->f == NULL) {
 		s->failed = 1;

@@ -214,7 +214,7 @@ pq_same "parquet-sink -o, zstd, rows typed by the first, $n nasty records" \
     one.parquet -c zstd --row-group-rows 1000 -o "$T/one.parquet" "$T/big.csv"
 # Chunks of 64 KiB: many a chunk's rows fall across a row group's end,
 # or a file's; the note column's dictionary is given up in each row
-# group of 20000 (mostly distinct values), its chunks' own kept.
+# group of 20000 (mostly distinct values), by the thread encoding it.
 SLUICE_CHUNK_BYTES=65536
 export SLUICE_CHUNK_BYTES
 pq_same "parquet-sink -o, snappy, row groups of 20000, chunks of 64 KiB" \
@@ -229,8 +229,9 @@ pq_same "parquet-sink -d -p, gzip, --schema, JSON Lines gzip" lake -c gzip \
 pq_same "parquet-sink --mode append --roll-rows, 2 files open at most" lake2 \
     --mode append --roll-rows 1500 --row-group-rows 400 --max-open-files 2 \
     -d "$T/lake2" -p order_date "$T/big.csv"
-# A write that fails in an encoding thread (the file too large for the
-# limit) fails the run as it does with one: exit 1, no file, said.
+# A write that fails (the file too large for the limit) while threads
+# encode row groups fails the run as it does with one: exit 1, no file,
+# said.
 for j in 1 2 4; do
     (trap '' XFSZ; ulimit -f 200
      run parquet-sink -q -j $j -c zstd --row-group-rows 1000 -o "$T/full.parquet" "$T/big.csv"

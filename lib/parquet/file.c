@@ -104,6 +104,13 @@ pq_open(const char *path, struct pq_col *cols, size_t ncols,
 	return f;
 }
 
+void
+pq_in_flight(struct pq_file *f, size_t n)
+{
+	if (n < f->maxjobs && f->njobs == 0)
+		f->maxjobs = n;
+}
+
 uint64_t
 pq_rows(const struct pq_file *f)
 {

@@ -148,9 +148,14 @@ struct pq_file *pq_open(const char *path, struct pq_col *cols, size_t ncols,
  */
 int pq_row_group(struct pq_file *f);
 
-/* Let n - 1 threads in all encode row groups beside their callers
-   (n <= 1: none, the default).  Once, before the first file. */
+/* Let n threads in all encode row groups beside their callers, up to
+   n of a file's at once (n <= 1: none, the default).  Once, before the
+   first file. */
 void pq_encoders(int n);
+
+/* At most n of f's row groups in flight (fewer than pq_encoders' n:
+   each holds its columns' memory); before its first row group. */
+void pq_in_flight(struct pq_file *f, size_t n);
 
 /* Footer, fsync, rename.  Returns 0, or -1 (reported; no file left). */
 int pq_close(struct pq_file *f);
