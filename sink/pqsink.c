@@ -587,10 +587,10 @@ pqs_finish(struct pqsink *s, struct filter *f)
 	} else if (!s->append && stop_requested) {
 		s->stopped = 1;
 	}
-	if (s->stage != NULL) {
-		remove_tree(s->stage);
+	/* The staging folder goes; when it cannot now (out of memory to
+	   list it), it is tried again at exit. */
+	if (s->stage != NULL && remove_tree(s->stage) == 0)
 		keep_at_exit(s->stage);
-	}
 }
 
 /* After a stop or a failure: what readers see now, and what they do not. */
