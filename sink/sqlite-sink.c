@@ -14,7 +14,6 @@
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "table.h"
 
@@ -257,9 +256,14 @@ lite_column(struct sink *t, const char *name, char **decl)
 	if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *d = (const char *)sqlite3_column_text(st, 0);
 
-		*decl = estrdup(d != NULL ? d : "");
-		found = 1;
-		rc = SQLITE_DONE;
+		/* (NULL for a type that is there: out of memory.) */
+		if (d == NULL && sqlite3_column_type(st, 0) != SQLITE_NULL) {
+			rc = SQLITE_NOMEM;
+		} else {
+			*decl = estrdup(d != NULL ? d : "");
+			found = 1;
+			rc = SQLITE_DONE;
+		}
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {
@@ -270,17 +274,43 @@ lite_column(struct sink *t, const char *name, char **decl)
 	return found;
 }
 
+/* Is the table there (in the transaction: made by another writer since
+   this one read it)?  1, 0, or -1. */
+static int
+lite_table_there(struct sink *t)
+{
+	sqlite3_stmt *st;
+	int rc, there = 0;
+
+	if (sqlite3_prepare_v2(L(t)->db, "SELECT count(*) FROM "
+	    "pragma_table_info(?1)", -1, &st, NULL) != SQLITE_OK)
+		return db_fail(t, "reading the table");
+	rc = sqlite3_bind_text(st, 1, t->name, -1, SQLITE_STATIC);
+	if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		there = sqlite3_column_int(st, 0) > 0;
+		rc = SQLITE_DONE;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		db_report(t->target, L(t)->db, rc, "reading the table",
+		    sqlite3_errstr(rc));
+		return -1;
+	}
+	return there;
+}
+
 /*
  * Column c, in the write transaction: another writer may have added a
  * column of that name (or made the table) since this one read the
- * table, and that column is the column, with its type; else it is
+ * table, and that column is the column, its kind as a table read at the
+ * start gives it (the schema's, else its declared type's); else it is
  * added.  Held by the transaction's lock, the table cannot change
  * between the look and the ALTER.
  */
 static int
 adopt_or_add(struct sink *t, struct tcol *c)
 {
-	char tb[32], *decl = NULL;
+	char *decl = NULL;
 	int rc, scale = 0, json = 0;
 
 	if ((rc = lite_column(t, c->name, &decl)) < 0)
@@ -289,12 +319,10 @@ adopt_or_add(struct sink *t, struct tcol *c)
 		table_add_column_sql(t, &t->sql, c, sql_type, 0);
 		return exec(t, buf_cstr(&t->sql));
 	}
-	/* The schema's kind wins, as for a table read at the start. */
-	if (col_schema_kind(t->sc, c->name, &scale, &json) < 0 &&
-	    strcasecmp(decl, sql_type(c, tb)) != 0) {
+	if (col_schema_kind(t->sc, c->name, &scale, &json) < 0) {
 		c->kind = kind_of_sql(decl);
 		c->scale = 0;
-		c->json = c->json && c->kind == K_STRING;
+		c->json = 0;
 	}
 	free(c->decl);
 	c->decl = decl;
@@ -346,12 +374,16 @@ wal_mode(struct sink *t)
 static int
 lite_create(struct sink *t)
 {
-	if (begin(t) < 0)
+	int there;
+
+	if (begin(t) < 0 || (there = lite_table_there(t)) < 0)
 		return -1;
-	table_create_sql(t, &t->sql, sql_type);
-	if (exec(t, buf_cstr(&t->sql)) < 0)
-		return -1;
-	for (size_t i = 0; i < t->ncols; i++)
+	if (!there) {
+		table_create_sql(t, &t->sql, sql_type);
+		if (exec(t, buf_cstr(&t->sql)) < 0)
+			return -1;
+	}
+	for (size_t i = 0; there && i < t->ncols; i++)
 		if (adopt_or_add(t, &t->cols[i]) < 0)
 			return -1;
 	return lite_key_index(t);

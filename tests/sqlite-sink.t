@@ -49,10 +49,12 @@ is "$(sqlite3 "$DB" "SELECT id || '|' || coalesce(a, '-') || '|' || coalesce(b, 
 # Both sinks start on the file at once and read the table before either
 # writes (each has opened its FIFO); then one adds a column, or makes
 # the table, and the other, adding the same, takes it as it is.
-two_writers() { # db first-record second-record
+two_writers() { # db first-record second-record [option...]
     rm -f "$T/wa" "$T/wb"; mkfifo "$T/wa" "$T/wb"
-    $SLUICE_WRAP "$(prog sqlite-sink)" -D "$1" -T two "$T/wa" 2>"$T/wa.err" & wa=$!
-    $SLUICE_WRAP "$(prog sqlite-sink)" -D "$1" -T two "$T/wb" 2>"$T/wb.err" & wb=$!
+    _db=$1 _ra=$2 _rb=$3
+    shift 3
+    $SLUICE_WRAP "$(prog sqlite-sink)" -D "$_db" -T two "$@" "$T/wa" 2>"$T/wa.err" & wa=$!
+    $SLUICE_WRAP "$(prog sqlite-sink)" -D "$_db" -T two "$@" "$T/wb" 2>"$T/wb.err" & wb=$!
     # Each waits to open its FIFO (the kernel's wait_for_partner) when it
     # has read the table; a sink that ended instead would leave the
     # open below waiting for ever, so it is not made.
@@ -65,8 +67,8 @@ two_writers() { # db first-record second-record
     kill -0 $wa $wb 2>/dev/null ||
         { kill $wa $wb 2>/dev/null; wait $wa $wb; echo "a sink ended at the start"; return; }
     exec 4>"$T/wa" 5>"$T/wb"
-    echo "$2" >&4; exec 4>&-; wait $wa; ra=$?
-    echo "$3" >&5; exec 5>&-; wait $wb; rb=$?
+    echo "$_ra" >&4; exec 4>&-; wait $wa; ra=$?
+    echo "$_rb" >&5; exec 5>&-; wait $wb; rb=$?
     echo "$ra $rb"
 }
 echo '{"a":1}' | "$(prog sqlite-sink)" -q -D "$T/two.db" -T two
@@ -79,6 +81,14 @@ is "$(two_writers "$T/two-new.db" '{"a":2}' '{"a":4,"b":"x"}')" "0 0" \
     "two writers make the same new table, the second with a column more: both exit 0"
 is "$(sqlite3 "$T/two-new.db" "SELECT a || ':' || coalesce(b, '-') FROM two ORDER BY a" | tr '\n' ' ')" "2:- 4:x " \
     "  the table the first made, with the second's column added"
+# The other's column is of the kind its declared type says (INTEGER), as
+# for a table read at the start: not the boolean the second guessed from
+# its first row (--batch-rows 1), which would refuse its next.
+is "$(two_writers "$T/two-int.db" '{"a":1,"f":7}' '{"a":2,"f":true}
+{"a":3,"f":5}' --batch-rows 1)" "0 0" "two writers make the same table, its column an integer to the first"
+like "$(cat "$T/wb.err")" "2 in, 2 out, 0 rejected" "  the second's 5 after a true taken, not rejected"
+is "$(sqlite3 "$T/two-int.db" "SELECT a || ':' || f FROM two ORDER BY a" | tr '\n' ' ')" \
+    "1:7 2:1 3:5 " "  as integers"
 
 # --- Rejects: types and CHECKs ------------------------------------------------------------
 sqlite3 "$DB" "CREATE TABLE checked (id INTEGER, price REAL CHECK (price >= 0))"

@@ -107,8 +107,10 @@ pq_open(const char *path, struct pq_col *cols, size_t ncols,
 void
 pq_in_flight(struct pq_file *f, size_t n)
 {
-	if (n < f->maxjobs && f->njobs == 0)
+	if (n < f->maxjobs && f->nrg == 0 && f->njobs == 0) {
 		f->maxjobs = n;
+		f->head = 0;
+	}
 }
 
 uint64_t
@@ -362,6 +364,8 @@ commit(struct pq_file *f, struct job *j)
 			g->c[i].dict_off += f->off;
 	}
 	emit(f, j->out.p, j->out.n);
+	/* Not kept: a row group's bytes for each of many files open. */
+	buf_free(&j->out);
 	f->rows += (uint64_t)g->rows;
 	return out_failed(f->o) ? -1 : 0;
 }
