@@ -239,7 +239,8 @@ lite_key_index(struct sink *t)
 }
 
 /* The declared type of the table's column of that name, matched as
-   SQLite matches names (in any case): 1 with it in *decl (to free), 0
+   SQLite matches names (in any case), or of any column (name NULL: is
+   the table there?): 1 with it in *decl (to free; decl may be NULL), 0
    when there is no such column, or -1. */
 static int
 lite_column(struct sink *t, const char *name, char **decl)
@@ -248,11 +249,13 @@ lite_column(struct sink *t, const char *name, char **decl)
 	int rc, found = 0;
 
 	if (sqlite3_prepare_v2(L(t)->db, "SELECT type FROM pragma_table_info"
-	    "(?1) WHERE name = ?2 COLLATE NOCASE", -1, &st, NULL) != SQLITE_OK)
+	    "(?1) WHERE ?2 IS NULL OR name = ?2 COLLATE NOCASE LIMIT 1", -1,
+	    &st, NULL) != SQLITE_OK)
 		return db_fail(t, "reading the table");
 	rc = sqlite3_bind_text(st, 1, t->name, -1, SQLITE_STATIC);
 	if (rc == SQLITE_OK)
-		rc = sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
+		rc = name != NULL ? sqlite3_bind_text(st, 2, name, -1,
+		    SQLITE_STATIC) : sqlite3_bind_null(st, 2);
 	if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *d = (const char *)sqlite3_column_text(st, 0);
 
@@ -260,7 +263,8 @@ lite_column(struct sink *t, const char *name, char **decl)
 		if (d == NULL && sqlite3_column_type(st, 0) != SQLITE_NULL) {
 			rc = SQLITE_NOMEM;
 		} else {
-			*decl = estrdup(d != NULL ? d : "");
+			if (decl != NULL)
+				*decl = estrdup(d != NULL ? d : "");
 			found = 1;
 			rc = SQLITE_DONE;
 		}
@@ -272,31 +276,6 @@ lite_column(struct sink *t, const char *name, char **decl)
 		return -1;
 	}
 	return found;
-}
-
-/* Is the table there (in the transaction: made by another writer since
-   this one read it)?  1, 0, or -1. */
-static int
-lite_table_there(struct sink *t)
-{
-	sqlite3_stmt *st;
-	int rc, there = 0;
-
-	if (sqlite3_prepare_v2(L(t)->db, "SELECT count(*) FROM "
-	    "pragma_table_info(?1)", -1, &st, NULL) != SQLITE_OK)
-		return db_fail(t, "reading the table");
-	rc = sqlite3_bind_text(st, 1, t->name, -1, SQLITE_STATIC);
-	if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		there = sqlite3_column_int(st, 0) > 0;
-		rc = SQLITE_DONE;
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		db_report(t->target, L(t)->db, rc, "reading the table",
-		    sqlite3_errstr(rc));
-		return -1;
-	}
-	return there;
 }
 
 /*
@@ -376,7 +355,9 @@ lite_create(struct sink *t)
 {
 	int there;
 
-	if (begin(t) < 0 || (there = lite_table_there(t)) < 0)
+	/* (In the transaction: made by another writer since this one read
+	   the table?) */
+	if (begin(t) < 0 || (there = lite_column(t, NULL, NULL)) < 0)
 		return -1;
 	if (!there) {
 		table_create_sql(t, &t->sql, sql_type);
