@@ -71,6 +71,7 @@ load(const char *path, const char *config)
 	   the end of the text.) */
 	json_t *j = jc_load_file(path, 0, &e);
 	const char *had;
+	json_int_t version;
 
 	if (j == NULL) {
 		diag("%s: a damaged checkpoint: %s", path, e.text);
@@ -78,8 +79,8 @@ load(const char *path, const char *config)
 	}
 	had = json_string_value(json_object_get(j, "config"));
 	/* 1: 0.1.0's, its windows "panes" (read_part). */
-	if (json_integer_value(json_object_get(j, "sluice_checkpoint")) < 1 ||
-	    json_integer_value(json_object_get(j, "sluice_checkpoint")) > 2 ||
+	version = json_integer_value(json_object_get(j, "sluice_checkpoint"));
+	if (version < 1 || version > 2 ||
 	    had == NULL || !json_is_array(json_object_get(j, "parts"))) {
 		diag("%s: not a stream-window checkpoint", path);
 		json_decref(j);

@@ -616,25 +616,18 @@ into_panes(struct run *rn, struct part *p, int64_t ts, uint64_t hash,
 	int64_t last = floor_to(ts, rn->slide), first = ts - rn->size;
 
 	for (int64_t s = last; s > first; s -= rn->slide) {
-		if (p->w != W_NONE && s <= p->w - rn->size)
+		if (p->w != W_NONE && s <= p->w - rn->size) {
 			(*closed)++;	/* final already: late for it */
-		else
+		} else {
 			(*open)++;
+			if (p->ps.whole)
+				into_pane(rn, p, s, hash, arrived);
+		}
 		if (s < INT64_MIN + rn->slide)
 			break;
 	}
-	if (*open == 0)
-		return;
-	if (!p->ps.whole) {
+	if (*open > 0 && !p->ps.whole)
 		into_pane(rn, p, floor_to(ts, p->ps.width), hash, arrived);
-		return;
-	}
-	for (int64_t s = last; s > first; s -= rn->slide) {
-		if (p->w == W_NONE || s > p->w - rn->size)
-			into_pane(rn, p, s, hash, arrived);
-		if (s < INT64_MIN + rn->slide)
-			break;
-	}
 }
 
 int

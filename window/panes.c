@@ -17,11 +17,12 @@
  * of tables a window: past SLICES_A_SLIDE slices a slide, each pane is a
  * whole window instead, and an event goes into each window holding it.
  */
-enum { SLICES_A_SLIDE = 4 };
 #include <stdlib.h>
 #include <string.h>
 
 #include "window.h"
+
+enum { SLICES_A_SLIDE = 4 };	/* past it, whole windows (above) */
 
 int64_t
 floor_to(int64_t a, int64_t b)
