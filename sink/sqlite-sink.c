@@ -159,6 +159,19 @@ kind_of_sql(const char *decl)
 	return K_STRING;
 }
 
+/* A read of the table ended (rc SQLITE_DONE when whole): 0, or -1,
+   said. */
+static int
+read_done(struct sink *t, sqlite3_stmt *st, int rc)
+{
+	sqlite3_finalize(st);
+	if (rc == SQLITE_DONE)
+		return 0;
+	db_report(t->target, L(t)->db, rc, "reading the table",
+	    sqlite3_errstr(rc));
+	return -1;
+}
+
 /* The table's columns, when it is there. */
 static int
 lite_read(struct sink *t)
@@ -189,13 +202,7 @@ lite_read(struct sink *t)
 		t->exists = 1;
 		rc = SQLITE_OK;
 	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		db_report(t->target, L(t)->db, rc, "reading the table",
-		    sqlite3_errstr(rc));
-		return -1;
-	}
-	return 0;
+	return read_done(t, st, rc);
 }
 
 static int
@@ -269,13 +276,7 @@ lite_column(struct sink *t, const char *name, char **decl)
 			rc = SQLITE_DONE;
 		}
 	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		db_report(t->target, L(t)->db, rc, "reading the table",
-		    sqlite3_errstr(rc));
-		return -1;
-	}
-	return found;
+	return read_done(t, st, rc) < 0 ? -1 : found;
 }
 
 /*

@@ -565,11 +565,10 @@ pq_col_append(struct pq_col *c, struct pq_rows *v, size_t n)
 		end = w > 0 ? v->plain_at + vals * w :
 		    strings_end(v->plain, v->plain_at, vals);
 	add_bytes(&c->plain, v->plain + v->plain_at, end - v->plain_at);
-	if (str_stats_later(c))
-		;	/* pq_col_dict takes them */
-	else if (v->at == 0 && n == v->rows)
+	/* (A string column's statistics: pq_col_dict's.) */
+	if (!str_stats_later(c) && v->at == 0 && n == v->rows)
 		minmax_rows(c, v);
-	else
+	else if (!str_stats_later(c))
 		minmax_values(c, v->plain + v->plain_at, end - v->plain_at,
 		    vals);
 	/* Its dictionary: made by pq_col_dict, not here (pq.h). */
